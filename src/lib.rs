@@ -1,0 +1,12 @@
+//! imap-sandbox: an in-memory IMAP4rev1 server core (RFC 3501) whose behaviour for
+//! multi-accessed mailboxes (RFC 2180, RFC 2683) is switchable, driven sans-IO by three thin
+//! front ends: the browser page (`wasm`), the native TCP server (`native`) and the tests.
+//!
+//! - [`protocol`]: IMAP syntax only (types, framing, parsing, encoding).
+//! - [`server`]: the engine (store, sessions, policies, command handlers).
+
+pub mod protocol;
+pub mod server;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

@@ -1,0 +1,3 @@
+//! The `imap-sandbox` command: the native front end.
+
+fn main() {}

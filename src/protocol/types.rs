@@ -1,0 +1,683 @@
+//! The values of IMAP4rev1 syntax: every command (RFC 3501 §6) and response (RFC 3501 §7) plus
+//! the extensions this project speaks (IDLE, UIDPLUS, MOVE, UNSELECT, NAMESPACE, ENABLE, ID,
+//! LITERAL+/-). These types know nothing of mailboxes or sessions; the parser builds them and the
+//! encoder writes them, and the two must agree: `parse(encode(v)) == v`.
+//!
+//! Strings that may carry arbitrary octets (astring, nstring, string) are `Vec<u8>`: the encoder
+//! picks atom, quoted or literal form from the content (RFC 2683 §3.4.2).
+
+use serde::Serialize;
+
+/// A command tag (RFC 3501 §9 `tag`): one or more ASTRING-CHAR except `+`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Tag(pub String);
+
+/// A mailbox name in its wire form (RFC 3501 §9 `mailbox`): modified UTF-7 as the client sent it
+/// (RFC 3501 §5.1.3). `INBOX` in any case means the inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct MailboxName(pub String);
+
+impl MailboxName {
+    /// RFC 3501 §5.1: "The case-insensitive mailbox name INBOX is a special name reserved to
+    /// mean 'the primary mailbox for this user on this server'."
+    pub fn is_inbox(&self) -> bool {
+        self.0.eq_ignore_ascii_case("INBOX")
+    }
+}
+
+/// One end of a range in a sequence set (RFC 3501 §9 `seq-number`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SeqBound {
+    /// A number; never zero (RFC 3501 §9 `nz-number`).
+    Num(u32),
+    /// `*`: the largest number in use.
+    Star,
+}
+
+/// `seq-number` or `seq-range` (RFC 3501 §9). A single number has `start == end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SeqRange {
+    pub start: SeqBound,
+    pub end: SeqBound,
+}
+
+/// `sequence-set` (RFC 3501 §9): non-empty, in the order the client wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SequenceSet(pub Vec<SeqRange>);
+
+/// A message flag (RFC 3501 §2.3.2, §9 `flag`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Flag {
+    Answered,
+    Flagged,
+    Deleted,
+    Seen,
+    Draft,
+    /// `\Recent`: only ever sent by the server (RFC 3501 §9 `flag-fetch`).
+    Recent,
+    /// A keyword (`flag-keyword`), an atom.
+    Keyword(String),
+    /// `\` followed by an atom that is not a system flag (`flag-extension`); stored without `\`.
+    Extension(String),
+}
+
+/// `flag-perm` (RFC 3501 §9): a flag or `\*`, in PERMANENTFLAGS.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum FlagPerm {
+    Flag(Flag),
+    /// `\*`: the client may create new keywords.
+    Wildcard,
+}
+
+/// A date (RFC 3501 §9 `date`): used by SEARCH keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Date {
+    pub year: u16,
+    /// 1..=12
+    pub month: u8,
+    /// 1..=31
+    pub day: u8,
+}
+
+/// `date-time` (RFC 3501 §9): INTERNALDATE and the APPEND date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct DateTime {
+    pub date: Date,
+    pub hour: u8,
+    pub minute: u8,
+    pub second: u8,
+    /// Offset from UTC in minutes, -1439..=1439 (`zone` is `+HHMM` / `-HHMM`).
+    pub zone_minutes: i16,
+}
+
+/// A whole command: tag plus body (RFC 3501 §9 `command`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Command {
+    pub tag: Tag,
+    pub body: CommandBody,
+}
+
+/// Every command the server understands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum CommandBody {
+    // RFC 3501 §6.1: any state.
+    Capability,
+    Noop,
+    Logout,
+    // RFC 3501 §6.2: not authenticated.
+    StartTls,
+    /// `AUTHENTICATE mech [initial-response]`; the initial response is the SASL-IR form
+    /// (RFC 4959), kept as its base64 text (`=` for an empty one).
+    Authenticate {
+        mechanism: String,
+        initial_response: Option<String>,
+    },
+    Login {
+        username: Vec<u8>,
+        password: Vec<u8>,
+    },
+    // RFC 3501 §6.3: authenticated.
+    Select {
+        mailbox: MailboxName,
+    },
+    Examine {
+        mailbox: MailboxName,
+    },
+    Create {
+        mailbox: MailboxName,
+    },
+    Delete {
+        mailbox: MailboxName,
+    },
+    Rename {
+        from: MailboxName,
+        to: MailboxName,
+    },
+    Subscribe {
+        mailbox: MailboxName,
+    },
+    Unsubscribe {
+        mailbox: MailboxName,
+    },
+    /// `LIST reference pattern`; the pattern is `list-mailbox` and may hold `%` and `*`.
+    List {
+        reference: MailboxName,
+        pattern: MailboxName,
+    },
+    Lsub {
+        reference: MailboxName,
+        pattern: MailboxName,
+    },
+    Status {
+        mailbox: MailboxName,
+        items: Vec<StatusItem>,
+    },
+    Append {
+        mailbox: MailboxName,
+        flags: Vec<Flag>,
+        date: Option<DateTime>,
+        message: Vec<u8>,
+    },
+    /// RFC 2342.
+    Namespace,
+    /// RFC 5161.
+    Enable {
+        capabilities: Vec<String>,
+    },
+    /// RFC 2971: `ID NIL` is `None`.
+    Id {
+        parameters: Option<Vec<(Vec<u8>, Option<Vec<u8>>)>>,
+    },
+    /// RFC 2177. The `DONE` that ends it is a bare line, not a command.
+    Idle,
+    // RFC 3501 §6.4: selected.
+    Check,
+    Close,
+    Expunge,
+    /// RFC 3691.
+    Unselect,
+    /// `UID EXPUNGE set` (RFC 4315 §2.1).
+    UidExpunge {
+        set: SequenceSet,
+    },
+    Search {
+        charset: Option<String>,
+        /// The top-level keys, implicitly ANDed.
+        criteria: Vec<SearchKey>,
+        uid: bool,
+    },
+    Fetch {
+        set: SequenceSet,
+        items: FetchItems,
+        uid: bool,
+    },
+    Store {
+        set: SequenceSet,
+        kind: StoreKind,
+        silent: bool,
+        flags: Vec<Flag>,
+        uid: bool,
+    },
+    Copy {
+        set: SequenceSet,
+        mailbox: MailboxName,
+        uid: bool,
+    },
+    /// RFC 6851.
+    Move {
+        set: SequenceSet,
+        mailbox: MailboxName,
+        uid: bool,
+    },
+}
+
+impl CommandBody {
+    /// The command name as written on the wire, for messages ("FETCH", "UID FETCH", ...).
+    pub fn name(&self) -> &'static str {
+        use CommandBody::*;
+        match self {
+            Capability => "CAPABILITY",
+            Noop => "NOOP",
+            Logout => "LOGOUT",
+            StartTls => "STARTTLS",
+            Authenticate { .. } => "AUTHENTICATE",
+            Login { .. } => "LOGIN",
+            Select { .. } => "SELECT",
+            Examine { .. } => "EXAMINE",
+            Create { .. } => "CREATE",
+            Delete { .. } => "DELETE",
+            Rename { .. } => "RENAME",
+            Subscribe { .. } => "SUBSCRIBE",
+            Unsubscribe { .. } => "UNSUBSCRIBE",
+            List { .. } => "LIST",
+            Lsub { .. } => "LSUB",
+            Status { .. } => "STATUS",
+            Append { .. } => "APPEND",
+            Namespace => "NAMESPACE",
+            Enable { .. } => "ENABLE",
+            Id { .. } => "ID",
+            Idle => "IDLE",
+            Check => "CHECK",
+            Close => "CLOSE",
+            Expunge => "EXPUNGE",
+            Unselect => "UNSELECT",
+            UidExpunge { .. } => "UID EXPUNGE",
+            Search { uid: false, .. } => "SEARCH",
+            Search { uid: true, .. } => "UID SEARCH",
+            Fetch { uid: false, .. } => "FETCH",
+            Fetch { uid: true, .. } => "UID FETCH",
+            Store { uid: false, .. } => "STORE",
+            Store { uid: true, .. } => "UID STORE",
+            Copy { uid: false, .. } => "COPY",
+            Copy { uid: true, .. } => "UID COPY",
+            Move { uid: false, .. } => "MOVE",
+            Move { uid: true, .. } => "UID MOVE",
+        }
+    }
+}
+
+/// `status-att` (RFC 3501 §6.3.10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum StatusItem {
+    Messages,
+    Recent,
+    UidNext,
+    UidValidity,
+    Unseen,
+}
+
+/// One value in a STATUS response (RFC 3501 §7.2.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum StatusValue {
+    Messages(u32),
+    Recent(u32),
+    UidNext(u32),
+    UidValidity(u32),
+    Unseen(u32),
+}
+
+/// `store-att-flags` (RFC 3501 §6.4.6): `FLAGS`, `+FLAGS`, `-FLAGS`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum StoreKind {
+    Replace,
+    Add,
+    Remove,
+}
+
+/// `search-key` (RFC 3501 §6.4.4, §9). Strings are astrings, kept as octets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum SearchKey {
+    All,
+    Answered,
+    Bcc(Vec<u8>),
+    Before(Date),
+    Body(Vec<u8>),
+    Cc(Vec<u8>),
+    Deleted,
+    Draft,
+    Flagged,
+    From(Vec<u8>),
+    Header(Vec<u8>, Vec<u8>),
+    Keyword(String),
+    Larger(u32),
+    New,
+    Not(Box<SearchKey>),
+    Old,
+    On(Date),
+    Or(Box<SearchKey>, Box<SearchKey>),
+    Recent,
+    Seen,
+    SentBefore(Date),
+    SentOn(Date),
+    SentSince(Date),
+    Since(Date),
+    Smaller(u32),
+    Subject(Vec<u8>),
+    Text(Vec<u8>),
+    To(Vec<u8>),
+    Uid(SequenceSet),
+    Unanswered,
+    Undeleted,
+    Undraft,
+    Unflagged,
+    Unkeyword(String),
+    Unseen,
+    SequenceSet(SequenceSet),
+    /// `"(" search-key *(SP search-key) ")"`: all must match.
+    And(Vec<SearchKey>),
+}
+
+/// The FETCH item list (RFC 3501 §6.4.5): a macro or a list (a single item is a one-element
+/// list written without parentheses).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum FetchItems {
+    /// `ALL` = (FLAGS INTERNALDATE RFC822.SIZE ENVELOPE)
+    All,
+    /// `FAST` = (FLAGS INTERNALDATE RFC822.SIZE)
+    Fast,
+    /// `FULL` = (FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODY)
+    Full,
+    /// `fetch-att` or a parenthesized list of them; `parenthesized` records how it was written
+    /// so that encoding gives back the same bytes.
+    List {
+        items: Vec<FetchAtt>,
+        parenthesized: bool,
+    },
+}
+
+impl FetchItems {
+    /// The items a macro stands for (RFC 3501 §6.4.5).
+    pub fn expand(&self) -> Vec<FetchAtt> {
+        use FetchAtt::*;
+        match self {
+            FetchItems::All => vec![Flags, InternalDate, Rfc822Size, Envelope],
+            FetchItems::Fast => vec![Flags, InternalDate, Rfc822Size],
+            FetchItems::Full => vec![Flags, InternalDate, Rfc822Size, Envelope, Body],
+            FetchItems::List { items, .. } => items.clone(),
+        }
+    }
+}
+
+/// `fetch-att` (RFC 3501 §9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum FetchAtt {
+    Envelope,
+    Flags,
+    InternalDate,
+    Rfc822,
+    Rfc822Header,
+    Rfc822Size,
+    Rfc822Text,
+    /// `BODY` (the non-extensible BODYSTRUCTURE).
+    Body,
+    BodyStructure,
+    Uid,
+    /// `BODY[section]<partial>` or `BODY.PEEK[section]<partial>`.
+    BodySection {
+        peek: bool,
+        section: Section,
+        /// `<origin.count>`
+        partial: Option<(u32, u32)>,
+    },
+}
+
+/// `section` (RFC 3501 §6.4.5, §9): a part path, then optionally a text specifier.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Section {
+    /// `section-part`: each number is non-zero; empty means the whole message.
+    pub part: Vec<u32>,
+    pub text: Option<SectionText>,
+}
+
+/// `section-msgtext` / `section-text` (RFC 3501 §9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum SectionText {
+    Header,
+    /// Field names are astrings.
+    HeaderFields(Vec<Vec<u8>>),
+    HeaderFieldsNot(Vec<Vec<u8>>),
+    Text,
+    /// Only after a part number.
+    Mime,
+}
+
+/// Anything the server sends (RFC 3501 §7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Response {
+    /// OK / NO / BAD / PREAUTH / BYE, tagged or untagged (RFC 3501 §7.1).
+    Status(StatusResponse),
+    /// Untagged data (RFC 3501 §7.2 to §7.4).
+    Data(Data),
+    /// `+ text` (RFC 3501 §7.5).
+    Continue(Continue),
+}
+
+/// `resp-cond-state`, `resp-cond-bye`, `resp-cond-auth`, and the tagged `response-done`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatusResponse {
+    /// `None` for an untagged (`*`) response.
+    pub tag: Option<Tag>,
+    pub kind: StatusKind,
+    pub code: Option<Code>,
+    /// `text` (RFC 3501 §9): 1*TEXT-CHAR. Never empty on the wire: the encoder uses a
+    /// placeholder if it is.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum StatusKind {
+    Ok,
+    No,
+    Bad,
+    PreAuth,
+    Bye,
+}
+
+/// `resp-text-code` (RFC 3501 §7.1; RFC 4315 §3; RFC 9051 §7.1; RFC 2180 §3.4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Code {
+    Alert,
+    BadCharset(Vec<String>),
+    Capability(Vec<String>),
+    Parse,
+    PermanentFlags(Vec<FlagPerm>),
+    ReadOnly,
+    ReadWrite,
+    TryCreate,
+    UidNext(u32),
+    UidValidity(u32),
+    Unseen(u32),
+    /// RFC 4315 §3: `APPENDUID uidvalidity uid-set`.
+    AppendUid {
+        uid_validity: u32,
+        uids: SequenceSet,
+    },
+    /// RFC 4315 §3: `COPYUID uidvalidity source-set dest-set`.
+    CopyUid {
+        uid_validity: u32,
+        source: SequenceSet,
+        destination: SequenceSet,
+    },
+    /// RFC 4315 §3.
+    UidNotSticky,
+    /// RFC 2180 §3.4: `NEWNAME old new`.
+    NewName {
+        old: MailboxName,
+        new: MailboxName,
+    },
+    // RFC 9051 §7.1 (and RFC 5530, where most of these were first defined).
+    AlreadyExists,
+    AuthenticationFailed,
+    AuthorizationFailed,
+    Cannot,
+    ClientBug,
+    Closed,
+    ContactAdmin,
+    Corruption,
+    ExpungeIssued,
+    Expired,
+    HasChildren,
+    InUse,
+    Limit,
+    Nonexistent,
+    NoPerm,
+    NotSaved,
+    OverQuota,
+    PrivacyRequired,
+    ServerBug,
+    Unavailable,
+    UnknownCte,
+    /// Any other `atom [SP 1*<any TEXT-CHAR except "]">]`.
+    Other {
+        atom: String,
+        text: Option<String>,
+    },
+}
+
+/// `continue-req` (RFC 3501 §9): `+ resp-text` or `+ base64`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Continue {
+    Text { code: Option<Code>, text: String },
+    /// A SASL challenge, base64 text (may be empty).
+    Base64(String),
+}
+
+/// Untagged data responses (RFC 3501 §7.2 to §7.4, and the extensions).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Data {
+    Capability(Vec<String>),
+    List(ListItem),
+    Lsub(ListItem),
+    Status {
+        mailbox: MailboxName,
+        items: Vec<StatusValue>,
+    },
+    Search(Vec<u32>),
+    Flags(Vec<Flag>),
+    Exists(u32),
+    Recent(u32),
+    Expunge(u32),
+    Fetch {
+        seq: u32,
+        items: Vec<FetchValue>,
+    },
+    /// RFC 2342 §5: personal, other users', shared; `None` is NIL.
+    Namespace {
+        personal: Option<Vec<NamespaceDesc>>,
+        other: Option<Vec<NamespaceDesc>>,
+        shared: Option<Vec<NamespaceDesc>>,
+    },
+    /// RFC 5161 §4.
+    Enabled(Vec<String>),
+    /// RFC 2971 §3.2.
+    Id(Option<Vec<(Vec<u8>, Option<Vec<u8>>)>>),
+}
+
+/// `mailbox-list` (RFC 3501 §9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ListItem {
+    pub attributes: Vec<NameAttribute>,
+    /// `None` is NIL (a flat namespace).
+    pub delimiter: Option<char>,
+    pub mailbox: MailboxName,
+}
+
+/// `mbx-list-flags` (RFC 3501 §7.2.2; `\HasChildren` / `\HasNoChildren` from RFC 3348 / 9051).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum NameAttribute {
+    Noinferiors,
+    Noselect,
+    Marked,
+    Unmarked,
+    HasChildren,
+    HasNoChildren,
+    Subscribed,
+    /// Any other `\atom`; stored without `\`.
+    Extension(String),
+}
+
+/// One namespace (RFC 2342 §5 `Namespace_Response`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NamespaceDesc {
+    pub prefix: Vec<u8>,
+    pub delimiter: Option<char>,
+}
+
+/// `msg-att` items (RFC 3501 §7.4.2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum FetchValue {
+    Flags(Vec<Flag>),
+    InternalDate(DateTime),
+    Rfc822Size(u32),
+    Envelope(Box<Envelope>),
+    /// `BODY`: no extension data is written.
+    Body(Box<BodyStructure>),
+    /// `BODYSTRUCTURE`: extension data is written.
+    BodyStructure(Box<BodyStructure>),
+    Uid(u32),
+    /// `BODY[section]<origin> nstring`.
+    BodySection {
+        section: Section,
+        origin: Option<u32>,
+        data: Option<Vec<u8>>,
+    },
+    Rfc822(Option<Vec<u8>>),
+    Rfc822Header(Option<Vec<u8>>),
+    Rfc822Text(Option<Vec<u8>>),
+}
+
+/// `envelope` (RFC 3501 §7.4.2, §9). Empty address lists are written as NIL.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Envelope {
+    pub date: Option<Vec<u8>>,
+    pub subject: Option<Vec<u8>>,
+    pub from: Vec<Address>,
+    pub sender: Vec<Address>,
+    pub reply_to: Vec<Address>,
+    pub to: Vec<Address>,
+    pub cc: Vec<Address>,
+    pub bcc: Vec<Address>,
+    pub in_reply_to: Option<Vec<u8>>,
+    pub message_id: Option<Vec<u8>>,
+}
+
+/// `address` (RFC 3501 §9). Group syntax (RFC 5322 §3.4) is a start marker with `host` NIL and
+/// `mailbox` the group name, and an end marker with both NIL.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Address {
+    pub name: Option<Vec<u8>>,
+    pub adl: Option<Vec<u8>>,
+    pub mailbox: Option<Vec<u8>>,
+    pub host: Option<Vec<u8>>,
+}
+
+/// `body` (RFC 3501 §9): one part or a multipart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum BodyStructure {
+    Single {
+        basic: BasicFields,
+        specific: SpecificFields,
+        /// `body-ext-1part`: written only in BODYSTRUCTURE.
+        extension: Option<SinglePartExtension>,
+    },
+    Multi {
+        parts: Vec<BodyStructure>,
+        /// `media-subtype`, e.g. `MIXED`.
+        subtype: Vec<u8>,
+        /// `body-ext-mpart`: written only in BODYSTRUCTURE.
+        extension: Option<MultiPartExtension>,
+    },
+}
+
+/// `body-fields` plus the media type (RFC 3501 §9 `body-type-basic` and friends).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BasicFields {
+    pub media_type: Vec<u8>,
+    pub subtype: Vec<u8>,
+    /// `body-fld-param`: empty is NIL.
+    pub params: Vec<(Vec<u8>, Vec<u8>)>,
+    pub id: Option<Vec<u8>>,
+    pub description: Option<Vec<u8>>,
+    pub encoding: Vec<u8>,
+    pub size: u32,
+}
+
+/// What follows the basic fields for each kind of part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum SpecificFields {
+    Basic,
+    /// `body-type-text`: `body-fld-lines`.
+    Text { lines: u32 },
+    /// `body-type-msg`: message/rfc822.
+    Message {
+        envelope: Box<Envelope>,
+        body: Box<BodyStructure>,
+        lines: u32,
+    },
+}
+
+/// `body-fld-dsp` (RFC 3501 §9): `(type params)` or NIL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Disposition {
+    pub kind: Vec<u8>,
+    pub params: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+/// `body-ext-1part` (RFC 3501 §9).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct SinglePartExtension {
+    pub md5: Option<Vec<u8>>,
+    pub disposition: Option<Disposition>,
+    /// `body-fld-lang`: empty is NIL; one is written as a string, more as a list.
+    pub language: Vec<Vec<u8>>,
+    pub location: Option<Vec<u8>>,
+}
+
+/// `body-ext-mpart` (RFC 3501 §9).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct MultiPartExtension {
+    pub params: Vec<(Vec<u8>, Vec<u8>)>,
+    pub disposition: Option<Disposition>,
+    pub language: Vec<Vec<u8>>,
+    pub location: Option<Vec<u8>>,
+}
