@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Builds the wasm package and serves the sandbox page on http://127.0.0.1:8080 (PORT overrides).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+wasm-pack build --release --target web --out-dir pkg --no-pack
+exec python3 scripts/serve.py "${PORT:-8080}"

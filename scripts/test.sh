@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test of imap-sandbox, installing what is missing first (idempotent).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "set-up"
+scripts/setup.sh --test
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (native and wasm32)"
+cargo clippy --all-targets -- -D warnings
+cargo clippy --lib --tests --target wasm32-unknown-unknown -- -D warnings
+
+step "native tests"
+cargo test
+
+step "browser tests: wasm-pack test in headless Chromium"
+CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome
+
+if [ -f tests/page/package.json ]; then
+  step "page tests: playwright-core driving Debian's Chromium"
+  wasm-pack build --release --target web --out-dir pkg --no-pack
+  node tests/page/run.mjs
+fi
+step "all tests passed"
