@@ -4,9 +4,14 @@
 //!
 //! - [`protocol`]: IMAP syntax only (types, framing, parsing, encoding).
 //! - [`server`]: the engine (store, sessions, policies, command handlers).
+//! - [`scenario`]: executable transcripts in RFC notation, shared by tests, CLI and page.
 
 pub mod protocol;
+pub mod scenario;
 pub mod server;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -1,2 +1,551 @@
 //! The engine: store, sessions, policies and command handlers. Sans-IO: bytes in for a client,
-//! bytes out for every client affected.
+//! bytes out for every client affected. The browser page, the native TCP server and the tests
+//! are three thin drivers of this one type, [`Server`]; nothing here knows which one runs it.
+//!
+//! ```
+//! use imap_sandbox::server::{Server, World, Policies};
+//!
+//! let mut server = Server::new(World::default_world(), Policies::default());
+//! let c1 = server.connect();
+//! server.receive(c1, b"a1 LOGIN alice alice\r\na2 SELECT INBOX\r\n");
+//! let text: String = server
+//!     .take_output()
+//!     .iter()
+//!     .filter(|o| o.client == c1)
+//!     .map(|o| String::from_utf8_lossy(&o.bytes).into_owned())
+//!     .collect();
+//! assert!(text.contains("a2 OK [READ-WRITE]"));
+//! ```
+
+mod commands;
+mod fetch;
+pub mod mime;
+pub mod policy;
+mod sasl;
+mod search;
+pub mod session;
+pub mod snapshot;
+pub mod store;
+pub mod world;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::protocol::encode::encode_response;
+use crate::protocol::framer::{FrameEvent, Framer, Limits};
+use crate::protocol::parse::{is_idle_done, parse_command};
+use crate::protocol::types::{
+    Code, Command, CommandBody, Continue, DateTime, Response, StatusKind, StatusResponse, Tag,
+};
+
+pub use policy::{Citation, Policies, PolicyError};
+pub use session::ClientId;
+pub use world::World;
+
+use session::{Mode, Session, State};
+use store::Store;
+
+/// What kind of line an [`Output`] is, so drivers can style it without knowing IMAP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum OutputKind {
+    /// `* ...`
+    Untagged,
+    /// `tag OK|NO|BAD ...`
+    Tagged,
+    /// `+ ...`
+    Continuation,
+    /// The server closed the connection; `bytes` is empty.
+    Closed,
+}
+
+/// One response (or the close of a connection) for one client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Output {
+    pub client: ClientId,
+    /// The exact octets, CRLF and any literal included.
+    pub bytes: Vec<u8>,
+    pub kind: OutputKind,
+    /// OK / NO / BAD / BYE / PREAUTH for status responses.
+    pub status: Option<StatusKind>,
+    /// Why the response has this form, when a policy decided it.
+    pub citation: Option<Citation>,
+}
+
+/// The successful end of a command: the text and code of its tagged OK.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Done {
+    pub code: Option<Code>,
+    pub text: String,
+    pub citation: Option<Citation>,
+}
+
+/// The unsuccessful end of a command: a tagged NO or BAD.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Fail {
+    pub kind: StatusKind,
+    pub code: Option<Code>,
+    pub text: String,
+    pub citation: Option<Citation>,
+}
+
+pub(crate) type CmdResult = Result<Done, Fail>;
+
+impl Done {
+    pub fn text(text: impl Into<String>) -> Done {
+        Done {
+            code: None,
+            text: text.into(),
+            citation: None,
+        }
+    }
+
+    pub fn with_code(mut self, code: Code) -> Done {
+        self.code = Some(code);
+        self
+    }
+
+    pub fn cite(mut self, citation: Citation) -> Done {
+        self.citation = Some(citation);
+        self
+    }
+}
+
+impl Fail {
+    pub fn no(text: impl Into<String>) -> Fail {
+        Fail {
+            kind: StatusKind::No,
+            code: None,
+            text: text.into(),
+            citation: None,
+        }
+    }
+
+    pub fn bad(text: impl Into<String>) -> Fail {
+        Fail {
+            kind: StatusKind::Bad,
+            code: None,
+            text: text.into(),
+            citation: None,
+        }
+    }
+
+    pub fn with_code(mut self, code: Code) -> Fail {
+        self.code = Some(code);
+        self
+    }
+
+    pub fn cite(mut self, citation: Citation) -> Fail {
+        self.citation = Some(citation);
+        self
+    }
+}
+
+/// A source of the current time in seconds since 1970, for INTERNALDATE of APPEND without a
+/// date. The browser has no `SystemTime`, so each driver provides its own.
+pub type Clock = Box<dyn Fn() -> i64 + Send>;
+
+/// A user who may log in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub name: String,
+    pub password: String,
+}
+
+/// The in-memory IMAP server: one store, any number of connected clients.
+pub struct Server {
+    store: Store,
+    users: Vec<User>,
+    sessions: BTreeMap<ClientId, Session>,
+    policies: Policies,
+    limits: Limits,
+    next_client: u32,
+    outbox: Vec<Output>,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("sessions", &self.sessions.len())
+            .field("policies", &self.policies)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The capabilities advertised, exactly what works (RFC 3501 §7.2.1).
+pub const CAPABILITIES: &[&str] = &[
+    "IMAP4rev1",
+    "LITERAL+",
+    "SASL-IR",
+    "AUTH=PLAIN",
+    "IDLE",
+    "UIDPLUS",
+    "MOVE",
+    "UNSELECT",
+    "NAMESPACE",
+    "ENABLE",
+    "ID",
+    "CHILDREN",
+];
+
+pub(crate) fn capabilities() -> Vec<String> {
+    CAPABILITIES.iter().map(|c| c.to_string()).collect()
+}
+
+impl Server {
+    /// A server over `world` with the given policies. The clock defaults to the system clock
+    /// natively and to a fixed date in wasm (the page sets its own with [`Server::set_clock`]).
+    pub fn new(world: World, policies: Policies) -> Server {
+        Server {
+            store: world.store,
+            users: world.users,
+            sessions: BTreeMap::new(),
+            policies,
+            limits: Limits::default(),
+            next_client: 1,
+            outbox: Vec::new(),
+            clock: default_clock(),
+        }
+    }
+
+    /// Replaces the clock (seconds since 1970, UTC).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    /// Replaces the framing limits for connections made from now on.
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+    }
+
+    pub fn policies(&self) -> &Policies {
+        &self.policies
+    }
+
+    /// Changes policies; takes effect with the next command.
+    pub fn policies_mut(&mut self) -> &mut Policies {
+        &mut self.policies
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Connects a new client and queues its greeting (RFC 3501 §7.1.1).
+    pub fn connect(&mut self) -> ClientId {
+        let id = ClientId(self.next_client);
+        self.next_client = self.next_client.wrapping_add(1).max(1);
+        self.sessions.insert(
+            id,
+            Session {
+                id,
+                state: State::NotAuthenticated,
+                mode: Mode::Command,
+                framer: Framer::new(self.limits.clone()),
+                closing: false,
+            },
+        );
+        let greeting = StatusResponse {
+            tag: None,
+            kind: StatusKind::Ok,
+            code: Some(Code::Capability(capabilities())),
+            text: "imap-sandbox ready".to_string(),
+        };
+        self.send(id, Response::Status(greeting), None);
+        id
+    }
+
+    /// Whether the client is connected (it may have been sent BYE and closed).
+    pub fn is_connected(&self, client: ClientId) -> bool {
+        self.sessions.contains_key(&client)
+    }
+
+    /// The connected clients.
+    pub fn clients(&self) -> Vec<ClientId> {
+        self.sessions.keys().copied().collect()
+    }
+
+    /// The connection was severed: a logout without LOGOUT. Nothing is expunged
+    /// (RFC 2683 §3.1.2; RFC 3501 §6.1.3 only expunges on CLOSE).
+    pub fn disconnect(&mut self, client: ClientId) {
+        if let Some(mut session) = self.sessions.remove(&client) {
+            let old = std::mem::replace(&mut session.state, State::Logout);
+            self.leave_mailbox(old);
+        }
+        self.flush_idlers();
+    }
+
+    /// Sends every client `* BYE` (RFC 3501 §7.1.5) and closes it.
+    pub fn shutdown(&mut self, text: &str) {
+        for id in self.clients() {
+            self.bye(id, text.to_string(), None);
+        }
+        self.close_finished();
+    }
+
+    /// Takes every output produced so far, in order.
+    pub fn take_output(&mut self) -> Vec<Output> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// Feeds bytes received from a client. Responses for it, and for any other client the
+    /// input affects, are queued for [`Server::take_output`].
+    pub fn receive(&mut self, client: ClientId, bytes: &[u8]) {
+        match self.sessions.get_mut(&client) {
+            Some(session) if !session.closing => session.framer.push(bytes),
+            _ => return,
+        }
+        loop {
+            let event = match self.sessions.get_mut(&client) {
+                Some(session) if !session.closing => session.framer.next_event(),
+                _ => None,
+            };
+            let Some(event) = event else { break };
+            match event {
+                FrameEvent::Line(line) => self.handle_line(client, line),
+                // RFC 3501 §7.5: the continuation request invites the literal's octets.
+                FrameEvent::NeedContinuation => self.send(
+                    client,
+                    Response::Continue(Continue::Text {
+                        code: None,
+                        text: "Ready for literal data".to_string(),
+                    }),
+                    None,
+                ),
+                FrameEvent::Rejected { tag, reason } => {
+                    let tag = tag.map(Tag);
+                    self.send_status(client, tag, StatusKind::Bad, None, reason, None);
+                }
+            }
+            self.flush_idlers();
+        }
+        self.close_finished();
+    }
+
+    fn handle_line(&mut self, client: ClientId, line: Vec<u8>) {
+        let mode = match self.sessions.get(&client) {
+            Some(s) => s.mode.clone(),
+            None => return,
+        };
+        match mode {
+            Mode::Idle(tag) => {
+                self.set_mode(client, Mode::Command);
+                if is_idle_done(&line) {
+                    // RFC 2177 §3: DONE ends the IDLE; the tagged OK completes the command.
+                    self.finish(client, tag, Ok(Done::text("IDLE terminated")), true);
+                } else {
+                    self.finish(
+                        client,
+                        tag,
+                        Err(Fail::bad("Expected DONE to end IDLE (RFC 2177)")),
+                        true,
+                    );
+                }
+            }
+            Mode::SaslPlain(tag) => {
+                self.set_mode(client, Mode::Command);
+                let result = self.sasl_plain_response(client, &line);
+                self.finish(client, tag, result, false);
+            }
+            Mode::Command => match parse_command(&line) {
+                Ok(command) => self.execute(client, command),
+                Err(err) => {
+                    self.send_status(client, err.tag, StatusKind::Bad, None, err.text, None);
+                }
+            },
+        }
+    }
+
+    fn set_mode(&mut self, client: ClientId, mode: Mode) {
+        if let Some(s) = self.sessions.get_mut(&client) {
+            s.mode = mode;
+        }
+    }
+
+    fn execute(&mut self, client: ClientId, command: Command) {
+        let Command { tag, body } = command;
+        let Some(state) = self.sessions.get(&client).map(|s| &s.state) else {
+            return;
+        };
+        if let Err(fail) = commands::check_state(&body, state) {
+            self.send_status(
+                client,
+                Some(tag),
+                fail.kind,
+                fail.code,
+                fail.text,
+                fail.citation,
+            );
+            return;
+        }
+        // RFC 3501 §7.4.1: no EXPUNGE while answering FETCH, STORE or SEARCH (their UID forms
+        // may carry them: the client then knows which messages are meant).
+        let allow_expunge = !matches!(
+            body,
+            CommandBody::Fetch { uid: false, .. }
+                | CommandBody::Store { uid: false, .. }
+                | CommandBody::Search { uid: false, .. }
+        );
+        match self.dispatch(client, &tag, body) {
+            Some(result) => self.finish(client, tag, result, allow_expunge),
+            // IDLE and AUTHENTICATE answer later.
+            None => {}
+        }
+    }
+
+    /// Ends a command: pending changes first (RFC 3501 §7), then the tagged response.
+    fn finish(&mut self, client: ClientId, tag: Tag, result: CmdResult, allow_expunge: bool) {
+        self.flush_session(client, allow_expunge);
+        match result {
+            Ok(done) => self.send_status(
+                client,
+                Some(tag),
+                StatusKind::Ok,
+                done.code,
+                done.text,
+                done.citation,
+            ),
+            Err(fail) => self.send_status(
+                client,
+                Some(tag),
+                fail.kind,
+                fail.code,
+                fail.text,
+                fail.citation,
+            ),
+        }
+    }
+
+    /// Delivers a session's pending changes to it.
+    fn flush_session(&mut self, client: ClientId, allow_expunge: bool) {
+        let Some(session) = self.sessions.get_mut(&client) else {
+            return;
+        };
+        if session.closing {
+            return;
+        }
+        let Some(view) = session.state.view_mut() else {
+            return;
+        };
+        let mailbox = self.store.get_mut(view.mailbox);
+        let responses = view.flush(mailbox, allow_expunge);
+        for r in responses {
+            self.send(client, r, None);
+        }
+    }
+
+    /// RFC 2177 §3: a session in IDLE is told of changes as they happen.
+    fn flush_idlers(&mut self) {
+        let idlers: Vec<ClientId> = self
+            .sessions
+            .values()
+            .filter(|s| matches!(s.mode, Mode::Idle(_)) && !s.closing)
+            .map(|s| s.id)
+            .collect();
+        for id in idlers {
+            self.flush_session(id, true);
+        }
+    }
+
+    /// Removes sessions that were sent BYE.
+    fn close_finished(&mut self) {
+        let closing: Vec<ClientId> = self
+            .sessions
+            .values()
+            .filter(|s| s.closing)
+            .map(|s| s.id)
+            .collect();
+        for id in closing {
+            if let Some(mut session) = self.sessions.remove(&id) {
+                let old = std::mem::replace(&mut session.state, State::Logout);
+                self.leave_mailbox(old);
+            }
+            self.outbox.push(Output {
+                client: id,
+                bytes: Vec::new(),
+                kind: OutputKind::Closed,
+                status: None,
+                citation: None,
+            });
+        }
+    }
+
+    /// Called whenever a session leaves its selected mailbox: a deleted mailbox's ghost is
+    /// dropped when its last session leaves (RFC 2180 §3.2).
+    pub(crate) fn leave_mailbox(&mut self, old: State) {
+        if let State::Selected { view, .. } = old {
+            let still_used = self
+                .sessions
+                .values()
+                .any(|s| s.state.view().is_some_and(|v| v.mailbox == view.mailbox));
+            if !still_used {
+                self.store.release(view.mailbox);
+            }
+        }
+    }
+
+    /// Sends `* BYE` to a client and closes it once the current input is processed.
+    pub(crate) fn bye(&mut self, client: ClientId, text: String, citation: Option<Citation>) {
+        self.send_status(client, None, StatusKind::Bye, None, text, citation);
+        if let Some(s) = self.sessions.get_mut(&client) {
+            s.closing = true;
+        }
+    }
+
+    /// Queues one response for a client.
+    pub(crate) fn send(&mut self, client: ClientId, response: Response, citation: Option<Citation>) {
+        let mut bytes = Vec::new();
+        encode_response(&response, &mut bytes);
+        let (kind, status) = match &response {
+            Response::Status(s) if s.tag.is_some() => (OutputKind::Tagged, Some(s.kind)),
+            Response::Status(s) => (OutputKind::Untagged, Some(s.kind)),
+            Response::Data(_) => (OutputKind::Untagged, None),
+            Response::Continue(_) => (OutputKind::Continuation, None),
+        };
+        self.outbox.push(Output {
+            client,
+            bytes,
+            kind,
+            status,
+            citation,
+        });
+    }
+
+    pub(crate) fn send_status(
+        &mut self,
+        client: ClientId,
+        tag: Option<Tag>,
+        kind: StatusKind,
+        code: Option<Code>,
+        text: String,
+        citation: Option<Citation>,
+    ) {
+        let response = Response::Status(StatusResponse {
+            tag,
+            kind,
+            code,
+            text,
+        });
+        self.send(client, response, citation);
+    }
+
+    pub(crate) fn now(&self) -> DateTime {
+        world::datetime_from_unix((self.clock)())
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn default_clock() -> Clock {
+    Box::new(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+    })
+}
+
+#[cfg(target_arch = "wasm32")]
+fn default_clock() -> Clock {
+    // 2024-01-01T00:00:00Z; the wasm driver installs the browser's clock.
+    Box::new(|| 1_704_067_200)
+}

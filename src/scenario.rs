@@ -1,0 +1,576 @@
+//! Executable transcripts in RFC notation: the format shared by `scenarios/*.imap`, the tests,
+//! `imap-sandbox play` and the page.
+//!
+//! ```text
+//! # title: DELETE of a mailbox another client has selected
+//! # rfc: RFC 2180 §3
+//! # explain: Client 2 has FOO selected when client 1 deletes it. What happens next is
+//! # explain: the server's choice.
+//! # policy: select-shared=allow
+//! # vary: delete-selected = refuse ghost bye
+//! # setup: C1 LOGIN alice alice
+//! # setup: C2 LOGIN bob bob
+//! # setup: C2 SELECT FOO
+//!
+//! C1: A001 DELETE FOO
+//! [refuse] S1: A001 NO [INUSE] Mailbox FOO is in use by another user.
+//! [ghost] S1: A001 OK Mailbox FOO is deleted.
+//! [bye] S1: A001 OK DELETE completed
+//! [bye] S2: * BYE Mailbox FOO has been deleted.
+//! ```
+//!
+//! - `Cn: line` is sent by client n (1 to 3). After a line ending in a literal `{N}` or `{N+}`,
+//!   the following `Cn:` lines are the literal's content, each counted with its CRLF, until N
+//!   octets; the next `Cn:` line then continues the command (an empty `Cn:` ends it).
+//! - `Sn: pattern` must match the next response client n receives, in order. `...` matches any
+//!   text (also across the lines of a literal). `Sn!: pattern` says no response to client n
+//!   caused by the step may match. `Sn: (closed)` matches the server closing the connection.
+//! - Every response must be matched by the step (the `Cn:` line and the `S` lines after it)
+//!   that caused it, except continuation requests (`+ ...`) and closes, which may be left out.
+//! - `[value]` before a line keeps it to the variant where the varied decision point has that
+//!   value. `# vary: POINT = V1 V2 ...` runs the scenario once per value.
+//! - `# setup: Cn COMMAND` runs a command before the transcript (tagged automatically; it must
+//!   answer OK; its responses are not shown). `# policy: NAME=VALUE` sets a policy for every
+//!   variant. `# title:`, `# rfc:` and `# explain:` are for people.
+
+use serde::Serialize;
+
+use crate::server::{ClientId, Output, OutputKind, Policies, Server, World};
+
+/// A parsed scenario.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scenario {
+    pub title: String,
+    pub rfc: String,
+    pub explain: String,
+    /// Policies every variant starts from.
+    pub policies: Vec<(String, String)>,
+    /// The decision point varied, and its values; empty when nothing varies.
+    pub vary: Option<(String, Vec<String>)>,
+    pub setup: Vec<(usize, String)>,
+    pub steps: Vec<Step>,
+}
+
+/// One client line and the expectations that follow it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    /// Line number in the file, for messages.
+    pub line_no: usize,
+    pub client: usize,
+    /// The octets sent, CRLF included (a literal's content is part of the step that announced
+    /// it).
+    pub send: String,
+    /// As written, for display.
+    pub display: Vec<String>,
+    pub only: Option<String>,
+    pub expect: Vec<Expect>,
+}
+
+/// One `S` line.
+#[derive(Debug, Clone, Serialize)]
+pub struct Expect {
+    pub line_no: usize,
+    pub client: usize,
+    pub pattern: String,
+    pub absent: bool,
+    pub only: Option<String>,
+}
+
+/// A scenario file that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub line_no: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line_no, self.message)
+    }
+}
+
+const MAX_CLIENTS: usize = 3;
+
+fn client_number(s: &str, line_no: usize) -> Result<usize, SyntaxError> {
+    match s.parse::<usize>() {
+        Ok(n) if (1..=MAX_CLIENTS).contains(&n) => Ok(n),
+        _ => Err(SyntaxError {
+            line_no,
+            message: format!("client number must be 1 to {MAX_CLIENTS}, got {s:?}"),
+        }),
+    }
+}
+
+/// The size of a literal announced at the end of a line: `{N}` or `{N+}`.
+fn trailing_literal(line: &str) -> Option<usize> {
+    let inner = line.strip_suffix('}')?;
+    let open = inner.rfind('{')?;
+    let digits = inner.get(open + 1..)?;
+    let digits = digits.strip_suffix('+').unwrap_or(digits);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+impl Scenario {
+    /// Reads a scenario file.
+    pub fn parse(text: &str) -> Result<Scenario, SyntaxError> {
+        let mut sc = Scenario {
+            title: String::new(),
+            rfc: String::new(),
+            explain: String::new(),
+            policies: Vec::new(),
+            vary: None,
+            setup: Vec::new(),
+            steps: Vec::new(),
+        };
+        // A literal being read: (client, octets still expected).
+        let mut literal: Option<(usize, usize)> = None;
+        for (i, raw) in text.lines().enumerate() {
+            let line_no = i + 1;
+            let err = |message: String| SyntaxError { line_no, message };
+            if let Some(rest) = raw.strip_prefix('#') {
+                let rest = rest.trim();
+                let Some((key, value)) = rest.split_once(':') else {
+                    continue; // a comment
+                };
+                let value = value.trim();
+                match key.trim() {
+                    "title" => sc.title = value.to_string(),
+                    "rfc" => sc.rfc = value.to_string(),
+                    "explain" => {
+                        if !sc.explain.is_empty() {
+                            sc.explain.push(' ');
+                        }
+                        sc.explain.push_str(value);
+                    }
+                    "policy" => {
+                        let (k, v) = value
+                            .split_once('=')
+                            .ok_or_else(|| err(format!("expected NAME=VALUE, got {value:?}")))?;
+                        Policies::default()
+                            .set(k.trim(), v.trim())
+                            .map_err(|e| err(e.0))?;
+                        sc.policies.push((k.trim().to_string(), v.trim().to_string()));
+                    }
+                    "vary" => {
+                        let (k, vs) = value
+                            .split_once('=')
+                            .ok_or_else(|| err(format!("expected POINT = V1 V2, got {value:?}")))?;
+                        let values: Vec<String> =
+                            vs.split_whitespace().map(str::to_string).collect();
+                        for v in &values {
+                            Policies::default().set(k.trim(), v).map_err(|e| err(e.0))?;
+                        }
+                        sc.vary = Some((k.trim().to_string(), values));
+                    }
+                    "setup" => {
+                        let (who, cmd) = value
+                            .split_once(' ')
+                            .ok_or_else(|| err("expected `Cn COMMAND`".to_string()))?;
+                        let n = who
+                            .strip_prefix('C')
+                            .ok_or_else(|| err(format!("expected Cn, got {who:?}")))?;
+                        sc.setup.push((client_number(n, line_no)?, cmd.trim().to_string()));
+                    }
+                    _ => {} // a comment that happens to contain a colon
+                }
+                continue;
+            }
+            let trimmed = raw.trim_end_matches('\r');
+            if trimmed.trim().is_empty() && literal.is_none() {
+                continue;
+            }
+            // `[value] Cn: ...`
+            let (only, body) = match trimmed.trim_start().strip_prefix('[') {
+                Some(rest) => {
+                    let (v, after) = rest
+                        .split_once(']')
+                        .ok_or_else(|| err("unclosed [variant]".to_string()))?;
+                    (Some(v.trim().to_string()), after.trim_start())
+                }
+                None => (None, trimmed.trim_start()),
+            };
+            if let Some(v) = &only {
+                let known = sc.vary.as_ref().is_some_and(|(_, vs)| vs.contains(v));
+                if !known {
+                    return Err(err(format!("[{v}] is not one of the `# vary:` values")));
+                }
+            }
+            let (tag, content) = body
+                .split_once(':')
+                .ok_or_else(|| err(format!("expected `Cn: ...` or `Sn: ...`, got {body:?}")))?;
+            // One space after the colon belongs to the notation, the rest to the line.
+            let content = content.strip_prefix(' ').unwrap_or(content);
+            if let Some(n) = tag.strip_prefix('C') {
+                let client = client_number(n, line_no)?;
+                if let Some((lit_client, remaining)) = literal {
+                    if lit_client != client {
+                        return Err(err(format!(
+                            "C{lit_client} has a literal of {remaining} more octets to send"
+                        )));
+                    }
+                    let Some(step) = sc.steps.last_mut() else {
+                        return Err(err("literal without a command".to_string()));
+                    };
+                    step.display.push(content.to_string());
+                    if remaining == 0 {
+                        step.send.push_str(content);
+                        step.send.push_str("\r\n");
+                        literal = trailing_literal(content).map(|n| (client, n));
+                        continue;
+                    }
+                    let chunk = content.len() + 2;
+                    if chunk > remaining {
+                        return Err(err(format!(
+                            "literal overruns: {remaining} octets left, this line is {chunk} with CRLF"
+                        )));
+                    }
+                    step.send.push_str(content);
+                    step.send.push_str("\r\n");
+                    literal = Some((client, remaining - chunk));
+                    continue;
+                }
+                literal = trailing_literal(content).map(|n| (client, n));
+                sc.steps.push(Step {
+                    line_no,
+                    client,
+                    send: format!("{content}\r\n"),
+                    display: vec![content.to_string()],
+                    only,
+                    expect: Vec::new(),
+                });
+            } else if let Some(n) = tag.strip_prefix('S') {
+                if let Some((c, remaining)) = literal {
+                    return Err(err(format!(
+                        "C{c} has not finished its literal ({remaining} octets left)"
+                    )));
+                }
+                let (n, absent) = match n.strip_suffix('!') {
+                    Some(n) => (n, true),
+                    None => (n, false),
+                };
+                let client = client_number(n, line_no)?;
+                let Some(step) = sc.steps.last_mut() else {
+                    return Err(err("an S line before any C line".to_string()));
+                };
+                step.expect.push(Expect {
+                    line_no,
+                    client,
+                    pattern: content.to_string(),
+                    absent,
+                    only,
+                });
+            } else {
+                return Err(err(format!("expected Cn: or Sn:, got {tag:?}")));
+            }
+        }
+        if let Some((c, remaining)) = literal {
+            if remaining > 0 {
+                return Err(SyntaxError {
+                    line_no: text.lines().count(),
+                    message: format!("C{c}'s literal is {remaining} octets short"),
+                });
+            }
+        }
+        Ok(sc)
+    }
+
+    /// The variants to run: the varied value, or `None` when nothing varies.
+    pub fn variants(&self) -> Vec<Option<String>> {
+        match &self.vary {
+            Some((_, values)) => values.iter().cloned().map(Some).collect(),
+            None => vec![None],
+        }
+    }
+
+    /// The policies of one variant, with `overrides` (`NAME=VALUE`) applied last.
+    pub fn policies_for(&self, variant: Option<&str>, overrides: &[String]) -> Result<Policies, String> {
+        let mut p = Policies::default();
+        for (k, v) in &self.policies {
+            p.set(k, v).map_err(|e| e.0)?;
+        }
+        if let (Some((point, _)), Some(v)) = (&self.vary, variant) {
+            p.set(point, v).map_err(|e| e.0)?;
+        }
+        for o in overrides {
+            p.set_assignment(o).map_err(|e| e.0)?;
+        }
+        Ok(p)
+    }
+
+    /// Runs one variant on a fresh default world.
+    pub fn run(&self, variant: Option<&str>, overrides: &[String]) -> Run {
+        let mut run = Run {
+            variant: variant.map(str::to_string),
+            transcript: Vec::new(),
+            failures: Vec::new(),
+        };
+        let policies = match self.policies_for(variant, overrides) {
+            Ok(p) => p,
+            Err(e) => {
+                run.failures.push(Failure { line_no: 0, message: e });
+                return run;
+            }
+        };
+        let mut server = Server::new(World::default_world(), policies);
+        // A fixed clock: transcripts must not depend on when they run.
+        server.set_clock(Box::new(|| 1_704_067_200));
+        let mut clients: [Option<ClientId>; MAX_CLIENTS] = [None; MAX_CLIENTS];
+        fn connect(server: &mut Server, clients: &mut [Option<ClientId>], n: usize) -> ClientId {
+            // n is 1..=MAX_CLIENTS (checked by the parser).
+            match clients.get_mut(n.wrapping_sub(1)) {
+                Some(slot) => *slot.get_or_insert_with(|| server.connect()),
+                None => server.connect(),
+            }
+        }
+        for (i, (n, cmd)) in self.setup.iter().enumerate() {
+            let id = connect(&mut server, &mut clients, *n);
+            let _ = server.take_output();
+            let tag = format!("setup{}", i + 1);
+            server.receive(id, format!("{tag} {cmd}\r\n").as_bytes());
+            let out = server.take_output();
+            let ok = out.iter().any(|o| {
+                o.client == id && String::from_utf8_lossy(&o.bytes).starts_with(&format!("{tag} OK"))
+            });
+            if !ok {
+                let got: Vec<String> = out.iter().filter(|o| o.client == id).map(text_of).collect();
+                run.failures.push(Failure {
+                    line_no: 0,
+                    message: format!("setup C{n} {cmd} did not answer OK: {}", got.join(" | ")),
+                });
+                return run;
+            }
+        }
+        for step in &self.steps {
+            if !applies(&step.only, variant) {
+                continue;
+            }
+            let id = connect(&mut server, &mut clients, step.client);
+            // A client's greeting is part of its first step.
+            for (k, line) in step.display.iter().enumerate() {
+                run.transcript.push(TranscriptLine {
+                    who: format!("C{}", step.client),
+                    text: line.clone(),
+                    line_no: (k == 0).then_some(step.line_no),
+                    citation: None,
+                    failed: false,
+                });
+            }
+            server.receive(id, step.send.as_bytes());
+            let out = server.take_output();
+            let mut received: Vec<(usize, Output, bool)> = out
+                .into_iter()
+                .filter_map(|o| {
+                    let n = clients.iter().position(|c| *c == Some(o.client))? + 1;
+                    Some((n, o, false))
+                })
+                .collect();
+            for e in step.expect.iter().filter(|e| applies(&e.only, variant)) {
+                if e.absent {
+                    if let Some((_, o, _)) = received
+                        .iter()
+                        .find(|(n, o, _)| *n == e.client && glob(&e.pattern, &text_of(o)))
+                    {
+                        run.failures.push(Failure {
+                            line_no: e.line_no,
+                            message: format!(
+                                "S{}! {:?} must not appear, but the server sent {:?}",
+                                e.client,
+                                e.pattern,
+                                text_of(o)
+                            ),
+                        });
+                    }
+                    continue;
+                }
+                // The next unmatched response for this client, skipping optional ones.
+                let mut matched = false;
+                for (n, o, used) in received.iter_mut() {
+                    if *n != e.client || *used {
+                        continue;
+                    }
+                    let text = text_of(o);
+                    if glob(&e.pattern, &text) {
+                        *used = true;
+                        matched = true;
+                        break;
+                    }
+                    if optional(o) {
+                        continue;
+                    }
+                    run.failures.push(Failure {
+                        line_no: e.line_no,
+                        message: format!(
+                            "S{} expected {:?}\n      but got {:?}",
+                            e.client, e.pattern, text
+                        ),
+                    });
+                    *used = true;
+                    matched = true;
+                    break;
+                }
+                if !matched {
+                    run.failures.push(Failure {
+                        line_no: e.line_no,
+                        message: format!(
+                            "S{} expected {:?}\n      but the server sent nothing more",
+                            e.client, e.pattern
+                        ),
+                    });
+                }
+            }
+            for (n, o, used) in &received {
+                let failed = !*used && !optional(o);
+                if failed {
+                    run.failures.push(Failure {
+                        line_no: step.line_no,
+                        message: format!("unexpected response to C{n}: {:?}", text_of(o)),
+                    });
+                }
+                run.transcript.push(TranscriptLine {
+                    who: format!("S{n}"),
+                    text: text_of(o),
+                    line_no: None,
+                    citation: o.citation.as_ref().map(|c| format!("{}={} ({})", c.point, c.value, c.rfc)),
+                    failed,
+                });
+            }
+        }
+        run
+    }
+}
+
+fn applies(only: &Option<String>, variant: Option<&str>) -> bool {
+    match (only, variant) {
+        (None, _) => true,
+        (Some(v), Some(cur)) => v == cur,
+        (Some(_), None) => false,
+    }
+}
+
+/// Continuation requests and closes may be left out of a transcript.
+fn optional(o: &Output) -> bool {
+    matches!(o.kind, OutputKind::Continuation | OutputKind::Closed)
+}
+
+/// A response as the transcript shows it: the text without its final CRLF.
+fn text_of(o: &Output) -> String {
+    if o.kind == OutputKind::Closed {
+        return "(closed)".to_string();
+    }
+    let t = String::from_utf8_lossy(&o.bytes);
+    t.strip_suffix("\r\n").unwrap_or(&t).to_string()
+}
+
+/// `...` matches any run of characters (CRLF included); everything else is literal.
+pub fn glob(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split("...").collect();
+    let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
+        return pattern == text;
+    };
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    if !text.starts_with(first) {
+        return false;
+    }
+    let mut pos = first.len();
+    for mid in &parts[1..parts.len() - 1] {
+        match text.get(pos..).and_then(|rest| rest.find(mid)) {
+            Some(at) => pos += at + mid.len(),
+            None => return false,
+        }
+    }
+    text.len() >= pos + last.len() && text.ends_with(last)
+}
+
+/// The outcome of one variant.
+#[derive(Debug, Clone, Serialize)]
+pub struct Run {
+    pub variant: Option<String>,
+    pub transcript: Vec<TranscriptLine>,
+    pub failures: Vec<Failure>,
+}
+
+/// One line of the transcript as played.
+#[derive(Debug, Clone, Serialize)]
+pub struct TranscriptLine {
+    /// `C1`, `S2`, ...
+    pub who: String,
+    pub text: String,
+    pub line_no: Option<usize>,
+    pub citation: Option<String>,
+    pub failed: bool,
+}
+
+/// An expectation that did not hold.
+#[derive(Debug, Clone, Serialize)]
+pub struct Failure {
+    pub line_no: usize,
+    pub message: String,
+}
+
+impl Run {
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+
+    /// The transcript in the scenario notation, with citations as comments.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for l in &self.transcript {
+            let mark = if l.failed { "  <-- unexpected" } else { "" };
+            for (k, piece) in l.text.split("\r\n").enumerate() {
+                if k == 0 {
+                    out.push_str(&format!("{}: {piece}", l.who));
+                } else {
+                    out.push_str(&format!("\n{}: {piece}", l.who));
+                }
+            }
+            if let Some(c) = &l.citation {
+                out.push_str(&format!("    # {c}"));
+            }
+            out.push_str(mark);
+            out.push('\n');
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glob_matches_free_text_only_where_asked() {
+        assert!(glob("A001 OK ...", "A001 OK DELETE completed"));
+        assert!(glob("A001 OK ...", "A001 OK "));
+        assert!(!glob("A001 OK ...", "A001 NO x"));
+        assert!(glob("* 4 FETCH (RFC822 ...)", "* 4 FETCH (RFC822 {3}\r\nabc)"));
+        assert!(glob("...", "anything"));
+        assert!(glob("a...b...c", "aXbYc"));
+        assert!(!glob("a...b...c", "aXc"));
+        assert!(glob("exact", "exact"));
+        assert!(!glob("exact", "exactly"));
+    }
+
+    #[test]
+    fn literals_in_client_lines_are_counted_with_their_crlf() {
+        let sc = Scenario::parse(
+            "C1: a APPEND FOO {7}\nC1: hello\nC1: \nS1: a OK ...\n",
+        )
+        .unwrap();
+        assert_eq!(sc.steps.len(), 1);
+        assert_eq!(sc.steps[0].send, "a APPEND FOO {7}\r\nhello\r\n\r\n");
+        let err = Scenario::parse("C1: a APPEND FOO {3}\nC1: hello\n").unwrap_err();
+        assert!(err.message.contains("overruns"), "{err}");
+    }
+
+    #[test]
+    fn variant_lines_must_name_a_varied_value() {
+        let err = Scenario::parse("C1: a NOOP\n[ghost] S1: a OK ...\n").unwrap_err();
+        assert!(err.message.contains("vary"), "{err}");
+    }
+}

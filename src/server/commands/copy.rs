@@ -1,0 +1,135 @@
+//! COPY (RFC 3501 §6.4.7) and MOVE (RFC 6851), UID forms included, answered with COPYUID
+//! (RFC 4315 §3), with RFC 2180 §4.4 for messages another session expunged.
+
+use crate::protocol::types::{Code, MailboxName, SequenceSet, StatusKind};
+use crate::server::fetch::uid_set;
+use crate::server::policy::{Citation, CopyExpunged};
+use crate::server::store::{Flags, MessageData, Uid};
+use crate::server::{ClientId, CmdResult, Done, Fail, Server};
+use std::sync::Arc;
+
+impl Server {
+    pub(crate) fn handle_copy(
+        &mut self,
+        client: ClientId,
+        set: &SequenceSet,
+        target: &MailboxName,
+        uid: bool,
+        is_move: bool,
+    ) -> CmdResult {
+        let verb = if is_move { "MOVE" } else { "COPY" };
+        let (source_id, read_only) = self.selected_mailbox(client)?;
+        if is_move && read_only {
+            return Err(Fail::no("The mailbox is read-only (EXAMINE): messages cannot be moved"));
+        }
+        let indexes = self.resolve(client, set, uid)?;
+        let target_id = match self.lookup(target) {
+            Ok(id) => id,
+            // RFC 3501 §6.4.7: TRYCREATE when the destination does not exist.
+            Err(fail) if fail.code == Some(Code::Nonexistent) => {
+                return Err(Fail::no(format!("Mailbox {} does not exist", target.0))
+                    .with_code(Code::TryCreate));
+            }
+            Err(fail) => return Err(fail),
+        };
+        // The messages the numbers meant when the command began (RFC 2180 §4.4.2).
+        let mut picked: Vec<(Uid, Arc<MessageData>, Flags, bool)> = Vec::new();
+        {
+            let Some(view) = self.sessions.get(&client).and_then(|s| s.state.view()) else {
+                return Err(Fail::bad("No mailbox selected"));
+            };
+            let Some(source) = self.store.get(source_id) else {
+                return Err(Fail::no("The selected mailbox no longer exists"));
+            };
+            for i in indexes {
+                let Some(e) = view.entries.get(i) else { continue };
+                match &e.expunged {
+                    Some(g) => picked.push((e.uid, g.data.clone(), g.flags.clone(), true)),
+                    None => {
+                        if let Some(m) = source.message(e.uid) {
+                            picked.push((e.uid, m.data.clone(), m.flags.clone(), false));
+                        }
+                    }
+                }
+            }
+        }
+        let any_expunged = picked.iter().any(|p| p.3);
+        let mut citation = None;
+        if any_expunged {
+            let policy = self.policies.copy_expunged;
+            match policy {
+                // RFC 2180 §4.4.1: nothing is copied.
+                CopyExpunged::Refuse => {
+                    let mut fail = Fail::no(format!(
+                        "{verb} rejected, because some of the requested messages were expunged"
+                    ))
+                    .cite(Citation::of(policy));
+                    if let Some((code, _)) = self.expunge_issued(true) {
+                        fail = fail.with_code(code);
+                    }
+                    return Err(fail);
+                }
+                // RFC 2180 §4.4.2: expunged messages are copied as they were.
+                CopyExpunged::Allow => citation = Some(Citation::of(policy)),
+            }
+        }
+        if is_move {
+            if let Err(c) = self.expunge_permitted(client, source_id) {
+                return Err(
+                    Fail::no("MOVE refused: the source mailbox is in use by another client")
+                        .cite(c),
+                );
+            }
+        }
+        let Some(dest) = self.store.get_mut(target_id) else {
+            return Err(Fail::no(format!("Mailbox {} does not exist", target.0))
+                .with_code(Code::TryCreate));
+        };
+        if dest.noselect {
+            return Err(Fail::no(format!("{} cannot hold messages (\\Noselect)", target.0))
+                .with_code(Code::Cannot));
+        }
+        // RFC 2180 §4.4: a failed COPY leaves the destination as it was, so check room first.
+        let room = u32::MAX - dest.uid_next;
+        if u32::try_from(picked.len()).map_or(true, |n| n > room) {
+            return Err(Fail::no("The destination has run out of UIDs").with_code(Code::Limit));
+        }
+        let uid_validity = dest.uid_validity;
+        let mut source_uids = Vec::new();
+        let mut dest_uids = Vec::new();
+        let mut moved_live = Vec::new();
+        for (src_uid, data, flags, expunged) in picked {
+            if let Some(new_uid) = dest.append(data, flags) {
+                source_uids.push(src_uid);
+                dest_uids.push(new_uid);
+                if !expunged {
+                    moved_live.push(src_uid);
+                }
+            }
+        }
+        let code = (!source_uids.is_empty()).then(|| Code::CopyUid {
+            uid_validity,
+            source: uid_set(&source_uids),
+            destination: uid_set(&dest_uids),
+        });
+        let mut done = Done::text(format!("{verb} completed"));
+        if let Some(c) = citation {
+            done = done.cite(c);
+        }
+        if is_move {
+            // RFC 6851 §4.3: COPYUID goes in an untagged OK before the EXPUNGE responses.
+            if let Some(code) = code {
+                self.send_status(client, None, StatusKind::Ok, Some(code), "Moved".to_string(), None);
+            }
+            self.expunge_messages(client, source_id, &moved_live);
+        } else if let Some(code) = code {
+            done = done.with_code(code);
+        }
+        if let Some((code, _)) = self.expunge_issued(any_expunged) {
+            if done.code.is_none() {
+                done = done.with_code(code);
+            }
+        }
+        Ok(done)
+    }
+}

@@ -1,0 +1,151 @@
+//! Command handlers, one file per group, and the table of which command is legal in which
+//! state (RFC 3501 §3, §6). The table is one `match` with no wildcard arm, so every new command
+//! must be classified.
+
+mod any;
+mod auth;
+mod copy;
+mod expunge;
+mod fetch;
+mod mailbox;
+mod search;
+mod select;
+mod store;
+
+use crate::protocol::types::{CommandBody, Tag};
+use crate::server::session::State;
+use crate::server::{ClientId, CmdResult, Fail, Server};
+
+/// The states a command is valid in (RFC 3501 §6.1 to §6.4).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Allowed {
+    /// §6.1: any state.
+    Any,
+    /// §6.2: not authenticated only.
+    NotAuthenticated,
+    /// §6.3: authenticated or selected.
+    Authenticated,
+    /// §6.4: selected only.
+    Selected,
+}
+
+fn allowed(body: &CommandBody) -> Allowed {
+    use CommandBody::*;
+    match body {
+        Capability | Noop | Logout => Allowed::Any,
+        // RFC 2971 §3.1: ID is valid in any state.
+        Id { .. } => Allowed::Any,
+        StartTls | Authenticate { .. } | Login { .. } => Allowed::NotAuthenticated,
+        Select { .. }
+        | Examine { .. }
+        | Create { .. }
+        | Delete { .. }
+        | Rename { .. }
+        | Subscribe { .. }
+        | Unsubscribe { .. }
+        | List { .. }
+        | Lsub { .. }
+        | Status { .. }
+        | Append { .. }
+        // RFC 2342 §5, RFC 5161 §3.1, RFC 2177 §3: valid once authenticated.
+        | Namespace
+        | Enable { .. }
+        | Idle => Allowed::Authenticated,
+        Check
+        | Close
+        | Expunge
+        | Unselect
+        | UidExpunge { .. }
+        | Search { .. }
+        | Fetch { .. }
+        | Store { .. }
+        | Copy { .. }
+        | Move { .. } => Allowed::Selected,
+    }
+}
+
+/// Refuses a command given in the wrong state with BAD, saying which state it needs.
+pub(crate) fn check_state(body: &CommandBody, state: &State) -> Result<(), Fail> {
+    let ok = match (allowed(body), state) {
+        (_, State::Logout) => false,
+        (Allowed::Any, _) => true,
+        (Allowed::NotAuthenticated, State::NotAuthenticated) => true,
+        (Allowed::Authenticated, State::Authenticated { .. } | State::Selected { .. }) => true,
+        (Allowed::Selected, State::Selected { .. }) => true,
+        _ => false,
+    };
+    if ok {
+        return Ok(());
+    }
+    let name = body.name();
+    Err(Fail::bad(match allowed(body) {
+        Allowed::NotAuthenticated => format!("{name} is only valid before authentication"),
+        Allowed::Authenticated => format!("{name} needs authentication first (LOGIN)"),
+        Allowed::Selected => format!("{name} needs a selected mailbox (SELECT or EXAMINE)"),
+        Allowed::Any => format!("{name} is not valid after LOGOUT"),
+    }))
+}
+
+impl Server {
+    /// Runs one command whose state has been checked. `None`: the command continues (IDLE,
+    /// AUTHENTICATE) and its tagged response comes later.
+    pub(crate) fn dispatch(
+        &mut self,
+        client: ClientId,
+        tag: &Tag,
+        body: CommandBody,
+    ) -> Option<CmdResult> {
+        use CommandBody::*;
+        Some(match body {
+            Capability => self.handle_capability(client),
+            Noop => self.handle_noop(),
+            Logout => self.handle_logout(client),
+            Id { parameters } => self.handle_id(client, parameters),
+            StartTls => self.handle_starttls(),
+            Login { username, password } => self.handle_login(client, &username, &password),
+            Authenticate {
+                mechanism,
+                initial_response,
+            } => return self.handle_authenticate(client, tag, &mechanism, initial_response),
+            Select { mailbox } => self.handle_select(client, &mailbox, false),
+            Examine { mailbox } => self.handle_select(client, &mailbox, true),
+            Create { mailbox } => self.handle_create(&mailbox),
+            Delete { mailbox } => self.handle_delete(client, &mailbox),
+            Rename { from, to } => self.handle_rename(client, &from, &to),
+            Subscribe { mailbox } => self.handle_subscribe(client, &mailbox),
+            Unsubscribe { mailbox } => self.handle_unsubscribe(client, &mailbox),
+            List { reference, pattern } => self.handle_list(client, &reference, &pattern, false),
+            Lsub { reference, pattern } => self.handle_list(client, &reference, &pattern, true),
+            Status { mailbox, items } => self.handle_status(client, &mailbox, &items),
+            Append {
+                mailbox,
+                flags,
+                date,
+                message,
+            } => self.handle_append(&mailbox, &flags, date, message),
+            Namespace => self.handle_namespace(client),
+            Enable { capabilities } => self.handle_enable(client, &capabilities),
+            Idle => return self.handle_idle(client, tag),
+            Check => self.handle_check(),
+            Close => self.handle_close(client),
+            Unselect => self.handle_unselect(client),
+            Expunge => self.handle_expunge(client, None),
+            UidExpunge { set } => self.handle_expunge(client, Some(&set)),
+            Search {
+                charset,
+                criteria,
+                uid,
+            } => self.handle_search(client, charset.as_deref(), &criteria, uid),
+            Fetch { set, items, uid } => self.handle_fetch(client, &set, &items, uid),
+            Store {
+                set,
+                kind,
+                silent,
+                flags,
+                uid,
+            } => self.handle_store(client, &set, kind, silent, &flags, uid),
+            Copy { set, mailbox, uid } => self.handle_copy(client, &set, &mailbox, uid, false),
+            Move { set, mailbox, uid } => self.handle_copy(client, &set, &mailbox, uid, true),
+        })
+    }
+}

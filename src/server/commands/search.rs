@@ -1,0 +1,80 @@
+//! SEARCH and UID SEARCH (RFC 3501 §6.4.4, §6.4.8), with RFC 2180 §4.3 for messages another
+//! session expunged.
+
+use crate::protocol::types::{Code, Data, Response, SearchKey};
+use crate::server::policy::{Citation, SearchExpunged};
+use crate::server::search::{matches_all, Bounds, Candidate};
+use crate::server::session::View;
+use crate::server::{ClientId, CmdResult, Done, Fail, Server};
+
+/// Charsets the server searches in (RFC 3501 §6.4.4: US-ASCII MUST be supported).
+const CHARSETS: &[&str] = &["US-ASCII", "UTF-8"];
+
+impl Server {
+    pub(crate) fn handle_search(
+        &mut self,
+        client: ClientId,
+        charset: Option<&str>,
+        criteria: &[SearchKey],
+        uid: bool,
+    ) -> CmdResult {
+        if let Some(cs) = charset {
+            if !CHARSETS.iter().any(|c| c.eq_ignore_ascii_case(cs)) {
+                // RFC 3501 §6.4.4: NO with BADCHARSET listing the supported charsets.
+                return Err(Fail::no(format!("Unsupported charset {cs}"))
+                    .with_code(Code::BadCharset(CHARSETS.iter().map(|c| c.to_string()).collect())));
+            }
+        }
+        let (mailbox_id, _) = self.selected_mailbox(client)?;
+        let policy = self.policies.search_expunged;
+        let Some(view) = self.sessions.get(&client).and_then(|s| s.state.view()) else {
+            return Err(Fail::bad("No mailbox selected"));
+        };
+        let Some(mailbox) = self.store.get(mailbox_id) else {
+            return Err(Fail::no("The selected mailbox no longer exists"));
+        };
+        let bounds = Bounds {
+            max_seq: view.exists(),
+            max_uid: view.entries.last().map_or(0, |e| e.uid.0),
+        };
+        let mut hits = Vec::new();
+        let mut saw_expunged = false;
+        for (i, entry) in view.entries.iter().enumerate() {
+            let seq = View::seq_of(i).0;
+            let (data, flags) = match &entry.expunged {
+                Some(ghost) => {
+                    saw_expunged = true;
+                    match policy {
+                        // RFC 2180 §4.3: the server MAY leave expunged messages out.
+                        SearchExpunged::Omit => continue,
+                        SearchExpunged::Include => (&ghost.data, &ghost.flags),
+                    }
+                }
+                None => match mailbox.message(entry.uid) {
+                    Some(m) => (&m.data, &m.flags),
+                    None => continue,
+                },
+            };
+            let candidate = Candidate {
+                seq,
+                uid: entry.uid,
+                data,
+                flags,
+                recent: entry.recent,
+            };
+            if matches_all(criteria, &candidate, &bounds) {
+                hits.push(if uid { entry.uid.0 } else { seq });
+            }
+        }
+        let citation = saw_expunged.then(|| Citation::of(policy));
+        self.send(client, Response::Data(Data::Search(hits)), citation.clone());
+        let mut done = Done::text(if uid { "UID SEARCH completed" } else { "SEARCH completed" });
+        if let Some(c) = citation {
+            done = done.cite(c);
+        }
+        if let Some((code, _)) = self.expunge_issued(saw_expunged) {
+            done = done.with_code(code);
+        }
+        Ok(done)
+    }
+}

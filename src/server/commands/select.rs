@@ -1,0 +1,161 @@
+//! SELECT and EXAMINE (RFC 3501 §6.3.1, §6.3.2), CLOSE (§6.4.2), UNSELECT (RFC 3691).
+
+use crate::protocol::types::{Code, Data, Flag, FlagPerm, MailboxName, Response, StatusKind};
+use crate::server::policy::{Citation, SelectShared};
+use crate::server::session::{State, View};
+use crate::server::{ClientId, CmdResult, Done, Fail, Server};
+
+impl Server {
+    pub(crate) fn handle_select(
+        &mut self,
+        client: ClientId,
+        name: &MailboxName,
+        read_only: bool,
+    ) -> CmdResult {
+        // RFC 3501 §6.3.1: selecting deselects the current mailbox first, even if the new
+        // SELECT fails; no expunge happens.
+        let user = self.deselect(client)?;
+        let id = self.lookup(name)?;
+        if self.store.get(id).is_some_and(|m| m.noselect) {
+            return Err(Fail::no(format!("{} cannot be selected (\\Noselect)", name.0))
+                .with_code(Code::Nonexistent));
+        }
+        let others = self.others_on(client, id);
+        let mut citation = None;
+        if !others.is_empty() {
+            let policy = self.policies.select_shared;
+            match policy {
+                SelectShared::Allow => {}
+                // RFC 2683 §3.1.1; the INUSE code is RFC 9051 §7.1's.
+                SelectShared::Refuse => {
+                    return Err(Fail::no(format!(
+                        "Mailbox {} is in use by another client",
+                        name.0
+                    ))
+                    .with_code(Code::InUse)
+                    .cite(Citation::of(policy)));
+                }
+                // RFC 2683 §3.1.1: the first client is forced off.
+                SelectShared::KickFirst => {
+                    for other in others {
+                        self.bye(
+                            other,
+                            format!("Mailbox {} was selected by another client", name.0),
+                            Some(Citation::of(policy)),
+                        );
+                    }
+                    citation = Some(Citation::of(policy));
+                }
+            }
+        }
+        let Some(mailbox) = self.store.get_mut(id) else {
+            return Err(Fail::no("Mailbox vanished").with_code(Code::ServerBug));
+        };
+        let view = View::open(mailbox, read_only);
+        let keywords = mailbox.keywords();
+        let uid_validity = mailbox.uid_validity;
+        let uid_next = mailbox.uid_next;
+        let first_unseen = mailbox
+            .messages
+            .iter()
+            .position(|m| !m.flags.contains(&Flag::Seen));
+        let system = [
+            Flag::Answered,
+            Flag::Flagged,
+            Flag::Deleted,
+            Flag::Seen,
+            Flag::Draft,
+        ];
+        let mut flags: Vec<Flag> = system.to_vec();
+        flags.extend(keywords.into_iter().map(Flag::Keyword));
+        // RFC 3501 §6.3.1: FLAGS, EXISTS, RECENT, then OK [UNSEEN], [PERMANENTFLAGS],
+        // [UIDNEXT], [UIDVALIDITY].
+        self.send(client, Response::Data(Data::Flags(flags.clone())), None);
+        self.send(client, Response::Data(Data::Exists(view.exists())), None);
+        self.send(client, Response::Data(Data::Recent(view.recent())), None);
+        if let Some(i) = first_unseen {
+            let seq = View::seq_of(i).0;
+            self.untagged_ok(client, Code::Unseen(seq), format!("Message {seq} is first unseen"));
+        }
+        let permanent: Vec<FlagPerm> = if read_only {
+            Vec::new()
+        } else {
+            flags
+                .into_iter()
+                .map(FlagPerm::Flag)
+                .chain([FlagPerm::Wildcard])
+                .collect()
+        };
+        self.untagged_ok(client, Code::PermanentFlags(permanent), "Limited".to_string());
+        self.untagged_ok(client, Code::UidValidity(uid_validity), "UIDs valid".to_string());
+        self.untagged_ok(client, Code::UidNext(uid_next), "Predicted next UID".to_string());
+        if let Some(s) = self.sessions.get_mut(&client) {
+            s.state = State::Selected { user, view };
+        }
+        let (code, verb) = if read_only {
+            (Code::ReadOnly, "EXAMINE")
+        } else {
+            (Code::ReadWrite, "SELECT")
+        };
+        let done = Done::text(format!("{verb} completed")).with_code(code);
+        Ok(match citation {
+            Some(c) => done.cite(c),
+            None => done,
+        })
+    }
+
+    fn untagged_ok(&mut self, client: ClientId, code: Code, text: String) {
+        self.send_status(client, None, StatusKind::Ok, Some(code), text, None);
+    }
+
+    /// Leaves the selected mailbox, if any, without expunging; returns the user.
+    pub(crate) fn deselect(&mut self, client: ClientId) -> Result<String, Fail> {
+        let Some(session) = self.sessions.get_mut(&client) else {
+            return Err(Fail::bad("No such session"));
+        };
+        let user = session
+            .state
+            .user()
+            .map(str::to_string)
+            .ok_or_else(|| Fail::bad("Not authenticated"))?;
+        let old = std::mem::replace(
+            &mut session.state,
+            State::Authenticated { user: user.clone() },
+        );
+        self.leave_mailbox(old);
+        Ok(user)
+    }
+
+    /// RFC 3501 §6.4.2: CLOSE expunges silently (no untagged EXPUNGE) when the mailbox is
+    /// read-write, then returns to the authenticated state.
+    pub(crate) fn handle_close(&mut self, client: ClientId) -> CmdResult {
+        let Some(view) = self.sessions.get(&client).and_then(|s| s.state.view()) else {
+            return Err(Fail::bad("No mailbox selected"));
+        };
+        let (mailbox, read_only) = (view.mailbox, view.read_only);
+        let mut done = Done::text("CLOSE completed");
+        if !read_only {
+            match self.expunge_permitted(client, mailbox) {
+                Ok(()) => {
+                    let uids = self.deleted_uids(mailbox, None);
+                    self.expunge_messages(client, mailbox, &uids);
+                }
+                // RFC 2180 §4.1.4: the mailbox is closed but nothing is expunged.
+                Err(citation) => {
+                    done = Done::text(
+                        "CLOSE completed; nothing expunged: the mailbox is in use by another client",
+                    )
+                    .cite(citation);
+                }
+            }
+        }
+        self.deselect(client)?;
+        Ok(done)
+    }
+
+    /// RFC 3691 §3: like CLOSE without the expunge.
+    pub(crate) fn handle_unselect(&mut self, client: ClientId) -> CmdResult {
+        self.deselect(client)?;
+        Ok(Done::text("UNSELECT completed"))
+    }
+}

@@ -1,0 +1,189 @@
+//! The values of FETCH items for one message (RFC 3501 §6.4.5, §7.4.2), from a live message or
+//! a ghost, and the NIL forms RFC 2180 §4.1.3 gives for expunged messages.
+
+use crate::protocol::types::{
+    BasicFields, BodyStructure, Date, DateTime, Envelope, FetchAtt, FetchValue, Flag, SeqBound,
+    SeqRange, Section, SectionText, SequenceSet, SpecificFields,
+};
+use crate::server::mime::without_extension;
+use crate::server::store::{MessageData, Uid};
+
+/// A message as one session sees it at this moment.
+pub(crate) struct Seen<'a> {
+    pub uid: Uid,
+    pub data: &'a MessageData,
+    pub flags: Vec<Flag>,
+}
+
+/// Whether fetching this item sets `\Seen` (RFC 3501 §6.4.5: BODY[...] and RFC822 and
+/// RFC822.TEXT do; BODY.PEEK[...] and RFC822.HEADER do not).
+pub(crate) fn sets_seen(att: &FetchAtt) -> bool {
+    matches!(
+        att,
+        FetchAtt::BodySection { peek: false, .. } | FetchAtt::Rfc822 | FetchAtt::Rfc822Text
+    )
+}
+
+/// The value of one item.
+pub(crate) fn value(att: &FetchAtt, m: &Seen<'_>) -> FetchValue {
+    let raw = &m.data.raw;
+    match att {
+        FetchAtt::Envelope => FetchValue::Envelope(Box::new(m.data.mime().envelope(raw))),
+        FetchAtt::Flags => FetchValue::Flags(m.flags.clone()),
+        FetchAtt::InternalDate => FetchValue::InternalDate(m.data.internal_date),
+        FetchAtt::Rfc822 => FetchValue::Rfc822(Some(raw.clone())),
+        FetchAtt::Rfc822Header => FetchValue::Rfc822Header(section_data(m, &header())),
+        FetchAtt::Rfc822Size => FetchValue::Rfc822Size(m.data.size()),
+        FetchAtt::Rfc822Text => FetchValue::Rfc822Text(section_data(m, &text())),
+        FetchAtt::Body => FetchValue::Body(Box::new(without_extension(
+            &m.data.mime().body_structure(raw),
+        ))),
+        FetchAtt::BodyStructure => {
+            FetchValue::BodyStructure(Box::new(m.data.mime().body_structure(raw)))
+        }
+        FetchAtt::Uid => FetchValue::Uid(m.uid.0),
+        FetchAtt::BodySection {
+            section, partial, ..
+        } => {
+            let data = section_data(m, section);
+            // RFC 3501 §6.4.5: "<origin.octets>": a part starting at origin; an origin past
+            // the end gives an empty string. The response names only the origin (§7.4.2).
+            let (data, origin) = match partial {
+                Some((origin, count)) => {
+                    let cut = data.map(|d| {
+                        let start = (*origin as usize).min(d.len());
+                        let end = start.saturating_add(*count as usize).min(d.len());
+                        d.get(start..end).map(<[u8]>::to_vec).unwrap_or_default()
+                    });
+                    (cut, Some(*origin))
+                }
+                None => (data, None),
+            };
+            FetchValue::BodySection {
+                section: section.clone(),
+                origin,
+                data,
+            }
+        }
+    }
+}
+
+fn header() -> Section {
+    Section {
+        part: Vec::new(),
+        text: Some(SectionText::Header),
+    }
+}
+
+fn text() -> Section {
+    Section {
+        part: Vec::new(),
+        text: Some(SectionText::Text),
+    }
+}
+
+fn section_data(m: &Seen<'_>, section: &Section) -> Option<Vec<u8>> {
+    m.data.mime().section(&m.data.raw, section)
+}
+
+/// The NIL form of an item for an expunged message (RFC 2180 §4.1.3).
+pub(crate) fn nil_value(att: &FetchAtt, uid: Uid) -> FetchValue {
+    let empty = || Some(Vec::new());
+    match att {
+        FetchAtt::Envelope => FetchValue::Envelope(Box::default()),
+        FetchAtt::Flags => FetchValue::Flags(Vec::new()),
+        // RFC 2180 §4.1.3: INTERNALDATE "00-Jan-0000 00:00:00 +0000".
+        FetchAtt::InternalDate => FetchValue::InternalDate(DateTime {
+            date: Date {
+                year: 0,
+                month: 1,
+                day: 0,
+            },
+            hour: 0,
+            minute: 0,
+            second: 0,
+            zone_minutes: 0,
+        }),
+        FetchAtt::Rfc822 => FetchValue::Rfc822(empty()),
+        FetchAtt::Rfc822Header => FetchValue::Rfc822Header(empty()),
+        FetchAtt::Rfc822Size => FetchValue::Rfc822Size(0),
+        FetchAtt::Rfc822Text => FetchValue::Rfc822Text(empty()),
+        FetchAtt::Body => FetchValue::Body(Box::new(nil_body())),
+        FetchAtt::BodyStructure => FetchValue::BodyStructure(Box::new(nil_body())),
+        FetchAtt::Uid => FetchValue::Uid(uid.0),
+        FetchAtt::BodySection {
+            section, partial, ..
+        } => FetchValue::BodySection {
+            section: section.clone(),
+            origin: partial.map(|(o, _)| o),
+            data: empty(),
+        },
+    }
+}
+
+/// RFC 2180 §4.1.3: `("TEXT" "PLAIN" NIL NIL NIL "7BIT" 0 0)`.
+fn nil_body() -> BodyStructure {
+    BodyStructure::Single {
+        basic: BasicFields {
+            media_type: b"TEXT".to_vec(),
+            subtype: b"PLAIN".to_vec(),
+            params: Vec::new(),
+            id: None,
+            description: None,
+            encoding: b"7BIT".to_vec(),
+            size: 0,
+        },
+        specific: SpecificFields::Text { lines: 0 },
+        extension: None,
+    }
+}
+
+/// A compact set for UIDs (sorted or not): runs become ranges (RFC 4315 §3 `uid-set`).
+pub fn uid_set(uids: &[Uid]) -> SequenceSet {
+    let mut ranges: Vec<SeqRange> = Vec::new();
+    for &Uid(u) in uids {
+        if let Some(last) = ranges.last_mut() {
+            if let SeqBound::Num(end) = last.end {
+                if end.checked_add(1) == Some(u) {
+                    last.end = SeqBound::Num(u);
+                    continue;
+                }
+            }
+        }
+        ranges.push(SeqRange {
+            start: SeqBound::Num(u),
+            end: SeqBound::Num(u),
+        });
+    }
+    SequenceSet(ranges)
+}
+
+/// The NIL envelope is the default one: every field NIL.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uid_sets_collapse_runs() {
+        let set = uid_set(&[Uid(1), Uid(2), Uid(3), Uid(7), Uid(9), Uid(10)]);
+        let n = SeqBound::Num;
+        assert_eq!(
+            set.0,
+            vec![
+                SeqRange { start: n(1), end: n(3) },
+                SeqRange { start: n(7), end: n(7) },
+                SeqRange { start: n(9), end: n(10) },
+            ]
+        );
+    }
+
+    #[test]
+    fn nil_forms_follow_rfc_2180_section_4_1_3() {
+        assert_eq!(
+            nil_value(&FetchAtt::Envelope, Uid(1)),
+            FetchValue::Envelope(Box::new(Envelope::default()))
+        );
+        assert_eq!(nil_value(&FetchAtt::Rfc822Size, Uid(1)), FetchValue::Rfc822Size(0));
+        assert_eq!(nil_value(&FetchAtt::Uid, Uid(4)), FetchValue::Uid(4));
+    }
+}

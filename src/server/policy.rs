@@ -1,0 +1,516 @@
+//! The server's choices for multi-accessed mailboxes: one enum per decision point that RFC 2180 and
+//! RFC 2683 leave open, the [`Policies`] that hold the current value of each, named presets, and
+//! the [`Citation`] a response carries when its form depends on a policy.
+//!
+//! Each policy is read in exactly one place in the engine (`match policies.<point>`), and each
+//! variant's doc comment names the RFC paragraph it implements.
+
+use serde::Serialize;
+
+/// Declares a policy enum with its wire names, the decision point's name and RFC reference.
+macro_rules! policy_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident, point = $point:literal, rfc = $rfc:literal, summary = $summary:literal {
+            $( $(#[$vmeta:meta])* $variant:ident = $text:literal, $vrfc:literal ; )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+        }
+
+        impl $name {
+            /// The decision point's name, as used on the command line, in the page and in tests.
+            pub const POINT: &'static str = $point;
+            /// Where the decision point is described.
+            pub const RFC: &'static str = $rfc;
+            /// One line for people.
+            pub const SUMMARY: &'static str = $summary;
+            /// Every value, in documentation order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The value's name.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// The RFC paragraph this value implements.
+            pub fn rfc(self) -> &'static str {
+                match self { $($name::$variant => $vrfc),+ }
+            }
+
+            /// Parses a value's name.
+            pub fn from_name(s: &str) -> Option<Self> {
+                match s { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+policy_enum! {
+    /// A SELECT or EXAMINE of a mailbox another session has selected (RFC 2683 §3.1.1).
+    SelectShared, point = "select-shared", rfc = "RFC 2683 §3.1.1",
+    summary = "A second client selects a mailbox that is already selected" {
+        /// Both sessions have the mailbox selected; each is told of the other's changes.
+        Allow = "allow", "RFC 2683 §3.1.1";
+        /// The second SELECT gets `NO [INUSE]` (RFC 9051 §7.1).
+        Refuse = "refuse", "RFC 2683 §3.1.1, RFC 9051 §7.1 INUSE";
+        /// The first session gets `* BYE` and is disconnected; the second SELECT succeeds.
+        KickFirst = "kick-first", "RFC 2683 §3.1.1";
+    }
+}
+
+policy_enum! {
+    /// DELETE of a mailbox other sessions have selected (RFC 2180 §3).
+    DeleteSelected, point = "delete-selected", rfc = "RFC 2180 §3",
+    summary = "DELETE of a mailbox other clients have selected" {
+        /// The DELETE fails with NO (RFC 2180 §3.1).
+        Refuse = "refuse", "RFC 2180 §3.1";
+        /// The mailbox is deleted, but the sessions that have it selected keep a "ghost" until
+        /// they leave it; the name cannot be created again until then (RFC 2180 §3.2).
+        Ghost = "ghost", "RFC 2180 §3.2";
+        /// The mailbox is deleted and the other sessions are sent `* BYE` and disconnected
+        /// (RFC 2180 §3.3).
+        Bye = "bye", "RFC 2180 §3.3";
+    }
+}
+
+policy_enum! {
+    /// RENAME of a mailbox other sessions have selected (RFC 2180 §3).
+    RenameSelected, point = "rename-selected", rfc = "RFC 2180 §3",
+    summary = "RENAME of a mailbox other clients have selected" {
+        /// The RENAME fails with NO (RFC 2180 §3.1).
+        Refuse = "refuse", "RFC 2180 §3.1";
+        /// The mailbox is renamed and the other sessions are sent `* BYE` (RFC 2180 §3.3).
+        Bye = "bye", "RFC 2180 §3.3";
+        /// The mailbox is renamed; the other sessions keep working on it and find out when they
+        /// next use the old name (RFC 2180 §3.4).
+        Rename = "rename", "RFC 2180 §3.4";
+        /// As `rename`, and a NO for the old name carries `[NEWNAME old new]` (RFC 2180 §3.4).
+        RenameNewname = "rename-newname", "RFC 2180 §3.4";
+    }
+}
+
+policy_enum! {
+    /// EXPUNGE while other sessions have the mailbox selected (RFC 2180 §4.1.4).
+    ExpungeShared, point = "expunge-shared", rfc = "RFC 2180 §4.1.4",
+    summary = "EXPUNGE while other clients have the mailbox selected" {
+        /// The messages are expunged; other sessions learn of it when they may (RFC 2180 §4.1).
+        Allow = "allow", "RFC 2180 §4.1";
+        /// The EXPUNGE fails with NO while the mailbox is multi-accessed (RFC 2180 §4.1.4).
+        Refuse = "refuse", "RFC 2180 §4.1.4";
+    }
+}
+
+policy_enum! {
+    /// FETCH of a message another session expunged, before this session was told (RFC 2180 §4.1).
+    FetchExpunged, point = "fetch-expunged", rfc = "RFC 2180 §4.1",
+    summary = "FETCH of a message another client expunged, not yet reported" {
+        /// The expunged message's data is served until its EXPUNGE is delivered (RFC 2180 §4.1.1).
+        Ghost = "ghost", "RFC 2180 §4.1.1";
+        /// Only live messages are answered, and the tagged reply is NO (RFC 2180 §4.1.2).
+        No = "no", "RFC 2180 §4.1.2";
+        /// Expunged messages are answered with NIL values, tagged OK; NO when all were
+        /// expunged (RFC 2180 §4.1.3).
+        Nil = "nil", "RFC 2180 §4.1.3";
+        /// Expunged messages are left out silently with OK, as several real servers do.
+        Omit = "omit", "common server practice (not in RFC 2180)";
+    }
+}
+
+policy_enum! {
+    /// Whether replies that touched expunged messages carry `[EXPUNGEISSUED]` (RFC 9051 §7.1).
+    ExpungeIssuedCode, point = "expungeissued-code", rfc = "RFC 9051 §7.1",
+    summary = "Add [EXPUNGEISSUED] to replies that touched expunged messages" {
+        /// No code.
+        Off = "off", "RFC 3501";
+        /// Add the code, as modern servers do (RFC 9051 §7.1).
+        On = "on", "RFC 9051 §7.1";
+    }
+}
+
+policy_enum! {
+    /// Non-silent STORE over a mix of live and expunged messages (RFC 2180 §4.2). Under both
+    /// values a `.SILENT` STORE sets the live ones and answers OK (RFC 2180 §4.2.1), and a STORE
+    /// naming only expunged messages answers NO (RFC 2180 §4.2.2).
+    StoreExpunged, point = "store-expunged", rfc = "RFC 2180 §4.2",
+    summary = "STORE over a mix of live and expunged messages" {
+        /// Flags are set on the live messages and reported; tagged NO (RFC 2180 §4.2.3).
+        PartialNo = "partial-no", "RFC 2180 §4.2.3";
+        /// Nothing is set; tagged NO (RFC 2180 §4.2.4).
+        AllNo = "all-no", "RFC 2180 §4.2.4";
+    }
+}
+
+policy_enum! {
+    /// COPY naming messages another session expunged (RFC 2180 §4.4).
+    CopyExpunged, point = "copy-expunged", rfc = "RFC 2180 §4.4",
+    summary = "COPY naming messages another client expunged" {
+        /// Nothing is copied; tagged NO (RFC 2180 §4.4.1).
+        Refuse = "refuse", "RFC 2180 §4.4.1";
+        /// The messages the numbers meant when the COPY began are copied, expunged ones
+        /// included (RFC 2180 §4.4.2).
+        Allow = "allow", "RFC 2180 §4.4.2";
+    }
+}
+
+policy_enum! {
+    /// SEARCH matching messages another session expunged (RFC 2180 §4.3).
+    SearchExpunged, point = "search-expunged", rfc = "RFC 2180 §4.3",
+    summary = "SEARCH over messages another client expunged" {
+        /// Expunged messages are left out of the result (RFC 2180 §4.3).
+        Omit = "omit", "RFC 2180 §4.3";
+        /// Expunged messages are searched as ghosts and may be in the result (RFC 2180 §4.3).
+        Include = "include", "RFC 2180 §4.3";
+    }
+}
+
+/// The current value of every decision point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Policies {
+    pub select_shared: SelectShared,
+    pub delete_selected: DeleteSelected,
+    pub rename_selected: RenameSelected,
+    pub expunge_shared: ExpungeShared,
+    pub fetch_expunged: FetchExpunged,
+    pub expungeissued_code: ExpungeIssuedCode,
+    pub store_expunged: StoreExpunged,
+    pub copy_expunged: CopyExpunged,
+    pub search_expunged: SearchExpunged,
+}
+
+impl Default for Policies {
+    /// The defaults are what most deployed servers do today: shared SELECT allowed, DELETE
+    /// refused while in use, RENAME carried out with the NEWNAME hint, EXPUNGE allowed, ghost
+    /// data served for FETCH (the friendliest to clients, RFC 2180 §4.1.1), the partial STORE,
+    /// the permissive COPY the RFC prefers ("MUST"-compatible §4.4.2), and expunged messages left
+    /// out of SEARCH.
+    fn default() -> Self {
+        Policies {
+            select_shared: SelectShared::Allow,
+            delete_selected: DeleteSelected::Refuse,
+            rename_selected: RenameSelected::RenameNewname,
+            expunge_shared: ExpungeShared::Allow,
+            fetch_expunged: FetchExpunged::Ghost,
+            expungeissued_code: ExpungeIssuedCode::Off,
+            store_expunged: StoreExpunged::PartialNo,
+            copy_expunged: CopyExpunged::Allow,
+            search_expunged: SearchExpunged::Omit,
+        }
+    }
+}
+
+/// Why a policy name or value was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyError(pub String);
+
+impl std::fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One row of the policy table, for listings (`imap-sandbox policies`, the page's panel).
+#[derive(Debug, Clone, Serialize)]
+pub struct PointInfo {
+    pub point: &'static str,
+    pub rfc: &'static str,
+    pub summary: &'static str,
+    pub current: &'static str,
+    pub values: Vec<(&'static str, &'static str)>,
+}
+
+macro_rules! each_point {
+    ($m:ident) => {
+        $m!(select_shared, SelectShared);
+        $m!(delete_selected, DeleteSelected);
+        $m!(rename_selected, RenameSelected);
+        $m!(expunge_shared, ExpungeShared);
+        $m!(fetch_expunged, FetchExpunged);
+        $m!(expungeissued_code, ExpungeIssuedCode);
+        $m!(store_expunged, StoreExpunged);
+        $m!(copy_expunged, CopyExpunged);
+        $m!(search_expunged, SearchExpunged);
+    };
+}
+
+impl Policies {
+    /// Sets one decision point by name: `set("fetch-expunged", "nil")`.
+    pub fn set(&mut self, point: &str, value: &str) -> Result<(), PolicyError> {
+        macro_rules! try_set {
+            ($field:ident, $ty:ident) => {
+                if point == $ty::POINT {
+                    self.$field = $ty::from_name(value).ok_or_else(|| {
+                        let names: Vec<_> = $ty::ALL.iter().map(|v| v.as_str()).collect();
+                        PolicyError(format!(
+                            "unknown value {value:?} for {point}; one of: {}",
+                            names.join(", ")
+                        ))
+                    })?;
+                    return Ok(());
+                }
+            };
+        }
+        each_point!(try_set);
+        Err(PolicyError(format!(
+            "unknown decision point {point:?}; see `imap-sandbox policies`"
+        )))
+    }
+
+    /// Parses `NAME=VALUE`, as given to `--policy`.
+    pub fn set_assignment(&mut self, assignment: &str) -> Result<(), PolicyError> {
+        let (point, value) = assignment
+            .split_once('=')
+            .ok_or_else(|| PolicyError(format!("expected NAME=VALUE, got {assignment:?}")))?;
+        self.set(point.trim(), value.trim())
+    }
+
+    /// The current value of a decision point by name.
+    pub fn get(&self, point: &str) -> Option<&'static str> {
+        macro_rules! try_get {
+            ($field:ident, $ty:ident) => {
+                if point == $ty::POINT {
+                    return Some(self.$field.as_str());
+                }
+            };
+        }
+        each_point!(try_get);
+        None
+    }
+
+    /// Every decision point with its values and their RFC references.
+    pub fn table(&self) -> Vec<PointInfo> {
+        let mut rows = Vec::new();
+        macro_rules! row {
+            ($field:ident, $ty:ident) => {
+                rows.push(PointInfo {
+                    point: $ty::POINT,
+                    rfc: $ty::RFC,
+                    summary: $ty::SUMMARY,
+                    current: self.$field.as_str(),
+                    values: $ty::ALL.iter().map(|v| (v.as_str(), v.rfc())).collect(),
+                });
+            };
+        }
+        each_point!(row);
+        rows
+    }
+
+    /// Applies a named preset on top of the defaults.
+    pub fn preset(name: &str) -> Result<Policies, PolicyError> {
+        let preset = PRESETS
+            .iter()
+            .find(|p| p.name == name)
+            .ok_or_else(|| PolicyError(format!("unknown preset {name:?}")))?;
+        let mut policies = Policies::default();
+        for assignment in preset.settings {
+            policies.set_assignment(assignment)?;
+        }
+        Ok(policies)
+    }
+}
+
+/// A named combination of policies, one per RFC section at least.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Preset {
+    pub name: &'static str,
+    pub rfc: &'static str,
+    pub description: &'static str,
+    /// `NAME=VALUE` assignments applied on top of the defaults.
+    pub settings: &'static [&'static str],
+}
+
+/// The presets, in documentation order.
+pub const PRESETS: &[Preset] = &[
+    Preset {
+        name: "default",
+        rfc: "-",
+        description: "What most servers do today",
+        settings: &[],
+    },
+    Preset {
+        name: "rfc2180-3.1",
+        rfc: "RFC 2180 §3.1",
+        description: "DELETE and RENAME of a selected mailbox are refused",
+        settings: &["delete-selected=refuse", "rename-selected=refuse"],
+    },
+    Preset {
+        name: "rfc2180-3.2",
+        rfc: "RFC 2180 §3.2",
+        description: "DELETE leaves a ghost mailbox for the clients that have it selected",
+        settings: &["delete-selected=ghost"],
+    },
+    Preset {
+        name: "rfc2180-3.3",
+        rfc: "RFC 2180 §3.3",
+        description: "DELETE and RENAME disconnect the other clients with BYE",
+        settings: &["delete-selected=bye", "rename-selected=bye"],
+    },
+    Preset {
+        name: "rfc2180-3.4",
+        rfc: "RFC 2180 §3.4",
+        description: "RENAME changes the name under the other clients, with the NEWNAME hint",
+        settings: &["rename-selected=rename-newname"],
+    },
+    Preset {
+        name: "rfc2180-4.1.1",
+        rfc: "RFC 2180 §4.1.1",
+        description: "Expunged messages stay fetchable as ghosts until reported",
+        settings: &["fetch-expunged=ghost"],
+    },
+    Preset {
+        name: "rfc2180-4.1.2",
+        rfc: "RFC 2180 §4.1.2",
+        description: "FETCH of expunged messages answers NO",
+        settings: &["fetch-expunged=no"],
+    },
+    Preset {
+        name: "rfc2180-4.1.3",
+        rfc: "RFC 2180 §4.1.3",
+        description: "FETCH of expunged messages answers NIL values",
+        settings: &["fetch-expunged=nil"],
+    },
+    Preset {
+        name: "rfc2180-4.1.4",
+        rfc: "RFC 2180 §4.1.4",
+        description: "EXPUNGE is refused while the mailbox is multi-accessed",
+        settings: &["expunge-shared=refuse"],
+    },
+    Preset {
+        name: "rfc2180-4.2.3",
+        rfc: "RFC 2180 §4.2.3",
+        description: "STORE sets the live messages and answers NO",
+        settings: &["store-expunged=partial-no"],
+    },
+    Preset {
+        name: "rfc2180-4.2.4",
+        rfc: "RFC 2180 §4.2.4",
+        description: "STORE over expunged messages sets nothing and answers NO",
+        settings: &["store-expunged=all-no"],
+    },
+    Preset {
+        name: "rfc2180-4.4.1",
+        rfc: "RFC 2180 §4.4.1",
+        description: "COPY naming expunged messages is refused",
+        settings: &["copy-expunged=refuse"],
+    },
+    Preset {
+        name: "rfc2180-4.4.2",
+        rfc: "RFC 2180 §4.4.2",
+        description: "COPY copies what the numbers meant when it began",
+        settings: &["copy-expunged=allow"],
+    },
+    Preset {
+        name: "rfc9051",
+        rfc: "RFC 9051 §7.1",
+        description: "Modern codes: EXPUNGEISSUED, and INUSE for a second SELECT",
+        settings: &[
+            "expungeissued-code=on",
+            "select-shared=refuse",
+            "fetch-expunged=omit",
+        ],
+    },
+    Preset {
+        name: "strict",
+        rfc: "RFC 2180 §3.1, §4.1.4, §4.4.1",
+        description: "Refuse everything that could surprise another client",
+        settings: &[
+            "select-shared=refuse",
+            "delete-selected=refuse",
+            "rename-selected=refuse",
+            "expunge-shared=refuse",
+            "copy-expunged=refuse",
+        ],
+    },
+];
+
+/// The machine-readable reason a response has the form it has: which decision point, which
+/// value, which RFC paragraph. Carried out of the engine next to the response it explains.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Citation {
+    pub point: &'static str,
+    pub value: &'static str,
+    pub rfc: &'static str,
+}
+
+impl Citation {
+    /// The citation for one value of one decision point.
+    pub fn of<P: PolicyValue>(value: P) -> Citation {
+        Citation {
+            point: P::point(),
+            value: value.name(),
+            rfc: value.rfc_ref(),
+        }
+    }
+}
+
+/// Implemented by every policy enum, so that [`Citation::of`] can take any of them.
+pub trait PolicyValue: Copy {
+    fn point() -> &'static str;
+    fn name(self) -> &'static str;
+    fn rfc_ref(self) -> &'static str;
+}
+
+macro_rules! impl_value {
+    ($field:ident, $ty:ident) => {
+        impl PolicyValue for $ty {
+            fn point() -> &'static str {
+                $ty::POINT
+            }
+            fn name(self) -> &'static str {
+                self.as_str()
+            }
+            fn rfc_ref(self) -> &'static str {
+                self.rfc()
+            }
+        }
+    };
+}
+each_point!(impl_value);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_value_name_round_trips_through_set_and_get() {
+        let mut p = Policies::default();
+        for row in Policies::default().table() {
+            for (value, _) in &row.values {
+                p.set(row.point, value).unwrap();
+                assert_eq!(p.get(row.point), Some(*value));
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_names_are_refused_with_the_choices() {
+        let mut p = Policies::default();
+        let err = p.set("fetch-expunged", "maybe").unwrap_err();
+        assert!(err.0.contains("ghost, no, nil, omit"), "{err}");
+        assert!(p.set("no-such-point", "x").is_err());
+        assert!(p.set_assignment("fetch-expunged").is_err());
+    }
+
+    #[test]
+    fn every_preset_applies() {
+        for preset in PRESETS {
+            Policies::preset(preset.name).unwrap();
+        }
+        assert_eq!(
+            Policies::preset("rfc2180-4.1.3").unwrap().fetch_expunged,
+            FetchExpunged::Nil
+        );
+    }
+
+    #[test]
+    fn citation_names_point_value_and_paragraph() {
+        let c = Citation::of(FetchExpunged::Nil);
+        assert_eq!(
+            (c.point, c.value, c.rfc),
+            ("fetch-expunged", "nil", "RFC 2180 §4.1.3")
+        );
+    }
+}

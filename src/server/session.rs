@@ -1,0 +1,406 @@
+//! One connection's state: where it is in the protocol (RFC 3501 §3), and, when a mailbox is
+//! selected, its own view of it: the sequence-number to UID map, which messages it sees as
+//! `\Recent`, and the changes other sessions made that it has not yet been told about.
+//!
+//! The only conversion between sequence numbers and UIDs is here ([`View::resolve`]).
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use crate::protocol::framer::Framer;
+use crate::protocol::types::{Data, Flag, Response, SeqBound, SequenceSet, Tag};
+use crate::server::store::{Flags, Mailbox, MailboxId, MessageData, SeqNum, Uid};
+
+/// A connected client, as numbered by the engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct ClientId(pub u32);
+
+/// Where a connection is in the protocol (RFC 3501 §3). Each state carries what it needs, so
+/// "selected without a mailbox" cannot be written.
+#[derive(Debug)]
+pub enum State {
+    NotAuthenticated,
+    Authenticated { user: String },
+    Selected { user: String, view: View },
+    Logout,
+}
+
+impl State {
+    pub fn user(&self) -> Option<&str> {
+        match self {
+            State::Authenticated { user } | State::Selected { user, .. } => Some(user),
+            State::NotAuthenticated | State::Logout => None,
+        }
+    }
+
+    pub fn view(&self) -> Option<&View> {
+        match self {
+            State::Selected { view, .. } => Some(view),
+            _ => None,
+        }
+    }
+
+    pub fn view_mut(&mut self) -> Option<&mut View> {
+        match self {
+            State::Selected { view, .. } => Some(view),
+            _ => None,
+        }
+    }
+}
+
+/// What the next line from the client means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// A command.
+    Command,
+    /// `DONE` ends the IDLE with this tag (RFC 2177 §3).
+    Idle(Tag),
+    /// The client's answer to the `+` of AUTHENTICATE PLAIN (RFC 3501 §6.2.2).
+    SaslPlain(Tag),
+}
+
+/// One connection.
+#[derive(Debug)]
+pub struct Session {
+    pub id: ClientId,
+    pub state: State,
+    pub mode: Mode,
+    pub framer: Framer,
+    /// Set once the connection is to be closed: nothing more is read from it.
+    pub closing: bool,
+}
+
+/// What a session still holds of a message another session expunged: enough to answer FETCH
+/// with the message's data until the EXPUNGE is delivered (RFC 2180 §4.1.1).
+#[derive(Debug, Clone)]
+pub struct Ghost {
+    pub data: Arc<MessageData>,
+    pub flags: Flags,
+}
+
+/// One message as this session sees it: its place in the list is its sequence number.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub uid: Uid,
+    /// This session is the one that sees the message as `\Recent` (RFC 3501 §2.3.2).
+    pub recent: bool,
+    /// Expunged by another session, and this session not yet told (RFC 3501 §7.4.1).
+    pub expunged: Option<Ghost>,
+}
+
+/// A session's view of its selected mailbox.
+#[derive(Debug)]
+pub struct View {
+    pub mailbox: MailboxId,
+    /// EXAMINE, or SELECT of a mailbox the session may not change (RFC 3501 §6.3.2).
+    pub read_only: bool,
+    /// In sequence-number order; UIDs strictly ascending (RFC 3501 §2.3.1.1).
+    pub entries: Vec<Entry>,
+    /// Messages whose flags another session changed, not yet reported (RFC 3501 §7.4.2).
+    pub flags_changed: BTreeSet<Uid>,
+    /// How many entries are expunged and not yet reported.
+    pub pending_expunges: usize,
+    /// Some pending expunge was made by another session: after reporting it, EXISTS is sent
+    /// too, as RFC 2180 §4.1.1 shows. A session's own EXPUNGE is answered with EXPUNGE
+    /// responses only, as RFC 3501 §6.4.3 shows.
+    pub expunged_elsewhere: bool,
+    /// The highest UID this session knows; larger UIDs in the mailbox are news to it.
+    pub last_uid: Uid,
+}
+
+/// A resolved message: its index in the view (sequence number - 1).
+pub type Index = usize;
+
+/// Why a sequence set could not be resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadSet(pub String);
+
+impl View {
+    /// Builds the view at SELECT / EXAMINE time. Unless read-only, the session claims every
+    /// message no other session has seen as recent (RFC 3501 §2.3.2, §6.3.2).
+    pub fn open(mailbox: &mut Mailbox, read_only: bool) -> View {
+        let entries: Vec<Entry> = mailbox
+            .messages
+            .iter_mut()
+            .map(|m| {
+                let recent = m.recent_unclaimed;
+                if !read_only {
+                    m.recent_unclaimed = false;
+                }
+                Entry {
+                    uid: m.uid,
+                    recent,
+                    expunged: None,
+                }
+            })
+            .collect();
+        View {
+            mailbox: mailbox.id,
+            read_only,
+            last_uid: entries.last().map_or(Uid(0), |e| e.uid),
+            entries,
+            flags_changed: BTreeSet::new(),
+            pending_expunges: 0,
+            expunged_elsewhere: false,
+        }
+    }
+
+    pub fn exists(&self) -> u32 {
+        u32::try_from(self.entries.len()).unwrap_or(u32::MAX)
+    }
+
+    pub fn recent(&self) -> u32 {
+        u32::try_from(self.entries.iter().filter(|e| e.recent).count()).unwrap_or(u32::MAX)
+    }
+
+    pub fn seq_of(index: Index) -> SeqNum {
+        SeqNum(u32::try_from(index).unwrap_or(u32::MAX - 1).saturating_add(1))
+    }
+
+    pub fn index_of_uid(&self, uid: Uid) -> Option<Index> {
+        self.entries.binary_search_by_key(&uid, |e| e.uid).ok()
+    }
+
+    /// Resolves a sequence set (`uid == false`) or UID set (`uid == true`) to the view's
+    /// indexes, ascending and without duplicates.
+    ///
+    /// Sequence numbers must exist, RFC 3501 §9 `seq-number`: "The server should respond with
+    /// a tagged BAD response to a command that uses a message sequence number greater than the
+    /// number of messages in the selected mailbox.  This includes "*" if the selected mailbox
+    /// is empty." UIDs that do not exist are
+    /// ignored (RFC 3501 §6.4.8), and `*` is the largest UID in use, so `n:*` always includes
+    /// the last message even when n is larger (RFC 3501 §6.4.8, §9 `seq-range`).
+    pub fn resolve(&self, set: &SequenceSet, uid: bool) -> Result<Vec<Index>, BadSet> {
+        let mut out = Vec::new();
+        if uid {
+            let Some(max) = self.entries.last().map(|e| e.uid.0) else {
+                return Ok(out);
+            };
+            for range in &set.0 {
+                let a = bound(range.start, max);
+                let b = bound(range.end, max);
+                let (lo, hi) = (a.min(b), a.max(b));
+                let start = self.entries.partition_point(|e| e.uid.0 < lo);
+                let end = self.entries.partition_point(|e| e.uid.0 <= hi);
+                out.extend(start..end);
+            }
+        } else {
+            let max = self.exists();
+            for range in &set.0 {
+                if max == 0 {
+                    return Err(BadSet(
+                        "No messages in the mailbox: sequence numbers are invalid".to_string(),
+                    ));
+                }
+                let a = bound(range.start, max);
+                let b = bound(range.end, max);
+                let (lo, hi) = (a.min(b), a.max(b));
+                if hi > max {
+                    return Err(BadSet(format!(
+                        "Invalid sequence number {hi}: the mailbox has {max} messages"
+                    )));
+                }
+                // lo >= 1: the parser refuses 0 (RFC 3501 §9 nz-number).
+                out.extend((lo.max(1) as usize - 1)..(hi as usize));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// Marks messages expunged by another session (RFC 3501 §7.4.1: this session may not be
+    /// told at once). Messages it never knew are simply gone.
+    pub fn mark_expunged(&mut self, uid: Uid, ghost: Ghost, by_self: bool) {
+        if let Some(i) = self.index_of_uid(uid) {
+            if let Some(entry) = self.entries.get_mut(i) {
+                if entry.expunged.is_none() {
+                    entry.expunged = Some(ghost);
+                    self.pending_expunges += 1;
+                    self.expunged_elsewhere |= !by_self;
+                }
+            }
+        }
+        self.flags_changed.remove(&uid);
+    }
+
+    /// Tells the session what changed since it was last told, as untagged responses appended
+    /// to `out`:
+    /// - EXPUNGE for messages expunged elsewhere, only when `allow_expunge` (RFC 3501 §7.4.1:
+    ///   never during FETCH, STORE or SEARCH; RFC 2180 §4.4: always with COPY). Sequence
+    ///   numbers are sent in ascending order, each one as it is after the previous removal
+    ///   (RFC 3501 §7.4.1), then EXISTS with the new count, as RFC 2180 §4.1.1 shows;
+    /// - EXISTS and RECENT for new messages (RFC 3501 §7.3.1, §7.3.2), claiming `\Recent`
+    ///   for this session unless read-only (RFC 3501 §2.3.2);
+    /// - FETCH (FLAGS) for flags changed elsewhere (RFC 3501 §7.4.2).
+    pub fn flush(&mut self, mut mailbox: Option<&mut Mailbox>, allow_expunge: bool) -> Vec<Response> {
+        let mut out = Vec::new();
+        let mut announce = false;
+        if allow_expunge && self.pending_expunges > 0 {
+            let mut removed = 0u32;
+            for (i, e) in self.entries.iter().enumerate() {
+                if e.expunged.is_some() {
+                    let seq = View::seq_of(i).0 - removed;
+                    out.push(Response::Data(Data::Expunge(seq)));
+                    removed += 1;
+                }
+            }
+            self.entries.retain(|e| e.expunged.is_none());
+            self.pending_expunges = 0;
+            announce = std::mem::take(&mut self.expunged_elsewhere);
+        }
+        let mut new_recent = false;
+        if let Some(mailbox) = mailbox.as_deref_mut() {
+            let first_new = mailbox.messages.partition_point(|m| m.uid <= self.last_uid);
+            for m in mailbox.messages.iter_mut().skip(first_new) {
+                let recent = m.recent_unclaimed;
+                if recent && !self.read_only {
+                    m.recent_unclaimed = false;
+                }
+                new_recent |= recent;
+                self.entries.push(Entry {
+                    uid: m.uid,
+                    recent,
+                    expunged: None,
+                });
+                self.last_uid = m.uid;
+                announce = true;
+            }
+        }
+        if announce {
+            out.push(Response::Data(Data::Exists(self.exists())));
+            if new_recent {
+                out.push(Response::Data(Data::Recent(self.recent())));
+            }
+        }
+        if let Some(mailbox) = mailbox {
+            let changed = std::mem::take(&mut self.flags_changed);
+            for uid in changed {
+                let Some(i) = self.index_of_uid(uid) else {
+                    continue;
+                };
+                let Some(entry) = self.entries.get(i) else {
+                    continue;
+                };
+                if entry.expunged.is_some() {
+                    continue;
+                }
+                if let Some(m) = mailbox.message(uid) {
+                    out.push(Response::Data(Data::Fetch {
+                        seq: View::seq_of(i).0,
+                        items: vec![crate::protocol::types::FetchValue::Flags(
+                            m.flags.to_list(entry.recent),
+                        )],
+                    }));
+                }
+            }
+        }
+        out
+    }
+
+    /// The flags this session sees for an entry: live flags from the store, or the ghost's.
+    pub fn flags_of(&self, index: Index, mailbox: &Mailbox) -> Vec<Flag> {
+        let Some(entry) = self.entries.get(index) else {
+            return Vec::new();
+        };
+        match &entry.expunged {
+            Some(ghost) => ghost.flags.to_list(entry.recent),
+            None => mailbox
+                .message(entry.uid)
+                .map(|m| m.flags.to_list(entry.recent))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+fn bound(b: SeqBound, max: u32) -> u32 {
+    match b {
+        SeqBound::Num(n) => n,
+        SeqBound::Star => max,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::types::{DateTime, SeqRange};
+    use crate::server::store::Store;
+
+    fn mailbox_with(n: usize) -> (Store, MailboxId) {
+        let mut store = Store::default();
+        let id = store.create("M").unwrap();
+        let mb = store.get_mut(id).unwrap();
+        for _ in 0..n {
+            let date = DateTime {
+                date: crate::protocol::types::Date {
+                    year: 2024,
+                    month: 1,
+                    day: 1,
+                },
+                hour: 0,
+                minute: 0,
+                second: 0,
+                zone_minutes: 0,
+            };
+            mb.append(MessageData::new(b"x\r\n".to_vec(), date), Flags::default());
+        }
+        (store, id)
+    }
+
+    fn set(ranges: &[(SeqBound, SeqBound)]) -> SequenceSet {
+        SequenceSet(
+            ranges
+                .iter()
+                .map(|&(start, end)| SeqRange { start, end })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn sequence_numbers_past_the_end_are_bad_and_uids_past_the_end_are_ignored() {
+        let (mut store, id) = mailbox_with(3);
+        let view = View::open(store.get_mut(id).unwrap(), false);
+        let s = set(&[(SeqBound::Num(2), SeqBound::Num(9))]);
+        assert!(view.resolve(&s, false).is_err());
+        assert_eq!(view.resolve(&s, true).unwrap(), vec![1, 2]);
+        let star = set(&[(SeqBound::Num(50), SeqBound::Star)]);
+        assert_eq!(view.resolve(&star, true).unwrap(), vec![2]);
+        let rev = set(&[(SeqBound::Star, SeqBound::Num(1))]);
+        assert_eq!(view.resolve(&rev, false).unwrap(), vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn expunges_are_reported_ascending_each_as_it_is_after_the_previous() {
+        let (mut store, id) = mailbox_with(7);
+        let mut view = View::open(store.get_mut(id).unwrap(), false);
+        let mb = store.get_mut(id).unwrap();
+        for uid in 4..=7 {
+            let m = mb.message(Uid(uid)).unwrap();
+            let ghost = Ghost {
+                data: m.data.clone(),
+                flags: m.flags.clone(),
+            };
+            view.mark_expunged(Uid(uid), ghost, false);
+        }
+        mb.messages.retain(|m| m.uid.0 < 4);
+        assert!(view.flush(Some(mb), false).is_empty());
+        assert_eq!(view.exists(), 7);
+        let out = view.flush(Some(mb), true);
+        let expected: Vec<Response> = [4, 4, 4, 4]
+            .iter()
+            .map(|&n| Response::Data(Data::Expunge(n)))
+            .chain([Response::Data(Data::Exists(3))])
+            .collect();
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn recent_goes_to_the_first_read_write_session_only() {
+        let (mut store, id) = mailbox_with(2);
+        let examine = View::open(store.get_mut(id).unwrap(), true);
+        assert_eq!(examine.recent(), 2);
+        let first = View::open(store.get_mut(id).unwrap(), false);
+        let second = View::open(store.get_mut(id).unwrap(), false);
+        assert_eq!((first.recent(), second.recent()), (2, 0));
+    }
+}

@@ -1,0 +1,615 @@
+//! The mailbox store: every mailbox, its messages and their UIDs and flags, subscriptions, and
+//! the mailboxes that were deleted while selected ("ghosts", RFC 2180 §3.2). It knows nothing of
+//! sessions beyond the numbers the session layer gives it.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, OnceLock};
+
+use crate::protocol::types::{DateTime, Flag};
+use crate::server::mime::MimeMessage;
+
+/// The hierarchy delimiter (RFC 3501 §5.1.1); advertised by LIST and NAMESPACE.
+pub const DELIMITER: char = '/';
+
+/// A message's unique identifier within one UIDVALIDITY (RFC 3501 §2.3.1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Uid(pub u32);
+
+/// A message sequence number as one session sees it (RFC 3501 §2.3.1.2): 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct SeqNum(pub u32);
+
+/// The identity of a mailbox, stable across RENAME and distinct after DELETE + CREATE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct MailboxId(pub u64);
+
+/// The flags of one message: the system flags as bits, keywords by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Flags {
+    system: u8,
+    /// In the spelling first used; compared case-insensitively (RFC 3501 §2.3.2: keywords are
+    /// atoms, and servers treat them case-insensitively).
+    keywords: Vec<String>,
+}
+
+const ANSWERED: u8 = 1;
+const FLAGGED: u8 = 2;
+const DELETED: u8 = 4;
+const SEEN: u8 = 8;
+const DRAFT: u8 = 16;
+
+fn system_bit(flag: &Flag) -> Option<u8> {
+    match flag {
+        Flag::Answered => Some(ANSWERED),
+        Flag::Flagged => Some(FLAGGED),
+        Flag::Deleted => Some(DELETED),
+        Flag::Seen => Some(SEEN),
+        Flag::Draft => Some(DRAFT),
+        Flag::Recent | Flag::Keyword(_) | Flag::Extension(_) => None,
+    }
+}
+
+impl Flags {
+    /// Whether the flag is set. `\Recent` is per session and never stored here.
+    pub fn contains(&self, flag: &Flag) -> bool {
+        match (system_bit(flag), flag) {
+            (Some(bit), _) => self.system & bit != 0,
+            (None, Flag::Keyword(k)) => self.keywords.iter().any(|have| have.eq_ignore_ascii_case(k)),
+            (None, _) => false,
+        }
+    }
+
+    /// Sets a flag; `\Recent` cannot be set by a client (RFC 3501 §2.3.2) and is ignored, as
+    /// are unknown `\Extension` flags (not in PERMANENTFLAGS).
+    pub fn insert(&mut self, flag: &Flag) {
+        match (system_bit(flag), flag) {
+            (Some(bit), _) => self.system |= bit,
+            (None, Flag::Keyword(k)) => {
+                if !self.contains(flag) {
+                    self.keywords.push(k.clone());
+                }
+            }
+            (None, _) => {}
+        }
+    }
+
+    pub fn remove(&mut self, flag: &Flag) {
+        match (system_bit(flag), flag) {
+            (Some(bit), _) => self.system &= !bit,
+            (None, Flag::Keyword(k)) => self.keywords.retain(|have| !have.eq_ignore_ascii_case(k)),
+            (None, _) => {}
+        }
+    }
+
+    /// Builds the set from a client's list.
+    pub fn from_list(flags: &[Flag]) -> Flags {
+        let mut f = Flags::default();
+        for flag in flags {
+            f.insert(flag);
+        }
+        f
+    }
+
+    /// The flags in the order servers conventionally list them; `recent` adds `\Recent`.
+    pub fn to_list(&self, recent: bool) -> Vec<Flag> {
+        let mut out = Vec::new();
+        for (bit, flag) in [
+            (ANSWERED, Flag::Answered),
+            (FLAGGED, Flag::Flagged),
+            (DELETED, Flag::Deleted),
+            (SEEN, Flag::Seen),
+            (DRAFT, Flag::Draft),
+        ] {
+            if self.system & bit != 0 {
+                out.push(flag);
+            }
+        }
+        if recent {
+            out.push(Flag::Recent);
+        }
+        out.extend(self.keywords.iter().cloned().map(Flag::Keyword));
+        out
+    }
+
+    pub fn keywords(&self) -> impl Iterator<Item = &String> {
+        self.keywords.iter()
+    }
+}
+
+/// The immutable part of a message: shared between the store and the ghosts sessions keep.
+#[derive(Debug)]
+pub struct MessageData {
+    /// The RFC 5322 octets exactly as appended.
+    pub raw: Vec<u8>,
+    pub internal_date: DateTime,
+    mime: OnceLock<MimeMessage>,
+}
+
+impl MessageData {
+    pub fn new(raw: Vec<u8>, internal_date: DateTime) -> Arc<MessageData> {
+        Arc::new(MessageData {
+            raw,
+            internal_date,
+            mime: OnceLock::new(),
+        })
+    }
+
+    /// The MIME structure, parsed the first time it is needed.
+    pub fn mime(&self) -> &MimeMessage {
+        self.mime.get_or_init(|| MimeMessage::parse(&self.raw))
+    }
+
+    /// RFC822.SIZE: the exact number of octets (RFC 3501 §6.4.5).
+    pub fn size(&self) -> u32 {
+        u32::try_from(self.raw.len()).unwrap_or(u32::MAX)
+    }
+}
+
+/// One message in a mailbox.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub uid: Uid,
+    pub flags: Flags,
+    /// Not yet claimed by any session as `\Recent` (RFC 3501 §2.3.2: exactly one session sees
+    /// a message as recent; the first one told of it).
+    pub recent_unclaimed: bool,
+    pub data: Arc<MessageData>,
+}
+
+/// One mailbox.
+#[derive(Debug, Clone)]
+pub struct Mailbox {
+    pub id: MailboxId,
+    /// The wire name (modified UTF-7, RFC 3501 §5.1.3); `INBOX` always upper case.
+    pub name: String,
+    pub uid_validity: u32,
+    /// RFC 3501 §2.3.1.1: the next UID to assign; strictly ascending, never reused.
+    pub uid_next: u32,
+    /// Sorted by UID.
+    pub messages: Vec<Message>,
+    /// A parent that exists only to hold children (RFC 3501 §6.3.4: deleting a mailbox with
+    /// inferiors leaves it `\Noselect`).
+    pub noselect: bool,
+    /// Deleted while selected, kept for the sessions that still have it (RFC 2180 §3.2).
+    pub deleted: bool,
+}
+
+impl Mailbox {
+    /// The index in `messages` of the message with this UID.
+    pub fn position(&self, uid: Uid) -> Option<usize> {
+        self.messages.binary_search_by_key(&uid, |m| m.uid).ok()
+    }
+
+    pub fn message(&self, uid: Uid) -> Option<&Message> {
+        self.position(uid).and_then(|i| self.messages.get(i))
+    }
+
+    pub fn message_mut(&mut self, uid: Uid) -> Option<&mut Message> {
+        self.position(uid).and_then(|i| self.messages.get_mut(i))
+    }
+
+    /// Appends a message, assigning the next UID. Returns it, or `None` when UIDs are used up
+    /// (the client is told to expect a new UIDVALIDITY; never happens in practice).
+    pub fn append(&mut self, data: Arc<MessageData>, flags: Flags) -> Option<Uid> {
+        let uid = Uid(self.uid_next);
+        self.uid_next = self.uid_next.checked_add(1)?;
+        self.messages.push(Message {
+            uid,
+            flags,
+            recent_unclaimed: true,
+            data,
+        });
+        Some(uid)
+    }
+
+    pub fn unseen_count(&self) -> u32 {
+        count(self.messages.iter().filter(|m| !m.flags.contains(&Flag::Seen)))
+    }
+
+    pub fn recent_count(&self) -> u32 {
+        count(self.messages.iter().filter(|m| m.recent_unclaimed))
+    }
+
+    /// The keywords used by any message, for the FLAGS response.
+    pub fn keywords(&self) -> Vec<String> {
+        let mut out: Vec<String> = DEFAULT_KEYWORDS.iter().map(|k| k.to_string()).collect();
+        for m in &self.messages {
+            for k in m.flags.keywords() {
+                if !out.iter().any(|have| have.eq_ignore_ascii_case(k)) {
+                    out.push(k.clone());
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Keywords every mailbox offers (common client keywords), so FLAGS is useful from the start.
+const DEFAULT_KEYWORDS: &[&str] = &["$Forwarded", "$Junk", "$NotJunk"];
+
+fn count<I: Iterator>(it: I) -> u32 {
+    u32::try_from(it.count()).unwrap_or(u32::MAX)
+}
+
+/// Why a store operation failed; the session layer turns it into NO with a response code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// RFC 9051 §7.1 NONEXISTENT.
+    NoSuchMailbox,
+    /// RFC 9051 §7.1 ALREADYEXISTS.
+    AlreadyExists,
+    /// The name belongs to a deleted mailbox still selected somewhere (RFC 2180 §3.2).
+    StillInUse,
+    /// INBOX cannot be deleted (RFC 3501 §6.3.4).
+    CannotDeleteInbox,
+    /// DELETE of a `\Noselect` mailbox with children (RFC 3501 §6.3.4).
+    HasChildren,
+    /// An invalid name (empty, a bad hierarchy).
+    BadName(String),
+}
+
+/// All mailboxes and users.
+#[derive(Debug, Clone)]
+pub struct Store {
+    mailboxes: HashMap<MailboxId, Mailbox>,
+    /// Live names (canonical: INBOX upper case) to mailboxes. Ghosts are not in here.
+    names: BTreeMap<String, MailboxId>,
+    /// Subscriptions per user (RFC 3501 §6.3.6): names, which need not exist.
+    subscriptions: HashMap<String, BTreeSet<String>>,
+    /// old name -> new name, for RFC 2180 §3.4's NEWNAME hint.
+    renamed: HashMap<String, String>,
+    next_id: u64,
+    /// Source of UIDVALIDITY values: each new mailbox takes the next, so a name deleted and
+    /// created again gets a different one (RFC 3501 §2.3.1.1, RFC 2683 §3.4.3).
+    next_uid_validity: u32,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store {
+            mailboxes: HashMap::new(),
+            names: BTreeMap::new(),
+            subscriptions: HashMap::new(),
+            renamed: HashMap::new(),
+            next_id: 1,
+            next_uid_validity: 1_700_000_001,
+        }
+    }
+}
+
+/// The canonical form of a wire name: INBOX in any case is INBOX (RFC 3501 §5.1).
+pub fn canonical_name(name: &str) -> String {
+    if name.eq_ignore_ascii_case("INBOX") {
+        "INBOX".to_string()
+    } else if name.len() > 6
+        && name.is_char_boundary(6)
+        && name[..5].eq_ignore_ascii_case("INBOX")
+        && name[5..].starts_with(DELIMITER)
+    {
+        // Children of INBOX are addressed case-insensitively too, as INBOX itself is.
+        format!("INBOX{}", &name[5..])
+    } else {
+        name.to_string()
+    }
+}
+
+impl Store {
+    pub fn id_of(&self, name: &str) -> Option<MailboxId> {
+        self.names.get(&canonical_name(name)).copied()
+    }
+
+    pub fn get(&self, id: MailboxId) -> Option<&Mailbox> {
+        self.mailboxes.get(&id)
+    }
+
+    pub fn get_mut(&mut self, id: MailboxId) -> Option<&mut Mailbox> {
+        self.mailboxes.get_mut(&id)
+    }
+
+    pub fn by_name(&self, name: &str) -> Option<&Mailbox> {
+        self.id_of(name).and_then(|id| self.mailboxes.get(&id))
+    }
+
+    /// Every live mailbox, in name order.
+    pub fn live(&self) -> impl Iterator<Item = &Mailbox> {
+        self.names.values().filter_map(|id| self.mailboxes.get(id))
+    }
+
+    /// Every mailbox including ghosts, for inspectors.
+    pub fn all(&self) -> impl Iterator<Item = &Mailbox> {
+        self.mailboxes.values()
+    }
+
+    /// Where a name went, if it was renamed (RFC 2180 §3.4).
+    pub fn renamed_to(&self, old: &str) -> Option<&str> {
+        self.renamed.get(&canonical_name(old)).map(String::as_str)
+    }
+
+    fn ghost_named(&self, name: &str) -> bool {
+        self.mailboxes.values().any(|m| m.deleted && m.name == name)
+    }
+
+    /// CREATE (RFC 3501 §6.3.3): creates the mailbox and any missing parents (as ordinary
+    /// mailboxes, as most servers do); a trailing delimiter only says children are intended.
+    pub fn create(&mut self, name: &str) -> Result<MailboxId, StoreError> {
+        let trimmed = name.strip_suffix(DELIMITER).unwrap_or(name);
+        let name = canonical_name(trimmed);
+        validate_name(&name)?;
+        if let Some(id) = self.names.get(&name) {
+            match self.mailboxes.get_mut(id) {
+                // Creating a \Noselect placeholder makes it a real mailbox again.
+                Some(m) if m.noselect => {
+                    m.noselect = false;
+                    return Ok(m.id);
+                }
+                _ => return Err(StoreError::AlreadyExists),
+            }
+        }
+        if self.ghost_named(&name) {
+            return Err(StoreError::StillInUse);
+        }
+        let mut prefix = String::new();
+        for (i, part) in name.split(DELIMITER).enumerate() {
+            if i > 0 {
+                prefix.push(DELIMITER);
+            }
+            prefix.push_str(part);
+            if prefix != name && !self.names.contains_key(&prefix) {
+                if self.ghost_named(&prefix) {
+                    return Err(StoreError::StillInUse);
+                }
+                self.insert_new(prefix.clone());
+            }
+        }
+        Ok(self.insert_new(name))
+    }
+
+    fn insert_new(&mut self, name: String) -> MailboxId {
+        let id = MailboxId(self.next_id);
+        self.next_id += 1;
+        let uid_validity = self.next_uid_validity;
+        self.next_uid_validity = self.next_uid_validity.wrapping_add(1).max(1);
+        self.renamed.remove(&name);
+        self.names.insert(name.clone(), id);
+        self.mailboxes.insert(
+            id,
+            Mailbox {
+                id,
+                name,
+                uid_validity,
+                uid_next: 1,
+                messages: Vec::new(),
+                noselect: false,
+                deleted: false,
+            },
+        );
+        id
+    }
+
+    pub fn has_children(&self, name: &str) -> bool {
+        let prefix = format!("{}{}", canonical_name(name), DELIMITER);
+        self.names
+            .range(prefix.clone()..)
+            .next()
+            .is_some_and(|(n, _)| n.starts_with(&prefix))
+    }
+
+    /// DELETE (RFC 3501 §6.3.4). `keep_ghost` keeps the mailbox's contents for the sessions
+    /// that still have it selected (RFC 2180 §3.2); the caller drops it with [`Store::release`]
+    /// when the last one leaves.
+    pub fn delete(&mut self, name: &str, keep_ghost: bool) -> Result<MailboxId, StoreError> {
+        let name = canonical_name(name);
+        // RFC 3501 §6.3.4: "It is an error to attempt to delete INBOX".
+        if name == "INBOX" {
+            return Err(StoreError::CannotDeleteInbox);
+        }
+        let id = *self.names.get(&name).ok_or(StoreError::NoSuchMailbox)?;
+        let has_children = self.has_children(&name);
+        let mailbox = self.mailboxes.get_mut(&id).ok_or(StoreError::NoSuchMailbox)?;
+        if has_children {
+            // RFC 3501 §6.3.4: with inferiors, the mailbox's messages go and it becomes
+            // \Noselect; deleting a \Noselect mailbox with inferiors is an error.
+            if mailbox.noselect {
+                return Err(StoreError::HasChildren);
+            }
+            mailbox.noselect = true;
+            mailbox.messages.clear();
+            return Ok(id);
+        }
+        self.names.remove(&name);
+        if keep_ghost {
+            mailbox.deleted = true;
+        } else {
+            self.mailboxes.remove(&id);
+        }
+        Ok(id)
+    }
+
+    /// Drops a ghost mailbox once no session has it selected any more (RFC 2180 §3.2).
+    pub fn release(&mut self, id: MailboxId) {
+        if self.mailboxes.get(&id).is_some_and(|m| m.deleted) {
+            self.mailboxes.remove(&id);
+        }
+    }
+
+    /// RENAME (RFC 3501 §6.3.5), children included. `remember` keeps the old name's new name
+    /// for the NEWNAME hint (RFC 2180 §3.4). Renaming INBOX copies its messages to a new
+    /// mailbox; the caller then expunges them from INBOX, so that sessions are told.
+    pub fn rename(&mut self, from: &str, to: &str, remember: bool) -> Result<(), StoreError> {
+        let from = canonical_name(from);
+        let to = canonical_name(to.strip_suffix(DELIMITER).unwrap_or(to));
+        validate_name(&to)?;
+        let id = *self.names.get(&from).ok_or(StoreError::NoSuchMailbox)?;
+        if self.names.contains_key(&to) {
+            return Err(StoreError::AlreadyExists);
+        }
+        if self.ghost_named(&to) {
+            return Err(StoreError::StillInUse);
+        }
+        if to.starts_with(&format!("{from}{DELIMITER}")) {
+            return Err(StoreError::BadName(
+                "cannot rename a mailbox into itself".to_string(),
+            ));
+        }
+        if from == "INBOX" {
+            // RFC 3501 §6.3.5: "Renaming INBOX is permitted, and has special behavior. It moves
+            // all messages in INBOX to a new mailbox with the given name, leaving INBOX empty.
+            // If the server implementation supports inferior hierarchical names of INBOX, these
+            // are unaffected by a rename of INBOX."
+            let new_id = self.create(&to)?;
+            let moved = match self.mailboxes.get(&id) {
+                Some(inbox) => inbox.messages.clone(),
+                None => Vec::new(),
+            };
+            if let Some(target) = self.mailboxes.get_mut(&new_id) {
+                for m in moved {
+                    target.append(m.data, m.flags);
+                }
+            }
+            return Ok(());
+        }
+        let prefix = format!("{from}{DELIMITER}");
+        let mut moves: Vec<(String, String)> = self
+            .names
+            .keys()
+            .filter(|n| n.starts_with(&prefix))
+            .map(|n| (n.clone(), format!("{to}{}", &n[from.len()..])))
+            .collect();
+        moves.push((from, to.clone()));
+        for (old, new) in moves {
+            if let Some(mid) = self.names.remove(&old) {
+                if let Some(m) = self.mailboxes.get_mut(&mid) {
+                    m.name = new.clone();
+                }
+                self.renamed.remove(&new);
+                if remember {
+                    self.renamed.insert(old, new.clone());
+                }
+                self.names.insert(new, mid);
+            }
+        }
+        // Superior names of the new name are created as needed (RFC 3501 §6.3.5).
+        if let Some((parent, _)) = to.rsplit_once(DELIMITER) {
+            if !self.names.contains_key(parent) {
+                self.create(parent)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn subscribe(&mut self, user: &str, name: &str) {
+        self.subscriptions
+            .entry(user.to_string())
+            .or_default()
+            .insert(canonical_name(name));
+    }
+
+    pub fn unsubscribe(&mut self, user: &str, name: &str) -> bool {
+        self.subscriptions
+            .get_mut(user)
+            .is_some_and(|s| s.remove(&canonical_name(name)))
+    }
+
+    pub fn subscriptions(&self, user: &str) -> impl Iterator<Item = &String> {
+        self.subscriptions.get(user).into_iter().flatten()
+    }
+
+    pub fn is_subscribed(&self, user: &str, name: &str) -> bool {
+        self.subscriptions
+            .get(user)
+            .is_some_and(|s| s.contains(&canonical_name(name)))
+    }
+}
+
+/// Names must be non-empty, have no empty hierarchy levels and no NUL or control characters.
+fn validate_name(name: &str) -> Result<(), StoreError> {
+    if name.is_empty() {
+        return Err(StoreError::BadName("empty mailbox name".to_string()));
+    }
+    if name.split(DELIMITER).any(str::is_empty) {
+        return Err(StoreError::BadName(
+            "empty hierarchy level in mailbox name".to_string(),
+        ));
+    }
+    // Bounds the LIST matcher's work (see commands/mailbox.rs).
+    if name.len() > 1000 {
+        return Err(StoreError::BadName("mailbox name longer than 1000 octets".to_string()));
+    }
+    if name.chars().any(|c| c.is_control()) {
+        return Err(StoreError::BadName(
+            "control character in mailbox name".to_string(),
+        ));
+    }
+    // RFC 3501 §5.1.3: names are modified UTF-7 on the wire; a name that does not decode is
+    // refused rather than stored in a form no client can read back.
+    if crate::protocol::utf7::decode(name).is_err() {
+        return Err(StoreError::BadName(
+            "mailbox name is not valid modified UTF-7 (RFC 3501 §5.1.3)".to_string(),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inbox_is_case_insensitive_and_other_names_are_not() {
+        let mut s = Store::default();
+        s.create("INBOX").unwrap();
+        s.create("Foo").unwrap();
+        assert!(s.id_of("inbox").is_some());
+        assert!(s.id_of("foo").is_none());
+        assert_eq!(s.create("iNbOx"), Err(StoreError::AlreadyExists));
+    }
+
+    #[test]
+    fn uidvalidity_changes_when_a_name_is_deleted_and_created_again() {
+        let mut s = Store::default();
+        let a = s.create("A").unwrap();
+        let v1 = s.get(a).unwrap().uid_validity;
+        s.delete("A", false).unwrap();
+        let b = s.create("A").unwrap();
+        assert_ne!(s.get(b).unwrap().uid_validity, v1);
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn deleting_a_parent_leaves_it_noselect_and_then_refuses() {
+        let mut s = Store::default();
+        s.create("P/C").unwrap();
+        assert!(s.by_name("P").is_some());
+        s.delete("P", false).unwrap();
+        assert!(s.by_name("P").unwrap().noselect);
+        assert_eq!(s.delete("P", false), Err(StoreError::HasChildren));
+    }
+
+    #[test]
+    fn ghost_name_is_not_reusable_until_released() {
+        let mut s = Store::default();
+        let id = s.create("FOO").unwrap();
+        s.delete("FOO", true).unwrap();
+        assert_eq!(s.create("FOO"), Err(StoreError::StillInUse));
+        s.release(id);
+        assert!(s.create("FOO").is_ok());
+    }
+
+    #[test]
+    fn rename_moves_children_and_remembers_the_old_name() {
+        let mut s = Store::default();
+        s.create("A/B").unwrap();
+        s.rename("A", "X", true).unwrap();
+        assert!(s.by_name("X/B").is_some());
+        assert!(s.by_name("A").is_none());
+        assert_eq!(s.renamed_to("A"), Some("X"));
+    }
+
+    #[test]
+    fn flags_keep_system_bits_and_case_insensitive_keywords() {
+        let mut f = Flags::from_list(&[Flag::Seen, Flag::Keyword("$Label1".into())]);
+        assert!(f.contains(&Flag::Keyword("$LABEL1".into())));
+        f.remove(&Flag::Seen);
+        assert_eq!(f.to_list(true), vec![Flag::Recent, Flag::Keyword("$Label1".into())]);
+    }
+}

@@ -1,0 +1,145 @@
+//! The starting world: users and mailboxes. [`World::default_world`] is what the page, the
+//! native server and the tests use unless told otherwise:
+//!
+//! - users `alice`, `bob` and `carol`, each with its own name as password;
+//! - one store shared by all users (a sandbox: every user sees the same mailboxes, which is
+//!   what lets three clients meet in one mailbox whoever logs in);
+//! - `INBOX` with MIME-rich messages, `FOO` with the seven messages of the RFC 2180 §4.1
+//!   scenario, `FRED` (the COPY target of RFC 2180 §4.4), `Archive`, `Archive/2024`, `Drafts`,
+//!   `Sent` and `Trash`; every mailbox subscribed for every user.
+
+use crate::protocol::types::{Date, DateTime, Flag};
+use crate::server::mime::samples::SAMPLE_MESSAGES;
+use crate::server::store::{Flags, MessageData, Store};
+use crate::server::User;
+
+/// Users and store to start a [`crate::server::Server`] with.
+#[derive(Debug, Clone)]
+pub struct World {
+    pub store: Store,
+    pub users: Vec<User>,
+}
+
+/// Mailboxes of the default world, in creation order.
+const MAILBOXES: &[&str] = &[
+    "INBOX",
+    "FOO",
+    "FRED",
+    "Archive",
+    "Archive/2024",
+    "Drafts",
+    "Sent",
+    "Trash",
+];
+
+impl World {
+    /// No users, and only INBOX.
+    pub fn empty() -> World {
+        let mut store = Store::default();
+        // cannot fail: a fresh store has no INBOX yet.
+        let _ = store.create("INBOX");
+        World {
+            store,
+            users: Vec::new(),
+        }
+    }
+
+    /// Adds a user (or replaces its password).
+    pub fn with_user(mut self, name: &str, password: &str) -> World {
+        self.users.retain(|u| u.name != name);
+        self.users.push(User {
+            name: name.to_string(),
+            password: password.to_string(),
+        });
+        self
+    }
+
+    /// The default world described in the module documentation.
+    pub fn default_world() -> World {
+        let mut world = World::empty();
+        for name in ["alice", "bob", "carol"] {
+            world = world.with_user(name, name);
+        }
+        for name in MAILBOXES {
+            let _ = world.store.create(name);
+        }
+        let users: Vec<String> = world.users.iter().map(|u| u.name.clone()).collect();
+        for user in &users {
+            for name in MAILBOXES {
+                world.store.subscribe(user, name);
+            }
+        }
+        // Dates one day apart in early 2024, so SEARCH BEFORE / SINCE have something to find.
+        let mut day: i64 = 0;
+        for sample in SAMPLE_MESSAGES {
+            let Some(id) = world.store.id_of(sample.mailbox) else {
+                continue;
+            };
+            let Some(mb) = world.store.get_mut(id) else {
+                continue;
+            };
+            let date = datetime_from_unix(1_704_103_200 + day * 86_400 + 3_600 * 7);
+            day += 1;
+            let mut flags = Flags::from_list(sample.flags);
+            // The world starts with nothing recent: \Recent is for what arrives while you watch.
+            flags.remove(&Flag::Recent);
+            mb.append(MessageData::new(sample.raw.to_vec(), date), flags);
+            if let Some(m) = mb.messages.last_mut() {
+                m.recent_unclaimed = false;
+            }
+        }
+        world
+    }
+}
+
+/// Converts seconds since 1970 (UTC) to a date-time in zone +0000, using the proleptic
+/// Gregorian calendar (days-from-civil inverted by eras of 400 years).
+pub fn datetime_from_unix(secs: i64) -> DateTime {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    DateTime {
+        date: Date {
+            year: u16::try_from(year.clamp(0, 9999)).unwrap_or(0),
+            month: u8::try_from(month).unwrap_or(1),
+            day: u8::try_from(day).unwrap_or(1),
+        },
+        hour: u8::try_from(rem / 3_600).unwrap_or(0),
+        minute: u8::try_from(rem % 3_600 / 60).unwrap_or(0),
+        second: u8::try_from(rem % 60).unwrap_or(0),
+        zone_minutes: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unix_times_convert_to_calendar_dates() {
+        let d = datetime_from_unix(0);
+        assert_eq!((d.date.year, d.date.month, d.date.day), (1970, 1, 1));
+        // 2024-02-29T12:34:56Z, a leap day.
+        let d = datetime_from_unix(1_709_210_096);
+        assert_eq!((d.date.year, d.date.month, d.date.day), (2024, 2, 29));
+        assert_eq!((d.hour, d.minute, d.second), (12, 34, 56));
+    }
+
+    #[test]
+    fn default_world_has_users_mailboxes_and_the_rfc_2180_mailbox() {
+        let w = World::default_world();
+        assert_eq!(w.users.len(), 3);
+        for name in MAILBOXES {
+            assert!(w.store.by_name(name).is_some(), "{name}");
+        }
+        assert_eq!(w.store.by_name("FOO").unwrap().messages.len(), 7);
+    }
+}
