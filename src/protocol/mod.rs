@@ -4,3 +4,4 @@
 //! Nothing here knows about mailboxes, messages or sessions.
 
 pub mod types;
+pub mod utf7;
