@@ -133,7 +133,7 @@ fn write_delimiter(d: Option<char>, out: &mut Vec<u8>) {
 /// (RFC 9051 §9 allows it in `text`).
 fn write_text(text: &str, placeholder: &str, out: &mut Vec<u8>) {
     let start = out.len();
-    out.extend(text.bytes().filter(|&b| b != b'\r' && b != b'\n' && b != 0));
+    write_atom(text, out);
     if out.len() == start {
         out.extend_from_slice(placeholder.as_bytes());
     }
@@ -160,8 +160,11 @@ fn write_paren_list<T>(items: &[T], out: &mut Vec<u8>, write: impl FnMut(&T, &mu
     out.push(b')');
 }
 
+/// Writes an atom-like value (tag, keyword, capability, mechanism, base64) as held. No valid
+/// atom contains CR, LF or NUL (RFC 3501 §9 `ATOM-CHAR`), so dropping them changes no valid
+/// value and keeps a broken one from ending the line early.
 fn write_atom(s: &str, out: &mut Vec<u8>) {
-    out.extend_from_slice(s.as_bytes());
+    out.extend(s.bytes().filter(|&b| b != b'\r' && b != b'\n' && b != 0));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -438,7 +441,7 @@ fn write_continue(c: &Continue, out: &mut Vec<u8>) {
     match c {
         Continue::Text { code, text } => write_resp_text(code.as_ref(), text, "continue", out),
         // RFC 3501 §9 `base64 = *(4base64-char) [base64-terminal]` may be empty: an empty SASL
-        // challenge is "+ " CRLF (RFC 3501 §6.2.2, RFC 4959 §3).
+        // challenge (RFC 4422 §5) is "+ " CRLF, the space kept as `continue-req` requires.
         Continue::Base64(b64) => write_atom(b64, out),
     }
 }
@@ -1688,6 +1691,8 @@ mod tests {
             resp(Response::Continue(Continue::Base64(String::new()))),
             "+ \r\n"
         );
+        let broken = Continue::Base64("AA\r\nBB".into());
+        assert_eq!(resp(Response::Continue(broken)), "+ AABB\r\n");
     }
 
     // --- untagged data -------------------------------------------------------------------
