@@ -1754,6 +1754,8 @@ mod tests {
             list(vec![], Some('\\'), "a\\b"),
             "* LIST () \"\\\\\" \"a\\\\b\"\r\n"
         );
+        assert_eq!(list(vec![], Some('"'), "x"), "* LIST () \"\\\"\" x\r\n");
+        // Not a 7-bit QUOTED-CHAR: no IMAP4rev1 wire form, written as NIL.
         assert_eq!(list(vec![], Some('\u{e9}'), "x"), "* LIST () NIL x\r\n");
         let all = vec![
             NameAttribute::Noinferiors,
