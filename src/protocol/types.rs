@@ -166,7 +166,7 @@ pub enum CommandBody {
     },
     /// RFC 2971: `ID NIL` is `None`.
     Id {
-        parameters: Option<Vec<(Vec<u8>, Option<Vec<u8>>)>>,
+        parameters: Option<IdParams>,
     },
     /// RFC 2177. The `DONE` that ends it is a bare line, not a command.
     Idle,
@@ -255,6 +255,10 @@ impl CommandBody {
         }
     }
 }
+
+/// RFC 2971 §3.3 `id_params_list` without the NIL case: field (`string`) and value
+/// (`nstring`) pairs, in order.
+pub type IdParams = Vec<(Vec<u8>, Option<Vec<u8>>)>;
 
 /// `status-att` (RFC 3501 §6.3.10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -497,7 +501,10 @@ pub enum Code {
 /// `continue-req` (RFC 3501 §9): `+ resp-text` or `+ base64`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Continue {
-    Text { code: Option<Code>, text: String },
+    Text {
+        code: Option<Code>,
+        text: String,
+    },
     /// A SASL challenge, base64 text (may be empty).
     Base64(String),
 }
@@ -530,7 +537,7 @@ pub enum Data {
     /// RFC 5161 §4.
     Enabled(Vec<String>),
     /// RFC 2971 §3.2.
-    Id(Option<Vec<(Vec<u8>, Option<Vec<u8>>)>>),
+    Id(Option<IdParams>),
 }
 
 /// `mailbox-list` (RFC 3501 §9).
@@ -647,7 +654,9 @@ pub struct BasicFields {
 pub enum SpecificFields {
     Basic,
     /// `body-type-text`: `body-fld-lines`.
-    Text { lines: u32 },
+    Text {
+        lines: u32,
+    },
     /// `body-type-msg`: message/rfc822.
     Message {
         envelope: Box<Envelope>,
