@@ -2,7 +2,7 @@
 //! a ghost, and the NIL forms RFC 2180 §4.1.3 gives for expunged messages.
 
 use crate::protocol::types::{
-    BasicFields, BodyStructure, Date, DateTime, Envelope, FetchAtt, FetchValue, Flag, SeqBound,
+    BasicFields, BodyStructure, Date, DateTime, FetchAtt, FetchValue, Flag, SeqBound,
     SeqRange, Section, SectionText, SequenceSet, SpecificFields,
 };
 use crate::server::mime::without_extension;
@@ -158,10 +158,10 @@ pub fn uid_set(uids: &[Uid]) -> SequenceSet {
     SequenceSet(ranges)
 }
 
-/// The NIL envelope is the default one: every field NIL.
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::types::Envelope;
 
     #[test]
     fn uid_sets_collapse_runs() {
@@ -181,7 +181,7 @@ mod tests {
     fn nil_forms_follow_rfc_2180_section_4_1_3() {
         assert_eq!(
             nil_value(&FetchAtt::Envelope, Uid(1)),
-            FetchValue::Envelope(Box::new(Envelope::default()))
+            FetchValue::Envelope(Box::<Envelope>::default())
         );
         assert_eq!(nil_value(&FetchAtt::Rfc822Size, Uid(1)), FetchValue::Rfc822Size(0));
         assert_eq!(nil_value(&FetchAtt::Uid, Uid(4)), FetchValue::Uid(4));

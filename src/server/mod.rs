@@ -84,7 +84,8 @@ pub(crate) struct Done {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Fail {
     pub kind: StatusKind,
-    pub code: Option<Code>,
+    /// Boxed: codes can be large, and `Fail` travels in every handler's `Result`.
+    pub code: Option<Box<Code>>,
     pub text: String,
     pub citation: Option<Citation>,
 }
@@ -131,7 +132,7 @@ impl Fail {
     }
 
     pub fn with_code(mut self, code: Code) -> Fail {
-        self.code = Some(code);
+        self.code = Some(Box::new(code));
         self
     }
 
@@ -373,7 +374,7 @@ impl Server {
                 client,
                 Some(tag),
                 fail.kind,
-                fail.code,
+                fail.code.map(|c| *c),
                 fail.text,
                 fail.citation,
             );
@@ -387,10 +388,9 @@ impl Server {
                 | CommandBody::Store { uid: false, .. }
                 | CommandBody::Search { uid: false, .. }
         );
-        match self.dispatch(client, &tag, body) {
-            Some(result) => self.finish(client, tag, result, allow_expunge),
-            // IDLE and AUTHENTICATE answer later.
-            None => {}
+        // `None`: IDLE and AUTHENTICATE answer later.
+        if let Some(result) = self.dispatch(client, &tag, body) {
+            self.finish(client, tag, result, allow_expunge);
         }
     }
 
@@ -410,7 +410,7 @@ impl Server {
                 client,
                 Some(tag),
                 fail.kind,
-                fail.code,
+                fail.code.map(|c| *c),
                 fail.text,
                 fail.citation,
             ),

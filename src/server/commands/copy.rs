@@ -26,7 +26,7 @@ impl Server {
         let target_id = match self.lookup(target) {
             Ok(id) => id,
             // RFC 3501 §6.4.7: TRYCREATE when the destination does not exist.
-            Err(fail) if fail.code == Some(Code::Nonexistent) => {
+            Err(fail) if fail.code.as_deref() == Some(&Code::Nonexistent) => {
                 return Err(Fail::no(format!("Mailbox {} does not exist", target.0))
                     .with_code(Code::TryCreate));
             }

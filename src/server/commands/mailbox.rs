@@ -6,7 +6,7 @@ use crate::protocol::types::{
     StatusValue,
 };
 use crate::server::policy::{Citation, DeleteSelected, RenameSelected};
-use crate::server::store::{canonical_name, Flags, MailboxId, MessageData, StoreError, DELIMITER};
+use crate::server::store::{Flags, MailboxId, MessageData, StoreError, DELIMITER};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 
 /// LIST patterns longer than any mailbox name can match nothing; refusing them early keeps the
@@ -332,7 +332,7 @@ impl Server {
         let id = match self.lookup(name) {
             Ok(id) => id,
             // RFC 3501 §6.3.11: TRYCREATE when the mailbox does not exist (unless renamed).
-            Err(fail) if fail.code == Some(Code::Nonexistent) => {
+            Err(fail) if fail.code.as_deref() == Some(&Code::Nonexistent) => {
                 return Err(Fail::no(format!("Mailbox {} does not exist", name.0))
                     .with_code(Code::TryCreate));
             }
@@ -434,10 +434,10 @@ pub(crate) fn wildcard_match(pattern: &str, name: &str) -> bool {
     row[n.len()]
 }
 
-/// Checks the canonical form used for subscriptions and lookups agrees with LIST's.
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::store::canonical_name;
 
     #[test]
     fn star_crosses_the_delimiter_and_percent_does_not() {
