@@ -3,4 +3,6 @@
 //! ([`parse`]), the encoder ([`encode`]) and modified UTF-7 mailbox names ([`utf7`]).
 //! Nothing here knows about mailboxes, messages or sessions.
 
+pub mod framer;
+pub mod parse;
 pub mod types;

@@ -165,6 +165,7 @@ pub enum CommandBody {
         capabilities: Vec<String>,
     },
     /// RFC 2971: `ID NIL` is `None`.
+    #[allow(clippy::type_complexity)]
     Id {
         parameters: Option<Vec<(Vec<u8>, Option<Vec<u8>>)>>,
     },
@@ -497,7 +498,10 @@ pub enum Code {
 /// `continue-req` (RFC 3501 §9): `+ resp-text` or `+ base64`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Continue {
-    Text { code: Option<Code>, text: String },
+    Text {
+        code: Option<Code>,
+        text: String,
+    },
     /// A SASL challenge, base64 text (may be empty).
     Base64(String),
 }
@@ -530,6 +534,7 @@ pub enum Data {
     /// RFC 5161 §4.
     Enabled(Vec<String>),
     /// RFC 2971 §3.2.
+    #[allow(clippy::type_complexity)]
     Id(Option<Vec<(Vec<u8>, Option<Vec<u8>>)>>),
 }
 
@@ -647,7 +652,9 @@ pub struct BasicFields {
 pub enum SpecificFields {
     Basic,
     /// `body-type-text`: `body-fld-lines`.
-    Text { lines: u32 },
+    Text {
+        lines: u32,
+    },
     /// `body-type-msg`: message/rfc822.
     Message {
         envelope: Box<Envelope>,
