@@ -390,3 +390,211 @@ pub(crate) fn complete_length(input: &[u8]) -> Option<usize> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn events(framer: &mut Framer, bytes: &[u8]) -> Vec<FrameEvent> {
+        framer.push(bytes);
+        std::iter::from_fn(|| framer.next_event()).collect()
+    }
+
+    fn line(s: &[u8]) -> FrameEvent {
+        FrameEvent::Line(s.to_vec())
+    }
+
+    fn small() -> Limits {
+        Limits {
+            max_line: 40,
+            max_literal: 10,
+            max_literals_per_command: 2,
+            max_command: 50,
+            max_nesting: 4,
+        }
+    }
+
+    #[test]
+    fn simple_lines_and_bare_lf() {
+        let mut f = Framer::new(Limits::default());
+        assert_eq!(
+            events(&mut f, b"a NOOP\r\nb NOOP\nc NO"),
+            vec![line(b"a NOOP\r\n"), line(b"b NOOP\n")]
+        );
+        assert_eq!(events(&mut f, b"OP\r\n"), vec![line(b"c NOOP\r\n")]);
+        assert_eq!(f.next_event(), None);
+    }
+
+    #[test]
+    fn continuation_flow() {
+        let mut f = Framer::new(Limits::default());
+        assert_eq!(
+            events(&mut f, b"a APPEND x {5}\r\n"),
+            vec![FrameEvent::NeedContinuation]
+        );
+        assert_eq!(events(&mut f, b"hel"), vec![]);
+        assert_eq!(
+            events(&mut f, b"lo\r\nb NOOP\r\n"),
+            vec![line(b"a APPEND x {5}\r\nhello\r\n"), line(b"b NOOP\r\n")]
+        );
+        // Two literals, the data containing what looks like an announcement.
+        assert_eq!(
+            events(&mut f, b"a LOGIN {4}\r\n"),
+            vec![FrameEvent::NeedContinuation]
+        );
+        assert_eq!(
+            events(&mut f, b"{1}\n {2}\r\n"),
+            vec![FrameEvent::NeedContinuation]
+        );
+        assert_eq!(
+            events(&mut f, b"pw\r\n"),
+            vec![line(b"a LOGIN {4}\r\n{1}\n {2}\r\npw\r\n")]
+        );
+    }
+
+    #[test]
+    fn literal_plus_needs_no_continuation() {
+        let mut f = Framer::new(Limits::default());
+        assert_eq!(
+            events(&mut f, b"a APPEND x {5+}\r\nhello\r\n"),
+            vec![line(b"a APPEND x {5+}\r\nhello\r\n")]
+        );
+    }
+
+    #[test]
+    fn byte_at_a_time() {
+        let input = b"a LOGIN {3}\r\nbob {4+}\r\n\r\n\r\n\r\nb NOOP\n";
+        let mut f = Framer::new(Limits::default());
+        let mut all = Vec::new();
+        for b in input.chunks(1) {
+            all.extend(events(&mut f, b));
+        }
+        assert_eq!(
+            all,
+            vec![
+                FrameEvent::NeedContinuation,
+                line(b"a LOGIN {3}\r\nbob {4+}\r\n\r\n\r\n\r\n"),
+                line(b"b NOOP\n")
+            ]
+        );
+    }
+
+    #[test]
+    fn not_literals() {
+        let mut f = Framer::new(Limits::default());
+        for s in [
+            &b"a X {99999999999}\r\n"[..],
+            b"a X {}\r\n",
+            b"a X {1a}\r\n",
+            b"a X {-1}\r\n",
+            b"a X {4294967296}\r\n",
+            b"a X {5} \r\n",
+        ] {
+            assert_eq!(events(&mut f, s), vec![line(s)]);
+        }
+    }
+
+    #[test]
+    fn long_line_rejected_then_resync() {
+        let mut f = Framer::new(small());
+        let mut input = b"t1 ".to_vec();
+        input.extend(b"x".repeat(50));
+        assert_eq!(events(&mut f, &input), vec![]);
+        let got = events(&mut f, b"xxx\r\nt2 NOOP\r\n");
+        assert_eq!(
+            got,
+            vec![
+                FrameEvent::Rejected {
+                    tag: Some("t1".into()),
+                    reason: "Command line too long (limit 40 octets)".into()
+                },
+                line(b"t2 NOOP\r\n")
+            ]
+        );
+    }
+
+    #[test]
+    fn big_synchronizing_literal_refused_at_once() {
+        let mut f = Framer::new(small());
+        assert_eq!(
+            events(&mut f, b"t1 APPEND x {11}\r\nt2 NOOP\r\n"),
+            vec![
+                FrameEvent::Rejected {
+                    tag: Some("t1".into()),
+                    reason: "Literal too large (limit 10 octets)".into()
+                },
+                line(b"t2 NOOP\r\n")
+            ]
+        );
+    }
+
+    #[test]
+    fn big_literal_plus_discarded() {
+        let mut f = Framer::new(small());
+        let mut got = events(&mut f, b"t1 APPEND x {12+}\r\n0123456");
+        got.extend(events(&mut f, b"78901 more\r\nt2 NOOP\r\n"));
+        assert_eq!(
+            got,
+            vec![
+                FrameEvent::Rejected {
+                    tag: Some("t1".into()),
+                    reason: "Literal too large (limit 10 octets)".into()
+                },
+                line(b"t2 NOOP\r\n")
+            ]
+        );
+    }
+
+    #[test]
+    fn too_many_literals_and_too_long_command() {
+        let mut f = Framer::new(small());
+        let got = events(&mut f, b"t1 X {1+}\r\na {1+}\r\nb {1+}\r\nc\r\nt2 NOOP\r\n");
+        assert_eq!(
+            got,
+            vec![
+                FrameEvent::Rejected {
+                    tag: Some("t1".into()),
+                    reason: "Too many literals in one command (limit 2)".into()
+                },
+                line(b"t2 NOOP\r\n")
+            ]
+        );
+        let got = events(
+            &mut f,
+            b"t3 XXXXXXXXXXXXXXX {10+}\r\n0123456789 {10}\r\nt4 NOOP\r\n",
+        );
+        assert_eq!(
+            got,
+            vec![
+                FrameEvent::Rejected {
+                    tag: Some("t3".into()),
+                    reason: "Command too long (limit 50 octets)".into()
+                },
+                line(b"t4 NOOP\r\n")
+            ]
+        );
+    }
+
+    #[test]
+    fn rejection_without_tag() {
+        let mut f = Framer::new(small());
+        let got = events(&mut f, &[b"(".repeat(50), b"\r\nt NOOP\r\n".to_vec()].concat());
+        assert_eq!(
+            got.first(),
+            Some(&FrameEvent::Rejected {
+                tag: None,
+                reason: "Command line too long (limit 40 octets)".into()
+            })
+        );
+        assert_eq!(got.get(1), Some(&line(b"t NOOP\r\n")));
+    }
+
+    #[test]
+    fn complete_lengths() {
+        assert_eq!(complete_length(b"* OK x\r\nrest"), Some(8));
+        assert_eq!(complete_length(b"* OK x\r"), None);
+        assert_eq!(complete_length(b"* X {2}\r\nab\r\n"), Some(13));
+        assert_eq!(complete_length(b"* X {2}\r\nab"), None);
+        assert_eq!(complete_length(b"* X {4294967295}\r\nab"), None);
+    }
+}

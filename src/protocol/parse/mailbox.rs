@@ -27,6 +27,20 @@ pub fn mailbox(input: &[u8]) -> PResult<'_, MailboxName> {
     Ok((rest, m))
 }
 
+/// A mailbox inside a response code (RFC 2180 §3.4 `NEWNAME`): as [`mailbox`], but an
+/// unquoted name stops at `]`, which closes the code.
+pub(crate) fn mailbox_in_code(input: &[u8]) -> PResult<'_, MailboxName> {
+    if matches!(input.first(), Some(b'"' | b'{')) {
+        return mailbox(input);
+    }
+    let (rest, chars) = expect("mailbox name", take_while1(is_atom_char)).parse(input)?;
+    let (rest, m) = name(rest, chars.to_vec())?;
+    if m.is_inbox() {
+        return Ok((rest, MailboxName("INBOX".to_string())));
+    }
+    Ok((rest, m))
+}
+
 /// `list-mailbox = 1*list-char / string` (RFC 3501 §9), with
 /// `list-char = ATOM-CHAR / list-wildcards / resp-specials`.
 pub fn list_mailbox(input: &[u8]) -> PResult<'_, MailboxName> {

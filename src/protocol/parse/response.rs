@@ -9,7 +9,7 @@ use super::core::{
 use super::datetime::date_time;
 use super::fetch::section;
 use super::flag::{flag_fetch, flag_list, flag_perm, mbx_list_flags};
-use super::mailbox::mailbox;
+use super::mailbox::{mailbox, mailbox_in_code};
 use super::sequence::uid_set;
 use super::{fail, PResult};
 use crate::protocol::types::{
@@ -236,9 +236,9 @@ pub fn resp_text_code(input: &[u8]) -> PResult<'_, Code> {
         // RFC 2180 §3.4: `NEWNAME old new`.
         "NEWNAME" => {
             let (r, ()) = sp(rest)?;
-            let (r, old) = mailbox(r)?;
+            let (r, old) = mailbox_in_code(r)?;
             let (r, ()) = sp(r)?;
-            let (r, new) = mailbox(r)?;
+            let (r, new) = mailbox_in_code(r)?;
             Ok((r, Code::NewName { old, new }))
         }
         _ => {
