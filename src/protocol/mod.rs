@@ -4,5 +4,7 @@
 //! Nothing here knows about mailboxes, messages or sessions.
 
 pub mod encode;
+pub mod framer;
+pub mod parse;
 pub mod types;
 pub mod utf7;

@@ -1,0 +1,424 @@
+//! Commands (RFC 3501 §6, §9 `command`) and the extension commands of types.rs.
+
+use super::core::{
+    ascii, astring, atom_string, byte, crlf, keyword, nstring, paren_list, sp, string, tag, word,
+};
+use super::datetime::date_time;
+use super::fetch::fetch_att;
+use super::flag::{flag, flag_list};
+use super::mailbox::{list_mailbox, mailbox};
+use super::search::search_key;
+use super::sequence::sequence_set;
+use super::{fail, PResult};
+use crate::protocol::types::{Command, CommandBody, FetchItems, StatusItem, StoreKind, Tag};
+
+/// `command = tag SP (command-any / command-auth / command-nonauth / command-select) CRLF`
+/// (RFC 3501 §9). The line ending may be CRLF, a bare LF (see the framer) or absent.
+/// `depth` is the nesting budget for search keys.
+pub fn command(depth: usize) -> impl Fn(&[u8]) -> PResult<'_, Command> {
+    move |input| {
+        let (rest, t) = tag(input)?;
+        let (rest, ()) = byte(b' ', "Expected SP after tag")(rest)?;
+        let (rest, body) = command_body(rest, depth)?;
+        let rest = match rest {
+            b"" => rest,
+            _ => crlf(rest)?.0,
+        };
+        if !rest.is_empty() {
+            return fail(rest, "Expected end of command");
+        }
+        Ok((rest, Command { tag: Tag(t), body }))
+    }
+}
+
+/// End of arguments: the line ending must come next.
+fn end(input: &[u8]) -> PResult<'_, ()> {
+    match input {
+        b"" | b"\r\n" | b"\n" => Ok((input, ())),
+        _ => fail(input, "Expected CRLF"),
+    }
+}
+
+/// SP after the command name.
+fn args(input: &[u8]) -> PResult<'_, ()> {
+    byte(b' ', "Expected SP after command name")(input)
+}
+
+fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody> {
+    let (rest, name) = word(input)?;
+    let upper = ascii(name).to_ascii_uppercase();
+    let none =
+        |body: CommandBody| -> PResult<'_, CommandBody> { end(rest).map(|(r, ())| (r, body)) };
+    match upper.as_str() {
+        // RFC 3501 §6.1
+        "CAPABILITY" => none(CommandBody::Capability),
+        "NOOP" => none(CommandBody::Noop),
+        "LOGOUT" => none(CommandBody::Logout),
+        // RFC 3501 §6.2
+        "STARTTLS" => none(CommandBody::StartTls),
+        "AUTHENTICATE" => authenticate(rest),
+        "LOGIN" => {
+            // `login = "LOGIN" SP userid SP password`, both astring.
+            let (rest, ()) = args(rest)?;
+            let (rest, username) = astring(rest)?;
+            let (rest, ()) = sp(rest)?;
+            let (rest, password) = astring(rest)?;
+            Ok((rest, CommandBody::Login { username, password }))
+        }
+        // RFC 3501 §6.3
+        "SELECT" => one_mailbox(rest, |mailbox| CommandBody::Select { mailbox }),
+        "EXAMINE" => one_mailbox(rest, |mailbox| CommandBody::Examine { mailbox }),
+        "CREATE" => one_mailbox(rest, |mailbox| CommandBody::Create { mailbox }),
+        "DELETE" => one_mailbox(rest, |mailbox| CommandBody::Delete { mailbox }),
+        "SUBSCRIBE" => one_mailbox(rest, |mailbox| CommandBody::Subscribe { mailbox }),
+        "UNSUBSCRIBE" => one_mailbox(rest, |mailbox| CommandBody::Unsubscribe { mailbox }),
+        "RENAME" => {
+            let (rest, ()) = args(rest)?;
+            let (rest, from) = mailbox(rest)?;
+            let (rest, ()) = sp(rest)?;
+            let (rest, to) = mailbox(rest)?;
+            Ok((rest, CommandBody::Rename { from, to }))
+        }
+        // `list = "LIST" SP mailbox SP list-mailbox`; `lsub` the same.
+        "LIST" | "LSUB" => {
+            let (rest, ()) = args(rest)?;
+            let (rest, reference) = mailbox(rest)?;
+            let (rest, ()) = sp(rest)?;
+            let (rest, pattern) = list_mailbox(rest)?;
+            let body = if upper == "LIST" {
+                CommandBody::List { reference, pattern }
+            } else {
+                CommandBody::Lsub { reference, pattern }
+            };
+            Ok((rest, body))
+        }
+        "STATUS" => status(rest),
+        "APPEND" => append(rest),
+        "NAMESPACE" => none(CommandBody::Namespace),
+        "ENABLE" => enable(rest),
+        "ID" => {
+            let (rest, ()) = args(rest)?;
+            let (rest, parameters) = id_params_list(rest)?;
+            Ok((rest, CommandBody::Id { parameters }))
+        }
+        "IDLE" => none(CommandBody::Idle),
+        // RFC 3501 §6.4
+        "CHECK" => none(CommandBody::Check),
+        "CLOSE" => none(CommandBody::Close),
+        "EXPUNGE" => none(CommandBody::Expunge),
+        "UNSELECT" => none(CommandBody::Unselect),
+        "SEARCH" => search(rest, false, depth),
+        "FETCH" => fetch(rest, false),
+        "STORE" => store(rest, false),
+        "COPY" => copy_or_move(rest, false, false),
+        "MOVE" => copy_or_move(rest, false, true),
+        // `uid = "UID" SP (copy / fetch / search / store)`; RFC 4315 §2.1 adds EXPUNGE,
+        // RFC 6851 §3 MOVE.
+        "UID" => {
+            let (rest, ()) = args(rest)?;
+            let (rest, name) = word(rest)?;
+            let sub = ascii(name).to_ascii_uppercase();
+            match sub.as_str() {
+                "SEARCH" => search(rest, true, depth),
+                "FETCH" => fetch(rest, true),
+                "STORE" => store(rest, true),
+                "COPY" => copy_or_move(rest, true, false),
+                "MOVE" => copy_or_move(rest, true, true),
+                "EXPUNGE" => {
+                    let (rest, ()) = args(rest)?;
+                    let (rest, set) = sequence_set(rest)?;
+                    Ok((rest, CommandBody::UidExpunge { set }))
+                }
+                "" => fail(rest, "Expected command name after UID"),
+                _ => fail(rest, format!("Unknown command UID {sub}")),
+            }
+        }
+        "" => fail(input, "Expected command name"),
+        _ => fail(input, format!("Unknown command {upper}")),
+    }
+}
+
+fn one_mailbox(
+    input: &[u8],
+    f: fn(crate::protocol::types::MailboxName) -> CommandBody,
+) -> PResult<'_, CommandBody> {
+    let (rest, ()) = args(input)?;
+    let (rest, m) = mailbox(rest)?;
+    Ok((rest, f(m)))
+}
+
+/// `authenticate = "AUTHENTICATE" SP auth-type [SP (base64 / "=")]` (RFC 3501 §9 with the
+/// SASL-IR initial response of RFC 4959 §3), `auth-type = atom`.
+fn authenticate(input: &[u8]) -> PResult<'_, CommandBody> {
+    let (rest, ()) = args(input)?;
+    let (rest, mechanism) = atom_string(rest)?;
+    let (rest, initial_response) = match rest.split_first() {
+        Some((b' ', after)) => {
+            let (r, b64) = base64(after)?;
+            (r, Some(b64))
+        }
+        _ => (rest, None),
+    };
+    Ok((
+        rest,
+        CommandBody::Authenticate {
+            mechanism: mechanism.to_ascii_uppercase(),
+            initial_response,
+        },
+    ))
+}
+
+/// `base64 = *(4base64-char) [base64-terminal]` (RFC 3501 §9), or `=` for an empty initial
+/// response (RFC 4959 §3). Non-empty here.
+pub(crate) fn base64(input: &[u8]) -> PResult<'_, String> {
+    let n = input
+        .iter()
+        .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+        .count();
+    let Some(b64) = input.get(..n) else {
+        return fail(input, "Expected base64");
+    };
+    let valid = b64 == b"=" || (n > 0 && n % 4 == 0 && base64_padding_ok(b64));
+    if !valid {
+        return fail(input, "Expected base64");
+    }
+    Ok((input.get(n..).unwrap_or_default(), ascii(b64)))
+}
+
+/// `base64-terminal = (2base64-char "==") / (3base64-char "=")`: `=` only at the end.
+pub(crate) fn base64_padding_ok(b64: &[u8]) -> bool {
+    let body = b64.iter().take_while(|&&b| b != b'=').count();
+    let pad = b64.len() - body;
+    pad <= 2 && b64.iter().skip(body).all(|&b| b == b'=')
+}
+
+/// `status = "STATUS" SP mailbox SP "(" status-att *(SP status-att) ")"` (RFC 3501 §9).
+fn status(input: &[u8]) -> PResult<'_, CommandBody> {
+    let (rest, ()) = args(input)?;
+    let (rest, mailbox) = mailbox(rest)?;
+    let (rest, ()) = sp(rest)?;
+    if rest.first() != Some(&b'(') {
+        return fail(rest, "Expected status attribute list");
+    }
+    let (rest, items) = paren_list(rest, false, status_att)?;
+    Ok((rest, CommandBody::Status { mailbox, items }))
+}
+
+/// `status-att = "MESSAGES" / "RECENT" / "UIDNEXT" / "UIDVALIDITY" / "UNSEEN"` (RFC 3501 §9).
+pub(crate) fn status_att(input: &[u8]) -> PResult<'_, StatusItem> {
+    let (rest, name) = word(input)?;
+    let item = match ascii(name).to_ascii_uppercase().as_str() {
+        "MESSAGES" => StatusItem::Messages,
+        "RECENT" => StatusItem::Recent,
+        "UIDNEXT" => StatusItem::UidNext,
+        "UIDVALIDITY" => StatusItem::UidValidity,
+        "UNSEEN" => StatusItem::Unseen,
+        _ => return fail(input, "Expected status attribute"),
+    };
+    Ok((rest, item))
+}
+
+/// `append = "APPEND" SP mailbox [SP flag-list] [SP date-time] SP literal` (RFC 3501 §9).
+/// Any `string` is accepted for the message (a quoted one is harmless and RFC 7888 literals
+/// are literals).
+fn append(input: &[u8]) -> PResult<'_, CommandBody> {
+    let (rest, ()) = args(input)?;
+    let (rest, mailbox) = mailbox(rest)?;
+    let (mut rest, ()) = sp(rest)?;
+    let mut flags = Vec::new();
+    if rest.first() == Some(&b'(') {
+        let (r, f) = flag_list(rest)?;
+        flags = f;
+        rest = sp(r)?.0;
+    }
+    let mut date = None;
+    if rest.first() == Some(&b'"')
+        && rest
+            .get(1)
+            .is_some_and(|&b| b == b' ' || b.is_ascii_digit())
+    {
+        if let Ok((r, d)) = date_time(rest) {
+            date = Some(d);
+            rest = sp(r)?.0;
+        }
+    }
+    let (rest, message) = match string(rest) {
+        Ok(ok) => ok,
+        Err(nom::Err::Error(_)) => return fail(rest, "Expected message literal"),
+        Err(e) => return Err(e),
+    };
+    Ok((
+        rest,
+        CommandBody::Append {
+            mailbox,
+            flags,
+            date,
+            message,
+        },
+    ))
+}
+
+/// `enable = "ENABLE" 1*(SP capability)` (RFC 5161 §4), `capability = atom`.
+fn enable(input: &[u8]) -> PResult<'_, CommandBody> {
+    let (mut rest, ()) = args(input)?;
+    let mut capabilities = Vec::new();
+    loop {
+        let (r, cap) = atom_string(rest)?;
+        capabilities.push(cap);
+        match r.split_first() {
+            Some((b' ', after)) => rest = after,
+            _ => return Ok((r, CommandBody::Enable { capabilities })),
+        }
+    }
+}
+
+/// `id_params_list ::= "(" #(string SPACE nstring) ")" / nil` (RFC 2971 §4), items separated
+/// by SP; `()` is accepted as an empty list.
+#[allow(clippy::type_complexity)]
+pub(crate) fn id_params_list(input: &[u8]) -> PResult<'_, Option<Vec<(Vec<u8>, Option<Vec<u8>>)>>> {
+    if input.first() != Some(&b'(') {
+        let (rest, ()) =
+            keyword("NIL")(input).or_else(|_| fail(input, "Expected ID parameter list"))?;
+        return Ok((rest, None));
+    }
+    let (rest, pairs) = paren_list(input, true, |i| {
+        let (r, k) = string(i)?;
+        let (r, ()) = sp(r)?;
+        let (r, v) = nstring(r)?;
+        Ok((r, (k, v)))
+    })?;
+    Ok((rest, Some(pairs)))
+}
+
+/// `search = "SEARCH" [SP "CHARSET" SP astring] 1*(SP search-key)` (RFC 3501 §9).
+fn search(input: &[u8], uid: bool, depth: usize) -> PResult<'_, CommandBody> {
+    let (mut rest, ()) = args(input)?;
+    let mut charset = None;
+    if let Ok((r, ())) = keyword("CHARSET ")(rest) {
+        let (r, cs) = astring(r)?;
+        let cs = match String::from_utf8(cs) {
+            Ok(cs) => cs,
+            Err(_) => return fail(r, "Expected charset name"),
+        };
+        charset = Some(cs);
+        rest = sp(r)?.0;
+    }
+    let mut criteria = Vec::new();
+    loop {
+        let (r, key) = search_key(depth)(rest)?;
+        criteria.push(key);
+        match r.split_first() {
+            Some((b' ', after)) => rest = after,
+            _ => {
+                return Ok((
+                    r,
+                    CommandBody::Search {
+                        charset,
+                        criteria,
+                        uid,
+                    },
+                ))
+            }
+        }
+    }
+}
+
+/// `fetch = "FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" / fetch-att /
+/// "(" fetch-att *(SP fetch-att) ")")` (RFC 3501 §9).
+fn fetch(input: &[u8], uid: bool) -> PResult<'_, CommandBody> {
+    let (rest, ()) = args(input)?;
+    let (rest, set) = sequence_set(rest)?;
+    let (rest, ()) = sp(rest)?;
+    let (rest, items) = if rest.first() == Some(&b'(') {
+        let (r, items) = paren_list(rest, false, fetch_att)?;
+        (
+            r,
+            FetchItems::List {
+                items,
+                parenthesized: true,
+            },
+        )
+    } else {
+        let (r, name) = word(rest)?;
+        match ascii(name).to_ascii_uppercase().as_str() {
+            "ALL" => (r, FetchItems::All),
+            "FULL" => (r, FetchItems::Full),
+            "FAST" => (r, FetchItems::Fast),
+            _ => {
+                let (r, att) = fetch_att(rest)?;
+                (
+                    r,
+                    FetchItems::List {
+                        items: vec![att],
+                        parenthesized: false,
+                    },
+                )
+            }
+        }
+    };
+    Ok((rest, CommandBody::Fetch { set, items, uid }))
+}
+
+/// `store = "STORE" SP sequence-set SP store-att-flags`, `store-att-flags = (["+" / "-"]
+/// "FLAGS" [".SILENT"]) SP (flag-list / (flag *(SP flag)))` (RFC 3501 §9).
+fn store(input: &[u8], uid: bool) -> PResult<'_, CommandBody> {
+    let (rest, ()) = args(input)?;
+    let (rest, set) = sequence_set(rest)?;
+    let (rest, ()) = sp(rest)?;
+    let (kind, rest) = match rest.split_first() {
+        Some((b'+', r)) => (StoreKind::Add, r),
+        Some((b'-', r)) => (StoreKind::Remove, r),
+        _ => (StoreKind::Replace, rest),
+    };
+    let (rest, name) = word(rest)?;
+    let silent = match ascii(name).to_ascii_uppercase().as_str() {
+        "FLAGS" => false,
+        "FLAGS.SILENT" => true,
+        _ => return fail(input, "Expected FLAGS, +FLAGS or -FLAGS"),
+    };
+    let (mut rest, ()) = sp(rest)?;
+    let flags = if rest.first() == Some(&b'(') {
+        let (r, f) = flag_list(rest)?;
+        rest = r;
+        f
+    } else {
+        let mut flags = Vec::new();
+        loop {
+            let (r, f) = flag(rest)?;
+            flags.push(f);
+            match r.split_first() {
+                Some((b' ', after)) => rest = after,
+                _ => {
+                    rest = r;
+                    break;
+                }
+            }
+        }
+        flags
+    };
+    Ok((
+        rest,
+        CommandBody::Store {
+            set,
+            kind,
+            silent,
+            flags,
+            uid,
+        },
+    ))
+}
+
+/// `copy = "COPY" SP sequence-set SP mailbox` (RFC 3501 §9); `move = "MOVE" SP sequence-set SP
+/// mailbox` (RFC 6851 §3).
+fn copy_or_move(input: &[u8], uid: bool, is_move: bool) -> PResult<'_, CommandBody> {
+    let (rest, ()) = args(input)?;
+    let (rest, set) = sequence_set(rest)?;
+    let (rest, ()) = sp(rest)?;
+    let (rest, mailbox) = mailbox(rest)?;
+    let body = if is_move {
+        CommandBody::Move { set, mailbox, uid }
+    } else {
+        CommandBody::Copy { set, mailbox, uid }
+    };
+    Ok((rest, body))
+}

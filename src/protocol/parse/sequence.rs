@@ -1,0 +1,108 @@
+//! Sequence sets (RFC 3501 §9) and UID sets (RFC 4315 §4).
+
+use super::core::nz_number;
+use super::{fail, PResult};
+use crate::protocol::types::{SeqBound, SeqRange, SequenceSet};
+
+/// `seq-number = nz-number / "*"` (RFC 3501 §9).
+pub fn seq_number(input: &[u8]) -> PResult<'_, SeqBound> {
+    match input.split_first() {
+        Some((b'*', rest)) => Ok((rest, SeqBound::Star)),
+        _ => {
+            let (rest, n) = nz_number(input)?;
+            Ok((rest, SeqBound::Num(n)))
+        }
+    }
+}
+
+/// `seq-range = seq-number ":" seq-number` (RFC 3501 §9), or a single `seq-number`.
+fn seq_range(input: &[u8], allow_star: bool) -> PResult<'_, SeqRange> {
+    let (rest, start) = seq_number(input)?;
+    if start == SeqBound::Star && !allow_star {
+        return fail(input, "Expected UID (no * in a uid-set)");
+    }
+    match rest.split_first() {
+        Some((b':', after)) => {
+            let (rest, end) = seq_number(after)?;
+            if end == SeqBound::Star && !allow_star {
+                return fail(after, "Expected UID (no * in a uid-set)");
+            }
+            Ok((rest, SeqRange { start, end }))
+        }
+        _ => Ok((rest, SeqRange { start, end: start })),
+    }
+}
+
+fn ranges<'a>(input: &'a [u8], allow_star: bool, what: &'static str) -> PResult<'a, SequenceSet> {
+    let (mut rest, first) = match seq_range(input, allow_star) {
+        Ok(ok) => ok,
+        Err(nom::Err::Error(_)) => return fail(input, what),
+        Err(e) => return Err(e),
+    };
+    let mut out = vec![first];
+    while let Some((b',', after)) = rest.split_first() {
+        let (r, range) = seq_range(after, allow_star)?;
+        out.push(range);
+        rest = r;
+    }
+    Ok((rest, SequenceSet(out)))
+}
+
+/// `sequence-set = (seq-number / seq-range) *("," sequence-set)` (RFC 3501 §9).
+pub fn sequence_set(input: &[u8]) -> PResult<'_, SequenceSet> {
+    ranges(input, true, "Expected sequence set")
+}
+
+/// `uid-set = (uniqueid / uid-range) *("," uid-set)` (RFC 4315 §4): like a sequence set but
+/// without `*`.
+pub fn uid_set(input: &[u8]) -> PResult<'_, SequenceSet> {
+    ranges(input, false, "Expected UID set")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use SeqBound::*;
+
+    #[test]
+    fn sequence_sets() {
+        let (rest, set) = sequence_set(b"1,3:5,*,7:* x").unwrap();
+        assert_eq!(rest, b" x");
+        assert_eq!(
+            set.0,
+            vec![
+                SeqRange {
+                    start: Num(1),
+                    end: Num(1)
+                },
+                SeqRange {
+                    start: Num(3),
+                    end: Num(5)
+                },
+                SeqRange {
+                    start: Star,
+                    end: Star
+                },
+                SeqRange {
+                    start: Num(7),
+                    end: Star
+                },
+            ]
+        );
+        assert!(sequence_set(b"0").is_err());
+        assert!(sequence_set(b"1,").is_err());
+        assert!(sequence_set(b"1:").is_err());
+        assert!(sequence_set(b"x").is_err());
+        assert!(matches!(
+            sequence_set(b"99999999999"),
+            Err(nom::Err::Failure(_))
+        ));
+    }
+
+    #[test]
+    fn uid_sets() {
+        assert_eq!(uid_set(b"4:7,9").unwrap().1 .0.len(), 2);
+        assert!(uid_set(b"*").is_err());
+        assert!(uid_set(b"4:*").is_err());
+    }
+}

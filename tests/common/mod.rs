@@ -1,0 +1,3 @@
+//! Shared test data for the integration tests (native and browser).
+
+pub mod corpus;
