@@ -35,6 +35,7 @@
 
 use serde::Serialize;
 
+use crate::protocol::parse::parse_response;
 use crate::server::{ClientId, Output, OutputKind, Policies, Server, World};
 
 /// A parsed scenario.
@@ -422,6 +423,27 @@ impl Scenario {
                 }
             }
             for (n, o, used) in &received {
+                // Nothing invalid may be sent: every response must parse back (RFC 3501 §9).
+                if o.kind != OutputKind::Closed {
+                    match parse_response(&o.bytes) {
+                        Ok((_, len)) if len == o.bytes.len() => {}
+                        Ok((_, len)) => run.failures.push(Failure {
+                            line_no: step.line_no,
+                            message: format!(
+                                "response to C{n} has {} octets after a complete response: {:?}",
+                                o.bytes.len() - len,
+                                text_of(o)
+                            ),
+                        }),
+                        Err(e) => run.failures.push(Failure {
+                            line_no: step.line_no,
+                            message: format!(
+                                "response to C{n} is not valid IMAP ({e:?}): {:?}",
+                                text_of(o)
+                            ),
+                        }),
+                    }
+                }
                 let failed = !*used && !optional(o);
                 if failed {
                     run.failures.push(Failure {

@@ -34,7 +34,7 @@ use serde::Serialize;
 
 use crate::protocol::encode::encode_response;
 use crate::protocol::framer::{FrameEvent, Framer, Limits};
-use crate::protocol::parse::{is_idle_done, parse_command};
+use crate::protocol::parse::{is_idle_done, parse_command_with};
 use crate::protocol::types::{
     Code, Command, CommandBody, Continue, DateTime, Response, StatusKind, StatusResponse, Tag,
 };
@@ -349,7 +349,7 @@ impl Server {
                 let result = self.sasl_plain_response(client, &line);
                 self.finish(client, tag, result, false);
             }
-            Mode::Command => match parse_command(&line) {
+            Mode::Command => match parse_command_with(&line, &self.limits) {
                 Ok(command) => self.execute(client, command),
                 Err(err) => {
                     self.send_status(client, err.tag, StatusKind::Bad, None, err.text, None);
