@@ -1,0 +1,559 @@
+//! The MIME layer of the engine: the part tree of a stored message (RFC 2045, RFC 2046) and what
+//! FETCH and SEARCH need from it: ENVELOPE, BODY and BODYSTRUCTURE (RFC 3501 §7.4.2), BODY[section]
+//! (RFC 3501 §6.4.5), header values, the sent date and decoded body text.
+//!
+//! A [`MimeMessage`] holds only offsets into the message bytes, never copies; the store keeps the
+//! bytes and passes them back in. Parsing is one pass per nesting level, bounded by
+//! [`MAX_DEPTH`], and never fails: any octets give some tree. This module knows nothing of
+//! mailboxes, sessions or the wire syntax.
+//!
+//! Known answers come from dovecot 2.3.19.1 (Debian 1:2.3.19.1+dfsg1-2.1+deb12u7) fetching the
+//! same messages; see `testdata/dovecot-2.3.19.1-fetch.txt` and the tests at the end.
+
+mod address;
+mod date;
+mod decode;
+mod header;
+pub mod samples;
+
+pub use decode::decode_rfc2047;
+
+use crate::protocol::types::{
+    BasicFields, BodyStructure, Date, Disposition, Envelope, MultiPartExtension, Section,
+    SectionText, SinglePartExtension, SpecificFields,
+};
+use header::Params;
+
+/// How deep multiparts and message/rfc822 parts may nest before the rest is treated as an opaque
+/// leaf, so that hostile input cannot make parsing or BODYSTRUCTURE recurse without bound.
+pub const MAX_DEPTH: usize = 32;
+
+/// The parsed MIME tree of one message, computed once per message and cached by the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MimeMessage {
+    root: Part,
+}
+
+/// One entity (RFC 2045 §2.4): a header block and a body, as offsets into the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Part {
+    /// The first header octet.
+    start: usize,
+    /// The first body octet: just after the empty line, or `end` when there is none.
+    body: usize,
+    /// Just after the last body octet.
+    end: usize,
+    kind: Kind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    /// Any non-multipart, non-message part.
+    Leaf,
+    /// multipart/* (RFC 2046 §5.1); may be empty when no delimiter line was found.
+    Multi(Vec<Part>),
+    /// message/rfc822 (RFC 2046 §5.2.1): the encapsulated message is the body.
+    Message(Box<Part>),
+    /// A multipart or message/rfc822 below [`MAX_DEPTH`]: reported as application/octet-stream.
+    TooDeep,
+}
+
+/// What a part without Content-Type is (RFC 2045 §5.2, RFC 2046 §5.1.5).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DefaultType {
+    /// `text/plain; charset=us-ascii`.
+    Text,
+    /// `message/rfc822`, inside multipart/digest.
+    Message,
+}
+
+/// The media type of an entity as reported: type, subtype and parameters as written.
+struct MediaType {
+    media_type: Vec<u8>,
+    subtype: Vec<u8>,
+    params: Params,
+}
+
+impl MediaType {
+    fn is(&self, t: &[u8], s: &[u8]) -> bool {
+        self.media_type.eq_ignore_ascii_case(t) && self.subtype.eq_ignore_ascii_case(s)
+    }
+}
+
+fn media_type(header: &[u8], default: DefaultType) -> MediaType {
+    let parsed = header::first(header, b"content-type").and_then(|f| header::content_type(f.value));
+    let (media_type, subtype, mut params) = match (parsed, default) {
+        (Some(t), _) => t,
+        // RFC 2046 §5.1.5: in a digest, "the default Content-Type value for a body part is
+        // changed from text/plain to message/rfc822".
+        (None, DefaultType::Message) => (b"message".to_vec(), b"rfc822".to_vec(), Vec::new()),
+        // RFC 2045 §5.2: "Content-type: text/plain; charset=us-ascii" is the default, also for
+        // a syntactically invalid Content-Type. (Dovecot 2.3.19.1 reports `Content-Type: text`
+        // as "text" "" instead; an empty subtype helps no client, so we differ.)
+        (None, DefaultType::Text) => (b"text".to_vec(), b"plain".to_vec(), Vec::new()),
+    };
+    // A text part without a charset is US-ASCII (RFC 2045 §5.2, RFC 2046 §4.1.2); dovecot
+    // 2.3.19.1 reports it explicitly, appended after the other parameters.
+    if media_type.eq_ignore_ascii_case(b"text")
+        && !params
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case(b"charset"))
+    {
+        params.push((b"charset".to_vec(), b"us-ascii".to_vec()));
+    }
+    MediaType {
+        media_type,
+        subtype,
+        params,
+    }
+}
+
+fn param<'a>(params: &'a Params, name: &[u8]) -> Option<&'a [u8]> {
+    params
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_slice())
+}
+
+fn slice(raw: &[u8], from: usize, to: usize) -> &[u8] {
+    raw.get(from..to).unwrap_or_default()
+}
+
+impl Part {
+    fn parse(raw: &[u8], start: usize, end: usize, depth: usize, default: DefaultType) -> Part {
+        let entity = slice(raw, start, end);
+        let body = start.saturating_add(header::header_len(entity)).min(end);
+        let header = slice(raw, start, body);
+        let t = media_type(header, default);
+        let nested = depth.saturating_add(1);
+        let kind = if t.media_type.eq_ignore_ascii_case(b"multipart") {
+            if nested > MAX_DEPTH {
+                Kind::TooDeep
+            } else {
+                let child_default = if t.subtype.eq_ignore_ascii_case(b"digest") {
+                    DefaultType::Message
+                } else {
+                    DefaultType::Text
+                };
+                let parts = match param(&t.params, b"boundary") {
+                    Some(b) if !b.is_empty() => split_multipart(raw, body, end, b)
+                        .into_iter()
+                        .map(|(s, e)| Part::parse(raw, s, e, nested, child_default))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                Kind::Multi(parts)
+            }
+        } else if t.is(b"message", b"rfc822") {
+            if nested > MAX_DEPTH {
+                Kind::TooDeep
+            } else {
+                Kind::Message(Box::new(Part::parse(
+                    raw,
+                    body,
+                    end,
+                    nested,
+                    DefaultType::Text,
+                )))
+            }
+        } else {
+            Kind::Leaf
+        };
+        Part {
+            start,
+            body,
+            end,
+            kind,
+        }
+    }
+
+    fn header<'a>(&self, raw: &'a [u8]) -> &'a [u8] {
+        slice(raw, self.start, self.body)
+    }
+
+    fn body<'a>(&self, raw: &'a [u8]) -> &'a [u8] {
+        slice(raw, self.body, self.end)
+    }
+
+    /// The parts numbered 1, 2, ... below this one (RFC 3501 §6.4.5): a multipart's children; for
+    /// message/rfc822, those of the encapsulated message, which is itself part 1 when it is not
+    /// multipart.
+    fn children(&self) -> &[Part] {
+        match &self.kind {
+            Kind::Multi(parts) => parts,
+            Kind::Message(inner) => match &inner.kind {
+                Kind::Multi(parts) => parts,
+                _ => std::slice::from_ref(inner.as_ref()),
+            },
+            Kind::Leaf | Kind::TooDeep => &[],
+        }
+    }
+}
+
+/// The body parts of a multipart body `raw[body..end]` split on `--boundary` lines
+/// (RFC 2046 §5.1.1). The line break before a delimiter belongs to the delimiter; the preamble and
+/// epilogue are dropped; a missing close delimiter ends the last part at `end`.
+fn split_multipart(raw: &[u8], body: usize, end: usize, boundary: &[u8]) -> Vec<(usize, usize)> {
+    let mut parts = Vec::new();
+    let mut current: Option<usize> = None;
+    let mut line = body;
+    while line < end {
+        let next = header::line_end(slice(raw, line, end), 0).saturating_add(line);
+        if let Some(close) = delimiter(slice(raw, line, next), boundary) {
+            if let Some(s) = current.take() {
+                parts.push((s, part_end(raw, s, line)));
+            }
+            if close {
+                return parts;
+            }
+            current = Some(next);
+        }
+        line = next;
+    }
+    if let Some(s) = current {
+        parts.push((s, end.max(s)));
+    }
+    parts
+}
+
+/// Whether `line` is a delimiter line for `boundary`: `Some(true)` for the close delimiter.
+/// RFC 2046 §5.1.1: `"--" boundary` then optional transport padding (LWSP), or `"--" boundary
+/// "--"` for the last one.
+fn delimiter(line: &[u8], boundary: &[u8]) -> Option<bool> {
+    let rest = line.strip_prefix(b"--")?.strip_prefix(boundary)?;
+    if rest.starts_with(b"--") {
+        return Some(true);
+    }
+    rest.iter()
+        .all(|&b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        .then_some(false)
+}
+
+/// The end of a part whose delimiter line starts at `delim`: before the CRLF (or LF) that
+/// precedes the delimiter (RFC 2046 §5.1.1: "the CRLF preceding the boundary delimiter line is
+/// conceptually attached to the boundary").
+fn part_end(raw: &[u8], start: usize, delim: usize) -> usize {
+    let mut e = delim;
+    if e > start && raw.get(e.saturating_sub(1)) == Some(&b'\n') {
+        e = e.saturating_sub(1);
+        if e > start && raw.get(e.saturating_sub(1)) == Some(&b'\r') {
+            e = e.saturating_sub(1);
+        }
+    }
+    e.max(start)
+}
+
+fn octets(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// `body-fld-lines`: the number of LF in the body, as dovecot 2.3.19.1 counts them (a last line
+/// without a line break is not counted; the CRLF before a boundary belongs to the boundary).
+fn lines(body: &[u8]) -> u32 {
+    octets(body.iter().filter(|&&b| b == b'\n').count())
+}
+
+fn field_value(header: &[u8], name: &[u8]) -> Option<Vec<u8>> {
+    header::first(header, name).map(|f| header::unfold(f.value))
+}
+
+/// `body-fld-dsp` from Content-Disposition (RFC 2183 §2).
+fn disposition(header: &[u8]) -> Option<Disposition> {
+    let f = header::first(header, b"content-disposition")?;
+    let (kind, params) = header::disposition(f.value)?;
+    Some(Disposition { kind, params })
+}
+
+/// `body-fld-lang` from Content-Language (RFC 3282).
+fn language(header: &[u8]) -> Vec<Vec<u8>> {
+    header::first(header, b"content-language")
+        .map(|f| header::language_list(f.value))
+        .unwrap_or_default()
+}
+
+fn structure(raw: &[u8], part: &Part, default: DefaultType) -> BodyStructure {
+    let header = part.header(raw);
+    let mut t = media_type(header, default);
+    match &part.kind {
+        Kind::Multi(parts) => {
+            let child_default = if t.subtype.eq_ignore_ascii_case(b"digest") {
+                DefaultType::Message
+            } else {
+                DefaultType::Text
+            };
+            let mut parts: Vec<BodyStructure> = parts
+                .iter()
+                .map(|p| structure(raw, p, child_default))
+                .collect();
+            if parts.is_empty() {
+                // RFC 3501 §9 `body-type-mpart = 1*body SP media-subtype`: a multipart needs a
+                // part. Like dovecot 2.3.19.1 we report one empty text/plain.
+                parts.push(empty_text());
+            }
+            BodyStructure::Multi {
+                parts,
+                subtype: t.subtype,
+                // RFC 3501 §7.4.2: "body parameter parenthesized list, body disposition, body
+                // language, body location" for multipart extension data.
+                extension: Some(MultiPartExtension {
+                    params: t.params,
+                    disposition: disposition(header),
+                    language: language(header),
+                    location: field_value(header, b"content-location"),
+                }),
+            }
+        }
+        kind => {
+            let body = part.body(raw);
+            let specific = match kind {
+                Kind::Message(inner) => SpecificFields::Message {
+                    envelope: Box::new(address::envelope(inner.header(raw))),
+                    body: Box::new(structure(raw, inner, DefaultType::Text)),
+                    lines: lines(body),
+                },
+                Kind::TooDeep => {
+                    t.media_type = b"application".to_vec();
+                    t.subtype = b"octet-stream".to_vec();
+                    SpecificFields::Basic
+                }
+                _ if t.media_type.eq_ignore_ascii_case(b"text") => {
+                    SpecificFields::Text { lines: lines(body) }
+                }
+                _ => SpecificFields::Basic,
+            };
+            BodyStructure::Single {
+                basic: BasicFields {
+                    media_type: t.media_type,
+                    subtype: t.subtype,
+                    params: t.params,
+                    id: field_value(header, b"content-id"),
+                    description: field_value(header, b"content-description"),
+                    // RFC 2045 §6.1: "Content-Transfer-Encoding: 7BIT" is the default.
+                    encoding: field_value(header, b"content-transfer-encoding")
+                        .filter(|e| !e.is_empty())
+                        .unwrap_or_else(|| b"7bit".to_vec()),
+                    size: octets(body.len()),
+                },
+                specific,
+                // RFC 3501 §7.4.2: "body MD5, body disposition, body language, body location".
+                extension: Some(SinglePartExtension {
+                    md5: field_value(header, b"content-md5"),
+                    disposition: disposition(header),
+                    language: language(header),
+                    location: field_value(header, b"content-location"),
+                }),
+            }
+        }
+    }
+}
+
+fn empty_text() -> BodyStructure {
+    BodyStructure::Single {
+        basic: BasicFields {
+            media_type: b"text".to_vec(),
+            subtype: b"plain".to_vec(),
+            params: vec![(b"charset".to_vec(), b"us-ascii".to_vec())],
+            id: None,
+            description: None,
+            encoding: b"7bit".to_vec(),
+            size: 0,
+        },
+        specific: SpecificFields::Text { lines: 0 },
+        extension: Some(SinglePartExtension::default()),
+    }
+}
+
+/// BODY is BODYSTRUCTURE without extension data (RFC 3501 §7.4.2), at every level.
+pub fn without_extension(b: &BodyStructure) -> BodyStructure {
+    match b {
+        BodyStructure::Single {
+            basic, specific, ..
+        } => BodyStructure::Single {
+            basic: basic.clone(),
+            specific: match specific {
+                SpecificFields::Message {
+                    envelope,
+                    body,
+                    lines,
+                } => SpecificFields::Message {
+                    envelope: envelope.clone(),
+                    body: Box::new(without_extension(body)),
+                    lines: *lines,
+                },
+                other => other.clone(),
+            },
+            extension: None,
+        },
+        BodyStructure::Multi { parts, subtype, .. } => BodyStructure::Multi {
+            parts: parts.iter().map(without_extension).collect(),
+            subtype: subtype.clone(),
+            extension: None,
+        },
+    }
+}
+
+/// HEADER.FIELDS / HEADER.FIELDS.NOT (RFC 3501 §6.4.5): the matching fields as written, in
+/// message order, then the empty line. (Dovecot 2.3.19.1 omits the empty line when nothing is
+/// left of a header that had no empty line itself; we always add it, as the RFC describes a
+/// header with its delimiting blank line.)
+fn header_fields(header: &[u8], names: &[Vec<u8>], keep_listed: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    for f in header::fields(header) {
+        let listed = names.iter().any(|n| n.eq_ignore_ascii_case(f.name));
+        if listed == keep_listed {
+            out.extend_from_slice(f.raw);
+            if !f.raw.ends_with(b"\n") {
+                out.extend_from_slice(b"\r\n");
+            }
+        }
+    }
+    out.extend_from_slice(b"\r\n");
+    out
+}
+
+fn collect_text(raw: &[u8], part: &Part, default: DefaultType, out: &mut Vec<u8>) {
+    let t = media_type(part.header(raw), default);
+    match &part.kind {
+        Kind::Multi(parts) => {
+            let child_default = if t.subtype.eq_ignore_ascii_case(b"digest") {
+                DefaultType::Message
+            } else {
+                DefaultType::Text
+            };
+            for p in parts {
+                collect_text(raw, p, child_default, out);
+            }
+        }
+        Kind::Message(inner) => {
+            // The encapsulated header is text of the enclosing body too.
+            out.extend_from_slice(inner.header(raw));
+            collect_text(raw, inner, DefaultType::Text, out);
+        }
+        Kind::TooDeep => {}
+        Kind::Leaf => {
+            if !t.media_type.eq_ignore_ascii_case(b"text") {
+                return;
+            }
+            let body = part.body(raw);
+            let encoding = field_value(part.header(raw), b"content-transfer-encoding")
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            let decoded = match encoding.as_slice() {
+                b"quoted-printable" => decode::quoted_printable(body),
+                b"base64" => decode::base64(body),
+                _ => body.to_vec(),
+            };
+            let charset = param(&t.params, b"charset").unwrap_or(b"us-ascii");
+            // Charsets we cannot convert are searched as raw octets.
+            let text = match decode::to_utf8(charset, decoded.clone()) {
+                Some(t) => t,
+                None => decoded,
+            };
+            if !out.is_empty() && !out.ends_with(b"\n") {
+                out.push(b'\n');
+            }
+            out.extend_from_slice(&text);
+        }
+    }
+}
+
+impl MimeMessage {
+    /// Parses any octets; never panics. O(size × nesting depth), offsets only.
+    pub fn parse(raw: &[u8]) -> MimeMessage {
+        MimeMessage {
+            root: Part::parse(raw, 0, raw.len(), 0, DefaultType::Text),
+        }
+    }
+
+    /// The ENVELOPE (RFC 3501 §7.4.2) of the message.
+    pub fn envelope(&self, raw: &[u8]) -> Envelope {
+        address::envelope(self.root.header(raw))
+    }
+
+    /// BODYSTRUCTURE (RFC 3501 §7.4.2) with extension data at every level; BODY is
+    /// [`without_extension`] of it.
+    pub fn body_structure(&self, raw: &[u8]) -> BodyStructure {
+        structure(raw, &self.root, DefaultType::Text)
+    }
+
+    /// The octets of `BODY[section]` (RFC 3501 §6.4.5), or `None` when the part does not exist
+    /// or the text specifier does not apply to it (HEADER / TEXT / HEADER.FIELDS after a part
+    /// number need a message/rfc822 part; MIME needs a part number). Dovecot 2.3.19.1 returns
+    /// an empty string in those cases; the caller decides what to send.
+    pub fn section(&self, raw: &[u8], section: &Section) -> Option<Vec<u8>> {
+        // The message itself behaves like the body of a message/rfc822 part: its part 1 is its
+        // body unless it is multipart (RFC 3501 §6.4.5: "Non-[MIME-IMB] messages, and
+        // non-multipart [MIME-IMB] messages with no encapsulated message, only have a part 1").
+        let top = Part {
+            start: 0,
+            body: 0,
+            end: raw.len(),
+            kind: Kind::Message(Box::new(self.root.clone())),
+        };
+        let mut part = &top;
+        for &n in &section.part {
+            let i = usize::try_from(n).ok()?.checked_sub(1)?;
+            part = part.children().get(i)?;
+        }
+        // For HEADER / TEXT: the message whose header or text is meant.
+        let message = || -> Option<&Part> {
+            match (&part.kind, section.part.is_empty()) {
+                (_, true) => Some(&self.root),
+                (Kind::Message(inner), false) => Some(inner.as_ref()),
+                _ => None,
+            }
+        };
+        Some(match &section.text {
+            None if section.part.is_empty() => raw.to_vec(),
+            None => part.body(raw).to_vec(),
+            // RFC 3501 §6.4.5: "The MIME part specifier refers to the [MIME-IMB] header for this
+            // part." For a non-multipart message, part 1 is the message, so its header is meant.
+            Some(SectionText::Mime) if section.part.is_empty() => return None,
+            Some(SectionText::Mime) => part.header(raw).to_vec(),
+            Some(SectionText::Header) => message()?.header(raw).to_vec(),
+            Some(SectionText::Text) => message()?.body(raw).to_vec(),
+            Some(SectionText::HeaderFields(names)) => {
+                header_fields(message()?.header(raw), names, true)
+            }
+            Some(SectionText::HeaderFieldsNot(names)) => {
+                header_fields(message()?.header(raw), names, false)
+            }
+        })
+    }
+
+    /// The header block of the message, including the empty line that ends it (BODY[HEADER]).
+    pub fn header_bytes<'a>(&self, raw: &'a [u8]) -> &'a [u8] {
+        self.root.header(raw)
+    }
+
+    /// The body of the message, after the empty line (BODY[TEXT]).
+    pub fn text_bytes<'a>(&self, raw: &'a [u8]) -> &'a [u8] {
+        self.root.body(raw)
+    }
+
+    /// The values of every top-level field named `field` (case-insensitive), unfolded, in
+    /// message order, for SEARCH HEADER / FROM / TO / CC / BCC / SUBJECT (RFC 3501 §6.4.4).
+    pub fn header_values(&self, raw: &[u8], field: &[u8]) -> Vec<Vec<u8>> {
+        header::fields(self.root.header(raw))
+            .filter(|f| f.name.eq_ignore_ascii_case(field))
+            .map(|f| header::unfold(f.value))
+            .collect()
+    }
+
+    /// The date of the Date: header, ignoring time and zone (RFC 3501 §6.4.4 SENTBEFORE etc.).
+    pub fn sent_date(&self, raw: &[u8]) -> Option<Date> {
+        header::first(self.root.header(raw), b"date").and_then(|f| date::parse_date(f.value))
+    }
+
+    /// All text/* leaf bodies, transfer-decoded (RFC 2045 §6.7, §6.8) and, for UTF-8, US-ASCII
+    /// and ISO-8859-1, as UTF-8; plus the headers of encapsulated messages. For SEARCH BODY and
+    /// TEXT (RFC 3501 §6.4.4).
+    pub fn body_text(&self, raw: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        collect_text(raw, &self.root, DefaultType::Text, &mut out);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests;
