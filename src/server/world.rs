@@ -70,20 +70,22 @@ impl World {
             }
         }
         // Dates one day apart in early 2024, so SEARCH BEFORE / SINCE have something to find.
-        let mut day: i64 = 0;
-        for sample in SAMPLE_MESSAGES {
-            let Some(id) = world.store.id_of(sample.mailbox) else {
-                continue;
-            };
-            let Some(mb) = world.store.get_mut(id) else {
+        for (day, (name, raw)) in (0i64..).zip(SAMPLE_MESSAGES) {
+            // `foo-*` go to FOO, `inbox-*` to INBOX (see `mime::samples`).
+            let mailbox = if name.starts_with("foo-") { "FOO" } else { "INBOX" };
+            let Some(mb) = world.store.id_of(mailbox).and_then(|id| world.store.get_mut(id)) else {
                 continue;
             };
             let date = datetime_from_unix(1_704_103_200 + day * 86_400 + 3_600 * 7);
-            day += 1;
-            let mut flags = Flags::from_list(sample.flags);
+            // The older INBOX messages have been read; FOO starts with no flags, as RFC 2180
+            // §4.1's scenario does.
+            let flags = if mailbox == "INBOX" && day < 9 {
+                Flags::from_list(&[Flag::Seen])
+            } else {
+                Flags::default()
+            };
+            mb.append(MessageData::new(raw.to_vec(), date), flags);
             // The world starts with nothing recent: \Recent is for what arrives while you watch.
-            flags.remove(&Flag::Recent);
-            mb.append(MessageData::new(sample.raw.to_vec(), date), flags);
             if let Some(m) = mb.messages.last_mut() {
                 m.recent_unclaimed = false;
             }

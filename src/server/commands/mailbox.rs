@@ -3,7 +3,7 @@
 
 use crate::protocol::types::{
     Code, Data, DateTime, Flag, ListItem, MailboxName, NameAttribute, Response, StatusItem,
-    StatusValue,
+    StatusKind, StatusValue,
 };
 use crate::server::policy::{Citation, DeleteSelected, RenameSelected};
 use crate::server::store::{Flags, MailboxId, MessageData, StoreError, DELIMITER};
@@ -117,8 +117,27 @@ impl Server {
                 }
             }
         }
-        // Anyone still holding the mailbox (including this session) keeps a ghost until they
-        // leave it (RFC 2180 §3.2); sessions sent BYE release theirs as they close.
+        // A session that deletes its own selected mailbox leaves it, and is told so with the
+        // CLOSED code (RFC 9051 §7.1): it holds no ghost, so the name is free once the other
+        // clients let go, as RFC 2180 §3.2's example shows.
+        let own = self
+            .sessions
+            .get(&client)
+            .and_then(|s| s.state.view())
+            .is_some_and(|v| v.mailbox == id);
+        if own {
+            self.deselect(client)?;
+            self.send_status(
+                client,
+                None,
+                StatusKind::Ok,
+                Some(Code::Closed),
+                format!("Mailbox {} was deleted; it is no longer selected", name.0),
+                None,
+            );
+        }
+        // Other sessions still holding the mailbox keep a ghost until they leave it
+        // (RFC 2180 §3.2); sessions sent BYE release theirs as they close.
         let held = self
             .sessions
             .values()

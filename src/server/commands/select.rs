@@ -68,15 +68,17 @@ impl Server {
         ];
         let mut flags: Vec<Flag> = system.to_vec();
         flags.extend(keywords.into_iter().map(Flag::Keyword));
-        // RFC 3501 §6.3.1: FLAGS, EXISTS, RECENT, then OK [UNSEEN], [PERMANENTFLAGS],
-        // [UIDNEXT], [UIDVALIDITY].
-        self.send(client, Response::Data(Data::Flags(flags.clone())), None);
+        // RFC 3501 §6.3.1: the responses in the order of its example: EXISTS, RECENT,
+        // OK [UNSEEN], OK [UIDVALIDITY], OK [UIDNEXT], FLAGS, OK [PERMANENTFLAGS].
         self.send(client, Response::Data(Data::Exists(view.exists())), None);
         self.send(client, Response::Data(Data::Recent(view.recent())), None);
         if let Some(i) = first_unseen {
             let seq = View::seq_of(i).0;
             self.untagged_ok(client, Code::Unseen(seq), format!("Message {seq} is first unseen"));
         }
+        self.untagged_ok(client, Code::UidValidity(uid_validity), "UIDs valid".to_string());
+        self.untagged_ok(client, Code::UidNext(uid_next), "Predicted next UID".to_string());
+        self.send(client, Response::Data(Data::Flags(flags.clone())), None);
         let permanent: Vec<FlagPerm> = if read_only {
             Vec::new()
         } else {
@@ -87,8 +89,6 @@ impl Server {
                 .collect()
         };
         self.untagged_ok(client, Code::PermanentFlags(permanent), "Limited".to_string());
-        self.untagged_ok(client, Code::UidValidity(uid_validity), "UIDs valid".to_string());
-        self.untagged_ok(client, Code::UidNext(uid_next), "Predicted next UID".to_string());
         if let Some(s) = self.sessions.get_mut(&client) {
             s.state = State::Selected { user, view };
         }
