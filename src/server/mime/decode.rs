@@ -41,6 +41,7 @@ fn hex_pair(s: &[u8]) -> Option<u8> {
 }
 
 fn hex(c: u8) -> Option<u8> {
+    // cannot fail: each subtraction is bounded below by its match arm.
     match c {
         b'0'..=b'9' => Some(c - b'0'),
         b'A'..=b'F' => Some(c - b'A' + 10),
@@ -56,6 +57,8 @@ pub(crate) fn base64(s: &[u8]) -> Vec<u8> {
     let mut acc = 0u32;
     let mut bits = 0u32;
     for &c in s {
+        // cannot fail: each subtraction is bounded below by its match arm, and `bits` stays
+        // below 14.
         let v = match c {
             b'A'..=b'Z' => c - b'A',
             b'a'..=b'z' => c - b'a' + 26,

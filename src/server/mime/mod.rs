@@ -484,16 +484,19 @@ impl MimeMessage {
         // The message itself behaves like the body of a message/rfc822 part: its part 1 is its
         // body unless it is multipart (RFC 3501 §6.4.5: "Non-[MIME-IMB] messages, and
         // non-multipart [MIME-IMB] messages with no encapsulated message, only have a part 1").
-        let top = Part {
-            start: 0,
-            body: 0,
-            end: raw.len(),
-            kind: Kind::Message(Box::new(self.root.clone())),
+        let top: &[Part] = match &self.root.kind {
+            Kind::Multi(parts) => parts,
+            _ => std::slice::from_ref(&self.root),
         };
-        let mut part = &top;
-        for &n in &section.part {
-            let i = usize::try_from(n).ok()?.checked_sub(1)?;
-            part = part.children().get(i)?;
+        let mut numbers = section.part.iter();
+        let mut part = match numbers.next() {
+            Some(&n) => top.get(usize::try_from(n).ok()?.checked_sub(1)?)?,
+            None => &self.root,
+        };
+        for &n in numbers {
+            part = part
+                .children()
+                .get(usize::try_from(n).ok()?.checked_sub(1)?)?;
         }
         // For HEADER / TEXT: the message whose header or text is meant.
         let message = || -> Option<&Part> {
