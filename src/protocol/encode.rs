@@ -250,11 +250,18 @@ pub fn write_date(d: &Date, out: &mut Vec<u8>) {
 /// two characters (`date-day-fixed = (SP DIGIT) / 2DIGIT`).
 pub fn write_date_time(dt: &DateTime, out: &mut Vec<u8>) {
     let (day, year) = day_and_year(&dt.date);
+    // RFC 2180 §4.1.3's NIL INTERNALDATE is "00-Jan-0000 00:00:00 +0000": day 0 is written
+    // "00" (`date-day-fixed` allows 2DIGIT), every other day as RFC 3501 §9 says.
+    let day = if dt.date.day == 0 {
+        "00".to_string()
+    } else {
+        format!("{day:>2}")
+    };
     // RFC 3501 §9 `zone = ("+" / "-") 4DIGIT`: hours and minutes of the offset.
     let sign = if dt.zone_minutes < 0 { '-' } else { '+' };
     let zone = dt.zone_minutes.unsigned_abs().min(23 * 60 + 59);
     let text = format!(
-        "\"{day:>2}-{}-{year:04} {:02}:{:02}:{:02} {sign}{:02}{:02}\"",
+        "\"{day}-{}-{year:04} {:02}:{:02}:{:02} {sign}{:02}{:02}\"",
         month_name(dt.date.month),
         dt.hour.min(23),
         dt.minute.min(59),
@@ -803,9 +810,9 @@ fn write_ext_tail(
     }
     out.push(b' ');
     // `body-fld-lang = nstring / "(" string *(SP string) ")"`
+    // Always a list when present, as dovecot writes it (both forms are valid).
     match language {
         [] => out.extend_from_slice(b"NIL"),
-        [one] => write_string(one, out),
         many => write_paren_list(many, out, |l, out| write_string(l, out)),
     }
     out.push(b' ');

@@ -82,8 +82,10 @@ fn text() -> Section {
     }
 }
 
+/// A section that does not exist is an empty string, as dovecot answers (RFC 3501 does not
+/// say; NIL would break clients that expect a string).
 fn section_data(m: &Seen<'_>, section: &Section) -> Option<Vec<u8>> {
-    m.data.mime().section(&m.data.raw, section)
+    Some(m.data.mime().section(&m.data.raw, section).unwrap_or_default())
 }
 
 /// The NIL form of an item for an expunged message (RFC 2180 §4.1.3).

@@ -79,7 +79,12 @@ pub fn date_time(input: &[u8]) -> PResult<'_, DateTime> {
         Some((b' ', after)) => digits(after, 1, 1, "Expected day")?,
         _ => digits(rest, 2, 2, "Expected two-digit day")?,
     };
-    let day = check_day(rest, day)?;
+    // RFC 2180 §4.1.3 gives "00-Jan-0000 00:00:00 +0000" as the INTERNALDATE of an expunged
+    // message; `date-day-fixed = (SP DIGIT) / 2DIGIT` admits "00" syntactically, so it parses.
+    let day = match day {
+        0 => 0,
+        d => check_day(rest, d)?,
+    };
     let (rest, ()) = byte(b'-', "Expected - in date")(rest)?;
     let (rest, month) = date_month(rest)?;
     let (rest, ()) = byte(b'-', "Expected - in date")(rest)?;
