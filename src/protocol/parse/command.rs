@@ -18,7 +18,7 @@ use crate::protocol::types::{Command, CommandBody, FetchItems, StatusItem, Store
 pub fn command(depth: usize) -> impl Fn(&[u8]) -> PResult<'_, Command> {
     move |input| {
         let (rest, t) = tag(input)?;
-        let (rest, ()) = byte(b' ', "Expected SP after tag")(rest)?;
+        let (rest, ()) = byte(b' ', "Missing command")(rest)?;
         let (rest, body) = command_body(rest, depth)?;
         let rest = match rest {
             b"" => rest,
@@ -133,7 +133,7 @@ fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody> {
                 _ => fail(rest, format!("Unknown command UID {sub}")),
             }
         }
-        "" => fail(input, "Expected command name"),
+        "" => fail(input, "Missing command"),
         _ => fail(input, format!("Unknown command {upper}")),
     }
 }
@@ -162,7 +162,7 @@ fn authenticate(input: &[u8]) -> PResult<'_, CommandBody> {
     Ok((
         rest,
         CommandBody::Authenticate {
-            mechanism: mechanism.to_ascii_uppercase(),
+            mechanism,
             initial_response,
         },
     ))

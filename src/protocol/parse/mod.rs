@@ -171,10 +171,14 @@ fn command_error_text(e: &ParseError<'_>) -> String {
     }
 }
 
-/// The tag of a line that starts with `tag SP` (RFC 3501 §9 `tag`).
+/// The tag of a line that starts with a valid `tag` (RFC 3501 §9) followed by SP, the line
+/// ending or nothing, so that even `a1` alone can be answered with `a1 BAD`.
 fn recover_tag(line: &[u8]) -> Option<Tag> {
-    let end = line.iter().position(|&b| !is_tag_char(b))?;
-    if end == 0 || line.get(end) != Some(&b' ') {
+    let end = line
+        .iter()
+        .position(|&b| !is_tag_char(b))
+        .unwrap_or(line.len());
+    if end == 0 || !matches!(line.get(end), None | Some(b' ' | b'\r' | b'\n')) {
         return None;
     }
     let tag = line.get(..end)?;
@@ -182,7 +186,9 @@ fn recover_tag(line: &[u8]) -> Option<Tag> {
 }
 
 /// Parses one complete response from the start of `input`, returning it with the number of
-/// octets it used. Literals are followed, so a response may span several lines.
+/// octets it used. Literals are followed, so a response may span several lines. The end is found
+/// as the framer finds it: a line ending in `{n}` continues after n octets, even if the `{n}`
+/// was the end of a status text (a server should not end a text that way).
 pub fn parse_response(input: &[u8]) -> Result<(Response, usize), ResponseError> {
     let len = complete_length(input).ok_or(ResponseError::Incomplete)?;
     let one = input.get(..len).ok_or(ResponseError::Incomplete)?;
@@ -268,7 +274,7 @@ mod tests {
         assert_eq!(
             cmd(b"a AUTHENTICATE plain =\r\n"),
             CommandBody::Authenticate {
-                mechanism: "PLAIN".into(),
+                mechanism: "plain".into(),
                 initial_response: Some("=".into())
             }
         );
@@ -400,7 +406,13 @@ mod tests {
         let e = err(b"+x NOOP\r\n");
         assert_eq!(e.tag, None);
         assert_eq!(err(b"\r\n").tag, None);
-        assert_eq!(err(b"a1\r\n").tag, None);
+        let e = err(b"a1\r\n");
+        assert_eq!(
+            (e.tag, e.text.as_str()),
+            (Some(Tag("a1".into())), "Missing command")
+        );
+        assert_eq!(err(b"a1 \r\n").text, "Missing command");
+        assert_eq!(err(b"a1(\r\n").tag, None);
         assert_eq!(err(b"a1 \r\n").tag, Some(Tag("a1".into())));
         assert_eq!(
             err(b"a1 LOGIN {5}\r\nab\r\n").text,
