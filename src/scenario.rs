@@ -153,7 +153,8 @@ impl Scenario {
                         Policies::default()
                             .set(k.trim(), v.trim())
                             .map_err(|e| err(e.0))?;
-                        sc.policies.push((k.trim().to_string(), v.trim().to_string()));
+                        sc.policies
+                            .push((k.trim().to_string(), v.trim().to_string()));
                     }
                     "vary" => {
                         let (k, vs) = value
@@ -173,7 +174,8 @@ impl Scenario {
                         let n = who
                             .strip_prefix('C')
                             .ok_or_else(|| err(format!("expected Cn, got {who:?}")))?;
-                        sc.setup.push((client_number(n, line_no)?, cmd.trim().to_string()));
+                        sc.setup
+                            .push((client_number(n, line_no)?, cmd.trim().to_string()));
                     }
                     _ => {} // a comment that happens to contain a colon
                 }
@@ -287,7 +289,11 @@ impl Scenario {
     }
 
     /// The policies of one variant, with `overrides` (`NAME=VALUE`) applied last.
-    pub fn policies_for(&self, variant: Option<&str>, overrides: &[String]) -> Result<Policies, String> {
+    pub fn policies_for(
+        &self,
+        variant: Option<&str>,
+        overrides: &[String],
+    ) -> Result<Policies, String> {
         let mut p = Policies::default();
         for (k, v) in &self.policies {
             p.set(k, v).map_err(|e| e.0)?;
@@ -311,7 +317,10 @@ impl Scenario {
         let policies = match self.policies_for(variant, overrides) {
             Ok(p) => p,
             Err(e) => {
-                run.failures.push(Failure { line_no: 0, message: e });
+                run.failures.push(Failure {
+                    line_no: 0,
+                    message: e,
+                });
                 return run;
             }
         };
@@ -333,7 +342,8 @@ impl Scenario {
             server.receive(id, format!("{tag} {cmd}\r\n").as_bytes());
             let out = server.take_output();
             let ok = out.iter().any(|o| {
-                o.client == id && String::from_utf8_lossy(&o.bytes).starts_with(&format!("{tag} OK"))
+                o.client == id
+                    && String::from_utf8_lossy(&o.bytes).starts_with(&format!("{tag} OK"))
             });
             if !ok {
                 let got: Vec<String> = out.iter().filter(|o| o.client == id).map(text_of).collect();
@@ -455,7 +465,10 @@ impl Scenario {
                     who: format!("S{n}"),
                     text: text_of(o),
                     line_no: None,
-                    citation: o.citation.as_ref().map(|c| format!("{}={} ({})", c.point, c.value, c.rfc)),
+                    citation: o
+                        .citation
+                        .as_ref()
+                        .map(|c| format!("{}={} ({})", c.point, c.value, c.rfc)),
                     failed,
                 });
             }
@@ -570,7 +583,10 @@ mod tests {
         assert!(glob("A001 OK ...", "A001 OK DELETE completed"));
         assert!(glob("A001 OK ...", "A001 OK "));
         assert!(!glob("A001 OK ...", "A001 NO x"));
-        assert!(glob("* 4 FETCH (RFC822 ...)", "* 4 FETCH (RFC822 {3}\r\nabc)"));
+        assert!(glob(
+            "* 4 FETCH (RFC822 ...)",
+            "* 4 FETCH (RFC822 {3}\r\nabc)"
+        ));
         assert!(glob("...", "anything"));
         assert!(glob("a...b...c", "aXbYc"));
         assert!(!glob("a...b...c", "aXc"));
@@ -580,10 +596,7 @@ mod tests {
 
     #[test]
     fn literals_in_client_lines_are_counted_with_their_crlf() {
-        let sc = Scenario::parse(
-            "C1: a APPEND FOO {7}\nC1: hello\nC1: \nS1: a OK ...\n",
-        )
-        .unwrap();
+        let sc = Scenario::parse("C1: a APPEND FOO {7}\nC1: hello\nC1: \nS1: a OK ...\n").unwrap();
         assert_eq!(sc.steps.len(), 1);
         assert_eq!(sc.steps[0].send, "a APPEND FOO {7}\r\nhello\r\n\r\n");
         let err = Scenario::parse("C1: a APPEND FOO {3}\nC1: hello\n").unwrap_err();

@@ -12,7 +12,10 @@ fn every_scenario_passes_under_every_variant() {
         .filter(|p| p.extension().is_some_and(|x| x == "imap"))
         .collect();
     files.sort();
-    assert!(files.len() >= 10, "the scenario library is missing: {files:?}");
+    assert!(
+        files.len() >= 10,
+        "the scenario library is missing: {files:?}"
+    );
     let mut failures = Vec::new();
     let mut runs = 0;
     for path in &files {
@@ -43,5 +46,10 @@ fn every_scenario_passes_under_every_variant() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {runs} runs failed:\n\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {runs} runs failed:\n\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

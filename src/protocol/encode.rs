@@ -1458,7 +1458,7 @@ mod tests {
         };
         assert_eq!(
             with(|o| write_date_time(&broken, o)),
-            "\" 1-Jan-9999 23:59:60 +0000\""
+            "\"00-Jan-9999 23:59:60 +0000\""
         );
     }
 
@@ -2045,7 +2045,7 @@ mod tests {
             concat!(
                 "* 3 FETCH (BODYSTRUCTURE (",
                 "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"UTF-8\") NIL NIL \"7BIT\" 10 1 NIL NIL (\"en\" \"de\") \"http://x/\")",
-                "(\"APPLICATION\" \"PDF\" NIL NIL NIL \"BASE64\" 4 \"Q2hlY2s=\" (\"attachment\" (\"filename\" \"a.pdf\")) \"en\" NIL)",
+                "(\"APPLICATION\" \"PDF\" NIL NIL NIL \"BASE64\" 4 \"Q2hlY2s=\" (\"attachment\" (\"filename\" \"a.pdf\")) (\"en\") NIL)",
                 " \"MIXED\" (\"BOUNDARY\" \"xyz\") NIL NIL NIL))\r\n"
             )
         );

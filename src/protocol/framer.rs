@@ -578,7 +578,10 @@ mod tests {
     #[test]
     fn rejection_without_tag() {
         let mut f = Framer::new(small());
-        let got = events(&mut f, &[b"(".repeat(50), b"\r\nt NOOP\r\n".to_vec()].concat());
+        let got = events(
+            &mut f,
+            &[b"(".repeat(50), b"\r\nt NOOP\r\n".to_vec()].concat(),
+        );
         assert_eq!(
             got.first(),
             Some(&FrameEvent::Rejected {

@@ -501,7 +501,10 @@ pub enum Code {
 /// `continue-req` (RFC 3501 §9): `+ resp-text` or `+ base64`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Continue {
-    Text { code: Option<Code>, text: String },
+    Text {
+        code: Option<Code>,
+        text: String,
+    },
     /// A SASL challenge, base64 text (may be empty).
     Base64(String),
 }
@@ -651,7 +654,9 @@ pub struct BasicFields {
 pub enum SpecificFields {
     Basic,
     /// `body-type-text`: `body-fld-lines`.
-    Text { lines: u32 },
+    Text {
+        lines: u32,
+    },
     /// `body-type-msg`: message/rfc822.
     Message {
         envelope: Box<Envelope>,

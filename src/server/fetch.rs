@@ -2,8 +2,8 @@
 //! a ghost, and the NIL forms RFC 2180 §4.1.3 gives for expunged messages.
 
 use crate::protocol::types::{
-    BasicFields, BodyStructure, Date, DateTime, FetchAtt, FetchValue, Flag, SeqBound,
-    SeqRange, Section, SectionText, SequenceSet, SpecificFields,
+    BasicFields, BodyStructure, Date, DateTime, FetchAtt, FetchValue, Flag, Section, SectionText,
+    SeqBound, SeqRange, SequenceSet, SpecificFields,
 };
 use crate::server::mime::without_extension;
 use crate::server::store::{MessageData, Uid};
@@ -85,7 +85,12 @@ fn text() -> Section {
 /// A section that does not exist is an empty string, as dovecot answers (RFC 3501 does not
 /// say; NIL would break clients that expect a string).
 fn section_data(m: &Seen<'_>, section: &Section) -> Option<Vec<u8>> {
-    Some(m.data.mime().section(&m.data.raw, section).unwrap_or_default())
+    Some(
+        m.data
+            .mime()
+            .section(&m.data.raw, section)
+            .unwrap_or_default(),
+    )
 }
 
 /// The NIL form of an item for an expunged message (RFC 2180 §4.1.3).
@@ -172,9 +177,18 @@ mod tests {
         assert_eq!(
             set.0,
             vec![
-                SeqRange { start: n(1), end: n(3) },
-                SeqRange { start: n(7), end: n(7) },
-                SeqRange { start: n(9), end: n(10) },
+                SeqRange {
+                    start: n(1),
+                    end: n(3)
+                },
+                SeqRange {
+                    start: n(7),
+                    end: n(7)
+                },
+                SeqRange {
+                    start: n(9),
+                    end: n(10)
+                },
             ]
         );
     }
@@ -185,7 +199,10 @@ mod tests {
             nil_value(&FetchAtt::Envelope, Uid(1)),
             FetchValue::Envelope(Box::<Envelope>::default())
         );
-        assert_eq!(nil_value(&FetchAtt::Rfc822Size, Uid(1)), FetchValue::Rfc822Size(0));
+        assert_eq!(
+            nil_value(&FetchAtt::Rfc822Size, Uid(1)),
+            FetchValue::Rfc822Size(0)
+        );
         assert_eq!(nil_value(&FetchAtt::Uid, Uid(4)), FetchValue::Uid(4));
     }
 }

@@ -243,7 +243,7 @@ impl Server {
                 id,
                 state: State::NotAuthenticated,
                 mode: Mode::Command,
-                framer: Framer::new(self.limits.clone()),
+                framer: Framer::new(self.limits),
                 closing: false,
             },
         );
@@ -494,7 +494,12 @@ impl Server {
     }
 
     /// Queues one response for a client.
-    pub(crate) fn send(&mut self, client: ClientId, response: Response, citation: Option<Citation>) {
+    pub(crate) fn send(
+        &mut self,
+        client: ClientId,
+        response: Response,
+        citation: Option<Citation>,
+    ) {
         let mut bytes = Vec::new();
         encode_response(&response, &mut bytes);
         let (kind, status) = match &response {

@@ -55,7 +55,9 @@ pub(crate) fn matches(key: &SearchKey, c: &Candidate<'_>, b: &Bounds) -> bool {
         // RFC 3501 §6.4.4: HEADER with an empty string matches every message that has the field.
         Header(field, s) => header_contains(c, field, s),
         Body(s) => contains_ci(&mime().body_text(raw), s),
-        Text(s) => contains_ci(mime().header_bytes(raw), s) || contains_ci(&mime().body_text(raw), s),
+        Text(s) => {
+            contains_ci(mime().header_bytes(raw), s) || contains_ci(&mime().body_text(raw), s)
+        }
         // RFC 3501 §6.4.4: date comparisons disregard time and timezone.
         Before(d) => c.data.internal_date.date < *d,
         On(d) => c.data.internal_date.date == *d,
@@ -123,7 +125,10 @@ mod tests {
     fn substring_search_ignores_case_in_ascii_and_unicode() {
         assert!(contains_ci(b"Hello World", b"wORLD"));
         assert!(!contains_ci(b"Hello", b"xyz"));
-        assert!(contains_ci("Grüße aus MÜNCHEN".as_bytes(), "münchen".as_bytes()));
+        assert!(contains_ci(
+            "Grüße aus MÜNCHEN".as_bytes(),
+            "münchen".as_bytes()
+        ));
         assert!(contains_ci(b"\xff\xfeabc", b"ABC"));
         assert!(contains_ci(b"", b""));
     }

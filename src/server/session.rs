@@ -154,7 +154,11 @@ impl View {
     }
 
     pub fn seq_of(index: Index) -> SeqNum {
-        SeqNum(u32::try_from(index).unwrap_or(u32::MAX - 1).saturating_add(1))
+        SeqNum(
+            u32::try_from(index)
+                .unwrap_or(u32::MAX - 1)
+                .saturating_add(1),
+        )
     }
 
     pub fn index_of_uid(&self, uid: Uid) -> Option<Index> {
@@ -233,7 +237,11 @@ impl View {
     /// - EXISTS and RECENT for new messages (RFC 3501 §7.3.1, §7.3.2), claiming `\Recent`
     ///   for this session unless read-only (RFC 3501 §2.3.2);
     /// - FETCH (FLAGS) for flags changed elsewhere (RFC 3501 §7.4.2).
-    pub fn flush(&mut self, mut mailbox: Option<&mut Mailbox>, allow_expunge: bool) -> Vec<Response> {
+    pub fn flush(
+        &mut self,
+        mut mailbox: Option<&mut Mailbox>,
+        allow_expunge: bool,
+    ) -> Vec<Response> {
         let mut out = Vec::new();
         let mut announce = false;
         if allow_expunge && self.pending_expunges > 0 {
@@ -249,7 +257,7 @@ impl View {
             self.pending_expunges = 0;
             announce = std::mem::take(&mut self.expunged_elsewhere);
         }
-        let mut new_recent = false;
+        let mut arrived = false;
         if let Some(mailbox) = mailbox.as_deref_mut() {
             let first_new = mailbox.messages.partition_point(|m| m.uid <= self.last_uid);
             for m in mailbox.messages.iter_mut().skip(first_new) {
@@ -257,7 +265,7 @@ impl View {
                 if recent && !self.read_only {
                     m.recent_unclaimed = false;
                 }
-                new_recent |= recent;
+                arrived = true;
                 self.entries.push(Entry {
                     uid: m.uid,
                     recent,
@@ -269,7 +277,9 @@ impl View {
         }
         if announce {
             out.push(Response::Data(Data::Exists(self.exists())));
-            if new_recent {
+            // RFC 3501 §7.3.2: RECENT is sent "if the size of the mailbox changes (e.g., new
+            // messages)"; this session may have claimed none of them.
+            if arrived {
                 out.push(Response::Data(Data::Recent(self.recent())));
             }
         }

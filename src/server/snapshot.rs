@@ -121,14 +121,34 @@ impl Server {
             .sessions
             .values()
             .map(|s| {
-                let (state, selected, read_only, view, exists, pending, flags, new) = match &s.state {
-                    State::NotAuthenticated => ("not authenticated", None, false, Vec::new(), 0, 0, Vec::new(), 0),
-                    State::Authenticated { .. } => ("authenticated", None, false, Vec::new(), 0, 0, Vec::new(), 0),
+                let (state, selected, read_only, view, exists, pending, flags, new) = match &s.state
+                {
+                    State::NotAuthenticated => (
+                        "not authenticated",
+                        None,
+                        false,
+                        Vec::new(),
+                        0,
+                        0,
+                        Vec::new(),
+                        0,
+                    ),
+                    State::Authenticated { .. } => (
+                        "authenticated",
+                        None,
+                        false,
+                        Vec::new(),
+                        0,
+                        0,
+                        Vec::new(),
+                        0,
+                    ),
                     State::Logout => ("logout", None, false, Vec::new(), 0, 0, Vec::new(), 0),
                     State::Selected { view, .. } => {
                         let mb = self.store.get(view.mailbox);
                         let new = mb.map_or(0, |m| {
-                            m.messages.len() - m.messages.partition_point(|x| x.uid <= view.last_uid)
+                            m.messages.len()
+                                - m.messages.partition_point(|x| x.uid <= view.last_uid)
                         });
                         (
                             "selected",

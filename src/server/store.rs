@@ -54,7 +54,10 @@ impl Flags {
     pub fn contains(&self, flag: &Flag) -> bool {
         match (system_bit(flag), flag) {
             (Some(bit), _) => self.system & bit != 0,
-            (None, Flag::Keyword(k)) => self.keywords.iter().any(|have| have.eq_ignore_ascii_case(k)),
+            (None, Flag::Keyword(k)) => self
+                .keywords
+                .iter()
+                .any(|have| have.eq_ignore_ascii_case(k)),
             (None, _) => false,
         }
     }
@@ -203,7 +206,11 @@ impl Mailbox {
     }
 
     pub fn unseen_count(&self) -> u32 {
-        count(self.messages.iter().filter(|m| !m.flags.contains(&Flag::Seen)))
+        count(
+            self.messages
+                .iter()
+                .filter(|m| !m.flags.contains(&Flag::Seen)),
+        )
     }
 
     pub fn recent_count(&self) -> u32 {
@@ -405,7 +412,10 @@ impl Store {
         }
         let id = *self.names.get(&name).ok_or(StoreError::NoSuchMailbox)?;
         let has_children = self.has_children(&name);
-        let mailbox = self.mailboxes.get_mut(&id).ok_or(StoreError::NoSuchMailbox)?;
+        let mailbox = self
+            .mailboxes
+            .get_mut(&id)
+            .ok_or(StoreError::NoSuchMailbox)?;
         if has_children {
             // RFC 3501 §6.3.4: with inferiors, the mailbox's messages go and it becomes
             // \Noselect; deleting a \Noselect mailbox with inferiors is an error.
@@ -533,7 +543,9 @@ fn validate_name(name: &str) -> Result<(), StoreError> {
     }
     // Bounds the LIST matcher's work (see commands/mailbox.rs).
     if name.len() > 1000 {
-        return Err(StoreError::BadName("mailbox name longer than 1000 octets".to_string()));
+        return Err(StoreError::BadName(
+            "mailbox name longer than 1000 octets".to_string(),
+        ));
     }
     if name.chars().any(|c| c.is_control()) {
         return Err(StoreError::BadName(
@@ -610,6 +622,9 @@ mod tests {
         let mut f = Flags::from_list(&[Flag::Seen, Flag::Keyword("$Label1".into())]);
         assert!(f.contains(&Flag::Keyword("$LABEL1".into())));
         f.remove(&Flag::Seen);
-        assert_eq!(f.to_list(true), vec![Flag::Recent, Flag::Keyword("$Label1".into())]);
+        assert_eq!(
+            f.to_list(true),
+            vec![Flag::Recent, Flag::Keyword("$Label1".into())]
+        );
     }
 }

@@ -72,8 +72,16 @@ impl World {
         // Dates one day apart in early 2024, so SEARCH BEFORE / SINCE have something to find.
         for (day, (name, raw)) in (0i64..).zip(SAMPLE_MESSAGES) {
             // `foo-*` go to FOO, `inbox-*` to INBOX (see `mime::samples`).
-            let mailbox = if name.starts_with("foo-") { "FOO" } else { "INBOX" };
-            let Some(mb) = world.store.id_of(mailbox).and_then(|id| world.store.get_mut(id)) else {
+            let mailbox = if name.starts_with("foo-") {
+                "FOO"
+            } else {
+                "INBOX"
+            };
+            let Some(mb) = world
+                .store
+                .id_of(mailbox)
+                .and_then(|id| world.store.get_mut(id))
+            else {
                 continue;
             };
             let date = datetime_from_unix(1_704_103_200 + day * 86_400 + 3_600 * 7);

@@ -9,7 +9,11 @@ use crate::server::{capabilities, ClientId, CmdResult, Done, Server};
 impl Server {
     /// RFC 3501 §6.1.1.
     pub(crate) fn handle_capability(&mut self, client: ClientId) -> CmdResult {
-        self.send(client, Response::Data(Data::Capability(capabilities())), None);
+        self.send(
+            client,
+            Response::Data(Data::Capability(capabilities())),
+            None,
+        );
         Ok(Done::text("CAPABILITY completed"))
     }
 

@@ -28,8 +28,9 @@ impl Server {
             .map(|u| u.name.clone());
         let Some(user) = user else {
             // RFC 9051 §7.1 AUTHENTICATIONFAILED.
-            return Err(Fail::no("Invalid user name or password")
-                .with_code(Code::AuthenticationFailed));
+            return Err(
+                Fail::no("Invalid user name or password").with_code(Code::AuthenticationFailed)
+            );
         };
         if let Some(s) = self.sessions.get_mut(&client) {
             s.state = State::Authenticated { user };
@@ -57,7 +58,11 @@ impl Server {
             Some(response) => Some(self.sasl_plain(client, response.as_bytes())),
             None => {
                 // RFC 3501 §6.2.2: an empty challenge for PLAIN.
-                self.send(client, Response::Continue(Continue::Base64(String::new())), None);
+                self.send(
+                    client,
+                    Response::Continue(Continue::Base64(String::new())),
+                    None,
+                );
                 if let Some(s) = self.sessions.get_mut(&client) {
                     s.mode = Mode::SaslPlain(tag.clone());
                 }
@@ -100,7 +105,9 @@ impl Server {
             return Err(Fail::no("Acting as another user is not allowed")
                 .with_code(Code::AuthorizationFailed));
         }
-        self.log_in(client, authcid, password)
-            .map(|done| Done { text: "AUTHENTICATE completed".to_string(), ..done })
+        self.log_in(client, authcid, password).map(|done| Done {
+            text: "AUTHENTICATE completed".to_string(),
+            ..done
+        })
     }
 }

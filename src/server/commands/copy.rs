@@ -20,7 +20,9 @@ impl Server {
         let verb = if is_move { "MOVE" } else { "COPY" };
         let (source_id, read_only) = self.selected_mailbox(client)?;
         if is_move && read_only {
-            return Err(Fail::no("The mailbox is read-only (EXAMINE): messages cannot be moved"));
+            return Err(Fail::no(
+                "The mailbox is read-only (EXAMINE): messages cannot be moved",
+            ));
         }
         let indexes = self.resolve(client, set, uid)?;
         let target_id = match self.lookup(target) {
@@ -42,7 +44,9 @@ impl Server {
                 return Err(Fail::no("The selected mailbox no longer exists"));
             };
             for i in indexes {
-                let Some(e) = view.entries.get(i) else { continue };
+                let Some(e) = view.entries.get(i) else {
+                    continue;
+                };
                 match &e.expunged {
                     Some(g) => picked.push((e.uid, g.data.clone(), g.flags.clone(), true)),
                     None => {
@@ -75,19 +79,22 @@ impl Server {
         }
         if is_move {
             if let Err(c) = self.expunge_permitted(client, source_id) {
-                return Err(
-                    Fail::no("MOVE refused: the source mailbox is in use by another client")
-                        .cite(c),
-                );
+                return Err(Fail::no(
+                    "MOVE refused: the source mailbox is in use by another client",
+                )
+                .cite(c));
             }
         }
         let Some(dest) = self.store.get_mut(target_id) else {
-            return Err(Fail::no(format!("Mailbox {} does not exist", target.0))
-                .with_code(Code::TryCreate));
+            return Err(
+                Fail::no(format!("Mailbox {} does not exist", target.0)).with_code(Code::TryCreate)
+            );
         };
         if dest.noselect {
-            return Err(Fail::no(format!("{} cannot hold messages (\\Noselect)", target.0))
-                .with_code(Code::Cannot));
+            return Err(
+                Fail::no(format!("{} cannot hold messages (\\Noselect)", target.0))
+                    .with_code(Code::Cannot),
+            );
         }
         // RFC 2180 §4.4: a failed COPY leaves the destination as it was, so check room first.
         let room = u32::MAX - dest.uid_next;
@@ -119,7 +126,14 @@ impl Server {
         if is_move {
             // RFC 6851 §4.3: COPYUID goes in an untagged OK before the EXPUNGE responses.
             if let Some(code) = code {
-                self.send_status(client, None, StatusKind::Ok, Some(code), "Moved".to_string(), None);
+                self.send_status(
+                    client,
+                    None,
+                    StatusKind::Ok,
+                    Some(code),
+                    "Moved".to_string(),
+                    None,
+                );
             }
             self.expunge_messages(client, source_id, &moved_live);
         } else if let Some(code) = code {

@@ -9,14 +9,21 @@ use crate::server::store::{MailboxId, Uid};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 
 impl Server {
-    pub(crate) fn handle_expunge(&mut self, client: ClientId, uids: Option<&SequenceSet>) -> CmdResult {
+    pub(crate) fn handle_expunge(
+        &mut self,
+        client: ClientId,
+        uids: Option<&SequenceSet>,
+    ) -> CmdResult {
         let (mailbox, read_only) = self.selected_mailbox(client)?;
         if read_only {
-            return Err(Fail::no("The mailbox is read-only (EXAMINE): nothing can be expunged"));
+            return Err(Fail::no(
+                "The mailbox is read-only (EXAMINE): nothing can be expunged",
+            ));
         }
         if let Err(citation) = self.expunge_permitted(client, mailbox) {
-            return Err(Fail::no("EXPUNGE refused: the mailbox is in use by another client")
-                .cite(citation));
+            return Err(
+                Fail::no("EXPUNGE refused: the mailbox is in use by another client").cite(citation),
+            );
         }
         let filter = match uids {
             Some(set) => Some(self.resolve_uids(client, set)?),
@@ -33,7 +40,11 @@ impl Server {
 
     /// RFC 2180 §4.1.4: whether a session may expunge while others have the mailbox selected.
     /// The one place `expunge_shared` is read.
-    pub(crate) fn expunge_permitted(&self, client: ClientId, mailbox: MailboxId) -> Result<(), Citation> {
+    pub(crate) fn expunge_permitted(
+        &self,
+        client: ClientId,
+        mailbox: MailboxId,
+    ) -> Result<(), Citation> {
         if self.others_on(client, mailbox).is_empty() {
             return Ok(());
         }

@@ -21,7 +21,12 @@ impl Server {
     }
 
     /// Resolves a set against the session's view (the one seq/UID conversion is in `View`).
-    pub(crate) fn resolve(&self, client: ClientId, set: &SequenceSet, uid: bool) -> Result<Vec<Index>, Fail> {
+    pub(crate) fn resolve(
+        &self,
+        client: ClientId,
+        set: &SequenceSet,
+        uid: bool,
+    ) -> Result<Vec<Index>, Fail> {
         let view = self
             .sessions
             .get(&client)
@@ -31,7 +36,11 @@ impl Server {
     }
 
     /// The UIDs a UID set names among the messages the session knows, sorted.
-    pub(crate) fn resolve_uids(&self, client: ClientId, set: &SequenceSet) -> Result<Vec<Uid>, Fail> {
+    pub(crate) fn resolve_uids(
+        &self,
+        client: ClientId,
+        set: &SequenceSet,
+    ) -> Result<Vec<Uid>, Fail> {
         let indexes = self.resolve(client, set, true)?;
         let view = self
             .sessions
@@ -63,10 +72,9 @@ impl Server {
     /// when the policy asks for it. The one place `expungeissued_code` is read.
     pub(crate) fn expunge_issued(&self, touched: bool) -> Option<(Code, Citation)> {
         match (touched, self.policies.expungeissued_code) {
-            (true, ExpungeIssuedCode::On) => Some((
-                Code::ExpungeIssued,
-                Citation::of(ExpungeIssuedCode::On),
-            )),
+            (true, ExpungeIssuedCode::On) => {
+                Some((Code::ExpungeIssued, Citation::of(ExpungeIssuedCode::On)))
+            }
             (_, ExpungeIssuedCode::On) | (_, ExpungeIssuedCode::Off) => None,
         }
     }
@@ -118,8 +126,7 @@ impl Server {
                             }
                             // RFC 2180 §4.1.3: NIL values.
                             FetchExpunged::Nil => {
-                                let items =
-                                    atts.iter().map(|a| nil_value(a, entry.uid)).collect();
+                                let items = atts.iter().map(|a| nil_value(a, entry.uid)).collect();
                                 (items, Some(Citation::of(policy)))
                             }
                             // RFC 2180 §4.1.2, and the silent omission of real servers.
@@ -167,21 +174,26 @@ impl Server {
         self.notify_flags(client, mailbox_id, &newly_seen);
         let issued = self.expunge_issued(!expunged.is_empty());
         let result = if expunged.is_empty() {
-            Ok(Done::text(if uid { "UID FETCH completed" } else { "FETCH completed" }))
+            Ok(Done::text(if uid {
+                "UID FETCH completed"
+            } else {
+                "FETCH completed"
+            }))
         } else {
             let c = Citation::of(policy);
             match policy {
-                FetchExpunged::Ghost | FetchExpunged::Omit => Ok(Done::text("FETCH completed").cite(c)),
+                FetchExpunged::Ghost | FetchExpunged::Omit => {
+                    Ok(Done::text("FETCH completed").cite(c))
+                }
                 FetchExpunged::Nil if !all_nil => Ok(Done::text("FETCH completed").cite(c)),
                 FetchExpunged::Nil => Err(Fail::no(format!(
                     "Messages {} have been expunged.",
                     describe(&expunged)
                 ))
                 .cite(c)),
-                FetchExpunged::No => Err(Fail::no(
-                    "Some of the requested messages no longer exist",
-                )
-                .cite(c)),
+                FetchExpunged::No => {
+                    Err(Fail::no("Some of the requested messages no longer exist").cite(c))
+                }
             }
         };
         Ok(match (result, issued) {
@@ -199,6 +211,10 @@ pub(crate) fn describe(seqs: &[u32]) -> String {
     match (seqs.first(), seqs.last()) {
         (Some(a), Some(b)) if a == b => a.to_string(),
         (Some(a), Some(b)) if contiguous => format!("{a}:{b}"),
-        _ => seqs.iter().map(u32::to_string).collect::<Vec<_>>().join(","),
+        _ => seqs
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(","),
     }
 }

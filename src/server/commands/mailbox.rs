@@ -33,8 +33,9 @@ impl Server {
                 })
                 .cite(Citation::of(RenameSelected::RenameNewname)),
             // RFC 9051 §7.1 NONEXISTENT.
-            None => Fail::no(format!("Mailbox {} does not exist", name.0))
-                .with_code(Code::Nonexistent),
+            None => {
+                Fail::no(format!("Mailbox {} does not exist", name.0)).with_code(Code::Nonexistent)
+            }
         }
     }
 
@@ -85,12 +86,11 @@ impl Server {
             let citation = Citation::of(policy);
             match policy {
                 DeleteSelected::Refuse => {
-                    return Err(Fail::no(format!(
-                        "Mailbox {} is in use by another user.",
-                        name.0
-                    ))
-                    .with_code(Code::InUse)
-                    .cite(citation));
+                    return Err(
+                        Fail::no(format!("Mailbox {} is in use by another user.", name.0))
+                            .with_code(Code::InUse)
+                            .cite(citation),
+                    );
                 }
                 DeleteSelected::Ghost => {
                     done = Done::text(format!("Mailbox {} is deleted.", name.0)).cite(citation);
@@ -161,9 +161,11 @@ impl Server {
         let citation = (!others.is_empty()).then(|| Citation::of(policy));
         let remember = match policy {
             RenameSelected::Refuse if !others.is_empty() => {
-                return Err(Fail::no(format!("Mailbox {} is in use by another user.", from.0))
-                    .with_code(Code::InUse)
-                    .cite(Citation::of(policy)));
+                return Err(
+                    Fail::no(format!("Mailbox {} is in use by another user.", from.0))
+                        .with_code(Code::InUse)
+                        .cite(Citation::of(policy)),
+                );
             }
             RenameSelected::Refuse | RenameSelected::Bye | RenameSelected::Rename => false,
             RenameSelected::RenameNewname => true,
@@ -202,11 +204,7 @@ impl Server {
     }
 
     /// RFC 3501 §6.3.7.
-    pub(crate) fn handle_unsubscribe(
-        &mut self,
-        client: ClientId,
-        name: &MailboxName,
-    ) -> CmdResult {
+    pub(crate) fn handle_unsubscribe(&mut self, client: ClientId, name: &MailboxName) -> CmdResult {
         let user = self.user_of(client);
         if self.store.unsubscribe(&user, &name.0) {
             Ok(Done::text("UNSUBSCRIBE completed"))
@@ -237,7 +235,9 @@ impl Server {
         }
         let full = canonical_pattern(&format!("{}{}", reference.0, pattern.0));
         if full.len() > MAX_PATTERN {
-            return Ok(Done::text(format!("{verb} completed (pattern too long to match)")));
+            return Ok(Done::text(format!(
+                "{verb} completed (pattern too long to match)"
+            )));
         }
         let mut items = Vec::new();
         if lsub {
@@ -300,7 +300,11 @@ impl Server {
             }
         }
         for item in items {
-            let data = if lsub { Data::Lsub(item) } else { Data::List(item) };
+            let data = if lsub {
+                Data::Lsub(item)
+            } else {
+                Data::List(item)
+            };
             self.send(client, Response::Data(data), None);
         }
         Ok(Done::text(format!("{verb} completed")))
@@ -365,8 +369,10 @@ impl Server {
             return Err(self.missing(name));
         };
         if mb.noselect {
-            return Err(Fail::no(format!("{} cannot hold messages (\\Noselect)", name.0))
-                .with_code(Code::Cannot));
+            return Err(
+                Fail::no(format!("{} cannot hold messages (\\Noselect)", name.0))
+                    .with_code(Code::Cannot),
+            );
         }
         let data = MessageData::new(message, date);
         let uid_validity = mb.uid_validity;
@@ -402,7 +408,9 @@ pub(crate) fn store_error(e: StoreError, name: &MailboxName) -> Fail {
             name.0
         ))
         .with_code(Code::HasChildren),
-        StoreError::BadName(why) => Fail::no(format!("Bad mailbox name: {why}")).with_code(Code::Cannot),
+        StoreError::BadName(why) => {
+            Fail::no(format!("Bad mailbox name: {why}")).with_code(Code::Cannot)
+        }
     }
 }
 

@@ -21,8 +21,9 @@ impl Server {
         if let Some(cs) = charset {
             if !CHARSETS.iter().any(|c| c.eq_ignore_ascii_case(cs)) {
                 // RFC 3501 §6.4.4: NO with BADCHARSET listing the supported charsets.
-                return Err(Fail::no(format!("Unsupported charset {cs}"))
-                    .with_code(Code::BadCharset(CHARSETS.iter().map(|c| c.to_string()).collect())));
+                return Err(Fail::no(format!("Unsupported charset {cs}")).with_code(
+                    Code::BadCharset(CHARSETS.iter().map(|c| c.to_string()).collect()),
+                ));
             }
         }
         let (mailbox_id, _) = self.selected_mailbox(client)?;
@@ -68,7 +69,11 @@ impl Server {
         }
         let citation = saw_expunged.then(|| Citation::of(policy));
         self.send(client, Response::Data(Data::Search(hits)), citation.clone());
-        let mut done = Done::text(if uid { "UID SEARCH completed" } else { "SEARCH completed" });
+        let mut done = Done::text(if uid {
+            "UID SEARCH completed"
+        } else {
+            "SEARCH completed"
+        });
         if let Some(c) = citation {
             done = done.cite(c);
         }

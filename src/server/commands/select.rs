@@ -17,8 +17,10 @@ impl Server {
         let user = self.deselect(client)?;
         let id = self.lookup(name)?;
         if self.store.get(id).is_some_and(|m| m.noselect) {
-            return Err(Fail::no(format!("{} cannot be selected (\\Noselect)", name.0))
-                .with_code(Code::Nonexistent));
+            return Err(
+                Fail::no(format!("{} cannot be selected (\\Noselect)", name.0))
+                    .with_code(Code::Nonexistent),
+            );
         }
         let others = self.others_on(client, id);
         let mut citation = None;
@@ -74,10 +76,22 @@ impl Server {
         self.send(client, Response::Data(Data::Recent(view.recent())), None);
         if let Some(i) = first_unseen {
             let seq = View::seq_of(i).0;
-            self.untagged_ok(client, Code::Unseen(seq), format!("Message {seq} is first unseen"));
+            self.untagged_ok(
+                client,
+                Code::Unseen(seq),
+                format!("Message {seq} is first unseen"),
+            );
         }
-        self.untagged_ok(client, Code::UidValidity(uid_validity), "UIDs valid".to_string());
-        self.untagged_ok(client, Code::UidNext(uid_next), "Predicted next UID".to_string());
+        self.untagged_ok(
+            client,
+            Code::UidValidity(uid_validity),
+            "UIDs valid".to_string(),
+        );
+        self.untagged_ok(
+            client,
+            Code::UidNext(uid_next),
+            "Predicted next UID".to_string(),
+        );
         self.send(client, Response::Data(Data::Flags(flags.clone())), None);
         let permanent: Vec<FlagPerm> = if read_only {
             Vec::new()
@@ -88,7 +102,11 @@ impl Server {
                 .chain([FlagPerm::Wildcard])
                 .collect()
         };
-        self.untagged_ok(client, Code::PermanentFlags(permanent), "Limited".to_string());
+        self.untagged_ok(
+            client,
+            Code::PermanentFlags(permanent),
+            "Limited".to_string(),
+        );
         if let Some(s) = self.sessions.get_mut(&client) {
             s.state = State::Selected { user, view };
         }

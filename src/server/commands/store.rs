@@ -19,7 +19,9 @@ impl Server {
     ) -> CmdResult {
         let (mailbox_id, read_only) = self.selected_mailbox(client)?;
         if read_only {
-            return Err(Fail::no("The mailbox is read-only (EXAMINE): flags cannot be changed"));
+            return Err(Fail::no(
+                "The mailbox is read-only (EXAMINE): flags cannot be changed",
+            ));
         }
         let indexes = self.resolve(client, set, uid)?;
         let Some(view) = self.sessions.get(&client).and_then(|s| s.state.view()) else {
@@ -45,10 +47,22 @@ impl Server {
         };
         // Decide what to do, and with which tagged reply, before changing anything.
         let (apply, outcome): (bool, CmdResult) = if expunged == 0 {
-            (true, Ok(Done::text(if uid { "UID STORE completed" } else { "STORE completed" })))
+            (
+                true,
+                Ok(Done::text(if uid {
+                    "UID STORE completed"
+                } else {
+                    "STORE completed"
+                })),
+            )
         } else if live.is_empty() {
             // RFC 2180 §4.2.2, under both values.
-            (false, Err(with_issued(Fail::no("Messages have been expunged").cite(citation))))
+            (
+                false,
+                Err(with_issued(
+                    Fail::no("Messages have been expunged").cite(citation),
+                )),
+            )
         } else if silent {
             // RFC 2180 §4.2.1, under both values: set the live ones, answer OK.
             let mut done = Done::text("STORE completed").cite(citation);
@@ -57,7 +71,8 @@ impl Server {
             }
             (true, Ok(done))
         } else {
-            let fail = with_issued(Fail::no("Some of the messages no longer exist.").cite(citation));
+            let fail =
+                with_issued(Fail::no("Some of the messages no longer exist.").cite(citation));
             match policy {
                 // RFC 2180 §4.2.3: set and report the live ones, then NO.
                 StoreExpunged::PartialNo => (true, Err(fail)),
