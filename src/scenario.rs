@@ -90,6 +90,10 @@ impl std::fmt::Display for SyntaxError {
     }
 }
 
+/// The scenario library (`scenarios/*.imap`), embedded at build time by `build.rs` so the page
+/// and the browser tests have it without a file system: `(file name, text)`, sorted by name.
+pub const LIBRARY: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/scenarios.rs"));
+
 const MAX_CLIENTS: usize = 3;
 
 fn client_number(s: &str, line_no: usize) -> Result<usize, SyntaxError> {

@@ -1,0 +1,34 @@
+//! Embeds the scenario library (`scenarios/*.imap`) for the wasm build, where there is no file
+//! system: writes `$OUT_DIR/scenarios.rs`, an array of `(file name, text)`.
+
+use std::fmt::Write as _;
+
+fn main() {
+    println!("cargo:rerun-if-changed=scenarios");
+    let mut names: Vec<_> = std::fs::read_dir("scenarios")
+        .map(|dir| {
+            dir.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "imap"))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    let mut out = String::from("[\n");
+    for path in names {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let abs = std::fs::canonicalize(&path).unwrap_or(path);
+        let _ = writeln!(
+            out,
+            "    ({name:?}, include_str!({:?})),",
+            abs.display().to_string()
+        );
+        println!("cargo:rerun-if-changed={}", abs.display());
+    }
+    out.push(']');
+    let dest =
+        std::path::Path::new(&std::env::var("OUT_DIR").unwrap_or_default()).join("scenarios.rs");
+    let _ = std::fs::write(dest, out);
+}
