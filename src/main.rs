@@ -4,6 +4,7 @@
 //! imap-sandbox serve [--listen ADDR] [--user NAME:PASSWORD]... [--policy NAME=VALUE]...
 //!                    [--preset NAME] [--trace]
 //! imap-sandbox policies
+//! imap-sandbox play FILE... [--policy NAME=VALUE]...
 //! ```
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -28,11 +29,15 @@ usage:
       users alice, bob and carol log in with their own names as passwords.
   imap-sandbox policies
       Lists every decision point, its values and presets, with RFC citations.
+  imap-sandbox play FILE... [--policy NAME=VALUE]... [--quiet]
+      Plays scenarios (scenarios/*.imap) under every value of their varied decision point,
+      or the one --policy names; prints the transcripts; exits 1 if an expectation failed.
 ";
 
     pub fn run(args: Vec<String>) -> i32 {
         match args.first().map(String::as_str) {
             Some("serve") => serve(&args[1..]),
+            Some("play") => imap_sandbox::native::play::run(&args[1..]),
             Some("policies") => {
                 print_policies();
                 0

@@ -1,4 +1,5 @@
-//! The native front ends: the TCP server ([`tcp`]) and command-line helpers. Thin drivers of
+//! The native front ends: the TCP server ([`tcp`]) and the scenario player ([`play`]). Thin drivers of
 //! [`crate::server::Server`], like the wasm one; not compiled for wasm32.
 
+pub mod play;
 pub mod tcp;

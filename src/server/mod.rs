@@ -397,6 +397,25 @@ impl Server {
     /// Ends a command: pending changes first (RFC 3501 §7), then the tagged response.
     fn finish(&mut self, client: ClientId, tag: Tag, result: CmdResult, allow_expunge: bool) {
         self.flush_session(client, allow_expunge);
+        // A command answered from a deleted mailbox's ghost owes its form to RFC 2180 §3.2.
+        let on_ghost = self
+            .sessions
+            .get(&client)
+            .and_then(|s| s.state.view())
+            .and_then(|v| self.store.get(v.mailbox))
+            .is_some_and(|m| m.deleted);
+        let ghost = on_ghost.then(|| Citation::of(policy::DeleteSelected::Ghost));
+        let result = match result {
+            Ok(done) if done.citation.is_none() => Ok(Done {
+                citation: ghost,
+                ..done
+            }),
+            Err(fail) if fail.citation.is_none() => Err(Fail {
+                citation: ghost,
+                ..fail
+            }),
+            other => other,
+        };
         match result {
             Ok(done) => self.send_status(
                 client,

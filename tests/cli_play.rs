@@ -1,0 +1,51 @@
+//! `imap-sandbox play`: green for the library, non-zero with a clear diff when an expectation
+//! fails, and `--policy` picks one variant of the varied decision point.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::process::Command;
+
+fn play(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_imap-sandbox"))
+        .arg("play")
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn a_library_scenario_passes_under_each_value_or_the_one_chosen() {
+    let (code, out) = play(&["scenarios/rfc2180-4.1.3-fetch-nil.imap"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("# 4 of 4 runs passed"), "{out}");
+    let (code, out) = play(&[
+        "scenarios/rfc2180-4.1.3-fetch-nil.imap",
+        "--policy",
+        "fetch-expunged=nil",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("# 1 of 1 runs passed"), "{out}");
+    // The transcript is printed in the notation, with the policy citation.
+    assert!(out.contains("S2: B003 NO Messages 4:7 have been expunged.    # fetch-expunged=nil (RFC 2180 §4.1.3)"), "{out}");
+}
+
+#[test]
+fn a_failed_expectation_exits_one_with_expected_and_got() {
+    let dir = std::env::temp_dir().join(format!("imap-sandbox-play-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("wrong.imap");
+    std::fs::write(
+        &file,
+        "# title: wrong on purpose\n# rfc: RFC 3501 §6.1.2\nC1: a NOOP\nS1: a NO not what happens\n",
+    )
+    .unwrap();
+    let (code, out) = play(&[file.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("# FAILED"), "{out}");
+    assert!(out.contains("expected \"a NO not what happens\""), "{out}");
+    assert!(out.contains("but got \"a OK NOOP completed\""), "{out}");
+}
