@@ -25,6 +25,8 @@ enum Allowed {
     NotAuthenticated,
     /// §6.3: authenticated or selected.
     Authenticated,
+    /// Authenticated with no mailbox selected (RFC 5161 §3.1, for ENABLE).
+    AuthenticatedOnly,
     /// §6.4: selected only.
     Selected,
 }
@@ -47,10 +49,12 @@ fn allowed(body: &CommandBody) -> Allowed {
         | Lsub { .. }
         | Status { .. }
         | Append { .. }
-        // RFC 2342 §5, RFC 5161 §3.1, RFC 2177 §3: valid once authenticated.
+        // RFC 2342 §5, RFC 2177 §3: valid once authenticated.
         | Namespace
-        | Enable { .. }
         | Idle => Allowed::Authenticated,
+        // RFC 5161 §3.1: "only valid in the authenticated state ... before any mailbox is
+        // selected".
+        Enable { .. } => Allowed::AuthenticatedOnly,
         Check
         | Close
         | Expunge
@@ -71,6 +75,7 @@ pub(crate) fn check_state(body: &CommandBody, state: &State) -> Result<(), Fail>
         (Allowed::Any, _) => true,
         (Allowed::NotAuthenticated, State::NotAuthenticated) => true,
         (Allowed::Authenticated, State::Authenticated { .. } | State::Selected { .. }) => true,
+        (Allowed::AuthenticatedOnly, State::Authenticated { .. }) => true,
         (Allowed::Selected, State::Selected { .. }) => true,
         _ => false,
     };
@@ -81,6 +86,10 @@ pub(crate) fn check_state(body: &CommandBody, state: &State) -> Result<(), Fail>
     Err(Fail::bad(match allowed(body) {
         Allowed::NotAuthenticated => format!("{name} is only valid before authentication"),
         Allowed::Authenticated => format!("{name} needs authentication first (LOGIN)"),
+        Allowed::AuthenticatedOnly => match state {
+            State::Selected { .. } => format!("{name} is only valid before a mailbox is selected"),
+            _ => format!("{name} needs authentication first (LOGIN)"),
+        },
         Allowed::Selected => format!("{name} needs a selected mailbox (SELECT or EXAMINE)"),
         Allowed::Any => format!("{name} is not valid after LOGOUT"),
     }))
