@@ -19,7 +19,8 @@
 //! [bye] S2: * BYE Mailbox FOO has been deleted.
 //! ```
 //!
-//! - `Cn: line` is sent by client n (1 to 3). After a line ending in a literal `{N}` or `{N+}`,
+//! - `Cn: line` is sent by client n (1 to 3); `Cn: (disconnect)` cuts its connection without a
+//!   word, as a crashed client or a lost network would. After a line ending in a literal `{N}` or `{N+}`,
 //!   the following `Cn:` lines are the literal's content, each counted with its CRLF, until N
 //!   octets; the next `Cn:` line then continues the command (an empty `Cn:` ends it).
 //! - `Sn: pattern` must match the next response client n receives, in order. `...` matches any
@@ -95,6 +96,9 @@ impl std::fmt::Display for SyntaxError {
 pub const LIBRARY: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/scenarios.rs"));
 
 const MAX_CLIENTS: usize = 3;
+
+/// A client line that severs the connection instead of sending anything: `Cn: (disconnect)`.
+const DISCONNECT: &str = "(disconnect)\r\n";
 
 fn client_number(s: &str, line_no: usize) -> Result<usize, SyntaxError> {
     match s.parse::<usize>() {
@@ -388,7 +392,12 @@ impl Scenario {
                     failed: false,
                 });
             }
-            server.receive(id, step.send.as_bytes());
+            if step.send == DISCONNECT {
+                // RFC 2683 §3.1.2: the connection is severed without LOGOUT.
+                server.disconnect(id);
+            } else {
+                server.receive(id, step.send.as_bytes());
+            }
             let out = server.take_output();
             let mut received: Vec<(usize, Output, bool)> = out
                 .into_iter()
