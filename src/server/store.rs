@@ -288,13 +288,14 @@ impl Default for Store {
 pub fn canonical_name(name: &str) -> String {
     if name.eq_ignore_ascii_case("INBOX") {
         "INBOX".to_string()
-    } else if name.len() > 6
-        && name.is_char_boundary(6)
-        && name[..5].eq_ignore_ascii_case("INBOX")
-        && name[5..].starts_with(DELIMITER)
+    } else if name
+        .as_bytes()
+        .get(..6)
+        .is_some_and(|b| b[..5].eq_ignore_ascii_case(b"INBOX") && b[5] == DELIMITER as u8)
     {
-        // Children of INBOX are addressed case-insensitively too, as INBOX itself is.
-        format!("INBOX{}", &name[5..])
+        // Children of INBOX are addressed case-insensitively too, as INBOX itself is. Byte 5 is
+        // the ASCII delimiter, so slicing there is on a character boundary.
+        format!("INBOX{}", name.get(5..).unwrap_or_default())
     } else {
         name.to_string()
     }
@@ -574,6 +575,14 @@ mod tests {
         assert!(s.id_of("inbox").is_some());
         assert!(s.id_of("foo").is_none());
         assert_eq!(s.create("iNbOx"), Err(StoreError::AlreadyExists));
+    }
+
+    #[test]
+    fn names_with_multibyte_characters_near_the_inbox_prefix_do_not_panic() {
+        // A two-octet character across octet 5 once made the INBOX check slice inside it.
+        assert_eq!(canonical_name("abcdé/x"), "abcdé/x");
+        assert_eq!(canonical_name("inbox/é"), "INBOX/é");
+        assert_eq!(canonical_name("é"), "é");
     }
 
     #[test]
