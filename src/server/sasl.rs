@@ -1,4 +1,5 @@
-//! Standard base64 (RFC 4648 §4) for SASL exchanges (RFC 3501 §6.2.2): decoding only, strict.
+//! Standard base64 (RFC 4648 §4) for SASL exchanges (RFC 3501 §6.2.2): decoding only, with
+//! padding required and no characters outside the alphabet.
 
 /// Decodes padded base64; `None` for anything not exactly canonical base64.
 pub fn decode_base64(input: &[u8]) -> Option<Vec<u8>> {
@@ -14,6 +15,7 @@ pub fn decode_base64(input: &[u8]) -> Option<Vec<u8>> {
             return None;
         }
         let mut acc: u32 = 0;
+        // cannot fail: every chunk has 4 octets (length checked above) and pad <= 2.
         for &b in &chunk[..4 - pad] {
             acc = (acc << 6) | u32::from(value(b)?);
         }

@@ -432,7 +432,8 @@ fn canonical_pattern(pattern: &str) -> String {
 pub(crate) fn wildcard_match(pattern: &str, name: &str) -> bool {
     let (p, n) = (pattern.as_bytes(), name.as_bytes());
     let delim = DELIMITER as u8;
-    // row[j]: pattern[..i] matches name[..j]
+    // row[j]: pattern[..i] matches name[..j]. cannot fail: every index below is bounded by
+    // the loops (j <= n.len() on rows of n.len() + 1 entries).
     let mut row = vec![false; n.len() + 1];
     row[0] = true;
     for &pc in p {
