@@ -8,7 +8,9 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::protocol::framer::Framer;
-use crate::protocol::types::{Data, Flag, Response, SeqBound, SequenceSet, Tag};
+use crate::protocol::types::{
+    Code, Data, Flag, FlagPerm, Response, SeqBound, SequenceSet, StatusKind, StatusResponse, Tag,
+};
 use crate::server::store::{Flags, Mailbox, MailboxId, MessageData, SeqNum, Uid};
 
 /// A connected client, as numbered by the engine.
@@ -106,6 +108,8 @@ pub struct View {
     pub expunged_elsewhere: bool,
     /// The highest UID this session knows; larger UIDs in the mailbox are news to it.
     pub last_uid: Uid,
+    /// How many of the mailbox's keywords the session was told of in FLAGS.
+    pub keywords_known: usize,
 }
 
 /// A resolved message: its index in the view (sequence number - 1).
@@ -139,6 +143,7 @@ impl View {
             read_only,
             last_uid: entries.last().map_or(Uid(0), |e| e.uid),
             entries,
+            keywords_known: mailbox.keywords().len(),
             flags_changed: BTreeSet::new(),
             pending_expunges: 0,
             expunged_elsewhere: false,
@@ -284,6 +289,11 @@ impl View {
             }
         }
         if let Some(mailbox) = mailbox {
+            // RFC 3501 §7.2.6: a new keyword changes the flags defined in the mailbox.
+            if mailbox.keywords().len() > self.keywords_known {
+                self.keywords_known = mailbox.keywords().len();
+                out.extend(flag_responses(mailbox, self.read_only));
+            }
             let changed = std::mem::take(&mut self.flags_changed);
             for uid in changed {
                 let Some(i) = self.index_of_uid(uid) else {
@@ -321,6 +331,39 @@ impl View {
                 .unwrap_or_default(),
         }
     }
+}
+
+/// FLAGS and OK [PERMANENTFLAGS] for a mailbox (RFC 3501 §7.2.6, §7.1): the system flags and
+/// the mailbox's keywords; a read-only session may change none, and `\*` says new keywords
+/// may be created.
+pub fn flag_responses(mailbox: &Mailbox, read_only: bool) -> [Response; 2] {
+    let mut flags = vec![
+        Flag::Answered,
+        Flag::Flagged,
+        Flag::Deleted,
+        Flag::Seen,
+        Flag::Draft,
+    ];
+    flags.extend(mailbox.keywords().iter().cloned().map(Flag::Keyword));
+    let permanent: Vec<FlagPerm> = if read_only {
+        Vec::new()
+    } else {
+        flags
+            .iter()
+            .cloned()
+            .map(FlagPerm::Flag)
+            .chain([FlagPerm::Wildcard])
+            .collect()
+    };
+    [
+        Response::Data(Data::Flags(flags)),
+        Response::Status(StatusResponse {
+            tag: None,
+            kind: StatusKind::Ok,
+            code: Some(Code::PermanentFlags(permanent)),
+            text: "Limited".to_string(),
+        }),
+    ]
 }
 
 fn bound(b: SeqBound, max: u32) -> u32 {

@@ -175,6 +175,8 @@ pub struct Mailbox {
     pub noselect: bool,
     /// Deleted while selected, kept for the sessions that still have it (RFC 2180 §3.2).
     pub deleted: bool,
+    /// See [`Mailbox::keywords`].
+    keywords: Vec<String>,
 }
 
 impl Mailbox {
@@ -194,6 +196,7 @@ impl Mailbox {
     /// Appends a message, assigning the next UID. Returns it, or `None` when UIDs are used up
     /// (the client is told to expect a new UIDVALIDITY; never happens in practice).
     pub fn append(&mut self, data: Arc<MessageData>, flags: Flags) -> Option<Uid> {
+        self.register_keywords(&flags);
         let uid = Uid(self.uid_next);
         self.uid_next = self.uid_next.checked_add(1)?;
         self.messages.push(Message {
@@ -217,17 +220,42 @@ impl Mailbox {
         count(self.messages.iter().filter(|m| m.recent_unclaimed))
     }
 
-    /// The keywords used by any message, for the FLAGS response.
-    pub fn keywords(&self) -> Vec<String> {
-        let mut out: Vec<String> = DEFAULT_KEYWORDS.iter().map(|k| k.to_string()).collect();
-        for m in &self.messages {
-            for k in m.flags.keywords() {
-                if !out.iter().any(|have| have.eq_ignore_ascii_case(k)) {
-                    out.push(k.clone());
-                }
+    /// The keywords defined in this mailbox, in the order they first appeared: the FLAGS
+    /// response (RFC 3501 §7.2.6). Never shrinks, so sessions can tell what is new by count.
+    pub fn keywords(&self) -> &[String] {
+        &self.keywords
+    }
+
+    /// Registers the keywords of a client's flag list and returns the list with each keyword in
+    /// the mailbox's spelling (the first one used), so `$important` stores as `$Important`.
+    pub fn canonical_flags(&mut self, flags: &[Flag]) -> Vec<Flag> {
+        self.register_keywords(&Flags::from_list(flags));
+        flags
+            .iter()
+            .map(|f| match f {
+                Flag::Keyword(k) => Flag::Keyword(
+                    self.keywords
+                        .iter()
+                        .find(|have| have.eq_ignore_ascii_case(k))
+                        .cloned()
+                        .unwrap_or_else(|| k.clone()),
+                ),
+                other => other.clone(),
+            })
+            .collect()
+    }
+
+    /// Records the keywords of `flags` that the mailbox did not have yet.
+    pub fn register_keywords(&mut self, flags: &Flags) {
+        for k in flags.keywords() {
+            if !self
+                .keywords
+                .iter()
+                .any(|have| have.eq_ignore_ascii_case(k))
+            {
+                self.keywords.push(k.clone());
             }
         }
-        out
     }
 }
 
@@ -389,6 +417,7 @@ impl Store {
                 messages: Vec::new(),
                 noselect: false,
                 deleted: false,
+                keywords: DEFAULT_KEYWORDS.iter().map(|k| k.to_string()).collect(),
             },
         );
         id

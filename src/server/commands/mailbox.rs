@@ -376,7 +376,8 @@ impl Server {
         }
         let data = MessageData::new(message, date);
         let uid_validity = mb.uid_validity;
-        let Some(uid) = mb.append(data, Flags::from_list(flags)) else {
+        let flags = Flags::from_list(&mb.canonical_flags(flags));
+        let Some(uid) = mb.append(data, flags) else {
             return Err(Fail::no("The mailbox has run out of UIDs").with_code(Code::Limit));
         };
         Ok(Done::text("APPEND completed").with_code(Code::AppendUid {

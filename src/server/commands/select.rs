@@ -1,8 +1,8 @@
 //! SELECT and EXAMINE (RFC 3501 §6.3.1, §6.3.2), CLOSE (§6.4.2), UNSELECT (RFC 3691).
 
-use crate::protocol::types::{Code, Data, Flag, FlagPerm, MailboxName, Response, StatusKind};
+use crate::protocol::types::{Code, Data, Flag, MailboxName, Response, StatusKind};
 use crate::server::policy::{Citation, SelectShared};
-use crate::server::session::{State, View};
+use crate::server::session::{flag_responses, State, View};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 
 impl Server {
@@ -54,22 +54,13 @@ impl Server {
             return Err(Fail::no("Mailbox vanished").with_code(Code::ServerBug));
         };
         let view = View::open(mailbox, read_only);
-        let keywords = mailbox.keywords();
         let uid_validity = mailbox.uid_validity;
         let uid_next = mailbox.uid_next;
         let first_unseen = mailbox
             .messages
             .iter()
             .position(|m| !m.flags.contains(&Flag::Seen));
-        let system = [
-            Flag::Answered,
-            Flag::Flagged,
-            Flag::Deleted,
-            Flag::Seen,
-            Flag::Draft,
-        ];
-        let mut flags: Vec<Flag> = system.to_vec();
-        flags.extend(keywords.into_iter().map(Flag::Keyword));
+        let flags = flag_responses(mailbox, read_only);
         // RFC 3501 §6.3.1: the responses in the order of its example: EXISTS, RECENT,
         // OK [UNSEEN], OK [UIDVALIDITY], OK [UIDNEXT], FLAGS, OK [PERMANENTFLAGS].
         self.send(client, Response::Data(Data::Exists(view.exists())), None);
@@ -92,21 +83,9 @@ impl Server {
             Code::UidNext(uid_next),
             "Predicted next UID".to_string(),
         );
-        self.send(client, Response::Data(Data::Flags(flags.clone())), None);
-        let permanent: Vec<FlagPerm> = if read_only {
-            Vec::new()
-        } else {
-            flags
-                .into_iter()
-                .map(FlagPerm::Flag)
-                .chain([FlagPerm::Wildcard])
-                .collect()
-        };
-        self.untagged_ok(
-            client,
-            Code::PermanentFlags(permanent),
-            "Limited".to_string(),
-        );
+        for r in flags {
+            self.send(client, r, None);
+        }
         if let Some(s) = self.sessions.get_mut(&client) {
             s.state = State::Selected { user, view };
         }

@@ -86,6 +86,8 @@ impl Server {
         let Some(mailbox) = self.store.get_mut(mailbox_id) else {
             return Err(Fail::no("The selected mailbox no longer exists"));
         };
+        let flags = mailbox.canonical_flags(flags);
+        let flags = flags.as_slice();
         let mut changed = Vec::new();
         let mut reports = Vec::new();
         for (i, message_uid, recent) in live {
