@@ -213,8 +213,9 @@ impl Server {
         }
     }
 
-    /// LIST (RFC 3501 §6.3.8) and LSUB (§6.3.9). The reference and the pattern are joined
-    /// (RFC 2683 §3.4.9); `*` matches anything, `%` anything but the delimiter.
+    /// LIST (RFC 3501 §6.3.8) and LSUB (§6.3.9). The reference is a "current directory" for the
+    /// pattern (RFC 2683 §3.4.9, see [`join_reference`]); `*` matches anything, `%` anything but
+    /// the delimiter.
     pub(crate) fn handle_list(
         &mut self,
         client: ClientId,
@@ -233,7 +234,7 @@ impl Server {
             self.send(client, Response::Data(Data::List(item)), None);
             return Ok(Done::text("LIST completed"));
         }
-        let full = canonical_pattern(&format!("{}{}", reference.0, pattern.0));
+        let full = canonical_pattern(&join_reference(&reference.0, &pattern.0));
         if full.len() > MAX_PATTERN {
             return Ok(Done::text(format!(
                 "{verb} completed (pattern too long to match)"
@@ -415,6 +416,17 @@ pub(crate) fn store_error(e: StoreError, name: &MailboxName) -> Fail {
     }
 }
 
+/// RFC 2683 §3.4.9: the reference is prepended to the pattern with one delimiter between them,
+/// never two ("LIST ABC DEF" and "LIST ABC/ /DEF" both mean ABC/DEF).
+fn join_reference(reference: &str, pattern: &str) -> String {
+    if reference.is_empty() {
+        return pattern.to_string();
+    }
+    let r = reference.strip_suffix(DELIMITER).unwrap_or(reference);
+    let p = pattern.strip_prefix(DELIMITER).unwrap_or(pattern);
+    format!("{r}{DELIMITER}{p}")
+}
+
 /// INBOX at the start of a pattern is case-insensitive, as the name is (RFC 3501 §5.1).
 fn canonical_pattern(pattern: &str) -> String {
     let bytes = pattern.as_bytes();
@@ -481,6 +493,15 @@ mod tests {
         assert!(!wildcard_match("a%c", "ab/c"));
         assert!(wildcard_match("", ""));
         assert!(!wildcard_match("", "a"));
+    }
+
+    #[test]
+    fn the_reference_joins_the_pattern_with_one_delimiter() {
+        // RFC 2683 §3.4.9's two examples.
+        assert_eq!(join_reference("ABC", "DEF"), "ABC/DEF");
+        assert_eq!(join_reference("ABC/", "/DEF"), "ABC/DEF");
+        assert_eq!(join_reference("", "%"), "%");
+        assert_eq!(join_reference("Archive/", "%"), "Archive/%");
     }
 
     #[test]
