@@ -370,14 +370,7 @@ impl Server {
             return;
         };
         if let Err(fail) = commands::check_state(&body, state) {
-            self.send_status(
-                client,
-                Some(tag),
-                fail.kind,
-                fail.code.map(|c| *c),
-                fail.text,
-                fail.citation,
-            );
+            self.finish(client, tag, Err(fail), false);
             return;
         }
         // RFC 3501 §7.4.1: no EXPUNGE while answering FETCH, STORE or SEARCH (their UID forms

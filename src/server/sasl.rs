@@ -1,40 +1,18 @@
-//! Standard base64 (RFC 4648 §4) for SASL exchanges (RFC 3501 §6.2.2): decoding only, with
-//! padding required and no characters outside the alphabet.
+//! Standard base64 (RFC 4648 §4) for SASL exchanges (RFC 3501 §6.2.2): padding required, no
+//! characters outside the alphabet.
 
-/// Decodes padded base64; `None` for anything not exactly canonical base64.
+/// Decodes padded base64; `None` for anything that is not: SASL responses (RFC 4422 §5) are
+/// checked strictly, then decoded by the MIME layer's decoder.
 pub fn decode_base64(input: &[u8]) -> Option<Vec<u8>> {
-    if input.len() % 4 != 0 {
+    let body = input
+        .strip_suffix(b"==")
+        .or_else(|| input.strip_suffix(b"="))
+        .unwrap_or(input);
+    let alphabet = |b: &u8| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/';
+    if input.len() % 4 != 0 || !body.iter().all(alphabet) {
         return None;
     }
-    let mut out = Vec::with_capacity(input.len() / 4 * 3);
-    let chunks = input.chunks(4);
-    let last = chunks.len().saturating_sub(1);
-    for (i, chunk) in chunks.enumerate() {
-        let pad = chunk.iter().rev().take_while(|&&b| b == b'=').count();
-        if pad > 2 || (pad > 0 && i != last) {
-            return None;
-        }
-        let mut acc: u32 = 0;
-        // cannot fail: every chunk has 4 octets (length checked above) and pad <= 2.
-        for &b in &chunk[..4 - pad] {
-            acc = (acc << 6) | u32::from(value(b)?);
-        }
-        acc <<= 6 * pad as u32;
-        let bytes = acc.to_be_bytes();
-        out.extend_from_slice(&bytes[1..4 - pad]);
-    }
-    Some(out)
-}
-
-fn value(b: u8) -> Option<u8> {
-    match b {
-        b'A'..=b'Z' => Some(b - b'A'),
-        b'a'..=b'z' => Some(b - b'a' + 26),
-        b'0'..=b'9' => Some(b - b'0' + 52),
-        b'+' => Some(62),
-        b'/' => Some(63),
-        _ => None,
-    }
+    Some(crate::server::mime::decode::base64(input))
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@
 
 mod address;
 mod date;
-mod decode;
+pub(crate) mod decode;
 mod header;
 pub mod samples;
 
