@@ -3,6 +3,8 @@
 #![cfg(target_arch = "wasm32")]
 
 mod common;
+#[path = "common/kat.rs"]
+mod kat;
 
 use imap_sandbox::protocol::framer::{FrameEvent, Framer, Limits};
 use imap_sandbox::protocol::parse::{parse_command, parse_response};
@@ -45,4 +47,13 @@ fn the_scenario_library_passes_in_the_browser() {
             assert!(run.passed(), "{name} [{variant:?}]: {:?}", run.failures);
         }
     }
+}
+
+/// The protocol known-answer tests of `tests/protocol_kat.rs` (RFC 3501 §6 to §8 examples and
+/// constructed values of every kind), compiled to wasm.
+#[wasm_bindgen_test]
+fn protocol_known_answers_hold_in_the_browser() {
+    assert!(kat::check_rfc3501_commands() >= 40);
+    assert!(kat::check_rfc3501_responses() >= 60);
+    assert!(kat::check_constructed_roundtrip() >= 150);
 }

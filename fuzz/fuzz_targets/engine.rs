@@ -1,0 +1,119 @@
+//! Drives three sessions of one `Server` from fuzz bytes, the way `tests/random_sessions.rs`
+//! does with a PRNG, through the same harness (`tests/common/engine_driver.rs`): every response
+//! must parse back exactly, views must agree with the store after NOOP, and no message may be
+//! lost or duplicated. A broken invariant panics, which libFuzzer reports as a crash.
+#![no_main]
+
+#[path = "../../tests/common/engine_driver.rs"]
+#[allow(dead_code)] // shared with tests/random_sessions.rs, which uses all of it
+mod engine_driver;
+
+use engine_driver::{Harness, MAILBOXES, SEARCHES, SETS};
+use imap_sandbox::server::Policies;
+use libfuzzer_sys::fuzz_target;
+
+/// Command templates; `~` is replaced by a mailbox, `^` by a set, `` ` `` by search keys.
+const COMMANDS: &[&str] = &[
+    "LOGIN alice alice",
+    "SELECT ~",
+    "EXAMINE ~",
+    "CREATE ~",
+    "DELETE ~",
+    "RENAME ~ ~",
+    "STATUS ~ (MESSAGES UIDNEXT UNSEEN)",
+    "CHECK",
+    "CLOSE",
+    "UNSELECT",
+    "EXPUNGE",
+    "UID EXPUNGE ^",
+    "SEARCH `",
+    "UID SEARCH `",
+    "FETCH ^ (FLAGS UID ENVELOPE)",
+    "UID FETCH ^ (BODY[] BODYSTRUCTURE)",
+    "STORE ^ +FLAGS (\\Deleted)",
+    "STORE ^ -FLAGS.SILENT (\\Deleted)",
+    "UID STORE ^ FLAGS (\\Seen)",
+    "COPY ^ ~",
+    "UID COPY ^ ~",
+    "MOVE ^ ~",
+    "UID MOVE ^ ~",
+    "IDLE",
+    "NOOP",
+    "LOGOUT",
+    "SUBSCRIBE ~",
+    "LIST \"\" *",
+];
+
+struct Bytes<'a>(&'a [u8]);
+
+impl Bytes<'_> {
+    fn byte(&mut self) -> Option<u8> {
+        let (&b, rest) = self.0.split_first()?;
+        self.0 = rest;
+        Some(b)
+    }
+
+    fn pick<'s>(&mut self, items: &[&'s str]) -> &'s str {
+        let b = usize::from(self.byte().unwrap_or(0));
+        items[b % items.len()]
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let mut input = Bytes(data);
+    // The first bytes pick a value for each decision point.
+    let mut policies = Policies::default();
+    for row in Policies::default().table() {
+        let b = usize::from(input.byte().unwrap_or(0));
+        let _ = policies.set(row.point, row.values[b % row.values.len()].0);
+    }
+    let mut h = Harness::new(policies);
+    let table = Policies::default().table();
+    while let Some(op) = input.byte() {
+        let client = usize::from(op >> 6) % 3;
+        let result = match op & 0x3f {
+            0 => h.disconnect(client),
+            1 => {
+                let row = &table[usize::from(input.byte().unwrap_or(0)) % table.len()];
+                let v = row.values[usize::from(input.byte().unwrap_or(0)) % row.values.len()].0;
+                h.set_policy(row.point, v);
+                Ok(())
+            }
+            // Raw bytes: a length, then that many octets, straight to the framer.
+            2 => {
+                let n = usize::from(input.byte().unwrap_or(0)).min(input.0.len());
+                let (raw, rest) = input.0.split_at(n);
+                input.0 = rest;
+                h.raw(client, raw)
+            }
+            3 => h.sync_and_check().map(|_| ()),
+            4 => {
+                let mut line = b"APPEND ".to_vec();
+                line.extend_from_slice(input.pick(MAILBOXES).as_bytes());
+                let msg = h.new_message();
+                line.extend_from_slice(format!(" {{{}+}}\r\n", msg.len()).as_bytes());
+                line.extend_from_slice(&msg);
+                h.command(client, &line)
+            }
+            k => {
+                let template = COMMANDS[usize::from(k) % COMMANDS.len()];
+                let mut cmd = String::new();
+                for c in template.chars() {
+                    match c {
+                        '~' => cmd.push_str(input.pick(MAILBOXES)),
+                        '^' => cmd.push_str(input.pick(SETS)),
+                        '`' => cmd.push_str(input.pick(SEARCHES)),
+                        c => cmd.push(c),
+                    }
+                }
+                h.command(client, cmd.as_bytes())
+            }
+        };
+        if let Err(e) = result {
+            panic!("{e}");
+        }
+    }
+    if let Err(e) = h.sync_and_check() {
+        panic!("{e}");
+    }
+});

@@ -1,0 +1,1085 @@
+//! Known-answer tests for the protocol layer, as plain functions so that the native tests
+//! (`tests/protocol_kat.rs`) and the browser tests (`tests/web.rs`) run the same cases.
+//!
+//! 1. Every client command printed in the examples of RFC 3501 §6 and §8 that is valid and
+//!    canonical: `encode_command(parse_command(bytes)) == bytes`.
+//! 2. Every server response printed there: `encode_response(parse_response(bytes)) == bytes`.
+//! 3. Constructed values covering every `Response`, `Data` and `Code` variant, FETCH items,
+//!    BODYSTRUCTURE with extension data, NAMESPACE, ID and the extension codes:
+//!    `parse_response(encode_response(v)) == v`, and likewise for commands.
+//!
+//! Where the RFC prints an example in a form the encoder does not produce (lower-case command
+//! names, a quoted string where an atom will do, lines folded for the page), the case is
+//! adjusted or left out with a comment saying why.
+
+use imap_sandbox::protocol::encode::{encode_command, encode_response};
+use imap_sandbox::protocol::parse::{parse_command, parse_response};
+use imap_sandbox::protocol::types::*;
+
+/// RFC 3501 client commands, canonical as printed: (section, octets).
+pub fn rfc3501_commands() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        ("§6.1.1", b"abcd CAPABILITY\r\n"),
+        ("§6.1.2", b"a002 NOOP\r\n"),
+        ("§6.1.3", b"A023 LOGOUT\r\n"),
+        ("§6.2.1", b"a002 STARTTLS\r\n"),
+        ("§6.2.2", b"A001 AUTHENTICATE GSSAPI\r\n"),
+        ("§6.2.3", b"a001 LOGIN SMITH SESAME\r\n"),
+        ("§6.3.1", b"A142 SELECT INBOX\r\n"),
+        ("§6.3.2", b"A932 EXAMINE blurdybloop\r\n"),
+        ("§6.3.3", b"A003 CREATE owatagusiam/\r\n"),
+        ("§6.3.3", b"A004 CREATE owatagusiam/blurdybloop\r\n"),
+        ("§6.3.4", b"A683 DELETE blurdybloop\r\n"),
+        ("§6.3.4", b"A685 DELETE foo/bar\r\n"),
+        ("§6.3.4", b"A686 LIST \"\" *\r\n"),
+        ("§6.3.4", b"A86 LIST \"\" %\r\n"),
+        ("§6.3.5", b"A683 RENAME blurdybloop sarasoop\r\n"),
+        ("§6.3.5", b"Z433 RENAME INBOX old-mail\r\n"),
+        ("§6.3.6", b"A002 SUBSCRIBE #news.comp.mail.mime\r\n"),
+        ("§6.3.7", b"A002 UNSUBSCRIBE #news.comp.mail.mime\r\n"),
+        ("§6.3.8", b"A101 LIST \"\" \"\"\r\n"),
+        ("§6.3.8", b"A102 LIST #news.comp.mail.misc \"\"\r\n"),
+        ("§6.3.8", b"A103 LIST /usr/staff/jones \"\"\r\n"),
+        ("§6.3.8", b"A202 LIST ~/Mail/ %\r\n"),
+        // The RFC quotes "#news." and "comp.mail.*"; `#news.` is a valid atom and the encoder
+        // writes it bare, and `*` makes the pattern a list-mailbox atom too (RFC 3501 §9
+        // `list-char`), so the canonical form has no quotes.
+        ("§6.3.9", b"A002 LSUB #news. comp.mail.*\r\n"),
+        ("§6.3.9", b"A003 LSUB #news. comp.%\r\n"),
+        ("§6.3.10", b"A042 STATUS blurdybloop (UIDNEXT MESSAGES)\r\n"),
+        (
+            "§6.3.11",
+            b"A003 APPEND saved-messages (\\Seen) {310}\r\n\
+Date: Mon, 7 Feb 1994 21:52:25 -0800 (PST)\r\n\
+From: Fred Foobar <foobar@Blurdybloop.COM>\r\n\
+Subject: afternoon meeting\r\n\
+To: mooch@owatagu.siam.edu\r\n\
+Message-Id: <B27397-0100000@Blurdybloop.COM>\r\n\
+MIME-Version: 1.0\r\n\
+Content-Type: TEXT/PLAIN; CHARSET=US-ASCII\r\n\
+\r\n\
+Hello Joe, do you think we can meet at 3:30 tomorrow?\r\n\
+\r\n",
+        ),
+        ("§6.4.1", b"FXXZ CHECK\r\n"),
+        ("§6.4.2", b"A341 CLOSE\r\n"),
+        ("§6.4.3", b"A202 EXPUNGE\r\n"),
+        // The RFC quotes "Smith"; an astring that is an atom is written bare.
+        (
+            "§6.4.4",
+            b"A282 SEARCH FLAGGED SINCE 1-Feb-1994 NOT FROM Smith\r\n",
+        ),
+        ("§6.4.4", b"A283 SEARCH TEXT \"string not in mailbox\"\r\n"),
+        // The RFC's `{6}` literal carries XXXXXX, which as a value is an atom; the literal form
+        // is kept by the encoder only for octets a quoted string cannot carry (8-bit here).
+        (
+            "§6.4.4",
+            b"A284 SEARCH CHARSET UTF-8 TEXT {6}\r\n\xe2\x82\xac\xe2\x82\xac\r\n",
+        ),
+        (
+            "§6.4.5",
+            b"A654 FETCH 2:4 (FLAGS BODY[HEADER.FIELDS (DATE FROM)])\r\n",
+        ),
+        ("§6.4.6", b"A003 STORE 2:4 +FLAGS (\\Deleted)\r\n"),
+        ("§6.4.7", b"A003 COPY 2:4 MEETING\r\n"),
+        ("§6.4.8", b"A999 UID FETCH 4827313:4828442 FLAGS\r\n"),
+        ("§7.1.1", b"A001 LOGIN fred blurdybloop\r\n"),
+        ("§7.1.1", b"A222 COPY 1:2 owatagusiam\r\n"),
+        ("§7.1.1", b"A223 COPY 3:200 blurdybloop\r\n"),
+        // §7.5 `A001 LOGIN {11} FRED FOOBAR {7} fat man`: "FRED FOOBAR" has no octet that
+        // needs a literal, so the canonical form quotes it; "fat man" likewise.
+        ("§7.5", b"A001 LOGIN \"FRED FOOBAR\" \"fat man\"\r\n"),
+        // §8 prints its commands in lower case (`a001 login mrc secret`); the encoder writes
+        // command names in upper case, as every other example does.
+        ("§8", b"a001 LOGIN mrc secret\r\n"),
+        // §8 selects `inbox`; the parser gives INBOX in any case its canonical spelling
+        // (RFC 3501 §9 `mailbox = "INBOX" / astring`), so the encoder writes `INBOX`.
+        ("§8", b"a002 SELECT INBOX\r\n"),
+        ("§8", b"a003 FETCH 12 FULL\r\n"),
+        ("§8", b"a004 FETCH 12 BODY[HEADER]\r\n"),
+        // §8 writes the flag bare (`+flags \deleted`), which `store-att-flags` allows; the
+        // encoder always writes the parenthesized flag list.
+        ("§8", b"a005 STORE 12 +FLAGS (\\Deleted)\r\n"),
+        ("§8", b"a006 LOGOUT\r\n"),
+    ]
+}
+
+/// RFC 3501 §8 as printed, lower case: parsing must give the same values as the canonical
+/// upper-case lines of [`rfc3501_commands`] (command names and keywords are case-insensitive,
+/// RFC 3501 §9 note 3).
+pub fn rfc3501_lowercase_commands() -> Vec<(&'static [u8], &'static [u8])> {
+    vec![
+        (b"a001 login mrc secret\r\n", b"a001 LOGIN mrc secret\r\n"),
+        (b"a002 select inbox\r\n", b"a002 SELECT INBOX\r\n"),
+        (b"a003 fetch 12 full\r\n", b"a003 FETCH 12 FULL\r\n"),
+        (
+            b"a004 fetch 12 body[header]\r\n",
+            b"a004 FETCH 12 BODY[HEADER]\r\n",
+        ),
+        (
+            b"a005 store 12 +flags \\deleted\r\n",
+            b"a005 STORE 12 +FLAGS (\\Deleted)\r\n",
+        ),
+        (b"a006 logout\r\n", b"a006 LOGOUT\r\n"),
+    ]
+}
+
+/// RFC 3501 server responses, canonical as printed: (section, octets).
+pub fn rfc3501_responses() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        (
+            "§6.1.1",
+            b"* CAPABILITY IMAP4rev1 STARTTLS AUTH=GSSAPI LOGINDISABLED\r\n",
+        ),
+        ("§6.1.1", b"abcd OK CAPABILITY completed\r\n"),
+        ("§6.1.1", b"efgh OK STARTLS completed\r\n"),
+        (
+            "§6.1.1",
+            b"* CAPABILITY IMAP4rev1 AUTH=GSSAPI AUTH=PLAIN\r\n",
+        ),
+        ("§6.1.2", b"a002 OK NOOP completed\r\n"),
+        ("§6.1.2", b"* 22 EXPUNGE\r\n"),
+        ("§6.1.2", b"* 23 EXISTS\r\n"),
+        ("§6.1.2", b"* 3 RECENT\r\n"),
+        ("§6.1.2", b"* 14 FETCH (FLAGS (\\Seen \\Deleted))\r\n"),
+        ("§6.1.3", b"* BYE IMAP4rev1 Server logging out\r\n"),
+        ("§6.1.3", b"A023 OK LOGOUT completed\r\n"),
+        ("§6.2.1", b"a002 OK Begin TLS negotiation now\r\n"),
+        (
+            "§6.2.2",
+            b"+ YGgGCSqGSIb3EgECAgIAb1kwV6ADAgEFoQMCAQ+iSzBJoAMC\r\n",
+        ),
+        ("§6.2.2", b"A001 OK GSSAPI authentication successful\r\n"),
+        ("§6.2.3", b"a001 OK LOGIN completed\r\n"),
+        ("§6.3.1", b"* 172 EXISTS\r\n"),
+        ("§6.3.1", b"* 1 RECENT\r\n"),
+        ("§6.3.1", b"* OK [UNSEEN 12] Message 12 is first unseen\r\n"),
+        ("§6.3.1", b"* OK [UIDVALIDITY 3857529045] UIDs valid\r\n"),
+        ("§6.3.1", b"* OK [UIDNEXT 4392] Predicted next UID\r\n"),
+        (
+            "§6.3.1",
+            b"* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n",
+        ),
+        (
+            "§6.3.1",
+            b"* OK [PERMANENTFLAGS (\\Deleted \\Seen \\*)] Limited\r\n",
+        ),
+        ("§6.3.1", b"A142 OK [READ-WRITE] SELECT completed\r\n"),
+        (
+            "§6.3.2",
+            b"* OK [PERMANENTFLAGS ()] No permanent flags permitted\r\n",
+        ),
+        ("§6.3.2", b"A932 OK [READ-ONLY] EXAMINE completed\r\n"),
+        ("§6.3.3", b"A004 OK CREATE completed\r\n"),
+        ("§6.3.4", b"* LIST () \"/\" blurdybloop\r\n"),
+        ("§6.3.4", b"* LIST (\\Noselect) \"/\" foo\r\n"),
+        ("§6.3.4", b"* LIST () \"/\" foo/bar\r\n"),
+        (
+            "§6.3.4",
+            b"A684 NO Name \"foo\" has inferior hierarchical names\r\n",
+        ),
+        ("§6.3.4", b"A685 OK DELETE Completed\r\n"),
+        ("§6.3.4", b"* LIST () \".\" foo.bar\r\n"),
+        ("§6.3.4", b"* LIST (\\Noselect) \".\" foo\r\n"),
+        ("§6.3.5", b"* LIST () \".\" INBOX\r\n"),
+        ("§6.3.5", b"* LIST () \".\" old-mail\r\n"),
+        ("§6.3.8", b"* LIST (\\Noselect) \"/\" \"\"\r\n"),
+        ("§6.3.8", b"* LIST (\\Noselect) \".\" #news.\r\n"),
+        ("§6.3.8", b"* LIST (\\Noselect) \"/\" /\r\n"),
+        ("§6.3.8", b"* LIST (\\Noselect) \"/\" ~/Mail/foo\r\n"),
+        ("§6.3.8", b"* LIST () \"/\" ~/Mail/meetings\r\n"),
+        ("§6.3.9", b"* LSUB () \".\" #news.comp.mail.mime\r\n"),
+        // §6.3.9 prints `(\NoSelect)`; attribute names are case-insensitive and the encoder
+        // writes the §7.2.2 spelling `\Noselect`.
+        ("§6.3.9", b"* LSUB (\\Noselect) \".\" #news.comp.mail\r\n"),
+        (
+            "§6.3.10",
+            b"* STATUS blurdybloop (MESSAGES 231 UIDNEXT 44292)\r\n",
+        ),
+        ("§6.3.11", b"+ Ready for literal data\r\n"),
+        ("§6.3.11", b"A003 OK APPEND completed\r\n"),
+        ("§6.4.1", b"FXXZ OK CHECK Completed\r\n"),
+        ("§6.4.3", b"* 3 EXPUNGE\r\n"),
+        ("§6.4.3", b"* 8 EXPUNGE\r\n"),
+        ("§6.4.4", b"* SEARCH 2 84 882\r\n"),
+        ("§6.4.4", b"* SEARCH\r\n"),
+        ("§6.4.4", b"* SEARCH 43\r\n"),
+        ("§6.4.6", b"* 2 FETCH (FLAGS (\\Deleted \\Seen))\r\n"),
+        (
+            "§6.4.6",
+            b"* 4 FETCH (FLAGS (\\Deleted \\Flagged \\Seen))\r\n",
+        ),
+        ("§6.4.8", b"* 23 FETCH (FLAGS (\\Seen) UID 4827313)\r\n"),
+        ("§6.4.8", b"A999 OK UID FETCH completed\r\n"),
+        ("§7.1.1", b"* OK [ALERT] System shutdown in 10 minutes\r\n"),
+        (
+            "§7.1.2",
+            b"* NO Disk is 98% full, please delete unnecessary data\r\n",
+        ),
+        ("§7.1.2", b"A223 NO COPY failed: disk is full\r\n"),
+        ("§7.1.3", b"* BAD Command line too long\r\n"),
+        (
+            "§7.1.3",
+            b"* BAD Disk crash, attempting salvage to a new disk!\r\n",
+        ),
+        ("§7.1.3", b"* OK Salvage successful, no data lost\r\n"),
+        (
+            "§7.1.4",
+            b"* PREAUTH IMAP4rev1 server logged in as Smith\r\n",
+        ),
+        ("§7.1.5", b"* BYE Autologout; idle for too long\r\n"),
+        ("§7.2.2", b"* LIST (\\Noselect) \"/\" ~/Mail/foo\r\n"),
+        ("§7.2.5", b"* SEARCH 2 3 6\r\n"),
+        (
+            "§7.2.6",
+            b"* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n",
+        ),
+        (
+            "§7.4.2",
+            b"* 23 FETCH (FLAGS (\\Seen) RFC822.SIZE 44827)\r\n",
+        ),
+        ("§7.5", b"A044 BAD No such command as \"BLURDYBLOOP\"\r\n"),
+        ("§8", b"* OK IMAP4rev1 Service Ready\r\n"),
+        ("§8", b"* 18 EXISTS\r\n"),
+        (
+            "§8",
+            b"* OK [UNSEEN 17] Message 17 is the first unseen message\r\n",
+        ),
+        ("§8", b"a002 OK [READ-WRITE] SELECT completed\r\n"),
+        // §8 folds this response over 13 lines for the page; on the wire it is one line.
+        (
+            "§8",
+            b"* 12 FETCH (FLAGS (\\Seen) INTERNALDATE \"17-Jul-1996 02:44:25 -0700\" \
+RFC822.SIZE 4286 ENVELOPE (\"Wed, 17 Jul 1996 02:23:25 -0700 (PDT)\" \
+\"IMAP4rev1 WG mtg summary and minutes\" \
+((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) \
+((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) \
+((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) \
+((NIL NIL \"imap\" \"cac.washington.edu\")) \
+((NIL NIL \"minutes\" \"CNRI.Reston.VA.US\")(\"John Klensin\" NIL \"KLENSIN\" \"MIT.EDU\")) \
+NIL NIL \"<B27397-0100000@cac.washington.edu>\") \
+BODY (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 3028 92))\r\n",
+        ),
+        ("§8", b"a003 OK FETCH completed\r\n"),
+        (
+            "§8",
+            b"* 12 FETCH (BODY[HEADER] {342}\r\n\
+Date: Wed, 17 Jul 1996 02:23:25 -0700 (PDT)\r\n\
+From: Terry Gray <gray@cac.washington.edu>\r\n\
+Subject: IMAP4rev1 WG mtg summary and minutes\r\n\
+To: imap@cac.washington.edu\r\n\
+cc: minutes@CNRI.Reston.VA.US, John Klensin <KLENSIN@MIT.EDU>\r\n\
+Message-Id: <B27397-0100000@cac.washington.edu>\r\n\
+MIME-Version: 1.0\r\n\
+Content-Type: TEXT/PLAIN; CHARSET=US-ASCII\r\n\
+\r\n\
+)\r\n",
+        ),
+        ("§8", b"* 12 FETCH (FLAGS (\\Seen \\Deleted))\r\n"),
+        ("§8", b"a005 OK +FLAGS completed\r\n"),
+        ("§8", b"* BYE IMAP4rev1 server terminating connection\r\n"),
+        ("§8", b"a006 OK LOGOUT completed\r\n"),
+    ]
+}
+
+fn show(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// parse then encode gives the same octets, for every RFC 3501 command example.
+pub fn check_rfc3501_commands() -> usize {
+    let cases = rfc3501_commands();
+    for (section, bytes) in &cases {
+        let cmd = parse_command(bytes).unwrap_or_else(|e| {
+            panic!(
+                "RFC 3501 {section}: {:?} does not parse: {e:?}",
+                show(bytes)
+            )
+        });
+        let mut out = Vec::new();
+        encode_command(&cmd, &mut out);
+        assert_eq!(show(&out), show(bytes), "RFC 3501 {section}: {cmd:?}");
+        let again = parse_command(&out).expect("encoded command parses");
+        assert_eq!(again, cmd, "RFC 3501 {section}");
+    }
+    for (lower, canonical) in rfc3501_lowercase_commands() {
+        assert_eq!(
+            parse_command(lower).expect("lower case parses"),
+            parse_command(canonical).expect("canonical parses"),
+            "RFC 3501 §8: {:?}",
+            show(lower)
+        );
+    }
+    cases.len()
+}
+
+/// parse then encode gives the same octets, for every RFC 3501 response example; the parse
+/// uses exactly the response's octets.
+pub fn check_rfc3501_responses() -> usize {
+    let cases = rfc3501_responses();
+    for (section, bytes) in &cases {
+        let (resp, used) = parse_response(bytes).unwrap_or_else(|e| {
+            panic!(
+                "RFC 3501 {section}: {:?} does not parse: {e:?}",
+                show(bytes)
+            )
+        });
+        assert_eq!(used, bytes.len(), "RFC 3501 {section}: {:?}", show(bytes));
+        let mut out = Vec::new();
+        encode_response(&resp, &mut out);
+        assert_eq!(show(&out), show(bytes), "RFC 3501 {section}: {resp:?}");
+    }
+    cases.len()
+}
+
+fn seq(ranges: &[(u32, u32)]) -> SequenceSet {
+    SequenceSet(
+        ranges
+            .iter()
+            .map(|&(a, b)| SeqRange {
+                start: SeqBound::Num(a),
+                end: SeqBound::Num(b),
+            })
+            .collect(),
+    )
+}
+
+fn status(tag: Option<&str>, kind: StatusKind, code: Option<Code>, text: &str) -> Response {
+    Response::Status(StatusResponse {
+        tag: tag.map(|t| Tag(t.to_string())),
+        kind,
+        code,
+        text: text.to_string(),
+    })
+}
+
+fn addr(name: Option<&str>, mailbox: Option<&str>, host: Option<&str>) -> Address {
+    Address {
+        name: name.map(|s| s.as_bytes().to_vec()),
+        adl: None,
+        mailbox: mailbox.map(|s| s.as_bytes().to_vec()),
+        host: host.map(|s| s.as_bytes().to_vec()),
+    }
+}
+
+fn b(s: &str) -> Vec<u8> {
+    s.as_bytes().to_vec()
+}
+
+fn envelope() -> Envelope {
+    Envelope {
+        date: Some(b("Wed, 17 Jul 1996 02:23:25 -0700 (PDT)")),
+        // A subject with a quote, a backslash and 8-bit octets: quoted escapes, then literal.
+        subject: Some(b"Caf\xc3\xa9 \"menu\" \\ 1".to_vec()),
+        from: vec![addr(
+            Some("Terry Gray"),
+            Some("gray"),
+            Some("cac.washington.edu"),
+        )],
+        sender: vec![addr(None, Some("gray"), Some("cac.washington.edu"))],
+        reply_to: vec![],
+        // RFC 3501 §7.4.2 group syntax: start marker (host NIL), members, end marker.
+        to: vec![
+            addr(None, Some("undisclosed-recipients"), None),
+            addr(None, None, None),
+        ],
+        cc: vec![
+            addr(None, Some("minutes"), Some("CNRI.Reston.VA.US")),
+            Address {
+                name: Some(b("John Klensin")),
+                adl: Some(b("@relay.example")),
+                mailbox: Some(b("KLENSIN")),
+                host: Some(b("MIT.EDU")),
+            },
+        ],
+        bcc: vec![],
+        in_reply_to: Some(b("<parent@example>")),
+        message_id: Some(b("<B27397-0100000@cac.washington.edu>")),
+    }
+}
+
+fn text_part(
+    subtype: &str,
+    size: u32,
+    lines: u32,
+    ext: Option<SinglePartExtension>,
+) -> BodyStructure {
+    BodyStructure::Single {
+        basic: BasicFields {
+            media_type: b("TEXT"),
+            subtype: b(subtype),
+            params: vec![(b("CHARSET"), b("UTF-8"))],
+            id: None,
+            description: None,
+            encoding: b("QUOTED-PRINTABLE"),
+            size,
+        },
+        specific: SpecificFields::Text { lines },
+        extension: ext,
+    }
+}
+
+/// A multipart/mixed with a text part, an attachment with every extension field, and a
+/// message/rfc822 part holding a multipart/alternative: RFC 3501 §7.4.2 BODYSTRUCTURE with
+/// `body-ext-1part` and `body-ext-mpart`.
+pub fn bodystructure(extensions: bool) -> BodyStructure {
+    let ext1 = |md5: Option<&str>| {
+        extensions.then(|| SinglePartExtension {
+            md5: md5.map(b),
+            disposition: None,
+            language: vec![],
+            location: None,
+        })
+    };
+    let attachment = BodyStructure::Single {
+        basic: BasicFields {
+            media_type: b("APPLICATION"),
+            subtype: b("PDF"),
+            params: vec![(b("NAME"), b("cv.pdf"))],
+            id: Some(b("<part2@example>")),
+            description: Some(b("Curriculum vitae")),
+            encoding: b("BASE64"),
+            size: 4096,
+        },
+        specific: SpecificFields::Basic,
+        extension: extensions.then(|| SinglePartExtension {
+            md5: Some(b("Q2hlY2sgSW50ZWdyaXR5IQ==")),
+            disposition: Some(Disposition {
+                kind: b("attachment"),
+                params: vec![(b("filename*"), b("utf-8''R%C3%A9sum%C3%A9.pdf"))],
+            }),
+            language: vec![b("en"), b("de")],
+            location: Some(b("http://example.org/cv.pdf")),
+        }),
+    };
+    let inner = BodyStructure::Multi {
+        parts: vec![
+            text_part("PLAIN", 120, 4, ext1(None)),
+            text_part("HTML", 300, 9, ext1(Some("abc="))),
+        ],
+        subtype: b("ALTERNATIVE"),
+        extension: extensions.then(|| MultiPartExtension {
+            params: vec![(b("BOUNDARY"), b("inner"))],
+            disposition: None,
+            language: vec![b("fr")],
+            location: None,
+        }),
+    };
+    let forwarded = BodyStructure::Single {
+        basic: BasicFields {
+            media_type: b("MESSAGE"),
+            subtype: b("RFC822"),
+            params: vec![],
+            id: None,
+            description: None,
+            encoding: b("7BIT"),
+            size: 900,
+        },
+        specific: SpecificFields::Message {
+            envelope: Box::new(envelope()),
+            body: Box::new(inner),
+            lines: 30,
+        },
+        extension: extensions.then(|| SinglePartExtension {
+            md5: None,
+            disposition: Some(Disposition {
+                kind: b("inline"),
+                params: vec![],
+            }),
+            language: vec![],
+            location: None,
+        }),
+    };
+    BodyStructure::Multi {
+        parts: vec![text_part("PLAIN", 10, 1, ext1(None)), attachment, forwarded],
+        subtype: b("MIXED"),
+        extension: extensions.then(|| MultiPartExtension {
+            params: vec![(b("BOUNDARY"), b("outer"))],
+            disposition: Some(Disposition {
+                kind: b("inline"),
+                params: vec![(b("x"), b("y"))],
+            }),
+            language: vec![b("en")],
+            location: Some(b("here")),
+        }),
+    }
+}
+
+/// Every `Code` variant (RFC 3501 §7.1, RFC 4315 §3, RFC 2180 §3.4, RFC 9051 §7.1).
+pub fn all_codes() -> Vec<Code> {
+    vec![
+        Code::Alert,
+        Code::BadCharset(vec![]),
+        Code::BadCharset(vec!["UTF-8".into(), "US-ASCII".into()]),
+        Code::Capability(vec!["IMAP4rev1".into(), "IDLE".into()]),
+        Code::Parse,
+        Code::PermanentFlags(vec![
+            FlagPerm::Flag(Flag::Answered),
+            FlagPerm::Flag(Flag::Keyword("$Junk".into())),
+            FlagPerm::Wildcard,
+        ]),
+        Code::PermanentFlags(vec![]),
+        Code::ReadOnly,
+        Code::ReadWrite,
+        Code::TryCreate,
+        Code::UidNext(4392),
+        Code::UidValidity(3_857_529_045),
+        Code::Unseen(17),
+        Code::AppendUid {
+            uid_validity: 38505,
+            uids: seq(&[(3955, 3955)]),
+        },
+        Code::AppendUid {
+            uid_validity: 38505,
+            uids: seq(&[(3955, 3957), (3960, 3960)]),
+        },
+        Code::CopyUid {
+            uid_validity: 38505,
+            source: seq(&[(304, 304), (319, 320)]),
+            destination: seq(&[(3956, 3958)]),
+        },
+        Code::UidNotSticky,
+        Code::NewName {
+            old: MailboxName("FOO".into()),
+            new: MailboxName("Old Stuff/&AOk-t&AOk-".into()),
+        },
+        Code::AlreadyExists,
+        Code::AuthenticationFailed,
+        Code::AuthorizationFailed,
+        Code::Cannot,
+        Code::ClientBug,
+        Code::Closed,
+        Code::ContactAdmin,
+        Code::Corruption,
+        Code::ExpungeIssued,
+        Code::Expired,
+        Code::HasChildren,
+        Code::InUse,
+        Code::Limit,
+        Code::Nonexistent,
+        Code::NoPerm,
+        Code::NotSaved,
+        Code::OverQuota,
+        Code::PrivacyRequired,
+        Code::ServerBug,
+        Code::Unavailable,
+        Code::UnknownCte,
+        Code::Other {
+            atom: "X-FOO".into(),
+            text: None,
+        },
+        Code::Other {
+            atom: "X-BAR".into(),
+            text: Some("some words".into()),
+        },
+    ]
+}
+
+/// Constructed responses: every `Response`, `Data` and `StatusKind` variant and every code.
+pub fn constructed_responses() -> Vec<Response> {
+    let mut v = Vec::new();
+    for kind in [
+        StatusKind::Ok,
+        StatusKind::No,
+        StatusKind::Bad,
+        StatusKind::PreAuth,
+        StatusKind::Bye,
+    ] {
+        v.push(status(None, kind, None, "untagged"));
+    }
+    for kind in [StatusKind::Ok, StatusKind::No, StatusKind::Bad] {
+        v.push(status(Some("a1"), kind, None, "tagged"));
+    }
+    for code in all_codes() {
+        v.push(status(
+            Some("A001"),
+            StatusKind::Ok,
+            Some(code.clone()),
+            "done",
+        ));
+        v.push(status(
+            None,
+            StatusKind::No,
+            Some(code),
+            "untagged with code",
+        ));
+    }
+    v.push(Response::Continue(Continue::Text {
+        code: None,
+        text: "Ready for literal data".into(),
+    }));
+    v.push(Response::Continue(Continue::Text {
+        code: Some(Code::Alert),
+        text: "go on".into(),
+    }));
+    v.push(Response::Continue(Continue::Base64(String::new())));
+    let item = |attributes: Vec<NameAttribute>, delimiter: Option<char>, name: &str| ListItem {
+        attributes,
+        delimiter,
+        mailbox: MailboxName(name.into()),
+    };
+    let data = vec![
+        Data::Capability(vec![
+            "IMAP4rev1".into(),
+            "AUTH=PLAIN".into(),
+            "LITERAL+".into(),
+        ]),
+        Data::List(item(
+            vec![
+                NameAttribute::Noinferiors,
+                NameAttribute::Marked,
+                NameAttribute::HasChildren,
+                NameAttribute::HasNoChildren,
+                NameAttribute::Subscribed,
+                NameAttribute::Extension("Archive".into()),
+            ],
+            Some('/'),
+            "Archive",
+        )),
+        // RFC 3501 §9 `mbx-list-sflag`: at most one of \Noselect, \Marked, \Unmarked.
+        Data::List(item(vec![NameAttribute::Noselect], None, "flat")),
+        Data::List(item(vec![NameAttribute::Unmarked], Some('/'), "u")),
+        Data::List(item(vec![], Some('"'), "quote\"d")),
+        Data::List(item(vec![], Some('\\'), "")),
+        Data::Lsub(item(
+            vec![NameAttribute::Noselect],
+            Some('.'),
+            "#news.comp.mail",
+        )),
+        Data::Status {
+            mailbox: MailboxName("blurdybloop".into()),
+            items: vec![
+                StatusValue::Messages(231),
+                StatusValue::Recent(1),
+                StatusValue::UidNext(44292),
+                StatusValue::UidValidity(3_857_529_045),
+                StatusValue::Unseen(0),
+            ],
+        },
+        Data::Status {
+            mailbox: MailboxName("with space".into()),
+            items: vec![],
+        },
+        Data::Search(vec![]),
+        Data::Search(vec![2, 84, 882, u32::MAX]),
+        Data::Flags(vec![
+            Flag::Answered,
+            Flag::Flagged,
+            Flag::Deleted,
+            Flag::Seen,
+            Flag::Draft,
+            Flag::Keyword("$Forwarded".into()),
+            Flag::Extension("Important".into()),
+        ]),
+        Data::Exists(0),
+        Data::Exists(u32::MAX),
+        Data::Recent(3),
+        Data::Expunge(44),
+        Data::Namespace {
+            personal: Some(vec![NamespaceDesc {
+                prefix: vec![],
+                delimiter: Some('/'),
+            }]),
+            other: None,
+            shared: Some(vec![
+                NamespaceDesc {
+                    prefix: b("#shared/"),
+                    delimiter: Some('/'),
+                },
+                NamespaceDesc {
+                    prefix: b("#public"),
+                    delimiter: None,
+                },
+            ]),
+        },
+        Data::Namespace {
+            personal: None,
+            other: None,
+            shared: None,
+        },
+        Data::Enabled(vec![]),
+        Data::Enabled(vec!["CONDSTORE".into(), "UTF8=ACCEPT".into()]),
+        Data::Id(None),
+        Data::Id(Some(vec![
+            (b("name"), Some(b("imap-sandbox"))),
+            (b("version"), None),
+            (b("support-url"), Some(b("http://example.org/a b"))),
+        ])),
+    ];
+    v.extend(data.into_iter().map(Response::Data));
+    for items in constructed_fetch_items() {
+        v.push(Response::Data(Data::Fetch { seq: 12, items }));
+    }
+    v
+}
+
+/// FETCH data (RFC 3501 §7.4.2): every `FetchValue` variant, sections with origins,
+/// NIL and literal data.
+pub fn constructed_fetch_items() -> Vec<Vec<FetchValue>> {
+    let when = DateTime {
+        date: Date {
+            year: 1996,
+            month: 7,
+            day: 17,
+        },
+        hour: 2,
+        minute: 44,
+        second: 25,
+        zone_minutes: -420,
+    };
+    let section = |part: Vec<u32>, text: Option<SectionText>| Section { part, text };
+    vec![
+        vec![
+            FetchValue::Flags(vec![
+                Flag::Seen,
+                Flag::Recent,
+                Flag::Keyword("$Junk".into()),
+            ]),
+            FetchValue::InternalDate(when),
+            FetchValue::Rfc822Size(4286),
+            FetchValue::Uid(4_827_313),
+        ],
+        vec![FetchValue::Flags(vec![])],
+        vec![FetchValue::Envelope(Box::new(envelope()))],
+        vec![FetchValue::Envelope(Box::default())],
+        vec![FetchValue::BodyStructure(Box::new(bodystructure(true)))],
+        vec![FetchValue::Body(Box::new(bodystructure(false)))],
+        vec![FetchValue::Body(Box::new(text_part(
+            "PLAIN", 3028, 92, None,
+        )))],
+        vec![
+            FetchValue::BodySection {
+                section: section(vec![], None),
+                origin: None,
+                data: Some(b"Subject: hi\r\n\r\nbody\r\n".to_vec()),
+            },
+            FetchValue::BodySection {
+                section: section(vec![], Some(SectionText::Header)),
+                origin: Some(0),
+                data: Some(b("Date")),
+            },
+            FetchValue::BodySection {
+                section: section(
+                    vec![],
+                    Some(SectionText::HeaderFields(vec![b("DATE"), b("FROM")])),
+                ),
+                origin: None,
+                data: Some(b"From: a@b\r\n\r\n".to_vec()),
+            },
+            FetchValue::BodySection {
+                section: section(
+                    vec![1],
+                    Some(SectionText::HeaderFieldsNot(vec![b("X-Spam")])),
+                ),
+                origin: None,
+                data: None,
+            },
+            FetchValue::BodySection {
+                section: section(vec![1, 2], Some(SectionText::Mime)),
+                origin: Some(100),
+                data: Some(vec![]),
+            },
+            FetchValue::BodySection {
+                section: section(vec![4, 2, 1], Some(SectionText::Text)),
+                origin: Some(4_294_967_295),
+                // 8-bit octets force a literal; NUL may not appear even there (RFC 3501 §9
+                // `CHAR8 = %x01-ff`).
+                data: Some(vec![0xff, 0x80, b'x']),
+            },
+        ],
+        vec![
+            FetchValue::Rfc822(Some(b"a\r\nb".to_vec())),
+            FetchValue::Rfc822Header(None),
+            FetchValue::Rfc822Text(Some(b("text"))),
+        ],
+    ]
+}
+
+/// Constructed commands: every `CommandBody` variant (RFC 3501 §6, and IDLE, UIDPLUS, MOVE,
+/// UNSELECT, NAMESPACE, ENABLE, ID).
+pub fn constructed_commands() -> Vec<Command> {
+    let mbx = |s: &str| MailboxName(s.into());
+    let star = SequenceSet(vec![SeqRange {
+        start: SeqBound::Num(1),
+        end: SeqBound::Star,
+    }]);
+    let date = Date {
+        year: 1994,
+        month: 2,
+        day: 1,
+    };
+    let bodies = vec![
+        CommandBody::Capability,
+        CommandBody::Noop,
+        CommandBody::Logout,
+        CommandBody::StartTls,
+        CommandBody::Authenticate {
+            mechanism: "PLAIN".into(),
+            initial_response: None,
+        },
+        CommandBody::Authenticate {
+            mechanism: "PLAIN".into(),
+            initial_response: Some("AGFsaWNlAGFsaWNl".into()),
+        },
+        CommandBody::Authenticate {
+            mechanism: "PLAIN".into(),
+            initial_response: Some("=".into()),
+        },
+        CommandBody::Login {
+            username: b("alice"),
+            password: b"p\"a\\ss word\xc3\xa9".to_vec(),
+        },
+        CommandBody::Select {
+            mailbox: mbx("INBOX"),
+        },
+        CommandBody::Examine {
+            mailbox: mbx("Sent Items"),
+        },
+        CommandBody::Create {
+            mailbox: mbx("a/b/"),
+        },
+        CommandBody::Delete { mailbox: mbx("a") },
+        CommandBody::Rename {
+            from: mbx("INBOX"),
+            to: mbx("&AOk-t&AOk-"),
+        },
+        CommandBody::Subscribe { mailbox: mbx("x") },
+        CommandBody::Unsubscribe { mailbox: mbx("x") },
+        CommandBody::List {
+            reference: mbx(""),
+            pattern: mbx("%/*"),
+        },
+        CommandBody::Lsub {
+            reference: mbx("Archive/"),
+            pattern: mbx("*"),
+        },
+        CommandBody::Status {
+            mailbox: mbx("INBOX"),
+            items: vec![
+                StatusItem::Messages,
+                StatusItem::Recent,
+                StatusItem::UidNext,
+                StatusItem::UidValidity,
+                StatusItem::Unseen,
+            ],
+        },
+        CommandBody::Append {
+            mailbox: mbx("Drafts"),
+            flags: vec![Flag::Seen, Flag::Draft, Flag::Keyword("$x".into())],
+            date: Some(DateTime {
+                date: Date {
+                    year: 2024,
+                    month: 1,
+                    day: 5,
+                },
+                hour: 9,
+                minute: 0,
+                second: 59,
+                zone_minutes: 330,
+            }),
+            message: b"Subject: x\r\n\r\nhi\r\n".to_vec(),
+        },
+        CommandBody::Append {
+            mailbox: mbx("Drafts"),
+            flags: vec![],
+            date: None,
+            message: vec![],
+        },
+        CommandBody::Namespace,
+        CommandBody::Enable {
+            capabilities: vec!["CONDSTORE".into()],
+        },
+        CommandBody::Id { parameters: None },
+        CommandBody::Id {
+            parameters: Some(vec![(b("name"), Some(b("kat"))), (b("os"), None)]),
+        },
+        CommandBody::Idle,
+        CommandBody::Check,
+        CommandBody::Close,
+        CommandBody::Expunge,
+        CommandBody::Unselect,
+        CommandBody::UidExpunge {
+            set: seq(&[(1, 3), (7, 7)]),
+        },
+        CommandBody::Search {
+            charset: Some("UTF-8".into()),
+            criteria: vec![
+                SearchKey::Or(
+                    Box::new(SearchKey::From(b("alice"))),
+                    Box::new(SearchKey::Not(Box::new(SearchKey::Seen))),
+                ),
+                SearchKey::And(vec![
+                    SearchKey::Since(date),
+                    SearchKey::Before(date),
+                    SearchKey::On(date),
+                    SearchKey::SentBefore(date),
+                    SearchKey::SentOn(date),
+                    SearchKey::SentSince(date),
+                ]),
+                SearchKey::Header(b("X-Mailer"), b("")),
+                SearchKey::Subject(b"caf\xc3\xa9".to_vec()),
+                SearchKey::Larger(100),
+                SearchKey::Smaller(10_000),
+                SearchKey::Uid(star.clone()),
+                SearchKey::SequenceSet(seq(&[(2, 4)])),
+                SearchKey::Keyword("$Junk".into()),
+                SearchKey::Unkeyword("$NotJunk".into()),
+            ],
+            uid: false,
+        },
+        CommandBody::Search {
+            charset: None,
+            criteria: vec![
+                SearchKey::All,
+                SearchKey::Answered,
+                SearchKey::Bcc(b("b")),
+                SearchKey::Body(b("two words")),
+                SearchKey::Cc(b("c")),
+                SearchKey::Deleted,
+                SearchKey::Draft,
+                SearchKey::Flagged,
+                SearchKey::New,
+                SearchKey::Old,
+                SearchKey::Recent,
+                SearchKey::Text(b("t")),
+                SearchKey::To(b("to")),
+                SearchKey::Unanswered,
+                SearchKey::Undeleted,
+                SearchKey::Undraft,
+                SearchKey::Unflagged,
+                SearchKey::Unseen,
+            ],
+            uid: true,
+        },
+        CommandBody::Fetch {
+            set: star.clone(),
+            items: FetchItems::All,
+            uid: false,
+        },
+        CommandBody::Fetch {
+            set: seq(&[(1, 1)]),
+            items: FetchItems::Fast,
+            uid: false,
+        },
+        CommandBody::Fetch {
+            set: seq(&[(1, 1)]),
+            items: FetchItems::Full,
+            uid: true,
+        },
+        CommandBody::Fetch {
+            set: seq(&[(2, 4)]),
+            items: FetchItems::List {
+                items: vec![
+                    FetchAtt::Envelope,
+                    FetchAtt::Flags,
+                    FetchAtt::InternalDate,
+                    FetchAtt::Rfc822,
+                    FetchAtt::Rfc822Header,
+                    FetchAtt::Rfc822Size,
+                    FetchAtt::Rfc822Text,
+                    FetchAtt::Body,
+                    FetchAtt::BodyStructure,
+                    FetchAtt::Uid,
+                    FetchAtt::BodySection {
+                        peek: true,
+                        section: Section {
+                            part: vec![],
+                            text: Some(SectionText::HeaderFields(vec![b("FROM"), b("TO")])),
+                        },
+                        partial: Some((0, 100)),
+                    },
+                    FetchAtt::BodySection {
+                        peek: false,
+                        section: Section {
+                            part: vec![1, 2],
+                            text: Some(SectionText::Mime),
+                        },
+                        partial: None,
+                    },
+                ],
+                parenthesized: true,
+            },
+            uid: false,
+        },
+        CommandBody::Fetch {
+            set: seq(&[(1, 1)]),
+            items: FetchItems::List {
+                items: vec![FetchAtt::Uid],
+                parenthesized: false,
+            },
+            uid: false,
+        },
+        CommandBody::Store {
+            set: seq(&[(1, 1)]),
+            kind: StoreKind::Replace,
+            silent: false,
+            flags: vec![],
+            uid: false,
+        },
+        CommandBody::Store {
+            set: seq(&[(1, 5)]),
+            kind: StoreKind::Add,
+            silent: true,
+            flags: vec![Flag::Deleted],
+            uid: true,
+        },
+        CommandBody::Store {
+            set: star.clone(),
+            kind: StoreKind::Remove,
+            silent: false,
+            flags: vec![Flag::Seen, Flag::Keyword("foo".into())],
+            uid: false,
+        },
+        CommandBody::Copy {
+            set: seq(&[(1, 3)]),
+            mailbox: mbx("Trash"),
+            uid: false,
+        },
+        CommandBody::Copy {
+            set: seq(&[(10, 10), (12, 12)]),
+            mailbox: mbx("x y"),
+            uid: true,
+        },
+        CommandBody::Move {
+            set: seq(&[(4, 4)]),
+            mailbox: mbx("Archive"),
+            uid: false,
+        },
+        CommandBody::Move {
+            set: star,
+            mailbox: mbx("Archive"),
+            uid: true,
+        },
+    ];
+    bodies
+        .into_iter()
+        .enumerate()
+        .map(|(i, body)| Command {
+            tag: Tag(format!("k{i}")),
+            body,
+        })
+        .collect()
+}
+
+/// encode then parse gives back the same value, for every constructed response and command;
+/// the parse uses exactly the encoded octets.
+pub fn check_constructed_roundtrip() -> usize {
+    let responses = constructed_responses();
+    for r in &responses {
+        let mut out = Vec::new();
+        encode_response(r, &mut out);
+        let (back, used) = parse_response(&out)
+            .unwrap_or_else(|e| panic!("{:?} does not parse: {e:?}\n{r:?}", show(&out)));
+        assert_eq!(&back, r, "{:?}", show(&out));
+        assert_eq!(used, out.len(), "{:?}", show(&out));
+    }
+    let commands = constructed_commands();
+    for c in &commands {
+        let mut out = Vec::new();
+        encode_command(c, &mut out);
+        let back = parse_command(&out)
+            .unwrap_or_else(|e| panic!("{:?} does not parse: {e:?}\n{c:?}", show(&out)));
+        assert_eq!(&back, c, "{:?}", show(&out));
+    }
+    responses.len() + commands.len()
+}
