@@ -125,11 +125,9 @@ usage:
             }
         };
         let stopper = server.stopper();
-        if let Err(e) = ctrlc::set_handler(move || {
-            stopper.stop();
-            eprintln!("imap-sandbox: stopped");
-            std::process::exit(0);
-        }) {
+        // Ctrl-C (SIGINT): every client is sent BYE (RFC 3501 §7.1.5), then `run` returns once
+        // the BYEs are written.
+        if let Err(e) = ctrlc::set_handler(move || stopper.stop()) {
             eprintln!("imap-sandbox: cannot install the Ctrl-C handler: {e}");
         }
         match server.local_addr() {
@@ -137,6 +135,7 @@ usage:
             Err(_) => eprintln!("imap-sandbox: listening"),
         }
         server.run();
+        eprintln!("imap-sandbox: stopped");
         0
     }
 
