@@ -130,11 +130,9 @@ usage:
             }
         };
         let stopper = server.stopper();
-        if let Err(e) = ctrlc::set_handler(move || {
-            stopper.stop();
-            eprintln!("imap-sandbox: stopped");
-            std::process::exit(0);
-        }) {
+        // Ctrl-C (SIGINT): every client is sent BYE (RFC 3501 §7.1.5), then `run` returns once
+        // the BYEs are written.
+        if let Err(e) = ctrlc::set_handler(move || stopper.stop()) {
             eprintln!("imap-sandbox: cannot install the Ctrl-C handler: {e}");
         }
         match server.local_addr() {
@@ -142,6 +140,7 @@ usage:
             Err(_) => eprintln!("imap-sandbox: listening"),
         }
         server.run();
+        eprintln!("imap-sandbox: stopped");
         0
     }
 

@@ -1,6 +1,21 @@
 //! `imap-sandbox serve`: the engine on a TCP socket, one reader thread and one writer thread per
 //! connection, one lock around the engine. A closed socket is a logout without LOGOUT and
 //! expunges nothing (RFC 2683 §3.1.2).
+//!
+//! ```no_run
+//! use imap_sandbox::native::tcp::{Options, TcpServer};
+//! use imap_sandbox::server::{Policies, Server, World};
+//!
+//! let engine = Server::new(World::default_world(), Policies::default());
+//! let server = TcpServer::bind("127.0.0.1:0", engine, Options::default()).unwrap();
+//! let addr = server.local_addr().unwrap();
+//! let stopper = server.stopper();
+//! let running = std::thread::spawn(move || server.run());
+//! // ... connect IMAP clients to `addr` ...
+//! # let _ = addr;
+//! stopper.stop(); // every client gets `* BYE`
+//! running.join().unwrap();
+//! ```
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -8,7 +23,8 @@ use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread;
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
 
 use crate::server::{ClientId, Output, OutputKind, Server};
 
@@ -51,6 +67,7 @@ impl TcpServer {
         })
     }
 
+    /// The address listened on (the port chosen when bound to port 0).
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
     }
@@ -66,14 +83,18 @@ impl TcpServer {
         }
     }
 
-    /// Accepts connections until stopped.
+    /// Accepts connections until stopped, then waits until every client has been sent what
+    /// was queued for it (at most [`WRITE_TIMEOUT`] for a client that stopped reading).
     pub fn run(self) {
+        let mut writer_threads: Vec<JoinHandle<()>> = Vec::new();
         for stream in self.listener.incoming() {
             if self.stopping.load(Ordering::SeqCst) {
                 break;
             }
             let Ok(stream) = stream else { continue };
             let _ = stream.set_nodelay(true);
+            // A client that stops reading must not hold its writer (and shutdown) forever.
+            let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
             let Ok(write_half) = stream.try_clone() else {
                 continue;
             };
@@ -86,7 +107,8 @@ impl TcpServer {
                 route(&self.writers, out, self.options.trace);
                 id
             };
-            thread::spawn(move || {
+            writer_threads.retain(|t| !t.is_finished());
+            writer_threads.push(thread::spawn(move || {
                 let mut w = write_half;
                 for msg in rx {
                     match msg {
@@ -100,14 +122,20 @@ impl TcpServer {
                 }
                 let _ = w.flush();
                 let _ = w.shutdown(Shutdown::Both);
-            });
+            }));
             let engine = self.engine.clone();
             let writers = self.writers.clone();
             let trace = self.options.trace;
             thread::spawn(move || read_loop(stream, id, engine, writers, trace));
         }
+        for t in writer_threads {
+            let _ = t.join();
+        }
     }
 }
+
+/// How long a write to one client may block.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 
 fn read_loop(
     mut stream: TcpStream,
@@ -185,7 +213,8 @@ pub struct Stopper {
 }
 
 impl Stopper {
-    /// Sends every client `* BYE`, closes them, and ends the accept loop.
+    /// Sends every client `* BYE` (RFC 3501 §7.1.5), closes them, and ends the accept loop;
+    /// [`TcpServer::run`] returns once the BYEs are written.
     pub fn stop(&self) {
         self.stopping.store(true, Ordering::SeqCst);
         {

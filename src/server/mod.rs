@@ -59,7 +59,25 @@ pub enum OutputKind {
     Closed,
 }
 
-/// One response (or the close of a connection) for one client.
+/// One response (or the close of a connection) for one client, as [`Server::take_output`]
+/// returns them: a driver writes `bytes` to `client`'s connection, in order, and closes it on
+/// [`OutputKind::Closed`].
+///
+/// ```
+/// use imap_sandbox::protocol::types::StatusKind;
+/// use imap_sandbox::server::{OutputKind, Policies, Server, World};
+///
+/// let mut server = Server::new(World::default_world(), Policies::default());
+/// let c1 = server.connect();
+/// server.receive(c1, b"a1 LOGOUT\r\n");
+/// let out = server.take_output();
+/// let kinds: Vec<OutputKind> = out.iter().map(|o| o.kind).collect();
+/// use OutputKind::*;
+/// // The greeting, * BYE, the tagged OK, then the close (RFC 3501 §6.1.3).
+/// assert_eq!(kinds, [Untagged, Untagged, Tagged, Closed]);
+/// assert_eq!(out[1].status, Some(StatusKind::Bye));
+/// assert_eq!(out[2].bytes, b"a1 OK LOGOUT completed\r\n");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Output {
     pub client: ClientId,
@@ -154,6 +172,42 @@ pub struct User {
 }
 
 /// The in-memory IMAP server: one store, any number of connected clients.
+///
+/// Sans-IO: [`Server::connect`] a client, [`Server::receive`] the octets it sent (any
+/// chunking: half a line, several commands, a literal split anywhere), and
+/// [`Server::take_output`] what the server wrote to each client. A synchronizing literal
+/// (`{n}`) is answered with a `+` continuation before its octets are awaited (RFC 3501 §7.5);
+/// changes made by one client reach the others as untagged responses when RFC 3501 §7.4.1
+/// allows. Nothing here does I/O, so the same code runs in tests, in wasm and behind
+/// [`crate::native::tcp::TcpServer`].
+///
+/// ```
+/// use imap_sandbox::server::{ClientId, Output, Policies, Server, World};
+///
+/// fn text(out: &[Output], client: ClientId) -> String {
+///     out.iter()
+///         .filter(|o| o.client == client)
+///         .map(|o| String::from_utf8_lossy(&o.bytes).into_owned())
+///         .collect()
+/// }
+///
+/// let mut server = Server::new(World::default_world(), Policies::default());
+/// let (c1, c2) = (server.connect(), server.connect());
+/// server.receive(c1, b"a1 LOGIN alice alice\r\na2 SELECT FOO\r\n");
+/// server.receive(c2, b"b1 LOGIN bob bob\r\nb2 SELECT FOO\r\n");
+/// server.take_output();
+///
+/// // A synchronizing literal: the server invites its octets with `+`.
+/// server.receive(c1, b"a3 APPEND FOO {22}\r\n");
+/// assert!(text(&server.take_output(), c1).starts_with("+ "));
+/// server.receive(c1, b"Subject: hi\r\n\r\nHello\r\n\r\n");
+/// let out = server.take_output();
+/// assert!(text(&out, c1).contains("a3 OK [APPENDUID"));
+/// assert_eq!(text(&out, c2), ""); // c2 has no command in progress: nothing yet
+///
+/// server.receive(c2, b"b3 NOOP\r\n");
+/// assert!(text(&server.take_output(), c2).starts_with("* 8 EXISTS\r\n"));
+/// ```
 pub struct Server {
     store: Store,
     users: Vec<User>,
@@ -220,6 +274,7 @@ impl Server {
         self.limits = limits;
     }
 
+    /// The policies in force.
     pub fn policies(&self) -> &Policies {
         &self.policies
     }
@@ -229,6 +284,7 @@ impl Server {
         &mut self.policies
     }
 
+    /// The mailboxes and messages, for inspection (tests, snapshots).
     pub fn store(&self) -> &Store {
         &self.store
     }

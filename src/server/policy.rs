@@ -167,7 +167,24 @@ policy_enum! {
     }
 }
 
-/// The current value of every decision point.
+/// The current value of every decision point: how the server behaves where RFC 2180 and
+/// RFC 2683 leave the choice to it. Set by field, by name (as on the command line), or from a
+/// named preset; a [`crate::server::Server`] reads them with each command.
+///
+/// ```
+/// use imap_sandbox::server::policy::FetchExpunged;
+/// use imap_sandbox::server::Policies;
+///
+/// let mut policies = Policies::default();
+/// assert_eq!(policies.fetch_expunged, FetchExpunged::Ghost);
+/// policies.set("fetch-expunged", "nil").unwrap(); // RFC 2180 §4.1.2
+/// assert_eq!(policies.get("fetch-expunged"), Some("nil"));
+/// policies.set_assignment("expunge-shared=refuse").unwrap(); // as `--policy` takes it
+/// assert!(policies.set("fetch-expunged", "maybe").is_err());
+///
+/// // Every decision point, its values and RFC paragraphs:
+/// assert!(policies.table().iter().any(|row| row.point == "search-expunged"));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Policies {
     pub select_shared: SelectShared,

@@ -13,7 +13,20 @@ use crate::server::mime::samples::SAMPLE_MESSAGES;
 use crate::server::store::{Flags, MessageData, Store};
 use crate::server::User;
 
-/// Users and store to start a [`crate::server::Server`] with.
+/// Users and store to start a [`crate::server::Server`] with: [`World::default_world`], or
+/// your own, built from [`World::empty`].
+///
+/// ```
+/// use imap_sandbox::server::{Policies, Server, World};
+///
+/// let world = World::empty()
+///     .with_user("me", "secret")
+///     .with_message("INBOX", b"Subject: hello\r\n\r\nHi!\r\n")
+///     .with_message("Work/Reports", b"Subject: Q3\r\n\r\nNumbers.\r\n");
+/// assert_eq!(world.store.by_name("Work/Reports").unwrap().messages.len(), 1);
+/// let server = Server::new(world, Policies::default());
+/// # let _ = server;
+/// ```
 #[derive(Debug, Clone)]
 pub struct World {
     pub store: Store,
@@ -51,6 +64,27 @@ impl World {
             name: name.to_string(),
             password: password.to_string(),
         });
+        self
+    }
+
+    /// Appends a message (the raw RFC 5322 octets, CRLF line ends) to a mailbox, creating the
+    /// mailbox (and its parents, RFC 3501 §6.3.3) when missing. No flags, INTERNALDATE
+    /// 1-Jan-2024 00:00:00 +0000, not `\\Recent`; for anything else use [`World::store`]
+    /// directly.
+    pub fn with_message(mut self, mailbox: &str, raw: &[u8]) -> World {
+        let id = match self.store.id_of(mailbox) {
+            Some(id) => Some(id),
+            None => self.store.create(mailbox).ok(),
+        };
+        if let Some(mb) = id.and_then(|id| self.store.get_mut(id)) {
+            mb.append(
+                MessageData::new(raw.to_vec(), datetime_from_unix(1_704_067_200)),
+                Flags::default(),
+            );
+            if let Some(m) = mb.messages.last_mut() {
+                m.recent_unclaimed = false;
+            }
+        }
         self
     }
 

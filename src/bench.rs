@@ -1,0 +1,226 @@
+//! Benchmark workloads, compiled for both targets so the same code is measured natively
+//! (`examples/bench.rs`) and in the browser (`bench/`, through one wasm export). They drive
+//! [`Server`] like any front end would and own no clock: the caller passes one in (or times the
+//! whole call), so nothing here depends on the platform. Not used by the server itself.
+
+use crate::protocol::types::{Flag, StatusKind};
+use crate::server::store::{Flags, MessageData};
+use crate::server::world::datetime_from_unix;
+use crate::server::{ClientId, OutputKind, Policies, Server, World};
+
+/// The mailbox the workloads use.
+pub const MAILBOX: &str = "BENCH";
+
+/// Messages in [`MAILBOX`] for [`mixed_workload`].
+pub const WORKLOAD_MESSAGES: usize = 200;
+
+/// Commands each session sends per iteration of [`mixed_workload`].
+pub const WORKLOAD_COMMANDS_PER_SESSION: u64 = 10;
+
+/// A plain-text message of about 1.2 KB, different for each `i`; one in a hundred has the word
+/// `needle` in its body, one in ten is about a "report".
+pub fn synthetic_message(i: usize) -> Vec<u8> {
+    let topic = if i % 10 == 0 {
+        "Quarterly report"
+    } else {
+        "Lunch plans"
+    };
+    let word = if i % 100 == 0 { "needle" } else { "hay" };
+    let mut m = format!(
+        "From: Sender {s} <sender{s}@example.org>\r\n\
+         To: Team <team@example.org>\r\n\
+         Subject: {topic} #{i}\r\n\
+         Date: Mon, 1 Jan 2024 10:{mm:02}:00 +0000\r\n\
+         Message-ID: <bench-{i}@example.org>\r\n\
+         MIME-Version: 1.0\r\n\
+         Content-Type: text/plain; charset=us-ascii\r\n\
+         \r\n",
+        s = i % 37,
+        mm = i % 60,
+    );
+    for line in 0..14 {
+        m.push_str(&format!(
+            "Line {line} of message {i}: the quick brown fox jumps over the lazy {word}.\r\n"
+        ));
+    }
+    m.into_bytes()
+}
+
+/// The default world plus [`MAILBOX`] holding `messages` synthetic messages; every tenth is
+/// `\Deleted` when `tenth_deleted` (the scale benchmark's EXPUNGE removes exactly 10%).
+pub fn world_with(messages: usize, tenth_deleted: bool) -> World {
+    let mut world = World::default_world();
+    let Some(mailbox) = world
+        .store
+        .create(MAILBOX)
+        .ok()
+        .and_then(|id| world.store.get_mut(id))
+    else {
+        return world;
+    };
+    for i in 0..messages {
+        let date = datetime_from_unix(1_704_067_200 + i64::try_from(i).unwrap_or(0) * 60);
+        let flags = if tenth_deleted && i % 10 == 9 {
+            Flags::from_list(&[Flag::Deleted])
+        } else {
+            Flags::default()
+        };
+        mailbox.append(MessageData::new(synthetic_message(i), date), flags);
+        if let Some(m) = mailbox.messages.last_mut() {
+            m.recent_unclaimed = false;
+        }
+    }
+    world
+}
+
+/// Several logged-in sessions on one server, each command checked for a tagged OK.
+pub struct Driver {
+    pub server: Server,
+    pub clients: Vec<ClientId>,
+    /// Commands sent so far.
+    pub commands: u64,
+    /// Commands not answered with a tagged OK, with the first such answer.
+    pub errors: u64,
+    pub first_error: Option<String>,
+    /// Response octets produced so far (for every client).
+    pub octets: u64,
+    next_tag: u64,
+}
+
+impl Driver {
+    /// `sessions` clients logged in as alice, bob, carol, alice, ...
+    pub fn new(world: World, sessions: usize) -> Driver {
+        let mut d = Driver {
+            server: Server::new(world, Policies::default()),
+            clients: Vec::new(),
+            commands: 0,
+            errors: 0,
+            first_error: None,
+            octets: 0,
+            next_tag: 0,
+        };
+        for i in 0..sessions {
+            let id = d.server.connect();
+            d.clients.push(id);
+            let user = ["alice", "bob", "carol"][i % 3];
+            d.run(i, format!("LOGIN {user} {user}").as_bytes());
+        }
+        d
+    }
+
+    /// Sends one command (without tag and CRLF; literals must be non-synchronizing, `{n+}`)
+    /// for session `session` and takes every output it caused.
+    pub fn run(&mut self, session: usize, command: &[u8]) {
+        let Some(&client) = self.clients.get(session) else {
+            return;
+        };
+        self.next_tag += 1;
+        let mut line = format!("b{} ", self.next_tag).into_bytes();
+        line.extend_from_slice(command);
+        line.extend_from_slice(b"\r\n");
+        self.server.receive(client, &line);
+        self.commands += 1;
+        let out = self.server.take_output();
+        let mut ok = false;
+        for o in &out {
+            self.octets += o.bytes.len() as u64;
+            if o.client == client && o.kind == OutputKind::Tagged {
+                ok = o.status == Some(StatusKind::Ok);
+                if !ok && self.first_error.is_none() {
+                    self.first_error = Some(String::from_utf8_lossy(&o.bytes).into_owned());
+                }
+            }
+        }
+        if !ok {
+            self.errors += 1;
+        }
+    }
+}
+
+/// The fixed mixed workload: 3 sessions on one mailbox of [`WORKLOAD_MESSAGES`] messages, each
+/// sending per iteration SELECT, FETCH 1:* (FLAGS UID), FETCH n BODY[], STORE n ±FLAGS, SEARCH,
+/// APPEND, STORE * +FLAGS.SILENT (\Deleted), EXPUNGE, NOOP and UID FETCH (10 commands), so the
+/// mailbox keeps its size. Returns the number of commands, or the first error.
+pub fn mixed_workload(iterations: u32) -> Result<u64, String> {
+    let mut d = Driver::new(world_with(WORKLOAD_MESSAGES, false), 3);
+    let appended = synthetic_message(WORKLOAD_MESSAGES);
+    let append = [
+        format!("APPEND {MAILBOX} (\\Flagged) {{{}+}}\r\n", appended.len()).as_bytes(),
+        &appended,
+    ]
+    .concat();
+    let start = d.commands;
+    for it in 0..iterations as usize {
+        for s in 0..3 {
+            let n = (it * 3 + s) % (WORKLOAD_MESSAGES - 10) + 1;
+            let sign = if it % 2 == 0 { '+' } else { '-' };
+            d.run(s, format!("SELECT {MAILBOX}").as_bytes());
+            d.run(s, b"FETCH 1:* (FLAGS UID)");
+            d.run(s, format!("FETCH {n} BODY[]").as_bytes());
+            d.run(s, format!("STORE {n} {sign}FLAGS (\\Seen)").as_bytes());
+            d.run(s, b"SEARCH UNSEEN SUBJECT report");
+            d.run(s, &append);
+            d.run(s, b"STORE * +FLAGS.SILENT (\\Deleted)");
+            d.run(s, b"EXPUNGE");
+            d.run(s, b"NOOP");
+            d.run(s, format!("UID FETCH {n}:* (FLAGS)").as_bytes());
+        }
+    }
+    match d.first_error {
+        Some(e) => Err(e),
+        None => Ok(d.commands - start),
+    }
+}
+
+/// One timed step of [`scale`].
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Step {
+    pub command: &'static str,
+    pub millis: f64,
+}
+
+/// The scale benchmark on a mailbox of `messages` messages with `sessions` sessions selected:
+/// the last session runs SELECT, FETCH 1:* (FLAGS), SEARCH TEXT, STORE 1:* +FLAGS and EXPUNGE
+/// of the 10% that are `\Deleted`, then every other session's NOOP (which reports those
+/// expunges). `now` is a clock in milliseconds.
+pub fn scale(messages: usize, sessions: usize, now: &dyn Fn() -> f64) -> Result<Vec<Step>, String> {
+    let mut d = Driver::new(world_with(messages, true), sessions.max(1));
+    let actor = d.clients.len() - 1;
+    for s in 0..actor {
+        d.run(s, format!("SELECT {MAILBOX}").as_bytes());
+    }
+    let mut steps = Vec::new();
+    let mut timed = |d: &mut Driver, label: &'static str, command: &str, sessions: &[usize]| {
+        if sessions.is_empty() {
+            return;
+        }
+        let t = now();
+        for &s in sessions {
+            d.run(s, command.as_bytes());
+        }
+        steps.push(Step {
+            command: label,
+            millis: now() - t,
+        });
+    };
+    let select = format!("SELECT {MAILBOX}");
+    timed(&mut d, "SELECT", &select, &[actor]);
+    timed(&mut d, "FETCH 1:* (FLAGS)", "FETCH 1:* (FLAGS)", &[actor]);
+    let search = "SEARCH TEXT needle";
+    timed(&mut d, "SEARCH TEXT (first, parses MIME)", search, &[actor]);
+    timed(&mut d, "SEARCH TEXT (again)", search, &[actor]);
+    let store = "STORE 1:* +FLAGS (\\Flagged)";
+    timed(&mut d, "STORE 1:* +FLAGS (\\Flagged)", store, &[actor]);
+    timed(&mut d, "EXPUNGE (10%)", "EXPUNGE", &[actor]);
+    let others: Vec<usize> = (0..actor).collect();
+    timed(
+        &mut d,
+        "NOOP of the others (told of it all)",
+        "NOOP",
+        &others,
+    );
+    match d.first_error {
+        Some(e) => Err(e),
+        None => Ok(steps),
+    }
+}
