@@ -322,8 +322,8 @@ impl Scenario {
             transcript: Vec::new(),
             failures: Vec::new(),
         };
-        let policies = match self.policies_for(variant, overrides) {
-            Ok(p) => p,
+        let mut server = match self.policies_for(variant, overrides) {
+            Ok(p) => fresh_server(p),
             Err(e) => {
                 run.failures.push(Failure {
                     line_no: 0,
@@ -332,19 +332,110 @@ impl Scenario {
                 return run;
             }
         };
-        let mut server = Server::new(World::default_world(), policies);
-        // A fixed clock: transcripts must not depend on when they run.
-        server.set_clock(Box::new(|| 1_704_067_200));
-        let mut clients: [Option<ClientId>; MAX_CLIENTS] = [None; MAX_CLIENTS];
-        fn connect(server: &mut Server, clients: &mut [Option<ClientId>], n: usize) -> ClientId {
-            // n is 1..=MAX_CLIENTS (checked by the parser).
-            match clients.get_mut(n.wrapping_sub(1)) {
-                Some(slot) => *slot.get_or_insert_with(|| server.connect()),
-                None => server.connect(),
+        let mut player = match Player::start(self, variant, &mut server) {
+            Ok(player) => player,
+            Err(failure) => {
+                run.failures.push(failure);
+                return run;
             }
+        };
+        for g in &player.greetings {
+            run.transcript.push(TranscriptLine {
+                who: format!("S{}", g.client),
+                text: text_of(&g.output),
+                line_no: None,
+                citation: None,
+                failed: false,
+            });
         }
-        for (i, (n, cmd)) in self.setup.iter().enumerate() {
-            let id = connect(&mut server, &mut clients, *n);
+        while let Some(outcome) = player.step(self, &mut server) {
+            let step = &self.steps[outcome.index];
+            for (k, line) in step.display.iter().enumerate() {
+                run.transcript.push(TranscriptLine {
+                    who: format!("C{}", step.client),
+                    text: line.clone(),
+                    line_no: (k == 0).then_some(step.line_no),
+                    citation: None,
+                    failed: false,
+                });
+            }
+            for r in &outcome.received {
+                run.transcript.push(TranscriptLine {
+                    who: format!("S{}", r.client),
+                    text: text_of(&r.output),
+                    line_no: None,
+                    citation: r
+                        .output
+                        .citation
+                        .as_ref()
+                        .map(|c| format!("{}={} ({})", c.point, c.value, c.rfc)),
+                    failed: r.failed,
+                });
+            }
+            run.failures.extend(outcome.failures);
+        }
+        run
+    }
+}
+
+/// A server over the default world with a fixed clock, as scenarios run on: transcripts must not
+/// depend on when they run.
+pub fn fresh_server(policies: Policies) -> Server {
+    let mut server = Server::new(World::default_world(), policies);
+    server.set_clock(Box::new(|| 1_704_067_200));
+    server
+}
+
+/// Plays one variant of a scenario a step at a time on a server the caller owns: the runner
+/// behind [`Scenario::run`], and how the page types each step into its panes and leaves the
+/// server for the learner to carry on with.
+#[derive(Debug, Clone)]
+pub struct Player {
+    variant: Option<String>,
+    /// The connection of each scenario client (C1 to C3), made at its first use.
+    clients: [Option<ClientId>; MAX_CLIENTS],
+    /// The index in `steps` of the next step to consider.
+    next: usize,
+    /// The greetings of the clients connected when the transcript starts.
+    pub greetings: Vec<Received>,
+}
+
+/// What one step caused.
+#[derive(Debug, Clone)]
+pub struct StepOutcome {
+    /// The step's index in [`Scenario::steps`].
+    pub index: usize,
+    /// Every response the step caused, in order.
+    pub received: Vec<Received>,
+    pub failures: Vec<Failure>,
+}
+
+/// One response caused by a step.
+#[derive(Debug, Clone)]
+pub struct Received {
+    /// The scenario client (1 to 3) it went to.
+    pub client: usize,
+    pub output: Output,
+    /// No expectation of the step accounts for it.
+    pub failed: bool,
+}
+
+impl Player {
+    /// Runs the scenario's setup commands on `server` (whose policies the caller has set, see
+    /// [`Scenario::policies_for`]); their responses are not part of the transcript.
+    pub fn start(
+        sc: &Scenario,
+        variant: Option<&str>,
+        server: &mut Server,
+    ) -> Result<Player, Failure> {
+        let mut player = Player {
+            variant: variant.map(str::to_string),
+            clients: [None; MAX_CLIENTS],
+            next: 0,
+            greetings: Vec::new(),
+        };
+        for (i, (n, cmd)) in sc.setup.iter().enumerate() {
+            let id = player.connect(server, *n);
             let _ = server.take_output();
             let tag = format!("setup{}", i + 1);
             server.receive(id, format!("{tag} {cmd}\r\n").as_bytes());
@@ -355,153 +446,182 @@ impl Scenario {
             });
             if !ok {
                 let got: Vec<String> = out.iter().filter(|o| o.client == id).map(text_of).collect();
-                run.failures.push(Failure {
+                return Err(Failure {
                     line_no: 0,
                     message: format!("setup C{n} {cmd} did not answer OK: {}", got.join(" | ")),
                 });
-                return run;
             }
         }
-        // Clients the setup did not connect are connected now; their greetings are shown in
-        // the transcript but need no expectation (RFC examples never show them).
-        for step in self.steps.iter().filter(|s| applies(&s.only, variant)) {
-            if clients.get(step.client - 1).is_some_and(|c| c.is_none()) {
-                connect(&mut server, &mut clients, step.client);
-                for o in server.take_output() {
-                    run.transcript.push(TranscriptLine {
-                        who: format!("S{}", step.client),
-                        text: text_of(&o),
-                        line_no: None,
-                        citation: None,
+        // Clients the setup did not connect are connected now: their greetings need no
+        // expectation (RFC examples never show them) and are kept in `greetings`.
+        let used: Vec<usize> = sc
+            .steps
+            .iter()
+            .filter(|s| applies(&s.only, variant))
+            .map(|s| s.client)
+            .collect();
+        for n in used {
+            if player.clients.get(n - 1).is_some_and(Option::is_none) {
+                player.connect(server, n);
+                for output in server.take_output() {
+                    player.greetings.push(Received {
+                        client: n,
+                        output,
                         failed: false,
                     });
                 }
             }
         }
-        for step in &self.steps {
-            if !applies(&step.only, variant) {
-                continue;
-            }
-            let id = connect(&mut server, &mut clients, step.client);
-            for (k, line) in step.display.iter().enumerate() {
-                run.transcript.push(TranscriptLine {
-                    who: format!("C{}", step.client),
-                    text: line.clone(),
-                    line_no: (k == 0).then_some(step.line_no),
-                    citation: None,
-                    failed: false,
-                });
-            }
-            if step.send == DISCONNECT {
-                // RFC 2683 §3.1.2: the connection is severed without LOGOUT.
-                server.disconnect(id);
-            } else {
-                server.receive(id, step.send.as_bytes());
-            }
-            let out = server.take_output();
-            let mut received: Vec<(usize, Output, bool)> = out
-                .into_iter()
-                .filter_map(|o| {
-                    let n = clients.iter().position(|c| *c == Some(o.client))? + 1;
-                    Some((n, o, false))
-                })
-                .collect();
-            for e in step.expect.iter().filter(|e| applies(&e.only, variant)) {
-                if e.absent {
-                    if let Some((_, o, _)) = received
-                        .iter()
-                        .find(|(n, o, _)| *n == e.client && glob(&e.pattern, &text_of(o)))
-                    {
-                        run.failures.push(Failure {
-                            line_no: e.line_no,
-                            message: format!(
-                                "S{}! {:?} must not appear, but the server sent {:?}",
-                                e.client,
-                                e.pattern,
-                                text_of(o)
-                            ),
-                        });
-                    }
-                    continue;
-                }
-                // The next unmatched response for this client, skipping optional ones.
-                let mut matched = false;
-                for (n, o, used) in received.iter_mut() {
-                    if *n != e.client || *used {
-                        continue;
-                    }
-                    let text = text_of(o);
-                    if glob(&e.pattern, &text) {
-                        *used = true;
-                        matched = true;
-                        break;
-                    }
-                    if optional(o) {
-                        continue;
-                    }
-                    run.failures.push(Failure {
+        Ok(player)
+    }
+
+    /// The connection of each scenario client so far (C1 to C3).
+    pub fn clients(&self) -> [Option<ClientId>; MAX_CLIENTS] {
+        self.clients
+    }
+
+    /// Whether every step has been played.
+    pub fn finished(&self, sc: &Scenario) -> bool {
+        let variant = self.variant.as_deref();
+        sc.steps
+            .iter()
+            .skip(self.next)
+            .all(|s| !applies(&s.only, variant))
+    }
+
+    /// The connection of scenario client `n` (1 to MAX_CLIENTS, checked by the parser), made on
+    /// first use.
+    fn connect(&mut self, server: &mut Server, n: usize) -> ClientId {
+        match self.clients.get_mut(n.wrapping_sub(1)) {
+            Some(slot) => *slot.get_or_insert_with(|| server.connect()),
+            None => server.connect(),
+        }
+    }
+
+    /// Plays the next step of this variant and checks its expectations; `None` when done.
+    pub fn step(&mut self, sc: &Scenario, server: &mut Server) -> Option<StepOutcome> {
+        let variant = self.variant.clone();
+        let variant = variant.as_deref();
+        let (index, step) = sc
+            .steps
+            .iter()
+            .enumerate()
+            .skip(self.next)
+            .find(|(_, s)| applies(&s.only, variant))?;
+        self.next = index + 1;
+        let mut failures = Vec::new();
+        let id = self.connect(server, step.client);
+        if step.send == DISCONNECT {
+            // RFC 2683 §3.1.2: the connection is severed without LOGOUT.
+            server.disconnect(id);
+        } else {
+            server.receive(id, step.send.as_bytes());
+        }
+        let out = server.take_output();
+        let mut received: Vec<(usize, Output, bool)> = out
+            .into_iter()
+            .filter_map(|o| {
+                let n = self.clients.iter().position(|c| *c == Some(o.client))? + 1;
+                Some((n, o, false))
+            })
+            .collect();
+        for e in step.expect.iter().filter(|e| applies(&e.only, variant)) {
+            if e.absent {
+                if let Some((_, o, _)) = received
+                    .iter()
+                    .find(|(n, o, _)| *n == e.client && glob(&e.pattern, &text_of(o)))
+                {
+                    failures.push(Failure {
                         line_no: e.line_no,
                         message: format!(
-                            "S{} expected {:?}\n      but got {:?}",
-                            e.client, e.pattern, text
+                            "S{}! {:?} must not appear, but the server sent {:?}",
+                            e.client,
+                            e.pattern,
+                            text_of(o)
                         ),
                     });
+                }
+                continue;
+            }
+            // The next unmatched response for this client, skipping optional ones.
+            let mut matched = false;
+            for (n, o, used) in received.iter_mut() {
+                if *n != e.client || *used {
+                    continue;
+                }
+                let text = text_of(o);
+                if glob(&e.pattern, &text) {
                     *used = true;
                     matched = true;
                     break;
                 }
-                if !matched {
-                    run.failures.push(Failure {
-                        line_no: e.line_no,
-                        message: format!(
-                            "S{} expected {:?}\n      but the server sent nothing more",
-                            e.client, e.pattern
-                        ),
-                    });
+                if optional(o) {
+                    continue;
                 }
+                failures.push(Failure {
+                    line_no: e.line_no,
+                    message: format!(
+                        "S{} expected {:?}\n      but got {:?}",
+                        e.client, e.pattern, text
+                    ),
+                });
+                *used = true;
+                matched = true;
+                break;
             }
-            for (n, o, used) in &received {
-                // Nothing invalid may be sent: every response must parse back (RFC 3501 §9).
-                if o.kind != OutputKind::Closed {
-                    match parse_response(&o.bytes) {
-                        Ok((_, len)) if len == o.bytes.len() => {}
-                        Ok((_, len)) => run.failures.push(Failure {
-                            line_no: step.line_no,
-                            message: format!(
-                                "response to C{n} has {} octets after a complete response: {:?}",
-                                o.bytes.len() - len,
-                                text_of(o)
-                            ),
-                        }),
-                        Err(e) => run.failures.push(Failure {
-                            line_no: step.line_no,
-                            message: format!(
-                                "response to C{n} is not valid IMAP ({e:?}): {:?}",
-                                text_of(o)
-                            ),
-                        }),
-                    }
-                }
-                let failed = !*used && !optional(o);
-                if failed {
-                    run.failures.push(Failure {
-                        line_no: step.line_no,
-                        message: format!("unexpected response to C{n}: {:?}", text_of(o)),
-                    });
-                }
-                run.transcript.push(TranscriptLine {
-                    who: format!("S{n}"),
-                    text: text_of(o),
-                    line_no: None,
-                    citation: o
-                        .citation
-                        .as_ref()
-                        .map(|c| format!("{}={} ({})", c.point, c.value, c.rfc)),
-                    failed,
+            if !matched {
+                failures.push(Failure {
+                    line_no: e.line_no,
+                    message: format!(
+                        "S{} expected {:?}\n      but the server sent nothing more",
+                        e.client, e.pattern
+                    ),
                 });
             }
         }
-        run
+        for (n, o, used) in &received {
+            // Nothing invalid may be sent: every response must parse back (RFC 3501 §9).
+            if o.kind != OutputKind::Closed {
+                match parse_response(&o.bytes) {
+                    Ok((_, len)) if len == o.bytes.len() => {}
+                    Ok((_, len)) => failures.push(Failure {
+                        line_no: step.line_no,
+                        message: format!(
+                            "response to C{n} has {} octets after a complete response: {:?}",
+                            o.bytes.len() - len,
+                            text_of(o)
+                        ),
+                    }),
+                    Err(e) => failures.push(Failure {
+                        line_no: step.line_no,
+                        message: format!(
+                            "response to C{n} is not valid IMAP ({e:?}): {:?}",
+                            text_of(o)
+                        ),
+                    }),
+                }
+            }
+            let failed = !*used && !optional(o);
+            if failed {
+                failures.push(Failure {
+                    line_no: step.line_no,
+                    message: format!("unexpected response to C{n}: {:?}", text_of(o)),
+                });
+            }
+        }
+        let received = received
+            .into_iter()
+            .map(|(client, output, used)| Received {
+                failed: !used && !optional(&output),
+                client,
+                output,
+            })
+            .collect();
+        Some(StepOutcome {
+            index,
+            received,
+            failures,
+        })
     }
 }
 

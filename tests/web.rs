@@ -57,3 +57,195 @@ fn protocol_known_answers_hold_in_the_browser() {
     assert!(kat::check_rfc3501_responses() >= 60);
     assert!(kat::check_constructed_roundtrip() >= 150);
 }
+
+// The wasm API, as the page calls it.
+mod api {
+    use imap_sandbox::wasm::Sandbox;
+    use js_sys::{Array, Reflect};
+    use wasm_bindgen::JsValue;
+    use wasm_bindgen_test::*;
+
+    fn get(v: &JsValue, key: &str) -> JsValue {
+        Reflect::get(v, &JsValue::from_str(key)).expect("an object")
+    }
+
+    fn string(v: &JsValue, key: &str) -> String {
+        get(v, key).as_string().unwrap_or_default()
+    }
+
+    /// `(client, text)` of every line.
+    fn lines(v: &JsValue) -> Vec<(u32, String)> {
+        Array::from(v)
+            .iter()
+            .map(|l| {
+                (
+                    get(&l, "client").as_f64().unwrap_or(-1.0) as u32,
+                    string(&l, "text"),
+                )
+            })
+            .collect()
+    }
+
+    fn texts_for(v: &JsValue, client: u32) -> Vec<String> {
+        lines(v)
+            .into_iter()
+            .filter(|(c, _)| *c == client)
+            .map(|(_, t)| t)
+            .collect()
+    }
+
+    #[wasm_bindgen_test]
+    fn connect_greets_and_send_answers_across_clients() {
+        let mut sb = Sandbox::new();
+        let c1 = sb.connect();
+        let c2 = sb.connect();
+        let greetings = sb.take();
+        assert_eq!(texts_for(&greetings, c1).len(), 1);
+        assert!(texts_for(&greetings, c2)[0].starts_with("* OK [CAPABILITY IMAP4rev1"));
+        sb.send(c1, "a1 LOGIN alice alice\r\na2 SELECT FOO\r\n");
+        sb.send(c2, "b1 LOGIN bob bob\r\nb2 SELECT FOO\r\n");
+        let out = sb.send(c1, "a3 STORE 1 +FLAGS (\\Flagged)\r\n");
+        assert!(texts_for(&out, c1).iter().any(|t| t.starts_with("a3 OK")));
+        // c2 hears of the change at its next command (RFC 3501 §7.4.1).
+        let out = sb.send(c2, "b3 NOOP\r\n");
+        let c2_lines = texts_for(&out, c2);
+        assert!(
+            c2_lines
+                .iter()
+                .any(|t| t.contains("FETCH (FLAGS (\\Flagged))")),
+            "{c2_lines:?}"
+        );
+        let first = Array::from(&out).get(0);
+        assert_eq!(string(&first, "kind"), "untagged");
+        let last = Array::from(&out).get(Array::from(&out).length() - 1);
+        assert_eq!(string(&last, "kind"), "tagged");
+        assert_eq!(string(&last, "status"), "OK");
+    }
+
+    #[wasm_bindgen_test]
+    fn a_delete_under_the_bye_policy_sends_bye_to_the_other_client_with_its_citation() {
+        let mut sb = Sandbox::new();
+        sb.set_policy("delete-selected", "bye").unwrap();
+        let c1 = sb.connect();
+        let c2 = sb.connect();
+        sb.take();
+        sb.send(c1, "a1 LOGIN alice alice\r\n");
+        sb.send(c2, "b1 LOGIN bob bob\r\nb2 SELECT Drafts\r\n");
+        let out = sb.send(c1, "a2 DELETE Drafts\r\n");
+        let bye = Array::from(&out)
+            .iter()
+            .find(|l| string(l, "status") == "BYE")
+            .expect("a BYE");
+        assert_eq!(get(&bye, "client").as_f64(), Some(f64::from(c2)));
+        assert_eq!(string(&get(&bye, "citation"), "rfc"), "RFC 2180 §3.3");
+        assert!(Array::from(&out)
+            .iter()
+            .any(|l| string(&l, "kind") == "closed"
+                && get(&l, "client").as_f64() == Some(f64::from(c2))));
+        assert!(!sb.is_connected(c2));
+        assert!(sb.is_connected(c1));
+    }
+
+    #[wasm_bindgen_test]
+    fn set_policy_refuses_unknown_names_and_values() {
+        let mut sb = Sandbox::new();
+        assert!(sb.set_policy("no-such-point", "x").is_err());
+        assert!(sb.set_policy("fetch-expunged", "maybe").is_err());
+        assert!(sb.apply_preset("no-such-preset").is_err());
+        sb.set_policy("fetch-expunged", "nil").unwrap();
+        let row = Array::from(&sb.policies())
+            .iter()
+            .find(|r| string(r, "point") == "fetch-expunged")
+            .expect("the fetch-expunged row");
+        assert_eq!(string(&row, "current"), "nil");
+        assert_eq!(Array::from(&get(&row, "values")).length(), 4);
+        sb.apply_preset("rfc2180-3.3").unwrap();
+        let cur: Vec<String> = Array::from(&sb.policies())
+            .iter()
+            .map(|r| format!("{}={}", string(&r, "point"), string(&r, "current")))
+            .collect();
+        assert!(cur.contains(&"delete-selected=bye".to_string()), "{cur:?}");
+        assert!(Array::from(&Sandbox::presets()).length() >= 10);
+    }
+
+    #[wasm_bindgen_test]
+    fn snapshot_has_mailboxes_messages_and_client_views() {
+        let mut sb = Sandbox::new();
+        let c1 = sb.connect();
+        sb.send(c1, "a1 LOGIN alice alice\r\na2 SELECT FOO\r\n");
+        let snap = sb.snapshot(50);
+        let mailboxes = Array::from(&get(&snap, "mailboxes"));
+        let mailbox = mailboxes
+            .iter()
+            .find(|m| string(m, "name") == "FOO")
+            .expect("FOO");
+        assert_eq!(get(&mailbox, "total").as_f64(), Some(7.0));
+        let first = Array::from(&get(&mailbox, "messages")).get(0);
+        assert_eq!(get(&first, "uid").as_f64(), Some(1.0));
+        assert!(Array::is_array(&get(&first, "flags")));
+        let client = Array::from(&get(&snap, "clients")).get(0);
+        assert_eq!(string(&client, "state"), "selected");
+        assert_eq!(string(&client, "selected"), "FOO");
+        assert_eq!(Array::from(&get(&client, "view")).length(), 7);
+        let entry = Array::from(&get(&client, "view")).get(0);
+        assert_eq!(get(&entry, "ghost").as_bool(), Some(false));
+        sb.reset();
+        assert!(!sb.is_connected(c1));
+        assert_eq!(Array::from(&get(&sb.snapshot(5), "clients")).length(), 0);
+    }
+
+    #[wasm_bindgen_test]
+    fn the_library_is_listed_and_every_scenario_plays() {
+        let list = Array::from(&Sandbox::scenarios());
+        assert!(list.length() >= 10);
+        for info in list.iter() {
+            let name = string(&info, "name");
+            assert!(!string(&info, "title").is_empty(), "{name}");
+            let variants: Vec<JsValue> = match get(&info, "vary") {
+                v if v.is_null() => vec![JsValue::NULL],
+                v => Array::from(&get(&v, "values")).iter().collect(),
+            };
+            for variant in variants {
+                let run = Sandbox::play_scenario(&name, variant.as_string()).unwrap();
+                let failures = Array::from(&get(&run, "failures"));
+                assert_eq!(
+                    failures.length(),
+                    0,
+                    "{name} {variant:?}: {:?}",
+                    js_sys::JSON::stringify(&failures)
+                );
+                assert!(Array::from(&get(&run, "transcript")).length() > 0);
+            }
+        }
+        let sc = Sandbox::scenario("rfc2180-3.3-delete-bye").unwrap();
+        assert!(Array::from(&get(&sc, "steps")).length() > 0);
+        assert!(Sandbox::scenario("no-such-scenario").is_err());
+    }
+
+    #[wasm_bindgen_test]
+    fn a_scenario_steps_on_the_sandbox_and_leaves_it_usable() {
+        let mut sb = Sandbox::new();
+        let start = sb
+            .start_scenario("rfc2180-4.1.1-fetch-ghost", Some("nil".into()))
+            .unwrap();
+        let clients = Array::from(&get(&start, "clients"));
+        assert_eq!(clients.length(), 3);
+        let mut steps = 0;
+        loop {
+            let outcome = sb.step_scenario();
+            if outcome.is_null() {
+                break;
+            }
+            steps += 1;
+            assert_eq!(Array::from(&get(&outcome, "failures")).length(), 0);
+            assert!(Array::from(&get(&outcome, "lines"))
+                .iter()
+                .all(|l| get(&l, "failed").as_bool() == Some(false)));
+        }
+        assert_eq!(steps, 4, "EXPUNGE, FETCH, NOOP, FETCH");
+        // The learner carries on where the scenario left off.
+        let c2 = clients.get(1).as_f64().expect("C2 connected") as u32;
+        let out = sb.send(c2, "x1 FETCH 1 FLAGS\r\n");
+        assert!(texts_for(&out, c2).iter().any(|t| t.starts_with("x1 OK")));
+    }
+}
