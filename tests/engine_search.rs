@@ -1,0 +1,48 @@
+//! SEARCH with CHARSET UTF-8 and non-ASCII terms (RFC 3501 §6.4.4). A scenario file cannot send
+//! a literal without a trailing CRLF, so these are Rust tests driving the engine directly.
+
+use imap_sandbox::server::{Policies, Server, World};
+
+/// Logs in, examines INBOX, sends `command` and returns the client's responses as text.
+fn search(command: &[u8]) -> Vec<String> {
+    let mut server = Server::new(World::default_world(), Policies::default());
+    let c = server.connect();
+    server.receive(c, b"a LOGIN alice alice\r\nb EXAMINE INBOX\r\n");
+    let _ = server.take_output();
+    server.receive(c, command);
+    server
+        .take_output()
+        .iter()
+        .map(|o| String::from_utf8_lossy(&o.bytes).trim_end().to_string())
+        .collect()
+}
+
+/// RFC 3501 §6.4.4: with CHARSET UTF-8 the term is UTF-8; INBOX 4's subject is RFC 2047
+/// encoded words (`Caf=C3=A9_men=C3=BC` in UTF-8, `Fr=E9d=E9ric` in ISO-8859-1) and its From
+/// a base64 word for "Jörg Müller": they match once decoded.
+#[test]
+fn search_charset_utf8_matches_decoded_encoded_words_rfc3501_6_4_4() {
+    let subject = search("s SEARCH CHARSET UTF-8 SUBJECT {5+}\r\nmenü\r\n".as_bytes());
+    assert_eq!(subject, ["* SEARCH 4", "s OK SEARCH completed"]);
+    let latin1 = search("s SEARCH CHARSET UTF-8 SUBJECT {10+}\r\nFrédéric\r\n".as_bytes());
+    assert_eq!(latin1, ["* SEARCH 4", "s OK SEARCH completed"]);
+    let from = search("s SEARCH CHARSET UTF-8 FROM {7+}\r\nMüller\r\n".as_bytes());
+    assert_eq!(from, ["* SEARCH 4", "s OK SEARCH completed"]);
+    // Case-insensitive for the ASCII letters around it.
+    let case = search("s SEARCH CHARSET UTF-8 SUBJECT {5+}\r\nCAFé\r\n".as_bytes());
+    assert_eq!(case, ["* SEARCH 4", "s OK SEARCH completed"]);
+    let none = search("s SEARCH CHARSET UTF-8 TEXT {5+}\r\nzzzü\r\n".as_bytes());
+    assert_eq!(none, ["* SEARCH", "s OK SEARCH completed"]);
+}
+
+/// RFC 3501 §6.4.4: an unsupported charset is NO [BADCHARSET (...)] listing the supported
+/// ones. Octets that are not UTF-8 under CHARSET UTF-8 match nothing (the RFC leaves the
+/// answer open; this engine does not error).
+#[test]
+fn search_unsupported_charset_and_invalid_utf8_rfc3501_6_4_4() {
+    let koi = search(b"s SEARCH CHARSET KOI8-R TEXT x\r\n");
+    assert_eq!(koi.len(), 1, "{koi:?}");
+    assert!(koi[0].starts_with("s NO [BADCHARSET ("), "{koi:?}");
+    let bad = search(b"s SEARCH CHARSET UTF-8 TEXT {2+}\r\n\xff\xfe\r\n");
+    assert_eq!(bad, ["* SEARCH", "s OK SEARCH completed"]);
+}
