@@ -6,6 +6,10 @@
 //!
 //! Prints Markdown tables. Never a pass/fail judgement on time: that is for people to read.
 
+// The benchmarks need threads and sockets; the browser workload runs from bench/ instead.
+#![cfg_attr(target_arch = "wasm32", no_main)]
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::{Arc, Barrier};
