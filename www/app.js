@@ -345,7 +345,9 @@ const player = {
       return false;
     }
     for (const [i, id] of outcome.clients.entries()) {
-      if (id !== null && panes[i].client !== id && !paneByClient.has(id)) {
+      // A scenario client connects at its first line; a closed one stays closed.
+      const waiting = panes[i].client === null && !panes[i].closed;
+      if (id !== null && waiting && !paneByClient.has(id)) {
         paneByClient.set(id, panes[i]);
         panes[i].setConnected(id);
       }

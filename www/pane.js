@@ -141,7 +141,8 @@ export class Pane {
     if (line.failed) classes.push('failed');
     const li = el('li', classes.join(' '));
     li.append(el('span', 'who', `S${this.n}`));
-    li.append(el('span', 'text', line.kind === 'closed' ? '(connection closed)' : line.text));
+    const text = el('span', 'text', line.kind === 'closed' ? '(connection closed)' : line.text);
+    li.append(text);
     if (line.citation) {
       const c = line.citation;
       const id = `why-${++tooltipSeq}`;
@@ -152,10 +153,12 @@ export class Pane {
       li.tabIndex = 0;
       li.setAttribute('aria-describedby', id);
       li.title = `${c.point} = ${c.value} (${c.rfc})`;
-      li.append(el('span', 'badge', c.rfc), why);
+      // Badges sit inline after the text, so they take no column of their own.
+      text.append(el('span', 'badge', c.rfc));
+      li.append(why);
     }
     if (line.failed) {
-      li.append(el('span', 'badge bad', 'unexpected'));
+      text.append(el('span', 'badge bad', 'unexpected'));
     }
     this.log.append(li);
     this.scroll();
