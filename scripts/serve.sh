@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-wasm-pack build --release --target web --out-dir pkg --no-pack
+wasm-pack build --profile wasm --target web --out-dir pkg --no-pack
 exec python3 scripts/serve.py "${PORT:-8080}"

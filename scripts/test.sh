@@ -22,7 +22,7 @@ CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome
 
 if [ -f tests/page/package.json ]; then
   step "page tests: playwright-core driving Debian's Chromium"
-  wasm-pack build --release --target web --out-dir pkg --no-pack
+  wasm-pack build --profile wasm --target web --out-dir pkg --no-pack
   node tests/page/run.mjs
 fi
 step "all tests passed"

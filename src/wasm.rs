@@ -55,6 +55,18 @@ export interface ScenarioStart {
   clients: (number | null)[];
   policies: PointInfo[];
 }
+export interface ViewEntry { seq: number; uid: number; recent: boolean; ghost: boolean }
+export interface ClientState {
+  id: number; state: string; user: string | null; mode: string; selected: string | null;
+  read_only: boolean; exists: number; view: ViewEntry[];
+  pending_expunges: number; pending_flag_updates: number[]; pending_new: number;
+}
+export interface MessageState { uid: number; flags: string[]; size: number; subject: string; recent_unclaimed: boolean }
+export interface MailboxState {
+  name: string; display_name: string; uid_validity: number; uid_next: number;
+  noselect: boolean; ghost: boolean; total: number; messages: MessageState[];
+}
+export interface Snapshot { mailboxes: MailboxState[]; clients: ClientState[] }
 export interface StepOutcome {
   /** Index in Scenario.steps. */
   index: number;
@@ -276,6 +288,7 @@ impl Sandbox {
     }
 
     /// Mailboxes, messages and each client's view (at most `max_messages` per list).
+    #[wasm_bindgen(unchecked_return_type = "Snapshot")]
     pub fn snapshot(&self, max_messages: usize) -> JsValue {
         to_js(&self.server.snapshot(max_messages))
     }

@@ -1,0 +1,321 @@
+// End-to-end tests of the sandbox page: starts scripts/serve.py on a free port, drives Debian's
+// Chromium with playwright-core, and exits non-zero when a check fails. Screenshots go to
+// tests/page/screenshots/ (not committed). Needs the wasm package in pkg/ (scripts/test.sh
+// builds it first).
+
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..');
+const shots = join(here, 'screenshots');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+let passed = 0;
+const failures = [];
+
+async function check(name, fn) {
+  try {
+    await fn();
+    passed += 1;
+    console.log(`  ok    ${name}`);
+  } catch (err) {
+    failures.push(name);
+    console.log(`  FAIL  ${name}\n        ${String(err && err.message).split('\n').join('\n        ')}`);
+  }
+}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+    srv.on('error', rej);
+  });
+}
+
+async function waitForServer(url, ms = 10000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch (_) {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server at ${url} did not start`);
+}
+
+const pane = (n) => `#c${n}`;
+const transcriptText = (page, n) => page.locator(`${pane(n)} .transcript`).innerText();
+
+async function type(page, n, line) {
+  const input = page.locator(`#c${n}-input`);
+  await input.fill(line);
+  await input.press('Enter');
+}
+
+async function waitForText(page, n, text, timeout = 5000) {
+  await page.locator(`${pane(n)} .transcript .line`, { hasText: text }).first().waitFor({ timeout });
+}
+
+async function main() {
+  if (!existsSync(join(root, 'pkg', 'imap_sandbox.js'))) {
+    throw new Error('pkg/ is missing: run `wasm-pack build --profile wasm --target web --out-dir pkg --no-pack`');
+  }
+  mkdirSync(shots, { recursive: true });
+  const port = await freePort();
+  const server = spawn('python3', [join(root, 'scripts', 'serve.py'), String(port)], {
+    cwd: root,
+    env: { ...process.env, QUIET: '1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}/`;
+  const profile = mkdtempSync(join(tmpdir(), 'imap-sandbox-chromium-'));
+  let browser;
+  try {
+    await waitForServer(base);
+    // A fresh profile directory each run (playwright passes it as --user-data-dir).
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args: FLAGS,
+      viewport: { width: 1280, height: 800 },
+    });
+    browser = context;
+    const page = context.pages()[0] || (await context.newPage());
+    const consoleErrors = [];
+    const dialogs = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    page.on('dialog', async (d) => {
+      dialogs.push(d.message());
+      await d.dismiss();
+    });
+
+    console.log(`page tests against ${base}`);
+
+    await check('the page loads and every pane shows the greeting', async () => {
+      const res = await page.goto(base);
+      assert(res.ok(), `HTTP ${res.status()}`);
+      assert((res.headers()['content-security-policy'] || '').includes("script-src 'self' 'wasm-unsafe-eval'"), 'CSP header missing');
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
+      for (const n of [1, 2, 3]) await waitForText(page, n, '* OK [CAPABILITY IMAP4rev1');
+      const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+      assert(meta && meta.includes("script-src 'self' 'wasm-unsafe-eval'"), 'CSP meta missing');
+      assert((await page.locator('script:not([src])').count()) === 0, 'an inline script');
+    });
+
+    await check('a tag is suggested, and LOGIN / SELECT answer in C1 and C2', async () => {
+      assert((await page.inputValue('#c1-input')) === 'a1 ', `suggested ${await page.inputValue('#c1-input')}`);
+      await type(page, 1, 'a1 LOGIN alice alice');
+      await waitForText(page, 1, 'a1 OK');
+      await type(page, 1, 'a2 SELECT INBOX');
+      await waitForText(page, 1, 'a2 OK [READ-WRITE]');
+      assert((await page.inputValue('#c1-input')) === 'a3 ', 'next tag a3');
+      await type(page, 2, 'b1 LOGIN bob bob');
+      await type(page, 2, 'b2 SELECT INBOX');
+      await waitForText(page, 2, 'b2 OK [READ-WRITE]');
+      const ok = page.locator('#c1 .line.tagged.st-ok').first();
+      const color = await ok.locator('.text').evaluate((e) => getComputedStyle(e).color);
+      const bad = await page.evaluate(() => getComputedStyle(document.querySelector('.line.client .text')).color);
+      assert(color !== bad, 'server OK and client lines share a colour');
+    });
+
+    await check('history: ArrowUp recalls the last line', async () => {
+      const input = page.locator('#c1-input');
+      await input.focus();
+      await input.press('ArrowUp');
+      assert((await input.inputValue()) === 'a2 SELECT INBOX', `got ${await input.inputValue()}`);
+      await input.press('ArrowDown');
+      assert((await input.inputValue()) === 'a3 ', `got ${await input.inputValue()}`);
+    });
+
+    await check('a literal waits for + and then takes the octets', async () => {
+      await type(page, 1, 'a3 APPEND Drafts {11}');
+      await waitForText(page, 1, '+ ');
+      const hint = await page.locator('#c1 .input-hint').innerText();
+      assert(hint.includes('11 octets'), `hint: ${hint}`);
+      await type(page, 1, 'hello world');
+      await type(page, 1, '');
+      await waitForText(page, 1, 'a3 OK [APPENDUID');
+    });
+
+    await check('a BYE to another client offers Reconnect', async () => {
+      await type(page, 3, 'c1 LOGOUT');
+      await waitForText(page, 3, '* BYE');
+      await page.locator('#c3 .reconnect').waitFor({ state: 'visible' });
+      await page.locator('#c3 .reconnect').click();
+      await page.locator('#c3 .transcript .line', { hasText: '* OK [CAPABILITY' }).nth(1).waitFor();
+      assert(await page.locator('#c3-input').isEnabled(), 'C3 input enabled again');
+    });
+
+    await check('a policy change takes effect and is noted in every pane', async () => {
+      await page.click('#tab-policies');
+      await page.selectOption('#policy-fetch-expunged', 'nil');
+      for (const n of [1, 2, 3]) await waitForText(page, n, 'Policy fetch-expunged = nil');
+      const rows = await page.locator('#policy-list .policy').count();
+      assert(rows === 9, `${rows} decision points shown`);
+      assert((await page.locator('#policy-fetch-expunged').inputValue()) === 'nil', 'select shows nil');
+    });
+
+    await check('an RFC 2180 scenario plays to the end with no mismatch', async () => {
+      await page.click('#tab-player');
+      await page.selectOption('#scenario-select', 'rfc2180-4.1.1-fetch-ghost');
+      await page.selectOption('#variant-select', 'ghost');
+      await page.click('#play');
+      await page.locator('#player-status', { hasText: 'Finished' }).waitFor({ timeout: 30000 });
+      const status = await page.locator('#player-status').innerText();
+      assert(status.includes('no mismatches'), status);
+      assert((await page.locator('.line.failed, .line.mismatch').count()) === 0, 'a mismatch is highlighted');
+      await waitForText(page, 2, 'B003 BAD');
+      const typed = await page.locator('#c1 .line.client').first().innerText();
+      assert(typed.includes('A001 EXPUNGE'), `C1 typed ${typed}`);
+    });
+
+    await check('"Why": a cited line shows its citation on keyboard focus and on hover', async () => {
+      const cited = page.locator('.line.cited').first();
+      await cited.waitFor();
+      assert((await cited.getAttribute('tabindex')) === '0', 'cited line is focusable');
+      const describedBy = await cited.getAttribute('aria-describedby');
+      assert(describedBy, 'aria-describedby');
+      await cited.focus();
+      const why = page.locator(`#${describedBy}`);
+      assert(await why.isVisible(), 'tooltip hidden on focus');
+      assert((await why.innerText()).includes('RFC 2180'), await why.innerText());
+      await page.locator('#c1-input').focus();
+      assert(!(await why.isVisible()), 'tooltip stays after blur');
+      await cited.hover();
+      assert(await why.isVisible(), 'tooltip hidden on hover');
+    });
+
+    await check('a message containing <script> shows as text and runs nothing', async () => {
+      await type(page, 1, 'x1 SELECT INBOX');
+      await waitForText(page, 1, 'x1 OK');
+      await type(page, 1, 'x2 FETCH 6 BODY[TEXT]');
+      await waitForText(page, 1, 'x2 OK');
+      const text = await transcriptText(page, 1);
+      assert(text.includes('<script>alert(1)</script>'), 'the script tag is not shown as text');
+      assert((await page.locator('.transcript script, #state-mailboxes script').count()) === 0, 'a script element in the page');
+      await type(page, 1, 'x3 FETCH 6 BODY[HEADER.FIELDS (SUBJECT)]');
+      await waitForText(page, 1, 'x3 OK');
+      assert((await page.locator('.transcript b, #state-mailboxes b').count()) === 0, 'the <b> subject became markup');
+      assert(dialogs.length === 0, `a dialog opened: ${dialogs}`);
+    });
+
+    await check('the inspector shows mailboxes, UIDs, flags and each client\u2019s view', async () => {
+      await page.click('#tab-state');
+      const mailboxes = await page.locator('#state-mailboxes').innerText();
+      assert(mailboxes.includes('INBOX') && mailboxes.includes('UIDNEXT'), mailboxes.slice(0, 200));
+      assert(mailboxes.includes('<b>Totally harmless</b>'), 'subject shown as text');
+      const clients = await page.locator('#state-clients').innerText();
+      assert(clients.includes('C1') && clients.includes('selected'), clients.slice(0, 200));
+      assert((await page.locator('#state-clients .chip').count()) > 0, 'no view chips');
+    });
+
+    await page.screenshot({ path: join(shots, 'sandbox-1280x800.png') });
+    await page.click('#tab-player');
+
+    await check('the URL carries the workspace and a reload restores it', async () => {
+      const url = page.url();
+      assert(url.includes('scenario=rfc2180-4.1.1-fetch-ghost') && url.includes('log='), url);
+      await page.reload();
+      await page.waitForSelector('body[data-ready="true"]');
+      await waitForText(page, 1, 'x2 FETCH 6 BODY[TEXT]');
+      await waitForText(page, 2, 'B003 BAD');
+      // Without the hash, localStorage brings the same workspace back.
+      await page.goto(base);
+      await page.waitForSelector('body[data-ready="true"]');
+      await waitForText(page, 1, 'x3 FETCH 6');
+    });
+
+    await check('keyboard alone: Tab reaches the panes, the player and the tabs', async () => {
+      await page.locator('#c1-input').focus();
+      const seen = new Set();
+      for (let i = 0; i < 40; i += 1) {
+        await page.keyboard.press('Tab');
+        seen.add(await page.evaluate(() => document.activeElement && (document.activeElement.id || document.activeElement.className)));
+      }
+      for (const id of ['c2-input', 'c3-input', 'tab-player']) assert(seen.has(id), `Tab never reached ${id}: ${[...seen].join(' ')}`);
+    });
+
+    await check('a panic restarts the engine and says so in the panes', async () => {
+      await page.evaluate(async () => {
+        const engine = await import('/engine.js');
+        engine.call(() => {
+          throw new WebAssembly.RuntimeError('unreachable (simulated panic)');
+        });
+        await engine.settled();
+      });
+      for (const n of [1, 2, 3]) await waitForText(page, n, 'restarted');
+      await type(page, 2, 'z1 LOGIN bob bob');
+      await waitForText(page, 2, 'z1 OK');
+    });
+
+    await check('narrow screen: the panes stack', async () => {
+      await page.setViewportSize({ width: 600, height: 900 });
+      const b1 = await page.locator('#c1').boundingBox();
+      const b2 = await page.locator('#c2').boundingBox();
+      assert(Math.abs(b1.x - b2.x) < 2 && b2.y > b1.y, `C1 ${JSON.stringify(b1)} C2 ${JSON.stringify(b2)}`);
+      await page.screenshot({ path: join(shots, 'sandbox-narrow.png'), fullPage: false });
+      await page.setViewportSize({ width: 1280, height: 800 });
+    });
+
+    await check('embeddable: ?scenario=NAME&embed=1 loads the scenario in a compact layout', async () => {
+      const embed = await context.newPage();
+      embed.on('console', (m) => {
+        if (m.type() === 'error') consoleErrors.push(`embed: ${m.text()}`);
+      });
+      await embed.setViewportSize({ width: 900, height: 480 });
+      await embed.goto(`${base}?scenario=rfc2180-3.3-delete-bye&embed=1`);
+      await embed.waitForSelector('body[data-ready="true"]');
+      assert(await embed.locator('body.embed').count(), 'no embed class');
+      assert(!(await embed.locator('header.top').isVisible()), 'header shown in embed');
+      assert((await embed.inputValue('#scenario-select')) === 'rfc2180-3.3-delete-bye', 'scenario not chosen');
+      await embed.click('#play');
+      await embed.locator('#player-status', { hasText: 'Finished' }).waitFor({ timeout: 30000 });
+      assert((await embed.locator('#player-status').innerText()).includes('no mismatches'), 'embed mismatch');
+      await embed.screenshot({ path: join(shots, 'embed-900x480.png') });
+      await embed.close();
+    });
+
+    await check('no console errors', async () => {
+      assert(consoleErrors.length === 0, consoleErrors.join('\n'));
+    });
+  } finally {
+    if (browser) await browser.close();
+    server.kill();
+    rmSync(profile, { recursive: true, force: true });
+  }
+  console.log(`\n${passed} passed, ${failures.length} failed`);
+  if (failures.length) process.exit(1);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

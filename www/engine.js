@@ -1,0 +1,82 @@
+// The engine as the page sees it: one Sandbox from the wasm package, and recovery from panics.
+//
+// A Rust panic aborts the wasm instance (the call throws a WebAssembly.RuntimeError and every
+// later call fails), so the page must not keep using it. `call` catches that, loads the module
+// again under a fresh URL (a new module record, so a new instance), creates a new Sandbox and
+// tells the page through `onRestart`. The world is lost: the page says so in the panes.
+
+const PKG = '/pkg/imap_sandbox.js';
+
+let generation = 0;
+let mod = null;
+let sandbox = null;
+let restartListener = () => {};
+
+async function load() {
+  generation += 1;
+  const url = generation === 1 ? PKG : `${PKG}?instance=${generation}`;
+  mod = await import(url);
+  await mod.default();
+  sandbox = new mod.Sandbox();
+  return sandbox;
+}
+
+export async function start() {
+  await load();
+}
+
+export function onRestart(fn) {
+  restartListener = fn;
+}
+
+/** Errors that mean the instance is gone, not a refused argument (a JsError from a Result). */
+function isFatal(err) {
+  if (err instanceof WebAssembly.RuntimeError) return true;
+  const msg = String(err && err.message);
+  return /unreachable|recursive use of an object|null pointer passed to rust|memory access out of bounds/i.test(msg);
+}
+
+let restarting = null;
+
+async function restart(err) {
+  if (!restarting) {
+    restarting = (async () => {
+      try {
+        if (sandbox) sandbox.free();
+      } catch (_) {
+        // The old instance is dead; freeing it may fail too.
+      }
+      sandbox = null;
+      await load();
+      restartListener(err);
+    })().finally(() => {
+      restarting = null;
+    });
+  }
+  return restarting;
+}
+
+/**
+ * Runs `fn(sandbox)`. A refused argument throws as usual; a panic restarts the engine and
+ * returns `fallback`.
+ */
+export function call(fn, fallback = null) {
+  if (!sandbox) return fallback;
+  try {
+    return fn(sandbox);
+  } catch (err) {
+    if (!isFatal(err)) throw err;
+    restart(err);
+    return fallback;
+  }
+}
+
+/** Static functions of the Sandbox class (scenarios, presets). */
+export function statics() {
+  return mod.Sandbox;
+}
+
+/** Resolves when a restart in progress has finished (for tests). */
+export function settled() {
+  return restarting || Promise.resolve();
+}

@@ -1,0 +1,261 @@
+// One client terminal: a transcript and an input line. Knows nothing of IMAP beyond splitting
+// lines and spotting a literal announced at the end of a line (`{n}` or `{n+}`), after which it
+// lets the user type n octets that are sent as they are.
+//
+// Every byte from the server reaches the page through `textContent`, never as HTML.
+
+const LITERAL = /\{(\d+)(\+?)\}$/;
+const encoder = new TextEncoder();
+
+let tooltipSeq = 0;
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export class Pane {
+  /**
+   * @param {number} n        1, 2 or 3
+   * @param {HTMLElement} root the pane's <section>
+   * @param {object} hooks    { send(pane, text) -> void, reconnect(pane), sever(pane) }
+   */
+  constructor(n, root, hooks) {
+    this.n = n;
+    this.root = root;
+    this.hooks = hooks;
+    this.client = null;
+    this.letter = 'abc'[n - 1];
+    this.tagNo = 1;
+    this.history = [];
+    this.historyPos = 0;
+    this.draft = '';
+    // Octets of a literal still to be typed, and whether the server must first say `+`.
+    this.literal = 0;
+    this.awaitingContinuation = false;
+    // A literal has just ended: the next line (even an empty one) finishes the command.
+    this.continuing = false;
+    this.closed = true;
+
+    this.log = root.querySelector('.transcript');
+    this.form = root.querySelector('form');
+    this.input = root.querySelector('input');
+    this.hint = root.querySelector('.input-hint');
+    this.stateLabel = root.querySelector('.client-state');
+    this.reconnectButton = root.querySelector('.reconnect');
+    this.severButton = root.querySelector('.sever');
+
+    this.form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.submit();
+    });
+    this.input.addEventListener('keydown', (e) => this.onKey(e));
+    this.reconnectButton.addEventListener('click', () => hooks.reconnect(this));
+    this.severButton.addEventListener('click', () => hooks.sever(this));
+  }
+
+  suggestedTag() {
+    return `${this.letter}${this.tagNo}`;
+  }
+
+  /** Puts the next tag in the input, unless the user is in a literal or answering a `+`. */
+  suggest(afterContinuation = false) {
+    if (this.literal > 0 || this.closed || this.continuing) {
+      this.input.value = '';
+    } else if (!afterContinuation) {
+      this.input.value = `${this.suggestedTag()} `;
+    } else {
+      this.input.value = '';
+    }
+    this.updateHint();
+  }
+
+  updateHint() {
+    if (this.closed) {
+      this.hint.textContent = 'Disconnected: press Reconnect.';
+    } else if (this.awaitingContinuation) {
+      this.hint.textContent = 'Waiting for the server\u2019s + to send the literal.';
+    } else if (this.literal > 0) {
+      this.hint.textContent = `Literal: ${this.literal} octets to go (each Enter adds CRLF, 2 octets).`;
+    } else if (this.continuing) {
+      this.hint.textContent = 'Literal complete: type the rest of the command, or Enter to end it.';
+    } else {
+      this.hint.textContent = `Enter sends \u00b7 \u2191\u2193 history \u00b7 next tag ${this.suggestedTag()}`;
+    }
+    this.input.setAttribute('aria-description', this.hint.textContent);
+  }
+
+  setState(text) {
+    this.stateLabel.textContent = text;
+  }
+
+  setConnected(client) {
+    this.client = client;
+    this.closed = client === null;
+    this.literal = 0;
+    this.awaitingContinuation = false;
+    this.reconnectButton.hidden = !this.closed;
+    this.severButton.hidden = this.closed;
+    this.input.disabled = this.closed;
+    this.root.classList.toggle('is-closed', this.closed);
+    this.suggest();
+  }
+
+  /** A scenario client that connects at its first line. */
+  setWaiting() {
+    this.client = null;
+    this.closed = false;
+    this.literal = 0;
+    this.awaitingContinuation = false;
+    this.reconnectButton.hidden = true;
+    this.severButton.hidden = true;
+    this.input.disabled = true;
+    this.input.value = '';
+    this.root.classList.remove('is-closed');
+    this.hint.textContent = `C${this.n} connects at its first line of the scenario.`;
+  }
+
+  clear() {
+    this.log.replaceChildren();
+  }
+
+  scroll() {
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  /** A line the client sent (or is shown to send). */
+  addClientLine(text, extraClass = '') {
+    const li = el('li', `line client ${extraClass}`.trim());
+    li.append(el('span', 'who', `C${this.n}`), el('span', 'text', text));
+    this.log.append(li);
+    this.scroll();
+    return li;
+  }
+
+  /** A response: `line` is one Line from the wasm API. */
+  addServerLine(line) {
+    const classes = ['line', 'server', line.kind];
+    if (line.status) classes.push(`st-${line.status.toLowerCase()}`);
+    if (line.failed) classes.push('failed');
+    const li = el('li', classes.join(' '));
+    li.append(el('span', 'who', `S${this.n}`));
+    const text = el('span', 'text', line.kind === 'closed' ? '(connection closed)' : line.text);
+    li.append(text);
+    if (line.citation) {
+      const c = line.citation;
+      const id = `why-${++tooltipSeq}`;
+      const why = el('span', 'why', `Why: ${c.point} = ${c.value} (${c.rfc})`);
+      why.id = id;
+      why.setAttribute('role', 'tooltip');
+      li.classList.add('cited');
+      li.tabIndex = 0;
+      li.setAttribute('aria-describedby', id);
+      li.title = `${c.point} = ${c.value} (${c.rfc})`;
+      // Badges sit inline after the text, so they take no column of their own.
+      text.append(el('span', 'badge', c.rfc));
+      li.append(why);
+    }
+    if (line.failed) {
+      text.append(el('span', 'badge bad', 'unexpected'));
+    }
+    this.log.append(li);
+    this.scroll();
+    return li;
+  }
+
+  /** A remark from the page itself (policy change, scenario, restart). */
+  addNote(text, kind = 'note') {
+    const li = el('li', `line ${kind}`);
+    li.append(el('span', 'who', '\u2022'), el('span', 'text', text));
+    this.log.append(li);
+    this.scroll();
+    return li;
+  }
+
+  onKey(e) {
+    if (e.key === 'ArrowUp' || e.key === 'ArrowDown') {
+      if (!this.history.length) return;
+      e.preventDefault();
+      if (this.historyPos === this.history.length) this.draft = this.input.value;
+      const delta = e.key === 'ArrowUp' ? -1 : 1;
+      this.historyPos = Math.max(0, Math.min(this.history.length, this.historyPos + delta));
+      this.input.value =
+        this.historyPos === this.history.length ? this.draft : this.history[this.historyPos];
+      const end = this.input.value.length;
+      this.input.setSelectionRange(end, end);
+    }
+  }
+
+  submit() {
+    if (this.closed) return;
+    const text = this.input.value;
+    // An empty line is sent only to end a command after its literal (an empty Cn: line).
+    if (this.literal === 0 && !this.continuing && text.trim() === '') return;
+    if (this.literal === 0 && text.trim() === this.suggestedTag()) return;
+    if (this.history[this.history.length - 1] !== text && this.literal === 0) this.history.push(text);
+    this.historyPos = this.history.length;
+    this.draft = '';
+    this.hooks.send(this, text);
+  }
+
+  /**
+   * What to send for one typed line, given the literal state: the octets and how the state
+   * changes. A line inside a literal counts its CRLF, as the scenario notation does; a line
+   * that fills the literal exactly is sent without CRLF so the command can go on.
+   */
+  frame(text) {
+    const bytes = encoder.encode(text).length;
+    if (this.literal > 0) {
+      let wire;
+      if (bytes >= this.literal) {
+        // The literal ends inside (or at the end of) this line; the rest continues the command.
+        const exact = bytes === this.literal;
+        wire = exact ? text : `${text}\r\n`;
+        this.literal = 0;
+        this.continuing = exact;
+        if (!exact) this.announce(text);
+      } else {
+        wire = `${text}\r\n`;
+        this.literal = Math.max(0, this.literal - bytes - 2);
+        // A literal that ends with this line's CRLF: the command goes on on the next line.
+        this.continuing = this.literal === 0;
+      }
+      return wire;
+    }
+    this.continuing = false;
+    if (text.startsWith(`${this.suggestedTag()} `)) this.tagNo += 1;
+    this.announce(text);
+    return `${text}\r\n`;
+  }
+
+  /** Notes a literal announced at the end of a line. */
+  announce(text) {
+    const m = LITERAL.exec(text);
+    if (!m) return;
+    this.literal = Number(m[1]);
+    this.awaitingContinuation = m[2] !== '+' && this.literal > 0;
+  }
+
+  /** Called with the lines the server sent this client after our input. */
+  received(lines) {
+    let continuation = false;
+    for (const line of lines) {
+      if (line.kind === 'continuation') {
+        continuation = true;
+        this.awaitingContinuation = false;
+      } else if (line.kind === 'tagged' && this.awaitingContinuation) {
+        // The server refused the literal (RFC 3501 §7.5): nothing more to type for it.
+        this.awaitingContinuation = false;
+        this.literal = 0;
+      }
+    }
+    if (this.awaitingContinuation) {
+      // Nothing came back yet (cannot happen with this engine, which answers at once).
+      this.literal = 0;
+      this.awaitingContinuation = false;
+    }
+    return continuation;
+  }
+}
