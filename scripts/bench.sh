@@ -53,6 +53,7 @@ files=$(find pkg -type f \( -name '*.js' -o -name '*.wasm' \); if [ -d www ]; th
 for f in $files; do
   total=$((total + $(stat -c %s "$f"))); total_gz=$((total_gz + $(gz "$f")))
 done
-label="page (pkg/ .js and .wasm$([ -d www ] && echo ' + www/'))"
+label="page (pkg/ .js and .wasm)"
+if [ -d www ]; then label="page (www/ + pkg/ .js and .wasm)"; fi
 echo "| $label | $total | $total_gz |"
 echo
