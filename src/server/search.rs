@@ -112,9 +112,25 @@ pub(crate) fn contains_ci(haystack: &[u8], needle: &[u8]) -> bool {
             return h.to_lowercase().contains(&n.to_lowercase());
         }
     }
+    // Look for the first octet (either case) before comparing the rest: most positions fail
+    // there, and SEARCH TEXT runs this over every octet of the mailbox.
+    let (first, rest) = match needle.split_first() {
+        Some((f, r)) => (f.to_ascii_lowercase(), r),
+        None => return true,
+    };
+    let Some(last_start) = haystack.len().checked_sub(needle.len()) else {
+        return false;
+    };
     haystack
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle))
+        .iter()
+        .take(last_start + 1)
+        .enumerate()
+        .any(|(i, b)| {
+            b.to_ascii_lowercase() == first
+                && haystack
+                    .get(i + 1..i + needle.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(rest))
+        })
 }
 
 #[cfg(test)]
@@ -131,5 +147,15 @@ mod tests {
         ));
         assert!(contains_ci(b"\xff\xfeabc", b"ABC"));
         assert!(contains_ci(b"", b""));
+        assert!(
+            contains_ci(b"aaab", b"AAB"),
+            "a partial match before the real one"
+        );
+        assert!(contains_ci(b"xyzNEEDLE", b"needle"), "at the very end");
+        assert!(
+            !contains_ci(b"needl", b"needle"),
+            "haystack shorter than the needle"
+        );
+        assert!(!contains_ci(b"", b"x"));
     }
 }

@@ -1,0 +1,22 @@
+// Loads the wasm package and exposes the engine's benchmarks (`bench` in src/wasm.rs) to the
+// driver (run.mjs), which calls window.imapBench.* through playwright.
+import init, { bench } from '/pkg/imap_sandbox.js';
+
+await init();
+
+window.imapBench = {
+  // Runs the mixed workload repeatedly for about `budgetMs`; returns commands and seconds.
+  workload(iterations, budgetMs) {
+    bench('workload', iterations, 3); // warm-up
+    let commands = 0;
+    const start = performance.now();
+    while (performance.now() - start < budgetMs) {
+      commands += bench('workload', iterations, 3);
+    }
+    return { commands, seconds: (performance.now() - start) / 1000 };
+  },
+  scale(messages, sessions) {
+    return bench('scale', messages, sessions);
+  },
+};
+document.body.dataset.ready = 'true';

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs every benchmark and prints Markdown tables (copy a run into BENCHMARKS.md):
+#   1. engine throughput, native and in headless Chromium, and their ratio
+#   2. scale: 1k / 10k / 100k messages, 1 and 3 sessions, natively and in Chromium
+#   3. native TCP on loopback: 10 / 100 / 500 concurrent clients
+#   4. sizes: gzipped wasm and page; memory per 10k messages
+#   5. page load (when www/ is present)
+# Installs what is missing first (scripts/setup.sh --test). Nothing here asserts a time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+say() { printf '\033[1m[bench]\033[0m %s\n' "$*" >&2; }
+
+scripts/setup.sh --test >&2
+if [ ! -d bench/node_modules/playwright-core ]; then
+  say "installing playwright-core for the browser benchmarks (drives Debian's chromium)"
+  (cd bench && npm install --no-audit --no-fund --silent)
+fi
+# 500 clients need about 1,500 descriptors in one process (server and load generator).
+ulimit -n 4096 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+say "building (release, native and wasm)"
+cargo build --release --example bench >&2
+wasm-pack build --release --target web --out-dir pkg --no-pack >&2
+
+echo "## Run of $(date -u +%Y-%m-%d) on $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+echo
+echo "rustc $(rustc --version | cut -d' ' -f2), $(chromium --version 2>/dev/null | head -1), node $(node --version)"
+echo
+
+say "engine, native"
+native=$(./target/release/examples/bench engine)
+echo "$native" | grep -v '^native_commands_per_second='
+cps=$(echo "$native" | sed -n 's/^native_commands_per_second=//p')
+
+say "engine and scale, headless Chromium"
+NATIVE_CPS="$cps" node bench/run.mjs
+
+say "scale and TCP, native"
+./target/release/examples/bench scale tcp
+# Memory in a process of its own: a heap warmed by the other benchmarks would hide the growth.
+./target/release/examples/bench memory
+
+say "sizes"
+gz() { gzip -9c "$1" | wc -c; }
+wasm=pkg/imap_sandbox_bg.wasm
+echo "### 4a. Sizes (gzip -9, as a server would send them)"
+echo
+echo "| what | bytes | gzipped |"
+echo "|---|---:|---:|"
+echo "| wasm ($wasm) | $(stat -c %s "$wasm") | $(gz "$wasm") |"
+total=0; total_gz=0
+files=$(find pkg -type f \( -name '*.js' -o -name '*.wasm' \); if [ -d www ]; then find www -type f; fi)
+for f in $files; do
+  total=$((total + $(stat -c %s "$f"))); total_gz=$((total_gz + $(gz "$f")))
+done
+label="page (pkg/ .js and .wasm)"
+if [ -d www ]; then label="page (www/ + pkg/ .js and .wasm)"; fi
+echo "| $label | $total | $total_gz |"
+echo
