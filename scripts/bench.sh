@@ -20,7 +20,7 @@ ulimit -n 4096 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 say "building (release, native and wasm)"
 cargo build --release --example bench >&2
-wasm-pack build --release --target web --out-dir pkg --no-pack >&2
+wasm-pack build --profile wasm --target web --out-dir pkg --no-pack >&2
 
 echo "## Run of $(date -u +%Y-%m-%d) on $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 echo

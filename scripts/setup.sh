@@ -13,10 +13,10 @@ say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 
-# Debian packages: binaryen gives wasm-opt (without it wasm-pack tries to download binaryen and
-# fails on a closed network); chromium + chromium-driver run the browser tests.
+# Debian packages: chromium + chromium-driver run the browser tests. (Debian's binaryen is not
+# installed: its wasm-opt 108 breaks wasm-bindgen's externref table, so Cargo.toml turns
+# wasm-opt off and wasm-pack never looks for it.)
 apt_pkgs=()
-command -v wasm-opt >/dev/null || apt_pkgs+=(binaryen)
 if [ "$want_test" = 1 ]; then
   [ -x /usr/bin/chromium ] || apt_pkgs+=(chromium)
   [ -x /usr/bin/chromedriver ] || apt_pkgs+=(chromium-driver)
