@@ -153,6 +153,14 @@ fn write_spaced<T>(items: &[T], out: &mut Vec<u8>, mut write: impl FnMut(&T, &mu
     }
 }
 
+/// Writes `*(SP atom)`: capability lists (RFC 3501 §7.2.1, RFC 5161 §3.1 and §4).
+fn write_atoms_after(atoms: &[String], out: &mut Vec<u8>) {
+    for atom in atoms {
+        out.push(b' ');
+        write_atom(atom, out);
+    }
+}
+
 /// Writes `"(" items ")"` with the items separated by single spaces.
 fn write_paren_list<T>(items: &[T], out: &mut Vec<u8>, write: impl FnMut(&T, &mut Vec<u8>)) {
     out.push(b'(');
@@ -344,10 +352,7 @@ fn write_code(code: &Code, out: &mut Vec<u8>) {
         }
         Code::Capability(caps) => {
             write_atom("CAPABILITY", out);
-            for cap in caps {
-                out.push(b' ');
-                write_atom(cap, out);
-            }
+            write_atoms_after(caps, out);
             return;
         }
         Code::Parse => "PARSE",
@@ -459,10 +464,7 @@ fn write_data(d: &Data, out: &mut Vec<u8>) {
         // RFC 3501 §7.2.1.
         Data::Capability(caps) => {
             write_atom("CAPABILITY", out);
-            for cap in caps {
-                out.push(b' ');
-                write_atom(cap, out);
-            }
+            write_atoms_after(caps, out);
         }
         // RFC 3501 §7.2.2, §7.2.3.
         Data::List(item) => {
@@ -518,10 +520,7 @@ fn write_data(d: &Data, out: &mut Vec<u8>) {
         // RFC 5161 §4: `"ENABLED" *(SP capability)`.
         Data::Enabled(caps) => {
             write_atom("ENABLED", out);
-            for cap in caps {
-                out.push(b' ');
-                write_atom(cap, out);
-            }
+            write_atoms_after(caps, out);
         }
         // RFC 2971 §3.2: `"ID" SP id_params_list`.
         Data::Id(params) => {
@@ -990,10 +989,7 @@ fn write_command_body(body: &CommandBody, out: &mut Vec<u8>) {
         }
         // RFC 5161 §3.1: `"ENABLE" 1*(SP capability)`.
         CommandBody::Enable { capabilities } => {
-            for cap in capabilities {
-                out.push(b' ');
-                write_atom(cap, out);
-            }
+            write_atoms_after(capabilities, out);
         }
         // RFC 2971 §4: `"ID" SP id_params_list`.
         CommandBody::Id { parameters } => {
