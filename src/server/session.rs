@@ -110,6 +110,8 @@ pub struct View {
     pub last_uid: Uid,
     /// How many of the mailbox's keywords the session was told of in FLAGS.
     pub keywords_known: usize,
+    /// How many entries are `recent`: kept as a count, since RECENT is sent with every arrival.
+    recent_count: usize,
 }
 
 /// A resolved message: its index in the view (sequence number - 1).
@@ -142,6 +144,7 @@ impl View {
             mailbox: mailbox.id,
             read_only,
             last_uid: entries.last().map_or(Uid(0), |e| e.uid),
+            recent_count: entries.iter().filter(|e| e.recent).count(),
             entries,
             keywords_known: mailbox.keywords().len(),
             flags_changed: BTreeSet::new(),
@@ -155,7 +158,7 @@ impl View {
     }
 
     pub fn recent(&self) -> u32 {
-        u32::try_from(self.entries.iter().filter(|e| e.recent).count()).unwrap_or(u32::MAX)
+        u32::try_from(self.recent_count).unwrap_or(u32::MAX)
     }
 
     pub fn seq_of(index: Index) -> SeqNum {
@@ -258,6 +261,12 @@ impl View {
                     removed += 1;
                 }
             }
+            let recent_gone = self
+                .entries
+                .iter()
+                .filter(|e| e.recent && e.expunged.is_some())
+                .count();
+            self.recent_count -= recent_gone;
             self.entries.retain(|e| e.expunged.is_none());
             self.pending_expunges = 0;
             announce = std::mem::take(&mut self.expunged_elsewhere);
@@ -271,6 +280,7 @@ impl View {
                     m.recent_unclaimed = false;
                 }
                 arrived = true;
+                self.recent_count += usize::from(recent);
                 self.entries.push(Entry {
                     uid: m.uid,
                     recent,

@@ -10,6 +10,28 @@ use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 /// Charsets the server searches in (RFC 3501 §6.4.4: US-ASCII MUST be supported).
 const CHARSETS: &[&str] = &["US-ASCII", "UTF-8"];
 
+/// The view indexes a search must look at. The top-level keys are ANDed (RFC 3501 §6.4.4), so
+/// a sequence-set or UID key there bounds the candidates and `UID SEARCH UID 900:* ...` does not
+/// scan the whole mailbox. Every key is still evaluated on each candidate.
+fn candidates(criteria: &[SearchKey], view: &View) -> Vec<usize> {
+    let mut bound: Option<Vec<usize>> = None;
+    for key in criteria {
+        let narrowed = match key {
+            SearchKey::Uid(set) => view.resolve(set, true).ok(),
+            // A number past the end is no error in SEARCH, just no match: then no narrowing.
+            SearchKey::SequenceSet(set) => view.resolve(set, false).ok(),
+            _ => None,
+        };
+        if let Some(mut these) = narrowed {
+            if let Some(previous) = &bound {
+                these.retain(|i| previous.binary_search(i).is_ok());
+            }
+            bound = Some(these);
+        }
+    }
+    bound.unwrap_or_else(|| (0..view.entries.len()).collect())
+}
+
 impl Server {
     pub(crate) fn handle_search(
         &mut self,
@@ -40,7 +62,10 @@ impl Server {
         };
         let mut hits = Vec::new();
         let mut saw_expunged = false;
-        for (i, entry) in view.entries.iter().enumerate() {
+        for i in candidates(criteria, view) {
+            let Some(entry) = view.entries.get(i) else {
+                continue;
+            };
             let seq = View::seq_of(i).0;
             let (data, flags) = match &entry.expunged {
                 Some(ghost) => {
@@ -81,5 +106,62 @@ impl Server {
             done = done.with_code(code);
         }
         Ok(done)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::types::{Date, DateTime, SeqBound, SeqRange, SequenceSet};
+    use crate::server::store::{Flags, MessageData, Store};
+
+    fn view_of(n: usize) -> View {
+        let mut store = Store::default();
+        let id = store.create("M").unwrap();
+        let mb = store.get_mut(id).unwrap();
+        let date = DateTime {
+            date: Date {
+                year: 2024,
+                month: 1,
+                day: 1,
+            },
+            hour: 0,
+            minute: 0,
+            second: 0,
+            zone_minutes: 0,
+        };
+        for _ in 0..n {
+            mb.append(MessageData::new(b"x\r\n".to_vec(), date), Flags::default());
+        }
+        View::open(mb, false)
+    }
+
+    fn set(a: u32, b: SeqBound) -> SequenceSet {
+        SequenceSet(vec![SeqRange {
+            start: SeqBound::Num(a),
+            end: b,
+        }])
+    }
+
+    #[test]
+    fn uid_and_sequence_keys_bound_the_candidates() {
+        let view = view_of(10);
+        assert_eq!(candidates(&[SearchKey::All], &view).len(), 10);
+        let uid = SearchKey::Uid(set(8, SeqBound::Star));
+        assert_eq!(
+            candidates(&[uid.clone(), SearchKey::Seen], &view),
+            vec![7, 8, 9]
+        );
+        let seq = SearchKey::SequenceSet(set(1, SeqBound::Num(8)));
+        assert_eq!(candidates(&[seq, uid], &view), vec![7]);
+        // Out of range: no narrowing, the key itself then matches nothing.
+        let wide = SearchKey::SequenceSet(set(5, SeqBound::Num(99)));
+        assert_eq!(candidates(&[wide], &view).len(), 10);
+        // Inside OR or NOT a key does not narrow.
+        let or = SearchKey::Or(
+            Box::new(SearchKey::Uid(set(1, SeqBound::Num(1)))),
+            Box::new(SearchKey::All),
+        );
+        assert_eq!(candidates(&[or], &view).len(), 10);
     }
 }
