@@ -99,14 +99,6 @@ impl TcpServer {
                 continue;
             };
             let (tx, rx) = channel::<Write_>();
-            let id = {
-                let mut engine = lock(&self.engine);
-                let id = engine.connect();
-                lock(&self.writers).insert(id, tx);
-                let out = engine.take_output();
-                route(&self.writers, out, self.options.trace);
-                id
-            };
             writer_threads.retain(|t| !t.is_finished());
             writer_threads.push(thread::spawn(move || {
                 let mut w = write_half;
@@ -126,7 +118,19 @@ impl TcpServer {
             let engine = self.engine.clone();
             let writers = self.writers.clone();
             let trace = self.options.trace;
-            thread::spawn(move || read_loop(stream, id, engine, writers, trace));
+            // The connection joins the engine on its own thread: under load the engine's lock
+            // is busy, and the accept loop must not wait for it once per connection.
+            thread::spawn(move || {
+                let id = {
+                    let mut engine = lock(&engine);
+                    let id = engine.connect();
+                    lock(&writers).insert(id, tx);
+                    let out = engine.take_output();
+                    route(&writers, out, trace);
+                    id
+                };
+                read_loop(stream, id, engine, writers, trace)
+            });
         }
         for t in writer_threads {
             let _ = t.join();
