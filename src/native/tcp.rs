@@ -1,6 +1,9 @@
-//! `imap-sandbox serve`: the engine on a TCP socket, one reader thread and one writer thread per
-//! connection, one lock around the engine. A closed socket is a logout without LOGOUT and
-//! expunges nothing (RFC 2683 §3.1.2).
+//! `imap-sandbox serve`: the engine on a TCP socket. One thread owns the engine and takes events
+//! (a connection, bytes read, a closed socket) from one bounded queue, in arrival order; each
+//! connection has a reader thread that feeds the queue and a writer thread that drains its own
+//! queue to the socket. No lock: a queue is fair where a contended mutex lets some clients
+//! starve, and a full queue makes readers wait (back-pressure). A closed socket is a logout
+//! without LOGOUT and expunges nothing (RFC 2683 §3.1.2).
 //!
 //! ```no_run
 //! use imap_sandbox::native::tcp::{Options, TcpServer};
@@ -21,8 +24,8 @@ use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{channel, Sender};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
@@ -34,6 +37,27 @@ enum Write_ {
     Close,
 }
 
+/// What the engine thread is told.
+enum Event {
+    /// A new connection; the engine answers with its client id.
+    Connect {
+        writer: Sender<Write_>,
+        reply: Sender<ClientId>,
+    },
+    /// Bytes read from a client.
+    Input(ClientId, Vec<u8>),
+    /// The client's socket closed or failed.
+    Closed(ClientId),
+    /// Send every client BYE, close them, then tell `done`.
+    Stop { done: Sender<()> },
+}
+
+/// How many events may wait for the engine before readers have to wait too.
+const QUEUE: usize = 4096;
+
+/// How long a write to one client may block.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Options of the TCP server.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -41,33 +65,29 @@ pub struct Options {
     pub trace: bool,
 }
 
-/// A running server: the engine, the writers of the connected clients, and the listener.
+/// A bound server: the listener and the engine thread's queue.
 pub struct TcpServer {
-    engine: Arc<Mutex<Server>>,
-    writers: Arc<Mutex<HashMap<ClientId, Sender<Write_>>>>,
     listener: TcpListener,
-    options: Options,
+    events: SyncSender<Event>,
+    engine: JoinHandle<()>,
     stopping: Arc<AtomicBool>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic in another connection's thread must not take the whole server down with it.
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 impl TcpServer {
-    /// Binds the listener (use port 0 for any free port).
+    /// Binds the listener (use port 0 for any free port) and starts the engine thread.
     pub fn bind(addr: &str, engine: Server, options: Options) -> std::io::Result<TcpServer> {
+        let listener = TcpListener::bind(addr)?;
+        widen_backlog(&listener);
+        let (events, queue) = sync_channel(QUEUE);
+        let engine = thread::spawn(move || engine_loop(engine, queue, options.trace));
         Ok(TcpServer {
-            engine: Arc::new(Mutex::new(engine)),
-            writers: Arc::new(Mutex::new(HashMap::new())),
-            listener: TcpListener::bind(addr)?,
-            options,
+            listener,
+            events,
+            engine,
             stopping: Arc::new(AtomicBool::new(false)),
         })
     }
 
-    /// The address listened on (the port chosen when bound to port 0).
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
     }
@@ -75,11 +95,9 @@ impl TcpServer {
     /// A handle that stops the server: every client is sent `* BYE` and closed.
     pub fn stopper(&self) -> Stopper {
         Stopper {
-            engine: self.engine.clone(),
-            writers: self.writers.clone(),
+            events: self.events.clone(),
             stopping: self.stopping.clone(),
             addr: self.listener.local_addr().ok(),
-            trace: self.options.trace,
         }
     }
 
@@ -91,93 +109,130 @@ impl TcpServer {
             if self.stopping.load(Ordering::SeqCst) {
                 break;
             }
-            let Ok(stream) = stream else { continue };
+            let Ok(stream) = stream else {
+                // Out of descriptors (EMFILE) or a similar passing failure: the connection stays
+                // queued, so back off instead of spinning on it.
+                thread::sleep(Duration::from_millis(10));
+                continue;
+            };
             let _ = stream.set_nodelay(true);
             // A client that stops reading must not hold its writer (and shutdown) forever.
             let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
             let Ok(write_half) = stream.try_clone() else {
                 continue;
             };
-            let (tx, rx) = channel::<Write_>();
+            let (writer, to_write) = channel::<Write_>();
             writer_threads.retain(|t| !t.is_finished());
-            writer_threads.push(thread::spawn(move || {
-                let mut w = write_half;
-                for msg in rx {
-                    match msg {
-                        Write_::Bytes(b) => {
-                            if w.write_all(&b).is_err() {
-                                break;
-                            }
-                        }
-                        Write_::Close => break,
-                    }
-                }
-                let _ = w.flush();
-                let _ = w.shutdown(Shutdown::Both);
-            }));
-            let engine = self.engine.clone();
-            let writers = self.writers.clone();
-            let trace = self.options.trace;
-            // The connection joins the engine on its own thread: under load the engine's lock
-            // is busy, and the accept loop must not wait for it once per connection.
-            thread::spawn(move || {
-                let id = {
-                    let mut engine = lock(&engine);
-                    let id = engine.connect();
-                    lock(&writers).insert(id, tx);
-                    let out = engine.take_output();
-                    route(&writers, out, trace);
-                    id
-                };
-                read_loop(stream, id, engine, writers, trace)
-            });
+            writer_threads.push(thread::spawn(move || write_loop(write_half, to_write)));
+            let events = self.events.clone();
+            thread::spawn(move || read_loop(stream, writer, events));
         }
+        drop(self.events);
         for t in writer_threads {
             let _ = t.join();
         }
+        // The engine thread ends when every reader has gone; it is not waited for, since a
+        // client that never closes would hold `run` forever.
+        drop(self.engine);
     }
 }
 
-/// How long a write to one client may block.
-pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections the kernel may hold for `accept`. std listens with a backlog of 128; a burst of
+/// more clients than that overflows it, and with SYN cookies (Linux's default) a client whose
+/// handshake completed while the queue was full believes it is connected, the server never
+/// hears of it, and it waits for a greeting that never comes. Hundreds of clients at once are
+/// the point of the load tests.
+const BACKLOG: i32 = 4096;
 
-fn read_loop(
-    mut stream: TcpStream,
-    id: ClientId,
-    engine: Arc<Mutex<Server>>,
-    writers: Arc<Mutex<HashMap<ClientId, Sender<Write_>>>>,
-    trace: bool,
-) {
+/// Calls listen(2) again with [`BACKLOG`]: on a listening socket that only changes the backlog
+/// (POSIX lets the call be repeated; Linux caps it at net.core.somaxconn).
+#[cfg(unix)]
+fn widen_backlog(listener: &TcpListener) {
+    use std::os::fd::AsRawFd;
+    extern "C" {
+        fn listen(fd: i32, backlog: i32) -> i32;
+    }
+    // SAFETY: `listen` takes a descriptor and an integer, reads no memory of ours, and the
+    // descriptor is valid for as long as `listener` is borrowed. On failure the old backlog
+    // stays, which is only slower, so the result is not needed.
+    unsafe {
+        listen(listener.as_raw_fd(), BACKLOG);
+    }
+}
+
+#[cfg(not(unix))]
+fn widen_backlog(_listener: &TcpListener) {}
+
+/// The engine thread: events in arrival order, outputs routed to the writers.
+fn engine_loop(mut engine: Server, queue: Receiver<Event>, trace: bool) {
+    let mut writers: HashMap<ClientId, Sender<Write_>> = HashMap::new();
+    for event in queue {
+        match event {
+            Event::Connect { writer, reply } => {
+                let id = engine.connect();
+                writers.insert(id, writer);
+                let _ = reply.send(id);
+            }
+            Event::Input(id, bytes) => engine.receive(id, &bytes),
+            Event::Closed(id) => {
+                // RFC 2683 §3.1.2: a severed connection is a logout; nothing is expunged.
+                engine.disconnect(id);
+                if let Some(w) = writers.remove(&id) {
+                    let _ = w.send(Write_::Close);
+                }
+            }
+            Event::Stop { done } => {
+                engine.shutdown("imap-sandbox is shutting down");
+                route(&mut writers, engine.take_output(), trace);
+                let _ = done.send(());
+                continue;
+            }
+        }
+        route(&mut writers, engine.take_output(), trace);
+    }
+}
+
+fn read_loop(mut stream: TcpStream, writer: Sender<Write_>, events: SyncSender<Event>) {
+    let (reply, id) = channel();
+    if events.send(Event::Connect { writer, reply }).is_err() {
+        return;
+    }
+    let Ok(id) = id.recv() else { return };
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         let n = match stream.read(&mut buf) {
             Ok(0) | Err(_) => 0,
             Ok(n) => n,
         };
-        let mut engine = lock(&engine);
-        if n == 0 {
-            // RFC 2683 §3.1.2: a severed connection is a logout; nothing is expunged.
-            engine.disconnect(id);
-            let out = engine.take_output();
-            route(&writers, out, trace);
-            if let Some(tx) = lock(&writers).remove(&id) {
-                let _ = tx.send(Write_::Close);
-            }
-            return;
-        }
-        engine.receive(id, buf.get(..n).unwrap_or_default());
-        let out = engine.take_output();
-        let open = engine.is_connected(id);
-        route(&writers, out, trace);
-        if !open {
+        let event = match buf.get(..n) {
+            Some(bytes) if n > 0 => Event::Input(id, bytes.to_vec()),
+            _ => Event::Closed(id),
+        };
+        let closed = matches!(event, Event::Closed(_));
+        if events.send(event).is_err() || closed {
             return;
         }
     }
 }
 
+fn write_loop(mut socket: TcpStream, to_write: Receiver<Write_>) {
+    for msg in to_write {
+        match msg {
+            Write_::Bytes(b) => {
+                if socket.write_all(&b).is_err() {
+                    break;
+                }
+            }
+            Write_::Close => break,
+        }
+    }
+    let _ = socket.flush();
+    // Also ends the reader, whose next read then returns 0.
+    let _ = socket.shutdown(Shutdown::Both);
+}
+
 /// Sends each output to its client's writer; closes the ones the engine closed.
-fn route(writers: &Mutex<HashMap<ClientId, Sender<Write_>>>, out: Vec<Output>, trace: bool) {
-    let mut writers = lock(writers);
+fn route(writers: &mut HashMap<ClientId, Sender<Write_>>, out: Vec<Output>, trace: bool) {
     for o in out {
         if trace {
             if let Some(c) = &o.citation {
@@ -209,11 +264,9 @@ fn route(writers: &Mutex<HashMap<ClientId, Sender<Write_>>>, out: Vec<Output>, t
 /// Stops a [`TcpServer`] from another thread (Ctrl-C, tests).
 #[derive(Clone)]
 pub struct Stopper {
-    engine: Arc<Mutex<Server>>,
-    writers: Arc<Mutex<HashMap<ClientId, Sender<Write_>>>>,
+    events: SyncSender<Event>,
     stopping: Arc<AtomicBool>,
     addr: Option<SocketAddr>,
-    trace: bool,
 }
 
 impl Stopper {
@@ -221,11 +274,9 @@ impl Stopper {
     /// [`TcpServer::run`] returns once the BYEs are written.
     pub fn stop(&self) {
         self.stopping.store(true, Ordering::SeqCst);
-        {
-            let mut engine = lock(&self.engine);
-            engine.shutdown("imap-sandbox is shutting down");
-            let out = engine.take_output();
-            route(&self.writers, out, self.trace);
+        let (done, finished) = channel();
+        if self.events.send(Event::Stop { done }).is_ok() {
+            let _ = finished.recv();
         }
         // Wake the accept loop so it sees the flag.
         if let Some(addr) = self.addr {
