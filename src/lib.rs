@@ -5,7 +5,7 @@
 //! - [`protocol`]: IMAP syntax only (types, framing, parsing, encoding).
 //! - [`server`]: the engine (store, sessions, policies, command handlers).
 //! - [`scenario`]: executable transcripts in RFC notation, shared by tests, CLI and page.
-//! - [`bench`]: benchmark workloads, measured natively and in the browser.
+//! - [`mod@bench`]: benchmark workloads, measured natively and in the browser.
 
 pub mod bench;
 pub mod protocol;

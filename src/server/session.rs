@@ -343,7 +343,7 @@ impl View {
     }
 }
 
-/// FLAGS and OK [PERMANENTFLAGS] for a mailbox (RFC 3501 §7.2.6, §7.1): the system flags and
+/// FLAGS and `OK [PERMANENTFLAGS]` for a mailbox (RFC 3501 §7.2.6, §7.1): the system flags and
 /// the mailbox's keywords; a read-only session may change none, and `\*` says new keywords
 /// may be created.
 pub fn flag_responses(mailbox: &Mailbox, read_only: bool) -> [Response; 2] {

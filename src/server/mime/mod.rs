@@ -1,5 +1,5 @@
 //! The MIME layer of the engine: the part tree of a stored message (RFC 2045, RFC 2046) and what
-//! FETCH and SEARCH need from it: ENVELOPE, BODY and BODYSTRUCTURE (RFC 3501 §7.4.2), BODY[section]
+//! FETCH and SEARCH need from it: ENVELOPE, BODY and BODYSTRUCTURE (RFC 3501 §7.4.2), `BODY[section]`
 //! (RFC 3501 §6.4.5), header values, the sent date and decoded body text.
 //!
 //! A [`MimeMessage`] holds only offsets into the message bytes, never copies; the store keeps the
@@ -524,12 +524,12 @@ impl MimeMessage {
         })
     }
 
-    /// The header block of the message, including the empty line that ends it (BODY[HEADER]).
+    /// The header block of the message, including the empty line that ends it (`BODY[HEADER]`).
     pub fn header_bytes<'a>(&self, raw: &'a [u8]) -> &'a [u8] {
         self.root.header(raw)
     }
 
-    /// The body of the message, after the empty line (BODY[TEXT]).
+    /// The body of the message, after the empty line (`BODY[TEXT]`).
     pub fn text_bytes<'a>(&self, raw: &'a [u8]) -> &'a [u8] {
         self.root.body(raw)
     }
