@@ -107,7 +107,10 @@ pub(crate) fn contains_ci(haystack: &[u8], needle: &[u8]) -> bool {
     if needle.is_empty() {
         return true;
     }
-    if !haystack.is_ascii() || !needle.is_ascii() {
+    // Unicode lower-casing only for a non-ASCII needle: an ASCII needle matches UTF-8 text
+    // octet for octet (no ASCII octet occurs inside a multi-octet character), so ASCII folding
+    // is enough and spares lower-casing every message.
+    if !needle.is_ascii() {
         if let (Ok(h), Ok(n)) = (std::str::from_utf8(haystack), std::str::from_utf8(needle)) {
             return h.to_lowercase().contains(&n.to_lowercase());
         }
@@ -146,6 +149,9 @@ mod tests {
             "münchen".as_bytes()
         ));
         assert!(contains_ci(b"\xff\xfeabc", b"ABC"));
+        // An ASCII needle in UTF-8 text: folded octet by octet.
+        assert!(contains_ci("Grüße, MEETING at 10".as_bytes(), b"meeting"));
+        assert!(!contains_ci("Grüße".as_bytes(), b"grusse"));
         assert!(contains_ci(b"", b""));
         assert!(
             contains_ci(b"aaab", b"AAB"),

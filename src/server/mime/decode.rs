@@ -87,13 +87,14 @@ pub(crate) fn latin1_to_utf8(s: &[u8]) -> Vec<u8> {
         .into_bytes()
 }
 
-/// Octets in `charset` as UTF-8, or `None` for a charset we do not convert.
-pub(crate) fn to_utf8(charset: &[u8], s: Vec<u8>) -> Option<Vec<u8>> {
+/// Octets in `charset` as UTF-8, or `Err` with the octets unchanged for a charset we do not
+/// convert.
+pub(crate) fn to_utf8(charset: &[u8], s: Vec<u8>) -> Result<Vec<u8>, Vec<u8>> {
     let cs = charset.to_ascii_lowercase();
     match cs.as_slice() {
-        b"utf-8" | b"utf8" | b"us-ascii" | b"ascii" => Some(s),
-        b"iso-8859-1" | b"iso8859-1" | b"latin1" | b"latin-1" => Some(latin1_to_utf8(&s)),
-        _ => None,
+        b"utf-8" | b"utf8" | b"us-ascii" | b"ascii" => Ok(s),
+        b"iso-8859-1" | b"iso8859-1" | b"latin1" | b"latin-1" => Ok(latin1_to_utf8(&s)),
+        _ => Err(s),
     }
 }
 
@@ -173,7 +174,7 @@ fn encoded_word(s: &[u8]) -> Option<(Vec<u8>, usize)> {
         ),
         _ => return None,
     };
-    let decoded = to_utf8(charset, bytes)?;
+    let decoded = to_utf8(charset, bytes).ok()?;
     // "=?" + charset... + "?X?" + text + "?=": everything up to and including the closing "?=".
     let consumed = s
         .len()

@@ -445,10 +445,7 @@ fn collect_text(raw: &[u8], part: &Part, default: DefaultType, out: &mut Vec<u8>
             };
             let charset = param(&t.params, b"charset").unwrap_or(b"us-ascii");
             // Charsets we cannot convert are searched as raw octets.
-            let text = match decode::to_utf8(charset, decoded.clone()) {
-                Some(t) => t,
-                None => decoded,
-            };
+            let text = decode::to_utf8(charset, decoded).unwrap_or_else(|raw| raw);
             if !out.is_empty() && !out.ends_with(b"\n") {
                 out.push(b'\n');
             }
