@@ -386,29 +386,8 @@ fn bound(b: SeqBound, max: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::types::{DateTime, SeqRange};
-    use crate::server::store::Store;
-
-    fn mailbox_with(n: usize) -> (Store, MailboxId) {
-        let mut store = Store::default();
-        let id = store.create("M").unwrap();
-        let mb = store.get_mut(id).unwrap();
-        for _ in 0..n {
-            let date = DateTime {
-                date: crate::protocol::types::Date {
-                    year: 2024,
-                    month: 1,
-                    day: 1,
-                },
-                hour: 0,
-                minute: 0,
-                second: 0,
-                zone_minutes: 0,
-            };
-            mb.append(MessageData::new(b"x\r\n".to_vec(), date), Flags::default());
-        }
-        (store, id)
-    }
+    use crate::protocol::types::SeqRange;
+    use crate::server::store::mailbox_with;
 
     fn set(ranges: &[(SeqBound, SeqBound)]) -> SequenceSet {
         SequenceSet(

@@ -592,6 +592,19 @@ fn validate_name(name: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// A store with one mailbox `M` of `n` small messages, for the engine's unit tests.
+#[cfg(test)]
+pub(crate) fn mailbox_with(n: usize) -> (Store, MailboxId) {
+    let mut store = Store::default();
+    let id = store.create("M").unwrap();
+    let mb = store.get_mut(id).unwrap();
+    let date = crate::server::world::datetime_from_unix(1_704_067_200);
+    for _ in 0..n {
+        mb.append(MessageData::new(b"x\r\n".to_vec(), date), Flags::default());
+    }
+    (store, id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -112,28 +112,12 @@ impl Server {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::types::{Date, DateTime, SeqBound, SeqRange, SequenceSet};
-    use crate::server::store::{Flags, MessageData, Store};
+    use crate::protocol::types::{SeqBound, SeqRange, SequenceSet};
+    use crate::server::store::mailbox_with;
 
     fn view_of(n: usize) -> View {
-        let mut store = Store::default();
-        let id = store.create("M").unwrap();
-        let mb = store.get_mut(id).unwrap();
-        let date = DateTime {
-            date: Date {
-                year: 2024,
-                month: 1,
-                day: 1,
-            },
-            hour: 0,
-            minute: 0,
-            second: 0,
-            zone_minutes: 0,
-        };
-        for _ in 0..n {
-            mb.append(MessageData::new(b"x\r\n".to_vec(), date), Flags::default());
-        }
-        View::open(mb, false)
+        let (mut store, id) = mailbox_with(n);
+        View::open(store.get_mut(id).unwrap(), false)
     }
 
     fn set(a: u32, b: SeqBound) -> SequenceSet {
