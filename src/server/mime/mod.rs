@@ -175,17 +175,19 @@ impl Part {
         slice(raw, self.body, self.end)
     }
 
-    /// The parts numbered 1, 2, ... below this one (RFC 3501 §6.4.5): a multipart's children; for
-    /// message/rfc822, those of the encapsulated message, which is itself part 1 when it is not
-    /// multipart.
-    fn children(&self) -> &[Part] {
+    /// The part numbered `n` below this one (RFC 3501 §6.4.5), and whether it was picked from
+    /// the body parts of a multipart: a multipart's n-th body part; for message/rfc822, the n-th
+    /// body part of the encapsulated message, or the encapsulated message itself as part 1 when
+    /// it is not multipart. `None` for a leaf, which has no parts below it.
+    fn child(&self, n: u32) -> Option<(&Part, bool)> {
+        let index = usize::try_from(n).ok()?.checked_sub(1)?;
         match &self.kind {
-            Kind::Multi(parts) => parts,
+            Kind::Multi(parts) => Some((parts.get(index)?, true)),
             Kind::Message(inner) => match &inner.kind {
-                Kind::Multi(parts) => parts,
-                _ => std::slice::from_ref(inner.as_ref()),
+                Kind::Multi(parts) => Some((parts.get(index)?, true)),
+                _ => (index == 0).then_some((inner.as_ref(), false)),
             },
-            Kind::Leaf | Kind::TooDeep => &[],
+            Kind::Leaf | Kind::TooDeep => None,
         }
     }
 }
@@ -481,9 +483,9 @@ impl MimeMessage {
         // The message itself behaves like the body of a message/rfc822 part: its part 1 is its
         // body unless it is multipart (RFC 3501 §6.4.5: "Non-[MIME-IMB] messages, and
         // non-multipart [MIME-IMB] messages with no encapsulated message, only have a part 1").
-        let top: &[Part] = match &self.root.kind {
-            Kind::Multi(parts) => parts,
-            _ => std::slice::from_ref(&self.root),
+        let (top, mut numbered) = match &self.root.kind {
+            Kind::Multi(parts) => (parts.as_slice(), true),
+            _ => (std::slice::from_ref(&self.root), false),
         };
         let mut numbers = section.part.iter();
         let mut part = match numbers.next() {
@@ -491,9 +493,19 @@ impl MimeMessage {
             None => &self.root,
         };
         for &n in numbers {
-            part = part
-                .children()
-                .get(usize::try_from(n).ok()?.checked_sub(1)?)?;
+            match part.child(n) {
+                Some((p, from_multipart)) => (part, numbered) = (p, from_multipart),
+                // RFC 3501 §6.4.5: "Every message has at least one part number"; as a message
+                // that is not multipart is its own part 1, so is a body part that is not: `n.1`
+                // of a leaf n is n itself, as dovecot 2.3.19.1 answers. Only once, and only for
+                // a part that has a number of its own in a multipart: `1.1.1` of a leaf 1 does
+                // not exist, nor `1.1` of a non-multipart message or `n.1.1` of a message/rfc822
+                // n holding one (dovecot answers "" for all of these).
+                None if n == 1 && numbered && matches!(part.kind, Kind::Leaf | Kind::TooDeep) => {
+                    numbered = false;
+                }
+                None => return None,
+            }
         }
         // For HEADER / TEXT: the message whose header or text is meant.
         let message = || -> Option<&Part> {

@@ -411,9 +411,20 @@ fn sections_of_a_forward() {
         .unwrap(),
         "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"outer\"\r\n\r\n"
     );
-    // Deliberate difference: dovecot answers BODY[1.1] of a text/plain part 1 with part 1
-    // itself; RFC 3501 §6.4.5 gives sub-parts only to multiparts and message/rfc822.
-    assert_eq!(get(raw, sec(&[1, 1], None)), None);
+    // RFC 3501 §6.4.5: a part that is not multipart is its own part 1, once (dovecot too).
+    assert_eq!(
+        get(raw, sec(&[1, 1], None)).unwrap(),
+        "Forwarding the original proposal, see below.\r\n"
+    );
+    assert_eq!(
+        get(raw, sec(&[1, 1], Some(SectionText::Mime))).unwrap(),
+        "Content-Type: text/plain; charset=us-ascii\r\n\r\n"
+    );
+    assert_eq!(get(raw, sec(&[1, 1], Some(SectionText::Header))), None);
+    assert_eq!(get(raw, sec(&[1, 1, 1], None)), None);
+    assert_eq!(get(raw, sec(&[1, 2], None)), None);
+    // The message/rfc822 part 2 holds a text/plain message: 2.1 is its body, 2.1.1 is nothing.
+    assert_eq!(get(raw, sec(&[2, 1, 1], None)), None);
     assert_eq!(get(raw, sec(&[3], None)), None);
     assert_eq!(get(raw, sec(&[1], Some(SectionText::Header))), None);
 }
