@@ -423,11 +423,17 @@ fn collect_text(raw: &[u8], part: &Part, default: DefaultType, out: &mut Vec<u8>
                 DefaultType::Text
             };
             for p in parts {
+                // RFC 3501 §6.4.4 BODY: "in the body of the message". The header lines of a body
+                // part (its Content-Type name, Content-Disposition filename, ...) are in the
+                // message body (RFC 5322 §2.1, RFC 2046 §5.1.1), so they are searched too.
+                separate(out);
+                out.extend_from_slice(p.header(raw));
                 collect_text(raw, p, child_default, out);
             }
         }
         Kind::Message(inner) => {
             // The encapsulated header is text of the enclosing body too.
+            separate(out);
             out.extend_from_slice(inner.header(raw));
             collect_text(raw, inner, DefaultType::Text, out);
         }
@@ -448,11 +454,16 @@ fn collect_text(raw: &[u8], part: &Part, default: DefaultType, out: &mut Vec<u8>
             let charset = param(&t.params, b"charset").unwrap_or(b"us-ascii");
             // Charsets we cannot convert are searched as raw octets.
             let text = decode::to_utf8(charset, decoded).unwrap_or_else(|raw| raw);
-            if !out.is_empty() && !out.ends_with(b"\n") {
-                out.push(b'\n');
-            }
+            separate(out);
             out.extend_from_slice(&text);
         }
+    }
+}
+
+/// Ends the text collected so far with a line break, so that a match cannot span two pieces.
+fn separate(out: &mut Vec<u8>) {
+    if !out.is_empty() && !out.ends_with(b"\n") {
+        out.push(b'\n');
     }
 }
 
@@ -543,12 +554,34 @@ impl MimeMessage {
         self.root.body(raw)
     }
 
-    /// The values of every top-level field named `field` (case-insensitive), unfolded, in
-    /// message order, for SEARCH HEADER / FROM / TO / CC / BCC / SUBJECT (RFC 3501 §6.4.4).
+    /// The values of every top-level field named `field` (case-insensitive), unfolded with each
+    /// fold read as a space, in message order, for SEARCH HEADER (RFC 3501 §6.4.4).
     pub fn header_values(&self, raw: &[u8], field: &[u8]) -> Vec<Vec<u8>> {
         header::fields(self.root.header(raw))
             .filter(|f| f.name.eq_ignore_ascii_case(field))
-            .map(|f| header::unfold(f.value))
+            .map(|f| header::unfold_to_spaces(f.value))
+            .collect()
+    }
+
+    /// The Subject values as SEARCH SUBJECT compares them: as [`Self::header_values`], with each
+    /// run of whitespace as one space (so `two  spaces` is found as `two spaces`, as dovecot
+    /// 2.3.19.1 finds it).
+    pub fn subject_values(&self, raw: &[u8]) -> Vec<Vec<u8>> {
+        self.header_values(raw, b"subject")
+            .iter()
+            .map(|v| header::collapse_wsp(v))
+            .collect()
+    }
+
+    /// The address fields named `field` as SEARCH FROM / TO / CC / BCC compare them
+    /// (RFC 3501 §6.4.4): each parsed and written back in one canonical form (comments left
+    /// out, display names quoted, addresses in angle brackets, groups kept), then RFC 2047
+    /// encoded words decoded. So `user@example.org` is found in `<user (c)@ (c) example.org>`
+    /// and `Jörg Müller <joerg` in `=?utf-8?Q?J=C3=B6rg_M=C3=BCller?= <joerg@example.de>`.
+    pub fn address_values(&self, raw: &[u8], field: &[u8]) -> Vec<Vec<u8>> {
+        header::fields(self.root.header(raw))
+            .filter(|f| f.name.eq_ignore_ascii_case(field))
+            .map(|f| decode_rfc2047(&address::search_form(&header::unfold(f.value))))
             .collect()
     }
 
@@ -558,8 +591,9 @@ impl MimeMessage {
     }
 
     /// All text/* leaf bodies, transfer-decoded (RFC 2045 §6.7, §6.8) and, for UTF-8, US-ASCII
-    /// and ISO-8859-1, as UTF-8; plus the headers of encapsulated messages. For SEARCH BODY and
-    /// TEXT (RFC 3501 §6.4.4).
+    /// and ISO-8859-1, as UTF-8; plus the header lines of every body part and encapsulated
+    /// message, as written. For SEARCH BODY and TEXT (RFC 3501 §6.4.4). Left out: the preamble
+    /// and epilogue (RFC 2046 §5.1.1: to be ignored), delimiter lines and non-text bodies.
     pub fn body_text(&self, raw: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();
         collect_text(raw, &self.root, DefaultType::Text, &mut out);

@@ -503,6 +503,15 @@ fn search_helpers() {
         "Menü: Kaffee, Kuchen, Crêpes.\r\n".as_bytes()
     );
     assert!(m.header_values(raw, b"X-Missing").is_empty());
+    // FROM / TO search the parsed addresses, decoded; the group's name is kept.
+    assert_eq!(
+        m.address_values(raw, b"from"),
+        vec!["Jörg Müller <joerg@example.de>".as_bytes().to_vec()]
+    );
+    assert_eq!(
+        m.address_values(raw, b"to"),
+        vec![b"undisclosed-recipients: ;".to_vec()]
+    );
 
     // Text parts only, decoded; the forwarded message's header is included, in UTF-8.
     let raw = sample("inbox-3-forward");
@@ -514,6 +523,15 @@ fn search_helpers() {
     let raw = sample("inbox-2-attachment");
     let text = MimeMessage::parse(raw).body_text(raw);
     assert!(!text.windows(4).any(|w| w == b"%PDF"));
+    // The body parts' header lines are body text too (issue 9 §5): name and filename.
+    let text = String::from_utf8(text).unwrap();
+    assert!(text.contains("name=\"Resume.pdf\""));
+    assert!(text.contains("filename*=utf-8''R%C3%A9sum%C3%A9.pdf"));
+    assert!(
+        !text.contains("Frank Weber"),
+        "the message's own header is not body"
+    );
+    assert!(!text.contains("JVBERi0"), "nor a base64 attachment");
 
     let raw = sample("inbox-1-alternative");
     let text = String::from_utf8(MimeMessage::parse(raw).body_text(raw)).unwrap();
