@@ -8,7 +8,9 @@
 //! mailboxes, sessions or the wire syntax.
 //!
 //! Known answers come from dovecot 2.3.19.1 (Debian 1:2.3.19.1+dfsg1-2.1+deb12u7) fetching the
-//! same messages; see `testdata/dovecot-2.3.19.1-fetch.txt` and the tests at the end.
+//! same messages; see `testdata/dovecot-2.3.19.1-fetch.txt` and the tests at the end, and for
+//! `BODY[section]` and SEARCH, `testdata/dovecot-2.3.19.1-sections.txt` and `-search.txt`
+//! (recorded by `tests/dovecot/reference.py`, replayed by `tests/dovecot_kat.rs`).
 
 mod address;
 mod date;
