@@ -4,6 +4,7 @@ transcripts the known-answer tests in tests/dovecot_kat.rs compare against:
 
     src/server/mime/testdata/dovecot-2.3.19.1-sections.txt  BODY[section] forms (RFC 3501 §6.4.5)
     src/server/mime/testdata/dovecot-2.3.19.1-search.txt    SEARCH text keys (RFC 3501 §6.4.4)
+    src/server/mime/testdata/dovecot-2.3.19.1-fetch.txt     ENVELOPE, BODY, BODYSTRUCTURE
 
 Usage (as root or any user; needs `apt-get install dovecot-imapd`, which must not be running as
 a service on the chosen port):
@@ -180,7 +181,7 @@ class Session:
             self.out.write(b"C: " + line + b"\r\n" + resp)
         return resp
 
-    def append(self, mailbox, path):
+    def append(self, mailbox, path, note=True):
         raw = open(path, "rb").read()
         self.n += 1
         tag = f"a{self.n}"
@@ -188,7 +189,30 @@ class Session:
         resp = self.response(tag)
         if not resp.split(b"\r\n")[-2].startswith(f"{tag} OK".encode()):
             raise RuntimeError(resp)
-        self.out.write(b"M: " + os.path.basename(path).encode() + b"\r\n")
+        if note:
+            self.out.write(b"M: " + os.path.basename(path).encode() + b"\r\n")
+
+
+STRUCTURE_MESSAGES = [os.path.join(WORLD, n) for n in sorted(os.listdir(WORLD))] + [
+    os.path.join(TESTDATA, n) for n in
+    ["addresses.eml", "digest.eml", "lfonly.eml", "missing-end.eml", "nested-rfc822.eml",
+     "noblank.eml", "noboundary.eml", "rfc2231.eml"]]
+
+
+def record_structure(port, target):
+    """The older format of dovecot-*-fetch.txt (read by src/server/mime/tests.rs): for each
+    message `=== name` and dovecot's answer to FETCH n (ENVELOPE BODY BODYSTRUCTURE)."""
+    with open(target, "wb") as out:
+        s = Session(port, out)
+        s.command("LOGIN ref ref", record=False)
+        s.command("CREATE structure", record=False)
+        for m in STRUCTURE_MESSAGES:
+            s.append("structure", m, note=False)
+        s.command("SELECT structure", record=False)
+        for n, m in enumerate(STRUCTURE_MESSAGES, 1):
+            out.write(b"=== " + os.path.basename(m).encode() + b"\n")
+            out.write(s.command(f"FETCH {n} (ENVELOPE BODY BODYSTRUCTURE)", record=False))
+        s.command("LOGOUT", record=False)
 
 
 def record(port, target, mailbox, messages, commands, version):
@@ -241,6 +265,7 @@ def main():
                SECTION_MESSAGES, section_commands, label)
         record(args.port, os.path.join(TESTDATA, f"dovecot-{version}-search.txt"), "search",
                SEARCH_MESSAGES, SEARCH_COMMANDS, label)
+        record_structure(args.port, os.path.join(TESTDATA, f"dovecot-{version}-fetch.txt"))
     finally:
         subprocess.run([dovecot, "-c", conf, "stop"], check=False)
         if args.keep:
