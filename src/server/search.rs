@@ -47,11 +47,11 @@ pub(crate) fn matches(key: &SearchKey, c: &Candidate<'_>, b: &Bounds) -> bool {
         // RFC 3501 §6.4.4: NEW is "(RECENT UNSEEN)", OLD is "NOT RECENT".
         New => c.recent && !c.flags.contains(&Flag::Seen),
         Old => !c.recent,
-        Bcc(s) => header_contains(c, b"Bcc", s),
-        Cc(s) => header_contains(c, b"Cc", s),
-        From(s) => header_contains(c, b"From", s),
-        To(s) => header_contains(c, b"To", s),
-        Subject(s) => header_contains(c, b"Subject", s),
+        Bcc(s) => address_contains(c, b"Bcc", s),
+        Cc(s) => address_contains(c, b"Cc", s),
+        From(s) => address_contains(c, b"From", s),
+        To(s) => address_contains(c, b"To", s),
+        Subject(s) => any_contains(&mime().subject_values(raw), s),
         // RFC 3501 §6.4.4: HEADER with an empty string matches every message that has the field.
         Header(field, s) => header_contains(c, field, s),
         Body(s) => contains_ci(&mime().body_text(raw), s),
@@ -80,7 +80,12 @@ fn sent(c: &Candidate<'_>) -> Option<Date> {
 }
 
 fn header_contains(c: &Candidate<'_>, field: &[u8], needle: &[u8]) -> bool {
-    let values = c.data.mime().header_values(&c.data.raw, field);
+    any_contains(&c.data.mime().header_values(&c.data.raw, field), needle)
+}
+
+/// Whether one of the field values contains `needle`, as written or with its encoded words
+/// decoded; an empty needle matches when there is a field at all.
+fn any_contains(values: &[Vec<u8>], needle: &[u8]) -> bool {
     if needle.is_empty() {
         return !values.is_empty();
     }
@@ -88,6 +93,16 @@ fn header_contains(c: &Candidate<'_>, field: &[u8], needle: &[u8]) -> bool {
     values
         .iter()
         .any(|v| contains_ci(v, needle) || contains_ci(&decode_rfc2047(v), needle))
+}
+
+/// FROM / TO / CC / BCC (RFC 3501 §6.4.4): the parsed addresses and display names, decoded
+/// (see `MimeMessage::address_values`), not the field as written.
+fn address_contains(c: &Candidate<'_>, field: &[u8], needle: &[u8]) -> bool {
+    let values = c.data.mime().address_values(&c.data.raw, field);
+    if needle.is_empty() {
+        return !values.is_empty();
+    }
+    values.iter().any(|v| contains_ci(v, needle))
 }
 
 fn in_set(set: &SequenceSet, n: u32, max: u32) -> bool {

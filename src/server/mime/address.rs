@@ -1,7 +1,7 @@
 //! RFC 5322 §3.4 address lists and the RFC 3501 §7.4.2 ENVELOPE built from a header block.
 //! Lenient like a mature server: whatever cannot be parsed is skipped, never an error.
 
-use super::header::{fields, unfold};
+use super::header::{collapse_wsp, fields, unfold};
 use crate::protocol::types::{Address, Envelope};
 
 /// Dovecot 2.3.19.1 writes these where an address lacks its local part or domain (`<>`,
@@ -171,7 +171,9 @@ fn item(toks: &[Token<'_>], p: &mut usize, out: &mut Vec<Address>, in_group: boo
         Some(Tok::Special(b'<')) => {
             *p = p.saturating_add(1);
             let adl = route(toks, p);
-            let (mailbox, host) = addr_spec(toks, p, &mut comment, b">");
+            // Comments inside the angle brackets (`<user (x)@ (y) example.org>`) are not a
+            // display name; dovecot 2.3.19.1 drops them too.
+            let (mailbox, host) = addr_spec(toks, p, &mut None, b">");
             if matches!(toks.get(*p).map(|t| &t.tok), Some(Tok::Special(b'>'))) {
                 *p = p.saturating_add(1);
             }
@@ -338,6 +340,112 @@ fn push_word(out: &mut Vec<u8>, tok: &Tok<'_>) {
     }
 }
 
+/// The subject as ENVELOPE reports it: unfolded, runs of whitespace as one space and none at
+/// the end, so that a fold or trailing whitespace (`Subject: a \r\n \t\r\n`) leaves none
+/// behind: `"a"`, as dovecot 2.3.19.1 reports it (RFC 3501 §7.4.2 only says "subject").
+fn subject(unfolded: &[u8]) -> Vec<u8> {
+    let mut s = collapse_wsp(unfolded);
+    while s.last() == Some(&b' ') {
+        s.pop();
+    }
+    s
+}
+
+/// The text FROM, TO, CC and BCC search (RFC 3501 §6.4.4): the parsed `address-list` written
+/// back in one canonical form, `"Display Name" <local@domain>` for each mailbox (the name
+/// quoted unless it is one atom, the address always in angle brackets) and `"Group": member,
+/// ...;` for a group, joined by `, `; comments are left out. This is the form dovecot 2.3.19.1
+/// searches, so a needle such as `user@example.org` finds `<user (x)@ (y) example.org>` and
+/// `"Ben Bo" <ben` finds `Ben Bo <ben@...>` written either way. Encoded words are left for
+/// the caller to decode.
+pub(crate) fn search_form(value: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut in_group = false;
+    let mut first_in_group = false;
+    for a in address_list(value) {
+        match (&a.mailbox, &a.host) {
+            // RFC 3501 §7.4.2: NIL host with a mailbox name starts a group ...
+            (Some(group), None) => {
+                if !out.is_empty() {
+                    out.extend_from_slice(b", ");
+                }
+                push_phrase(&mut out, group);
+                out.extend_from_slice(b": ");
+                in_group = true;
+                first_in_group = true;
+            }
+            // ... and NIL mailbox and host ends it.
+            (None, None) => {
+                if in_group {
+                    out.push(b';');
+                }
+                in_group = false;
+            }
+            (mailbox, host) => {
+                if !out.is_empty() && !first_in_group {
+                    out.extend_from_slice(b", ");
+                }
+                first_in_group = false;
+                if let Some(name) = &a.name {
+                    push_phrase(&mut out, name);
+                    out.push(b' ');
+                }
+                out.push(b'<');
+                if let Some(adl) = &a.adl {
+                    out.extend_from_slice(adl);
+                    out.push(b':');
+                }
+                if let Some(m) = mailbox.as_deref().filter(|m| *m != MISSING_MAILBOX) {
+                    push_local(&mut out, m);
+                }
+                if let Some(h) = host.as_deref().filter(|h| *h != MISSING_DOMAIN) {
+                    out.push(b'@');
+                    out.extend_from_slice(h);
+                }
+                out.push(b'>');
+            }
+        }
+    }
+    out
+}
+
+/// RFC 5322 §3.2.3 atext; octets above 127 count as atext, as in [`lex`].
+fn is_atext(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&b) || b >= 0x80
+}
+
+fn push_quoted(out: &mut Vec<u8>, s: &[u8]) {
+    out.push(b'"');
+    for &b in s {
+        if b == b'"' || b == b'\\' {
+            out.push(b'\\');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
+}
+
+/// A display name: as is when it is one atom, else as a quoted string (RFC 5322 §3.2.5).
+fn push_phrase(out: &mut Vec<u8>, name: &[u8]) {
+    if !name.is_empty() && name.iter().all(|&b| is_atext(b)) {
+        out.extend_from_slice(name);
+    } else {
+        push_quoted(out, name);
+    }
+}
+
+/// A local part: as is when it is a dot-atom, else quoted (RFC 5322 §3.4.1).
+fn push_local(out: &mut Vec<u8>, local: &[u8]) {
+    let dot_atom = local
+        .split(|&b| b == b'.')
+        .all(|atom| !atom.is_empty() && atom.iter().all(|&b| is_atext(b)));
+    if dot_atom {
+        out.extend_from_slice(local);
+    } else {
+        push_quoted(out, local);
+    }
+}
+
 /// The ENVELOPE of the entity whose header block is `header` (RFC 3501 §7.4.2). The first
 /// occurrence of each field is used. Unstructured fields are unfolded but otherwise as written.
 pub(crate) fn envelope(header: &[u8]) -> Envelope {
@@ -366,7 +474,7 @@ pub(crate) fn envelope(header: &[u8]) -> Envelope {
         let v = unfold(f.value);
         match slot {
             0 => env.date = Some(v),
-            1 => env.subject = Some(v),
+            1 => env.subject = Some(subject(&v)),
             2 => env.from = address_list(&v),
             3 => env.sender = address_list(&v),
             4 => env.reply_to = address_list(&v),
@@ -439,6 +547,45 @@ mod tests {
                 a(Some("d"), None, Some("a"), Some("b")),
             ]
         );
+    }
+
+    #[test]
+    fn comments_inside_angle_brackets_are_not_a_name() {
+        assert_eq!(
+            address_list(b"<user (comment)@ (comment) example.org>"),
+            vec![a(None, None, Some("user"), Some("example.org"))]
+        );
+        assert_eq!(
+            address_list(b"<a@b> (trailing)"),
+            vec![a(Some("trailing"), None, Some("a"), Some("b"))]
+        );
+    }
+
+    #[test]
+    fn search_form_writes_one_canonical_list() {
+        let s = |v: &[u8]| String::from_utf8(search_form(v)).unwrap();
+        assert_eq!(
+            s(b"<user (comment)@ (comment) example.org>"),
+            "<user@example.org>"
+        );
+        assert_eq!(
+            s(b"Team Alpha: ann@alpha.example, \"Ben Bo\" <ben@alpha.example>;, carl@example.com"),
+            "\"Team Alpha\": <ann@alpha.example>, \"Ben Bo\" <ben@alpha.example>;, <carl@example.com>"
+        );
+        assert_eq!(
+            s(b"=?utf-8?Q?J=C3=B6rg?= <j@example.de>, \"quoted local\"@example.com, Shop <s@x>"),
+            "=?utf-8?Q?J=C3=B6rg?= <j@example.de>, <\"quoted local\"@example.com>, Shop <s@x>"
+        );
+        assert_eq!(s(b"undisclosed-recipients:;"), "undisclosed-recipients: ;");
+        assert_eq!(s(b"\"Doe, Jane\" <jd@x> (Finance)"), "\"Doe, Jane\" <jd@x>");
+    }
+
+    #[test]
+    fn envelope_subject_loses_folding_whitespace() {
+        let env = envelope(b"Subject: folded  subject \r\n \t\r\nMessage-ID: <a@b> \r\n\r\n");
+        assert_eq!(env.subject.as_deref(), Some(&b"folded subject"[..]));
+        // Other fields keep what unfolding leaves, as dovecot reports them.
+        assert_eq!(env.message_id.as_deref(), Some(&b"<a@b> "[..]));
     }
 
     #[test]

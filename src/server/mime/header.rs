@@ -122,6 +122,48 @@ pub(crate) fn unfold(value: &[u8]) -> Vec<u8> {
     out
 }
 
+/// A field body unfolded for SEARCH HEADER (RFC 3501 §6.4.4): as [`unfold`], but each line
+/// break and the WSP octet after it become one space, so a fold written as CRLF TAB reads as a
+/// space, as dovecot 2.3.19.1 searches it. Whitespace at the end of the field is kept (dovecot
+/// matches `HEADER X "b  "` in `X: a b\r\n \r\n`).
+pub(crate) fn unfold_to_spaces(value: &[u8]) -> Vec<u8> {
+    let start = value
+        .iter()
+        .position(|&b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        .unwrap_or(value.len());
+    let mut out = Vec::with_capacity(value.len());
+    let mut bytes = value.get(start..).unwrap_or_default().iter().peekable();
+    while let Some(&b) = bytes.next() {
+        match b {
+            b'\r' if bytes.peek() == Some(&&b'\n') => {}
+            b'\n' => {
+                if bytes.next_if(|&&w| w == b' ' || w == b'\t').is_some() {
+                    out.push(b' ');
+                }
+            }
+            _ => out.push(b),
+        }
+    }
+    out
+}
+
+/// Every run of spaces and tabs as one space (`a \t b` gives `a b`), for the subject as ENVELOPE
+/// reports it and SUBJECT searches it (dovecot 2.3.19.1 does both; RFC 5322 §3.2.2 gives runs
+/// of whitespace in unstructured text no meaning beyond one space).
+pub(crate) fn collapse_wsp(value: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(value.len());
+    for &b in value {
+        if matches!(b, b' ' | b'\t') {
+            if out.last() != Some(&b' ') {
+                out.push(b' ');
+            }
+        } else {
+            out.push(b);
+        }
+    }
+    out
+}
+
 fn strip_line_break(s: &[u8]) -> &[u8] {
     let s = s.strip_suffix(b"\n").unwrap_or(s);
     s.strip_suffix(b"\r").unwrap_or(s)
@@ -411,6 +453,16 @@ mod tests {
         assert_eq!(f[0].raw, b"Subject: a\r\n  b\r\n");
         assert_eq!(f[1].name, b"X-Y");
         assert_eq!(unfold(f[1].value), b"z");
+    }
+
+    #[test]
+    fn search_unfolding_turns_each_fold_into_a_space() {
+        assert_eq!(unfold_to_spaces(b" a\r\n\tb\r\n  c\r\n "), b"a b  c ");
+        assert_eq!(unfold_to_spaces(b"a\nb"), b"ab");
+        assert_eq!(
+            collapse_wsp(b"two  spaces\tand \t a tab "),
+            b"two spaces and a tab "
+        );
     }
 
     #[test]

@@ -8,7 +8,9 @@
 //! mailboxes, sessions or the wire syntax.
 //!
 //! Known answers come from dovecot 2.3.19.1 (Debian 1:2.3.19.1+dfsg1-2.1+deb12u7) fetching the
-//! same messages; see `testdata/dovecot-2.3.19.1-fetch.txt` and the tests at the end.
+//! same messages; see `testdata/dovecot-2.3.19.1-fetch.txt` and the tests at the end, and for
+//! `BODY[section]` and SEARCH, `testdata/dovecot-2.3.19.1-sections.txt` and `-search.txt`
+//! (recorded by `tests/dovecot/reference.py`, replayed by `tests/dovecot_kat.rs`).
 
 mod address;
 mod date;
@@ -175,17 +177,19 @@ impl Part {
         slice(raw, self.body, self.end)
     }
 
-    /// The parts numbered 1, 2, ... below this one (RFC 3501 §6.4.5): a multipart's children; for
-    /// message/rfc822, those of the encapsulated message, which is itself part 1 when it is not
-    /// multipart.
-    fn children(&self) -> &[Part] {
+    /// The part numbered `n` below this one (RFC 3501 §6.4.5), and whether it was picked from
+    /// the body parts of a multipart: a multipart's n-th body part; for message/rfc822, the n-th
+    /// body part of the encapsulated message, or the encapsulated message itself as part 1 when
+    /// it is not multipart. `None` for a leaf, which has no parts below it.
+    fn child(&self, n: u32) -> Option<(&Part, bool)> {
+        let index = usize::try_from(n).ok()?.checked_sub(1)?;
         match &self.kind {
-            Kind::Multi(parts) => parts,
+            Kind::Multi(parts) => Some((parts.get(index)?, true)),
             Kind::Message(inner) => match &inner.kind {
-                Kind::Multi(parts) => parts,
-                _ => std::slice::from_ref(inner.as_ref()),
+                Kind::Multi(parts) => Some((parts.get(index)?, true)),
+                _ => (index == 0).then_some((inner.as_ref(), false)),
             },
-            Kind::Leaf | Kind::TooDeep => &[],
+            Kind::Leaf | Kind::TooDeep => None,
         }
     }
 }
@@ -421,11 +425,17 @@ fn collect_text(raw: &[u8], part: &Part, default: DefaultType, out: &mut Vec<u8>
                 DefaultType::Text
             };
             for p in parts {
+                // RFC 3501 §6.4.4 BODY: "in the body of the message". The header lines of a body
+                // part (its Content-Type name, Content-Disposition filename, ...) are in the
+                // message body (RFC 5322 §2.1, RFC 2046 §5.1.1), so they are searched too.
+                separate(out);
+                out.extend_from_slice(p.header(raw));
                 collect_text(raw, p, child_default, out);
             }
         }
         Kind::Message(inner) => {
             // The encapsulated header is text of the enclosing body too.
+            separate(out);
             out.extend_from_slice(inner.header(raw));
             collect_text(raw, inner, DefaultType::Text, out);
         }
@@ -446,11 +456,16 @@ fn collect_text(raw: &[u8], part: &Part, default: DefaultType, out: &mut Vec<u8>
             let charset = param(&t.params, b"charset").unwrap_or(b"us-ascii");
             // Charsets we cannot convert are searched as raw octets.
             let text = decode::to_utf8(charset, decoded).unwrap_or_else(|raw| raw);
-            if !out.is_empty() && !out.ends_with(b"\n") {
-                out.push(b'\n');
-            }
+            separate(out);
             out.extend_from_slice(&text);
         }
+    }
+}
+
+/// Ends the text collected so far with a line break, so that a match cannot span two pieces.
+fn separate(out: &mut Vec<u8>) {
+    if !out.is_empty() && !out.ends_with(b"\n") {
+        out.push(b'\n');
     }
 }
 
@@ -481,9 +496,9 @@ impl MimeMessage {
         // The message itself behaves like the body of a message/rfc822 part: its part 1 is its
         // body unless it is multipart (RFC 3501 §6.4.5: "Non-[MIME-IMB] messages, and
         // non-multipart [MIME-IMB] messages with no encapsulated message, only have a part 1").
-        let top: &[Part] = match &self.root.kind {
-            Kind::Multi(parts) => parts,
-            _ => std::slice::from_ref(&self.root),
+        let (top, mut numbered) = match &self.root.kind {
+            Kind::Multi(parts) => (parts.as_slice(), true),
+            _ => (std::slice::from_ref(&self.root), false),
         };
         let mut numbers = section.part.iter();
         let mut part = match numbers.next() {
@@ -491,9 +506,19 @@ impl MimeMessage {
             None => &self.root,
         };
         for &n in numbers {
-            part = part
-                .children()
-                .get(usize::try_from(n).ok()?.checked_sub(1)?)?;
+            match part.child(n) {
+                Some((p, from_multipart)) => (part, numbered) = (p, from_multipart),
+                // RFC 3501 §6.4.5: "Every message has at least one part number"; as a message
+                // that is not multipart is its own part 1, so is a body part that is not: `n.1`
+                // of a leaf n is n itself, as dovecot 2.3.19.1 answers. Only once, and only for
+                // a part that has a number of its own in a multipart: `1.1.1` of a leaf 1 does
+                // not exist, nor `1.1` of a non-multipart message or `n.1.1` of a message/rfc822
+                // n holding one (dovecot answers "" for all of these).
+                None if n == 1 && numbered && matches!(part.kind, Kind::Leaf | Kind::TooDeep) => {
+                    numbered = false;
+                }
+                None => return None,
+            }
         }
         // For HEADER / TEXT: the message whose header or text is meant.
         let message = || -> Option<&Part> {
@@ -531,12 +556,34 @@ impl MimeMessage {
         self.root.body(raw)
     }
 
-    /// The values of every top-level field named `field` (case-insensitive), unfolded, in
-    /// message order, for SEARCH HEADER / FROM / TO / CC / BCC / SUBJECT (RFC 3501 §6.4.4).
+    /// The values of every top-level field named `field` (case-insensitive), unfolded with each
+    /// fold read as a space, in message order, for SEARCH HEADER (RFC 3501 §6.4.4).
     pub fn header_values(&self, raw: &[u8], field: &[u8]) -> Vec<Vec<u8>> {
         header::fields(self.root.header(raw))
             .filter(|f| f.name.eq_ignore_ascii_case(field))
-            .map(|f| header::unfold(f.value))
+            .map(|f| header::unfold_to_spaces(f.value))
+            .collect()
+    }
+
+    /// The Subject values as SEARCH SUBJECT compares them: as [`Self::header_values`], with each
+    /// run of whitespace as one space (so `two  spaces` is found as `two spaces`, as dovecot
+    /// 2.3.19.1 finds it).
+    pub fn subject_values(&self, raw: &[u8]) -> Vec<Vec<u8>> {
+        self.header_values(raw, b"subject")
+            .iter()
+            .map(|v| header::collapse_wsp(v))
+            .collect()
+    }
+
+    /// The address fields named `field` as SEARCH FROM / TO / CC / BCC compare them
+    /// (RFC 3501 §6.4.4): each parsed and written back in one canonical form (comments left
+    /// out, display names quoted, addresses in angle brackets, groups kept), then RFC 2047
+    /// encoded words decoded. So `user@example.org` is found in `<user (c)@ (c) example.org>`
+    /// and `Jörg Müller <joerg` in `=?utf-8?Q?J=C3=B6rg_M=C3=BCller?= <joerg@example.de>`.
+    pub fn address_values(&self, raw: &[u8], field: &[u8]) -> Vec<Vec<u8>> {
+        header::fields(self.root.header(raw))
+            .filter(|f| f.name.eq_ignore_ascii_case(field))
+            .map(|f| decode_rfc2047(&address::search_form(&header::unfold(f.value))))
             .collect()
     }
 
@@ -546,8 +593,9 @@ impl MimeMessage {
     }
 
     /// All text/* leaf bodies, transfer-decoded (RFC 2045 §6.7, §6.8) and, for UTF-8, US-ASCII
-    /// and ISO-8859-1, as UTF-8; plus the headers of encapsulated messages. For SEARCH BODY and
-    /// TEXT (RFC 3501 §6.4.4).
+    /// and ISO-8859-1, as UTF-8; plus the header lines of every body part and encapsulated
+    /// message, as written. For SEARCH BODY and TEXT (RFC 3501 §6.4.4). Left out: the preamble
+    /// and epilogue (RFC 2046 §5.1.1: to be ignored), delimiter lines and non-text bodies.
     pub fn body_text(&self, raw: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();
         collect_text(raw, &self.root, DefaultType::Text, &mut out);

@@ -411,9 +411,20 @@ fn sections_of_a_forward() {
         .unwrap(),
         "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"outer\"\r\n\r\n"
     );
-    // Deliberate difference: dovecot answers BODY[1.1] of a text/plain part 1 with part 1
-    // itself; RFC 3501 §6.4.5 gives sub-parts only to multiparts and message/rfc822.
-    assert_eq!(get(raw, sec(&[1, 1], None)), None);
+    // RFC 3501 §6.4.5: a part that is not multipart is its own part 1, once (dovecot too).
+    assert_eq!(
+        get(raw, sec(&[1, 1], None)).unwrap(),
+        "Forwarding the original proposal, see below.\r\n"
+    );
+    assert_eq!(
+        get(raw, sec(&[1, 1], Some(SectionText::Mime))).unwrap(),
+        "Content-Type: text/plain; charset=us-ascii\r\n\r\n"
+    );
+    assert_eq!(get(raw, sec(&[1, 1], Some(SectionText::Header))), None);
+    assert_eq!(get(raw, sec(&[1, 1, 1], None)), None);
+    assert_eq!(get(raw, sec(&[1, 2], None)), None);
+    // The message/rfc822 part 2 holds a text/plain message: 2.1 is its body, 2.1.1 is nothing.
+    assert_eq!(get(raw, sec(&[2, 1, 1], None)), None);
     assert_eq!(get(raw, sec(&[3], None)), None);
     assert_eq!(get(raw, sec(&[1], Some(SectionText::Header))), None);
 }
@@ -492,6 +503,15 @@ fn search_helpers() {
         "Menü: Kaffee, Kuchen, Crêpes.\r\n".as_bytes()
     );
     assert!(m.header_values(raw, b"X-Missing").is_empty());
+    // FROM / TO search the parsed addresses, decoded; the group's name is kept.
+    assert_eq!(
+        m.address_values(raw, b"from"),
+        vec!["Jörg Müller <joerg@example.de>".as_bytes().to_vec()]
+    );
+    assert_eq!(
+        m.address_values(raw, b"to"),
+        vec![b"undisclosed-recipients: ;".to_vec()]
+    );
 
     // Text parts only, decoded; the forwarded message's header is included, in UTF-8.
     let raw = sample("inbox-3-forward");
@@ -503,6 +523,15 @@ fn search_helpers() {
     let raw = sample("inbox-2-attachment");
     let text = MimeMessage::parse(raw).body_text(raw);
     assert!(!text.windows(4).any(|w| w == b"%PDF"));
+    // The body parts' header lines are body text too (issue 9 §5): name and filename.
+    let text = String::from_utf8(text).unwrap();
+    assert!(text.contains("name=\"Resume.pdf\""));
+    assert!(text.contains("filename*=utf-8''R%C3%A9sum%C3%A9.pdf"));
+    assert!(
+        !text.contains("Frank Weber"),
+        "the message's own header is not body"
+    );
+    assert!(!text.contains("JVBERi0"), "nor a base64 attachment");
 
     let raw = sample("inbox-1-alternative");
     let text = String::from_utf8(MimeMessage::parse(raw).body_text(raw)).unwrap();
