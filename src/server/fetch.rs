@@ -1,9 +1,12 @@
 //! The values of FETCH items for one message (RFC 3501 §6.4.5, §7.4.2), from a live message or
-//! a ghost, and the NIL forms RFC 2180 §4.1.3 gives for expunged messages.
+//! a ghost, and the NIL forms RFC 2180 §4.1.3 gives for expunged messages; and
+//! [`FetchResponse`], the one builder of a FETCH response, which names each item at most once.
+
+use std::collections::HashSet;
 
 use crate::protocol::types::{
-    BasicFields, BodyStructure, Date, DateTime, FetchAtt, FetchValue, Flag, Section, SectionText,
-    SeqBound, SeqRange, SequenceSet, SpecificFields,
+    BasicFields, BodyStructure, Data, Date, DateTime, FetchAtt, FetchValue, Flag, Response,
+    Section, SectionText, SeqBound, SeqRange, SequenceSet, SpecificFields,
 };
 use crate::server::mime::without_extension;
 use crate::server::store::{MessageData, Uid};
@@ -13,6 +16,126 @@ pub(crate) struct Seen<'a> {
     pub uid: Uid,
     pub data: &'a MessageData,
     pub flags: Vec<Flag>,
+}
+
+/// The name a FETCH data item has in a response (RFC 3501 §7.4.2 `msg-att`): what tells two
+/// items apart. `BODY[...]` and `BODY.PEEK[...]` are both answered as `BODY[...]`, and a partial
+/// is answered with its origin only (`BODY[]<0>`), so those are the same item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ItemName<'a> {
+    /// An item without a section, as one bit of [`FetchResponse::plain`].
+    Plain(u16),
+    /// `BODY[section]<origin>`.
+    Section(&'a Section, Option<u32>),
+}
+
+impl ItemName<'_> {
+    fn of_att(att: &FetchAtt) -> ItemName<'_> {
+        ItemName::Plain(match att {
+            FetchAtt::Flags => 1,
+            FetchAtt::InternalDate => 1 << 1,
+            FetchAtt::Rfc822Size => 1 << 2,
+            FetchAtt::Envelope => 1 << 3,
+            FetchAtt::Body => 1 << 4,
+            FetchAtt::BodyStructure => 1 << 5,
+            FetchAtt::Uid => 1 << 6,
+            FetchAtt::Rfc822 => 1 << 7,
+            FetchAtt::Rfc822Header => 1 << 8,
+            FetchAtt::Rfc822Text => 1 << 9,
+            FetchAtt::BodySection {
+                section, partial, ..
+            } => return ItemName::Section(section, partial.map(|(origin, _)| origin)),
+        })
+    }
+
+    fn of_value(value: &FetchValue) -> ItemName<'_> {
+        ItemName::of_att(match value {
+            FetchValue::Flags(_) => &FetchAtt::Flags,
+            FetchValue::InternalDate(_) => &FetchAtt::InternalDate,
+            FetchValue::Rfc822Size(_) => &FetchAtt::Rfc822Size,
+            FetchValue::Envelope(_) => &FetchAtt::Envelope,
+            FetchValue::Body(_) => &FetchAtt::Body,
+            FetchValue::BodyStructure(_) => &FetchAtt::BodyStructure,
+            FetchValue::Uid(_) => &FetchAtt::Uid,
+            FetchValue::Rfc822(_) => &FetchAtt::Rfc822,
+            FetchValue::Rfc822Header(_) => &FetchAtt::Rfc822Header,
+            FetchValue::Rfc822Text(_) => &FetchAtt::Rfc822Text,
+            FetchValue::BodySection {
+                section, origin, ..
+            } => return ItemName::Section(section, *origin),
+        })
+    }
+}
+
+/// One FETCH response being built (RFC 3501 §7.4.2). It owns its set of data items: an item
+/// whose name is already there is dropped, so no path (a UID command's implicit UID meeting an
+/// explicit one, a macro's member named again, the flags a fetch sets, an item asked for twice)
+/// can name an item twice. Items keep the order they were first added in.
+#[derive(Debug)]
+pub(crate) struct FetchResponse {
+    seq: u32,
+    items: Vec<FetchValue>,
+    /// The items without a section that are present, one bit per [`ItemName::Plain`].
+    plain: u16,
+    /// The `BODY[section]<origin>` items present: a set, so a long list of sections costs
+    /// linear time, not quadratic.
+    sections: HashSet<(Section, Option<u32>)>,
+}
+
+impl FetchResponse {
+    pub fn new(seq: u32) -> FetchResponse {
+        FetchResponse {
+            seq,
+            items: Vec::new(),
+            plain: 0,
+            sections: HashSet::new(),
+        }
+    }
+
+    fn has(&self, name: ItemName<'_>) -> bool {
+        match name {
+            ItemName::Plain(bit) => self.plain & bit != 0,
+            ItemName::Section(section, origin) => {
+                self.sections.contains(&(section.clone(), origin))
+            }
+        }
+    }
+
+    /// Adds `value` unless the response already has an item of its name; says whether it was
+    /// added.
+    pub fn push(&mut self, value: FetchValue) -> bool {
+        match ItemName::of_value(&value) {
+            ItemName::Plain(bit) if self.plain & bit != 0 => return false,
+            ItemName::Plain(bit) => self.plain |= bit,
+            ItemName::Section(section, origin) => {
+                if !self.sections.insert((section.clone(), origin)) {
+                    return false;
+                }
+            }
+        }
+        self.items.push(value);
+        true
+    }
+
+    /// Adds the value of `att`, computed by `value` only when the response has no item of that
+    /// name yet.
+    pub fn push_att(&mut self, att: &FetchAtt, value: impl FnOnce(&FetchAtt) -> FetchValue) {
+        if !self.has(ItemName::of_att(att)) {
+            self.push(value(att));
+        }
+    }
+
+    /// Whether the response tells the client the message's flags.
+    pub fn has_flags(&self) -> bool {
+        self.has(ItemName::of_att(&FetchAtt::Flags))
+    }
+
+    pub fn into_response(self) -> Response {
+        Response::Data(Data::Fetch {
+            seq: self.seq,
+            items: self.items,
+        })
+    }
 }
 
 /// Whether fetching this item sets `\Seen` (RFC 3501 §6.4.5: BODY[...] and RFC822 and
