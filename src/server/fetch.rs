@@ -316,6 +316,62 @@ mod tests {
         );
     }
 
+    fn section(part: &[u32]) -> Section {
+        Section {
+            part: part.to_vec(),
+            text: None,
+        }
+    }
+
+    fn body(part: &[u32], origin: Option<u32>, data: &[u8]) -> FetchValue {
+        FetchValue::BodySection {
+            section: section(part),
+            origin,
+            data: Some(data.to_vec()),
+        }
+    }
+
+    #[test]
+    fn a_fetch_response_names_each_item_once_in_first_order_rfc3501_7_4_2() {
+        let mut fetch = FetchResponse::new(3);
+        assert!(fetch.push(FetchValue::Uid(7)));
+        assert!(fetch.push(FetchValue::Flags(vec![Flag::Seen])));
+        assert!(!fetch.push(FetchValue::Uid(7)));
+        assert!(!fetch.push(FetchValue::Flags(Vec::new())));
+        assert!(fetch.push(body(&[1], None, b"a")));
+        assert!(fetch.push(body(&[1], Some(0), b"b")));
+        assert!(fetch.push(body(&[2], None, b"c")));
+        // BODY[1] again, and BODY[1]<0> again with another count: same names, dropped.
+        assert!(!fetch.push(body(&[1], None, b"x")));
+        assert!(!fetch.push(body(&[1], Some(0), b"y")));
+        // BODY.PEEK[2] is answered as BODY[2]: not computed again.
+        let peek = FetchAtt::BodySection {
+            peek: true,
+            section: section(&[2]),
+            partial: None,
+        };
+        fetch.push_att(&peek, |_| panic!("BODY[2] is already there"));
+        fetch.push_att(&FetchAtt::Uid, |_| panic!("UID is already there"));
+        fetch.push_att(&FetchAtt::Rfc822Size, |_| FetchValue::Rfc822Size(9));
+        assert!(fetch.has_flags());
+        let Response::Data(Data::Fetch { seq, items }) = fetch.into_response() else {
+            panic!("not a FETCH response");
+        };
+        assert_eq!(seq, 3);
+        assert_eq!(
+            items,
+            vec![
+                FetchValue::Uid(7),
+                FetchValue::Flags(vec![Flag::Seen]),
+                body(&[1], None, b"a"),
+                body(&[1], Some(0), b"b"),
+                body(&[2], None, b"c"),
+                FetchValue::Rfc822Size(9),
+            ]
+        );
+        assert!(!FetchResponse::new(1).has_flags());
+    }
+
     #[test]
     fn nil_forms_follow_rfc_2180_section_4_1_3() {
         assert_eq!(
