@@ -92,42 +92,39 @@ impl FetchResponse {
         }
     }
 
-    fn has(&self, name: ItemName<'_>) -> bool {
+    /// Records that the response has an item of this name; false if it had one already.
+    fn claim(&mut self, name: ItemName<'_>) -> bool {
         match name {
-            ItemName::Plain(bit) => self.plain & bit != 0,
-            ItemName::Section(section, origin) => {
-                self.sections.contains(&(section.clone(), origin))
+            ItemName::Plain(bit) if self.plain & bit != 0 => false,
+            ItemName::Plain(bit) => {
+                self.plain |= bit;
+                true
             }
+            ItemName::Section(section, origin) => self.sections.insert((section.clone(), origin)),
         }
     }
 
     /// Adds `value` unless the response already has an item of its name; says whether it was
     /// added.
     pub fn push(&mut self, value: FetchValue) -> bool {
-        match ItemName::of_value(&value) {
-            ItemName::Plain(bit) if self.plain & bit != 0 => return false,
-            ItemName::Plain(bit) => self.plain |= bit,
-            ItemName::Section(section, origin) => {
-                if !self.sections.insert((section.clone(), origin)) {
-                    return false;
-                }
-            }
+        let added = self.claim(ItemName::of_value(&value));
+        if added {
+            self.items.push(value);
         }
-        self.items.push(value);
-        true
+        added
     }
 
     /// Adds the value of `att`, computed by `value` only when the response has no item of that
     /// name yet.
     pub fn push_att(&mut self, att: &FetchAtt, value: impl FnOnce(&FetchAtt) -> FetchValue) {
-        if !self.has(ItemName::of_att(att)) {
-            self.push(value(att));
+        if self.claim(ItemName::of_att(att)) {
+            self.items.push(value(att));
         }
     }
 
     /// Whether the response tells the client the message's flags.
     pub fn has_flags(&self) -> bool {
-        self.has(ItemName::of_att(&FetchAtt::Flags))
+        matches!(ItemName::of_att(&FetchAtt::Flags), ItemName::Plain(bit) if self.plain & bit != 0)
     }
 
     pub fn into_response(self) -> Response {
