@@ -386,7 +386,7 @@ pub enum FetchAtt {
 }
 
 /// `section` (RFC 3501 §6.4.5, §9): a part path, then optionally a text specifier.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
 pub struct Section {
     /// `section-part`: each number is non-zero; empty means the whole message.
     pub part: Vec<u32>,
@@ -394,7 +394,7 @@ pub struct Section {
 }
 
 /// `section-msgtext` / `section-text` (RFC 3501 §9).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub enum SectionText {
     Header,
     /// Field names are astrings.

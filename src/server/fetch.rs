@@ -1,9 +1,12 @@
 //! The values of FETCH items for one message (RFC 3501 §6.4.5, §7.4.2), from a live message or
-//! a ghost, and the NIL forms RFC 2180 §4.1.3 gives for expunged messages.
+//! a ghost, and the NIL forms RFC 2180 §4.1.3 gives for expunged messages; and
+//! [`FetchResponse`], the one builder of a FETCH response, which names each item at most once.
+
+use std::collections::HashSet;
 
 use crate::protocol::types::{
-    BasicFields, BodyStructure, Date, DateTime, FetchAtt, FetchValue, Flag, Section, SectionText,
-    SeqBound, SeqRange, SequenceSet, SpecificFields,
+    BasicFields, BodyStructure, Data, Date, DateTime, FetchAtt, FetchValue, Flag, Response,
+    Section, SectionText, SeqBound, SeqRange, SequenceSet, SpecificFields,
 };
 use crate::server::mime::without_extension;
 use crate::server::store::{MessageData, Uid};
@@ -13,6 +16,123 @@ pub(crate) struct Seen<'a> {
     pub uid: Uid,
     pub data: &'a MessageData,
     pub flags: Vec<Flag>,
+}
+
+/// The name a FETCH data item has in a response (RFC 3501 §7.4.2 `msg-att`): what tells two
+/// items apart. `BODY[...]` and `BODY.PEEK[...]` are both answered as `BODY[...]`, and a partial
+/// is answered with its origin only (`BODY[]<0>`), so those are the same item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ItemName<'a> {
+    /// An item without a section, as one bit of [`FetchResponse::plain`].
+    Plain(u16),
+    /// `BODY[section]<origin>`.
+    Section(&'a Section, Option<u32>),
+}
+
+impl ItemName<'_> {
+    fn of_att(att: &FetchAtt) -> ItemName<'_> {
+        ItemName::Plain(match att {
+            FetchAtt::Flags => 1,
+            FetchAtt::InternalDate => 1 << 1,
+            FetchAtt::Rfc822Size => 1 << 2,
+            FetchAtt::Envelope => 1 << 3,
+            FetchAtt::Body => 1 << 4,
+            FetchAtt::BodyStructure => 1 << 5,
+            FetchAtt::Uid => 1 << 6,
+            FetchAtt::Rfc822 => 1 << 7,
+            FetchAtt::Rfc822Header => 1 << 8,
+            FetchAtt::Rfc822Text => 1 << 9,
+            FetchAtt::BodySection {
+                section, partial, ..
+            } => return ItemName::Section(section, partial.map(|(origin, _)| origin)),
+        })
+    }
+
+    fn of_value(value: &FetchValue) -> ItemName<'_> {
+        ItemName::of_att(match value {
+            FetchValue::Flags(_) => &FetchAtt::Flags,
+            FetchValue::InternalDate(_) => &FetchAtt::InternalDate,
+            FetchValue::Rfc822Size(_) => &FetchAtt::Rfc822Size,
+            FetchValue::Envelope(_) => &FetchAtt::Envelope,
+            FetchValue::Body(_) => &FetchAtt::Body,
+            FetchValue::BodyStructure(_) => &FetchAtt::BodyStructure,
+            FetchValue::Uid(_) => &FetchAtt::Uid,
+            FetchValue::Rfc822(_) => &FetchAtt::Rfc822,
+            FetchValue::Rfc822Header(_) => &FetchAtt::Rfc822Header,
+            FetchValue::Rfc822Text(_) => &FetchAtt::Rfc822Text,
+            FetchValue::BodySection {
+                section, origin, ..
+            } => return ItemName::Section(section, *origin),
+        })
+    }
+}
+
+/// One FETCH response being built (RFC 3501 §7.4.2). It owns its set of data items: an item
+/// whose name is already there is dropped, so no path (a UID command's implicit UID meeting an
+/// explicit one, a macro's member named again, the flags a fetch sets, an item asked for twice)
+/// can name an item twice. Items keep the order they were first added in.
+#[derive(Debug)]
+pub(crate) struct FetchResponse {
+    seq: u32,
+    items: Vec<FetchValue>,
+    /// The items without a section that are present, one bit per [`ItemName::Plain`].
+    plain: u16,
+    /// The `BODY[section]<origin>` items present: a set, so a long list of sections costs
+    /// linear time, not quadratic.
+    sections: HashSet<(Section, Option<u32>)>,
+}
+
+impl FetchResponse {
+    pub fn new(seq: u32) -> FetchResponse {
+        FetchResponse {
+            seq,
+            items: Vec::new(),
+            plain: 0,
+            sections: HashSet::new(),
+        }
+    }
+
+    /// Records that the response has an item of this name; false if it had one already.
+    fn claim(&mut self, name: ItemName<'_>) -> bool {
+        match name {
+            ItemName::Plain(bit) if self.plain & bit != 0 => false,
+            ItemName::Plain(bit) => {
+                self.plain |= bit;
+                true
+            }
+            ItemName::Section(section, origin) => self.sections.insert((section.clone(), origin)),
+        }
+    }
+
+    /// Adds `value` unless the response already has an item of its name; says whether it was
+    /// added.
+    pub fn push(&mut self, value: FetchValue) -> bool {
+        let added = self.claim(ItemName::of_value(&value));
+        if added {
+            self.items.push(value);
+        }
+        added
+    }
+
+    /// Adds the value of `att`, computed by `value` only when the response has no item of that
+    /// name yet.
+    pub fn push_att(&mut self, att: &FetchAtt, value: impl FnOnce(&FetchAtt) -> FetchValue) {
+        if self.claim(ItemName::of_att(att)) {
+            self.items.push(value(att));
+        }
+    }
+
+    /// Whether the response tells the client the message's flags.
+    pub fn has_flags(&self) -> bool {
+        matches!(ItemName::of_att(&FetchAtt::Flags), ItemName::Plain(bit) if self.plain & bit != 0)
+    }
+
+    pub fn into_response(self) -> Response {
+        Response::Data(Data::Fetch {
+            seq: self.seq,
+            items: self.items,
+        })
+    }
 }
 
 /// Whether fetching this item sets `\Seen` (RFC 3501 §6.4.5: BODY[...] and RFC822 and
@@ -191,6 +311,62 @@ mod tests {
                 },
             ]
         );
+    }
+
+    fn section(part: &[u32]) -> Section {
+        Section {
+            part: part.to_vec(),
+            text: None,
+        }
+    }
+
+    fn body(part: &[u32], origin: Option<u32>, data: &[u8]) -> FetchValue {
+        FetchValue::BodySection {
+            section: section(part),
+            origin,
+            data: Some(data.to_vec()),
+        }
+    }
+
+    #[test]
+    fn a_fetch_response_names_each_item_once_in_first_order_rfc3501_7_4_2() {
+        let mut fetch = FetchResponse::new(3);
+        assert!(fetch.push(FetchValue::Uid(7)));
+        assert!(fetch.push(FetchValue::Flags(vec![Flag::Seen])));
+        assert!(!fetch.push(FetchValue::Uid(7)));
+        assert!(!fetch.push(FetchValue::Flags(Vec::new())));
+        assert!(fetch.push(body(&[1], None, b"a")));
+        assert!(fetch.push(body(&[1], Some(0), b"b")));
+        assert!(fetch.push(body(&[2], None, b"c")));
+        // BODY[1] again, and BODY[1]<0> again with another count: same names, dropped.
+        assert!(!fetch.push(body(&[1], None, b"x")));
+        assert!(!fetch.push(body(&[1], Some(0), b"y")));
+        // BODY.PEEK[2] is answered as BODY[2]: not computed again.
+        let peek = FetchAtt::BodySection {
+            peek: true,
+            section: section(&[2]),
+            partial: None,
+        };
+        fetch.push_att(&peek, |_| panic!("BODY[2] is already there"));
+        fetch.push_att(&FetchAtt::Uid, |_| panic!("UID is already there"));
+        fetch.push_att(&FetchAtt::Rfc822Size, |_| FetchValue::Rfc822Size(9));
+        assert!(fetch.has_flags());
+        let Response::Data(Data::Fetch { seq, items }) = fetch.into_response() else {
+            panic!("not a FETCH response");
+        };
+        assert_eq!(seq, 3);
+        assert_eq!(
+            items,
+            vec![
+                FetchValue::Uid(7),
+                FetchValue::Flags(vec![Flag::Seen]),
+                body(&[1], None, b"a"),
+                body(&[1], Some(0), b"b"),
+                body(&[2], None, b"c"),
+                FetchValue::Rfc822Size(9),
+            ]
+        );
+        assert!(!FetchResponse::new(1).has_flags());
     }
 
     #[test]

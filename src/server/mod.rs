@@ -503,6 +503,24 @@ impl Server {
         }
     }
 
+    /// Tells a session of keywords its mailbox gained, before a handler sends it a FETCH
+    /// response that may carry one (RFC 3501 §7.2.6; see [`session::View::announce_keywords`]).
+    pub(crate) fn announce_keywords(&mut self, client: ClientId) {
+        let Some(view) = self
+            .sessions
+            .get_mut(&client)
+            .and_then(|s| s.state.view_mut())
+        else {
+            return;
+        };
+        let Some(mailbox) = self.store.get(view.mailbox) else {
+            return;
+        };
+        for r in view.announce_keywords(mailbox) {
+            self.send(client, r, None);
+        }
+    }
+
     /// RFC 2177 §3: a session in IDLE is told of changes as they happen.
     fn flush_idlers(&mut self) {
         let idlers: Vec<ClientId> = self

@@ -13,6 +13,8 @@ use crate::protocol::types::{
 };
 use crate::server::store::{Flags, Mailbox, MailboxId, MessageData, SeqNum, Uid};
 
+use crate::server::fetch::FetchResponse;
+
 /// A connected client, as numbered by the engine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct ClientId(pub u32);
@@ -244,6 +246,7 @@ impl View {
     ///   (RFC 3501 §7.4.1), then EXISTS with the new count, as RFC 2180 §4.1.1 shows;
     /// - EXISTS and RECENT for new messages (RFC 3501 §7.3.1, §7.3.2), claiming `\Recent`
     ///   for this session unless read-only (RFC 3501 §2.3.2);
+    /// - FLAGS and PERMANENTFLAGS for new keywords ([`View::announce_keywords`]);
     /// - FETCH (FLAGS) for flags changed elsewhere (RFC 3501 §7.4.2).
     pub fn flush(
         &mut self,
@@ -299,11 +302,7 @@ impl View {
             }
         }
         if let Some(mailbox) = mailbox {
-            // RFC 3501 §7.2.6: a new keyword changes the flags defined in the mailbox.
-            if mailbox.keywords().len() > self.keywords_known {
-                self.keywords_known = mailbox.keywords().len();
-                out.extend(flag_responses(mailbox, self.read_only));
-            }
+            out.extend(self.announce_keywords(mailbox));
             let changed = std::mem::take(&mut self.flags_changed);
             for uid in changed {
                 let Some(i) = self.index_of_uid(uid) else {
@@ -316,16 +315,28 @@ impl View {
                     continue;
                 }
                 if let Some(m) = mailbox.message(uid) {
-                    out.push(Response::Data(Data::Fetch {
-                        seq: View::seq_of(i).0,
-                        items: vec![crate::protocol::types::FetchValue::Flags(
-                            m.flags.to_list(entry.recent),
-                        )],
-                    }));
+                    let mut fetch = FetchResponse::new(View::seq_of(i).0);
+                    fetch.push(crate::protocol::types::FetchValue::Flags(
+                        m.flags.to_list(entry.recent),
+                    ));
+                    out.push(fetch.into_response());
                 }
             }
         }
         out
+    }
+
+    /// FLAGS and PERMANENTFLAGS again when the mailbox gained keywords since this session was
+    /// last told; nothing otherwise. RFC 3501 §7.2.6: FLAGS says which flags the mailbox
+    /// defines, so a keyword must be announced before any FETCH response carries it. FLAGS is
+    /// no EXPUNGE, so it may be sent during FETCH, STORE and SEARCH too (RFC 3501 §7.4.1).
+    pub fn announce_keywords(&mut self, mailbox: &Mailbox) -> Vec<Response> {
+        // Keywords are only ever added to a mailbox, so the count says what is new.
+        if mailbox.keywords().len() <= self.keywords_known {
+            return Vec::new();
+        }
+        self.keywords_known = mailbox.keywords().len();
+        flag_responses(mailbox, self.read_only).into()
     }
 
     /// The flags this session sees for an entry: live flags from the store, or the ghost's.

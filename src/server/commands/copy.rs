@@ -2,6 +2,7 @@
 //! (RFC 4315 §3), with RFC 2180 §4.4 for messages another session expunged.
 
 use crate::protocol::types::{Code, MailboxName, SequenceSet, StatusKind};
+use crate::server::commands::fetch::selected_view;
 use crate::server::fetch::uid_set;
 use crate::server::policy::{Citation, CopyExpunged};
 use crate::server::store::{Flags, MessageData, Uid};
@@ -37,9 +38,7 @@ impl Server {
         // The messages the numbers meant when the command began (RFC 2180 §4.4.2).
         let mut picked: Vec<(Uid, Arc<MessageData>, Flags, bool)> = Vec::new();
         {
-            let Some(view) = self.sessions.get(&client).and_then(|s| s.state.view()) else {
-                return Err(Fail::bad("No mailbox selected"));
-            };
+            let view = selected_view(&self.sessions, client)?;
             let Some(source) = self.store.get(source_id) else {
                 return Err(Fail::no("The selected mailbox no longer exists"));
             };

@@ -1,23 +1,42 @@
 //! FETCH and UID FETCH (RFC 3501 §6.4.5, §6.4.8), with RFC 2180 §4.1 for messages another
 //! session expunged; and the selected-state helpers the other handlers share.
 
-use crate::protocol::types::{
-    Code, Data, FetchAtt, FetchItems, FetchValue, Flag, Response, SequenceSet,
-};
-use crate::server::fetch::{nil_value, sets_seen, value, Seen};
+use std::collections::BTreeMap;
+
+use crate::protocol::types::{Code, FetchAtt, FetchItems, FetchValue, Flag, SequenceSet};
+use crate::server::fetch::{nil_value, sets_seen, value, FetchResponse, Seen};
 use crate::server::policy::{Citation, ExpungeIssuedCode, FetchExpunged};
-use crate::server::session::{Index, View};
+use crate::server::session::{Index, Session, View};
 use crate::server::store::{MailboxId, Uid};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
+
+/// The client's selected view, or BAD when it has none. A function of the sessions alone, so
+/// that a handler can hold the view and the store at once.
+pub(crate) fn selected_view(
+    sessions: &BTreeMap<ClientId, Session>,
+    client: ClientId,
+) -> Result<&View, Fail> {
+    sessions
+        .get(&client)
+        .and_then(|s| s.state.view())
+        .ok_or_else(|| Fail::bad("No mailbox selected"))
+}
+
+/// How a FETCH answers a message another session expunged (RFC 2180 §4.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expunged {
+    /// With the data it had (§4.1.1).
+    Ghost,
+    /// With NIL values (§4.1.3).
+    Nil,
+    /// Not at all (§4.1.2, §4.1.3 when nothing else was asked for, and silent omission).
+    Skip,
+}
 
 impl Server {
     /// The selected mailbox and whether it is read-only.
     pub(crate) fn selected_mailbox(&self, client: ClientId) -> Result<(MailboxId, bool), Fail> {
-        self.sessions
-            .get(&client)
-            .and_then(|s| s.state.view())
-            .map(|v| (v.mailbox, v.read_only))
-            .ok_or_else(|| Fail::bad("No mailbox selected"))
+        selected_view(&self.sessions, client).map(|v| (v.mailbox, v.read_only))
     }
 
     /// Resolves a set against the session's view (the one seq/UID conversion is in `View`).
@@ -27,11 +46,7 @@ impl Server {
         set: &SequenceSet,
         uid: bool,
     ) -> Result<Vec<Index>, Fail> {
-        let view = self
-            .sessions
-            .get(&client)
-            .and_then(|s| s.state.view())
-            .ok_or_else(|| Fail::bad("No mailbox selected"))?;
+        let view = selected_view(&self.sessions, client)?;
         view.resolve(set, uid).map_err(|e| Fail::bad(e.0))
     }
 
@@ -42,11 +57,7 @@ impl Server {
         set: &SequenceSet,
     ) -> Result<Vec<Uid>, Fail> {
         let indexes = self.resolve(client, set, true)?;
-        let view = self
-            .sessions
-            .get(&client)
-            .and_then(|s| s.state.view())
-            .ok_or_else(|| Fail::bad("No mailbox selected"))?;
+        let view = selected_view(&self.sessions, client)?;
         Ok(indexes
             .into_iter()
             .filter_map(|i| view.entries.get(i).map(|e| e.uid))
@@ -64,6 +75,20 @@ impl Server {
                 if view.mailbox == mailbox {
                     view.flags_changed.extend(uids.iter().copied());
                 }
+            }
+        }
+    }
+
+    /// The client was just sent these messages' current flags in a FETCH response: a change
+    /// another session made to them needs no second FETCH (RFC 3501 §7.4.2).
+    pub(crate) fn flags_told(&mut self, client: ClientId, uids: &[Uid]) {
+        if let Some(view) = self
+            .sessions
+            .get_mut(&client)
+            .and_then(|s| s.state.view_mut())
+        {
+            for uid in uids {
+                view.flags_changed.remove(uid);
             }
         }
     }
@@ -89,19 +114,83 @@ impl Server {
         let (mailbox_id, read_only) = self.selected_mailbox(client)?;
         let indexes = self.resolve(client, set, uid)?;
         let mut atts = items.expand();
-        // RFC 3501 §6.4.8: UID FETCH responses always include UID.
-        if uid && !atts.contains(&FetchAtt::Uid) {
+        // RFC 3501 §6.4.8: UID FETCH responses always include UID (once: the response
+        // builder drops it when the client named it too).
+        if uid {
             atts.push(FetchAtt::Uid);
         }
-        let marks_seen = !read_only && atts.iter().any(sets_seen);
         let policy = self.policies.fetch_expunged;
-        let mut responses: Vec<(Response, Option<Citation>)> = Vec::new();
-        let mut newly_seen: Vec<Uid> = Vec::new();
-        let mut expunged: Vec<u32> = Vec::new();
-        {
-            let Some(view) = self.sessions.get(&client).and_then(|s| s.state.view()) else {
-                return Err(Fail::bad("No mailbox selected"));
+        let citation = Citation::of(policy);
+
+        // Decide what to answer, and with which tagged reply, before sending or changing
+        // anything: the only place `fetch_expunged` is read.
+        let (expunged_as, marks_seen, outcome) = {
+            let view = selected_view(&self.sessions, client)?;
+            let Some(mailbox) = self.store.get(mailbox_id) else {
+                return Err(Fail::no("The selected mailbox no longer exists"));
             };
+            let mut expunged: Vec<u32> = Vec::new();
+            let mut live = 0usize;
+            for &i in &indexes {
+                match view.entries.get(i) {
+                    Some(e) if e.expunged.is_some() => expunged.push(View::seq_of(i).0),
+                    Some(e) if mailbox.message(e.uid).is_some() => live += 1,
+                    _ => {}
+                }
+            }
+            let ok = |text: &str| Ok(Done::text(text).cite(citation.clone()));
+            let (expunged_as, outcome): (Expunged, CmdResult) = match policy {
+                _ if expunged.is_empty() => (
+                    Expunged::Skip,
+                    Ok(Done::text(if uid {
+                        "UID FETCH completed"
+                    } else {
+                        "FETCH completed"
+                    })),
+                ),
+                // RFC 2180 §4.1.1: serve the ghost.
+                FetchExpunged::Ghost => (Expunged::Ghost, ok("FETCH completed")),
+                // The silent omission of real servers.
+                FetchExpunged::Omit => (Expunged::Skip, ok("FETCH completed")),
+                // RFC 2180 §4.1.3: NIL values next to the live messages' data.
+                FetchExpunged::Nil if live > 0 => (Expunged::Nil, ok("FETCH completed")),
+                // RFC 2180 §4.1.3: when every message asked for was expunged, no untagged
+                // responses, only a tagged NO.
+                FetchExpunged::Nil => (
+                    Expunged::Skip,
+                    Err(Fail::no(format!(
+                        "Messages {} have been expunged.",
+                        describe(&expunged)
+                    ))
+                    .cite(citation.clone())),
+                ),
+                // RFC 2180 §4.1.2: the live messages' data, then NO.
+                FetchExpunged::No => (
+                    Expunged::Skip,
+                    Err(Fail::no("Some of the requested messages no longer exist")
+                        .cite(citation.clone())),
+                ),
+            };
+            let outcome = match (outcome, self.expunge_issued(!expunged.is_empty())) {
+                (Ok(done), Some((code, _))) => Ok(done.with_code(code)),
+                (Err(fail), Some((code, _))) => Err(fail.with_code(code)),
+                (outcome, None) => outcome,
+            };
+            // RFC 3501 §6.4.5: BODY[...], RFC822 and RFC822.TEXT set \Seen; not in a
+            // read-only mailbox (RFC 3501 §6.3.2).
+            let marks_seen = !read_only && atts.iter().any(sets_seen);
+            (expunged_as, marks_seen, outcome)
+        };
+
+        // Apply: keywords first, then one response per message, then the flag changes.
+        // RFC 3501 §7.2.6: a FETCH response may only carry keywords the client was sent in
+        // FLAGS.
+        self.announce_keywords(client);
+        let mut responses: Vec<(FetchResponse, Option<Citation>)> = Vec::new();
+        let mut newly_seen: Vec<Uid> = Vec::new();
+        let mut told: Vec<Uid> = Vec::new();
+        {
+            let view = selected_view(&self.sessions, client)?;
             let Some(mailbox) = self.store.get_mut(mailbox_id) else {
                 return Err(Fail::no("The selected mailbox no longer exists"));
             };
@@ -109,99 +198,62 @@ impl Server {
                 let Some(entry) = view.entries.get(i) else {
                     continue;
                 };
-                let seq = View::seq_of(i).0;
-                let (items, citation) = match &entry.expunged {
-                    Some(ghost) => {
-                        expunged.push(seq);
-                        match policy {
-                            // RFC 2180 §4.1.1: serve the ghost.
-                            FetchExpunged::Ghost => {
-                                let seen = Seen {
-                                    uid: entry.uid,
-                                    data: &ghost.data,
-                                    flags: ghost.flags.to_list(entry.recent),
-                                };
-                                let items = atts.iter().map(|a| value(a, &seen)).collect();
-                                (items, Some(Citation::of(policy)))
-                            }
-                            // RFC 2180 §4.1.3: NIL values.
-                            FetchExpunged::Nil => {
-                                let items = atts.iter().map(|a| nil_value(a, entry.uid)).collect();
-                                (items, Some(Citation::of(policy)))
-                            }
-                            // RFC 2180 §4.1.2, and the silent omission of real servers.
-                            FetchExpunged::No | FetchExpunged::Omit => continue,
+                let mut fetch = FetchResponse::new(View::seq_of(i).0);
+                match (&entry.expunged, expunged_as) {
+                    (Some(_), Expunged::Skip) => continue,
+                    (Some(ghost), Expunged::Ghost) => {
+                        let seen = Seen {
+                            uid: entry.uid,
+                            data: &ghost.data,
+                            flags: ghost.flags.to_list(entry.recent),
+                        };
+                        for att in &atts {
+                            fetch.push_att(att, |a| value(a, &seen));
                         }
+                        responses.push((fetch, Some(citation.clone())));
                     }
-                    None => {
+                    (Some(_), Expunged::Nil) => {
+                        for att in &atts {
+                            fetch.push_att(att, |a| nil_value(a, entry.uid));
+                        }
+                        responses.push((fetch, Some(citation.clone())));
+                    }
+                    (None, _) => {
                         let Some(message) = mailbox.message_mut(entry.uid) else {
                             continue;
                         };
-                        let mut flag_added = false;
-                        if marks_seen && !message.flags.contains(&Flag::Seen) {
+                        let flag_added = marks_seen && !message.flags.contains(&Flag::Seen);
+                        if flag_added {
                             message.flags.insert(&Flag::Seen);
                             newly_seen.push(entry.uid);
-                            flag_added = true;
                         }
                         let seen = Seen {
                             uid: entry.uid,
                             data: &message.data,
                             flags: message.flags.to_list(entry.recent),
                         };
-                        let mut items: Vec<FetchValue> =
-                            atts.iter().map(|a| value(a, &seen)).collect();
+                        for att in &atts {
+                            fetch.push_att(att, |a| value(a, &seen));
+                        }
                         // RFC 3501 §6.4.5: when fetching sets \Seen, the new flags SHOULD be
                         // included in the FETCH response.
-                        if flag_added && !atts.contains(&FetchAtt::Flags) {
-                            items.push(FetchValue::Flags(seen.flags.clone()));
+                        if flag_added {
+                            fetch.push(FetchValue::Flags(seen.flags.clone()));
                         }
-                        (items, None)
+                        if fetch.has_flags() {
+                            told.push(entry.uid);
+                        }
+                        responses.push((fetch, None));
                     }
-                };
-                responses.push((Response::Data(Data::Fetch { seq, items }), citation));
+                }
             }
         }
-        // RFC 2180 §4.1.3: when every message asked for was expunged, the NIL policy sends no
-        // untagged responses, only a tagged NO.
-        let all_nil = policy == FetchExpunged::Nil
-            && !expunged.is_empty()
-            && responses.iter().all(|(_, c)| c.is_some());
-        if !all_nil {
-            for (response, citation) in responses {
-                self.send(client, response, citation);
-            }
+        for (fetch, citation) in responses {
+            self.send(client, fetch.into_response(), citation);
         }
+        self.flags_told(client, &told);
         self.notify_flags(client, mailbox_id, &newly_seen);
-        let issued = self.expunge_issued(!expunged.is_empty());
-        let result = if expunged.is_empty() {
-            Ok(Done::text(if uid {
-                "UID FETCH completed"
-            } else {
-                "FETCH completed"
-            }))
-        } else {
-            let c = Citation::of(policy);
-            match policy {
-                FetchExpunged::Ghost | FetchExpunged::Omit => {
-                    Ok(Done::text("FETCH completed").cite(c))
-                }
-                FetchExpunged::Nil if !all_nil => Ok(Done::text("FETCH completed").cite(c)),
-                FetchExpunged::Nil => Err(Fail::no(format!(
-                    "Messages {} have been expunged.",
-                    describe(&expunged)
-                ))
-                .cite(c)),
-                FetchExpunged::No => {
-                    Err(Fail::no("Some of the requested messages no longer exist").cite(c))
-                }
-            }
-        };
-        Ok(match (result, issued) {
-            (Ok(done), Some((code, _))) => done.with_code(code),
-            (Err(fail), Some((code, _))) => return Err(fail.with_code(code)),
-            (Ok(done), None) => done,
-            (Err(fail), None) => return Err(fail),
-        })
+        outcome
     }
 }
 

@@ -2,6 +2,7 @@
 //! session expunged.
 
 use crate::protocol::types::{Code, Data, Response, SearchKey};
+use crate::server::commands::fetch::selected_view;
 use crate::server::policy::{Citation, SearchExpunged};
 use crate::server::search::{matches_all, Bounds, Candidate};
 use crate::server::session::View;
@@ -50,9 +51,7 @@ impl Server {
         }
         let (mailbox_id, _) = self.selected_mailbox(client)?;
         let policy = self.policies.search_expunged;
-        let Some(view) = self.sessions.get(&client).and_then(|s| s.state.view()) else {
-            return Err(Fail::bad("No mailbox selected"));
-        };
+        let view = selected_view(&self.sessions, client)?;
         let Some(mailbox) = self.store.get(mailbox_id) else {
             return Err(Fail::no("The selected mailbox no longer exists"));
         };

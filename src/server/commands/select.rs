@@ -1,6 +1,7 @@
 //! SELECT and EXAMINE (RFC 3501 §6.3.1, §6.3.2), CLOSE (§6.4.2), UNSELECT (RFC 3691).
 
 use crate::protocol::types::{Code, Data, Flag, MailboxName, Response, StatusKind};
+use crate::server::commands::fetch::selected_view;
 use crate::server::policy::{Citation, SelectShared};
 use crate::server::session::{flag_responses, State, View};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
@@ -126,9 +127,7 @@ impl Server {
     /// RFC 3501 §6.4.2: CLOSE expunges silently (no untagged EXPUNGE) when the mailbox is
     /// read-write, then returns to the authenticated state.
     pub(crate) fn handle_close(&mut self, client: ClientId) -> CmdResult {
-        let Some(view) = self.sessions.get(&client).and_then(|s| s.state.view()) else {
-            return Err(Fail::bad("No mailbox selected"));
-        };
+        let view = selected_view(&self.sessions, client)?;
         let (mailbox, read_only) = (view.mailbox, view.read_only);
         let mut done = Done::text("CLOSE completed");
         if !read_only {

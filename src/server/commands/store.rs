@@ -1,7 +1,9 @@
 //! STORE and UID STORE (RFC 3501 §6.4.6, §6.4.8), with RFC 2180 §4.2 for messages another
 //! session expunged.
 
-use crate::protocol::types::{Data, FetchValue, Flag, Response, SequenceSet, StoreKind};
+use crate::protocol::types::{FetchValue, Flag, SequenceSet, StoreKind};
+use crate::server::commands::fetch::selected_view;
+use crate::server::fetch::FetchResponse;
 use crate::server::policy::{Citation, StoreExpunged};
 use crate::server::session::View;
 use crate::server::store::Uid;
@@ -24,9 +26,7 @@ impl Server {
             ));
         }
         let indexes = self.resolve(client, set, uid)?;
-        let Some(view) = self.sessions.get(&client).and_then(|s| s.state.view()) else {
-            return Err(Fail::bad("No mailbox selected"));
-        };
+        let view = selected_view(&self.sessions, client)?;
         let mut live: Vec<(usize, Uid, bool)> = Vec::new();
         let mut expunged = 0usize;
         for i in indexes {
@@ -90,6 +90,7 @@ impl Server {
         let flags = flags.as_slice();
         let mut changed = Vec::new();
         let mut reports = Vec::new();
+        let mut told = Vec::new();
         for (i, message_uid, recent) in live {
             let Some(m) = mailbox.message_mut(message_uid) else {
                 continue;
@@ -109,19 +110,21 @@ impl Server {
             // RFC 3501 §6.4.6: without .SILENT, an untagged FETCH with the new flags; UID STORE
             // includes the UID (RFC 3501 §6.4.8).
             if !silent {
-                let mut items = vec![FetchValue::Flags(m.flags.to_list(recent))];
+                let mut fetch = FetchResponse::new(View::seq_of(i).0);
+                fetch.push(FetchValue::Flags(m.flags.to_list(recent)));
                 if uid {
-                    items.push(FetchValue::Uid(message_uid.0));
+                    fetch.push(FetchValue::Uid(message_uid.0));
                 }
-                reports.push(Response::Data(Data::Fetch {
-                    seq: View::seq_of(i).0,
-                    items,
-                }));
+                reports.push(fetch);
+                told.push(message_uid);
             }
         }
-        for r in reports {
-            self.send(client, r, None);
+        // RFC 3501 §7.2.6: a keyword this STORE created is announced before a FETCH carries it.
+        self.announce_keywords(client);
+        for fetch in reports {
+            self.send(client, fetch.into_response(), None);
         }
+        self.flags_told(client, &told);
         self.notify_flags(client, mailbox_id, &changed);
         outcome
     }
