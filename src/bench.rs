@@ -5,7 +5,7 @@
 
 use crate::protocol::types::{Flag, StatusKind};
 use crate::server::store::{Flags, MessageData};
-use crate::server::world::datetime_from_unix;
+use crate::server::world::{datetime_from_unix, SANDBOX_EPOCH};
 use crate::server::{ClientId, OutputKind, Policies, Server, World};
 
 /// The mailbox the workloads use.
@@ -59,7 +59,7 @@ pub fn world_with(messages: usize, tenth_deleted: bool) -> World {
         return world;
     };
     for i in 0..messages {
-        let date = datetime_from_unix(1_704_067_200 + i64::try_from(i).unwrap_or(0) * 60);
+        let date = datetime_from_unix(SANDBOX_EPOCH + i64::try_from(i).unwrap_or(0) * 60);
         let flags = if tenth_deleted && i % 10 == 9 {
             Flags::from_list(&[Flag::Deleted])
         } else {

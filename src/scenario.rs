@@ -382,7 +382,7 @@ impl Scenario {
 /// depend on when they run.
 pub fn fresh_server(policies: Policies) -> Server {
     let mut server = Server::new(World::default_world(), policies);
-    server.set_clock(Box::new(|| 1_704_067_200));
+    server.set_clock(Box::new(|| crate::server::world::SANDBOX_EPOCH));
     server
 }
 
