@@ -1,7 +1,9 @@
 //! Benchmark workloads, compiled for both targets so the same code is measured natively
 //! (`examples/bench.rs`) and in the browser (`bench/`, through one wasm export). They drive
 //! [`Server`] like any front end would and own no clock: the caller passes one in (or times the
-//! whole call), so nothing here depends on the platform. Not used by the server itself.
+//! whole call), so nothing here depends on the platform. Not used by the server itself, and
+//! compiled only with the cargo feature `bench` (`scripts/bench.sh` turns it on), so the page's
+//! wasm module does not carry it.
 
 use crate::protocol::types::{Flag, StatusKind};
 use crate::server::store::{Flags, MessageData};

@@ -7,7 +7,6 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::protocol::parse::parse_command;
 use crate::scenario::{self, Player, Scenario, LIBRARY};
 use crate::server::policy::{Preset, PRESETS};
 use crate::server::{ClientId, Output, Policies, Server, World};
@@ -232,13 +231,6 @@ impl Sandbox {
         lines(self.server.take_output())
     }
 
-    /// Like `send`, for raw octets.
-    #[wasm_bindgen(unchecked_return_type = "Line[]")]
-    pub fn send_bytes(&mut self, client: u32, input: &[u8]) -> JsValue {
-        self.server.receive(ClientId(client), input);
-        lines(self.server.take_output())
-    }
-
     /// Pending output (the greeting after `connect`).
     #[wasm_bindgen(unchecked_return_type = "Line[]")]
     pub fn take(&mut self) -> JsValue {
@@ -291,19 +283,6 @@ impl Sandbox {
     #[wasm_bindgen(unchecked_return_type = "Snapshot")]
     pub fn snapshot(&self, max_messages: usize) -> JsValue {
         to_js(&self.server.snapshot(max_messages))
-    }
-
-    /// Parses one command line and returns its structure, or the error the server would give.
-    #[wasm_bindgen(js_name = parseCommand)]
-    pub fn parse_command_js(line: &str) -> JsValue {
-        let mut bytes = line.as_bytes().to_vec();
-        if !bytes.ends_with(b"\n") {
-            bytes.extend_from_slice(b"\r\n");
-        }
-        match parse_command(&bytes) {
-            Ok(cmd) => to_js(&cmd),
-            Err(e) => to_js(&format!("BAD {}", e.text)),
-        }
     }
 
     /// The scenario library (`scenarios/*.imap`), sorted by name; files that do not parse are
@@ -399,7 +378,8 @@ impl Sandbox {
 /// The benchmarks of `bench/` (see `crate::bench`): `"workload"` runs the mixed workload for `n`
 /// iterations and returns the number of commands (the page times the call); `"scale"` returns
 /// the timed steps on a mailbox of `n` messages with `sessions` sessions, timed with
-/// `performance.now()`.
+/// `performance.now()`. Only in the benchmark build (cargo feature `bench`), not the page's.
+#[cfg(feature = "bench")]
 #[wasm_bindgen]
 pub fn bench(kind: &str, n: u32, sessions: u32) -> Result<JsValue, JsError> {
     let failed = |e: String| JsError::new(&e);
