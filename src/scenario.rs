@@ -41,6 +41,7 @@ use crate::server::{ClientId, Output, OutputKind, Policies, Server, World};
 
 /// A parsed scenario.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Scenario {
     pub title: String,
     pub rfc: String,
@@ -55,6 +56,7 @@ pub struct Scenario {
 
 /// One client line and the expectations that follow it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Step {
     /// Line number in the file, for messages.
     pub line_no: usize,
@@ -70,6 +72,7 @@ pub struct Step {
 
 /// One `S` line.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Expect {
     pub line_no: usize,
     pub client: usize,
@@ -671,6 +674,7 @@ pub fn glob(pattern: &str, text: &str) -> bool {
 
 /// The outcome of one variant.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Run {
     pub variant: Option<String>,
     pub transcript: Vec<TranscriptLine>,
@@ -679,6 +683,7 @@ pub struct Run {
 
 /// One line of the transcript as played.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct TranscriptLine {
     /// `C1`, `S2`, ...
     pub who: String,
@@ -690,6 +695,7 @@ pub struct TranscriptLine {
 
 /// An expectation that did not hold.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Failure {
     pub line_no: usize,
     pub message: String,
