@@ -48,7 +48,7 @@ pub struct Scenario {
     pub explain: String,
     /// Policies every variant starts from.
     pub policies: Vec<(String, String)>,
-    /// The decision point varied, and its values; empty when nothing varies.
+    /// The decision point varied, and its values; `None` when nothing varies.
     pub vary: Option<(String, Vec<String>)>,
     pub setup: Vec<(usize, String)>,
     pub steps: Vec<Step>,
