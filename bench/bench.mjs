@@ -1,6 +1,7 @@
-// Loads the wasm package and exposes the engine's benchmarks (`bench` in src/wasm.rs) to the
+// Loads the benchmark build of the wasm package (pkg-bench/: cargo feature `bench`, which the
+// page's pkg/ leaves out) and exposes the engine's benchmarks (`bench` in src/wasm.rs) to the
 // driver (run.mjs), which calls window.imapBench.* through playwright.
-import init, { bench } from '/pkg/imap_sandbox.js';
+import init, { bench } from '/pkg-bench/imap_sandbox.js';
 
 await init();
 

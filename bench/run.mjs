@@ -1,4 +1,5 @@
-// The browser benchmarks: serves the repository (www/ at /, pkg/ at /pkg/, bench/ at /bench/),
+// The browser benchmarks: serves the repository (www/ at /, pkg/ at /pkg/, pkg-bench/ at
+// /pkg-bench/, bench/ at /bench/),
 // drives Debian's Chromium with playwright-core and prints Markdown tables.
 //   node bench/run.mjs            (NATIVE_CPS=<commands/s> adds the native/browser ratio)
 import { createServer } from 'node:http';
@@ -9,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const MOUNTS = [['/pkg/', 'pkg'], ['/bench/', 'bench'], ['/scenarios/', 'scenarios'], ['/', 'www']];
+const MOUNTS = [['/pkg-bench/', 'pkg-bench'], ['/pkg/', 'pkg'], ['/bench/', 'bench'], ['/scenarios/', 'scenarios'], ['/', 'www']];
 const TYPES = {
   '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
   '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml',

@@ -12,7 +12,9 @@ cargo fmt --all -- --check
 
 step "cargo clippy (native and wasm32)"
 cargo clippy --all-targets -- -D warnings
+cargo clippy --all-targets --features bench -- -D warnings
 cargo clippy --lib --tests --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --lib --tests --target wasm32-unknown-unknown --features bench -- -D warnings
 
 step "native tests"
 cargo test

@@ -1,11 +1,13 @@
 //! Benchmark workloads, compiled for both targets so the same code is measured natively
 //! (`examples/bench.rs`) and in the browser (`bench/`, through one wasm export). They drive
 //! [`Server`] like any front end would and own no clock: the caller passes one in (or times the
-//! whole call), so nothing here depends on the platform. Not used by the server itself.
+//! whole call), so nothing here depends on the platform. Not used by the server itself, and
+//! compiled only with the cargo feature `bench` (`scripts/bench.sh` turns it on), so the page's
+//! wasm module does not carry it.
 
 use crate::protocol::types::{Flag, StatusKind};
 use crate::server::store::{Flags, MessageData};
-use crate::server::world::datetime_from_unix;
+use crate::server::world::{datetime_from_unix, SANDBOX_EPOCH};
 use crate::server::{ClientId, OutputKind, Policies, Server, World};
 
 /// The mailbox the workloads use.
@@ -59,7 +61,7 @@ pub fn world_with(messages: usize, tenth_deleted: bool) -> World {
         return world;
     };
     for i in 0..messages {
-        let date = datetime_from_unix(1_704_067_200 + i64::try_from(i).unwrap_or(0) * 60);
+        let date = datetime_from_unix(SANDBOX_EPOCH + i64::try_from(i).unwrap_or(0) * 60);
         let flags = if tenth_deleted && i % 10 == 9 {
             Flags::from_list(&[Flag::Deleted])
         } else {

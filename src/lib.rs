@@ -5,8 +5,9 @@
 //! - [`protocol`]: IMAP syntax only (types, framing, parsing, encoding).
 //! - [`server`]: the engine (store, sessions, policies, command handlers).
 //! - [`scenario`]: executable transcripts in RFC notation, shared by tests, CLI and page.
-//! - [`mod@bench`]: benchmark workloads, measured natively and in the browser.
+//! - `bench` (cargo feature `bench`): benchmark workloads, measured natively and in the browser.
 
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod protocol;
 pub mod scenario;

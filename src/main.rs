@@ -4,56 +4,136 @@
 //! imap-sandbox serve [--listen ADDR] [--user NAME:PASSWORD]... [--policy NAME=VALUE]...
 //!                    [--preset NAME] [--trace]
 //! imap-sandbox policies
-//! imap-sandbox play FILE... [--policy NAME=VALUE]...
+//! imap-sandbox play FILE... [--policy NAME=VALUE]... [--quiet]
+//! imap-sandbox help [COMMAND]          (or COMMAND --help)
 //! ```
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    std::process::exit(cli::run(std::env::args().skip(1).collect()));
+    std::process::exit(cli::run(std::env::args_os().skip(1)));
 }
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
 
+/// The command line, parsed with lexopt: every subcommand takes `-h`/`--help`, an option is
+/// given as `--name VALUE` or `--name=VALUE`, and anything unknown is an error naming it, with
+/// the subcommand's usage, and exit code 2.
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
+    use std::ffi::OsString;
+
+    use imap_sandbox::native::play::{self, PlayArgs};
     use imap_sandbox::native::tcp::{Options, TcpServer};
     use imap_sandbox::server::policy::PRESETS;
     use imap_sandbox::server::{Policies, Server, World};
+    use lexopt::prelude::*;
 
-    const USAGE: &str = "\
-usage:
-  imap-sandbox serve [--listen ADDR] [--user NAME:PASSWORD]... [--policy NAME=VALUE]...
+    const SERVE_USAGE: &str =
+        "  imap-sandbox serve [--listen ADDR] [--user NAME:PASSWORD]... [--policy NAME=VALUE]...
                      [--preset NAME] [--trace]
       Runs the IMAP server (default 127.0.0.1:1143). Without --user, the default world's
-      users alice, bob and carol log in with their own names as passwords.
-  imap-sandbox policies
+      users alice, bob and carol log in with their own names as passwords. --preset applies
+      first, then each --policy; --trace prints every policy citation to stderr.
+";
+    const POLICIES_USAGE: &str = "  imap-sandbox policies
       Lists every decision point, its values and presets, with RFC citations.
-  imap-sandbox play FILE... [--policy NAME=VALUE]... [--quiet]
+";
+    const PLAY_USAGE: &str = "  imap-sandbox play FILE... [--policy NAME=VALUE]... [--quiet]
       Plays scenarios (scenarios/*.imap) under every value of their varied decision point,
-      or the one --policy names; prints the transcripts; exits 1 if an expectation failed.
+      or the one --policy names; prints the transcripts (--quiet, -q: only failed ones);
+      exits 1 if an expectation failed.
+";
+    const HELP_USAGE: &str = "  imap-sandbox help [COMMAND]
+      Prints this text, or one command's.
 ";
 
-    pub fn run(args: Vec<String>) -> i32 {
-        match args.first().map(String::as_str) {
-            Some("serve") => serve(&args[1..]),
-            Some("play") => imap_sandbox::native::play::run(&args[1..]),
-            Some("policies") => {
+    /// The usage of one subcommand, or of all.
+    fn usage(command: Option<&str>) -> String {
+        let body = match command {
+            Some("serve") => SERVE_USAGE.to_string(),
+            Some("policies") => POLICIES_USAGE.to_string(),
+            Some("play") => PLAY_USAGE.to_string(),
+            Some("help") => HELP_USAGE.to_string(),
+            _ => [SERVE_USAGE, POLICIES_USAGE, PLAY_USAGE, HELP_USAGE].concat(),
+        };
+        format!("usage:\n{body}")
+    }
+
+    /// What the command line asks for.
+    enum Command {
+        Help(Option<String>),
+        Serve(EngineArgs),
+        Policies,
+        Play(PlayArgs),
+    }
+
+    /// A command line that cannot be run: the message, and the subcommand whose usage to show.
+    struct UsageError {
+        command: Option<&'static str>,
+        message: String,
+    }
+
+    pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
+        match parse(args) {
+            Ok(Command::Help(command)) => {
+                print!("{}", usage(command.as_deref()));
+                0
+            }
+            Ok(Command::Serve(args)) => serve(args),
+            Ok(Command::Policies) => {
                 print_policies();
                 0
             }
-            Some("-h" | "--help" | "help") => {
-                print!("{USAGE}");
-                0
-            }
-            _ => {
-                eprint!("{USAGE}");
+            Ok(Command::Play(args)) => play::run(&args),
+            Err(e) => {
+                let prefix = match e.command {
+                    Some(c) => format!("imap-sandbox {c}"),
+                    None => "imap-sandbox".to_string(),
+                };
+                eprint!("{prefix}: {}\n\n{}", e.message, usage(e.command));
                 2
             }
         }
     }
 
-    /// Options shared by the commands that run an engine.
+    fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageError> {
+        let mut parser = lexopt::Parser::from_args(args);
+        let top = |e: lexopt::Error| UsageError {
+            command: None,
+            message: e.to_string(),
+        };
+        let name = match parser.next().map_err(top)? {
+            Some(Short('h') | Long("help")) => return Ok(Command::Help(None)),
+            Some(Value(name)) => name.string().map_err(top)?,
+            Some(other) => return Err(top(other.unexpected())),
+            None => {
+                return Err(UsageError {
+                    command: None,
+                    message: "a command is needed".to_string(),
+                })
+            }
+        };
+        let (command, parsed): (&'static str, Result<Command, lexopt::Error>) = match name.as_str()
+        {
+            "serve" => ("serve", parse_serve(&mut parser)),
+            "policies" => ("policies", parse_policies(&mut parser)),
+            "play" => ("play", parse_play(&mut parser)),
+            "help" => ("help", parse_help(&mut parser)),
+            other => {
+                return Err(UsageError {
+                    command: None,
+                    message: format!("unknown command {other:?}"),
+                })
+            }
+        };
+        parsed.map_err(|e| UsageError {
+            command: Some(command),
+            message: e.to_string(),
+        })
+    }
+
+    /// The options of `serve`.
     struct EngineArgs {
         policies: Policies,
         users: Vec<(String, String)>,
@@ -61,53 +141,83 @@ usage:
         trace: bool,
     }
 
-    fn parse_engine_args(args: &[String]) -> Result<EngineArgs, String> {
+    fn parse_serve(parser: &mut lexopt::Parser) -> Result<Command, lexopt::Error> {
         let mut out = EngineArgs {
             policies: Policies::default(),
             users: Vec::new(),
             listen: "127.0.0.1:1143".to_string(),
             trace: false,
         };
-        let mut it = args.iter();
         // Presets apply first, so --policy can adjust one.
         let mut assignments = Vec::new();
-        while let Some(arg) = it.next() {
-            let mut value = |name: &str| {
-                it.next()
-                    .cloned()
-                    .ok_or_else(|| format!("{name} needs a value"))
-            };
-            match arg.as_str() {
-                "--listen" => out.listen = value("--listen")?,
-                "--user" => {
-                    let v = value("--user")?;
+        while let Some(arg) = parser.next()? {
+            match arg {
+                Short('h') | Long("help") => return Ok(Command::Help(Some("serve".into()))),
+                Long("listen") => out.listen = parser.value()?.string()?,
+                Long("user") => {
+                    let v = parser.value()?.string()?;
                     let (name, password) = v
                         .split_once(':')
                         .ok_or_else(|| format!("--user expects NAME:PASSWORD, got {v:?}"))?;
                     out.users.push((name.to_string(), password.to_string()));
                 }
-                "--policy" => assignments.push(value("--policy")?),
-                "--preset" => {
-                    out.policies = Policies::preset(&value("--preset")?).map_err(|e| e.0)?;
+                Long("policy") => assignments.push(parser.value()?.string()?),
+                Long("preset") => {
+                    out.policies = Policies::preset(&parser.value()?.string()?).map_err(|e| e.0)?;
                 }
-                "--trace" => out.trace = true,
-                other => return Err(format!("unknown argument {other:?}")),
+                Long("trace") => out.trace = true,
+                _ => return Err(arg.unexpected()),
             }
         }
         for a in assignments {
             out.policies.set_assignment(&a).map_err(|e| e.0)?;
         }
-        Ok(out)
+        Ok(Command::Serve(out))
     }
 
-    fn serve(args: &[String]) -> i32 {
-        let parsed = match parse_engine_args(args) {
-            Ok(p) => p,
-            Err(e) => {
-                eprintln!("imap-sandbox: {e}\n\n{USAGE}");
-                return 2;
+    fn parse_policies(parser: &mut lexopt::Parser) -> Result<Command, lexopt::Error> {
+        if let Some(arg) = parser.next()? {
+            return match arg {
+                Short('h') | Long("help") => Ok(Command::Help(Some("policies".into()))),
+                _ => Err(arg.unexpected()),
+            };
+        }
+        Ok(Command::Policies)
+    }
+
+    fn parse_play(parser: &mut lexopt::Parser) -> Result<Command, lexopt::Error> {
+        let mut out = PlayArgs::default();
+        while let Some(arg) = parser.next()? {
+            match arg {
+                Short('h') | Long("help") => return Ok(Command::Help(Some("play".into()))),
+                Long("policy") => out.policies.push(parser.value()?.string()?),
+                Short('q') | Long("quiet") => out.quiet = true,
+                Value(file) => out.files.push(file.string()?),
+                _ => return Err(arg.unexpected()),
             }
-        };
+        }
+        if out.files.is_empty() {
+            return Err("at least one scenario FILE is needed".into());
+        }
+        Ok(Command::Play(out))
+    }
+
+    fn parse_help(parser: &mut lexopt::Parser) -> Result<Command, lexopt::Error> {
+        let mut command = None;
+        while let Some(arg) = parser.next()? {
+            match arg {
+                Short('h') | Long("help") => return Ok(Command::Help(Some("help".into()))),
+                Value(name) if command.is_none() => command = Some(name.string()?),
+                _ => return Err(arg.unexpected()),
+            }
+        }
+        match command.as_deref() {
+            None | Some("serve" | "policies" | "play" | "help") => Ok(Command::Help(command)),
+            Some(other) => Err(format!("unknown command {other:?}").into()),
+        }
+    }
+
+    fn serve(parsed: EngineArgs) -> i32 {
         let mut world = World::default_world();
         if !parsed.users.is_empty() {
             world.users.clear();

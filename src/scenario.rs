@@ -41,13 +41,14 @@ use crate::server::{ClientId, Output, OutputKind, Policies, Server, World};
 
 /// A parsed scenario.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Scenario {
     pub title: String,
     pub rfc: String,
     pub explain: String,
     /// Policies every variant starts from.
     pub policies: Vec<(String, String)>,
-    /// The decision point varied, and its values; empty when nothing varies.
+    /// The decision point varied, and its values; `None` when nothing varies.
     pub vary: Option<(String, Vec<String>)>,
     pub setup: Vec<(usize, String)>,
     pub steps: Vec<Step>,
@@ -55,6 +56,7 @@ pub struct Scenario {
 
 /// One client line and the expectations that follow it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Step {
     /// Line number in the file, for messages.
     pub line_no: usize,
@@ -70,6 +72,7 @@ pub struct Step {
 
 /// One `S` line.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Expect {
     pub line_no: usize,
     pub client: usize,
@@ -382,7 +385,7 @@ impl Scenario {
 /// depend on when they run.
 pub fn fresh_server(policies: Policies) -> Server {
     let mut server = Server::new(World::default_world(), policies);
-    server.set_clock(Box::new(|| 1_704_067_200));
+    server.set_clock(Box::new(|| crate::server::world::SANDBOX_EPOCH));
     server
 }
 
@@ -671,6 +674,7 @@ pub fn glob(pattern: &str, text: &str) -> bool {
 
 /// The outcome of one variant.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Run {
     pub variant: Option<String>,
     pub transcript: Vec<TranscriptLine>,
@@ -679,6 +683,7 @@ pub struct Run {
 
 /// One line of the transcript as played.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct TranscriptLine {
     /// `C1`, `S2`, ...
     pub who: String,
@@ -690,6 +695,7 @@ pub struct TranscriptLine {
 
 /// An expectation that did not hold.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Failure {
     pub line_no: usize,
     pub message: String,

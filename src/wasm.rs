@@ -5,97 +5,54 @@
 //! module again and creates a new [`Sandbox`] (see `www/`).
 
 use serde::Serialize;
+use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
-use crate::protocol::parse::parse_command;
-use crate::scenario::{self, Player, Scenario, LIBRARY};
-use crate::server::policy::{Preset, PRESETS};
+use crate::scenario::{self, Player, Run, Scenario, LIBRARY};
+use crate::server::policy::{PointInfo, Preset, PRESETS};
+use crate::server::snapshot::Snapshot;
 use crate::server::{ClientId, Output, Policies, Server, World};
 
-#[wasm_bindgen(typescript_custom_section)]
-const TS_TYPES: &str = r#"
-/** Why a response has its form: the decision point, its value and the RFC paragraph. */
-export interface Citation { point: string; value: string; rfc: string }
-/** One response (or the close of a connection) for one client. */
-export interface Line {
-  client: number;
-  text: string;
-  kind: "untagged" | "tagged" | "continuation" | "closed";
-  status: "OK" | "NO" | "BAD" | "BYE" | "PREAUTH" | null;
-  citation: Citation | null;
-  /** In a scenario step: no expectation accounts for this response. */
-  failed: boolean;
-}
-export interface PointInfo {
-  point: string; rfc: string; summary: string; current: string;
-  /** [value, RFC paragraph] pairs, in documentation order. */
-  values: [string, string][];
-}
-export interface Preset { name: string; rfc: string; description: string; settings: string[] }
-export interface ScenarioInfo {
-  name: string; title: string; rfc: string; explain: string;
-  vary: { point: string; values: string[] } | null;
-  policies: [string, string][];
-  steps: number;
-}
-export interface Expect { line_no: number; client: number; pattern: string; absent: boolean; only: string | null }
-export interface Step { line_no: number; client: number; send: string; display: string[]; only: string | null; expect: Expect[] }
-export interface Scenario {
-  title: string; rfc: string; explain: string;
-  policies: [string, string][];
-  vary: [string, string[]] | null;
-  setup: [number, string][];
-  steps: Step[];
-}
-export interface Failure { line_no: number; message: string }
-export interface TranscriptLine { who: string; text: string; line_no: number | null; citation: string | null; failed: boolean }
-export interface Run { variant: string | null; transcript: TranscriptLine[]; failures: Failure[] }
-export interface ScenarioStart {
-  /** The engine's client id for scenario clients C1, C2, C3 (null: not connected yet). */
-  clients: (number | null)[];
-  policies: PointInfo[];
-}
-export interface ViewEntry { seq: number; uid: number; recent: boolean; ghost: boolean }
-export interface ClientState {
-  id: number; state: string; user: string | null; mode: string; selected: string | null;
-  read_only: boolean; exists: number; view: ViewEntry[];
-  pending_expunges: number; pending_flag_updates: number[]; pending_new: number;
-}
-export interface MessageState { uid: number; flags: string[]; size: number; subject: string; recent_unclaimed: boolean }
-export interface MailboxState {
-  name: string; display_name: string; uid_validity: number; uid_next: number;
-  noselect: boolean; ghost: boolean; total: number; messages: MessageState[];
-}
-export interface Snapshot { mailboxes: MailboxState[]; clients: ClientState[] }
-export interface StepOutcome {
-  /** Index in Scenario.steps. */
-  index: number;
-  client: number;
-  display: string[];
-  lines: Line[];
-  failures: Failure[];
-  clients: (number | null)[];
-  finished: boolean;
-}
-"#;
-
 /// One line (response) for one client, as the page shows it.
-#[derive(Serialize)]
-struct Line {
+#[derive(Serialize, Tsify)]
+#[tsify(missing_as_null)]
+pub struct Line {
     client: u32,
     /// The response as text (lossy UTF-8), CRLF removed; literals included.
     text: String,
-    /// "untagged", "tagged", "continuation" or "closed".
-    kind: &'static str,
-    /// "OK", "NO", "BAD", "BYE", "PREAUTH" for status responses.
-    status: Option<&'static str>,
+    kind: LineKind,
+    /// For status responses; null for the others.
+    status: Option<LineStatus>,
+    /// Why the response has its form: the decision point, its value and the RFC paragraph.
     citation: Option<crate::server::Citation>,
     /// In a scenario step: no expectation accounts for this response.
     failed: bool,
 }
 
-#[derive(Serialize)]
-struct ScenarioInfo {
+#[derive(Serialize, Tsify)]
+#[serde(rename_all = "lowercase")]
+pub enum LineKind {
+    Untagged,
+    Tagged,
+    Continuation,
+    /// The connection was closed (after BYE, or severed).
+    Closed,
+}
+
+#[derive(Serialize, Tsify)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum LineStatus {
+    Ok,
+    No,
+    Bad,
+    Bye,
+    PreAuth,
+}
+
+/// A library scenario as the player's list shows it.
+#[derive(Serialize, Tsify)]
+#[tsify(missing_as_null)]
+pub struct ScenarioInfo {
     name: &'static str,
     title: String,
     rfc: String,
@@ -105,35 +62,47 @@ struct ScenarioInfo {
     steps: usize,
 }
 
-#[derive(Serialize)]
-struct Vary {
+/// The varied decision point of a scenario and its values.
+#[derive(Serialize, Tsify)]
+pub struct Vary {
     point: String,
     values: Vec<String>,
 }
 
-#[derive(Serialize)]
-struct ScenarioStart {
+#[derive(Serialize, Tsify)]
+#[tsify(missing_as_null)]
+pub struct ScenarioStart {
+    /// The engine's client id for scenario clients C1, C2, C3 (null: not connected yet).
     clients: Vec<Option<u32>>,
     policies: Vec<crate::server::policy::PointInfo>,
 }
 
-#[derive(Serialize)]
-struct StepOutcome {
+#[derive(Serialize, Tsify)]
+#[tsify(missing_as_null)]
+pub struct StepOutcome {
+    /// Index in `Scenario.steps`.
     index: usize,
     client: usize,
     display: Vec<String>,
     lines: Vec<Line>,
     failures: Vec<scenario::Failure>,
+    /// The engine's client id for scenario clients C1, C2, C3 (null: not connected yet).
     clients: Vec<Option<u32>>,
     finished: bool,
 }
 
 fn to_js<T: Serialize>(value: &T) -> JsValue {
-    // Maps serialize as plain objects and `None` as `null`, as the TypeScript types above say.
+    // Maps serialize as plain objects and `None` as `null`, as the generated declarations say
+    // (`tsify(missing_as_null)`).
     let serializer = serde_wasm_bindgen::Serializer::new()
         .serialize_maps_as_objects(true)
         .serialize_missing_as_null(true);
     value.serialize(&serializer).unwrap_or(JsValue::NULL)
+}
+
+/// A value as the JavaScript object its generated TypeScript declaration describes.
+fn to_ts<T: Serialize + Tsify>(value: &T) -> Ts<T> {
+    Ts::new_unchecked(to_js(value))
 }
 
 fn line(o: Output, failed: bool) -> Line {
@@ -144,26 +113,25 @@ fn line(o: Output, failed: bool) -> Line {
         client: o.client.0,
         text: text.strip_suffix("\r\n").unwrap_or(&text).to_string(),
         kind: match o.kind {
-            OutputKind::Untagged => "untagged",
-            OutputKind::Tagged => "tagged",
-            OutputKind::Continuation => "continuation",
-            OutputKind::Closed => "closed",
+            OutputKind::Untagged => LineKind::Untagged,
+            OutputKind::Tagged => LineKind::Tagged,
+            OutputKind::Continuation => LineKind::Continuation,
+            OutputKind::Closed => LineKind::Closed,
         },
         status: o.status.map(|s| match s {
-            StatusKind::Ok => "OK",
-            StatusKind::No => "NO",
-            StatusKind::Bad => "BAD",
-            StatusKind::Bye => "BYE",
-            StatusKind::PreAuth => "PREAUTH",
+            StatusKind::Ok => LineStatus::Ok,
+            StatusKind::No => LineStatus::No,
+            StatusKind::Bad => LineStatus::Bad,
+            StatusKind::Bye => LineStatus::Bye,
+            StatusKind::PreAuth => LineStatus::PreAuth,
         }),
         citation: o.citation,
         failed,
     }
 }
 
-fn lines(out: Vec<Output>) -> JsValue {
-    let lines: Vec<Line> = out.into_iter().map(|o| line(o, false)).collect();
-    to_js(&lines)
+fn lines(out: Vec<Output>) -> Vec<Ts<Line>> {
+    out.into_iter().map(|o| to_ts(&line(o, false))).collect()
 }
 
 /// A library scenario by file name, with or without `.imap`.
@@ -226,28 +194,18 @@ impl Sandbox {
 
     /// Sends text typed for a client (CRLF line ends expected) and returns every line this
     /// caused, for every client.
-    #[wasm_bindgen(unchecked_return_type = "Line[]")]
-    pub fn send(&mut self, client: u32, input: &str) -> JsValue {
+    pub fn send(&mut self, client: u32, input: &str) -> Vec<Ts<Line>> {
         self.server.receive(ClientId(client), input.as_bytes());
         lines(self.server.take_output())
     }
 
-    /// Like `send`, for raw octets.
-    #[wasm_bindgen(unchecked_return_type = "Line[]")]
-    pub fn send_bytes(&mut self, client: u32, input: &[u8]) -> JsValue {
-        self.server.receive(ClientId(client), input);
-        lines(self.server.take_output())
-    }
-
     /// Pending output (the greeting after `connect`).
-    #[wasm_bindgen(unchecked_return_type = "Line[]")]
-    pub fn take(&mut self) -> JsValue {
+    pub fn take(&mut self) -> Vec<Ts<Line>> {
         lines(self.server.take_output())
     }
 
     /// Severs a client's connection (a logout without LOGOUT).
-    #[wasm_bindgen(unchecked_return_type = "Line[]")]
-    pub fn disconnect(&mut self, client: u32) -> JsValue {
+    pub fn disconnect(&mut self, client: u32) -> Vec<Ts<Line>> {
         self.server.disconnect(ClientId(client));
         lines(self.server.take_output())
     }
@@ -275,46 +233,28 @@ impl Sandbox {
     }
 
     /// Every decision point with its values, current value and RFC references.
-    #[wasm_bindgen(unchecked_return_type = "PointInfo[]")]
-    pub fn policies(&self) -> JsValue {
-        to_js(&self.server.policies().table())
+    pub fn policies(&self) -> Vec<Ts<PointInfo>> {
+        self.server.policies().table().iter().map(to_ts).collect()
     }
 
     /// The named presets.
-    #[wasm_bindgen(unchecked_return_type = "Preset[]")]
-    pub fn presets() -> JsValue {
-        let presets: &[Preset] = PRESETS;
-        to_js(&presets)
+    pub fn presets() -> Vec<Ts<Preset>> {
+        PRESETS.iter().map(to_ts).collect()
     }
 
     /// Mailboxes, messages and each client's view (at most `max_messages` per list).
-    #[wasm_bindgen(unchecked_return_type = "Snapshot")]
-    pub fn snapshot(&self, max_messages: usize) -> JsValue {
-        to_js(&self.server.snapshot(max_messages))
-    }
-
-    /// Parses one command line and returns its structure, or the error the server would give.
-    #[wasm_bindgen(js_name = parseCommand)]
-    pub fn parse_command_js(line: &str) -> JsValue {
-        let mut bytes = line.as_bytes().to_vec();
-        if !bytes.ends_with(b"\n") {
-            bytes.extend_from_slice(b"\r\n");
-        }
-        match parse_command(&bytes) {
-            Ok(cmd) => to_js(&cmd),
-            Err(e) => to_js(&format!("BAD {}", e.text)),
-        }
+    pub fn snapshot(&self, max_messages: usize) -> Ts<Snapshot> {
+        to_ts(&self.server.snapshot(max_messages))
     }
 
     /// The scenario library (`scenarios/*.imap`), sorted by name; files that do not parse are
     /// left out (the native tests report them).
-    #[wasm_bindgen(unchecked_return_type = "ScenarioInfo[]")]
-    pub fn scenarios() -> JsValue {
-        let infos: Vec<ScenarioInfo> = LIBRARY
+    pub fn scenarios() -> Vec<Ts<ScenarioInfo>> {
+        LIBRARY
             .iter()
             .filter_map(|(file, text)| {
                 let sc = Scenario::parse(text).ok()?;
-                Some(ScenarioInfo {
+                Some(to_ts(&ScenarioInfo {
                     name: file.strip_suffix(".imap").unwrap_or(file),
                     steps: sc.steps.len(),
                     title: sc.title,
@@ -322,34 +262,32 @@ impl Sandbox {
                     explain: sc.explain,
                     vary: sc.vary.map(|(point, values)| Vary { point, values }),
                     policies: sc.policies,
-                })
+                }))
             })
-            .collect();
-        to_js(&infos)
+            .collect()
     }
 
     /// One library scenario, parsed: its setup and steps (what each client types, what each
     /// client must receive).
-    #[wasm_bindgen(unchecked_return_type = "Scenario")]
-    pub fn scenario(name: &str) -> Result<JsValue, JsError> {
-        Ok(to_js(&library(name)?.1))
+    pub fn scenario(name: &str) -> Result<Ts<Scenario>, JsError> {
+        Ok(to_ts(&library(name)?.1))
     }
 
     /// Runs one variant of a library scenario on a fresh world of its own, start to end.
-    #[wasm_bindgen(js_name = playScenario, unchecked_return_type = "Run")]
-    pub fn play_scenario(name: &str, variant: Option<String>) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(js_name = playScenario)]
+    pub fn play_scenario(name: &str, variant: Option<String>) -> Result<Ts<Run>, JsError> {
         let (_, sc) = library(name)?;
-        Ok(to_js(&sc.run(variant.as_deref(), &[])))
+        Ok(to_ts(&sc.run(variant.as_deref(), &[])))
     }
 
     /// Replaces this sandbox's world with a fresh one under the scenario's policies for
     /// `variant`, and runs its setup; `stepScenario` then plays it a step at a time.
-    #[wasm_bindgen(js_name = startScenario, unchecked_return_type = "ScenarioStart")]
+    #[wasm_bindgen(js_name = startScenario)]
     pub fn start_scenario(
         &mut self,
         name: &str,
         variant: Option<String>,
-    ) -> Result<JsValue, JsError> {
+    ) -> Result<Ts<ScenarioStart>, JsError> {
         let (_, sc) = library(name)?;
         let policies = sc
             .policies_for(variant.as_deref(), &[])
@@ -363,20 +301,18 @@ impl Sandbox {
             policies: self.server.policies().table(),
         };
         self.playing = Some((sc, player));
-        Ok(to_js(&start))
+        Ok(to_ts(&start))
     }
 
     /// Plays the next step of the scenario started by `startScenario`: what was typed, every
     /// response it caused (unexpected ones marked), the expectations that failed. `null` when
-    /// there is nothing (more) to play.
-    #[wasm_bindgen(js_name = stepScenario, unchecked_return_type = "StepOutcome | null")]
-    pub fn step_scenario(&mut self) -> JsValue {
-        let Some((sc, player)) = self.playing.as_mut() else {
-            return JsValue::NULL;
-        };
+    /// there is nothing (more) to play (`undefined` in JavaScript).
+    #[wasm_bindgen(js_name = stepScenario)]
+    pub fn step_scenario(&mut self) -> Option<Ts<StepOutcome>> {
+        let (sc, player) = self.playing.as_mut()?;
         let Some(outcome) = player.step(sc, &mut self.server) else {
             self.playing = None;
-            return JsValue::NULL;
+            return None;
         };
         let step = sc.steps.get(outcome.index);
         let result = StepOutcome {
@@ -392,14 +328,15 @@ impl Sandbox {
             clients: client_ids(player),
             finished: player.finished(sc),
         };
-        to_js(&result)
+        Some(to_ts(&result))
     }
 }
 
 /// The benchmarks of `bench/` (see `crate::bench`): `"workload"` runs the mixed workload for `n`
 /// iterations and returns the number of commands (the page times the call); `"scale"` returns
 /// the timed steps on a mailbox of `n` messages with `sessions` sessions, timed with
-/// `performance.now()`.
+/// `performance.now()`. Only in the benchmark build (cargo feature `bench`), not the page's.
+#[cfg(feature = "bench")]
 #[wasm_bindgen]
 pub fn bench(kind: &str, n: u32, sessions: u32) -> Result<JsValue, JsError> {
     let failed = |e: String| JsError::new(&e);

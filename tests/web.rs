@@ -65,6 +65,16 @@ mod api {
     use wasm_bindgen::JsValue;
     use wasm_bindgen_test::*;
 
+    /// A returned value as the page receives it.
+    fn js(v: impl Into<JsValue>) -> JsValue {
+        v.into()
+    }
+
+    /// A returned list as the page receives it.
+    fn list<T: Into<JsValue>>(v: Vec<T>) -> JsValue {
+        v.into_iter().map(Into::into).collect::<Array>().into()
+    }
+
     fn get(v: &JsValue, key: &str) -> JsValue {
         Reflect::get(v, &JsValue::from_str(key)).expect("an object")
     }
@@ -99,15 +109,15 @@ mod api {
         let mut sb = Sandbox::new();
         let c1 = sb.connect();
         let c2 = sb.connect();
-        let greetings = sb.take();
+        let greetings = list(sb.take());
         assert_eq!(texts_for(&greetings, c1).len(), 1);
         assert!(texts_for(&greetings, c2)[0].starts_with("* OK [CAPABILITY IMAP4rev1"));
         sb.send(c1, "a1 LOGIN alice alice\r\na2 SELECT FOO\r\n");
         sb.send(c2, "b1 LOGIN bob bob\r\nb2 SELECT FOO\r\n");
-        let out = sb.send(c1, "a3 STORE 1 +FLAGS (\\Flagged)\r\n");
+        let out = list(sb.send(c1, "a3 STORE 1 +FLAGS (\\Flagged)\r\n"));
         assert!(texts_for(&out, c1).iter().any(|t| t.starts_with("a3 OK")));
         // c2 hears of the change at its next command (RFC 3501 §7.4.1).
-        let out = sb.send(c2, "b3 NOOP\r\n");
+        let out = list(sb.send(c2, "b3 NOOP\r\n"));
         let c2_lines = texts_for(&out, c2);
         assert!(
             c2_lines
@@ -131,7 +141,7 @@ mod api {
         sb.take();
         sb.send(c1, "a1 LOGIN alice alice\r\n");
         sb.send(c2, "b1 LOGIN bob bob\r\nb2 SELECT Drafts\r\n");
-        let out = sb.send(c1, "a2 DELETE Drafts\r\n");
+        let out = list(sb.send(c1, "a2 DELETE Drafts\r\n"));
         let bye = Array::from(&out)
             .iter()
             .find(|l| string(l, "status") == "BYE")
@@ -153,19 +163,19 @@ mod api {
         assert!(sb.set_policy("fetch-expunged", "maybe").is_err());
         assert!(sb.apply_preset("no-such-preset").is_err());
         sb.set_policy("fetch-expunged", "nil").unwrap();
-        let row = Array::from(&sb.policies())
+        let row = Array::from(&list(sb.policies()))
             .iter()
             .find(|r| string(r, "point") == "fetch-expunged")
             .expect("the fetch-expunged row");
         assert_eq!(string(&row, "current"), "nil");
         assert_eq!(Array::from(&get(&row, "values")).length(), 4);
         sb.apply_preset("rfc2180-3.3").unwrap();
-        let cur: Vec<String> = Array::from(&sb.policies())
+        let cur: Vec<String> = Array::from(&list(sb.policies()))
             .iter()
             .map(|r| format!("{}={}", string(&r, "point"), string(&r, "current")))
             .collect();
         assert!(cur.contains(&"delete-selected=bye".to_string()), "{cur:?}");
-        assert!(Array::from(&Sandbox::presets()).length() >= 10);
+        assert!(Array::from(&list(Sandbox::presets())).length() >= 10);
     }
 
     #[wasm_bindgen_test]
@@ -173,7 +183,7 @@ mod api {
         let mut sb = Sandbox::new();
         let c1 = sb.connect();
         sb.send(c1, "a1 LOGIN alice alice\r\na2 SELECT FOO\r\n");
-        let snap = sb.snapshot(50);
+        let snap = js(sb.snapshot(50));
         let mailboxes = Array::from(&get(&snap, "mailboxes"));
         let mailbox = mailboxes
             .iter()
@@ -191,12 +201,15 @@ mod api {
         assert_eq!(get(&entry, "ghost").as_bool(), Some(false));
         sb.reset();
         assert!(!sb.is_connected(c1));
-        assert_eq!(Array::from(&get(&sb.snapshot(5), "clients")).length(), 0);
+        assert_eq!(
+            Array::from(&get(&js(sb.snapshot(5)), "clients")).length(),
+            0
+        );
     }
 
     #[wasm_bindgen_test]
     fn the_library_is_listed_and_every_scenario_plays() {
-        let list = Array::from(&Sandbox::scenarios());
+        let list = Array::from(&list(Sandbox::scenarios()));
         assert!(list.length() >= 10);
         for info in list.iter() {
             let name = string(&info, "name");
@@ -206,7 +219,7 @@ mod api {
                 v => Array::from(&get(&v, "values")).iter().collect(),
             };
             for variant in variants {
-                let run = Sandbox::play_scenario(&name, variant.as_string()).unwrap();
+                let run = js(Sandbox::play_scenario(&name, variant.as_string()).unwrap());
                 let failures = Array::from(&get(&run, "failures"));
                 assert_eq!(
                     failures.length(),
@@ -217,7 +230,7 @@ mod api {
                 assert!(Array::from(&get(&run, "transcript")).length() > 0);
             }
         }
-        let sc = Sandbox::scenario("rfc2180-3.3-delete-bye").unwrap();
+        let sc = js(Sandbox::scenario("rfc2180-3.3-delete-bye").unwrap());
         assert!(Array::from(&get(&sc, "steps")).length() > 0);
         assert!(Sandbox::scenario("no-such-scenario").is_err());
     }
@@ -225,17 +238,16 @@ mod api {
     #[wasm_bindgen_test]
     fn a_scenario_steps_on_the_sandbox_and_leaves_it_usable() {
         let mut sb = Sandbox::new();
-        let start = sb
+        let start = js(sb
             .start_scenario("rfc2180-4.1.1-fetch-ghost", Some("nil".into()))
-            .unwrap();
+            .unwrap());
         let clients = Array::from(&get(&start, "clients"));
         assert_eq!(clients.length(), 3);
         let mut steps = 0;
         loop {
-            let outcome = sb.step_scenario();
-            if outcome.is_null() {
+            let Some(outcome) = sb.step_scenario().map(js) else {
                 break;
-            }
+            };
             steps += 1;
             assert_eq!(Array::from(&get(&outcome, "failures")).length(), 0);
             assert!(Array::from(&get(&outcome, "lines"))
@@ -245,7 +257,7 @@ mod api {
         assert_eq!(steps, 4, "EXPUNGE, FETCH, NOOP, FETCH");
         // The learner carries on where the scenario left off.
         let c2 = clients.get(1).as_f64().expect("C2 connected") as u32;
-        let out = sb.send(c2, "x1 FETCH 1 FLAGS\r\n");
+        let out = list(sb.send(c2, "x1 FETCH 1 FLAGS\r\n"));
         assert!(texts_for(&out, c2).iter().any(|t| t.starts_with("x1 OK")));
     }
 }

@@ -3,31 +3,28 @@
 
 use crate::scenario::Scenario;
 
-/// Runs the command; returns the process exit code (0 all passed, 1 a failure, 2 bad usage).
-pub fn run(args: &[String]) -> i32 {
-    let mut files = Vec::new();
-    let mut overrides = Vec::new();
-    let mut quiet = false;
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--policy" => match it.next() {
-                Some(v) => overrides.push(v.clone()),
-                None => {
-                    eprintln!("imap-sandbox play: --policy needs NAME=VALUE");
-                    return 2;
-                }
-            },
-            "--quiet" | "-q" => quiet = true,
-            f => files.push(f.to_string()),
-        }
-    }
-    if files.is_empty() {
-        eprintln!("usage: imap-sandbox play FILE... [--policy NAME=VALUE]... [--quiet]");
-        return 2;
-    }
+/// What `play` was asked to run.
+#[derive(Debug, Clone, Default)]
+pub struct PlayArgs {
+    /// Scenario files, played in order.
+    pub files: Vec<String>,
+    /// `NAME=VALUE` assignments; one for the varied decision point picks that variant.
+    pub policies: Vec<String>,
+    /// Print only the transcripts of failed runs.
+    pub quiet: bool,
+}
+
+/// Runs the command; returns the process exit code (0 all passed, 1 a failure, 2 a file that
+/// cannot be read or parsed). The command line is parsed in `src/main.rs`.
+pub fn run(args: &PlayArgs) -> i32 {
+    let PlayArgs {
+        files,
+        policies: overrides,
+        quiet,
+    } = args;
+    let quiet = *quiet;
     let (mut runs, mut failed) = (0, 0);
-    for file in &files {
+    for file in files {
         let text = match std::fs::read_to_string(file) {
             Ok(t) => t,
             Err(e) => {
@@ -57,7 +54,7 @@ pub fn run(args: &[String]) -> i32 {
         };
         for variant in variants {
             runs += 1;
-            let run = scenario.run(variant.as_deref(), &overrides);
+            let run = scenario.run(variant.as_deref(), overrides);
             let label = match (&varied, &variant) {
                 (Some(p), Some(v)) => format!("{file} [{p}={v}]"),
                 _ => file.clone(),

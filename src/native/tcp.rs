@@ -22,7 +22,7 @@
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::sync::Arc;
@@ -76,8 +76,7 @@ pub struct TcpServer {
 impl TcpServer {
     /// Binds the listener (use port 0 for any free port) and starts the engine thread.
     pub fn bind(addr: &str, engine: Server, options: Options) -> std::io::Result<TcpServer> {
-        let listener = TcpListener::bind(addr)?;
-        widen_backlog(&listener);
+        let listener = listen(addr)?;
         let (events, queue) = sync_channel(QUEUE);
         let engine = thread::spawn(move || engine_loop(engine, queue, options.trace));
         Ok(TcpServer {
@@ -144,24 +143,31 @@ impl TcpServer {
 /// the point of the load tests.
 const BACKLOG: i32 = 4096;
 
-/// Calls listen(2) again with [`BACKLOG`]: on a listening socket that only changes the backlog
-/// (POSIX lets the call be repeated; Linux caps it at net.core.somaxconn).
-#[cfg(unix)]
-fn widen_backlog(listener: &TcpListener) {
-    use std::os::fd::AsRawFd;
-    extern "C" {
-        fn listen(fd: i32, backlog: i32) -> i32;
+/// Binds and listens with [`BACKLOG`], trying each address `addr` resolves to, as
+/// [`TcpListener::bind`] does (which also sets `SO_REUSEADDR` on Unix, so a restarted server can
+/// bind while old connections linger in TIME_WAIT).
+fn listen(addr: &str) -> std::io::Result<TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let mut last = std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        "the address resolved to nothing",
+    );
+    for addr in addr.to_socket_addrs()? {
+        let attempt = || -> std::io::Result<TcpListener> {
+            let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+            #[cfg(unix)]
+            socket.set_reuse_address(true)?;
+            socket.bind(&addr.into())?;
+            socket.listen(BACKLOG)?;
+            Ok(socket.into())
+        };
+        match attempt() {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last = e,
+        }
     }
-    // SAFETY: `listen` takes a descriptor and an integer, reads no memory of ours, and the
-    // descriptor is valid for as long as `listener` is borrowed. On failure the old backlog
-    // stays, which is only slower, so the result is not needed.
-    unsafe {
-        listen(listener.as_raw_fd(), BACKLOG);
-    }
+    Err(last)
 }
-
-#[cfg(not(unix))]
-fn widen_backlog(_listener: &TcpListener) {}
 
 /// The engine thread: events in arrival order, outputs routed to the writers.
 fn engine_loop(mut engine: Server, queue: Receiver<Event>, trace: bool) {
@@ -282,5 +288,45 @@ impl Stopper {
         if let Some(addr) = self.addr {
             let _ = TcpStream::connect(addr);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kernel's view of the listening socket: `ss` reports a listener's backlog as its
+    /// Send-Q (Linux caps it at net.core.somaxconn). Skipped where `ss` is missing.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn listens_with_the_wide_backlog() {
+        let listener = listen("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let Ok(out) = std::process::Command::new("ss")
+            .args(["-ltnH", &format!("sport = :{port}")])
+            .output()
+        else {
+            eprintln!("ss not found; backlog not checked");
+            return;
+        };
+        let text = String::from_utf8_lossy(&out.stdout);
+        let send_q: i32 = text
+            .split_whitespace()
+            .nth(2)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("unexpected ss output {text:?}"));
+        let somaxconn: i32 = std::fs::read_to_string("/proc/sys/net/core/somaxconn")
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(BACKLOG);
+        assert_eq!(send_q, BACKLOG.min(somaxconn));
+    }
+
+    #[test]
+    fn a_taken_port_is_an_error() {
+        let first = listen("127.0.0.1:0").unwrap();
+        let addr = first.local_addr().unwrap().to_string();
+        assert!(listen(&addr).is_err());
+        assert!(listen("not an address").is_err());
     }
 }

@@ -637,6 +637,6 @@ fn default_clock() -> Clock {
 
 #[cfg(target_arch = "wasm32")]
 fn default_clock() -> Clock {
-    // 2024-01-01T00:00:00Z; the wasm driver installs the browser's clock.
-    Box::new(|| 1_704_067_200)
+    // The wasm driver installs the browser's clock.
+    Box::new(|| world::SANDBOX_EPOCH)
 }

@@ -231,6 +231,7 @@ impl std::fmt::Display for PolicyError {
 
 /// One row of the policy table, for listings (`imap-sandbox policies`, the page's panel).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct PointInfo {
     pub point: &'static str,
     pub rfc: &'static str,
@@ -331,6 +332,7 @@ impl Policies {
 
 /// A named combination of policies, one per RFC section at least.
 #[derive(Debug, Clone, Copy, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Preset {
     pub name: &'static str,
     pub rfc: &'static str,
@@ -446,6 +448,7 @@ pub const PRESETS: &[Preset] = &[
 /// The machine-readable reason a response has the form it has: which decision point, which
 /// value, which RFC paragraph. Carried out of the engine next to the response it explains.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Citation {
     pub point: &'static str,
     pub value: &'static str,

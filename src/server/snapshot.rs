@@ -8,12 +8,14 @@ use crate::server::session::{Mode, State};
 use crate::server::Server;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Snapshot {
     pub mailboxes: Vec<MailboxState>,
     pub clients: Vec<ClientState>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct MailboxState {
     /// Wire name (modified UTF-7).
     pub name: String,
@@ -30,6 +32,7 @@ pub struct MailboxState {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct MessageState {
     pub uid: u32,
     pub flags: Vec<String>,
@@ -39,6 +42,7 @@ pub struct MessageState {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct ClientState {
     pub id: u32,
     /// "not authenticated", "authenticated", "selected", "logout".
@@ -57,6 +61,7 @@ pub struct ClientState {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct ViewEntry {
     pub seq: u32,
     pub uid: u32,

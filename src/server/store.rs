@@ -598,7 +598,7 @@ pub(crate) fn mailbox_with(n: usize) -> (Store, MailboxId) {
     let mut store = Store::default();
     let id = store.create("M").unwrap();
     let mb = store.get_mut(id).unwrap();
-    let date = crate::server::world::datetime_from_unix(1_704_067_200);
+    let date = crate::server::world::datetime_from_unix(crate::server::world::SANDBOX_EPOCH);
     for _ in 0..n {
         mb.append(MessageData::new(b"x\r\n".to_vec(), date), Flags::default());
     }

@@ -78,7 +78,7 @@ impl World {
         };
         if let Some(mb) = id.and_then(|id| self.store.get_mut(id)) {
             mb.append(
-                MessageData::new(raw.to_vec(), datetime_from_unix(1_704_067_200)),
+                MessageData::new(raw.to_vec(), datetime_from_unix(SANDBOX_EPOCH)),
                 Flags::default(),
             );
             if let Some(m) = mb.messages.last_mut() {
@@ -135,6 +135,12 @@ impl World {
         world
     }
 }
+
+/// The sandbox clock's epoch, 2024-01-01T00:00:00Z in seconds since 1970: the INTERNALDATE of
+/// the default world's messages, and the fixed "now" of scenarios, tests, benchmarks and the
+/// engine's clock under wasm32 until the page installs the browser's clock. One fixed instant, so
+/// transcripts and known answers do not depend on when they run.
+pub const SANDBOX_EPOCH: i64 = 1_704_067_200;
 
 /// Converts seconds since 1970 (UTC) to a date-time in zone +0000, using the proleptic
 /// Gregorian calendar (days-from-civil inverted by eras of 400 years).

@@ -74,7 +74,7 @@ impl Harness {
     /// clients.
     pub fn new(policies: Policies) -> Harness {
         let mut server = Server::new(World::default_world(), policies);
-        server.set_clock(Box::new(|| 1_704_067_200));
+        server.set_clock(Box::new(|| imap_sandbox::server::world::SANDBOX_EPOCH));
         let mut h = Harness {
             server,
             clients: [None; 3],

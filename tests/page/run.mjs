@@ -303,6 +303,23 @@ async function main() {
       await embed.close();
     });
 
+    await check('the page\u2019s module exports only what the page and tests call (no bench)', async () => {
+      const api = await page.evaluate(async () => {
+        const m = await import('/pkg/imap_sandbox.js');
+        return {
+          exports: Object.keys(m),
+          names: [...Object.getOwnPropertyNames(m.Sandbox), ...Object.getOwnPropertyNames(m.Sandbox.prototype)],
+        };
+      });
+      assert(!api.exports.includes('bench'), `bench exported: ${api.exports}`);
+      for (const gone of ['parseCommand', 'send_bytes']) {
+        assert(!api.names.includes(gone), `Sandbox.${gone} still exported`);
+      }
+      for (const used of ['send', 'take', 'snapshot', 'startScenario', 'stepScenario', 'scenarios', 'presets']) {
+        assert(api.names.includes(used), `Sandbox.${used} missing`);
+      }
+    });
+
     await check('no console errors', async () => {
       assert(consoleErrors.length === 0, consoleErrors.join('\n'));
     });
