@@ -1,0 +1,303 @@
+//! Commands (RFC 3501 §6) as wire bytes, for test clients and the scenario player; literals
+//! in synchronizing form.
+
+use super::response::{status_item_name, write_id_params, write_section};
+use super::*;
+
+/// Writes one command, `tag SP body CRLF`, with literals in synchronizing form.
+pub fn encode_command(c: &Command, out: &mut Vec<u8>) {
+    write_atom(&c.tag.0, out);
+    out.push(b' ');
+    write_command_body(&c.body, out);
+    out.extend_from_slice(CRLF);
+}
+
+/// [`encode_command`] as a string (lossy UTF-8), for tests and the page.
+pub fn command_to_string(c: &Command) -> String {
+    let mut out = Vec::new();
+    encode_command(c, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn write_command_body(body: &CommandBody, out: &mut Vec<u8>) {
+    // The keyword(s): `CommandBody::name` is the wire spelling, "UID " prefix included.
+    write_atom(body.name(), out);
+    match body {
+        CommandBody::Capability
+        | CommandBody::Noop
+        | CommandBody::Logout
+        | CommandBody::StartTls
+        | CommandBody::Namespace
+        | CommandBody::Idle
+        | CommandBody::Check
+        | CommandBody::Close
+        | CommandBody::Expunge
+        | CommandBody::Unselect => {}
+        // RFC 3501 §6.2.2, RFC 4959 §3: `"AUTHENTICATE" SP auth-type [SP (base64 / "=")]`.
+        CommandBody::Authenticate {
+            mechanism,
+            initial_response,
+        } => {
+            out.push(b' ');
+            write_atom(mechanism, out);
+            if let Some(ir) = initial_response {
+                out.push(b' ');
+                write_atom(ir, out);
+            }
+        }
+        // RFC 3501 §6.2.3: `"LOGIN" SP userid SP password`, both astrings.
+        CommandBody::Login { username, password } => {
+            out.push(b' ');
+            write_astring(username, out);
+            out.push(b' ');
+            write_astring(password, out);
+        }
+        CommandBody::Select { mailbox }
+        | CommandBody::Examine { mailbox }
+        | CommandBody::Create { mailbox }
+        | CommandBody::Delete { mailbox }
+        | CommandBody::Subscribe { mailbox }
+        | CommandBody::Unsubscribe { mailbox } => {
+            out.push(b' ');
+            write_mailbox(mailbox, out);
+        }
+        CommandBody::Rename { from, to } => {
+            out.push(b' ');
+            write_mailbox(from, out);
+            out.push(b' ');
+            write_mailbox(to, out);
+        }
+        // RFC 3501 §9: `"LIST" SP mailbox SP list-mailbox`.
+        CommandBody::List { reference, pattern } | CommandBody::Lsub { reference, pattern } => {
+            out.push(b' ');
+            write_mailbox(reference, out);
+            out.push(b' ');
+            write_list_mailbox(pattern, out);
+        }
+        // RFC 3501 §9: `"STATUS" SP mailbox SP "(" status-att *(SP status-att) ")"`.
+        CommandBody::Status { mailbox, items } => {
+            out.push(b' ');
+            write_mailbox(mailbox, out);
+            out.push(b' ');
+            write_paren_list(items, out, |i, out| write_atom(status_item_name(*i), out));
+        }
+        // RFC 3501 §9: `"APPEND" SP mailbox [SP flag-list] [SP date-time] SP literal`; an
+        // empty flag list is left out, the message is always a literal.
+        CommandBody::Append {
+            mailbox,
+            flags,
+            date,
+            message,
+        } => {
+            out.push(b' ');
+            write_mailbox(mailbox, out);
+            if !flags.is_empty() {
+                out.push(b' ');
+                write_flag_list(flags, out);
+            }
+            if let Some(date) = date {
+                out.push(b' ');
+                write_date_time(date, out);
+            }
+            out.push(b' ');
+            write_literal(message, out);
+        }
+        // RFC 5161 §3.1: `"ENABLE" 1*(SP capability)`.
+        CommandBody::Enable { capabilities } => {
+            write_atoms_after(capabilities, out);
+        }
+        // RFC 2971 §4: `"ID" SP id_params_list`.
+        CommandBody::Id { parameters } => {
+            out.push(b' ');
+            write_id_params(parameters.as_ref(), out);
+        }
+        // RFC 4315 §2.1: `"UID" SP "EXPUNGE" SP sequence-set`.
+        CommandBody::UidExpunge { set } => {
+            out.push(b' ');
+            write_sequence_set(set, out);
+        }
+        // RFC 3501 §9: `"SEARCH" [SP "CHARSET" SP astring] 1*(SP search-key)`.
+        CommandBody::Search {
+            charset, criteria, ..
+        } => {
+            if let Some(charset) = charset {
+                out.extend_from_slice(b" CHARSET ");
+                write_astring(charset.as_bytes(), out);
+            }
+            for key in criteria {
+                out.push(b' ');
+                write_search_key(key, out);
+            }
+        }
+        // RFC 3501 §9: `"FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" / fetch-att /
+        // "(" fetch-att *(SP fetch-att) ")")`.
+        CommandBody::Fetch { set, items, .. } => {
+            out.push(b' ');
+            write_sequence_set(set, out);
+            out.push(b' ');
+            write_fetch_items(items, out);
+        }
+        // RFC 3501 §9: `"STORE" SP sequence-set SP store-att-flags`,
+        // `store-att-flags = (["+" / "-"] "FLAGS" [".SILENT"]) SP (flag-list / (flag *(SP flag)))`.
+        CommandBody::Store {
+            set,
+            kind,
+            silent,
+            flags,
+            ..
+        } => {
+            out.push(b' ');
+            write_sequence_set(set, out);
+            out.push(b' ');
+            match kind {
+                StoreKind::Replace => {}
+                StoreKind::Add => out.push(b'+'),
+                StoreKind::Remove => out.push(b'-'),
+            }
+            write_atom("FLAGS", out);
+            if *silent {
+                write_atom(".SILENT", out);
+            }
+            out.push(b' ');
+            write_flag_list(flags, out);
+        }
+        // RFC 3501 §9 `copy`, RFC 6851 §3.1 `move`: `sequence-set SP mailbox`.
+        CommandBody::Copy { set, mailbox, .. } | CommandBody::Move { set, mailbox, .. } => {
+            out.push(b' ');
+            write_sequence_set(set, out);
+            out.push(b' ');
+            write_mailbox(mailbox, out);
+        }
+    }
+}
+
+/// A macro, one bare `fetch-att`, or a parenthesized list, as the value recorded it.
+fn write_fetch_items(items: &FetchItems, out: &mut Vec<u8>) {
+    match items {
+        FetchItems::All => write_atom("ALL", out),
+        FetchItems::Fast => write_atom("FAST", out),
+        FetchItems::Full => write_atom("FULL", out),
+        FetchItems::List {
+            items,
+            parenthesized,
+        } => match (items.as_slice(), parenthesized) {
+            ([one], false) => write_fetch_att(one, out),
+            _ => write_paren_list(items, out, write_fetch_att),
+        },
+    }
+}
+
+/// `fetch-att` (RFC 3501 §9), including `BODY[.PEEK] section ["<" number "." nz-number ">"]`.
+fn write_fetch_att(att: &FetchAtt, out: &mut Vec<u8>) {
+    let name = match att {
+        FetchAtt::Envelope => "ENVELOPE",
+        FetchAtt::Flags => "FLAGS",
+        FetchAtt::InternalDate => "INTERNALDATE",
+        FetchAtt::Rfc822 => "RFC822",
+        FetchAtt::Rfc822Header => "RFC822.HEADER",
+        FetchAtt::Rfc822Size => "RFC822.SIZE",
+        FetchAtt::Rfc822Text => "RFC822.TEXT",
+        FetchAtt::Body => "BODY",
+        FetchAtt::BodyStructure => "BODYSTRUCTURE",
+        FetchAtt::Uid => "UID",
+        FetchAtt::BodySection {
+            peek,
+            section,
+            partial,
+        } => {
+            write_atom(if *peek { "BODY.PEEK" } else { "BODY" }, out);
+            write_section(section, out);
+            if let Some((origin, count)) = partial {
+                out.push(b'<');
+                write_number(*origin, out);
+                out.push(b'.');
+                write_number(*count, out);
+                out.push(b'>');
+            }
+            return;
+        }
+    };
+    write_atom(name, out);
+}
+
+/// `search-key` (RFC 3501 §6.4.4, §9).
+fn write_search_key(key: &SearchKey, out: &mut Vec<u8>) {
+    let simple = match key {
+        SearchKey::All => "ALL",
+        SearchKey::Answered => "ANSWERED",
+        SearchKey::Deleted => "DELETED",
+        SearchKey::Draft => "DRAFT",
+        SearchKey::Flagged => "FLAGGED",
+        SearchKey::New => "NEW",
+        SearchKey::Old => "OLD",
+        SearchKey::Recent => "RECENT",
+        SearchKey::Seen => "SEEN",
+        SearchKey::Unanswered => "UNANSWERED",
+        SearchKey::Undeleted => "UNDELETED",
+        SearchKey::Undraft => "UNDRAFT",
+        SearchKey::Unflagged => "UNFLAGGED",
+        SearchKey::Unseen => "UNSEEN",
+        SearchKey::Bcc(s) => return write_search_astring("BCC ", s, out),
+        SearchKey::Body(s) => return write_search_astring("BODY ", s, out),
+        SearchKey::Cc(s) => return write_search_astring("CC ", s, out),
+        SearchKey::From(s) => return write_search_astring("FROM ", s, out),
+        SearchKey::Subject(s) => return write_search_astring("SUBJECT ", s, out),
+        SearchKey::Text(s) => return write_search_astring("TEXT ", s, out),
+        SearchKey::To(s) => return write_search_astring("TO ", s, out),
+        SearchKey::Before(d) => return write_search_date("BEFORE ", d, out),
+        SearchKey::On(d) => return write_search_date("ON ", d, out),
+        SearchKey::Since(d) => return write_search_date("SINCE ", d, out),
+        SearchKey::SentBefore(d) => return write_search_date("SENTBEFORE ", d, out),
+        SearchKey::SentOn(d) => return write_search_date("SENTON ", d, out),
+        SearchKey::SentSince(d) => return write_search_date("SENTSINCE ", d, out),
+        SearchKey::Larger(n) => return write_keyword_number("LARGER ", *n, out),
+        SearchKey::Smaller(n) => return write_keyword_number("SMALLER ", *n, out),
+        // `"HEADER" SP header-fld-name SP astring`
+        SearchKey::Header(field, value) => {
+            write_search_astring("HEADER ", field, out);
+            out.push(b' ');
+            write_astring(value, out);
+            return;
+        }
+        // `"KEYWORD" SP flag-keyword`: the keyword is an atom.
+        SearchKey::Keyword(k) => return write_keyword_atom("KEYWORD ", k, out),
+        SearchKey::Unkeyword(k) => return write_keyword_atom("UNKEYWORD ", k, out),
+        SearchKey::Not(inner) => {
+            write_atom("NOT ", out);
+            write_search_key(inner, out);
+            return;
+        }
+        SearchKey::Or(a, b) => {
+            write_atom("OR ", out);
+            write_search_key(a, out);
+            out.push(b' ');
+            write_search_key(b, out);
+            return;
+        }
+        SearchKey::Uid(set) => {
+            write_atom("UID ", out);
+            write_sequence_set(set, out);
+            return;
+        }
+        SearchKey::SequenceSet(set) => {
+            write_sequence_set(set, out);
+            return;
+        }
+        // `"(" search-key *(SP search-key) ")"`
+        SearchKey::And(keys) => {
+            write_paren_list(keys, out, write_search_key);
+            return;
+        }
+    };
+    write_atom(simple, out);
+}
+
+fn write_search_astring(keyword: &str, s: &[u8], out: &mut Vec<u8>) {
+    write_atom(keyword, out);
+    write_astring(s, out);
+}
+
+fn write_search_date(keyword: &str, d: &Date, out: &mut Vec<u8>) {
+    write_atom(keyword, out);
+    write_date(d, out);
+}
