@@ -7,6 +7,7 @@ mod auth;
 mod copy;
 mod expunge;
 mod fetch;
+mod list;
 mod mailbox;
 mod search;
 mod select;
