@@ -39,13 +39,13 @@ impl Server {
             }
         }
         let policy = self.policies.store_expunged;
-        let citation = Citation::of(policy);
         let issued = self.expunge_issued(expunged > 0);
         let with_issued = |fail: Fail| match &issued {
             Some((code, _)) => fail.with_code(code.clone()),
             None => fail,
         };
-        // Decide what to do, and with which tagged reply, before changing anything.
+        // Decide what to do, and with which tagged reply, before changing anything. Each reply
+        // cites the paragraph that decided it: §4.2.1 and §4.2.2 apply under both values.
         let (apply, outcome): (bool, CmdResult) = if expunged == 0 {
             (
                 true,
@@ -55,24 +55,27 @@ impl Server {
                     "STORE completed"
                 })),
             )
-        } else if live.is_empty() {
-            // RFC 2180 §4.2.2, under both values.
-            (
-                false,
-                Err(with_issued(
-                    Fail::no("Messages have been expunged").cite(citation),
-                )),
-            )
         } else if silent {
-            // RFC 2180 §4.2.1, under both values: set the live ones, answer OK.
-            let mut done = Done::text("STORE completed").cite(citation);
+            // RFC 2180 §4.2.1: with .SILENT, set the live ones (if any) and answer OK.
+            let mut done =
+                Done::text("STORE completed").cite(Citation::at(policy, "RFC 2180 §4.2.1"));
             if let Some((code, _)) = &issued {
                 done = done.with_code(code.clone());
             }
             (true, Ok(done))
+        } else if live.is_empty() {
+            // RFC 2180 §4.2.2: without .SILENT, only expunged messages: a tagged NO only.
+            (
+                false,
+                Err(with_issued(
+                    Fail::no("Messages have been expunged")
+                        .cite(Citation::at(policy, "RFC 2180 §4.2.2")),
+                )),
+            )
         } else {
-            let fail =
-                with_issued(Fail::no("Some of the messages no longer exist.").cite(citation));
+            let fail = with_issued(
+                Fail::no("Some of the messages no longer exist.").cite(Citation::of(policy)),
+            );
             match policy {
                 // RFC 2180 §4.2.3: set and report the live ones, then NO.
                 StoreExpunged::PartialNo => (true, Err(fail)),
