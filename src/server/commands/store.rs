@@ -46,9 +46,12 @@ impl Server {
         };
         // Decide what to do, and with which tagged reply, before changing anything. Each reply
         // cites the paragraph that decided it: §4.2.1 and §4.2.2 apply under both values.
-        let (apply, outcome): (bool, CmdResult) = if expunged == 0 {
+        // `report`: the citation of the untagged FETCH responses, when a policy decided to send
+        // them.
+        let (apply, report, outcome): (bool, Option<Citation>, CmdResult) = if expunged == 0 {
             (
                 true,
+                None,
                 Ok(Done::text(if uid {
                     "UID STORE completed"
                 } else {
@@ -62,11 +65,12 @@ impl Server {
             if let Some((code, _)) = &issued {
                 done = done.with_code(code.clone());
             }
-            (true, Ok(done))
+            (true, None, Ok(done))
         } else if live.is_empty() {
             // RFC 2180 §4.2.2: without .SILENT, only expunged messages: a tagged NO only.
             (
                 false,
+                None,
                 Err(with_issued(
                     Fail::no("Messages have been expunged")
                         .cite(Citation::at(policy, "RFC 2180 §4.2.2")),
@@ -78,9 +82,9 @@ impl Server {
             );
             match policy {
                 // RFC 2180 §4.2.3: set and report the live ones, then NO.
-                StoreExpunged::PartialNo => (true, Err(fail)),
+                StoreExpunged::PartialNo => (true, Some(Citation::of(policy)), Err(fail)),
                 // RFC 2180 §4.2.4: set nothing, NO.
-                StoreExpunged::AllNo => (false, Err(fail)),
+                StoreExpunged::AllNo => (false, None, Err(fail)),
             }
         };
         if !apply {
@@ -123,7 +127,7 @@ impl Server {
             }
         }
         for r in reports {
-            self.send(client, r, None);
+            self.send(client, r, report.clone());
         }
         self.notify_flags(client, mailbox_id, &changed);
         outcome
