@@ -41,6 +41,8 @@
 //!   PARAGRAPH`, without the value, is for a paragraph that applies under every value. A line
 //!   naming a value of the varied point is kept to that value's variant, so one `Sn:` line
 //!   shared by the variants may have one `# cite:` per value; at most one applies in each.
+//!   A scenario with any `# cite:` line must name them all: a response that carries a citation
+//!   no `# cite:` line names fails the run too.
 //! - `# setup: Cn COMMAND` runs a command before the transcript (tagged automatically; it must
 //!   answer OK; its responses are not shown). `# policy: NAME=VALUE` sets a policy for every
 //!   variant. `# title:`, `# rfc:` and `# explain:` are for people.
@@ -646,6 +648,10 @@ impl Player {
             .find(|(_, s)| applies(&s.only, variant))?;
         self.next = index + 1;
         let mut failures = Vec::new();
+        let annotated = sc
+            .steps
+            .iter()
+            .any(|s| s.expect.iter().any(|e| !e.cites.is_empty()));
         let id = self.connect(server, step.client);
         if step.send == DISCONNECT {
             // RFC 2683 §3.1.2: the connection is severed without LOGOUT.
@@ -693,18 +699,29 @@ impl Player {
                         .cites
                         .iter()
                         .find(|c| c.variant(&sc.vary).is_none_or(|v| Some(v) == variant));
-                    if let Some(c) = cite {
-                        if let Some(got) = c.mismatch(o.citation.as_ref()) {
-                            failures.push(Failure {
-                                line_no: c.line_no,
-                                message: format!(
-                                    "S{} {:?} must cite {}\n      but it cites {}",
-                                    e.client,
-                                    text,
-                                    c.describe(),
-                                    got
-                                ),
-                            });
+                    match (cite, &o.citation) {
+                        // A scenario that names citations names them all.
+                        (None, Some(got)) if annotated => failures.push(Failure {
+                            line_no: e.line_no,
+                            message: format!(
+                                "S{} {:?} cites {}={} {}, which no # cite: line names",
+                                e.client, text, got.point, got.value, got.rfc
+                            ),
+                        }),
+                        (None, _) => {}
+                        (Some(c), got) => {
+                            if let Some(got) = c.mismatch(got.as_ref()) {
+                                failures.push(Failure {
+                                    line_no: c.line_no,
+                                    message: format!(
+                                        "S{} {:?} must cite {}\n      but it cites {}",
+                                        e.client,
+                                        text,
+                                        c.describe(),
+                                        got
+                                    ),
+                                });
+                            }
                         }
                     }
                     *used = true;
@@ -956,10 +973,14 @@ mod tests {
             f[0].contains("but it cites store-expunged=partial-no RFC 2180 §4.2.1"),
             "{f:?}"
         );
-        // Wrong value: a line for the varied point is kept to that value's variant.
+        // A line for the varied point is kept to that value's variant; the other variant's
+        // citation is then named by no line, which fails too.
         let sc = silent_store("# cite: store-expunged=all-no RFC 2180 §4.2.1");
-        assert!(failures(&sc, "partial-no").is_empty());
         assert!(failures(&sc, "all-no").is_empty());
+        let f = failures(&sc, "partial-no");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].starts_with("line 14:"), "{f:?}");
+        assert!(f[0].contains("which no # cite: line names"), "{f:?}");
         let sc = silent_store("# cite: fetch-expunged=nil RFC 2180 §4.2.1");
         assert_eq!(failures(&sc, "all-no").len(), 1);
         // Wrong decision point.

@@ -38,7 +38,9 @@ export interface ScenarioInfo {
   policies: [string, string][];
   steps: number;
 }
-export interface Expect { line_no: number; client: number; pattern: string; absent: boolean; only: string | null }
+/** A `# cite:` line: the citation the matched response must carry (value null: any value). */
+export interface Cite { line_no: number; point: string; value: string | null; rfc: string }
+export interface Expect { line_no: number; client: number; pattern: string; absent: boolean; only: string | null; cites: Cite[] }
 export interface Step { line_no: number; client: number; send: string; display: string[]; only: string | null; expect: Expect[] }
 export interface Scenario {
   title: string; rfc: string; explain: string;
