@@ -14,9 +14,13 @@
 //!
 //! C1: A001 DELETE FOO
 //! [refuse] S1: A001 NO [INUSE] Mailbox FOO is in use by another user.
+//! # cite: delete-selected=refuse RFC 2180 §3.1
 //! [ghost] S1: A001 OK Mailbox FOO is deleted.
+//! # cite: delete-selected=ghost RFC 2180 §3.2
 //! [bye] S1: A001 OK DELETE completed
+//! # cite: delete-selected=bye RFC 2180 §3.3
 //! [bye] S2: * BYE Mailbox FOO has been deleted.
+//! # cite: delete-selected=bye RFC 2180 §3.3
 //! ```
 //!
 //! - `Cn: line` is sent by client n (1 to 3); `Cn: (disconnect)` cuts its connection without a
@@ -30,6 +34,15 @@
 //!   that caused it, except continuation requests (`+ ...`) and closes, which may be left out.
 //! - `[value]` before a line keeps it to the variant where the varied decision point has that
 //!   value. `# vary: POINT = V1 V2 ...` runs the scenario once per value.
+//! - `# cite: POINT=VALUE PARAGRAPH` under an `Sn:` line says which policy decided the form of the
+//!   response that line matches: the response's citation must name that decision point, that
+//!   value and exactly that paragraph (`RFC 2180 §4.2.1`, as `imap-sandbox policies` prints
+//!   it), or the run fails; so does a response that carries no citation. `# cite: POINT
+//!   PARAGRAPH`, without the value, is for a paragraph that applies under every value. A line
+//!   naming a value of the varied point is kept to that value's variant, so one `Sn:` line
+//!   shared by the variants may have one `# cite:` per value; at most one applies in each.
+//!   A scenario with any `# cite:` line must name them all: a response that carries a citation
+//!   no `# cite:` line names fails the run too.
 //! - `# setup: Cn COMMAND` runs a command before the transcript (tagged automatically; it must
 //!   answer OK; its responses are not shown). `# policy: NAME=VALUE` sets a policy for every
 //!   variant. `# title:`, `# rfc:` and `# explain:` are for people.
@@ -37,7 +50,7 @@
 use serde::Serialize;
 
 use crate::protocol::parse::parse_response;
-use crate::server::{ClientId, Output, OutputKind, Policies, Server, World};
+use crate::server::{Citation, ClientId, Output, OutputKind, Policies, Server, World};
 
 /// A parsed scenario.
 #[derive(Debug, Clone, Serialize)]
@@ -79,6 +92,80 @@ pub struct Expect {
     pub pattern: String,
     pub absent: bool,
     pub only: Option<String>,
+    /// The `# cite:` lines under it.
+    pub cites: Vec<Cite>,
+}
+
+/// A `# cite: POINT[=VALUE] PARAGRAPH` line: the citation the response matched by the `S` line
+/// above it must carry (see [`crate::server::Citation`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+pub struct Cite {
+    pub line_no: usize,
+    /// The decision point, as `imap-sandbox policies` names it.
+    pub point: String,
+    /// The value in force; `None` when the paragraph applies under every value. When the point
+    /// is the varied one, the line applies only to that value's variant.
+    pub value: Option<String>,
+    /// The paragraph, exactly as the citation names it: `RFC 2180 §4.2.1`.
+    pub rfc: String,
+}
+
+impl Cite {
+    /// Reads the text after `# cite:`.
+    fn parse(text: &str, line_no: usize) -> Result<Cite, SyntaxError> {
+        let err = |message: String| SyntaxError { line_no, message };
+        let (head, rfc) = text.split_once(char::is_whitespace).ok_or_else(|| {
+            err(format!(
+                "expected `# cite: POINT[=VALUE] PARAGRAPH`, got {text:?}"
+            ))
+        })?;
+        let (point, value) = match head.split_once('=') {
+            Some((p, v)) => (p, Some(v)),
+            None => (head, None),
+        };
+        let mut check = Policies::default();
+        if check.get(point).is_none() {
+            return Err(err(format!(
+                "unknown decision point {point:?} in # cite:; see `imap-sandbox policies`"
+            )));
+        }
+        if let Some(v) = value {
+            check.set(point, v).map_err(|e| err(e.0))?;
+        }
+        Ok(Cite {
+            line_no,
+            point: point.to_string(),
+            value: value.map(str::to_string),
+            rfc: rfc.trim().to_string(),
+        })
+    }
+
+    /// The variant this line is kept to: the value it names for the varied point, if it does.
+    fn variant<'a>(&'a self, vary: &Option<(String, Vec<String>)>) -> Option<&'a str> {
+        match (vary, &self.value) {
+            (Some((point, _)), Some(v)) if *point == self.point => Some(v),
+            _ => None,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match &self.value {
+            Some(v) => format!("{}={} {}", self.point, v, self.rfc),
+            None => format!("{} {}", self.point, self.rfc),
+        }
+    }
+
+    /// Why `citation` is not what this line asks for, if it is not.
+    fn mismatch(&self, citation: Option<&Citation>) -> Option<String> {
+        let Some(c) = citation else {
+            return Some("none".to_string());
+        };
+        let same = c.point == self.point
+            && self.value.as_deref().is_none_or(|v| v == c.value)
+            && c.rfc == self.rfc;
+        (!same).then(|| format!("{}={} {}", c.point, c.value, c.rfc))
+    }
 }
 
 /// A scenario file that could not be read.
@@ -125,6 +212,42 @@ fn trailing_literal(line: &str) -> Option<usize> {
     digits.parse().ok()
 }
 
+/// Whether `cite` may be added to `expect`'s `# cite:` lines: it must be able to apply, and no
+/// variant may be left with two of them.
+fn check_cite(
+    cite: &Cite,
+    expect: &Expect,
+    vary: &Option<(String, Vec<String>)>,
+) -> Result<(), String> {
+    if expect.absent {
+        return Err("# cite: cannot follow an Sn!: line, which matches nothing".to_string());
+    }
+    let kept_to = cite.variant(vary);
+    if let (Some(v), Some((point, values))) = (kept_to, vary) {
+        if !values.iter().any(|x| x == v) {
+            return Err(format!("{point}={v} is not one of the `# vary:` values"));
+        }
+    }
+    if let (Some(v), Some(only)) = (kept_to, &expect.only) {
+        if v != only {
+            return Err(format!(
+                "# cite: for the {v} variant under a line kept to [{only}] never applies"
+            ));
+        }
+    }
+    let overlaps = expect
+        .cites
+        .iter()
+        .any(|c| match (c.variant(vary), kept_to) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        });
+    if overlaps {
+        return Err("two # cite: lines for the same response in the same variant".to_string());
+    }
+    Ok(())
+}
+
 impl Scenario {
     /// Reads a scenario file.
     pub fn parse(text: &str) -> Result<Scenario, SyntaxError> {
@@ -139,6 +262,8 @@ impl Scenario {
         };
         // A literal being read: (client, octets still expected).
         let mut literal: Option<(usize, usize)> = None;
+        // Whether a `# cite:` here would belong to the last `S` line: no `C` line since.
+        let mut after_expect = false;
         for (i, raw) in text.lines().enumerate() {
             let line_no = i + 1;
             let err = |message: String| SyntaxError { line_no, message };
@@ -187,6 +312,17 @@ impl Scenario {
                             .ok_or_else(|| err(format!("expected Cn, got {who:?}")))?;
                         sc.setup
                             .push((client_number(n, line_no)?, cmd.trim().to_string()));
+                    }
+                    "cite" => {
+                        let cite = Cite::parse(value, line_no)?;
+                        let expect = sc
+                            .steps
+                            .last_mut()
+                            .and_then(|step| step.expect.last_mut())
+                            .filter(|_| after_expect)
+                            .ok_or_else(|| err("# cite: must follow an Sn: line".to_string()))?;
+                        check_cite(&cite, expect, &sc.vary).map_err(err)?;
+                        expect.cites.push(cite);
                     }
                     _ => {} // a comment that happens to contain a colon
                 }
@@ -247,6 +383,7 @@ impl Scenario {
                     continue;
                 }
                 literal = trailing_literal(content).map(|n| (client, n));
+                after_expect = false;
                 sc.steps.push(Step {
                     line_no,
                     client,
@@ -275,7 +412,9 @@ impl Scenario {
                     pattern: content.to_string(),
                     absent,
                     only,
+                    cites: Vec::new(),
                 });
+                after_expect = true;
             } else {
                 return Err(err(format!("expected Cn: or Sn:, got {tag:?}")));
             }
@@ -513,6 +652,10 @@ impl Player {
             .find(|(_, s)| applies(&s.only, variant))?;
         self.next = index + 1;
         let mut failures = Vec::new();
+        let annotated = sc
+            .steps
+            .iter()
+            .any(|s| s.expect.iter().any(|e| !e.cites.is_empty()));
         let id = self.connect(server, step.client);
         if step.send == DISCONNECT {
             // RFC 2683 §3.1.2: the connection is severed without LOGOUT.
@@ -554,6 +697,37 @@ impl Player {
                 }
                 let text = text_of(o);
                 if glob(&e.pattern, &text) {
+                    // The `# cite:` line for this variant, if any: the reason the response
+                    // carries must be the one the transcript names.
+                    let cite = e
+                        .cites
+                        .iter()
+                        .find(|c| c.variant(&sc.vary).is_none_or(|v| Some(v) == variant));
+                    match (cite, &o.citation) {
+                        // A scenario that names citations names them all.
+                        (None, Some(got)) if annotated => failures.push(Failure {
+                            line_no: e.line_no,
+                            message: format!(
+                                "S{} {:?} cites {}={} {}, which no # cite: line names",
+                                e.client, text, got.point, got.value, got.rfc
+                            ),
+                        }),
+                        (None, _) => {}
+                        (Some(c), got) => {
+                            if let Some(got) = c.mismatch(got.as_ref()) {
+                                failures.push(Failure {
+                                    line_no: c.line_no,
+                                    message: format!(
+                                        "S{} {:?} must cite {}\n      but it cites {}",
+                                        e.client,
+                                        text,
+                                        c.describe(),
+                                        got
+                                    ),
+                                });
+                            }
+                        }
+                    }
                     *used = true;
                     matched = true;
                     break;
@@ -755,6 +929,138 @@ mod tests {
         assert_eq!(sc.steps[0].send, "a APPEND FOO {7}\r\nhello\r\n\r\n");
         let err = Scenario::parse("C1: a APPEND FOO {3}\nC1: hello\n").unwrap_err();
         assert!(err.message.contains("overruns"), "{err}");
+    }
+
+    /// RFC 2180 §4.2.1's scenario: 4:7 expunged by C1, not yet reported to C2, whose `.SILENT`
+    /// STORE is answered OK; `cite` is what the transcript says that reply cites.
+    fn silent_store(cite: &str) -> Scenario {
+        Scenario::parse(&format!(
+            "# vary: store-expunged = partial-no all-no\n\
+             # setup: C1 LOGIN alice alice\n# setup: C1 SELECT FOO\n\
+             # setup: C2 LOGIN bob bob\n# setup: C2 SELECT FOO\n\
+             # setup: C1 STORE 4:7 +FLAGS.SILENT (\\Deleted)\n\
+             C1: A001 EXPUNGE\nS1: * 4 EXPUNGE\nS1: * 4 EXPUNGE\nS1: * 4 EXPUNGE\n\
+             S1: * 4 EXPUNGE\nS1: A001 OK EXPUNGE completed\n\
+             C2: B001 STORE 1:7 +FLAGS.SILENT (\\Seen)\nS2: B001 OK STORE completed\n{cite}\n"
+        ))
+        .unwrap()
+    }
+
+    fn failures(sc: &Scenario, variant: &str) -> Vec<String> {
+        let run = sc.run(Some(variant), &[]);
+        run.failures
+            .into_iter()
+            .map(|f| format!("line {}: {}", f.line_no, f.message))
+            .collect()
+    }
+
+    #[test]
+    fn the_citation_named_by_a_cite_line_is_checked() {
+        // Right: §4.2.1 under either value, with or without the value named.
+        for cite in [
+            "# cite: store-expunged RFC 2180 §4.2.1",
+            "# cite: store-expunged=partial-no RFC 2180 §4.2.1\n\
+             # cite: store-expunged=all-no RFC 2180 §4.2.1",
+        ] {
+            let sc = silent_store(cite);
+            for v in ["partial-no", "all-no"] {
+                assert_eq!(failures(&sc, v), Vec::<String>::new(), "{cite} [{v}]");
+            }
+        }
+        // Wrong paragraph: the value's own (§4.2.3), which a .SILENT STORE does not follow.
+        let sc = silent_store("# cite: store-expunged RFC 2180 §4.2.3");
+        let f = failures(&sc, "partial-no");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].starts_with("line 15:"), "{f:?}");
+        assert!(
+            f[0].contains("must cite store-expunged RFC 2180 §4.2.3"),
+            "{f:?}"
+        );
+        assert!(
+            f[0].contains("but it cites store-expunged=partial-no RFC 2180 §4.2.1"),
+            "{f:?}"
+        );
+        // A line for the varied point is kept to that value's variant; the other variant's
+        // citation is then named by no line, which fails too.
+        let sc = silent_store("# cite: store-expunged=all-no RFC 2180 §4.2.1");
+        assert!(failures(&sc, "all-no").is_empty());
+        let f = failures(&sc, "partial-no");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].starts_with("line 14:"), "{f:?}");
+        assert!(f[0].contains("which no # cite: line names"), "{f:?}");
+        let sc = silent_store("# cite: fetch-expunged=nil RFC 2180 §4.2.1");
+        assert_eq!(failures(&sc, "all-no").len(), 1);
+        // Wrong decision point.
+        let sc = silent_store("# cite: copy-expunged RFC 2180 §4.2.1");
+        assert_eq!(failures(&sc, "all-no").len(), 1);
+    }
+
+    #[test]
+    fn a_cite_line_on_a_response_without_a_citation_fails() {
+        let sc =
+            Scenario::parse("C1: a NOOP\nS1: a OK ...\n# cite: fetch-expunged RFC 2180 §4.1.1\n")
+                .unwrap();
+        let run = sc.run(None, &[]);
+        assert_eq!(run.failures.len(), 1, "{:?}", run.failures);
+        assert_eq!(run.failures[0].line_no, 3);
+        assert!(
+            run.failures[0].message.contains("but it cites none"),
+            "{:?}",
+            run.failures
+        );
+    }
+
+    #[test]
+    fn cite_lines_that_cannot_apply_are_refused() {
+        let vary = "# vary: store-expunged = partial-no all-no\n";
+        for (text, says) in [
+            (
+                "# cite: store-expunged RFC 2180 §4.2.1\n",
+                "must follow an Sn:",
+            ),
+            (
+                "C1: a NOOP\n# cite: store-expunged RFC 2180 §4.2.1\n",
+                "must follow an Sn:",
+            ),
+            (
+                "C1: a NOOP\nS1!: x\n# cite: store-expunged RFC 2180 §4.2.1\n",
+                "Sn!:",
+            ),
+            (
+                "C1: a NOOP\nS1: a OK ...\n# cite: store-expunged\n",
+                "PARAGRAPH",
+            ),
+            (
+                "C1: a NOOP\nS1: a OK ...\n# cite: no-such-point RFC 1\n",
+                "unknown decision",
+            ),
+            (
+                "C1: a NOOP\nS1: a OK ...\n# cite: store-expunged=maybe RFC 1\n",
+                "maybe",
+            ),
+            (
+                "C1: a NOOP\nS1: a OK ...\n# cite: store-expunged RFC 1\n\
+                 # cite: store-expunged RFC 2\n",
+                "two # cite:",
+            ),
+        ] {
+            let err = Scenario::parse(text).unwrap_err();
+            assert!(err.message.contains(says), "{text}: {err}");
+        }
+        for (text, says) in [
+            (
+                "C1: a NOOP\n[all-no] S1: a OK ...\n# cite: store-expunged=partial-no RFC 1\n",
+                "never applies",
+            ),
+            (
+                "C1: a NOOP\nS1: a OK ...\n# cite: store-expunged=partial-no RFC 1\n\
+                 # cite: store-expunged=partial-no RFC 2\n",
+                "two # cite:",
+            ),
+        ] {
+            let err = Scenario::parse(&format!("{vary}{text}")).unwrap_err();
+            assert!(err.message.contains(says), "{text}: {err}");
+        }
     }
 
     #[test]

@@ -49,3 +49,40 @@ fn a_failed_expectation_exits_one_with_expected_and_got() {
     assert!(out.contains("expected \"a NO not what happens\""), "{out}");
     assert!(out.contains("but got \"a OK NOOP completed\""), "{out}");
 }
+
+#[test]
+fn a_wrong_or_missing_citation_exits_one() {
+    let dir = std::env::temp_dir().join(format!("imap-sandbox-cite-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("wrong-cite.imap");
+    // RFC 2180 §4.1.3's all-expunged FETCH: a tagged NO that cites §4.1.3, not §4.1.2; the NOOP
+    // carries no citation at all.
+    std::fs::write(
+        &file,
+        "# title: wrong citations on purpose\n# rfc: RFC 2180 §4.1.3\n\
+         # policy: fetch-expunged=nil\n\
+         # setup: C1 LOGIN alice alice\n# setup: C1 SELECT FOO\n\
+         # setup: C2 LOGIN bob bob\n# setup: C2 SELECT FOO\n\
+         # setup: C1 STORE 4:7 +FLAGS.SILENT (\\Deleted)\n# setup: C1 EXPUNGE\n\
+         C2: B001 FETCH 4:7 ENVELOPE\n\
+         S2: B001 NO Messages 4:7 have been expunged.\n\
+         # cite: fetch-expunged=nil RFC 2180 §4.1.2\n\
+         C2: B002 NOOP\nS2: * 4 EXPUNGE\nS2: * 4 EXPUNGE\nS2: * 4 EXPUNGE\nS2: * 4 EXPUNGE\n\
+         S2: * 3 EXISTS\nS2: B002 OK NOOP completed\n# cite: fetch-expunged RFC 2180 §4.1.3\n",
+    )
+    .unwrap();
+    let (code, out) = play(&[file.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("#   line 12: S2 \"B001 NO Messages 4:7 have been expunged.\" must cite fetch-expunged=nil RFC 2180 §4.1.2"), "{out}");
+    assert!(
+        out.contains("but it cites fetch-expunged=nil RFC 2180 §4.1.3"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "#   line 20: S2 \"B002 OK NOOP completed\" must cite fetch-expunged RFC 2180 §4.1.3"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("but it cites none"), "{out}");
+}

@@ -53,3 +53,42 @@ fn every_scenario_passes_under_every_variant() {
         failures.join("\n")
     );
 }
+
+/// The `# cite:` lines of the library are checked, not decoration: naming the value's own
+/// paragraph (RFC 2180 §4.2.3) where §4.2.1 applied fails every such line (tests/web.rs runs the
+/// same check in the browser).
+#[test]
+fn a_library_scenario_with_a_wrong_citation_fails() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/rfc2180-4.2.1-store-silent.imap"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let right = "# cite: store-expunged RFC 2180 §4.2.1";
+    let cites = text.matches(right).count();
+    assert!(cites >= 2, "{text}");
+    let wrong = text.replace(right, "# cite: store-expunged RFC 2180 §4.2.3");
+    let sc = Scenario::parse(&wrong).unwrap();
+    for variant in sc.variants() {
+        let run = sc.run(variant.as_deref(), &[]);
+        assert_eq!(run.failures.len(), cites, "{:?}", run.failures);
+        assert!(
+            run.failures.iter().all(|f| f
+                .message
+                .contains("must cite store-expunged RFC 2180 §4.2.3")),
+            "{:?}",
+            run.failures
+        );
+    }
+    // Without its # cite: lines the scenario still passes: they are all that catches this.
+    let bare: String = text
+        .lines()
+        .filter(|l| !l.starts_with("# cite:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let sc = Scenario::parse(&bare).unwrap();
+    assert!(sc
+        .variants()
+        .iter()
+        .all(|v| sc.run(v.as_deref(), &[]).passed()));
+}

@@ -49,6 +49,26 @@ fn the_scenario_library_passes_in_the_browser() {
     }
 }
 
+/// The `# cite:` lines are checked by the same runner in the browser: the library's §4.2.1
+/// scenario passes as written and fails, line by line, when it names the value's own paragraph.
+#[wasm_bindgen_test]
+fn a_wrong_citation_fails_in_the_browser() {
+    let (_, text) = SCENARIOS
+        .iter()
+        .find(|(name, _)| name.starts_with("rfc2180-4.2.1-"))
+        .expect("the §4.2.1 scenario is in the library");
+    let right = "# cite: store-expunged RFC 2180 §4.2.1";
+    let cites = text.matches(right).count();
+    assert!(cites >= 2, "{text}");
+    let wrong = text.replace(right, "# cite: store-expunged RFC 2180 §4.2.3");
+    let sc = Scenario::parse(&wrong).expect("still a scenario");
+    let run = sc.run(Some("partial-no"), &[]);
+    assert_eq!(run.failures.len(), cites, "{:?}", run.failures);
+    assert!(run.failures.iter().all(|f| f
+        .message
+        .contains("but it cites store-expunged=partial-no RFC 2180 §4.2.1")));
+}
+
 /// The protocol known-answer tests of `tests/protocol_kat.rs` (RFC 3501 §6 to §8 examples and
 /// constructed values of every kind), compiled to wasm.
 #[wasm_bindgen_test]

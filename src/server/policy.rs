@@ -133,8 +133,9 @@ policy_enum! {
 
 policy_enum! {
     /// Non-silent STORE over a mix of live and expunged messages (RFC 2180 §4.2). Under both
-    /// values a `.SILENT` STORE sets the live ones and answers OK (RFC 2180 §4.2.1), and a STORE
-    /// naming only expunged messages answers NO (RFC 2180 §4.2.2).
+    /// values a `.SILENT` STORE sets the live ones, if any, and answers OK (RFC 2180 §4.2.1),
+    /// and a non-silent STORE naming only expunged messages answers NO (RFC 2180 §4.2.2); their
+    /// replies cite those paragraphs, not the value's own.
     StoreExpunged, point = "store-expunged", rfc = "RFC 2180 §4.2",
     summary = "STORE over a mix of live and expunged messages" {
         /// Flags are set on the live messages and reported; tagged NO (RFC 2180 §4.2.3).
@@ -177,7 +178,7 @@ policy_enum! {
 ///
 /// let mut policies = Policies::default();
 /// assert_eq!(policies.fetch_expunged, FetchExpunged::Ghost);
-/// policies.set("fetch-expunged", "nil").unwrap(); // RFC 2180 §4.1.2
+/// policies.set("fetch-expunged", "nil").unwrap(); // RFC 2180 §4.1.3
 /// assert_eq!(policies.get("fetch-expunged"), Some("nil"));
 /// policies.set_assignment("expunge-shared=refuse").unwrap(); // as `--policy` takes it
 /// assert!(policies.set("fetch-expunged", "maybe").is_err());
@@ -456,12 +457,20 @@ pub struct Citation {
 }
 
 impl Citation {
-    /// The citation for one value of one decision point.
+    /// The citation for one value of one decision point, where the paragraph that value
+    /// implements is the one that applied.
     pub fn of<P: PolicyValue>(value: P) -> Citation {
+        Citation::at(value, value.rfc_ref())
+    }
+
+    /// The citation for a response whose form a paragraph other than the value's own decided,
+    /// while `value` was in force: a `.SILENT` STORE is answered by RFC 2180 §4.2.1 whichever
+    /// value store-expunged has.
+    pub fn at<P: PolicyValue>(value: P, rfc: &'static str) -> Citation {
         Citation {
             point: P::point(),
             value: value.name(),
-            rfc: value.rfc_ref(),
+            rfc,
         }
     }
 }
@@ -531,6 +540,15 @@ mod tests {
         assert_eq!(
             (c.point, c.value, c.rfc),
             ("fetch-expunged", "nil", "RFC 2180 §4.1.3")
+        );
+    }
+
+    #[test]
+    fn a_citation_can_name_the_paragraph_that_applied() {
+        let c = Citation::at(StoreExpunged::AllNo, "RFC 2180 §4.2.1");
+        assert_eq!(
+            (c.point, c.value, c.rfc),
+            ("store-expunged", "all-no", "RFC 2180 §4.2.1")
         );
     }
 }

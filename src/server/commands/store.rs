@@ -39,45 +39,52 @@ impl Server {
             }
         }
         let policy = self.policies.store_expunged;
-        let citation = Citation::of(policy);
         let issued = self.expunge_issued(expunged > 0);
         let with_issued = |fail: Fail| match &issued {
             Some((code, _)) => fail.with_code(code.clone()),
             None => fail,
         };
-        // Decide what to do, and with which tagged reply, before changing anything.
-        let (apply, outcome): (bool, CmdResult) = if expunged == 0 {
+        // Decide what to do, and with which tagged reply, before changing anything. Each reply
+        // cites the paragraph that decided it: §4.2.1 and §4.2.2 apply under both values.
+        // `report`: the citation of the untagged FETCH responses, when a policy decided to send
+        // them.
+        let (apply, report, outcome): (bool, Option<Citation>, CmdResult) = if expunged == 0 {
             (
                 true,
+                None,
                 Ok(Done::text(if uid {
                     "UID STORE completed"
                 } else {
                     "STORE completed"
                 })),
             )
-        } else if live.is_empty() {
-            // RFC 2180 §4.2.2, under both values.
-            (
-                false,
-                Err(with_issued(
-                    Fail::no("Messages have been expunged").cite(citation),
-                )),
-            )
         } else if silent {
-            // RFC 2180 §4.2.1, under both values: set the live ones, answer OK.
-            let mut done = Done::text("STORE completed").cite(citation);
+            // RFC 2180 §4.2.1: with .SILENT, set the live ones (if any) and answer OK.
+            let mut done =
+                Done::text("STORE completed").cite(Citation::at(policy, "RFC 2180 §4.2.1"));
             if let Some((code, _)) = &issued {
                 done = done.with_code(code.clone());
             }
-            (true, Ok(done))
+            (true, None, Ok(done))
+        } else if live.is_empty() {
+            // RFC 2180 §4.2.2: without .SILENT, only expunged messages: a tagged NO only.
+            (
+                false,
+                None,
+                Err(with_issued(
+                    Fail::no("Messages have been expunged")
+                        .cite(Citation::at(policy, "RFC 2180 §4.2.2")),
+                )),
+            )
         } else {
-            let fail =
-                with_issued(Fail::no("Some of the messages no longer exist.").cite(citation));
+            let fail = with_issued(
+                Fail::no("Some of the messages no longer exist.").cite(Citation::of(policy)),
+            );
             match policy {
                 // RFC 2180 §4.2.3: set and report the live ones, then NO.
-                StoreExpunged::PartialNo => (true, Err(fail)),
+                StoreExpunged::PartialNo => (true, Some(Citation::of(policy)), Err(fail)),
                 // RFC 2180 §4.2.4: set nothing, NO.
-                StoreExpunged::AllNo => (false, Err(fail)),
+                StoreExpunged::AllNo => (false, None, Err(fail)),
             }
         };
         if !apply {
@@ -122,7 +129,7 @@ impl Server {
         // RFC 3501 §7.2.6: a keyword this STORE created is announced before a FETCH carries it.
         self.announce_keywords(client);
         for fetch in reports {
-            self.send(client, fetch.into_response(), None);
+            self.send(client, fetch.into_response(), report.clone());
         }
         self.flags_told(client, &told);
         self.notify_flags(client, mailbox_id, &changed);
