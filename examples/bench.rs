@@ -5,7 +5,8 @@
 //! ```
 //!
 //! Prints Markdown tables. Never a pass/fail judgement on time: that is for people to read.
-
+// A benchmark program, not the server: a panic just ends the run.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 // The benchmarks need threads and sockets; the browser workload runs from bench/ instead.
 #![cfg_attr(target_arch = "wasm32", no_main)]
 #![cfg(not(target_arch = "wasm32"))]

@@ -104,7 +104,10 @@ impl Driver {
         for i in 0..sessions {
             let id = d.server.connect();
             d.clients.push(id);
-            let user = ["alice", "bob", "carol"][i % 3];
+            let user = ["alice", "bob", "carol"]
+                .get(i % 3)
+                .copied()
+                .unwrap_or("alice");
             d.run(i, format!("LOGIN {user} {user}").as_bytes());
         }
         d

@@ -1,6 +1,7 @@
 //! `imap-sandbox play`: green for the library, non-zero with a clear diff when an expectation
 //! fails, and `--policy` picks one variant of the varied decision point.
 #![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a test: a panic is a failure
 
 use std::process::Command;
 

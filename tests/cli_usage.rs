@@ -2,6 +2,7 @@
 //! value for each gives an error naming it, that subcommand's usage on stderr, and exit 2,
 //! before anything runs.
 #![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a test: a panic is a failure
 
 use std::process::Command;
 

@@ -7,6 +7,7 @@
 //!
 //! Where the engine answers differently on purpose, the command is listed with the reason; the
 //! test fails if such a difference disappears too, so the list stays true.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a test: a panic is a failure
 
 use imap_sandbox::protocol::parse::parse_response;
 use imap_sandbox::protocol::types::{Data, FetchValue, Response, SectionText, StatusKind};

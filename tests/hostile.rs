@@ -2,6 +2,7 @@
 //! runs on a server where a second client has FOO selected: the hostile client must get a clear
 //! BAD / NO (or a clean close), then still work (unless closed), and the second client must
 //! carry on with nothing lost: the same messages in every mailbox, and its NOOP answered OK.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a test: a panic is a failure
 
 use imap_sandbox::protocol::parse::parse_response;
 use imap_sandbox::scenario::glob;

@@ -8,6 +8,7 @@
 //!
 //! Every response is parsed back by the protocol layer, so a keyword spelled `NIL` must come
 //! back as a keyword. Deterministic (fixed seeds, a tiny xorshift generator).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a test: a panic is a failure
 
 use std::collections::{BTreeMap, BTreeSet};
 

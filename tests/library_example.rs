@@ -3,6 +3,7 @@
 //! response lines until the tagged one, handling literals both ways (a `+` continuation before
 //! sending a synchronizing literal, RFC 3501 §7.5; `{n}` literals inside responses, RFC 3501
 //! §4.3). The same code runs inside `wasm-pack test`, since the engine does no I/O.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a test: a panic is a failure
 
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};

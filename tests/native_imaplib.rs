@@ -2,6 +2,7 @@
 //! the TCP front end on a free loopback port, in-process or as the built binary. Also the
 //! clean shutdown: every connected client is sent `* BYE` (RFC 3501 §7.1.5).
 #![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a test: a panic is a failure
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};

@@ -4,6 +4,7 @@
 //! needs three descriptors, so raise the limit first) is
 //! `ulimit -n 4096; IMAP_SANDBOX_LOAD_CLIENTS=500 IMAP_SANDBOX_LOAD_SECS=60 cargo test --release --test native_load -- --nocapture`.
 #![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a test: a panic is a failure
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};

@@ -2,6 +2,7 @@
 //! sequences to one server under random policies, changed mid-run too, and the invariants of
 //! `common/engine_driver.rs` are checked after every step and after a NOOP from every client.
 //! Deterministic (fixed seeds, a tiny xorshift generator) and bounded in steps.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a test: a panic is a failure
 
 #[path = "common/engine_driver.rs"]
 mod engine_driver;

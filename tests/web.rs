@@ -1,6 +1,7 @@
 //! Browser tests: run with `wasm-pack test --headless --chrome` (wasm32 only). The protocol
 //! corpus, the scenario library and the wasm API, compiled to wasm and run in Chromium.
 #![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a test: a panic is a failure
 
 mod common;
 #[path = "common/kat.rs"]

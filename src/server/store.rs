@@ -319,7 +319,8 @@ pub fn canonical_name(name: &str) -> String {
     } else if name
         .as_bytes()
         .get(..6)
-        .is_some_and(|b| b[..5].eq_ignore_ascii_case(b"INBOX") && b[5] == DELIMITER as u8)
+        .and_then(|b| b.split_last())
+        .is_some_and(|(&last, head)| head.eq_ignore_ascii_case(b"INBOX") && last == DELIMITER as u8)
     {
         // Children of INBOX are addressed case-insensitively too, as INBOX itself is. Byte 5 is
         // the ASCII delimiter, so slicing there is on a character boundary.

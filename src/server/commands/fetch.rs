@@ -259,7 +259,10 @@ impl Server {
 
 /// Sequence numbers for people: `4:7`, `4`, `2,5,7`.
 pub(crate) fn describe(seqs: &[u32]) -> String {
-    let contiguous = seqs.windows(2).all(|w| w[0].checked_add(1) == Some(w[1]));
+    let contiguous = seqs
+        .iter()
+        .zip(seqs.iter().skip(1))
+        .all(|(a, b)| a.checked_add(1) == Some(*b));
     match (seqs.first(), seqs.last()) {
         (Some(a), Some(b)) if a == b => a.to_string(),
         (Some(a), Some(b)) if contiguous => format!("{a}:{b}"),
