@@ -1,7 +1,10 @@
-//! Evaluation of SEARCH keys against one message (RFC 3501 §6.4.4).
+//! Evaluation of SEARCH keys against one message (RFC 3501 §6.4.4). The keys are first
+//! compiled into a [`Plan`] once per command, so per-message work does not grow with the
+//! number of ranges in a set.
 
-use crate::protocol::types::{Date, Flag, SearchKey, SeqBound, SequenceSet};
+use crate::protocol::types::{Date, Flag, SearchKey};
 use crate::server::mime::decode_rfc2047;
+use crate::server::session::Ranges;
 use crate::server::store::{Flags, MessageData, Uid};
 
 /// One message as the searching session sees it.
@@ -19,12 +22,79 @@ pub(crate) struct Bounds {
     pub max_uid: u32,
 }
 
-/// Whether every key matches (the top level of SEARCH is an implicit AND).
-pub(crate) fn matches_all(keys: &[SearchKey], c: &Candidate<'_>, b: &Bounds) -> bool {
-    keys.iter().all(|k| matches(k, c, b))
+/// SEARCH keys prepared for one command: sequence and UID sets merged into [`Ranges`] with `*`
+/// read for this view (O(log ranges) per message instead of O(ranges)), keyword flags built
+/// once. Every other key is tested by [`matches`].
+pub(crate) enum Plan<'k> {
+    Key(&'k SearchKey),
+    /// KEYWORD (`true`) or UNKEYWORD (`false`).
+    Keyword(Flag, bool),
+    Uid(Ranges),
+    Seq(Ranges),
+    Not(Box<Plan<'k>>),
+    Or(Box<Plan<'k>>, Box<Plan<'k>>),
+    /// The top level and parentheses: all must match (RFC 3501 §6.4.4).
+    And(Vec<Plan<'k>>),
 }
 
-/// Whether one key matches. The parser bounds the nesting depth, so recursion is bounded.
+/// What evaluating a plan on one message may cost, for the bounds in [`crate::server::limits`].
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cost {
+    /// Keys, counting those inside OR, NOT and parentheses.
+    pub keys: usize,
+    /// Keys that read the message's octets (header fields, text, the Date: field).
+    pub readers: usize,
+}
+
+impl<'k> Plan<'k> {
+    /// Compiles the top-level keys (an implicit AND). The parser bounds the nesting depth, so
+    /// recursion is bounded.
+    pub(crate) fn compile(keys: &'k [SearchKey], b: &Bounds) -> (Plan<'k>, Cost) {
+        let mut cost = Cost::default();
+        let plan = Plan::And(keys.iter().map(|k| Plan::key(k, b, &mut cost)).collect());
+        (plan, cost)
+    }
+
+    fn key(key: &'k SearchKey, b: &Bounds, cost: &mut Cost) -> Plan<'k> {
+        use SearchKey::*;
+        cost.keys = cost.keys.saturating_add(1);
+        match key {
+            Uid(set) => Plan::Uid(Ranges::of(set, b.max_uid)),
+            SequenceSet(set) => Plan::Seq(Ranges::of(set, b.max_seq)),
+            Keyword(k) => Plan::Keyword(Flag::Keyword(k.clone()), true),
+            Unkeyword(k) => Plan::Keyword(Flag::Keyword(k.clone()), false),
+            Not(k) => Plan::Not(Box::new(Plan::key(k, b, cost))),
+            Or(x, y) => Plan::Or(
+                Box::new(Plan::key(x, b, cost)),
+                Box::new(Plan::key(y, b, cost)),
+            ),
+            And(keys) => Plan::And(keys.iter().map(|k| Plan::key(k, b, cost)).collect()),
+            Bcc(_) | Cc(_) | From(_) | To(_) | Subject(_) | Header(..) | Body(_) | Text(_)
+            | SentBefore(_) | SentOn(_) | SentSince(_) => {
+                cost.readers = cost.readers.saturating_add(1);
+                Plan::Key(key)
+            }
+            All | Answered | Deleted | Draft | Flagged | Seen | Unanswered | Undeleted
+            | Undraft | Unflagged | Unseen | Recent | New | Old | Before(_) | On(_) | Since(_)
+            | Larger(_) | Smaller(_) => Plan::Key(key),
+        }
+    }
+
+    /// Whether the message matches.
+    pub(crate) fn matches(&self, c: &Candidate<'_>, b: &Bounds) -> bool {
+        match self {
+            Plan::Key(k) => matches(k, c, b),
+            Plan::Keyword(flag, present) => c.flags.contains(flag) == *present,
+            Plan::Uid(set) => set.contains(c.uid.0),
+            Plan::Seq(set) => set.contains(c.seq),
+            Plan::Not(p) => !p.matches(c, b),
+            Plan::Or(x, y) => x.matches(c, b) || y.matches(c, b),
+            Plan::And(all) => all.iter().all(|p| p.matches(c, b)),
+        }
+    }
+}
+
+/// Whether one key matches. Keys with sets or sub-keys are compiled first ([`Plan`]).
 pub(crate) fn matches(key: &SearchKey, c: &Candidate<'_>, b: &Bounds) -> bool {
     use SearchKey::*;
     let raw = &c.data.raw;
@@ -67,11 +137,9 @@ pub(crate) fn matches(key: &SearchKey, c: &Candidate<'_>, b: &Bounds) -> bool {
         SentSince(d) => sent(c).is_some_and(|s| s >= *d),
         Larger(n) => c.data.size() > *n,
         Smaller(n) => c.data.size() < *n,
-        Uid(set) => in_set(set, c.uid.0, b.max_uid),
-        SequenceSet(set) => in_set(set, c.seq, b.max_seq),
-        Not(k) => !matches(k, c, b),
-        Or(x, y) => matches(x, c, b) || matches(y, c, b),
-        And(keys) => matches_all(keys, c, b),
+        Uid(_) | SequenceSet(_) | Not(_) | Or(..) | And(_) => {
+            Plan::key(key, b, &mut Cost::default()).matches(c, b)
+        }
     }
 }
 
@@ -88,17 +156,6 @@ fn header_contains(c: &Candidate<'_>, field: &[u8], needle: &[u8]) -> bool {
     values
         .iter()
         .any(|v| contains_ci(v, needle) || contains_ci(&decode_rfc2047(v), needle))
-}
-
-fn in_set(set: &SequenceSet, n: u32, max: u32) -> bool {
-    set.0.iter().any(|r| {
-        let v = |b: SeqBound| match b {
-            SeqBound::Num(x) => x,
-            SeqBound::Star => max,
-        };
-        let (a, z) = (v(r.start), v(r.end));
-        a.min(z) <= n && n <= a.max(z)
-    })
 }
 
 /// Case-insensitive substring test (RFC 3501 §6.4.4: "case-insensitive"): full Unicode

@@ -93,6 +93,7 @@ impl Server {
         if uid && !atts.contains(&FetchAtt::Uid) {
             atts.push(FetchAtt::Uid);
         }
+        self.fetch_within_limits(client, mailbox_id, &indexes, &atts)?;
         let marks_seen = !read_only && atts.iter().any(sets_seen);
         let policy = self.policies.fetch_expunged;
         let mut responses: Vec<(Response, Option<Citation>)> = Vec::new();

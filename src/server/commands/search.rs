@@ -2,8 +2,9 @@
 //! session expunged.
 
 use crate::protocol::types::{Code, Data, Response, SearchKey};
+use crate::server::limits;
 use crate::server::policy::{Citation, SearchExpunged};
-use crate::server::search::{matches_all, Bounds, Candidate};
+use crate::server::search::{Bounds, Candidate, Plan};
 use crate::server::session::View;
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 
@@ -60,9 +61,30 @@ impl Server {
             max_seq: view.exists(),
             max_uid: view.entries.last().map_or(0, |e| e.uid.0),
         };
+        // Sets merged and `*` read once for the command, not per message.
+        let (plan, cost) = Plan::compile(criteria, &bounds);
+        if cost.keys > limits::SEARCH_KEYS {
+            return Err(limits::exceeded(format!(
+                "{} search keys, at most {} allowed",
+                cost.keys,
+                limits::SEARCH_KEYS
+            )));
+        }
+        let candidates = candidates(criteria, view);
+        // Header and text keys read each candidate's octets (an upper bound: OR and AND may
+        // stop earlier).
+        if cost.readers > 1 {
+            let octets = limits::octets(view, mailbox, &candidates);
+            if !limits::read_ok(cost.readers, octets) {
+                return Err(limits::exceeded(format!(
+                    "{} header or text keys over {octets} octets of messages",
+                    cost.readers
+                )));
+            }
+        }
         let mut hits = Vec::new();
         let mut saw_expunged = false;
-        for i in candidates(criteria, view) {
+        for i in candidates {
             let Some(entry) = view.entries.get(i) else {
                 continue;
             };
@@ -88,7 +110,7 @@ impl Server {
                 flags,
                 recent: entry.recent,
             };
-            if matches_all(criteria, &candidate, &bounds) {
+            if plan.matches(&candidate, &bounds) {
                 hits.push(if uid { entry.uid.0 } else { seq });
             }
         }

@@ -2,6 +2,7 @@
 //! session expunged.
 
 use crate::protocol::types::{Data, FetchValue, Flag, Response, SequenceSet, StoreKind};
+use crate::server::limits;
 use crate::server::policy::{Citation, StoreExpunged};
 use crate::server::session::View;
 use crate::server::store::Uid;
@@ -22,6 +23,13 @@ impl Server {
             return Err(Fail::no(
                 "The mailbox is read-only (EXAMINE): flags cannot be changed",
             ));
+        }
+        if flags.len() > limits::STORE_FLAGS {
+            return Err(limits::exceeded(format!(
+                "{} flags, at most {} allowed",
+                flags.len(),
+                limits::STORE_FLAGS
+            )));
         }
         let indexes = self.resolve(client, set, uid)?;
         let Some(view) = self.sessions.get(&client).and_then(|s| s.state.view()) else {
