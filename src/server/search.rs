@@ -3,6 +3,7 @@
 //! number of ranges in a set.
 
 use crate::protocol::types::{Date, Flag, SearchKey};
+use crate::server::limits::Readers;
 use crate::server::mime::decode_rfc2047;
 use crate::server::session::Ranges;
 use crate::server::store::{Flags, MessageData, Uid};
@@ -42,8 +43,9 @@ pub(crate) enum Plan<'k> {
 pub(crate) struct Cost {
     /// Keys, counting those inside OR, NOT and parentheses.
     pub keys: usize,
-    /// Keys that read the message's octets (header fields, text, the Date: field).
-    pub readers: usize,
+    /// Keys that read the message's octets: the header (FROM, HEADER, SENTON, ...) or all of
+    /// it (BODY, TEXT).
+    pub readers: Readers,
 }
 
 impl<'k> Plan<'k> {
@@ -69,9 +71,13 @@ impl<'k> Plan<'k> {
                 Box::new(Plan::key(y, b, cost)),
             ),
             And(keys) => Plan::And(keys.iter().map(|k| Plan::key(k, b, cost)).collect()),
-            Bcc(_) | Cc(_) | From(_) | To(_) | Subject(_) | Header(..) | Body(_) | Text(_)
-            | SentBefore(_) | SentOn(_) | SentSince(_) => {
-                cost.readers = cost.readers.saturating_add(1);
+            Bcc(_) | Cc(_) | From(_) | To(_) | Subject(_) | Header(..) | SentBefore(_)
+            | SentOn(_) | SentSince(_) => {
+                cost.readers.header = cost.readers.header.saturating_add(1);
+                Plan::Key(key)
+            }
+            Body(_) | Text(_) => {
+                cost.readers.whole = cost.readers.whole.saturating_add(1);
                 Plan::Key(key)
             }
             All | Answered | Deleted | Draft | Flagged | Seen | Unanswered | Undeleted

@@ -354,11 +354,13 @@ pub fn flag_responses(mailbox: &Mailbox, read_only: bool) -> [Response; 2] {
     let permanent: Vec<FlagPerm> = if read_only {
         Vec::new()
     } else {
+        // RFC 3501 §7.1 PERMANENTFLAGS: `\*` only while new keywords may still be created.
+        let more = mailbox.keywords().len() < crate::server::limits::MAILBOX_KEYWORDS;
         flags
             .iter()
             .cloned()
             .map(FlagPerm::Flag)
-            .chain([FlagPerm::Wildcard])
+            .chain(more.then_some(FlagPerm::Wildcard))
             .collect()
     };
     [

@@ -24,12 +24,8 @@ impl Server {
                 "The mailbox is read-only (EXAMINE): flags cannot be changed",
             ));
         }
-        if flags.len() > limits::STORE_FLAGS {
-            return Err(limits::exceeded(format!(
-                "{} flags, at most {} allowed",
-                flags.len(),
-                limits::STORE_FLAGS
-            )));
+        if let Some(mailbox) = self.store.get(mailbox_id) {
+            limits::check_flags(mailbox, flags)?;
         }
         let indexes = self.resolve(client, set, uid)?;
         let Some(view) = self.sessions.get(&client).and_then(|s| s.state.view()) else {
