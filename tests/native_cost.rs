@@ -188,3 +188,139 @@ fn a_64_kb_line_on_20000_messages_does_not_stall_another_clients_noop() {
     stopper.stop();
     running.join().expect("server thread");
 }
+
+/// Runs `commands` (one per line, tagged `t1`, `t2`, ...) on an engine whose alice has `INBOX`
+/// of `messages` messages of `body_octets` each; returns each command's responses as text.
+fn engine_run(messages: usize, body_octets: usize, commands: &[String]) -> Vec<Vec<String>> {
+    let mut world = World::empty().with_user("alice", "alice");
+    let body = "x".repeat(body_octets);
+    for i in 0..messages {
+        world = world.with_message(
+            "INBOX",
+            format!("Subject: m{i}\r\n\r\n{body}\r\n").as_bytes(),
+        );
+    }
+    let mut server = Server::new(world, Policies::default());
+    let c = server.connect();
+    server.receive(c, b"a LOGIN alice alice\r\nb SELECT INBOX\r\n");
+    let _ = server.take_output();
+    commands
+        .iter()
+        .enumerate()
+        .map(|(i, command)| {
+            server.receive(c, format!("t{} {command}\r\n", i + 1).as_bytes());
+            server
+                .take_output()
+                .iter()
+                .map(|o| String::from_utf8_lossy(&o.bytes).trim_end().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+fn tagged(responses: &[String]) -> &str {
+    responses.last().map(String::as_str).unwrap_or_default()
+}
+
+/// Header and text keys and items share a budget of octets read (README's Limits): one pass
+/// over the messages is always allowed, more only up to 48 MiB. 200 messages of 100 KB are
+/// 20 MB: two TEXT keys read 40 MB, three 60 MB.
+#[test]
+fn text_keys_and_body_sections_share_an_octet_budget() {
+    let answers = engine_run(
+        200,
+        100_000,
+        &[
+            "SEARCH OR TEXT zz BODY yy".to_string(),
+            "SEARCH OR TEXT zz OR BODY yy TEXT xx".to_string(),
+            "FETCH 1:* (BODY.PEEK[TEXT] BODY.PEEK[])".to_string(),
+            "FETCH 1:* (BODY.PEEK[TEXT] BODY.PEEK[] RFC822.TEXT)".to_string(),
+            // Header keys count header octets only.
+            format!("SEARCH {}", vec!["OR SUBJECT a FROM b"; 20].join(" ")),
+        ],
+    );
+    assert_eq!(tagged(&answers[0]), "t1 OK SEARCH completed");
+    assert!(
+        tagged(&answers[1]).starts_with("t2 NO [LIMIT] "),
+        "{:?}",
+        tagged(&answers[1])
+    );
+    assert_eq!(tagged(&answers[2]), "t3 OK FETCH completed");
+    assert!(
+        tagged(&answers[3]).starts_with("t4 NO [LIMIT] "),
+        "{:?}",
+        tagged(&answers[3])
+    );
+    assert_eq!(answers[3].len(), 1, "nothing fetched before the refusal");
+    assert_eq!(tagged(&answers[4]), "t5 OK SEARCH completed");
+}
+
+/// A mailbox defines at most 64 keywords (3 defaults and 61 more); once full, a new keyword is
+/// refused, known ones can still be set, and PERMANENTFLAGS no longer offers `\*` (RFC 3501
+/// §7.1). STORE takes at most 16 flags, FETCH at most 1 KiB of section specifiers.
+#[test]
+fn keywords_per_mailbox_flags_per_store_and_section_specifiers_are_bounded() {
+    let keywords = |from: usize, n: usize| {
+        (from..from + n)
+            .map(|i| format!("k{i}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let answers = engine_run(
+        3,
+        10,
+        &[
+            format!("STORE 1 +FLAGS ({})", keywords(0, 17)),
+            format!("STORE 1 +FLAGS.SILENT ({})", keywords(0, 16)),
+            format!("STORE 1 +FLAGS.SILENT ({})", keywords(16, 16)),
+            format!("STORE 1 +FLAGS.SILENT ({})", keywords(32, 16)),
+            format!("STORE 2 +FLAGS.SILENT ({})", keywords(48, 13)),
+            "STORE 3 +FLAGS.SILENT (k61)".to_string(),
+            "STORE 3 +FLAGS.SILENT (K60 \\Seen)".to_string(),
+            "APPEND INBOX (k62) {1+}\r\nx".to_string(),
+            "SELECT INBOX".to_string(),
+            format!(
+                "FETCH 1 (BODY.PEEK[HEADER.FIELDS ({})])",
+                vec!["X-Long-Field-Name-Here"; 50].join(" ")
+            ),
+            format!("FETCH 1 (BODY.PEEK[{}])", vec!["1"; 600].join(".")),
+        ],
+    );
+    assert!(
+        tagged(&answers[0]).starts_with("t1 NO [LIMIT] "),
+        "{:?}",
+        answers[0]
+    );
+    for (i, a) in answers.iter().enumerate().take(5).skip(1) {
+        assert_eq!(tagged(a), format!("t{} OK STORE completed", i + 1));
+    }
+    assert!(
+        tagged(&answers[5]).starts_with("t6 NO [LIMIT] "),
+        "{:?}",
+        answers[5]
+    );
+    assert_eq!(tagged(&answers[6]), "t7 OK STORE completed");
+    assert!(
+        tagged(&answers[7]).starts_with("t8 NO [LIMIT] "),
+        "{:?}",
+        answers[7]
+    );
+    let permanent = answers[8]
+        .iter()
+        .find(|r| r.contains("[PERMANENTFLAGS"))
+        .expect("PERMANENTFLAGS");
+    assert!(
+        permanent.contains("k60") && !permanent.contains("\\*"),
+        "{permanent}"
+    );
+    assert!(
+        tagged(&answers[9]).starts_with("t10 NO [LIMIT] "),
+        "{:?}",
+        answers[9]
+    );
+    assert!(
+        tagged(&answers[10]).starts_with("t11 NO [LIMIT] "),
+        "{:?}",
+        answers[10]
+    );
+}
