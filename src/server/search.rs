@@ -6,7 +6,7 @@ use crate::protocol::types::{Date, Flag, SearchKey};
 use crate::server::limits::Readers;
 use crate::server::mime::decode_rfc2047;
 use crate::server::session::Ranges;
-use crate::server::store::{Flags, MessageData, Uid};
+use crate::server::store::{Flags, KeywordKey, MessageData, Uid};
 
 /// One message as the searching session sees it.
 pub(crate) struct Candidate<'a> {
@@ -24,12 +24,11 @@ pub(crate) struct Bounds {
 }
 
 /// SEARCH keys prepared for one command: sequence and UID sets merged into [`Ranges`] with `*`
-/// read for this view (O(log ranges) per message instead of O(ranges)), keyword flags built
-/// once. Every other key is tested by [`matches`].
+/// read for this view (O(log ranges) per message instead of O(ranges)), keywords hashed once. Every other key is tested by [`matches`].
 pub(crate) enum Plan<'k> {
     Key(&'k SearchKey),
     /// KEYWORD (`true`) or UNKEYWORD (`false`).
-    Keyword(Flag, bool),
+    Keyword(KeywordKey, bool),
     Uid(Ranges),
     Seq(Ranges),
     Not(Box<Plan<'k>>),
@@ -63,8 +62,8 @@ impl<'k> Plan<'k> {
         match key {
             Uid(set) => Plan::Uid(Ranges::of(set, b.max_uid)),
             SequenceSet(set) => Plan::Seq(Ranges::of(set, b.max_seq)),
-            Keyword(k) => Plan::Keyword(Flag::Keyword(k.clone()), true),
-            Unkeyword(k) => Plan::Keyword(Flag::Keyword(k.clone()), false),
+            Keyword(k) => Plan::Keyword(KeywordKey::new(k), true),
+            Unkeyword(k) => Plan::Keyword(KeywordKey::new(k), false),
             Not(k) => Plan::Not(Box::new(Plan::key(k, b, cost))),
             Or(x, y) => Plan::Or(
                 Box::new(Plan::key(x, b, cost)),
@@ -90,7 +89,7 @@ impl<'k> Plan<'k> {
     pub(crate) fn matches(&self, c: &Candidate<'_>, b: &Bounds) -> bool {
         match self {
             Plan::Key(k) => matches(k, c, b),
-            Plan::Keyword(flag, present) => c.flags.contains(flag) == *present,
+            Plan::Keyword(k, present) => c.flags.contains_keyword(k) == *present,
             Plan::Uid(set) => set.contains(c.uid.0),
             Plan::Seq(set) => set.contains(c.seq),
             Plan::Not(p) => !p.matches(c, b),
