@@ -6,7 +6,9 @@ use crate::protocol::types::{Date, Flag, SearchKey};
 use crate::server::limits::Readers;
 use crate::server::mime::decode_rfc2047;
 use crate::server::session::Ranges;
-use crate::server::store::{Flags, KeywordKey, MessageData, Uid};
+use std::collections::HashMap;
+
+use crate::server::store::{fold_hash, Flags, MessageData, Uid};
 
 /// One message as the searching session sees it.
 pub(crate) struct Candidate<'a> {
@@ -15,6 +17,8 @@ pub(crate) struct Candidate<'a> {
     pub data: &'a MessageData,
     pub flags: &'a Flags,
     pub recent: bool,
+    /// Which of the plan's keywords the message has ([`KeywordSlots::mark`]).
+    pub keywords: &'a [bool],
 }
 
 /// What `*` means for this session's view.
@@ -27,14 +31,58 @@ pub(crate) struct Bounds {
 /// read for this view (O(log ranges) per message instead of O(ranges)), keywords hashed once. Every other key is tested by [`matches`].
 pub(crate) enum Plan<'k> {
     Key(&'k SearchKey),
-    /// KEYWORD (`true`) or UNKEYWORD (`false`).
-    Keyword(KeywordKey, bool),
+    /// KEYWORD (`true`) or UNKEYWORD (`false`) of the keyword in this slot.
+    Keyword(usize, bool),
     Uid(Ranges),
     Seq(Ranges),
     Not(Box<Plan<'k>>),
     Or(Box<Plan<'k>>, Box<Plan<'k>>),
     /// The top level and parentheses: all must match (RFC 3501 §6.4.4).
     And(Vec<Plan<'k>>),
+}
+
+/// The distinct keywords a plan names (case-insensitively, RFC 3501 §2.3.2), each in a slot.
+#[derive(Debug, Default)]
+pub(crate) struct KeywordSlots {
+    /// By [`fold_hash`]: the slots and spellings with that hash.
+    by_hash: HashMap<u64, Vec<(usize, String)>>,
+    count: usize,
+}
+
+impl KeywordSlots {
+    fn slot(&mut self, k: &str) -> usize {
+        let same = self.by_hash.entry(fold_hash(k)).or_default();
+        if let Some((slot, _)) = same.iter().find(|(_, name)| name.eq_ignore_ascii_case(k)) {
+            return *slot;
+        }
+        let slot = self.count;
+        same.push((slot, k.to_string()));
+        self.count += 1;
+        slot
+    }
+
+    /// A buffer for [`KeywordSlots::mark`].
+    pub(crate) fn buffer(&self) -> Vec<bool> {
+        vec![false; self.count]
+    }
+
+    /// Sets `has[slot]` for each of the plan's keywords among `flags`: one hash lookup per
+    /// keyword of the message.
+    pub(crate) fn mark(&self, flags: &Flags, has: &mut [bool]) {
+        has.fill(false);
+        if self.count == 0 {
+            return;
+        }
+        for k in flags.keywords() {
+            for (slot, name) in self.by_hash.get(&fold_hash(k)).into_iter().flatten() {
+                if name.eq_ignore_ascii_case(k) {
+                    if let Some(h) = has.get_mut(*slot) {
+                        *h = true;
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// What evaluating a plan on one message may cost, for the bounds in [`crate::server::limits`].
@@ -50,26 +98,31 @@ pub(crate) struct Cost {
 impl<'k> Plan<'k> {
     /// Compiles the top-level keys (an implicit AND). The parser bounds the nesting depth, so
     /// recursion is bounded.
-    pub(crate) fn compile(keys: &'k [SearchKey], b: &Bounds) -> (Plan<'k>, Cost) {
+    pub(crate) fn compile(keys: &'k [SearchKey], b: &Bounds) -> (Plan<'k>, Cost, KeywordSlots) {
         let mut cost = Cost::default();
-        let plan = Plan::And(keys.iter().map(|k| Plan::key(k, b, &mut cost)).collect());
-        (plan, cost)
+        let mut slots = KeywordSlots::default();
+        let plan = Plan::And(
+            keys.iter()
+                .map(|k| Plan::key(k, b, &mut cost, &mut slots))
+                .collect(),
+        );
+        (plan, cost, slots)
     }
 
-    fn key(key: &'k SearchKey, b: &Bounds, cost: &mut Cost) -> Plan<'k> {
+    fn key(key: &'k SearchKey, b: &Bounds, cost: &mut Cost, slots: &mut KeywordSlots) -> Plan<'k> {
         use SearchKey::*;
         cost.keys = cost.keys.saturating_add(1);
         match key {
             Uid(set) => Plan::Uid(Ranges::of(set, b.max_uid)),
             SequenceSet(set) => Plan::Seq(Ranges::of(set, b.max_seq)),
-            Keyword(k) => Plan::Keyword(KeywordKey::new(k), true),
-            Unkeyword(k) => Plan::Keyword(KeywordKey::new(k), false),
-            Not(k) => Plan::Not(Box::new(Plan::key(k, b, cost))),
+            Keyword(k) => Plan::Keyword(slots.slot(k), true),
+            Unkeyword(k) => Plan::Keyword(slots.slot(k), false),
+            Not(k) => Plan::Not(Box::new(Plan::key(k, b, cost, slots))),
             Or(x, y) => Plan::Or(
-                Box::new(Plan::key(x, b, cost)),
-                Box::new(Plan::key(y, b, cost)),
+                Box::new(Plan::key(x, b, cost, slots)),
+                Box::new(Plan::key(y, b, cost, slots)),
             ),
-            And(keys) => Plan::And(keys.iter().map(|k| Plan::key(k, b, cost)).collect()),
+            And(keys) => Plan::And(keys.iter().map(|k| Plan::key(k, b, cost, slots)).collect()),
             Bcc(_) | Cc(_) | From(_) | To(_) | Subject(_) | Header(..) | SentBefore(_)
             | SentOn(_) | SentSince(_) => {
                 cost.readers.header = cost.readers.header.saturating_add(1);
@@ -89,7 +142,9 @@ impl<'k> Plan<'k> {
     pub(crate) fn matches(&self, c: &Candidate<'_>, b: &Bounds) -> bool {
         match self {
             Plan::Key(k) => matches(k, c, b),
-            Plan::Keyword(k, present) => c.flags.contains_keyword(k) == *present,
+            Plan::Keyword(slot, present) => {
+                c.keywords.get(*slot).copied().unwrap_or(false) == *present
+            }
             Plan::Uid(set) => set.contains(c.uid.0),
             Plan::Seq(set) => set.contains(c.seq),
             Plan::Not(p) => !p.matches(c, b),
@@ -142,9 +197,12 @@ pub(crate) fn matches(key: &SearchKey, c: &Candidate<'_>, b: &Bounds) -> bool {
         SentSince(d) => sent(c).is_some_and(|s| s >= *d),
         Larger(n) => c.data.size() > *n,
         Smaller(n) => c.data.size() < *n,
-        Uid(_) | SequenceSet(_) | Not(_) | Or(..) | And(_) => {
-            Plan::key(key, b, &mut Cost::default()).matches(c, b)
-        }
+        // The plan evaluates these itself ([`Plan`]); this is the unprepared form.
+        Uid(set) => Ranges::of(set, b.max_uid).contains(c.uid.0),
+        SequenceSet(set) => Ranges::of(set, b.max_seq).contains(c.seq),
+        Not(k) => !matches(k, c, b),
+        Or(x, y) => matches(x, c, b) || matches(y, c, b),
+        And(keys) => keys.iter().all(|k| matches(k, c, b)),
     }
 }
 
@@ -201,6 +259,47 @@ pub(crate) fn contains_ci(haystack: &[u8], needle: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keyword_slots_are_case_insensitive_and_shared() {
+        let keys = [
+            SearchKey::Keyword("$Work".into()),
+            SearchKey::Not(Box::new(SearchKey::Unkeyword("$WORK".into()))),
+            SearchKey::Unkeyword("$home".into()),
+        ];
+        let b = Bounds {
+            max_seq: 1,
+            max_uid: 1,
+        };
+        let (plan, cost, slots) = Plan::compile(&keys, &b);
+        assert_eq!((cost.keys, slots.count), (4, 2));
+        let flags = Flags::from_list(&[Flag::Keyword("$work".into()), Flag::Seen]);
+        let mut has = slots.buffer();
+        slots.mark(&flags, &mut has);
+        assert_eq!(has, vec![true, false]);
+        let data = MessageData::new(
+            b"x\r\n".to_vec(),
+            crate::server::world::datetime_from_unix(0),
+        );
+        let c = Candidate {
+            seq: 1,
+            uid: Uid(1),
+            data: &data,
+            flags: &flags,
+            recent: false,
+            keywords: &has,
+        };
+        assert!(plan.matches(&c, &b));
+        let home = Flags::from_list(&[Flag::Keyword("$HOME".into())]);
+        let mut has_home = slots.buffer();
+        slots.mark(&home, &mut has_home);
+        let c = Candidate {
+            flags: &home,
+            keywords: &has_home,
+            ..c
+        };
+        assert!(!plan.matches(&c, &b));
+    }
 
     #[test]
     fn substring_search_ignores_case_in_ascii_and_unicode() {

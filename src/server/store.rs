@@ -41,35 +41,16 @@ struct Keywords {
     folded: Vec<u64>,
 }
 
-/// FNV-1a over the ASCII-lower-cased octets.
-fn fold_hash(k: &str) -> u64 {
+/// FNV-1a over the ASCII-lower-cased octets: equal for keywords that compare equal.
+pub(crate) fn fold_hash(k: &str) -> u64 {
     k.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0000_0100_0000_01b3)
     })
 }
 
-/// A keyword to look up many times (SEARCH KEYWORD on every message), its hash computed once.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeywordKey {
-    name: String,
-    hash: u64,
-}
-
-impl KeywordKey {
-    pub fn new(name: &str) -> KeywordKey {
-        KeywordKey {
-            name: name.to_string(),
-            hash: fold_hash(name),
-        }
-    }
-}
-
 impl Keywords {
     fn position(&self, k: &str) -> Option<usize> {
-        self.position_hashed(k, fold_hash(k))
-    }
-
-    fn position_hashed(&self, k: &str, h: u64) -> Option<usize> {
+        let h = fold_hash(k);
         self.folded
             .iter()
             .zip(&self.names)
@@ -121,11 +102,6 @@ impl Flags {
             (None, Flag::Keyword(k)) => self.keywords.position(k).is_some(),
             (None, _) => false,
         }
-    }
-
-    /// Whether the keyword is set: [`Flags::contains`] without hashing the keyword again.
-    pub fn contains_keyword(&self, k: &KeywordKey) -> bool {
-        self.keywords.position_hashed(&k.name, k.hash).is_some()
     }
 
     /// Sets a flag; `\Recent` cannot be set by a client (RFC 3501 §2.3.2) and is ignored, as

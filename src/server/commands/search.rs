@@ -85,7 +85,8 @@ impl Server {
             max_uid: view.entries.last().map_or(0, |e| e.uid.0),
         };
         // Sets merged and `*` read once for the command, not per message.
-        let (plan, cost) = Plan::compile(criteria, &bounds);
+        let (plan, cost, slots) = Plan::compile(criteria, &bounds);
+        let mut has_keywords = slots.buffer();
         if cost.keys > limits::SEARCH_KEYS {
             return Err(limits::exceeded(format!(
                 "{} search keys, at most {} allowed",
@@ -123,12 +124,14 @@ impl Server {
                     None => continue,
                 },
             };
+            slots.mark(flags, &mut has_keywords);
             let candidate = Candidate {
                 seq,
                 uid: entry.uid,
                 data,
                 flags,
                 recent: entry.recent,
+                keywords: &has_keywords,
             };
             if plan.matches(&candidate, &bounds) {
                 hits.push(if uid { entry.uid.0 } else { seq });
