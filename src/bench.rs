@@ -309,7 +309,11 @@ pub fn hostile_lines() -> Vec<(&'static str, String)> {
     // The mailbox's 64 keywords, 16 (the most one STORE takes) at a time.
     for (from, n) in [(0, 16), (16, 16), (32, 16), (48, 13)] {
         lines.push((
-            "STORE 1:* +FLAGS.SILENT, 16 new keywords",
+            if n == 16 {
+                "STORE 1:* +FLAGS.SILENT, 16 new keywords"
+            } else {
+                "STORE 1:* +FLAGS.SILENT, 13 new keywords (the mailbox is full)"
+            },
             format!("STORE 1:* +FLAGS.SILENT ({})", keywords(from, n)),
         ));
     }
