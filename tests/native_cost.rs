@@ -185,6 +185,19 @@ fn a_64_kb_line_on_20000_messages_does_not_stall_another_clients_noop() {
     let (_, tagged, _) = hostile(&mut a, &mut b, "g", &flags);
     assert!(tagged.starts_with("g NO [LIMIT]"), "{tagged}");
 
+    // COPY and UID EXPUNGE take sets too.
+    a.ok("c", "CREATE Copies");
+    let copy = long_set("COPY ", "1:*", " Copies");
+    let (_, tagged, waited) = hostile(&mut a, &mut b, "p", &copy);
+    assert!(tagged.starts_with("p OK [COPYUID "), "{tagged}");
+    assert!(waited < NOOP_WITHIN, "waited {waited:?} for COPY");
+    a.ok("d", "STORE 1:3 +FLAGS.SILENT (\\Deleted)");
+    let expunge = long_set("UID EXPUNGE ", "2:20000", "");
+    let (untagged, tagged, waited) = hostile(&mut a, &mut b, "x", &expunge);
+    assert_eq!(tagged, "x OK UID EXPUNGE completed");
+    assert_eq!(untagged, ["* 2 EXPUNGE", "* 2 EXPUNGE"]);
+    assert!(waited < NOOP_WITHIN, "waited {waited:?} for UID EXPUNGE");
+
     stopper.stop();
     running.join().expect("server thread");
 }
