@@ -375,8 +375,9 @@ pub fn flag_responses(mailbox: &Mailbox, read_only: bool) -> [Response; 2] {
 }
 
 /// A sequence set or UID set with `*` replaced by a number, as disjoint ascending spans
-/// `(lo, hi)` (inclusive), merged so no two overlap or touch. RFC 3501 §9 `seq-range`: "2:4"
-/// and "4:2" are equivalent, and the order of a set's members does not matter.
+/// `(lo, hi)` (inclusive), merged so no two overlap or touch. RFC 3501 §9 `seq-range`: "2:4
+/// and 4:2 are equivalent"; `sequence-set`: "set of seq-number values, regardless of order.
+/// Servers MAY coalesce overlaps and/or execute the sequence in any order."
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ranges(Vec<(u32, u32)>);
 
