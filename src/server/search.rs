@@ -235,6 +235,9 @@ pub(crate) fn contains_ci(haystack: &[u8], needle: &[u8]) -> bool {
             return h.to_lowercase().contains(&n.to_lowercase());
         }
     }
+    if needle.len() > QUICK_NEEDLE {
+        return contains_folded(haystack, needle);
+    }
     // Look for the first octet (either case) before comparing the rest: most positions fail
     // there, and SEARCH TEXT runs this over every octet of the mailbox.
     let (first, rest) = match needle.split_first() {
@@ -256,9 +259,75 @@ pub(crate) fn contains_ci(haystack: &[u8], needle: &[u8]) -> bool {
         })
 }
 
+/// Needles longer than this are searched by [`contains_folded`]: the quick scan of
+/// [`contains_ci`] may compare up to the whole needle at each position, so a long needle in
+/// repetitive text (`aaa…ab` in `aaaa…`) would cost octets × needle length, and a client
+/// chooses both (APPEND, then a 64 KB SEARCH line).
+const QUICK_NEEDLE: usize = 32;
+
+/// Knuth-Morris-Pratt over ASCII-folded octets: O(haystack + needle) whatever the text.
+fn contains_folded(haystack: &[u8], needle: &[u8]) -> bool {
+    let pattern: Vec<u8> = needle.iter().map(u8::to_ascii_lowercase).collect();
+    // border[i]: the length of the longest proper prefix of pattern[..=i] that is also its
+    // suffix.
+    let mut border = vec![0usize; pattern.len()];
+    let mut k = 0usize;
+    for (i, &p) in pattern.iter().enumerate().skip(1) {
+        while k > 0 && pattern.get(k) != Some(&p) {
+            k = border.get(k - 1).copied().unwrap_or(0);
+        }
+        if pattern.get(k) == Some(&p) {
+            k += 1;
+        }
+        if let Some(b) = border.get_mut(i) {
+            *b = k;
+        }
+    }
+    let mut k = 0usize;
+    for b in haystack.iter().map(u8::to_ascii_lowercase) {
+        while k > 0 && pattern.get(k) != Some(&b) {
+            k = border.get(k - 1).copied().unwrap_or(0);
+        }
+        if pattern.get(k) == Some(&b) {
+            k += 1;
+            if k == pattern.len() {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The linear search agrees with a naive one on random text over a small alphabet (many
+    /// partial matches), both cases.
+    #[test]
+    fn long_needles_are_found_as_a_naive_search_finds_them() {
+        let naive =
+            |h: &[u8], n: &[u8]| h.windows(n.len().max(1)).any(|w| w.eq_ignore_ascii_case(n));
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        let letter = |x: u64| b"aAb"[x as usize];
+        for _ in 0..2_000 {
+            let h: Vec<u8> = (0..next(120)).map(|_| letter(next(3))).collect();
+            let n: Vec<u8> = (0..1 + next(8)).map(|_| letter(next(3))).collect();
+            assert_eq!(contains_folded(&h, &n), naive(&h, &n), "{h:?} {n:?}");
+        }
+        let mut long = vec![b'a'; 40];
+        long.push(b'B');
+        let mut text = vec![b'A'; 100_000];
+        assert!(!contains_ci(&text, &long));
+        text.extend_from_slice(b"b");
+        assert!(contains_ci(&text, &long));
+    }
 
     #[test]
     fn keyword_slots_are_case_insensitive_and_shared() {
