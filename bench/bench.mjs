@@ -3,7 +3,7 @@
 // driver (run.mjs), which calls window.imapBench.* through playwright.
 import init, { bench } from '/pkg-bench/imap_sandbox.js';
 
-await init();
+const wasm = await init();
 
 window.imapBench = {
   // Runs the mixed workload repeatedly for about `budgetMs`; returns commands and seconds.
@@ -18,6 +18,12 @@ window.imapBench = {
   },
   scale(messages, sessions) {
     return bench('scale', messages, sessions);
+  },
+  // The hostile 64 KB lines on 20,000 messages, and the wasm memory afterwards (it never
+  // shrinks, so it is the peak of the whole run).
+  hostile() {
+    const steps = bench('hostile', 0, 1);
+    return { steps, memoryBytes: wasm.memory.buffer.byteLength };
   },
 };
 document.body.dataset.ready = 'true';

@@ -80,6 +80,21 @@ try {
   }
   await page.close();
 
+  // 6. Hostile 64 KB lines on 20,000 messages, on a fresh page (its own wasm memory).
+  const hostilePage = await browser.newPage();
+  await hostilePage.goto(`${base}/bench/index.html`);
+  await hostilePage.waitForSelector('body[data-ready="true"]', { timeout: 60000 });
+  const h = await hostilePage.evaluate(() => window.imapBench.hostile());
+  console.log('### 6. Hostile 64 KB lines on 20,000 messages, headless Chromium (wasm)\n');
+  console.log(`wasm memory after the run (its peak): ${(h.memoryBytes / 1048576).toFixed(0)} MiB\n`);
+  console.log('| command | ms | response MiB | tagged reply |');
+  console.log('|---|---:|---:|---|');
+  for (const s of h.steps) {
+    console.log(`| ${s.command} | ${s.millis.toFixed(1)} | ${(s.octets / 1048576).toFixed(1)} | \`${s.reply.replaceAll('|', '\\|')}\` |`);
+  }
+  console.log();
+  await hostilePage.close();
+
   // 5. The page: navigation to the first usable prompt.
   console.log('### 5. Page load, headless Chromium\n');
   if (existsSync(join(ROOT, 'www', 'index.html'))) {

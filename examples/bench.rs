@@ -1,7 +1,7 @@
 //! The native benchmarks; `scripts/bench.sh` runs them (with the browser ones) in release mode.
 //!
 //! ```text
-//! cargo run --release --example bench -- [engine|scale|tcp|memory]...   (all when none given)
+//! cargo run --release --example bench -- [engine|scale|tcp|memory|hostile]...   (all when none given)
 //! ```
 //!
 //! Prints Markdown tables. Never a pass/fail judgement on time: that is for people to read.
@@ -39,6 +39,54 @@ fn main() {
     if want("memory") {
         memory();
     }
+    if want("hostile") {
+        hostile_table();
+    }
+}
+
+/// Peak resident set size in bytes since the last [`reset_peak`] (Linux: VmHWM).
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// Resets the peak RSS to the current RSS (Linux ≥ 4.0: `5` to /proc/self/clear_refs).
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn hostile_table() {
+    println!(
+        "### 5. Hostile 64 KB lines on {} messages, native\n",
+        imap_sandbox::bench::HOSTILE_MESSAGES
+    );
+    println!("One session; the engine alone. Peak RSS is the rise over the RSS before the line.\n");
+    println!("| command | ms | peak RSS rise MiB | response MiB | tagged reply |");
+    println!("|---|---:|---:|---:|---|");
+    let clock = Instant::now();
+    let now = move || clock.elapsed().as_secs_f64() * 1000.0;
+    let mut rises = Vec::new();
+    let mut before = 0u64;
+    let steps = imap_sandbox::bench::hostile(&now, &mut |label| match label {
+        None => {
+            reset_peak();
+            before = rss().unwrap_or(0);
+        }
+        Some(_) => rises.push(peak_rss().unwrap_or(0).saturating_sub(before)),
+    });
+    for (step, rise) in steps.iter().zip(rises) {
+        println!(
+            "| {} | {:.1} | {:.1} | {:.1} | `{}` |",
+            step.command,
+            step.millis,
+            rise as f64 / 1_048_576.0,
+            step.octets as f64 / 1_048_576.0,
+            step.reply.replace('|', "\\|")
+        );
+    }
+    println!();
 }
 
 /// Runs `f` repeatedly for about `budget`, returning (calls, seconds).

@@ -5,6 +5,7 @@
 #   3. native TCP on loopback: 10 / 100 / 500 concurrent clients
 #   4. sizes: gzipped wasm and page; memory per 10k messages
 #   5. page load (when www/ is present)
+#   6. hostile 64 KB lines on 20,000 messages: time and peak memory, native and in Chromium
 # Installs what is missing first (scripts/setup.sh --test). Nothing here asserts a time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,6 +43,8 @@ say "scale and TCP, native"
 ./target/release/examples/bench scale tcp
 # Memory in a process of its own: a heap warmed by the other benchmarks would hide the growth.
 ./target/release/examples/bench memory
+# Hostile lines in a process of their own too: their peak RSS is read per line.
+./target/release/examples/bench hostile
 
 say "sizes"
 gz() { gzip -9c "$1" | wc -c; }

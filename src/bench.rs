@@ -229,3 +229,176 @@ pub fn scale(messages: usize, sessions: usize, now: &dyn Fn() -> f64) -> Result<
         None => Ok(steps),
     }
 }
+
+/// Messages in the mailbox of [`hostile_lines`]: the size the cost bounds are stated for.
+pub const HOSTILE_MESSAGES: usize = 20_000;
+
+/// `item` repeated, comma-separated, as far as a 64 KB command line (tag and CRLF included)
+/// allows between `prefix` and `suffix`.
+pub fn fill_line(prefix: &str, item: &str, sep: &str, suffix: &str) -> String {
+    let room = 65_536usize.saturating_sub(prefix.len() + suffix.len() + "b000 ".len() + 2);
+    let n = (room + sep.len()) / (item.len() + sep.len());
+    format!("{prefix}{}{suffix}", vec![item; n].join(sep))
+}
+
+/// The worst 64 KB command lines known for a mailbox of [`HOSTILE_MESSAGES`] messages, as
+/// (label, command without tag). Those over a bound in `server::limits` answer `NO [LIMIT]`;
+/// the table in BENCHMARKS.md says which.
+pub fn hostile_lines() -> Vec<(&'static str, String)> {
+    let many = |n: usize, f: &dyn Fn(usize) -> String| (0..n).map(f).collect::<Vec<_>>().join(" ");
+    let keywords = |from: usize, n: usize| many(n, &|i| format!("$Keyword{:04}", from + i));
+    let mut lines = vec![
+        (
+            "FETCH 1:*,1:*,... (FLAGS)",
+            fill_line("FETCH ", "1:*", ",", " (FLAGS)"),
+        ),
+        (
+            "UID STORE 20000:1,... +FLAGS.SILENT (\\Seen)",
+            fill_line("UID STORE ", "20000:1", ",", " +FLAGS.SILENT (\\Seen)"),
+        ),
+        (
+            "SEARCH NOT (OR 2 1,3,5,...) ALL: 5,400 ranges",
+            format!(
+                "SEARCH NOT (OR 2 {}) ALL",
+                (0..5_400)
+                    .map(|i| (2 * i + 1).to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+        ),
+        (
+            "SEARCH 1:* x 256 keys",
+            format!("SEARCH {}", vec!["1:*"; 256].join(" ")),
+        ),
+        (
+            "SEARCH OR/NOT tree of 256 keys",
+            format!(
+                "SEARCH {}",
+                many(64, &|i| format!("OR NOT UNKEYWORD k{i} {}:*", i + 1))
+            ),
+        ),
+        (
+            "SEARCH SEEN x 13,000 (refused)",
+            fill_line("SEARCH ", "SEEN", " ", ""),
+        ),
+        (
+            "SEARCH TEXT, BODY (a third is refused)",
+            "SEARCH OR TEXT zzzz BODY yyyy".to_string(),
+        ),
+        (
+            "SEARCH 9 header keys",
+            format!(
+                "SEARCH {}",
+                many(4, &|i| format!("OR SUBJECT zz{i} FROM yy{i}")) + " HEADER X-None q"
+            ),
+        ),
+        (
+            "FETCH 1:* (BODY.PEEK[] BODY.PEEK[TEXT])",
+            "FETCH 1:* (BODY.PEEK[] BODY.PEEK[TEXT])".to_string(),
+        ),
+        (
+            "FETCH 1:* 64 partial BODY[] (refused)",
+            format!(
+                "FETCH 1:* ({})",
+                many(64, &|i| format!("BODY.PEEK[]<{i}.1>"))
+            ),
+        ),
+        (
+            "FETCH 1:* HEADER.FIELDS, 64 names, 1 KB",
+            format!(
+                "FETCH 1:* (BODY.PEEK[HEADER.FIELDS ({})])",
+                many(64, &|i| format!("X-Field-{i:05}"))
+            ),
+        ),
+    ];
+    // The mailbox's 64 keywords, 16 (the most one STORE takes) at a time.
+    for (from, n) in [(0, 16), (16, 16), (32, 16), (48, 13)] {
+        lines.push((
+            if n == 16 {
+                "STORE 1:* +FLAGS.SILENT, 16 new keywords"
+            } else {
+                "STORE 1:* +FLAGS.SILENT, 13 new keywords (the mailbox is full)"
+            },
+            format!("STORE 1:* +FLAGS.SILENT ({})", keywords(from, n)),
+        ));
+    }
+    lines.extend([
+        (
+            "STORE 1:* +FLAGS, 16 keywords set, 64 each",
+            format!("STORE 1:* +FLAGS ({})", keywords(0, 16)),
+        ),
+        (
+            "STORE a 65th keyword (refused)",
+            "STORE 1:* +FLAGS ($Keyword9999)".to_string(),
+        ),
+        (
+            "FETCH 1:* (FLAGS), 64 keywords each",
+            "FETCH 1:* (FLAGS)".to_string(),
+        ),
+        (
+            "SEARCH UNKEYWORD x 256",
+            format!(
+                "SEARCH {}",
+                many(256, &|i| format!("UNKEYWORD $Absent{i:04}"))
+            ),
+        ),
+        (
+            "COPY 1:*,1:*,... (64 keywords each)",
+            fill_line("COPY ", "1:*", ",", " Trash"),
+        ),
+    ]);
+    lines
+}
+
+/// One hostile line's answer.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HostileStep {
+    pub command: &'static str,
+    pub millis: f64,
+    /// The tagged reply, cut to 60 characters.
+    pub reply: String,
+    /// Response octets.
+    pub octets: u64,
+}
+
+/// Runs [`hostile_lines`] on a mailbox of [`HOSTILE_MESSAGES`] messages, one session, timing
+/// each with `now` (milliseconds). `around` runs before each line with `None` and after it with
+/// its label (the native benchmark resets and reads the peak memory there).
+pub fn hostile(now: &dyn Fn() -> f64, around: &mut dyn FnMut(Option<&str>)) -> Vec<HostileStep> {
+    let mut d = Driver::new(world_with(HOSTILE_MESSAGES, false), 1);
+    d.run(0, format!("SELECT {MAILBOX}").as_bytes());
+    let mut steps = Vec::new();
+    for (label, line) in hostile_lines() {
+        around(None);
+        let t = now();
+        d.server.receive(
+            d.clients
+                .first()
+                .copied()
+                .unwrap_or(crate::server::ClientId(0)),
+            format!("h {line}\r\n").as_bytes(),
+        );
+        let out = d.server.take_output();
+        let millis = now() - t;
+        around(Some(label));
+        let reply = out
+            .iter()
+            .rev()
+            .find(|o| o.kind == OutputKind::Tagged)
+            .map(|o| {
+                String::from_utf8_lossy(&o.bytes)
+                    .trim_end()
+                    .chars()
+                    .take(60)
+                    .collect()
+            })
+            .unwrap_or_default();
+        steps.push(HostileStep {
+            command: label,
+            millis,
+            reply,
+            octets: out.iter().map(|o| o.bytes.len() as u64).sum(),
+        });
+    }
+    steps
+}

@@ -19,6 +19,7 @@
 
 mod commands;
 mod fetch;
+mod limits;
 pub mod mime;
 pub mod policy;
 mod sasl;

@@ -1,8 +1,14 @@
-//! Evaluation of SEARCH keys against one message (RFC 3501 §6.4.4).
+//! Evaluation of SEARCH keys against one message (RFC 3501 §6.4.4). The keys are first
+//! compiled into a [`Plan`] once per command, so per-message work does not grow with the
+//! number of ranges in a set.
 
-use crate::protocol::types::{Date, Flag, SearchKey, SeqBound, SequenceSet};
+use crate::protocol::types::{Date, Flag, SearchKey};
+use crate::server::limits::Readers;
 use crate::server::mime::decode_rfc2047;
-use crate::server::store::{Flags, MessageData, Uid};
+use crate::server::session::Ranges;
+use std::collections::HashMap;
+
+use crate::server::store::{fold_hash, Flags, MessageData, Uid};
 
 /// One message as the searching session sees it.
 pub(crate) struct Candidate<'a> {
@@ -11,6 +17,8 @@ pub(crate) struct Candidate<'a> {
     pub data: &'a MessageData,
     pub flags: &'a Flags,
     pub recent: bool,
+    /// Which of the plan's keywords the message has ([`KeywordSlots::mark`]).
+    pub keywords: &'a [bool],
 }
 
 /// What `*` means for this session's view.
@@ -19,12 +27,134 @@ pub(crate) struct Bounds {
     pub max_uid: u32,
 }
 
-/// Whether every key matches (the top level of SEARCH is an implicit AND).
-pub(crate) fn matches_all(keys: &[SearchKey], c: &Candidate<'_>, b: &Bounds) -> bool {
-    keys.iter().all(|k| matches(k, c, b))
+/// SEARCH keys prepared for one command: sequence and UID sets merged into [`Ranges`] with `*`
+/// read for this view (O(log ranges) per message instead of O(ranges)), keywords hashed once. Every other key is tested by [`matches`].
+pub(crate) enum Plan<'k> {
+    Key(&'k SearchKey),
+    /// KEYWORD (`true`) or UNKEYWORD (`false`) of the keyword in this slot.
+    Keyword(usize, bool),
+    Uid(Ranges),
+    Seq(Ranges),
+    Not(Box<Plan<'k>>),
+    Or(Box<Plan<'k>>, Box<Plan<'k>>),
+    /// The top level and parentheses: all must match (RFC 3501 §6.4.4).
+    And(Vec<Plan<'k>>),
 }
 
-/// Whether one key matches. The parser bounds the nesting depth, so recursion is bounded.
+/// The distinct keywords a plan names (case-insensitively, RFC 3501 §2.3.2), each in a slot.
+#[derive(Debug, Default)]
+pub(crate) struct KeywordSlots {
+    /// By [`fold_hash`]: the slots and spellings with that hash.
+    by_hash: HashMap<u64, Vec<(usize, String)>>,
+    count: usize,
+}
+
+impl KeywordSlots {
+    fn slot(&mut self, k: &str) -> usize {
+        let same = self.by_hash.entry(fold_hash(k)).or_default();
+        if let Some((slot, _)) = same.iter().find(|(_, name)| name.eq_ignore_ascii_case(k)) {
+            return *slot;
+        }
+        let slot = self.count;
+        same.push((slot, k.to_string()));
+        self.count += 1;
+        slot
+    }
+
+    /// A buffer for [`KeywordSlots::mark`].
+    pub(crate) fn buffer(&self) -> Vec<bool> {
+        vec![false; self.count]
+    }
+
+    /// Sets `has[slot]` for each of the plan's keywords among `flags`: one hash lookup per
+    /// keyword of the message.
+    pub(crate) fn mark(&self, flags: &Flags, has: &mut [bool]) {
+        has.fill(false);
+        if self.count == 0 {
+            return;
+        }
+        for k in flags.keywords() {
+            for (slot, name) in self.by_hash.get(&fold_hash(k)).into_iter().flatten() {
+                if name.eq_ignore_ascii_case(k) {
+                    if let Some(h) = has.get_mut(*slot) {
+                        *h = true;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What evaluating a plan on one message may cost, for the bounds in [`crate::server::limits`].
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cost {
+    /// Keys, counting those inside OR, NOT and parentheses.
+    pub keys: usize,
+    /// Keys that read the message's octets: the header (FROM, HEADER, SENTON, ...) or all of
+    /// it (BODY, TEXT).
+    pub readers: Readers,
+}
+
+impl<'k> Plan<'k> {
+    /// Compiles the top-level keys (an implicit AND). The parser bounds the nesting depth, so
+    /// recursion is bounded.
+    pub(crate) fn compile(keys: &'k [SearchKey], b: &Bounds) -> (Plan<'k>, Cost, KeywordSlots) {
+        let mut cost = Cost::default();
+        let mut slots = KeywordSlots::default();
+        let plan = Plan::And(
+            keys.iter()
+                .map(|k| Plan::key(k, b, &mut cost, &mut slots))
+                .collect(),
+        );
+        (plan, cost, slots)
+    }
+
+    fn key(key: &'k SearchKey, b: &Bounds, cost: &mut Cost, slots: &mut KeywordSlots) -> Plan<'k> {
+        use SearchKey::*;
+        cost.keys = cost.keys.saturating_add(1);
+        match key {
+            Uid(set) => Plan::Uid(Ranges::of(set, b.max_uid)),
+            SequenceSet(set) => Plan::Seq(Ranges::of(set, b.max_seq)),
+            Keyword(k) => Plan::Keyword(slots.slot(k), true),
+            Unkeyword(k) => Plan::Keyword(slots.slot(k), false),
+            Not(k) => Plan::Not(Box::new(Plan::key(k, b, cost, slots))),
+            Or(x, y) => Plan::Or(
+                Box::new(Plan::key(x, b, cost, slots)),
+                Box::new(Plan::key(y, b, cost, slots)),
+            ),
+            And(keys) => Plan::And(keys.iter().map(|k| Plan::key(k, b, cost, slots)).collect()),
+            Bcc(_) | Cc(_) | From(_) | To(_) | Subject(_) | Header(..) | SentBefore(_)
+            | SentOn(_) | SentSince(_) => {
+                cost.readers.header = cost.readers.header.saturating_add(1);
+                Plan::Key(key)
+            }
+            Body(_) | Text(_) => {
+                cost.readers.whole = cost.readers.whole.saturating_add(1);
+                Plan::Key(key)
+            }
+            All | Answered | Deleted | Draft | Flagged | Seen | Unanswered | Undeleted
+            | Undraft | Unflagged | Unseen | Recent | New | Old | Before(_) | On(_) | Since(_)
+            | Larger(_) | Smaller(_) => Plan::Key(key),
+        }
+    }
+
+    /// Whether the message matches.
+    pub(crate) fn matches(&self, c: &Candidate<'_>, b: &Bounds) -> bool {
+        match self {
+            Plan::Key(k) => matches(k, c, b),
+            Plan::Keyword(slot, present) => {
+                c.keywords.get(*slot).copied().unwrap_or(false) == *present
+            }
+            Plan::Uid(set) => set.contains(c.uid.0),
+            Plan::Seq(set) => set.contains(c.seq),
+            Plan::Not(p) => !p.matches(c, b),
+            Plan::Or(x, y) => x.matches(c, b) || y.matches(c, b),
+            Plan::And(all) => all.iter().all(|p| p.matches(c, b)),
+        }
+    }
+}
+
+/// Whether one key matches. Keys with sets or sub-keys are compiled first ([`Plan`]).
 pub(crate) fn matches(key: &SearchKey, c: &Candidate<'_>, b: &Bounds) -> bool {
     use SearchKey::*;
     let raw = &c.data.raw;
@@ -67,11 +197,12 @@ pub(crate) fn matches(key: &SearchKey, c: &Candidate<'_>, b: &Bounds) -> bool {
         SentSince(d) => sent(c).is_some_and(|s| s >= *d),
         Larger(n) => c.data.size() > *n,
         Smaller(n) => c.data.size() < *n,
-        Uid(set) => in_set(set, c.uid.0, b.max_uid),
-        SequenceSet(set) => in_set(set, c.seq, b.max_seq),
+        // The plan evaluates these itself ([`Plan`]); this is the unprepared form.
+        Uid(set) => Ranges::of(set, b.max_uid).contains(c.uid.0),
+        SequenceSet(set) => Ranges::of(set, b.max_seq).contains(c.seq),
         Not(k) => !matches(k, c, b),
         Or(x, y) => matches(x, c, b) || matches(y, c, b),
-        And(keys) => matches_all(keys, c, b),
+        And(keys) => keys.iter().all(|k| matches(k, c, b)),
     }
 }
 
@@ -105,17 +236,6 @@ fn address_contains(c: &Candidate<'_>, field: &[u8], needle: &[u8]) -> bool {
     values.iter().any(|v| contains_ci(v, needle))
 }
 
-fn in_set(set: &SequenceSet, n: u32, max: u32) -> bool {
-    set.0.iter().any(|r| {
-        let v = |b: SeqBound| match b {
-            SeqBound::Num(x) => x,
-            SeqBound::Star => max,
-        };
-        let (a, z) = (v(r.start), v(r.end));
-        a.min(z) <= n && n <= a.max(z)
-    })
-}
-
 /// Case-insensitive substring test (RFC 3501 §6.4.4: "case-insensitive"): full Unicode
 /// lower-casing when both sides are UTF-8, ASCII folding otherwise.
 pub(crate) fn contains_ci(haystack: &[u8], needle: &[u8]) -> bool {
@@ -129,6 +249,9 @@ pub(crate) fn contains_ci(haystack: &[u8], needle: &[u8]) -> bool {
         if let (Ok(h), Ok(n)) = (std::str::from_utf8(haystack), std::str::from_utf8(needle)) {
             return h.to_lowercase().contains(&n.to_lowercase());
         }
+    }
+    if needle.len() > QUICK_NEEDLE {
+        return contains_folded(haystack, needle);
     }
     // Look for the first octet (either case) before comparing the rest: most positions fail
     // there, and SEARCH TEXT runs this over every octet of the mailbox.
@@ -151,9 +274,116 @@ pub(crate) fn contains_ci(haystack: &[u8], needle: &[u8]) -> bool {
         })
 }
 
+/// Needles longer than this are searched by [`contains_folded`]: the quick scan of
+/// [`contains_ci`] may compare up to the whole needle at each position, so a long needle in
+/// repetitive text (`aaa…ab` in `aaaa…`) would cost octets × needle length, and a client
+/// chooses both (APPEND, then a 64 KB SEARCH line).
+const QUICK_NEEDLE: usize = 32;
+
+/// Knuth-Morris-Pratt over ASCII-folded octets: O(haystack + needle) whatever the text.
+fn contains_folded(haystack: &[u8], needle: &[u8]) -> bool {
+    let pattern: Vec<u8> = needle.iter().map(u8::to_ascii_lowercase).collect();
+    // border[i]: the length of the longest proper prefix of pattern[..=i] that is also its
+    // suffix.
+    let mut border = vec![0usize; pattern.len()];
+    let mut k = 0usize;
+    for (i, &p) in pattern.iter().enumerate().skip(1) {
+        while k > 0 && pattern.get(k) != Some(&p) {
+            k = border.get(k - 1).copied().unwrap_or(0);
+        }
+        if pattern.get(k) == Some(&p) {
+            k += 1;
+        }
+        if let Some(b) = border.get_mut(i) {
+            *b = k;
+        }
+    }
+    let mut k = 0usize;
+    for b in haystack.iter().map(u8::to_ascii_lowercase) {
+        while k > 0 && pattern.get(k) != Some(&b) {
+            k = border.get(k - 1).copied().unwrap_or(0);
+        }
+        if pattern.get(k) == Some(&b) {
+            k += 1;
+            if k == pattern.len() {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The linear search agrees with a naive one on random text over a small alphabet (many
+    /// partial matches), both cases.
+    #[test]
+    fn long_needles_are_found_as_a_naive_search_finds_them() {
+        let naive =
+            |h: &[u8], n: &[u8]| h.windows(n.len().max(1)).any(|w| w.eq_ignore_ascii_case(n));
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        let letter = |x: u64| b"aAb"[x as usize];
+        for _ in 0..2_000 {
+            let h: Vec<u8> = (0..next(120)).map(|_| letter(next(3))).collect();
+            let n: Vec<u8> = (0..1 + next(8)).map(|_| letter(next(3))).collect();
+            assert_eq!(contains_folded(&h, &n), naive(&h, &n), "{h:?} {n:?}");
+        }
+        let mut long = vec![b'a'; 40];
+        long.push(b'B');
+        let mut text = vec![b'A'; 100_000];
+        assert!(!contains_ci(&text, &long));
+        text.extend_from_slice(b"b");
+        assert!(contains_ci(&text, &long));
+    }
+
+    #[test]
+    fn keyword_slots_are_case_insensitive_and_shared() {
+        let keys = [
+            SearchKey::Keyword("$Work".into()),
+            SearchKey::Not(Box::new(SearchKey::Unkeyword("$WORK".into()))),
+            SearchKey::Unkeyword("$home".into()),
+        ];
+        let b = Bounds {
+            max_seq: 1,
+            max_uid: 1,
+        };
+        let (plan, cost, slots) = Plan::compile(&keys, &b);
+        assert_eq!((cost.keys, slots.count), (4, 2));
+        let flags = Flags::from_list(&[Flag::Keyword("$work".into()), Flag::Seen]);
+        let mut has = slots.buffer();
+        slots.mark(&flags, &mut has);
+        assert_eq!(has, vec![true, false]);
+        let data = MessageData::new(
+            b"x\r\n".to_vec(),
+            crate::server::world::datetime_from_unix(0),
+        );
+        let c = Candidate {
+            seq: 1,
+            uid: Uid(1),
+            data: &data,
+            flags: &flags,
+            recent: false,
+            keywords: &has,
+        };
+        assert!(plan.matches(&c, &b));
+        let home = Flags::from_list(&[Flag::Keyword("$HOME".into())]);
+        let mut has_home = slots.buffer();
+        slots.mark(&home, &mut has_home);
+        let c = Candidate {
+            flags: &home,
+            keywords: &has_home,
+            ..c
+        };
+        assert!(!plan.matches(&c, &b));
+    }
 
     #[test]
     fn substring_search_ignores_case_in_ascii_and_unicode() {

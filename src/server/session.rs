@@ -176,7 +176,9 @@ impl View {
     }
 
     /// Resolves a sequence set (`uid == false`) or UID set (`uid == true`) to the view's
-    /// indexes, ascending and without duplicates.
+    /// indexes, ascending and without duplicates, in O(messages + ranges × log ranges) time and
+    /// O(messages + ranges) memory: the ranges are merged first ([`Ranges`]), so `1:*,1:*,...`
+    /// costs no more than `1:*`.
     ///
     /// Sequence numbers must exist, RFC 3501 §9 `seq-number`: "The server should respond with
     /// a tagged BAD response to a command that uses a message sequence number greater than the
@@ -190,36 +192,30 @@ impl View {
             let Some(max) = self.entries.last().map(|e| e.uid.0) else {
                 return Ok(out);
             };
-            for range in &set.0 {
-                let a = bound(range.start, max);
-                let b = bound(range.end, max);
-                let (lo, hi) = (a.min(b), a.max(b));
+            for &(lo, hi) in Ranges::of(set, max).spans() {
                 let start = self.entries.partition_point(|e| e.uid.0 < lo);
                 let end = self.entries.partition_point(|e| e.uid.0 <= hi);
                 out.extend(start..end);
             }
         } else {
             let max = self.exists();
-            for range in &set.0 {
-                if max == 0 {
-                    return Err(BadSet(
-                        "No messages in the mailbox: sequence numbers are invalid".to_string(),
-                    ));
-                }
-                let a = bound(range.start, max);
-                let b = bound(range.end, max);
-                let (lo, hi) = (a.min(b), a.max(b));
-                if hi > max {
-                    return Err(BadSet(format!(
-                        "Invalid sequence number {hi}: the mailbox has {max} messages"
-                    )));
-                }
+            // RFC 3501 §9 seq-number: "*" in an empty mailbox is BAD too (a set is never empty).
+            if max == 0 {
+                return Err(BadSet(
+                    "No messages in the mailbox: sequence numbers are invalid".to_string(),
+                ));
+            }
+            let ranges = Ranges::of(set, max);
+            if let Some(hi) = ranges.last().filter(|&hi| hi > max) {
+                return Err(BadSet(format!(
+                    "Invalid sequence number {hi}: the mailbox has {max} messages"
+                )));
+            }
+            for &(lo, hi) in ranges.spans() {
                 // lo >= 1: the parser refuses 0 (RFC 3501 §9 nz-number).
                 out.extend((lo.max(1) as usize - 1)..(hi as usize));
             }
         }
-        out.sort_unstable();
-        out.dedup();
         Ok(out)
     }
 
@@ -369,11 +365,13 @@ pub fn flag_responses(mailbox: &Mailbox, read_only: bool) -> [Response; 2] {
     let permanent: Vec<FlagPerm> = if read_only {
         Vec::new()
     } else {
+        // RFC 3501 §7.1 PERMANENTFLAGS: `\*` only while new keywords may still be created.
+        let more = mailbox.keywords().len() < crate::server::limits::MAILBOX_KEYWORDS;
         flags
             .iter()
             .cloned()
             .map(FlagPerm::Flag)
-            .chain([FlagPerm::Wildcard])
+            .chain(more.then_some(FlagPerm::Wildcard))
             .collect()
     };
     [
@@ -385,6 +383,56 @@ pub fn flag_responses(mailbox: &Mailbox, read_only: bool) -> [Response; 2] {
             text: "Limited".to_string(),
         }),
     ]
+}
+
+/// A sequence set or UID set with `*` replaced by a number, as disjoint ascending spans
+/// `(lo, hi)` (inclusive), merged so no two overlap or touch. RFC 3501 §9 `seq-range`: "2:4
+/// and 4:2 are equivalent"; `sequence-set`: "set of seq-number values, regardless of order.
+/// Servers MAY coalesce overlaps and/or execute the sequence in any order."
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ranges(Vec<(u32, u32)>);
+
+impl Ranges {
+    /// Normalises and merges `set`, reading `*` as `star` (the largest number in use, RFC 3501
+    /// §9 `seq-number`). O(ranges × log ranges) time, O(ranges) memory.
+    pub fn of(set: &SequenceSet, star: u32) -> Ranges {
+        let mut spans: Vec<(u32, u32)> = set
+            .0
+            .iter()
+            .map(|r| {
+                let (a, b) = (bound(r.start, star), bound(r.end, star));
+                (a.min(b), a.max(b))
+            })
+            .collect();
+        spans.sort_unstable();
+        let mut merged: Vec<(u32, u32)> = Vec::with_capacity(spans.len());
+        for (lo, hi) in spans {
+            match merged.last_mut() {
+                Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
+                _ => merged.push((lo, hi)),
+            }
+        }
+        Ranges(merged)
+    }
+
+    /// The merged spans, ascending.
+    pub fn spans(&self) -> &[(u32, u32)] {
+        &self.0
+    }
+
+    /// The largest number in the set.
+    pub fn last(&self) -> Option<u32> {
+        self.0.last().map(|&(_, hi)| hi)
+    }
+
+    /// Whether `n` is in the set: O(log ranges).
+    pub fn contains(&self, n: u32) -> bool {
+        let after = self.0.partition_point(|&(lo, _)| lo <= n);
+        after
+            .checked_sub(1)
+            .and_then(|i| self.0.get(i))
+            .is_some_and(|&(_, hi)| n <= hi)
+    }
 }
 
 fn bound(b: SeqBound, max: u32) -> u32 {
@@ -420,6 +468,114 @@ mod tests {
         assert_eq!(view.resolve(&star, true).unwrap(), vec![2]);
         let rev = set(&[(SeqBound::Star, SeqBound::Num(1))]);
         assert_eq!(view.resolve(&rev, false).unwrap(), vec![0, 1, 2]);
+    }
+
+    /// The resolution before sets were merged: every range expanded, then sorted.
+    fn naive(view: &View, s: &SequenceSet, uid: bool) -> Result<Vec<Index>, ()> {
+        let mut out = Vec::new();
+        for r in &s.0 {
+            let max = if uid {
+                view.entries.last().map_or(0, |e| e.uid.0)
+            } else {
+                view.exists()
+            };
+            let (a, b) = (bound(r.start, max), bound(r.end, max));
+            let (lo, hi) = (a.min(b), a.max(b));
+            if uid {
+                out.extend((0..view.entries.len()).filter(|&i| {
+                    let u = view.entries[i].uid.0;
+                    lo <= u && u <= hi
+                }));
+            } else if max == 0 || hi > max {
+                return Err(());
+            } else {
+                out.extend(lo as usize - 1..hi as usize);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
+    }
+
+    #[test]
+    fn overlapping_reversed_and_repeated_ranges_merge() {
+        let (mut store, id) = mailbox_with(10);
+        let view = View::open(store.get_mut(id).unwrap(), false);
+        let (n, star) = (SeqBound::Num, SeqBound::Star);
+        let s = set(&[(n(7), n(3)), (n(2), n(4)), (n(9), star), (n(8), n(8))]);
+        assert_eq!(
+            view.resolve(&s, false).unwrap(),
+            vec![1, 2, 3, 4, 5, 6, 7, 8, 9]
+        );
+        let many = SequenceSet(vec![
+            SeqRange {
+                start: n(1),
+                end: star
+            };
+            10_000
+        ]);
+        assert_eq!(view.resolve(&many, false).unwrap().len(), 10);
+        assert_eq!(Ranges::of(&many, 10).spans(), &[(1, 10)]);
+        // Touching spans merge; a gap keeps them apart.
+        let touching = set(&[(n(5), n(6)), (n(1), n(2)), (n(3), n(3))]);
+        assert_eq!(Ranges::of(&touching, 10).spans(), &[(1, 3), (5, 6)]);
+        let r = Ranges::of(&touching, 10);
+        let inside: Vec<u32> = (0..9).filter(|&k| r.contains(k)).collect();
+        assert_eq!(inside, vec![1, 2, 3, 5, 6]);
+        // u32::MAX does not overflow the merge.
+        let top = set(&[(n(u32::MAX), n(u32::MAX)), (n(1), n(u32::MAX))]);
+        assert_eq!(Ranges::of(&top, 10).spans(), &[(1, u32::MAX)]);
+    }
+
+    #[test]
+    fn empty_mailbox_sequence_numbers_and_star_are_bad_uids_are_nothing() {
+        let (mut store, id) = mailbox_with(0);
+        let view = View::open(store.get_mut(id).unwrap(), false);
+        let star = set(&[(SeqBound::Star, SeqBound::Star)]);
+        // RFC 3501 §9 seq-number: "This includes "*" if the selected mailbox is empty."
+        assert!(view.resolve(&star, false).is_err());
+        assert_eq!(view.resolve(&star, true).unwrap(), Vec::<Index>::new());
+    }
+
+    /// Random sets on random views (with gaps in the UIDs) resolve as the naive expansion does.
+    #[test]
+    fn merged_resolution_agrees_with_naive_expansion() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        for _ in 0..500 {
+            let (mut store, id) = mailbox_with(next(12) as usize);
+            let mb = store.get_mut(id).unwrap();
+            // Gaps in the UIDs, as after an EXPUNGE.
+            let drop = next(4) as u32;
+            mb.messages
+                .retain(|m| drop == 0 || m.uid.0 % drop != 0 || m.uid.0 == 1);
+            let view = View::open(mb, false);
+            let count = 1 + next(6);
+            let mut bound_of = || match next(6) {
+                0 => SeqBound::Star,
+                _ => SeqBound::Num(1 + next(15) as u32),
+            };
+            let ranges: Vec<SeqRange> = (0..count)
+                .map(|_| SeqRange {
+                    start: bound_of(),
+                    end: bound_of(),
+                })
+                .collect();
+            let s = SequenceSet(ranges);
+            for uid in [false, true] {
+                assert_eq!(
+                    view.resolve(&s, uid).map_err(|_| ()),
+                    naive(&view, &s, uid),
+                    "{s:?} uid={uid} on {} messages",
+                    view.entries.len()
+                );
+            }
+        }
     }
 
     #[test]

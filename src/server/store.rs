@@ -29,7 +29,52 @@ pub struct Flags {
     system: u8,
     /// In the spelling first used; compared case-insensitively (RFC 3501 §2.3.2: keywords are
     /// atoms, and servers treat them case-insensitively).
-    keywords: Vec<String>,
+    keywords: Keywords,
+}
+
+/// Keywords in the order they were added, each with a hash of its ASCII-folded spelling, so a
+/// lookup compares one number per keyword and the spelling only on a hash match: STORE, COPY
+/// and SEARCH test every flag of every message of a set against these lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Keywords {
+    names: Vec<String>,
+    folded: Vec<u64>,
+}
+
+/// FNV-1a over the ASCII-lower-cased octets: equal for keywords that compare equal.
+pub(crate) fn fold_hash(k: &str) -> u64 {
+    k.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+impl Keywords {
+    fn position(&self, k: &str) -> Option<usize> {
+        let h = fold_hash(k);
+        self.folded
+            .iter()
+            .zip(&self.names)
+            .position(|(&f, name)| f == h && name.eq_ignore_ascii_case(k))
+    }
+
+    fn get(&self, k: &str) -> Option<&String> {
+        self.position(k).and_then(|i| self.names.get(i))
+    }
+
+    /// Adds `k` unless present (in any case).
+    fn add(&mut self, k: &str) {
+        if self.position(k).is_none() {
+            self.folded.push(fold_hash(k));
+            self.names.push(k.to_string());
+        }
+    }
+
+    fn remove(&mut self, k: &str) {
+        if let Some(i) = self.position(k) {
+            self.names.remove(i);
+            self.folded.remove(i);
+        }
+    }
 }
 
 const ANSWERED: u8 = 1;
@@ -54,10 +99,7 @@ impl Flags {
     pub fn contains(&self, flag: &Flag) -> bool {
         match (system_bit(flag), flag) {
             (Some(bit), _) => self.system & bit != 0,
-            (None, Flag::Keyword(k)) => self
-                .keywords
-                .iter()
-                .any(|have| have.eq_ignore_ascii_case(k)),
+            (None, Flag::Keyword(k)) => self.keywords.position(k).is_some(),
             (None, _) => false,
         }
     }
@@ -67,11 +109,7 @@ impl Flags {
     pub fn insert(&mut self, flag: &Flag) {
         match (system_bit(flag), flag) {
             (Some(bit), _) => self.system |= bit,
-            (None, Flag::Keyword(k)) => {
-                if !self.contains(flag) {
-                    self.keywords.push(k.clone());
-                }
-            }
+            (None, Flag::Keyword(k)) => self.keywords.add(k),
             (None, _) => {}
         }
     }
@@ -79,7 +117,7 @@ impl Flags {
     pub fn remove(&mut self, flag: &Flag) {
         match (system_bit(flag), flag) {
             (Some(bit), _) => self.system &= !bit,
-            (None, Flag::Keyword(k)) => self.keywords.retain(|have| !have.eq_ignore_ascii_case(k)),
+            (None, Flag::Keyword(k)) => self.keywords.remove(k),
             (None, _) => {}
         }
     }
@@ -110,12 +148,12 @@ impl Flags {
         if recent {
             out.push(Flag::Recent);
         }
-        out.extend(self.keywords.iter().cloned().map(Flag::Keyword));
+        out.extend(self.keywords.names.iter().cloned().map(Flag::Keyword));
         out
     }
 
     pub fn keywords(&self) -> impl Iterator<Item = &String> {
-        self.keywords.iter()
+        self.keywords.names.iter()
     }
 }
 
@@ -176,7 +214,7 @@ pub struct Mailbox {
     /// Deleted while selected, kept for the sessions that still have it (RFC 2180 §3.2).
     pub deleted: bool,
     /// See [`Mailbox::keywords`].
-    keywords: Vec<String>,
+    keywords: Keywords,
 }
 
 impl Mailbox {
@@ -223,7 +261,7 @@ impl Mailbox {
     /// The keywords defined in this mailbox, in the order they first appeared: the FLAGS
     /// response (RFC 3501 §7.2.6). Never shrinks, so sessions can tell what is new by count.
     pub fn keywords(&self) -> &[String] {
-        &self.keywords
+        &self.keywords.names
     }
 
     /// Registers the keywords of a client's flag list and returns the list with each keyword in
@@ -233,28 +271,31 @@ impl Mailbox {
         flags
             .iter()
             .map(|f| match f {
-                Flag::Keyword(k) => Flag::Keyword(
-                    self.keywords
-                        .iter()
-                        .find(|have| have.eq_ignore_ascii_case(k))
-                        .cloned()
-                        .unwrap_or_else(|| k.clone()),
-                ),
+                Flag::Keyword(k) => {
+                    Flag::Keyword(self.keywords.get(k).cloned().unwrap_or_else(|| k.clone()))
+                }
                 other => other.clone(),
             })
             .collect()
     }
 
+    /// How many distinct keywords in `flags` the mailbox does not have yet.
+    pub fn new_keywords(&self, flags: &[Flag]) -> usize {
+        let mut new = Keywords::default();
+        for f in flags {
+            if let Flag::Keyword(k) = f {
+                if self.keywords.position(k).is_none() {
+                    new.add(k);
+                }
+            }
+        }
+        new.names.len()
+    }
+
     /// Records the keywords of `flags` that the mailbox did not have yet.
     pub fn register_keywords(&mut self, flags: &Flags) {
         for k in flags.keywords() {
-            if !self
-                .keywords
-                .iter()
-                .any(|have| have.eq_ignore_ascii_case(k))
-            {
-                self.keywords.push(k.clone());
-            }
+            self.keywords.add(k);
         }
     }
 }
@@ -418,7 +459,11 @@ impl Store {
                 messages: Vec::new(),
                 noselect: false,
                 deleted: false,
-                keywords: DEFAULT_KEYWORDS.iter().map(|k| k.to_string()).collect(),
+                keywords: {
+                    let mut k = Keywords::default();
+                    DEFAULT_KEYWORDS.iter().for_each(|d| k.add(d));
+                    k
+                },
             },
         );
         id

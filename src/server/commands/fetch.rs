@@ -119,6 +119,7 @@ impl Server {
         if uid {
             atts.push(FetchAtt::Uid);
         }
+        self.fetch_within_limits(client, mailbox_id, &indexes, &atts)?;
         let policy = self.policies.fetch_expunged;
         let citation = Citation::of(policy);
 

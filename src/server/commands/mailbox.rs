@@ -273,6 +273,7 @@ impl Server {
                     .with_code(Code::Cannot),
             );
         }
+        crate::server::limits::check_flags(mb, flags)?;
         let data = MessageData::new(message, date);
         let uid_validity = mb.uid_validity;
         let flags = Flags::from_list(&mb.canonical_flags(flags));

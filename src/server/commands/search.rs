@@ -3,8 +3,9 @@
 
 use crate::protocol::types::{Code, Data, Response, SearchKey};
 use crate::server::commands::fetch::selected_view;
+use crate::server::limits;
 use crate::server::policy::{Citation, SearchExpunged};
-use crate::server::search::{matches_all, Bounds, Candidate};
+use crate::server::search::{Bounds, Candidate, Plan};
 use crate::server::session::View;
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 
@@ -23,14 +24,37 @@ fn candidates(criteria: &[SearchKey], view: &View) -> Vec<usize> {
             SearchKey::SequenceSet(set) => view.resolve(set, false).ok(),
             _ => None,
         };
-        if let Some(mut these) = narrowed {
-            if let Some(previous) = &bound {
-                these.retain(|i| previous.binary_search(i).is_ok());
-            }
-            bound = Some(these);
+        if let Some(these) = narrowed {
+            bound = Some(match bound {
+                Some(previous) => intersect(&previous, &these),
+                None => these,
+            });
         }
     }
     bound.unwrap_or_else(|| (0..view.entries.len()).collect())
+}
+
+/// The indexes in both ascending lists, in one pass over each (so a thousand `1:*` keys cost
+/// a thousand passes, not a thousand binary searches per message).
+fn intersect(a: &[usize], b: &[usize]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(a.len().min(b.len()));
+    let (mut x, mut y) = (a.iter().peekable(), b.iter().peekable());
+    while let (Some(&&i), Some(&&j)) = (x.peek(), y.peek()) {
+        match i.cmp(&j) {
+            std::cmp::Ordering::Less => {
+                x.next();
+            }
+            std::cmp::Ordering::Greater => {
+                y.next();
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(i);
+                x.next();
+                y.next();
+            }
+        }
+    }
+    out
 }
 
 impl Server {
@@ -59,9 +83,28 @@ impl Server {
             max_seq: view.exists(),
             max_uid: view.entries.last().map_or(0, |e| e.uid.0),
         };
+        // Sets merged and `*` read once for the command, not per message.
+        let (plan, cost, slots) = Plan::compile(criteria, &bounds);
+        let mut has_keywords = slots.buffer();
+        if cost.keys > limits::SEARCH_KEYS {
+            return Err(limits::exceeded(format!(
+                "{} search keys, at most {} allowed",
+                cost.keys,
+                limits::SEARCH_KEYS
+            )));
+        }
+        let candidates = candidates(criteria, view);
+        // Header and text keys read each candidate's octets (an upper bound: OR and AND may
+        // stop earlier).
+        if cost.readers.total() > 1 {
+            let octets = limits::octets(view, mailbox, &candidates);
+            if !cost.readers.within(octets) {
+                return Err(limits::too_much_reading(cost.readers, octets));
+            }
+        }
         let mut hits = Vec::new();
         let mut saw_expunged = false;
-        for i in candidates(criteria, view) {
+        for i in candidates {
             let Some(entry) = view.entries.get(i) else {
                 continue;
             };
@@ -80,14 +123,16 @@ impl Server {
                     None => continue,
                 },
             };
+            slots.mark(flags, &mut has_keywords);
             let candidate = Candidate {
                 seq,
                 uid: entry.uid,
                 data,
                 flags,
                 recent: entry.recent,
+                keywords: &has_keywords,
             };
-            if matches_all(criteria, &candidate, &bounds) {
+            if plan.matches(&candidate, &bounds) {
                 hits.push(if uid { entry.uid.0 } else { seq });
             }
         }
@@ -146,5 +191,12 @@ mod tests {
             Box::new(SearchKey::All),
         );
         assert_eq!(candidates(&[or], &view).len(), 10);
+    }
+
+    #[test]
+    fn intersection_of_ascending_lists() {
+        assert_eq!(intersect(&[1, 3, 5, 7], &[0, 3, 4, 7, 9]), vec![3, 7]);
+        assert_eq!(intersect(&[], &[1]), Vec::<usize>::new());
+        assert_eq!(intersect(&[2, 4], &[2, 4]), vec![2, 4]);
     }
 }

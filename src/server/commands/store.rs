@@ -4,6 +4,7 @@
 use crate::protocol::types::{FetchValue, Flag, SequenceSet, StoreKind};
 use crate::server::commands::fetch::selected_view;
 use crate::server::fetch::FetchResponse;
+use crate::server::limits;
 use crate::server::policy::{Citation, StoreExpunged};
 use crate::server::session::View;
 use crate::server::store::Uid;
@@ -24,6 +25,9 @@ impl Server {
             return Err(Fail::no(
                 "The mailbox is read-only (EXAMINE): flags cannot be changed",
             ));
+        }
+        if let Some(mailbox) = self.store.get(mailbox_id) {
+            limits::check_flags(mailbox, flags)?;
         }
         let indexes = self.resolve(client, set, uid)?;
         let view = selected_view(&self.sessions, client)?;
