@@ -6,7 +6,7 @@
 //! wasm module does not carry it.
 
 use crate::protocol::types::{Flag, StatusKind};
-use crate::server::store::{Flags, MessageData};
+use crate::server::mailstore::{Flags, MessageData};
 use crate::server::world::{datetime_from_unix, SANDBOX_EPOCH};
 use crate::server::{ClientId, OutputKind, Policies, Server, World};
 

@@ -10,8 +10,8 @@
 //! ([`Ranges`](crate::server::session::Ranges)).
 
 use crate::protocol::types::{Code, FetchAtt, Flag, SectionText};
+use crate::server::mailstore::{Mailbox, MailboxId};
 use crate::server::session::{Index, View};
-use crate::server::store::{Mailbox, MailboxId};
 use crate::server::{ClientId, Fail, Server};
 
 /// SEARCH keys per command, counting every key inside OR, NOT and parentheses. Real clients

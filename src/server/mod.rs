@@ -18,15 +18,15 @@
 //! ```
 
 mod commands;
-mod fetch;
+mod fetch_items;
 mod limits;
+pub mod mailstore;
 pub mod mime;
 pub mod policy;
 mod sasl;
-mod search;
+mod search_keys;
 pub mod session;
 pub mod snapshot;
-pub mod store;
 pub mod world;
 
 use std::collections::BTreeMap;
@@ -44,8 +44,8 @@ pub use policy::{Citation, Policies, PolicyError};
 pub use session::ClientId;
 pub use world::World;
 
+use mailstore::Store;
 use session::{Mode, Session, State};
-use store::Store;
 
 /// What kind of line an [`Output`] is, so drivers can style it without knowing IMAP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -11,9 +11,9 @@ use crate::protocol::framer::Framer;
 use crate::protocol::types::{
     Code, Data, Flag, FlagPerm, Response, SeqBound, SequenceSet, StatusKind, StatusResponse, Tag,
 };
-use crate::server::store::{Flags, Mailbox, MailboxId, MessageData, SeqNum, Uid};
+use crate::server::mailstore::{Flags, Mailbox, MailboxId, MessageData, SeqNum, Uid};
 
-use crate::server::fetch::FetchResponse;
+use crate::server::fetch_items::FetchResponse;
 
 /// A connected client, as numbered by the engine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -446,7 +446,7 @@ fn bound(b: SeqBound, max: u32) -> u32 {
 mod tests {
     use super::*;
     use crate::protocol::types::SeqRange;
-    use crate::server::store::mailbox_with;
+    use crate::server::mailstore::mailbox_with;
 
     fn set(ranges: &[(SeqBound, SeqBound)]) -> SequenceSet {
         SequenceSet(

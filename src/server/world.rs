@@ -9,8 +9,8 @@
 //!   `Sent` and `Trash`; every mailbox subscribed for every user.
 
 use crate::protocol::types::{Date, DateTime, Flag};
+use crate::server::mailstore::{Flags, MessageData, Store};
 use crate::server::mime::samples::SAMPLE_MESSAGES;
-use crate::server::store::{Flags, MessageData, Store};
 use crate::server::User;
 
 /// Users and store to start a [`crate::server::Server`] with: [`World::default_world`], or

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 
 use imap_sandbox::protocol::parse::{parse_command, parse_response};
 use imap_sandbox::protocol::types::{Code, CommandBody, Flag, Response, SeqBound, SequenceSet};
-use imap_sandbox::server::store::Mailbox;
+use imap_sandbox::server::mailstore::Mailbox;
 use imap_sandbox::server::{ClientId, Output, OutputKind, Policies, Server, World};
 
 /// Mailbox names the random commands use: the world's, and some that come and go.

@@ -2,8 +2,8 @@
 //! NAMESPACE (RFC 2342), ENABLE (RFC 5161), IDLE (RFC 2177), CHECK (RFC 3501 §6.4.1).
 
 use crate::protocol::types::{Continue, Data, NamespaceDesc, Response, StatusKind, Tag};
+use crate::server::mailstore::DELIMITER;
 use crate::server::session::Mode;
-use crate::server::store::DELIMITER;
 use crate::server::{capabilities, ClientId, CmdResult, Done, Server};
 
 impl Server {

@@ -3,9 +3,9 @@
 
 use crate::protocol::types::{Code, MailboxName, SequenceSet, StatusKind};
 use crate::server::commands::fetch::selected_view;
-use crate::server::fetch::uid_set;
+use crate::server::fetch_items::uid_set;
+use crate::server::mailstore::{Flags, MessageData, Uid};
 use crate::server::policy::{Citation, CopyExpunged};
-use crate::server::store::{Flags, MessageData, Uid};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 use std::sync::Arc;
 

@@ -3,9 +3,9 @@
 //! every session that has the mailbox selected.
 
 use crate::protocol::types::{Flag, SequenceSet};
+use crate::server::mailstore::{MailboxId, Uid};
 use crate::server::policy::{Citation, ExpungeShared};
 use crate::server::session::Ghost;
-use crate::server::store::{MailboxId, Uid};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 
 impl Server {

@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 
 use crate::protocol::types::{Code, FetchAtt, FetchItems, FetchValue, Flag, SequenceSet};
-use crate::server::fetch::{nil_value, sets_seen, value, FetchResponse, Seen};
+use crate::server::fetch_items::{nil_value, sets_seen, value, FetchResponse, Seen};
+use crate::server::mailstore::{MailboxId, Uid};
 use crate::server::policy::{Citation, ExpungeIssuedCode, FetchExpunged};
 use crate::server::session::{Index, Session, View};
-use crate::server::store::{MailboxId, Uid};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 
 /// The client's selected view, or BAD when it has none. A function of the sessions alone, so

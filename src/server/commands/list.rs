@@ -2,7 +2,7 @@
 //! (RFC 2683 §3.4.9) and the wildcard matcher.
 
 use crate::protocol::types::{Data, ListItem, MailboxName, NameAttribute, Response};
-use crate::server::store::DELIMITER;
+use crate::server::mailstore::DELIMITER;
 use crate::server::{ClientId, CmdResult, Done, Server};
 
 /// LIST patterns longer than any mailbox name can match nothing; refusing them early keeps the
@@ -172,7 +172,7 @@ pub(crate) fn wildcard_match(pattern: &str, name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::store::canonical_name;
+    use crate::server::mailstore::canonical_name;
 
     #[test]
     fn star_crosses_the_delimiter_and_percent_does_not() {

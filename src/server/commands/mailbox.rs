@@ -5,8 +5,8 @@
 use crate::protocol::types::{
     Code, Data, DateTime, Flag, MailboxName, Response, StatusItem, StatusKind, StatusValue,
 };
+use crate::server::mailstore::{Flags, MailboxId, MessageData, StoreError};
 use crate::server::policy::{Citation, DeleteSelected, RenameSelected};
-use crate::server::store::{Flags, MailboxId, MessageData, StoreError};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 
 impl Server {
@@ -282,7 +282,7 @@ impl Server {
         };
         Ok(Done::text("APPEND completed").with_code(Code::AppendUid {
             uid_validity,
-            uids: crate::server::fetch::uid_set(&[uid]),
+            uids: crate::server::fetch_items::uid_set(&[uid]),
         }))
     }
 }

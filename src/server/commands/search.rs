@@ -5,7 +5,7 @@ use crate::protocol::types::{Code, Data, Response, SearchKey};
 use crate::server::commands::fetch::selected_view;
 use crate::server::limits;
 use crate::server::policy::{Citation, SearchExpunged};
-use crate::server::search::{Bounds, Candidate, Plan};
+use crate::server::search_keys::{Bounds, Candidate, Plan};
 use crate::server::session::View;
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 
@@ -157,7 +157,7 @@ impl Server {
 mod tests {
     use super::*;
     use crate::protocol::types::{SeqBound, SeqRange, SequenceSet};
-    use crate::server::store::mailbox_with;
+    use crate::server::mailstore::mailbox_with;
 
     fn view_of(n: usize) -> View {
         let (mut store, id) = mailbox_with(n);

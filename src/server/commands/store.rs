@@ -3,11 +3,11 @@
 
 use crate::protocol::types::{FetchValue, Flag, SequenceSet, StoreKind};
 use crate::server::commands::fetch::selected_view;
-use crate::server::fetch::FetchResponse;
+use crate::server::fetch_items::FetchResponse;
 use crate::server::limits;
+use crate::server::mailstore::Uid;
 use crate::server::policy::{Citation, StoreExpunged};
 use crate::server::session::View;
-use crate::server::store::Uid;
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 
 impl Server {
@@ -109,7 +109,7 @@ impl Server {
             let before = m.flags.clone();
             match kind {
                 StoreKind::Replace => {
-                    let mut next = crate::server::store::Flags::from_list(flags);
+                    let mut next = crate::server::mailstore::Flags::from_list(flags);
                     std::mem::swap(&mut m.flags, &mut next);
                 }
                 StoreKind::Add => flags.iter().for_each(|f| m.flags.insert(f)),

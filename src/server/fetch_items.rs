@@ -8,8 +8,8 @@ use crate::protocol::types::{
     BasicFields, BodyStructure, Data, Date, DateTime, FetchAtt, FetchValue, Flag, Response,
     Section, SectionText, SeqBound, SeqRange, SequenceSet, SpecificFields,
 };
+use crate::server::mailstore::{MessageData, Uid};
 use crate::server::mime::without_extension;
-use crate::server::store::{MessageData, Uid};
 
 /// A message as one session sees it at this moment.
 pub(crate) struct Seen<'a> {

@@ -8,7 +8,7 @@ use crate::server::mime::decode_rfc2047;
 use crate::server::session::Ranges;
 use std::collections::HashMap;
 
-use crate::server::store::{fold_hash, Flags, MessageData, Uid};
+use crate::server::mailstore::{fold_hash, Flags, MessageData, Uid};
 
 /// One message as the searching session sees it.
 pub(crate) struct Candidate<'a> {
