@@ -30,6 +30,7 @@ import os
 import re
 import secrets
 import select
+import signal
 import socket
 import sys
 import time
@@ -503,7 +504,15 @@ def observe(args, label, note):
         print(f"{label}/{name}.txt", file=sys.stderr)
 
 
+def interrupted(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main():
+    # Ctrl-C and SIGTERM both unwind through the `finally` blocks that delete the scratch
+    # mailbox and stop the server (SIGINT is set explicitly: a background job inherits it ignored).
+    signal.signal(signal.SIGINT, interrupted)
+    signal.signal(signal.SIGTERM, interrupted)
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
                                  epilog=__doc__.split("\n\n", 1)[1])
@@ -536,4 +545,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt as e:
+        sys.exit(f"interrupted ({e or 'Ctrl-C'}); scratch mailbox deleted, server stopped")
