@@ -23,6 +23,7 @@ if command -v service >/dev/null && service dovecot status >/dev/null 2>&1; then
     service dovecot stop || true
 fi
 debs=$(mktemp -d)
+chmod 755 "$debs"  # apt-get download drops to the _apt user
 trap 'rm -rf "$debs"' EXIT
 (cd "$debs" && apt-get download cyrus-imapd cyrus-common courier-imap courier-base courier-authlib)
 mkdir -p "$PREFIX"
