@@ -146,12 +146,17 @@ fn a_bad_value_is_named_before_anything_runs() {
     );
     assert_usage_error(
         &["serve", "--policy", "no-such-point=1"],
-        "no-such-point",
+        "\"no-such-point\"; one of: select-shared, delete-selected",
         "serve",
     );
     assert_usage_error(
         &["serve", "--preset", "no-such-preset"],
-        "no-such-preset",
+        "\"no-such-preset\"; one of: default, rfc2180-3.1",
+        "serve",
+    );
+    assert_usage_error(
+        &["serve", "--policy", "fetch-expunged=maybe"],
+        "\"maybe\" for fetch-expunged; one of: ghost, no, nil, omit",
         "serve",
     );
     assert_usage_error(&["serve", "--trace=yes"], "'--trace'", "serve");

@@ -273,8 +273,16 @@ impl Policies {
             };
         }
         each_point!(try_set);
+        let mut points = Vec::new();
+        macro_rules! name {
+            ($field:ident, $ty:ident) => {
+                points.push($ty::POINT);
+            };
+        }
+        each_point!(name);
         Err(PolicyError(format!(
-            "unknown decision point {point:?}; see `imap-sandbox policies`"
+            "unknown decision point {point:?}; one of: {}",
+            points.join(", ")
         )))
     }
 
@@ -319,10 +327,13 @@ impl Policies {
 
     /// Applies a named preset on top of the defaults.
     pub fn preset(name: &str) -> Result<Policies, PolicyError> {
-        let preset = PRESETS
-            .iter()
-            .find(|p| p.name == name)
-            .ok_or_else(|| PolicyError(format!("unknown preset {name:?}")))?;
+        let preset = PRESETS.iter().find(|p| p.name == name).ok_or_else(|| {
+            let names: Vec<_> = PRESETS.iter().map(|p| p.name).collect();
+            PolicyError(format!(
+                "unknown preset {name:?}; one of: {}",
+                names.join(", ")
+            ))
+        })?;
         let mut policies = Policies::default();
         for assignment in preset.settings {
             policies.set_assignment(assignment)?;
@@ -519,8 +530,16 @@ mod tests {
         let mut p = Policies::default();
         let err = p.set("fetch-expunged", "maybe").unwrap_err();
         assert!(err.0.contains("ghost, no, nil, omit"), "{err}");
-        assert!(p.set("no-such-point", "x").is_err());
+        let err = p.set("no-such-point", "x").unwrap_err();
+        assert!(
+            err.0
+                .contains("select-shared, delete-selected, rename-selected"),
+            "{err}"
+        );
         assert!(p.set_assignment("fetch-expunged").is_err());
+        let err = Policies::preset("no-such-preset").unwrap_err();
+        assert!(err.0.contains("default, rfc2180-3.1, rfc2180-3.2"), "{err}");
+        assert!(err.0.contains("strict"), "{err}");
     }
 
     #[test]
