@@ -58,10 +58,10 @@ fn a_wrong_citation_fails_in_the_browser() {
         .iter()
         .find(|(name, _)| name.starts_with("rfc2180-4.2.1-"))
         .expect("the §4.2.1 scenario is in the library");
-    let right = "# cite: store-expunged RFC 2180 §4.2.1";
+    let right = "# cite: store-expunged=partial-no RFC 2180 §4.2.1";
     let cites = text.matches(right).count();
     assert!(cites >= 2, "{text}");
-    let wrong = text.replace(right, "# cite: store-expunged RFC 2180 §4.2.3");
+    let wrong = text.replace(right, "# cite: store-expunged=partial-no RFC 2180 §4.2.3");
     let sc = Scenario::parse(&wrong).expect("still a scenario");
     let run = sc.run(Some("partial-no"), &[]);
     assert_eq!(run.failures.len(), cites, "{:?}", run.failures);

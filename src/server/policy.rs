@@ -128,20 +128,37 @@ policy_enum! {
         Off = "off", "RFC 3501";
         /// Add the code, as modern servers do (RFC 9051 §7.1).
         On = "on", "RFC 9051 §7.1";
+        /// Add the code only where an expunged message's content was asked for: a FETCH of any
+        /// item but FLAGS and UID, and COPY or MOVE; not to STORE, SEARCH, or a FETCH of FLAGS
+        /// or UID alone (Dovecot 2.3 behaviour, `tests/servers/transcripts/dovecot-2.3.19.1/`
+        /// `extra-fetch-expunged-items.txt`, `rfc2180-4.4.1-copy-refused.txt`).
+        Content = "content", "Dovecot 2.3 behaviour";
     }
 }
 
 policy_enum! {
-    /// Non-silent STORE over a mix of live and expunged messages (RFC 2180 §4.2). Under both
-    /// values a `.SILENT` STORE sets the live ones, if any, and answers OK (RFC 2180 §4.2.1),
+    /// Non-silent STORE over a mix of live and expunged messages (RFC 2180 §4.2). Under the two
+    /// RFC values a `.SILENT` STORE sets the live ones, if any, and answers OK (RFC 2180 §4.2.1),
     /// and a non-silent STORE naming only expunged messages answers NO (RFC 2180 §4.2.2); their
-    /// replies cite those paragraphs, not the value's own.
+    /// replies cite those paragraphs, not the value's own. The servers' values answer every
+    /// STORE that names expunged messages OK, `.SILENT` or not.
     StoreExpunged, point = "store-expunged", rfc = "RFC 2180 §4.2",
     summary = "STORE over a mix of live and expunged messages" {
         /// Flags are set on the live messages and reported; tagged NO (RFC 2180 §4.2.3).
         PartialNo = "partial-no", "RFC 2180 §4.2.3";
         /// Nothing is set; tagged NO (RFC 2180 §4.2.4).
         AllNo = "all-no", "RFC 2180 §4.2.4";
+        /// Flags are set on the live messages and on this session's copies of the expunged
+        /// ones; the live ones are reported (unless `.SILENT`), the expunged ones always, with
+        /// their new flags; tagged OK, also when only expunged messages were named (Dovecot 2.3
+        /// behaviour, `tests/servers/transcripts/dovecot-2.3.19.1/rfc2180-4.2.3-store-partial.txt`,
+        /// `rfc2180-4.2.2-store-only-expunged.txt`, `rfc2180-4.2.1-store-silent.txt`).
+        GhostOk = "ghost-ok", "Dovecot 2.3 behaviour";
+        /// Flags are set on the live messages and reported (unless `.SILENT`); the expunged ones
+        /// are skipped; tagged OK, also when only expunged messages were named (Cyrus 3.6
+        /// behaviour, `tests/servers/transcripts/cyrus-3.6.1-4+deb12u5/rfc2180-4.2.3-store-partial.txt`,
+        /// `rfc2180-4.2.2-store-only-expunged.txt`; Courier 5.0 does the same).
+        PartialOk = "partial-ok", "Cyrus 3.6 behaviour";
     }
 }
 

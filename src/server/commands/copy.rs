@@ -2,7 +2,7 @@
 //! (RFC 4315 §3), with RFC 2180 §4.4 for messages another session expunged.
 
 use crate::protocol::types::{Code, MailboxName, SequenceSet, StatusKind};
-use crate::server::commands::fetch::selected_view;
+use crate::server::commands::fetch::{selected_view, Touched};
 use crate::server::fetch_items::uid_set;
 use crate::server::mailstore::{Flags, MessageData, Uid};
 use crate::server::policy::{Citation, CopyExpunged};
@@ -67,7 +67,7 @@ impl Server {
                         "{verb} rejected, because some of the requested messages were expunged"
                     ))
                     .cite(Citation::of(policy));
-                    if let Some((code, _)) = self.expunge_issued(true) {
+                    if let Some((code, _)) = self.expunge_issued(Touched::Content) {
                         fail = fail.with_code(code);
                     }
                     return Err(fail);
@@ -138,7 +138,8 @@ impl Server {
         } else if let Some(code) = code {
             done = done.with_code(code);
         }
-        if let Some((code, _)) = self.expunge_issued(any_expunged) {
+        if let Some((code, _)) = self.expunge_issued(Touched::when(any_expunged, Touched::Content))
+        {
             if done.code.is_none() {
                 done = done.with_code(code);
             }

@@ -22,6 +22,28 @@ pub(crate) fn selected_view(
         .ok_or_else(|| Fail::bad("No mailbox selected"))
 }
 
+/// What a command did with messages another session expunged, for `[EXPUNGEISSUED]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Touched {
+    /// It named none.
+    Nothing,
+    /// It asked for their content: a FETCH of any item but FLAGS and UID, a COPY, a MOVE.
+    Content,
+    /// It named them only for flags: STORE, SEARCH, a FETCH of FLAGS or UID alone.
+    Flags,
+}
+
+impl Touched {
+    /// `kind` when `any` expunged message was named, else `Nothing`.
+    pub(crate) fn when(any: bool, kind: Touched) -> Touched {
+        if any {
+            kind
+        } else {
+            Touched::Nothing
+        }
+    }
+}
+
 /// How a FETCH answers a message another session expunged (RFC 2180 §4.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Expunged {
@@ -95,13 +117,16 @@ impl Server {
 
     /// The `[EXPUNGEISSUED]` code (RFC 9051 §7.1) for a reply that touched expunged messages,
     /// when the policy asks for it. The one place `expungeissued_code` is read.
-    pub(crate) fn expunge_issued(&self, touched: bool) -> Option<(Code, Citation)> {
-        match (touched, self.policies.expungeissued_code) {
-            (true, ExpungeIssuedCode::On) => {
-                Some((Code::ExpungeIssued, Citation::of(ExpungeIssuedCode::On)))
-            }
-            (_, ExpungeIssuedCode::On) | (_, ExpungeIssuedCode::Off) => None,
-        }
+    pub(crate) fn expunge_issued(&self, touched: Touched) -> Option<(Code, Citation)> {
+        let policy = self.policies.expungeissued_code;
+        let on = match (touched, policy) {
+            (Touched::Nothing, _) | (_, ExpungeIssuedCode::Off) => false,
+            (_, ExpungeIssuedCode::On) => true,
+            // Dovecot 2.3 behaviour: only where content was asked for.
+            (Touched::Content, ExpungeIssuedCode::Content) => true,
+            (Touched::Flags, ExpungeIssuedCode::Content) => false,
+        };
+        on.then(|| (Code::ExpungeIssued, Citation::of(policy)))
     }
 
     pub(crate) fn handle_fetch(
@@ -122,6 +147,14 @@ impl Server {
         self.fetch_within_limits(client, mailbox_id, &indexes, &atts)?;
         let policy = self.policies.fetch_expunged;
         let citation = Citation::of(policy);
+        let touched = if atts
+            .iter()
+            .all(|a| matches!(a, FetchAtt::Flags | FetchAtt::Uid))
+        {
+            Touched::Flags
+        } else {
+            Touched::Content
+        };
 
         // Decide what to answer, and with which tagged reply, before sending or changing
         // anything: the only place `fetch_expunged` is read.
@@ -172,7 +205,10 @@ impl Server {
                         .cite(citation.clone())),
                 ),
             };
-            let outcome = match (outcome, self.expunge_issued(!expunged.is_empty())) {
+            let outcome = match (
+                outcome,
+                self.expunge_issued(Touched::when(!expunged.is_empty(), touched)),
+            ) {
                 (Ok(done), Some((code, _))) => Ok(done.with_code(code)),
                 (Err(fail), Some((code, _))) => Err(fail.with_code(code)),
                 (outcome, None) => outcome,

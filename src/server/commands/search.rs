@@ -2,7 +2,7 @@
 //! session expunged.
 
 use crate::protocol::types::{Code, Data, Response, SearchKey};
-use crate::server::commands::fetch::selected_view;
+use crate::server::commands::fetch::{selected_view, Touched};
 use crate::server::limits;
 use crate::server::policy::{Citation, SearchExpunged};
 use crate::server::search_keys::{Bounds, Candidate, Plan};
@@ -146,7 +146,7 @@ impl Server {
         if let Some(c) = citation {
             done = done.cite(c);
         }
-        if let Some((code, _)) = self.expunge_issued(saw_expunged) {
+        if let Some((code, _)) = self.expunge_issued(Touched::when(saw_expunged, Touched::Flags)) {
             done = done.with_code(code);
         }
         Ok(done)
