@@ -182,6 +182,12 @@ policy_enum! {
         Omit = "omit", "RFC 2180 §4.3";
         /// Expunged messages are searched as ghosts and may be in the result (RFC 2180 §4.3).
         Include = "include", "RFC 2180 §4.3";
+        /// Expunged messages are searched as if they had no flags: `ALL` includes them, `DELETED`
+        /// does not match them although FETCH still shows them `\Deleted` (Dovecot 2.3
+        /// behaviour, `tests/servers/transcripts/dovecot-2.3.19.1/rfc2180-4.3-search.txt`). Keys
+        /// on content still read the ghost's data: the transcripts do not show what Dovecot
+        /// does there.
+        IncludeFlagless = "include-flagless", "Dovecot 2.3 behaviour";
     }
 }
 
