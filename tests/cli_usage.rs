@@ -156,7 +156,7 @@ fn a_bad_value_is_named_before_anything_runs() {
     );
     assert_usage_error(
         &["serve", "--policy", "fetch-expunged=maybe"],
-        "\"maybe\" for fetch-expunged; one of: ghost, no, nil, omit",
+        "\"maybe\" for fetch-expunged; one of: ghost, no, nil, nil-ok, omit",
         "serve",
     );
     assert_usage_error(&["serve", "--trace=yes"], "'--trace'", "serve");

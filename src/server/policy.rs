@@ -115,6 +115,12 @@ policy_enum! {
         /// Expunged messages are answered with NIL values, tagged OK; NO when all were
         /// expunged (RFC 2180 §4.1.3).
         Nil = "nil", "RFC 2180 §4.1.3";
+        /// Expunged messages are answered with NIL content, but FLAGS, UID and BODY as the
+        /// session knew them; tagged OK, also when every message named was expunged; a
+        /// non-PEEK body section sets `\Seen` on the session's copy (Dovecot 2.3 behaviour,
+        /// `tests/servers/transcripts/dovecot-2.3.19.1/rfc2180-4.1.3-fetch-nil.txt`,
+        /// `extra-fetch-expunged-items.txt`).
+        NilOk = "nil-ok", "Dovecot 2.3 behaviour";
         /// Expunged messages are left out silently with OK, as several real servers do.
         Omit = "omit", "common server practice (not in RFC 2180)";
     }
@@ -552,7 +558,7 @@ mod tests {
     fn unknown_names_are_refused_with_the_choices() {
         let mut p = Policies::default();
         let err = p.set("fetch-expunged", "maybe").unwrap_err();
-        assert!(err.0.contains("ghost, no, nil, omit"), "{err}");
+        assert!(err.0.contains("ghost, no, nil, nil-ok, omit"), "{err}");
         let err = p.set("no-such-point", "x").unwrap_err();
         assert!(
             err.0

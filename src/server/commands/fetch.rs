@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::protocol::types::{Code, FetchAtt, FetchItems, FetchValue, Flag, SequenceSet};
-use crate::server::fetch_items::{nil_value, sets_seen, value, FetchResponse, Seen};
+use crate::server::fetch_items::{nil_ok_value, nil_value, sets_seen, value, FetchResponse, Seen};
 use crate::server::mailstore::{MailboxId, Uid};
 use crate::server::policy::{Citation, ExpungeIssuedCode, FetchExpunged};
 use crate::server::session::{Index, Session, View};
@@ -51,6 +51,8 @@ enum Expunged {
     Ghost,
     /// With NIL values (§4.1.3).
     Nil,
+    /// With NIL content but the flags, UID and structure the session knew (Dovecot 2.3).
+    NilOk,
     /// Not at all (§4.1.2, §4.1.3 when nothing else was asked for, and silent omission).
     Skip,
 }
@@ -184,6 +186,8 @@ impl Server {
                 ),
                 // RFC 2180 §4.1.1: serve the ghost.
                 FetchExpunged::Ghost => (Expunged::Ghost, ok("FETCH completed")),
+                // Dovecot 2.3 behaviour: NIL content, OK even when all were expunged.
+                FetchExpunged::NilOk => (Expunged::NilOk, ok("FETCH completed")),
                 // The silent omission of real servers.
                 FetchExpunged::Omit => (Expunged::Skip, ok("FETCH completed")),
                 // RFC 2180 §4.1.3: NIL values next to the live messages' data.
@@ -226,6 +230,7 @@ impl Server {
         let mut responses: Vec<(FetchResponse, Option<Citation>)> = Vec::new();
         let mut newly_seen: Vec<Uid> = Vec::new();
         let mut told: Vec<Uid> = Vec::new();
+        let mut ghosts_seen: Vec<Index> = Vec::new();
         {
             let view = selected_view(&self.sessions, client)?;
             let Some(mailbox) = self.store.get_mut(mailbox_id) else {
@@ -246,6 +251,28 @@ impl Server {
                         };
                         for att in &atts {
                             fetch.push_att(att, |a| value(a, &seen));
+                        }
+                        responses.push((fetch, Some(citation.clone())));
+                    }
+                    (Some(ghost), Expunged::NilOk) => {
+                        // Dovecot 2.3 behaviour: a non-PEEK body fetch sets \Seen on the
+                        // session's copy, and the new flags come first.
+                        let mut flags = ghost.flags.clone();
+                        let flag_added = marks_seen && !flags.contains(&Flag::Seen);
+                        if flag_added {
+                            flags.insert(&Flag::Seen);
+                            ghosts_seen.push(i);
+                        }
+                        let seen = Seen {
+                            uid: entry.uid,
+                            data: &ghost.data,
+                            flags: flags.to_list(entry.recent),
+                        };
+                        if flag_added {
+                            fetch.push_att(&FetchAtt::Flags, |a| value(a, &seen));
+                        }
+                        for att in &atts {
+                            fetch.push_att(att, |a| nil_ok_value(a, &seen));
                         }
                         responses.push((fetch, Some(citation.clone())));
                     }
@@ -282,6 +309,17 @@ impl Server {
                         }
                         responses.push((fetch, None));
                     }
+                }
+            }
+        }
+        if let Some(view) = self
+            .sessions
+            .get_mut(&client)
+            .and_then(|s| s.state.view_mut())
+        {
+            for i in ghosts_seen {
+                if let Some(ghost) = view.entries.get_mut(i).and_then(|e| e.expunged.as_mut()) {
+                    ghost.flags.insert(&Flag::Seen);
                 }
             }
         }
