@@ -177,6 +177,15 @@ policy_enum! {
         /// The messages the numbers meant when the COPY began are copied, expunged ones
         /// included (RFC 2180 §4.4.2).
         Allow = "allow", "RFC 2180 §4.4.2";
+        /// The live messages are copied and the expunged ones skipped, but each expunged one
+        /// still uses up a UID in the target and is named in COPYUID as if copied; tagged OK
+        /// (Cyrus 3.6 behaviour, `tests/servers/transcripts/cyrus-3.6.1-4+deb12u5/`
+        /// `rfc2180-4.4.1-copy-refused.txt`: `OK [COPYUID v 2,4,6,8 1:4]`, 3 messages copied).
+        SkipListed = "skip-listed", "Cyrus 3.6 behaviour";
+        /// The live messages are copied, the expunged ones skipped and left out of COPYUID;
+        /// tagged OK (Courier 5.0 behaviour, `tests/servers/transcripts/courier-5.0.13/`
+        /// `rfc2180-4.4.1-copy-refused.txt`: `OK [COPYUID v 2,6,8 1:3]`).
+        Skip = "skip", "Courier 5.0 behaviour";
     }
 }
 

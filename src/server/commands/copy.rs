@@ -58,6 +58,8 @@ impl Server {
         }
         let any_expunged = picked.iter().any(|p| p.3);
         let mut citation = None;
+        // What happens to the expunged messages among those picked.
+        let mut expunged_as = Expunged::Copied;
         if any_expunged {
             let policy = self.policies.copy_expunged;
             match policy {
@@ -74,6 +76,16 @@ impl Server {
                 }
                 // RFC 2180 §4.4.2: expunged messages are copied as they were.
                 CopyExpunged::Allow => citation = Some(Citation::of(policy)),
+                // Cyrus 3.6 behaviour: not copied, but a UID spent and named in COPYUID.
+                CopyExpunged::SkipListed => {
+                    citation = Some(Citation::of(policy));
+                    expunged_as = Expunged::Listed;
+                }
+                // Courier 5.0 behaviour: not copied, not named.
+                CopyExpunged::Skip => {
+                    citation = Some(Citation::of(policy));
+                    expunged_as = Expunged::Skipped;
+                }
             }
         }
         if is_move {
@@ -105,7 +117,18 @@ impl Server {
         let mut dest_uids = Vec::new();
         let mut moved_live = Vec::new();
         for (src_uid, data, flags, expunged) in picked {
-            if let Some(new_uid) = dest.append(data, flags) {
+            let new_uid = match (expunged, expunged_as) {
+                (false, _) | (true, Expunged::Copied) => dest.append(data, flags),
+                (true, Expunged::Listed) => {
+                    let spent = Uid(dest.uid_next);
+                    dest.uid_next.checked_add(1).map(|next| {
+                        dest.uid_next = next;
+                        spent
+                    })
+                }
+                (true, Expunged::Skipped) => None,
+            };
+            if let Some(new_uid) = new_uid {
                 source_uids.push(src_uid);
                 dest_uids.push(new_uid);
                 if !expunged {
@@ -146,4 +169,15 @@ impl Server {
         }
         Ok(done)
     }
+}
+
+/// What a COPY does with a message another session expunged, once the policy allowed the COPY.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expunged {
+    /// Copied as it was (RFC 2180 §4.4.2).
+    Copied,
+    /// Not copied, but a UID spent on it and named in COPYUID (Cyrus 3.6).
+    Listed,
+    /// Not copied, not named (Courier 5.0).
+    Skipped,
 }
