@@ -74,6 +74,19 @@ policy_enum! {
         /// The mailbox is deleted and the other sessions are sent `* BYE` and disconnected
         /// (RFC 2180 §3.3).
         Bye = "bye", "RFC 2180 §3.3";
+        /// The mailbox is deleted and its name is free at once; the other sessions hear nothing
+        /// until their next command that reads the mailbox, which gets its data (FETCH) or a
+        /// NO (STORE) and then `* BYE`; a session that deleted its own selected mailbox gets
+        /// `* BYE` after the OK (Dovecot 2.3 behaviour,
+        /// `tests/servers/transcripts/dovecot-2.3.19.1/rfc2180-3.2-delete-ghost.txt`,
+        /// `rfc2180-3.3-delete-bye.txt`, `extra-delete-selected-elsewhere.txt`).
+        ByeNext = "bye-next", "Dovecot 2.3 behaviour";
+        /// The mailbox is deleted and its name is free at once; the sessions that have it
+        /// selected, the deleting one included, stay selected and see every message expunged:
+        /// commands on the messages get NO (Cyrus 3.6 behaviour,
+        /// `tests/servers/transcripts/cyrus-3.6.1-4+deb12u5/rfc2180-3.2-delete-ghost.txt`,
+        /// `extra-delete-selected-elsewhere.txt`).
+        ExpungeAll = "expunge-all", "Cyrus 3.6 behaviour";
     }
 }
 
@@ -90,6 +103,17 @@ policy_enum! {
         Rename = "rename", "RFC 2180 §3.4";
         /// As `rename`, and a NO for the old name carries `[NEWNAME old new]` (RFC 2180 §3.4).
         RenameNewname = "rename-newname", "RFC 2180 §3.4";
+        /// The mailbox is renamed; the other sessions hear nothing until their next command
+        /// that reads the mailbox, which gets its data and then `* BYE` (Dovecot 2.3 behaviour,
+        /// `tests/servers/transcripts/dovecot-2.3.19.1/rfc2180-3.4-rename-plain.txt`,
+        /// `extra-rename-selected-elsewhere.txt`).
+        ByeNext = "bye-next", "Dovecot 2.3 behaviour";
+        /// The mailbox is renamed; the sessions that had it selected, the renaming one
+        /// included, stay selected on what is now nothing and see every message expunged;
+        /// commands on the messages get NO (Cyrus 3.6 behaviour,
+        /// `tests/servers/transcripts/cyrus-3.6.1-4+deb12u5/rfc2180-3.4-rename-newname.txt`,
+        /// `extra-rename-selected-elsewhere.txt`).
+        ExpungeAll = "expunge-all", "Cyrus 3.6 behaviour";
     }
 }
 

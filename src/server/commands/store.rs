@@ -26,9 +26,10 @@ impl Server {
                 "The mailbox is read-only (EXAMINE): flags cannot be changed",
             ));
         }
-        if let Some(mailbox) = self.store.get(mailbox_id) {
-            limits::check_flags(mailbox, flags)?;
-        }
+        let Some(mailbox) = self.store.get(mailbox_id) else {
+            return Err(Fail::no("The selected mailbox no longer exists"));
+        };
+        limits::check_flags(mailbox, flags)?;
         let indexes = self.resolve(client, set, uid)?;
         let view = selected_view(&self.sessions, client)?;
         let mut live: Vec<(usize, Uid, bool)> = Vec::new();
