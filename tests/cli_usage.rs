@@ -151,7 +151,7 @@ fn a_bad_value_is_named_before_anything_runs() {
     );
     assert_usage_error(
         &["serve", "--preset", "no-such-preset"],
-        "\"no-such-preset\"; one of: default, rfc2180-3.1",
+        "\"no-such-preset\"; one of: default, dovecot, cyrus, rfc2180-3.1",
         "serve",
     );
     assert_usage_error(

@@ -686,9 +686,11 @@ fn default_clock() -> Clock {
 enum Reckoning {
     /// Answered as usual.
     NotYet,
-    /// Tagged NO, then BYE (seen for STORE; EXPUNGE and MOVE change the mailbox too).
+    /// Tagged NO, then BYE (seen for STORE; EXPUNGE, COPY and MOVE change a mailbox too, and
+    /// are not carried out).
     Refuse,
-    /// The command's data, then BYE instead of the tagged reply (seen for FETCH and NOOP).
+    /// The command's data, then BYE instead of the tagged reply (seen for FETCH and NOOP;
+    /// SEARCH and CHECK only read too).
     AfterData,
 }
 
@@ -697,12 +699,12 @@ fn reckoning(body: &CommandBody) -> Reckoning {
         CommandBody::Store { .. }
         | CommandBody::Expunge
         | CommandBody::UidExpunge { .. }
+        | CommandBody::Copy { .. }
         | CommandBody::Move { .. } => Reckoning::Refuse,
         CommandBody::Noop
         | CommandBody::Check
         | CommandBody::Fetch { .. }
-        | CommandBody::Search { .. }
-        | CommandBody::Copy { .. } => Reckoning::AfterData,
+        | CommandBody::Search { .. } => Reckoning::AfterData,
         _ => Reckoning::NotYet,
     }
 }

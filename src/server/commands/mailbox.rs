@@ -97,7 +97,7 @@ impl Server {
                     done = Done::text(format!("Mailbox {} is deleted.", name.0)).cite(citation);
                 }
                 DeleteSelected::Bye => {
-                    for other in others {
+                    for &other in &others {
                         self.bye(
                             other,
                             format!("Mailbox {} has been deleted.", name.0),
@@ -108,13 +108,11 @@ impl Server {
                 }
                 // Dovecot 2.3 behaviour: BYE at each one's next command, the name free now.
                 DeleteSelected::ByeNext => {
-                    self.doom(&others, own.then_some(client), citation.clone());
                     views = Views::Doomed;
                     done = done.cite(citation);
                 }
                 // Cyrus 3.6 behaviour: every message expunged under them, the name free now.
                 DeleteSelected::ExpungeAll => {
-                    self.expunge_from_views(client, id);
                     views = Views::Emptied;
                     done = done.cite(citation);
                 }
@@ -151,11 +149,20 @@ impl Server {
                 .sessions
                 .values()
                 .any(|s| s.state.view().is_some_and(|v| v.mailbox == id));
+        let ghosts = match views {
+            Views::Emptied => self.ghosts_of(id),
+            Views::Closed | Views::Bye | Views::Doomed => Vec::new(),
+        };
         self.store
             .delete(&name.0, held)
             .map_err(|e| store_error(e, name))?;
-        if views == Views::Doomed {
-            self.store.release_name(id);
+        match views {
+            Views::Closed | Views::Bye => {}
+            Views::Doomed => {
+                self.doom(&others, own.then_some(client), Citation::of(policy));
+                self.store.release_name(id);
+            }
+            Views::Emptied => self.expunge_in_views(client, id, &ghosts),
         }
         Ok(done)
     }
@@ -191,30 +198,32 @@ impl Server {
         }
     }
 
-    /// Every session that has the mailbox selected, `by` included, sees each of its messages
-    /// expunged, while the mailbox itself is left as it is (Cyrus 3.6 behaviour).
-    fn expunge_from_views(&mut self, by: ClientId, mailbox: MailboxId) {
-        let Some(mb) = self.store.get(mailbox) else {
-            return;
-        };
-        let ghosts: Vec<(Uid, Ghost)> = mb
-            .messages
-            .iter()
-            .map(|m| {
-                (
-                    m.uid,
-                    Ghost {
-                        data: m.data.clone(),
-                        flags: m.flags.clone(),
-                    },
-                )
-            })
-            .collect();
+    /// What a session keeps of each message of the mailbox once told it is expunged.
+    fn ghosts_of(&self, mailbox: MailboxId) -> Vec<(Uid, Ghost)> {
+        self.store.get(mailbox).map_or_else(Vec::new, |mb| {
+            mb.messages
+                .iter()
+                .map(|m| {
+                    (
+                        m.uid,
+                        Ghost {
+                            data: m.data.clone(),
+                            flags: m.flags.clone(),
+                        },
+                    )
+                })
+                .collect()
+        })
+    }
+
+    /// Every session that has the mailbox selected, `by` included, sees these messages
+    /// expunged, whatever becomes of the mailbox itself (Cyrus 3.6 behaviour).
+    fn expunge_in_views(&mut self, by: ClientId, mailbox: MailboxId, ghosts: &[(Uid, Ghost)]) {
         for session in self.sessions.values_mut() {
             let by_self = session.id == by;
             if let Some(view) = session.state.view_mut() {
                 if view.mailbox == mailbox {
-                    for (uid, ghost) in &ghosts {
+                    for (uid, ghost) in ghosts {
                         view.mark_expunged(*uid, ghost.clone(), by_self);
                     }
                 }
@@ -256,9 +265,10 @@ impl Server {
             (true, Some(mb)) => mb.messages.iter().map(|m| m.uid).collect(),
             _ => Vec::new(),
         };
-        if views == Views::Emptied {
-            self.expunge_from_views(client, id);
-        }
+        let ghosts = match views {
+            Views::Emptied => self.ghosts_of(id),
+            Views::Closed | Views::Bye | Views::Doomed => Vec::new(),
+        };
         self.store
             .rename(&from.0, &to.0, remember)
             .map_err(|e| store_error(e, to))?;
@@ -279,6 +289,7 @@ impl Server {
             Views::Doomed => self.doom(&others, None, Citation::of(policy)),
             // The sessions keep the old identity, which no longer exists.
             Views::Emptied => {
+                self.expunge_in_views(client, id, &ghosts);
                 self.store.detach(&to.0);
             }
         }
