@@ -3,7 +3,9 @@
 //! the [`Citation`] a response carries when its form depends on a policy.
 //!
 //! Each policy is read in exactly one place in the engine (`match policies.<point>`), and each
-//! variant's doc comment names the RFC paragraph it implements.
+//! variant's doc comment names the RFC paragraph it implements, or, for what a real server was
+//! seen to do where no paragraph says, the server ("Dovecot 2.3 behaviour") and the transcript
+//! under `tests/servers/transcripts/` that shows it.
 
 use serde::Serialize;
 
@@ -406,7 +408,8 @@ impl Policies {
     }
 }
 
-/// A named combination of policies, one per RFC section at least.
+/// A named combination of policies: one per RFC section at least, and one per real server whose
+/// answers were recorded (`dovecot`, `cyrus`), setting every decision point.
 #[derive(Debug, Clone, Copy, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Preset {
