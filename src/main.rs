@@ -4,7 +4,7 @@
 //! imap-sandbox serve [--listen ADDR] [--user NAME:PASSWORD]... [--policy NAME=VALUE]...
 //!                    [--preset NAME] [--trace]
 //! imap-sandbox policies
-//! imap-sandbox play FILE... [--policy NAME=VALUE]... [--quiet]
+//! imap-sandbox play FILE... [--preset NAME] [--policy NAME=VALUE]... [--quiet]
 //! imap-sandbox help [COMMAND]          (or COMMAND --help)
 //! ```
 
@@ -39,10 +39,11 @@ mod cli {
     const POLICIES_USAGE: &str = "  imap-sandbox policies
       Lists every decision point, its values and presets, with RFC citations.
 ";
-    const PLAY_USAGE: &str = "  imap-sandbox play FILE... [--policy NAME=VALUE]... [--quiet]
+    const PLAY_USAGE: &str =
+        "  imap-sandbox play FILE... [--preset NAME] [--policy NAME=VALUE]... [--quiet]
       Plays scenarios (scenarios/*.imap) under every value of their varied decision point,
-      or the one --policy names; prints the transcripts (--quiet, -q: only failed ones);
-      exits 1 if an expectation failed.
+      or the one --preset or --policy names (--preset first, then each --policy); prints the
+      transcripts (--quiet, -q: only failed ones); exits 1 if an expectation failed.
 ";
     const HELP_USAGE: &str = "  imap-sandbox help [COMMAND]
       Prints this text, or one command's.
@@ -187,9 +188,19 @@ mod cli {
 
     fn parse_play(parser: &mut lexopt::Parser) -> Result<Command, lexopt::Error> {
         let mut out = PlayArgs::default();
+        let mut preset: Vec<String> = Vec::new();
         while let Some(arg) = parser.next()? {
             match arg {
                 Short('h') | Long("help") => return Ok(Command::Help(Some("play".into()))),
+                Long("preset") => {
+                    let name = parser.value()?.string()?;
+                    Policies::preset(&name).map_err(|e| e.0)?;
+                    preset = PRESETS
+                        .iter()
+                        .find(|p| p.name == name)
+                        .map(|p| p.settings.iter().map(|s| s.to_string()).collect())
+                        .unwrap_or_default();
+                }
                 Long("policy") => out.policies.push(parser.value()?.string()?),
                 Short('q') | Long("quiet") => out.quiet = true,
                 Value(file) => out.files.push(file.string()?),
@@ -199,6 +210,8 @@ mod cli {
         if out.files.is_empty() {
             return Err("at least one scenario FILE is needed".into());
         }
+        preset.append(&mut out.policies);
+        out.policies = preset;
         Ok(Command::Play(out))
     }
 

@@ -22,7 +22,7 @@ fn play(args: &[&str]) -> (i32, String) {
 fn a_library_scenario_passes_under_each_value_or_the_one_chosen() {
     let (code, out) = play(&["scenarios/rfc2180-4.1.3-fetch-nil.imap"]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("# 4 of 4 runs passed"), "{out}");
+    assert!(out.contains("# 5 of 5 runs passed"), "{out}");
     let (code, out) = play(&[
         "scenarios/rfc2180-4.1.3-fetch-nil.imap",
         "--policy",
@@ -86,4 +86,44 @@ fn a_wrong_or_missing_citation_exits_one() {
         "{out}"
     );
     assert!(out.contains("but it cites none"), "{out}");
+}
+
+/// `--preset` plays each scenario under the preset's values: the variant of the varied point
+/// that the preset picks. Under the server presets every RFC 2180 scenario passes (issue 10 §3;
+/// the transcripts themselves are compared in tests/personalities.rs).
+#[test]
+fn the_server_presets_pass_every_rfc2180_scenario() {
+    let mut files: Vec<String> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios"))
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|f| f.starts_with("rfc2180-") && f.ends_with(".imap"))
+            .map(|f| format!("scenarios/{f}"))
+            .collect();
+    files.sort();
+    assert!(files.len() >= 18, "{files:?}");
+    for preset in ["dovecot", "cyrus"] {
+        let mut args: Vec<&str> = files.iter().map(String::as_str).collect();
+        args.extend(["--preset", preset, "-q"]);
+        let (code, out) = play(&args);
+        assert_eq!(code, 0, "--preset {preset}: {out}");
+        assert!(
+            out.contains(&format!("# {0} of {0} runs passed", files.len())),
+            "{out}"
+        );
+    }
+    // A --policy after the preset still wins.
+    let (code, out) = play(&[
+        "scenarios/rfc2180-4.2.3-store-partial.imap",
+        "--preset",
+        "dovecot",
+        "--policy",
+        "store-expunged=partial-ok",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("# store-expunged=partial-ok (Cyrus 3.6 behaviour)"),
+        "{out}"
+    );
 }

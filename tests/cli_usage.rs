@@ -146,16 +146,31 @@ fn a_bad_value_is_named_before_anything_runs() {
     );
     assert_usage_error(
         &["serve", "--policy", "no-such-point=1"],
-        "no-such-point",
+        "\"no-such-point\"; one of: select-shared, delete-selected",
         "serve",
     );
     assert_usage_error(
         &["serve", "--preset", "no-such-preset"],
-        "no-such-preset",
+        "\"no-such-preset\"; one of: default, dovecot, cyrus, rfc2180-3.1",
+        "serve",
+    );
+    assert_usage_error(
+        &["serve", "--policy", "fetch-expunged=maybe"],
+        "\"maybe\" for fetch-expunged; one of: ghost, no, nil, nil-ok, omit",
         "serve",
     );
     assert_usage_error(&["serve", "--trace=yes"], "'--trace'", "serve");
     assert_usage_error(&["play"], "at least one scenario FILE", "play");
+    assert_usage_error(
+        &[
+            "play",
+            "--preset",
+            "nope",
+            "scenarios/rfc2180-4.3-search.imap",
+        ],
+        "\"nope\"; one of: default, dovecot, cyrus, rfc2180-3.1",
+        "play",
+    );
     assert_usage_error(
         &["play", "--policy"],
         "missing argument for option '--policy'",

@@ -58,10 +58,10 @@ fn a_wrong_citation_fails_in_the_browser() {
         .iter()
         .find(|(name, _)| name.starts_with("rfc2180-4.2.1-"))
         .expect("the §4.2.1 scenario is in the library");
-    let right = "# cite: store-expunged RFC 2180 §4.2.1";
+    let right = "# cite: store-expunged=partial-no RFC 2180 §4.2.1";
     let cites = text.matches(right).count();
     assert!(cites >= 2, "{text}");
-    let wrong = text.replace(right, "# cite: store-expunged RFC 2180 §4.2.3");
+    let wrong = text.replace(right, "# cite: store-expunged=partial-no RFC 2180 §4.2.3");
     let sc = Scenario::parse(&wrong).expect("still a scenario");
     let run = sc.run(Some("partial-no"), &[]);
     assert_eq!(run.failures.len(), cites, "{:?}", run.failures);
@@ -189,7 +189,7 @@ mod api {
             .find(|r| string(r, "point") == "fetch-expunged")
             .expect("the fetch-expunged row");
         assert_eq!(string(&row, "current"), "nil");
-        assert_eq!(Array::from(&get(&row, "values")).length(), 4);
+        assert_eq!(Array::from(&get(&row, "values")).length(), 5);
         sb.apply_preset("rfc2180-3.3").unwrap();
         let cur: Vec<String> = Array::from(&list(sb.policies()))
             .iter()
@@ -197,6 +197,18 @@ mod api {
             .collect();
         assert!(cur.contains(&"delete-selected=bye".to_string()), "{cur:?}");
         assert!(Array::from(&list(Sandbox::presets())).length() >= 10);
+        // The server personalities, each with where it was verified (issue 10 §3).
+        for name in ["dovecot", "cyrus"] {
+            let preset = Array::from(&list(Sandbox::presets()))
+                .iter()
+                .find(|p| string(p, "name") == name)
+                .expect("the server preset");
+            assert!(
+                string(&preset, "description").contains("verified against tests/servers/"),
+                "{name}"
+            );
+            sb.apply_preset(name).unwrap();
+        }
     }
 
     #[wasm_bindgen_test]

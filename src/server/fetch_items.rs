@@ -248,6 +248,42 @@ pub(crate) fn nil_value(att: &FetchAtt, uid: Uid) -> FetchValue {
     }
 }
 
+/// Dovecot 2.3's form of an item for an expunged message (Dovecot 2.3 behaviour,
+/// `tests/servers/transcripts/dovecot-2.3.19.1/rfc2180-4.1.3-fetch-nil.txt`,
+/// `extra-fetch-expunged-items.txt`): FLAGS and UID from the session's view, BODY and
+/// BODYSTRUCTURE from what it still knows of the message (Dovecot's cache), ENVELOPE all NIL,
+/// INTERNALDATE the Unix epoch, RFC822.SIZE 0, and NIL for every kind of content.
+pub(crate) fn nil_ok_value(att: &FetchAtt, ghost: &Seen<'_>) -> FetchValue {
+    match att {
+        FetchAtt::Flags | FetchAtt::Uid | FetchAtt::Body | FetchAtt::BodyStructure => {
+            value(att, ghost)
+        }
+        FetchAtt::Envelope => FetchValue::Envelope(Box::default()),
+        FetchAtt::InternalDate => FetchValue::InternalDate(DateTime {
+            date: Date {
+                year: 1970,
+                month: 1,
+                day: 1,
+            },
+            hour: 0,
+            minute: 0,
+            second: 0,
+            zone_minutes: 0,
+        }),
+        FetchAtt::Rfc822 => FetchValue::Rfc822(None),
+        FetchAtt::Rfc822Header => FetchValue::Rfc822Header(None),
+        FetchAtt::Rfc822Size => FetchValue::Rfc822Size(0),
+        FetchAtt::Rfc822Text => FetchValue::Rfc822Text(None),
+        FetchAtt::BodySection {
+            section, partial, ..
+        } => FetchValue::BodySection {
+            section: section.clone(),
+            origin: partial.map(|(o, _)| o),
+            data: None,
+        },
+    }
+}
+
 /// RFC 2180 §4.1.3: `("TEXT" "PLAIN" NIL NIL NIL "7BIT" 0 0)`.
 fn nil_body() -> BodyStructure {
     BodyStructure::Single {

@@ -213,6 +213,9 @@ pub struct Mailbox {
     pub noselect: bool,
     /// Deleted while selected, kept for the sessions that still have it (RFC 2180 §3.2).
     pub deleted: bool,
+    /// A deleted mailbox's name cannot be created again while it is kept (RFC 2180 §3.2),
+    /// unless [`Store::release_name`] freed it (Dovecot 2.3 frees it at once).
+    pub holds_name: bool,
     /// See [`Mailbox::keywords`].
     keywords: Keywords,
 }
@@ -404,7 +407,9 @@ impl Store {
     }
 
     fn ghost_named(&self, name: &str) -> bool {
-        self.mailboxes.values().any(|m| m.deleted && m.name == name)
+        self.mailboxes
+            .values()
+            .any(|m| m.deleted && m.holds_name && m.name == name)
     }
 
     /// CREATE (RFC 3501 §6.3.3): creates the mailbox and any missing parents (as ordinary
@@ -459,6 +464,7 @@ impl Store {
                 messages: Vec::new(),
                 noselect: false,
                 deleted: false,
+                holds_name: true,
                 keywords: {
                     let mut k = Keywords::default();
                     DEFAULT_KEYWORDS.iter().for_each(|d| k.add(d));
@@ -509,6 +515,29 @@ impl Store {
             self.mailboxes.remove(&id);
         }
         Ok(id)
+    }
+
+    /// Lets a deleted mailbox kept for its sessions stop holding its name: it can be created
+    /// again at once (Dovecot 2.3 behaviour).
+    pub fn release_name(&mut self, id: MailboxId) {
+        if let Some(m) = self.mailboxes.get_mut(&id) {
+            m.holds_name = false;
+        }
+    }
+
+    /// Gives the mailbox called `name` a new identity, contents and name unchanged: sessions
+    /// that had it selected hold the old one, which no longer exists (Cyrus 3.6 behaviour after
+    /// a RENAME). Returns the new id.
+    pub fn detach(&mut self, name: &str) -> Option<MailboxId> {
+        let name = canonical_name(name);
+        let old = *self.names.get(&name)?;
+        let mut mailbox = self.mailboxes.remove(&old)?;
+        let id = MailboxId(self.next_id);
+        self.next_id += 1;
+        mailbox.id = id;
+        self.mailboxes.insert(id, mailbox);
+        self.names.insert(name, id);
+        Some(id)
     }
 
     /// Drops a ghost mailbox once no session has it selected any more (RFC 2180 §3.2).

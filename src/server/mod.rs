@@ -302,6 +302,7 @@ impl Server {
                 mode: Mode::Command,
                 framer: Framer::new(self.limits),
                 closing: false,
+                doomed: None,
             },
         );
         let greeting = StatusResponse {
@@ -438,9 +439,43 @@ impl Server {
                 | CommandBody::Store { uid: false, .. }
                 | CommandBody::Search { uid: false, .. }
         );
+        let doom = self.sessions.get(&client).and_then(|s| s.doomed.clone());
+        let reckoning = match &doom {
+            Some(d) if !d.after_reply => reckoning(&body),
+            _ => Reckoning::NotYet,
+        };
+        if let (Some(doom), Reckoning::Refuse) = (&doom, reckoning) {
+            // Dovecot 2.3 behaviour: a command that would change the mailbox is refused, then
+            // the session is disconnected.
+            self.send_status(
+                client,
+                Some(tag),
+                StatusKind::No,
+                None,
+                "Mailbox was deleted under us".to_string(),
+                Some(doom.citation.clone()),
+            );
+            self.bye(client, doom.text.clone(), Some(doom.citation.clone()));
+            return;
+        }
         // `None`: IDLE and AUTHENTICATE answer later.
         if let Some(result) = self.dispatch(client, &tag, body) {
-            self.finish(client, tag, result, allow_expunge);
+            match (doom, reckoning) {
+                // Dovecot 2.3 behaviour: the command's data, then BYE instead of its reply.
+                (Some(doom), Reckoning::AfterData) => {
+                    self.bye(client, doom.text, Some(doom.citation));
+                }
+                _ => self.finish(client, tag, result, allow_expunge),
+            }
+        }
+        // A session that deleted its own selected mailbox is disconnected after the reply.
+        if let Some(doom) = self
+            .sessions
+            .get(&client)
+            .and_then(|s| s.doomed.clone())
+            .filter(|d| d.after_reply)
+        {
+            self.bye(client, doom.text, Some(doom.citation));
         }
     }
 
@@ -453,7 +488,7 @@ impl Server {
             .get(&client)
             .and_then(|s| s.state.view())
             .and_then(|v| self.store.get(v.mailbox))
-            .is_some_and(|m| m.deleted);
+            .is_some_and(|m| m.deleted && m.holds_name);
         let ghost = on_ghost.then(|| Citation::of(policy::DeleteSelected::Ghost));
         let result = match result {
             Ok(done) if done.citation.is_none() => Ok(Done {
@@ -640,4 +675,36 @@ fn default_clock() -> Clock {
 fn default_clock() -> Clock {
     // The wasm driver installs the browser's clock.
     Box::new(|| world::SANDBOX_EPOCH)
+}
+
+/// What a session whose selected mailbox was deleted or renamed under it (`bye-next`) meets at
+/// a command: Dovecot 2.3 notices when the command reads the mailbox
+/// (`tests/servers/transcripts/dovecot-2.3.19.1/rfc2180-3.2-delete-ghost.txt`: STORE;
+/// `extra-delete-selected-elsewhere.txt`: FETCH; `rfc2180-3.3-delete-bye.txt`: NOOP;
+/// `rfc2180-3.4-rename-plain.txt`: STATUS and LIST answered as usual, then FETCH).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reckoning {
+    /// Answered as usual.
+    NotYet,
+    /// Tagged NO, then BYE (seen for STORE; EXPUNGE, COPY and MOVE change a mailbox too, and
+    /// are not carried out).
+    Refuse,
+    /// The command's data, then BYE instead of the tagged reply (seen for FETCH and NOOP;
+    /// SEARCH and CHECK only read too).
+    AfterData,
+}
+
+fn reckoning(body: &CommandBody) -> Reckoning {
+    match body {
+        CommandBody::Store { .. }
+        | CommandBody::Expunge
+        | CommandBody::UidExpunge { .. }
+        | CommandBody::Copy { .. }
+        | CommandBody::Move { .. } => Reckoning::Refuse,
+        CommandBody::Noop
+        | CommandBody::Check
+        | CommandBody::Fetch { .. }
+        | CommandBody::Search { .. } => Reckoning::AfterData,
+        _ => Reckoning::NotYet,
+    }
 }

@@ -3,7 +3,9 @@
 //! the [`Citation`] a response carries when its form depends on a policy.
 //!
 //! Each policy is read in exactly one place in the engine (`match policies.<point>`), and each
-//! variant's doc comment names the RFC paragraph it implements.
+//! variant's doc comment names the RFC paragraph it implements, or, for what a real server was
+//! seen to do where no paragraph says, the server ("Dovecot 2.3 behaviour") and the transcript
+//! under `tests/servers/transcripts/` that shows it.
 
 use serde::Serialize;
 
@@ -74,6 +76,19 @@ policy_enum! {
         /// The mailbox is deleted and the other sessions are sent `* BYE` and disconnected
         /// (RFC 2180 §3.3).
         Bye = "bye", "RFC 2180 §3.3";
+        /// The mailbox is deleted and its name is free at once; the other sessions hear nothing
+        /// until their next command that reads the mailbox, which gets its data (FETCH) or a
+        /// NO (STORE) and then `* BYE`; a session that deleted its own selected mailbox gets
+        /// `* BYE` after the OK (Dovecot 2.3 behaviour,
+        /// `tests/servers/transcripts/dovecot-2.3.19.1/rfc2180-3.2-delete-ghost.txt`,
+        /// `rfc2180-3.3-delete-bye.txt`, `extra-delete-selected-elsewhere.txt`).
+        ByeNext = "bye-next", "Dovecot 2.3 behaviour";
+        /// The mailbox is deleted and its name is free at once; the sessions that have it
+        /// selected, the deleting one included, stay selected and see every message expunged:
+        /// commands on the messages get NO (Cyrus 3.6 behaviour,
+        /// `tests/servers/transcripts/cyrus-3.6.1-4+deb12u5/rfc2180-3.2-delete-ghost.txt`,
+        /// `extra-delete-selected-elsewhere.txt`).
+        ExpungeAll = "expunge-all", "Cyrus 3.6 behaviour";
     }
 }
 
@@ -90,6 +105,17 @@ policy_enum! {
         Rename = "rename", "RFC 2180 §3.4";
         /// As `rename`, and a NO for the old name carries `[NEWNAME old new]` (RFC 2180 §3.4).
         RenameNewname = "rename-newname", "RFC 2180 §3.4";
+        /// The mailbox is renamed; the other sessions hear nothing until their next command
+        /// that reads the mailbox, which gets its data and then `* BYE` (Dovecot 2.3 behaviour,
+        /// `tests/servers/transcripts/dovecot-2.3.19.1/rfc2180-3.4-rename-plain.txt`,
+        /// `extra-rename-selected-elsewhere.txt`).
+        ByeNext = "bye-next", "Dovecot 2.3 behaviour";
+        /// The mailbox is renamed; the sessions that had it selected, the renaming one
+        /// included, stay selected on what is now nothing and see every message expunged;
+        /// commands on the messages get NO (Cyrus 3.6 behaviour,
+        /// `tests/servers/transcripts/cyrus-3.6.1-4+deb12u5/rfc2180-3.4-rename-newname.txt`,
+        /// `extra-rename-selected-elsewhere.txt`).
+        ExpungeAll = "expunge-all", "Cyrus 3.6 behaviour";
     }
 }
 
@@ -115,6 +141,12 @@ policy_enum! {
         /// Expunged messages are answered with NIL values, tagged OK; NO when all were
         /// expunged (RFC 2180 §4.1.3).
         Nil = "nil", "RFC 2180 §4.1.3";
+        /// Expunged messages are answered with NIL content, but FLAGS, UID and BODY as the
+        /// session knew them; tagged OK, also when every message named was expunged; a
+        /// non-PEEK body section sets `\Seen` on the session's copy (Dovecot 2.3 behaviour,
+        /// `tests/servers/transcripts/dovecot-2.3.19.1/rfc2180-4.1.3-fetch-nil.txt`,
+        /// `extra-fetch-expunged-items.txt`).
+        NilOk = "nil-ok", "Dovecot 2.3 behaviour";
         /// Expunged messages are left out silently with OK, as several real servers do.
         Omit = "omit", "common server practice (not in RFC 2180)";
     }
@@ -128,20 +160,37 @@ policy_enum! {
         Off = "off", "RFC 3501";
         /// Add the code, as modern servers do (RFC 9051 §7.1).
         On = "on", "RFC 9051 §7.1";
+        /// Add the code only where an expunged message's content was asked for: a FETCH of any
+        /// item but FLAGS and UID, and COPY or MOVE; not to STORE, SEARCH, or a FETCH of FLAGS
+        /// or UID alone (Dovecot 2.3 behaviour, `tests/servers/transcripts/dovecot-2.3.19.1/`
+        /// `extra-fetch-expunged-items.txt`, `rfc2180-4.4.1-copy-refused.txt`).
+        Content = "content", "Dovecot 2.3 behaviour";
     }
 }
 
 policy_enum! {
-    /// Non-silent STORE over a mix of live and expunged messages (RFC 2180 §4.2). Under both
-    /// values a `.SILENT` STORE sets the live ones, if any, and answers OK (RFC 2180 §4.2.1),
+    /// Non-silent STORE over a mix of live and expunged messages (RFC 2180 §4.2). Under the two
+    /// RFC values a `.SILENT` STORE sets the live ones, if any, and answers OK (RFC 2180 §4.2.1),
     /// and a non-silent STORE naming only expunged messages answers NO (RFC 2180 §4.2.2); their
-    /// replies cite those paragraphs, not the value's own.
+    /// replies cite those paragraphs, not the value's own. The servers' values answer every
+    /// STORE that names expunged messages OK, `.SILENT` or not.
     StoreExpunged, point = "store-expunged", rfc = "RFC 2180 §4.2",
     summary = "STORE over a mix of live and expunged messages" {
         /// Flags are set on the live messages and reported; tagged NO (RFC 2180 §4.2.3).
         PartialNo = "partial-no", "RFC 2180 §4.2.3";
         /// Nothing is set; tagged NO (RFC 2180 §4.2.4).
         AllNo = "all-no", "RFC 2180 §4.2.4";
+        /// Flags are set on the live messages and on this session's copies of the expunged
+        /// ones; the live ones are reported (unless `.SILENT`), the expunged ones always, with
+        /// their new flags; tagged OK, also when only expunged messages were named (Dovecot 2.3
+        /// behaviour, `tests/servers/transcripts/dovecot-2.3.19.1/rfc2180-4.2.3-store-partial.txt`,
+        /// `rfc2180-4.2.2-store-only-expunged.txt`, `rfc2180-4.2.1-store-silent.txt`).
+        GhostOk = "ghost-ok", "Dovecot 2.3 behaviour";
+        /// Flags are set on the live messages and reported (unless `.SILENT`); the expunged ones
+        /// are skipped; tagged OK, also when only expunged messages were named (Cyrus 3.6
+        /// behaviour, `tests/servers/transcripts/cyrus-3.6.1-4+deb12u5/rfc2180-4.2.3-store-partial.txt`,
+        /// `rfc2180-4.2.2-store-only-expunged.txt`; Courier 5.0 does the same).
+        PartialOk = "partial-ok", "Cyrus 3.6 behaviour";
     }
 }
 
@@ -154,6 +203,15 @@ policy_enum! {
         /// The messages the numbers meant when the COPY began are copied, expunged ones
         /// included (RFC 2180 §4.4.2).
         Allow = "allow", "RFC 2180 §4.4.2";
+        /// The live messages are copied and the expunged ones skipped, but each expunged one
+        /// still uses up a UID in the target and is named in COPYUID as if copied; tagged OK
+        /// (Cyrus 3.6 behaviour, `tests/servers/transcripts/cyrus-3.6.1-4+deb12u5/`
+        /// `rfc2180-4.4.1-copy-refused.txt`: `OK [COPYUID v 2,4,6,8 1:4]`, 3 messages copied).
+        SkipListed = "skip-listed", "Cyrus 3.6 behaviour";
+        /// The live messages are copied, the expunged ones skipped and left out of COPYUID;
+        /// tagged OK (Courier 5.0 behaviour, `tests/servers/transcripts/courier-5.0.13/`
+        /// `rfc2180-4.4.1-copy-refused.txt`: `OK [COPYUID v 2,6,8 1:3]`).
+        Skip = "skip", "Courier 5.0 behaviour";
     }
 }
 
@@ -165,6 +223,12 @@ policy_enum! {
         Omit = "omit", "RFC 2180 §4.3";
         /// Expunged messages are searched as ghosts and may be in the result (RFC 2180 §4.3).
         Include = "include", "RFC 2180 §4.3";
+        /// Expunged messages are searched as if they had no flags: `ALL` includes them, `DELETED`
+        /// does not match them although FETCH still shows them `\Deleted` (Dovecot 2.3
+        /// behaviour, `tests/servers/transcripts/dovecot-2.3.19.1/rfc2180-4.3-search.txt`). Keys
+        /// on content still read the ghost's data: the transcripts do not show what Dovecot
+        /// does there.
+        IncludeFlagless = "include-flagless", "Dovecot 2.3 behaviour";
     }
 }
 
@@ -200,11 +264,13 @@ pub struct Policies {
 }
 
 impl Default for Policies {
-    /// The defaults are what most deployed servers do today: shared SELECT allowed, DELETE
-    /// refused while in use, RENAME carried out with the NEWNAME hint, EXPUNGE allowed, ghost
-    /// data served for FETCH (the friendliest to clients, RFC 2180 §4.1.1), the partial STORE,
-    /// the permissive COPY the RFC prefers ("MUST"-compatible §4.4.2), and expunged messages left
-    /// out of SEARCH.
+    /// Where the three servers observed in `tests/servers/` (Dovecot 2.3.19, Cyrus 3.6.1,
+    /// Courier 5.0.13) agree, what they do: shared SELECT and EXPUNGE allowed, and a STORE over
+    /// expunged messages answered OK with the live messages set (they differ only in what they
+    /// report of the expunged ones). Where they disagree, the RFC 2180 choice kindest to
+    /// clients: DELETE refused while in use, RENAME carried out with the NEWNAME hint, ghost
+    /// data served for FETCH (§4.1.1), the permissive COPY (§4.4.2), expunged messages left out
+    /// of SEARCH, no EXPUNGEISSUED code.
     fn default() -> Self {
         Policies {
             select_shared: SelectShared::Allow,
@@ -213,7 +279,7 @@ impl Default for Policies {
             expunge_shared: ExpungeShared::Allow,
             fetch_expunged: FetchExpunged::Ghost,
             expungeissued_code: ExpungeIssuedCode::Off,
-            store_expunged: StoreExpunged::PartialNo,
+            store_expunged: StoreExpunged::PartialOk,
             copy_expunged: CopyExpunged::Allow,
             search_expunged: SearchExpunged::Omit,
         }
@@ -273,8 +339,16 @@ impl Policies {
             };
         }
         each_point!(try_set);
+        let mut points = Vec::new();
+        macro_rules! name {
+            ($field:ident, $ty:ident) => {
+                points.push($ty::POINT);
+            };
+        }
+        each_point!(name);
         Err(PolicyError(format!(
-            "unknown decision point {point:?}; see `imap-sandbox policies`"
+            "unknown decision point {point:?}; one of: {}",
+            points.join(", ")
         )))
     }
 
@@ -319,10 +393,13 @@ impl Policies {
 
     /// Applies a named preset on top of the defaults.
     pub fn preset(name: &str) -> Result<Policies, PolicyError> {
-        let preset = PRESETS
-            .iter()
-            .find(|p| p.name == name)
-            .ok_or_else(|| PolicyError(format!("unknown preset {name:?}")))?;
+        let preset = PRESETS.iter().find(|p| p.name == name).ok_or_else(|| {
+            let names: Vec<_> = PRESETS.iter().map(|p| p.name).collect();
+            PolicyError(format!(
+                "unknown preset {name:?}; one of: {}",
+                names.join(", ")
+            ))
+        })?;
         let mut policies = Policies::default();
         for assignment in preset.settings {
             policies.set_assignment(assignment)?;
@@ -331,7 +408,8 @@ impl Policies {
     }
 }
 
-/// A named combination of policies, one per RFC section at least.
+/// A named combination of policies: one per RFC section at least, and one per real server whose
+/// answers were recorded (`dovecot`, `cyrus`), setting every decision point.
 #[derive(Debug, Clone, Copy, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Preset {
@@ -347,8 +425,44 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         name: "default",
         rfc: "-",
-        description: "What most servers do today",
+        description: "What Dovecot 2.3, Cyrus 3.6 and Courier 5.0 agree on (shared SELECT and \
+                      EXPUNGE, STORE over expunged messages answered OK); elsewhere the RFC 2180 \
+                      choice kindest to clients",
         settings: &[],
+    },
+    Preset {
+        name: "dovecot",
+        rfc: "Dovecot 2.3.19.1",
+        description: "Dovecot 2.3 (Debian 12 dovecot-imapd), verified against \
+                      tests/servers/transcripts/dovecot-2.3.19.1/",
+        settings: &[
+            "select-shared=allow",
+            "delete-selected=bye-next",
+            "rename-selected=bye-next",
+            "expunge-shared=allow",
+            "fetch-expunged=nil-ok",
+            "expungeissued-code=content",
+            "store-expunged=ghost-ok",
+            "copy-expunged=refuse",
+            "search-expunged=include-flagless",
+        ],
+    },
+    Preset {
+        name: "cyrus",
+        rfc: "Cyrus IMAP 3.6.1",
+        description: "Cyrus IMAP 3.6 (Debian 12 cyrus-imapd 3.6.1-4+deb12u5), verified against \
+                      tests/servers/transcripts/cyrus-3.6.1-4+deb12u5/",
+        settings: &[
+            "select-shared=allow",
+            "delete-selected=expunge-all",
+            "rename-selected=expunge-all",
+            "expunge-shared=allow",
+            "fetch-expunged=ghost",
+            "expungeissued-code=off",
+            "store-expunged=partial-ok",
+            "copy-expunged=skip-listed",
+            "search-expunged=omit",
+        ],
     },
     Preset {
         name: "rfc2180-3.1",
@@ -518,9 +632,20 @@ mod tests {
     fn unknown_names_are_refused_with_the_choices() {
         let mut p = Policies::default();
         let err = p.set("fetch-expunged", "maybe").unwrap_err();
-        assert!(err.0.contains("ghost, no, nil, omit"), "{err}");
-        assert!(p.set("no-such-point", "x").is_err());
+        assert!(err.0.contains("ghost, no, nil, nil-ok, omit"), "{err}");
+        let err = p.set("no-such-point", "x").unwrap_err();
+        assert!(
+            err.0
+                .contains("select-shared, delete-selected, rename-selected"),
+            "{err}"
+        );
         assert!(p.set_assignment("fetch-expunged").is_err());
+        let err = Policies::preset("no-such-preset").unwrap_err();
+        assert!(
+            err.0.contains("default, dovecot, cyrus, rfc2180-3.1"),
+            "{err}"
+        );
+        assert!(err.0.contains("strict"), "{err}");
     }
 
     #[test]
@@ -532,6 +657,24 @@ mod tests {
             Policies::preset("rfc2180-4.1.3").unwrap().fetch_expunged,
             FetchExpunged::Nil
         );
+    }
+
+    #[test]
+    fn the_server_presets_set_every_decision_point() {
+        let points = Policies::default().table().len();
+        for name in ["dovecot", "cyrus"] {
+            let preset = PRESETS.iter().find(|p| p.name == name).unwrap();
+            assert_eq!(preset.settings.len(), points, "{name}");
+            assert!(preset
+                .description
+                .contains("verified against tests/servers/transcripts/"));
+        }
+        let dovecot = Policies::preset("dovecot").unwrap();
+        assert_eq!(dovecot.store_expunged, StoreExpunged::GhostOk);
+        assert_eq!(dovecot.delete_selected, DeleteSelected::ByeNext);
+        let cyrus = Policies::preset("cyrus").unwrap();
+        assert_eq!(cyrus.copy_expunged, CopyExpunged::SkipListed);
+        assert_eq!(cyrus.rename_selected, RenameSelected::ExpungeAll);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::protocol::types::{
     Code, Data, Flag, FlagPerm, Response, SeqBound, SequenceSet, StatusKind, StatusResponse, Tag,
 };
 use crate::server::mailstore::{Flags, Mailbox, MailboxId, MessageData, SeqNum, Uid};
+use crate::server::policy::Citation;
 
 use crate::server::fetch_items::FetchResponse;
 
@@ -72,6 +73,21 @@ pub struct Session {
     pub framer: Framer,
     /// Set once the connection is to be closed: nothing more is read from it.
     pub closing: bool,
+    /// Set when the selected mailbox was deleted or renamed under the session and the server
+    /// will disconnect it for that (Dovecot 2.3 behaviour).
+    pub doomed: Option<Doom>,
+}
+
+/// When and how a session whose mailbox was deleted or renamed under it is disconnected
+/// (`delete-selected` / `rename-selected` = `bye-next`).
+#[derive(Debug, Clone)]
+pub struct Doom {
+    /// Right after the reply to the command that caused it (the session deleted its own
+    /// selected mailbox); otherwise at its next command that reads the mailbox.
+    pub after_reply: bool,
+    /// The BYE's text.
+    pub text: String,
+    pub citation: Citation,
 }
 
 /// What a session still holds of a message another session expunged: enough to answer FETCH

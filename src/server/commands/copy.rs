@@ -2,7 +2,7 @@
 //! (RFC 4315 §3), with RFC 2180 §4.4 for messages another session expunged.
 
 use crate::protocol::types::{Code, MailboxName, SequenceSet, StatusKind};
-use crate::server::commands::fetch::selected_view;
+use crate::server::commands::fetch::{selected_view, Touched};
 use crate::server::fetch_items::uid_set;
 use crate::server::mailstore::{Flags, MessageData, Uid};
 use crate::server::policy::{Citation, CopyExpunged};
@@ -58,6 +58,8 @@ impl Server {
         }
         let any_expunged = picked.iter().any(|p| p.3);
         let mut citation = None;
+        // What happens to the expunged messages among those picked.
+        let mut expunged_as = Expunged::Copied;
         if any_expunged {
             let policy = self.policies.copy_expunged;
             match policy {
@@ -67,13 +69,23 @@ impl Server {
                         "{verb} rejected, because some of the requested messages were expunged"
                     ))
                     .cite(Citation::of(policy));
-                    if let Some((code, _)) = self.expunge_issued(true) {
+                    if let Some((code, _)) = self.expunge_issued(Touched::Content) {
                         fail = fail.with_code(code);
                     }
                     return Err(fail);
                 }
                 // RFC 2180 §4.4.2: expunged messages are copied as they were.
                 CopyExpunged::Allow => citation = Some(Citation::of(policy)),
+                // Cyrus 3.6 behaviour: not copied, but a UID spent and named in COPYUID.
+                CopyExpunged::SkipListed => {
+                    citation = Some(Citation::of(policy));
+                    expunged_as = Expunged::Listed;
+                }
+                // Courier 5.0 behaviour: not copied, not named.
+                CopyExpunged::Skip => {
+                    citation = Some(Citation::of(policy));
+                    expunged_as = Expunged::Skipped;
+                }
             }
         }
         if is_move {
@@ -105,7 +117,18 @@ impl Server {
         let mut dest_uids = Vec::new();
         let mut moved_live = Vec::new();
         for (src_uid, data, flags, expunged) in picked {
-            if let Some(new_uid) = dest.append(data, flags) {
+            let new_uid = match (expunged, expunged_as) {
+                (false, _) | (true, Expunged::Copied) => dest.append(data, flags),
+                (true, Expunged::Listed) => {
+                    let spent = Uid(dest.uid_next);
+                    dest.uid_next.checked_add(1).map(|next| {
+                        dest.uid_next = next;
+                        spent
+                    })
+                }
+                (true, Expunged::Skipped) => None,
+            };
+            if let Some(new_uid) = new_uid {
                 source_uids.push(src_uid);
                 dest_uids.push(new_uid);
                 if !expunged {
@@ -138,11 +161,23 @@ impl Server {
         } else if let Some(code) = code {
             done = done.with_code(code);
         }
-        if let Some((code, _)) = self.expunge_issued(any_expunged) {
+        if let Some((code, _)) = self.expunge_issued(Touched::when(any_expunged, Touched::Content))
+        {
             if done.code.is_none() {
                 done = done.with_code(code);
             }
         }
         Ok(done)
     }
+}
+
+/// What a COPY does with a message another session expunged, once the policy allowed the COPY.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expunged {
+    /// Copied as it was (RFC 2180 §4.4.2).
+    Copied,
+    /// Not copied, but a UID spent on it and named in COPYUID (Cyrus 3.6).
+    Listed,
+    /// Not copied, not named (Courier 5.0).
+    Skipped,
 }

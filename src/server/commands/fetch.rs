@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::protocol::types::{Code, FetchAtt, FetchItems, FetchValue, Flag, SequenceSet};
-use crate::server::fetch_items::{nil_value, sets_seen, value, FetchResponse, Seen};
+use crate::server::fetch_items::{nil_ok_value, nil_value, sets_seen, value, FetchResponse, Seen};
 use crate::server::mailstore::{MailboxId, Uid};
 use crate::server::policy::{Citation, ExpungeIssuedCode, FetchExpunged};
 use crate::server::session::{Index, Session, View};
@@ -22,6 +22,28 @@ pub(crate) fn selected_view(
         .ok_or_else(|| Fail::bad("No mailbox selected"))
 }
 
+/// What a command did with messages another session expunged, for `[EXPUNGEISSUED]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Touched {
+    /// It named none.
+    Nothing,
+    /// It asked for their content: a FETCH of any item but FLAGS and UID, a COPY, a MOVE.
+    Content,
+    /// It named them only for flags: STORE, SEARCH, a FETCH of FLAGS or UID alone.
+    Flags,
+}
+
+impl Touched {
+    /// `kind` when `any` expunged message was named, else `Nothing`.
+    pub(crate) fn when(any: bool, kind: Touched) -> Touched {
+        if any {
+            kind
+        } else {
+            Touched::Nothing
+        }
+    }
+}
+
 /// How a FETCH answers a message another session expunged (RFC 2180 §4.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Expunged {
@@ -29,6 +51,8 @@ enum Expunged {
     Ghost,
     /// With NIL values (§4.1.3).
     Nil,
+    /// With NIL content but the flags, UID and structure the session knew (Dovecot 2.3).
+    NilOk,
     /// Not at all (§4.1.2, §4.1.3 when nothing else was asked for, and silent omission).
     Skip,
 }
@@ -95,13 +119,16 @@ impl Server {
 
     /// The `[EXPUNGEISSUED]` code (RFC 9051 §7.1) for a reply that touched expunged messages,
     /// when the policy asks for it. The one place `expungeissued_code` is read.
-    pub(crate) fn expunge_issued(&self, touched: bool) -> Option<(Code, Citation)> {
-        match (touched, self.policies.expungeissued_code) {
-            (true, ExpungeIssuedCode::On) => {
-                Some((Code::ExpungeIssued, Citation::of(ExpungeIssuedCode::On)))
-            }
-            (_, ExpungeIssuedCode::On) | (_, ExpungeIssuedCode::Off) => None,
-        }
+    pub(crate) fn expunge_issued(&self, touched: Touched) -> Option<(Code, Citation)> {
+        let policy = self.policies.expungeissued_code;
+        let on = match (touched, policy) {
+            (Touched::Nothing, _) | (_, ExpungeIssuedCode::Off) => false,
+            (_, ExpungeIssuedCode::On) => true,
+            // Dovecot 2.3 behaviour: only where content was asked for.
+            (Touched::Content, ExpungeIssuedCode::Content) => true,
+            (Touched::Flags, ExpungeIssuedCode::Content) => false,
+        };
+        on.then(|| (Code::ExpungeIssued, Citation::of(policy)))
     }
 
     pub(crate) fn handle_fetch(
@@ -122,6 +149,14 @@ impl Server {
         self.fetch_within_limits(client, mailbox_id, &indexes, &atts)?;
         let policy = self.policies.fetch_expunged;
         let citation = Citation::of(policy);
+        let touched = if atts
+            .iter()
+            .all(|a| matches!(a, FetchAtt::Flags | FetchAtt::Uid))
+        {
+            Touched::Flags
+        } else {
+            Touched::Content
+        };
 
         // Decide what to answer, and with which tagged reply, before sending or changing
         // anything: the only place `fetch_expunged` is read.
@@ -151,6 +186,8 @@ impl Server {
                 ),
                 // RFC 2180 §4.1.1: serve the ghost.
                 FetchExpunged::Ghost => (Expunged::Ghost, ok("FETCH completed")),
+                // Dovecot 2.3 behaviour: NIL content, OK even when all were expunged.
+                FetchExpunged::NilOk => (Expunged::NilOk, ok("FETCH completed")),
                 // The silent omission of real servers.
                 FetchExpunged::Omit => (Expunged::Skip, ok("FETCH completed")),
                 // RFC 2180 §4.1.3: NIL values next to the live messages' data.
@@ -172,7 +209,10 @@ impl Server {
                         .cite(citation.clone())),
                 ),
             };
-            let outcome = match (outcome, self.expunge_issued(!expunged.is_empty())) {
+            let outcome = match (
+                outcome,
+                self.expunge_issued(Touched::when(!expunged.is_empty(), touched)),
+            ) {
                 (Ok(done), Some((code, _))) => Ok(done.with_code(code)),
                 (Err(fail), Some((code, _))) => Err(fail.with_code(code)),
                 (outcome, None) => outcome,
@@ -190,6 +230,7 @@ impl Server {
         let mut responses: Vec<(FetchResponse, Option<Citation>)> = Vec::new();
         let mut newly_seen: Vec<Uid> = Vec::new();
         let mut told: Vec<Uid> = Vec::new();
+        let mut ghosts_seen: Vec<Index> = Vec::new();
         {
             let view = selected_view(&self.sessions, client)?;
             let Some(mailbox) = self.store.get_mut(mailbox_id) else {
@@ -210,6 +251,28 @@ impl Server {
                         };
                         for att in &atts {
                             fetch.push_att(att, |a| value(a, &seen));
+                        }
+                        responses.push((fetch, Some(citation.clone())));
+                    }
+                    (Some(ghost), Expunged::NilOk) => {
+                        // Dovecot 2.3 behaviour: a non-PEEK body fetch sets \Seen on the
+                        // session's copy, and the new flags come first.
+                        let mut flags = ghost.flags.clone();
+                        let flag_added = marks_seen && !flags.contains(&Flag::Seen);
+                        if flag_added {
+                            flags.insert(&Flag::Seen);
+                            ghosts_seen.push(i);
+                        }
+                        let seen = Seen {
+                            uid: entry.uid,
+                            data: &ghost.data,
+                            flags: flags.to_list(entry.recent),
+                        };
+                        if flag_added {
+                            fetch.push_att(&FetchAtt::Flags, |a| value(a, &seen));
+                        }
+                        for att in &atts {
+                            fetch.push_att(att, |a| nil_ok_value(a, &seen));
                         }
                         responses.push((fetch, Some(citation.clone())));
                     }
@@ -246,6 +309,17 @@ impl Server {
                         }
                         responses.push((fetch, None));
                     }
+                }
+            }
+        }
+        if let Some(view) = self
+            .sessions
+            .get_mut(&client)
+            .and_then(|s| s.state.view_mut())
+        {
+            for i in ghosts_seen {
+                if let Some(ghost) = view.entries.get_mut(i).and_then(|e| e.expunged.as_mut()) {
+                    ghost.flags.insert(&Flag::Seen);
                 }
             }
         }

@@ -5,8 +5,9 @@
 use crate::protocol::types::{
     Code, Data, DateTime, Flag, MailboxName, Response, StatusItem, StatusKind, StatusValue,
 };
-use crate::server::mailstore::{Flags, MailboxId, MessageData, StoreError};
+use crate::server::mailstore::{Flags, MailboxId, MessageData, StoreError, Uid};
 use crate::server::policy::{Citation, DeleteSelected, RenameSelected};
+use crate::server::session::{Doom, Ghost};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 
 impl Server {
@@ -76,10 +77,14 @@ impl Server {
     pub(crate) fn handle_delete(&mut self, client: ClientId, name: &MailboxName) -> CmdResult {
         let id = self.lookup(name)?;
         let others = self.others_on(client, id);
+        let own = self.has_selected(client, id);
+        let policy = self.policies.delete_selected;
+        let citation = Citation::of(policy);
+        // Decide, when others have it selected: refuse, or the reply, what the sessions that
+        // have it selected are told, and whether the deleted mailbox keeps its name for them.
         let mut done = Done::text("DELETE completed");
+        let mut views = Views::Closed;
         if !others.is_empty() {
-            let policy = self.policies.delete_selected;
-            let citation = Citation::of(policy);
             match policy {
                 DeleteSelected::Refuse => {
                     return Err(
@@ -92,13 +97,23 @@ impl Server {
                     done = Done::text(format!("Mailbox {} is deleted.", name.0)).cite(citation);
                 }
                 DeleteSelected::Bye => {
-                    for other in others {
+                    for &other in &others {
                         self.bye(
                             other,
                             format!("Mailbox {} has been deleted.", name.0),
                             Some(citation.clone()),
                         );
                     }
+                    done = done.cite(citation);
+                }
+                // Dovecot 2.3 behaviour: BYE at each one's next command, the name free now.
+                DeleteSelected::ByeNext => {
+                    views = Views::Doomed;
+                    done = done.cite(citation);
+                }
+                // Cyrus 3.6 behaviour: every message expunged under them, the name free now.
+                DeleteSelected::ExpungeAll => {
+                    views = Views::Emptied;
                     done = done.cite(citation);
                 }
             }
@@ -116,12 +131,7 @@ impl Server {
         // A session that deletes its own selected mailbox leaves it, and is told so with the
         // CLOSED code (RFC 9051 §7.1): it holds no ghost, so the name is free once the other
         // clients let go, as RFC 2180 §3.2's example shows.
-        let own = self
-            .sessions
-            .get(&client)
-            .and_then(|s| s.state.view())
-            .is_some_and(|v| v.mailbox == id);
-        if own {
+        if own && views == Views::Closed {
             self.deselect(client)?;
             self.send_status(
                 client,
@@ -134,14 +144,91 @@ impl Server {
         }
         // Other sessions still holding the mailbox keep a ghost until they leave it
         // (RFC 2180 §3.2); sessions sent BYE release theirs as they close.
-        let held = self
-            .sessions
-            .values()
-            .any(|s| s.state.view().is_some_and(|v| v.mailbox == id));
+        let held = views != Views::Emptied
+            && self
+                .sessions
+                .values()
+                .any(|s| s.state.view().is_some_and(|v| v.mailbox == id));
+        let ghosts = match views {
+            Views::Emptied => self.ghosts_of(id),
+            Views::Closed | Views::Bye | Views::Doomed => Vec::new(),
+        };
         self.store
             .delete(&name.0, held)
             .map_err(|e| store_error(e, name))?;
+        match views {
+            Views::Closed | Views::Bye => {}
+            Views::Doomed => {
+                self.doom(&others, own.then_some(client), Citation::of(policy));
+                self.store.release_name(id);
+            }
+            Views::Emptied => self.expunge_in_views(client, id, &ghosts),
+        }
         Ok(done)
+    }
+
+    /// Whether the client has this mailbox selected.
+    fn has_selected(&self, client: ClientId, mailbox: MailboxId) -> bool {
+        self.sessions
+            .get(&client)
+            .and_then(|s| s.state.view())
+            .is_some_and(|v| v.mailbox == mailbox)
+    }
+
+    /// Marks sessions for disconnection (Dovecot 2.3 behaviour): `others` at their next
+    /// command that reads the mailbox, `own` right after this command's reply.
+    fn doom(&mut self, others: &[ClientId], own: Option<ClientId>, citation: Citation) {
+        for session in self.sessions.values_mut() {
+            let after_reply = if Some(session.id) == own {
+                true
+            } else if others.contains(&session.id) {
+                false
+            } else {
+                continue;
+            };
+            session.doomed = Some(Doom {
+                after_reply,
+                text: if after_reply {
+                    "Selected mailbox was deleted, have to disconnect.".to_string()
+                } else {
+                    "IMAP session state is inconsistent, please relogin.".to_string()
+                },
+                citation: citation.clone(),
+            });
+        }
+    }
+
+    /// What a session keeps of each message of the mailbox once told it is expunged.
+    fn ghosts_of(&self, mailbox: MailboxId) -> Vec<(Uid, Ghost)> {
+        self.store.get(mailbox).map_or_else(Vec::new, |mb| {
+            mb.messages
+                .iter()
+                .map(|m| {
+                    (
+                        m.uid,
+                        Ghost {
+                            data: m.data.clone(),
+                            flags: m.flags.clone(),
+                        },
+                    )
+                })
+                .collect()
+        })
+    }
+
+    /// Every session that has the mailbox selected, `by` included, sees these messages
+    /// expunged, whatever becomes of the mailbox itself (Cyrus 3.6 behaviour).
+    fn expunge_in_views(&mut self, by: ClientId, mailbox: MailboxId, ghosts: &[(Uid, Ghost)]) {
+        for session in self.sessions.values_mut() {
+            let by_self = session.id == by;
+            if let Some(view) = session.state.view_mut() {
+                if view.mailbox == mailbox {
+                    for (uid, ghost) in ghosts {
+                        view.mark_expunged(*uid, ghost.clone(), by_self);
+                    }
+                }
+            }
+        }
     }
 
     /// RFC 3501 §6.3.5, with RFC 2180 §3 when others have the mailbox selected.
@@ -155,7 +242,9 @@ impl Server {
         let others = self.others_on(client, id);
         let policy = self.policies.rename_selected;
         let citation = (!others.is_empty()).then(|| Citation::of(policy));
-        let remember = match policy {
+        // Decide: refuse, or whether the old name remembers the new one, and what the
+        // sessions that have it selected are told.
+        let (remember, views) = match policy {
             RenameSelected::Refuse if !others.is_empty() => {
                 return Err(
                     Fail::no(format!("Mailbox {} is in use by another user.", from.0))
@@ -163,12 +252,22 @@ impl Server {
                         .cite(Citation::of(policy)),
                 );
             }
-            RenameSelected::Refuse | RenameSelected::Bye | RenameSelected::Rename => false,
-            RenameSelected::RenameNewname => true,
+            _ if others.is_empty() => (false, Views::Closed),
+            RenameSelected::Refuse | RenameSelected::Rename => (false, Views::Closed),
+            RenameSelected::Bye => (false, Views::Bye),
+            RenameSelected::RenameNewname => (true, Views::Closed),
+            // Dovecot 2.3 behaviour: BYE at each one's next command.
+            RenameSelected::ByeNext => (false, Views::Doomed),
+            // Cyrus 3.6 behaviour: every message expunged under them.
+            RenameSelected::ExpungeAll => (false, Views::Emptied),
         };
         let inbox_uids: Vec<_> = match (from.is_inbox(), self.store.get(id)) {
             (true, Some(mb)) => mb.messages.iter().map(|m| m.uid).collect(),
             _ => Vec::new(),
+        };
+        let ghosts = match views {
+            Views::Emptied => self.ghosts_of(id),
+            Views::Closed | Views::Bye | Views::Doomed => Vec::new(),
         };
         self.store
             .rename(&from.0, &to.0, remember)
@@ -176,13 +275,22 @@ impl Server {
         // RFC 3501 §6.3.5: renaming INBOX moves its messages out; to the sessions that have
         // INBOX selected they are expunged.
         self.expunge_messages(client, id, &inbox_uids);
-        if policy == RenameSelected::Bye {
-            for other in others {
-                self.bye(
-                    other,
-                    format!("Mailbox {} has been renamed to {}.", from.0, to.0),
-                    Some(Citation::of(policy)),
-                );
+        match views {
+            Views::Closed => {}
+            Views::Bye => {
+                for other in others {
+                    self.bye(
+                        other,
+                        format!("Mailbox {} has been renamed to {}.", from.0, to.0),
+                        Some(Citation::of(policy)),
+                    );
+                }
+            }
+            Views::Doomed => self.doom(&others, None, Citation::of(policy)),
+            // The sessions keep the old identity, which no longer exists.
+            Views::Emptied => {
+                self.expunge_in_views(client, id, &ghosts);
+                self.store.detach(&to.0);
             }
         }
         let done = Done::text("RENAME completed");
@@ -313,4 +421,18 @@ pub(crate) fn store_error(e: StoreError, name: &MailboxName) -> Fail {
             Fail::no(format!("Bad mailbox name: {why}")).with_code(Code::Cannot)
         }
     }
+}
+
+/// What DELETE or RENAME does to the sessions that have the mailbox selected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Views {
+    /// Nothing special: they keep a ghost, or follow the new name; a deleting session that
+    /// had it selected is closed.
+    Closed,
+    /// `* BYE` now (RFC 2180 §3.3).
+    Bye,
+    /// `* BYE` at their next command that reads the mailbox (Dovecot 2.3).
+    Doomed,
+    /// Every message expunged, and the mailbox they hold gone (Cyrus 3.6).
+    Emptied,
 }

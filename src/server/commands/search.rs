@@ -2,8 +2,9 @@
 //! session expunged.
 
 use crate::protocol::types::{Code, Data, Response, SearchKey};
-use crate::server::commands::fetch::selected_view;
+use crate::server::commands::fetch::{selected_view, Touched};
 use crate::server::limits;
+use crate::server::mailstore::Flags;
 use crate::server::policy::{Citation, SearchExpunged};
 use crate::server::search_keys::{Bounds, Candidate, Plan};
 use crate::server::session::View;
@@ -104,6 +105,7 @@ impl Server {
         }
         let mut hits = Vec::new();
         let mut saw_expunged = false;
+        let no_flags = Flags::default();
         for i in candidates {
             let Some(entry) = view.entries.get(i) else {
                 continue;
@@ -116,6 +118,8 @@ impl Server {
                         // RFC 2180 §4.3: the server MAY leave expunged messages out.
                         SearchExpunged::Omit => continue,
                         SearchExpunged::Include => (&ghost.data, &ghost.flags),
+                        // Dovecot 2.3 behaviour: flag keys do not match expunged messages.
+                        SearchExpunged::IncludeFlagless => (&ghost.data, &no_flags),
                     }
                 }
                 None => match mailbox.message(entry.uid) {
@@ -146,7 +150,7 @@ impl Server {
         if let Some(c) = citation {
             done = done.cite(c);
         }
-        if let Some((code, _)) = self.expunge_issued(saw_expunged) {
+        if let Some((code, _)) = self.expunge_issued(Touched::when(saw_expunged, Touched::Flags)) {
             done = done.with_code(code);
         }
         Ok(done)

@@ -2,10 +2,10 @@
 //! session expunged.
 
 use crate::protocol::types::{FetchValue, Flag, SequenceSet, StoreKind};
-use crate::server::commands::fetch::selected_view;
+use crate::server::commands::fetch::{selected_view, Touched};
 use crate::server::fetch_items::FetchResponse;
 use crate::server::limits;
-use crate::server::mailstore::Uid;
+use crate::server::mailstore::{Flags, Uid};
 use crate::server::policy::{Citation, StoreExpunged};
 use crate::server::session::View;
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
@@ -26,35 +26,43 @@ impl Server {
                 "The mailbox is read-only (EXAMINE): flags cannot be changed",
             ));
         }
-        if let Some(mailbox) = self.store.get(mailbox_id) {
-            limits::check_flags(mailbox, flags)?;
-        }
+        let Some(mailbox) = self.store.get(mailbox_id) else {
+            return Err(Fail::no("The selected mailbox no longer exists"));
+        };
+        limits::check_flags(mailbox, flags)?;
         let indexes = self.resolve(client, set, uid)?;
         let view = selected_view(&self.sessions, client)?;
         let mut live: Vec<(usize, Uid, bool)> = Vec::new();
-        let mut expunged = 0usize;
+        let mut ghosts: Vec<usize> = Vec::new();
         for i in indexes {
             if let Some(e) = view.entries.get(i) {
                 if e.expunged.is_some() {
-                    expunged += 1;
+                    ghosts.push(i);
                 } else {
                     live.push((i, e.uid, e.recent));
                 }
             }
         }
         let policy = self.policies.store_expunged;
-        let issued = self.expunge_issued(expunged > 0);
+        let issued = self.expunge_issued(Touched::when(!ghosts.is_empty(), Touched::Flags));
         let with_issued = |fail: Fail| match &issued {
             Some((code, _)) => fail.with_code(code.clone()),
             None => fail,
         };
+        let ok = |text: &str, citation: Citation| {
+            let done = Done::text(text).cite(citation);
+            match &issued {
+                Some((code, _)) => done.with_code(code.clone()),
+                None => done,
+            }
+        };
         // Decide what to do, and with which tagged reply, before changing anything. Each reply
-        // cites the paragraph that decided it: §4.2.1 and §4.2.2 apply under both values.
-        // `report`: the citation of the untagged FETCH responses, when a policy decided to send
-        // them.
-        let (apply, report, outcome): (bool, Option<Citation>, CmdResult) = if expunged == 0 {
+        // cites the paragraph that decided it: §4.2.1 and §4.2.2 apply under both RFC values.
+        // `apply`: which messages get the flags; `report`: the citation of the untagged FETCH
+        // responses, when a policy decided to send them.
+        let (apply, report, outcome): (Apply, Option<Citation>, CmdResult) = if ghosts.is_empty() {
             (
-                true,
+                Apply::Live,
                 None,
                 Ok(Done::text(if uid {
                     "UID STORE completed"
@@ -62,36 +70,60 @@ impl Server {
                     "STORE completed"
                 })),
             )
-        } else if silent {
-            // RFC 2180 §4.2.1: with .SILENT, set the live ones (if any) and answer OK.
-            let mut done =
-                Done::text("STORE completed").cite(Citation::at(policy, "RFC 2180 §4.2.1"));
-            if let Some((code, _)) = &issued {
-                done = done.with_code(code.clone());
-            }
-            (true, None, Ok(done))
-        } else if live.is_empty() {
-            // RFC 2180 §4.2.2: without .SILENT, only expunged messages: a tagged NO only.
-            (
-                false,
-                None,
-                Err(with_issued(
-                    Fail::no("Messages have been expunged")
-                        .cite(Citation::at(policy, "RFC 2180 §4.2.2")),
-                )),
-            )
         } else {
-            let fail = with_issued(
-                Fail::no("Some of the messages no longer exist.").cite(Citation::of(policy)),
-            );
             match policy {
+                // Dovecot 2.3 behaviour: the session's copies of the expunged messages take
+                // the flags too, and are reported; OK.
+                StoreExpunged::GhostOk => (
+                    Apply::LiveAndGhosts,
+                    Some(Citation::of(policy)),
+                    Ok(ok("STORE completed", Citation::of(policy))),
+                ),
+                // Cyrus 3.6 behaviour: the live messages only; OK.
+                StoreExpunged::PartialOk => (
+                    Apply::Live,
+                    Some(Citation::of(policy)),
+                    Ok(ok("STORE completed", Citation::of(policy))),
+                ),
+                // RFC 2180 §4.2.1: with .SILENT, set the live ones (if any) and answer OK.
+                StoreExpunged::PartialNo | StoreExpunged::AllNo if silent => (
+                    Apply::Live,
+                    None,
+                    Ok(ok(
+                        "STORE completed",
+                        Citation::at(policy, "RFC 2180 §4.2.1"),
+                    )),
+                ),
+                // RFC 2180 §4.2.2: without .SILENT, only expunged messages: a tagged NO only.
+                StoreExpunged::PartialNo | StoreExpunged::AllNo if live.is_empty() => (
+                    Apply::Nothing,
+                    None,
+                    Err(with_issued(
+                        Fail::no("Messages have been expunged")
+                            .cite(Citation::at(policy, "RFC 2180 §4.2.2")),
+                    )),
+                ),
                 // RFC 2180 §4.2.3: set and report the live ones, then NO.
-                StoreExpunged::PartialNo => (true, Some(Citation::of(policy)), Err(fail)),
+                StoreExpunged::PartialNo => (
+                    Apply::Live,
+                    Some(Citation::of(policy)),
+                    Err(with_issued(
+                        Fail::no("Some of the messages no longer exist.")
+                            .cite(Citation::of(policy)),
+                    )),
+                ),
                 // RFC 2180 §4.2.4: set nothing, NO.
-                StoreExpunged::AllNo => (false, None, Err(fail)),
+                StoreExpunged::AllNo => (
+                    Apply::Nothing,
+                    None,
+                    Err(with_issued(
+                        Fail::no("Some of the messages no longer exist.")
+                            .cite(Citation::of(policy)),
+                    )),
+                ),
             }
         };
-        if !apply {
+        if apply == Apply::Nothing {
             return outcome;
         }
         let Some(mailbox) = self.store.get_mut(mailbox_id) else {
@@ -107,14 +139,7 @@ impl Server {
                 continue;
             };
             let before = m.flags.clone();
-            match kind {
-                StoreKind::Replace => {
-                    let mut next = crate::server::mailstore::Flags::from_list(flags);
-                    std::mem::swap(&mut m.flags, &mut next);
-                }
-                StoreKind::Add => flags.iter().for_each(|f| m.flags.insert(f)),
-                StoreKind::Remove => flags.iter().for_each(|f| m.flags.remove(f)),
-            }
+            store_flags(&mut m.flags, kind, flags);
             if m.flags != before {
                 changed.push(message_uid);
             }
@@ -126,17 +151,71 @@ impl Server {
                 if uid {
                     fetch.push(FetchValue::Uid(message_uid.0));
                 }
-                reports.push(fetch);
+                reports.push((i, fetch, None));
                 told.push(message_uid);
             }
         }
+        if apply == Apply::LiveAndGhosts {
+            // Dovecot 2.3 behaviour: the copies change in this session's view only (the
+            // messages are gone from the mailbox), and are reported; for .SILENT, those whose
+            // flags changed.
+            if let Some(view) = self
+                .sessions
+                .get_mut(&client)
+                .and_then(|s| s.state.view_mut())
+            {
+                for i in ghosts {
+                    let Some(entry) = view.entries.get_mut(i) else {
+                        continue;
+                    };
+                    let recent = entry.recent;
+                    let Some(ghost) = entry.expunged.as_mut() else {
+                        continue;
+                    };
+                    let before = ghost.flags.clone();
+                    store_flags(&mut ghost.flags, kind, flags);
+                    if silent && ghost.flags == before {
+                        continue;
+                    }
+                    let mut fetch = FetchResponse::new(View::seq_of(i).0);
+                    fetch.push(FetchValue::Flags(ghost.flags.to_list(recent)));
+                    if uid {
+                        fetch.push(FetchValue::Uid(entry.uid.0));
+                    }
+                    reports.push((i, fetch, report.clone()));
+                }
+            }
+        }
+        reports.sort_by_key(|(i, _, _)| *i);
         // RFC 3501 §7.2.6: a keyword this STORE created is announced before a FETCH carries it.
         self.announce_keywords(client);
-        for fetch in reports {
-            self.send(client, fetch.into_response(), report.clone());
+        for (_, fetch, citation) in reports {
+            self.send(
+                client,
+                fetch.into_response(),
+                citation.or_else(|| report.clone()),
+            );
         }
         self.flags_told(client, &told);
         self.notify_flags(client, mailbox_id, &changed);
         outcome
+    }
+}
+
+/// Which messages a STORE changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Apply {
+    Nothing,
+    Live,
+    /// The live messages and this session's copies of the expunged ones.
+    LiveAndGhosts,
+}
+
+/// `FLAGS`, `+FLAGS` or `-FLAGS` (RFC 3501 §6.4.6) on one message's flags.
+fn store_flags(target: &mut Flags, kind: StoreKind, flags: &[Flag]) {
+    match kind {
+        StoreKind::Replace => *target = Flags::from_list(flags),
+        StoreKind::Add => flags.iter().for_each(|f| target.insert(f)),
+        StoreKind::Remove => flags.iter().for_each(|f| target.remove(f)),
     }
 }
