@@ -478,7 +478,7 @@ async function main() {
       await p.close();
     });
 
-    await check('a policy change is noted once, with no rule drawn under it; long badges wrap', async () => {
+    await check('a policy change is noted once, with no rule drawn under it', async () => {
       const p = await freshPage();
       await p.click('#tab-policies');
       await p.selectOption('#policy-fetch-expunged', 'nil');
@@ -487,6 +487,11 @@ async function main() {
       assert((await p.locator('.transcript .line.policy').count()) === 1, 'the note is not shown once');
       const border = await p.locator('.transcript .line.policy').evaluate((e) => getComputedStyle(e).borderBottomWidth);
       assert(border === '0px', `a ${border} rule under the note`);
+      await p.close();
+    });
+
+    await check('a long badge wraps inside its transcript instead of being clipped', async () => {
+      const p = await freshPage();
       await p.setViewportSize({ width: 390, height: 844 });
       const fits = await p.evaluate(() => {
         const log = document.querySelector('#c1 .transcript');
