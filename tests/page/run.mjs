@@ -380,6 +380,8 @@ async function main() {
       assert(/^show \d+ earlier lines$/.test(summary), `fold summary: ${summary}`);
       const folded = await p.locator('#c1 .fold-text').textContent();
       assert(folded.includes('S1: * 1 FETCH (FLAGS') && folded.includes('C1: f1 FETCH 1:*'), 'early lines are not in the fold');
+      await p.locator('#c1 .transcript').evaluate((e) => { e.scrollTop = 0; });
+      await p.screenshot({ path: join(shots, 'fold-2000.png') });
       await p.close();
     });
 
