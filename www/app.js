@@ -602,6 +602,11 @@ async function main() {
   }
   await restore(saved);
   if (unknown) player.unknown(unknown);
+  const info = saved.scenario && player.info(saved.scenario.name);
+  if (info && info.vary && saved.scenario.variant && !info.vary.values.includes(saved.scenario.variant)) {
+    player.status(`Unknown variant \u201c${saved.scenario.variant}\u201d: ${info.vary.point} is one of ${info.vary.values.join(', ')}; showing ${player.selected().variant}.`);
+    $('player-status').classList.add('bad');
+  }
   if (saved.unreadable) {
     noteAll(`This link could not be read (${saved.unreadable}): the sandbox starts without its session. The link is kept in the address bar.`, 'error');
   }

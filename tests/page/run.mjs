@@ -429,6 +429,13 @@ async function main() {
       await p.close();
     });
 
+    await check('an unknown &variant= says so and names the valid values', async () => {
+      const p = await freshPage(`${base}?scenario=rfc2180-3.3-delete-bye&variant=sometimes&embed=1`);
+      const status = await p.locator('#player-status').innerText();
+      assert(status.includes('sometimes') && status.includes('bye'), status);
+      await p.close();
+    });
+
     await check('startScenario(name, undefined) on a varied scenario is refused, naming the variants', async () => {
       const msg = await page.evaluate(async () => {
         const m = await import('/pkg/imap_sandbox.js');
