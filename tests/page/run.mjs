@@ -463,6 +463,14 @@ async function main() {
       }
     });
 
+    await check('a permalink made before compression (log=BASE64URL(JSON)) still opens', async () => {
+      const legacy = Buffer.from(JSON.stringify([['line', 1, 'k1 LOGIN alice alice'], ['line', 1, 'k2 SELECT INBOX']]))
+        .toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+      const p = await freshPage(`${base}#log=${legacy}`);
+      await waitForText(p, 1, 'k2 OK');
+      await p.close();
+    });
+
     await check('during Play the inputs are locked, visibly, and Enter sends nothing', async () => {
       const p = await freshPage(`${base}?scenario=rfc2180-4.1.1-fetch-ghost&variant=ghost`);
       await p.click('#play');
