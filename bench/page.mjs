@@ -48,9 +48,8 @@ const ENTER = async (text) => {
   input.value = text;
   const t0 = performance.now();
   input.form.requestSubmit();
+  // Lines a page queues (in microtasks or tasks before the frame) are in that frame too.
   await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-  // A page that renders later (batched) has done so by now; wait one more frame if lines are
-  // still queued anywhere.
   return performance.now() - t0;
 };
 
