@@ -6,6 +6,8 @@
 #   4. sizes: gzipped wasm and page; memory per 10k messages
 #   5. page load (when www/ is present)
 #   6. hostile 64 KB lines on 20,000 messages: time and peak memory, native and in Chromium
+#   7. the page's own speed: Enter to last line painted on 2,000 / 20,000 messages, reload of a
+#      5,000-line workspace (bench/page.mjs)
 # Installs what is missing first (scripts/setup.sh --test). Nothing here asserts a time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,6 +40,9 @@ cps=$(echo "$native" | sed -n 's/^native_commands_per_second=//p')
 
 say "engine and scale, headless Chromium"
 NATIVE_CPS="$cps" node bench/run.mjs
+
+say "the page's speed, headless Chromium"
+if [ -d www ]; then node bench/page.mjs; fi
 
 say "scale and TCP, native"
 ./target/release/examples/bench scale tcp

@@ -281,7 +281,8 @@ impl Sandbox {
     }
 
     /// Replaces this sandbox's world with a fresh one under the scenario's policies for
-    /// `variant`, and runs its setup; `stepScenario` then plays it a step at a time.
+    /// `variant`, and runs its setup; `stepScenario` then plays it a step at a time. A scenario
+    /// that varies a decision point needs one of its values: none is picked silently.
     #[wasm_bindgen(js_name = startScenario)]
     pub fn start_scenario(
         &mut self,
@@ -289,6 +290,14 @@ impl Sandbox {
         variant: Option<String>,
     ) -> Result<Ts<ScenarioStart>, JsError> {
         let (_, sc) = library(name)?;
+        if let Some((point, values)) = &sc.vary {
+            if !variant.as_ref().is_some_and(|v| values.contains(v)) {
+                return Err(JsError::new(&format!(
+                    "scenario {name:?} varies {point}: choose a variant ({})",
+                    values.join(", ")
+                )));
+            }
+        }
         let policies = sc
             .policies_for(variant.as_deref(), &[])
             .map_err(|e| JsError::new(&e))?;

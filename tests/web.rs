@@ -293,4 +293,17 @@ mod api {
         let out = list(sb.send(c2, "x1 FETCH 1 FLAGS\r\n"));
         assert!(texts_for(&out, c2).iter().any(|t| t.starts_with("x1 OK")));
     }
+
+    #[wasm_bindgen_test]
+    fn a_varied_scenario_needs_one_of_its_variants() {
+        // Issue 11 §5: no variant is picked silently.
+        let mut sb = Sandbox::new();
+        assert!(sb.start_scenario("rfc2180-3.3-delete-bye", None).is_err());
+        assert!(sb
+            .start_scenario("rfc2180-3.3-delete-bye", Some("sometimes".into()))
+            .is_err());
+        assert!(sb
+            .start_scenario("rfc2180-3.3-delete-bye", Some("bye".into()))
+            .is_ok());
+    }
 }

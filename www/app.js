@@ -18,6 +18,11 @@ const embed = query.get('embed') === '1';
 
 let ws = workspace.empty();
 let replaying = false;
+// A link that could not be read stays in the address bar until the learner does something.
+let keepHash = false;
+// The pane the learner last typed in: page notes (policy changes) go there, once.
+let activePane = null;
+const touch = navigator.maxTouchPoints > 0 || matchMedia('(pointer: coarse)').matches;
 let defaults = {};
 let policyRows = [];
 const paneByClient = new Map();
@@ -42,7 +47,6 @@ const policyPanel = new PolicyPanel(
   {
     list: $('policy-list'),
     presetSelect: $('preset-select'),
-    presetApply: $('preset-apply'),
     presetDescription: $('preset-description'),
   },
   { change: (p, v) => changePolicy(p, v), preset: (name) => applyPreset(name) },
@@ -52,15 +56,38 @@ const inspector = new Inspector({ clients: $('state-clients'), mailboxes: $('sta
 // ---- workspace -----------------------------------------------------------------------------
 
 function record(event) {
-  if (!replaying) ws.log.push(event);
+  if (replaying) return;
+  ws.log.push(event);
+  keepHash = false;
 }
 
+// The workspace is saved at most every SAVE_MS, after the burst of work that changed it, and
+// at once when the page is hidden; localStorage gets only the new part of the log.
+const SAVE_MS = 400;
+let saveTimer = null;
+let hashSeq = 0;
+
 function persist() {
-  if (embed) return;
-  const hash = workspace.toHash(ws);
-  history.replaceState(null, '', hash ? `#${hash}` : location.pathname + location.search);
-  workspace.save(ws);
+  if (embed || saveTimer !== null) return;
+  saveTimer = setTimeout(persistNow, SAVE_MS);
 }
+
+function persistNow() {
+  clearTimeout(saveTimer);
+  saveTimer = null;
+  if (embed || keepHash) return Promise.resolve({ omitted: 0 });
+  workspace.save(ws);
+  const seq = ++hashSeq;
+  return workspace.toHash(ws).then((link) => {
+    // A later save has started meanwhile: its hash wins.
+    if (seq === hashSeq) history.replaceState(null, '', link.hash ? `#${link.hash}` : location.pathname + location.search);
+    return link;
+  });
+}
+
+addEventListener('pagehide', () => {
+  if (saveTimer !== null && !embed && !keepHash) workspace.save(ws);
+});
 
 function nonDefaultPolicies() {
   const out = {};
@@ -88,6 +115,7 @@ function route(lines, origin = null) {
 }
 
 function typeLine(pane, text) {
+  activePane = pane;
   const inLiteral = pane.literal > 0;
   const wire = pane.frame(text);
   pane.addClientLine(text, inLiteral ? 'literal' : '');
@@ -118,24 +146,36 @@ function severPane(pane) {
   refresh();
 }
 
+// The clients' state labels and the inspector follow the engine once per burst of work (a
+// reply, a replayed workspace), not once per line; the inspector only while it is shown.
+let refreshQueued = false;
+
 function refresh() {
+  persist();
+  if (refreshQueued) return;
+  refreshQueued = true;
+  setTimeout(refreshNow, 0);
+}
+
+function refreshNow() {
+  refreshQueued = false;
   const snap = engine.call((s) => s.snapshot(60), null);
   if (snap) {
     for (const pane of panes) {
       const c = snap.clients.find((x) => x.id === pane.client);
       if (!c) pane.setState(pane.client === null ? 'not connected' : '');
       else pane.setState([c.user, c.selected, c.mode !== 'command' ? c.mode : null].filter(Boolean).join(' \u00b7 ') || c.state);
+      pane.setMode(c ? c.mode : 'command');
     }
-    inspector.render(snap, (id) => (paneByClient.get(id) || {}).n || null);
+    if (!$('panel-state').hidden) inspector.render(snap, (id) => (paneByClient.get(id) || {}).n || null);
   }
-  persist();
 }
 
 function newWorld() {
   player.stop();
   engine.call((s) => s.reset());
   paneByClient.clear();
-  ws = { policy: nonDefaultPolicies(), scenario: null, log: [] };
+  ws = { policy: nonDefaultPolicies(), scenario: null, log: [], omitted: 0 };
   for (const pane of panes) {
     pane.clear();
     pane.tagNo = 1;
@@ -156,17 +196,22 @@ function noteAll(text, kind) {
   for (const pane of panes) pane.addNote(text, kind);
 }
 
+/** A note about the whole world (a policy change): once, in the pane last typed in. */
+function noteOnce(text, kind) {
+  (activePane || panes[0]).addNote(text, kind);
+}
+
 function changePolicy(point, value) {
   try {
     engine.call((s) => s.setPolicy(point, value));
   } catch (err) {
-    noteAll(`Policy not changed: ${err.message}`, 'error');
+    noteOnce(`Policy not changed: ${err.message}`, 'error');
     return;
   }
   renderPolicies();
   const row = policyRows.find((r) => r.point === point);
   const rfc = row ? (row.values.find(([v]) => v === value) || [])[1] : '';
-  noteAll(`Policy ${point} = ${value}${rfc ? ` (${rfc})` : ''} from now on.`, 'policy');
+  noteOnce(`Policy ${point} = ${value}${rfc ? ` (${rfc})` : ''} from now on, for every client.`, 'policy');
   record(['policy', point, value]);
   refresh();
 }
@@ -175,11 +220,11 @@ function applyPreset(name) {
   try {
     engine.call((s) => s.applyPreset(name));
   } catch (err) {
-    noteAll(`Preset not applied: ${err.message}`, 'error');
+    noteOnce(`Preset not applied: ${err.message}`, 'error');
     return;
   }
   renderPolicies();
-  noteAll(`Preset ${name} applied from now on.`, 'policy');
+  noteOnce(`Preset ${name} applied from now on, for every client.`, 'policy');
   record(['preset', name]);
   refresh();
 }
@@ -223,14 +268,36 @@ const player = {
   },
 
   choose(name, variant) {
-    if (!this.info(name)) return;
+    if (!this.info(name)) return false;
+    $('scenario-select').querySelector('option.unknown')?.remove();
     $('scenario-select').value = name;
     this.describe(variant);
+    this.buttons();
+    return true;
+  },
+
+  /** A scenario asked for by name (a link, an embed) that the library does not have. */
+  unknown(name) {
+    const select = $('scenario-select');
+    const o = option('', `(no scenario named \u201c${name}\u201d)`);
+    o.className = 'unknown';
+    o.disabled = true;
+    select.prepend(o);
+    select.value = '';
+    $('scenario-title').textContent = `No scenario named \u201c${name}\u201d`;
+    $('scenario-rfc').textContent = '';
+    $('scenario-explain').textContent = `Valid names: ${this.list.map((s) => s.name).join(', ')}.`;
+    $('variant-field').hidden = true;
+    this.status(`Unknown scenario \u201c${name}\u201d: pick one from the list.`);
+    $('player-status').classList.add('bad');
+    this.buttons();
   },
 
   describe(variant) {
     const info = this.info($('scenario-select').value);
     if (!info) return;
+    $('scenario-select').querySelector('option.unknown')?.remove();
+    this.buttons();
     $('scenario-title').textContent = info.title;
     $('scenario-rfc').textContent = info.rfc;
     $('scenario-explain').textContent = info.explain;
@@ -271,6 +338,10 @@ const player = {
   buttons() {
     $('play').textContent = this.playing ? 'Pause' : 'Play';
     $('play').setAttribute('aria-pressed', String(this.playing));
+    const none = !this.info($('scenario-select').value);
+    for (const id of ['play', 'step', 'restart']) $(id).disabled = none;
+    // While Play types lines out, the inputs are read-only (typing would mix with its lines).
+    for (const pane of panes) pane.lock(this.playing);
   },
 
   /** Loads a scenario on the sandbox (a fresh world under its policies) and runs its setup. */
@@ -287,12 +358,14 @@ const player = {
     }
     if (!start || !sc) return false;
     const info = this.info(name);
+    // Clients the scenario never types for (C3 in a two-client scenario).
+    const used = new Set([...sc.setup.map(([n]) => n), ...sc.steps.map((st) => st.client)]);
     paneByClient.clear();
     for (const [i, pane] of panes.entries()) {
       pane.clear();
       pane.tagNo = 1;
       const id = start.clients[i];
-      if (id === null || id === undefined) pane.setWaiting();
+      if (id === null || id === undefined) pane.setWaiting(used.has(i + 1));
       else {
         paneByClient.set(id, pane);
         pane.setConnected(id);
@@ -305,7 +378,7 @@ const player = {
     this.loaded = { name, variant: variant || null, total, played: 0, mismatches: 0, finished: total === 0 };
     $('player-failures').replaceChildren();
     this.choose(name, variant);
-    ws = { policy: {}, scenario: { name, variant: variant || null }, log: [] };
+    ws = { policy: {}, scenario: { name, variant: variant || null }, log: [], omitted: 0 };
     this.report();
     refresh();
     return true;
@@ -353,9 +426,11 @@ const player = {
       }
     }
     const pane = panes[outcome.client - 1];
+    // Nothing is sent on a connection the server closed (the engine drops it).
+    const closed = pane.closed;
     for (const [k, text] of outcome.display.entries()) {
-      await this.typeInto(pane, text, animate);
-      pane.addClientLine(text, k > 0 ? 'literal' : '');
+      if (!closed) await this.typeInto(pane, text, animate);
+      pane.addClientLine(text, `${k > 0 ? 'literal' : ''}${closed ? ' not-sent' : ''}`, closed ? 'not sent: connection closed' : '');
     }
     pane.input.value = '';
     route(outcome.lines);
@@ -424,6 +499,8 @@ function setupTabs() {
       t.tabIndex = on ? 0 : -1;
       $(t.getAttribute('aria-controls')).hidden = !on;
     }
+    // The inspector is drawn only while shown.
+    if (tab.id === 'tab-state') refreshNow();
     if (focus) tab.focus();
   };
   for (const [i, tab] of tabs.entries()) {
@@ -443,10 +520,11 @@ async function restore(saved) {
     ws = saved;
     let started = false;
     if (saved.scenario && player.info(saved.scenario.name)) {
-      started = player.start(saved.scenario);
+      // The variant shown in the picker (the link's, or the scenario's first).
+      started = player.start(player.selected());
     }
     if (!started) {
-      ws = { policy: {}, scenario: null, log: [] };
+      ws = { policy: {}, scenario: null, log: [], omitted: 0 };
       for (const pane of panes) connectPane(pane);
     }
     for (const [point, value] of Object.entries(saved.policy || {})) changePolicy(point, value);
@@ -464,6 +542,10 @@ async function restore(saved) {
       else if (kind === 'reconnect' && pane) connectPane(pane);
     }
     ws.log = saved.log.slice();
+    ws.omitted = saved.omitted || 0;
+    if (ws.omitted) {
+      noteAll(`This link left out the first ${ws.omitted} events of its session (too long for a link): what follows starts after them.`, 'error');
+    }
   } finally {
     replaying = false;
   }
@@ -490,26 +572,47 @@ async function main() {
 
   $('reset-world').addEventListener('click', newWorld);
   $('copy-link').addEventListener('click', async () => {
-    persist();
+    keepHash = false;
+    const { omitted } = await persistNow();
     const url = location.href;
+    const left = omitted ? ` It leaves out the first ${omitted} events (too long for a link): it holds the scenario, the policies and the last part of the session.` : '';
     try {
       await navigator.clipboard.writeText(url);
-      player.status('Permalink copied to the clipboard.');
+      player.status(`Permalink copied to the clipboard.${left}`);
     } catch (_) {
-      player.status(`Permalink: ${url}`);
+      player.status(`Permalink: ${url}${left}`);
     }
   });
 
-  const fromHash = workspace.fromParams(new URLSearchParams(location.hash.slice(1)));
-  const fromQuery = workspace.fromParams(query);
-  const saved = fromHash || fromQuery || (embed ? null : workspace.load()) || workspace.empty();
+  const fromHash = await workspace.fromParams(new URLSearchParams(location.hash.slice(1)));
+  const fromQuery = await workspace.fromParams(query);
+  const stored = embed ? null : workspace.load();
+  // The address bar is updated a moment after the last change; a reload in that moment finds
+  // the same session, further on, in localStorage.
+  const link = fromHash && stored && workspace.continues(stored, fromHash) ? stored : fromHash;
+  let saved = link || fromQuery || stored || workspace.empty();
   const first = player.list.find((s) => s.name.startsWith('rfc2180')) || player.list[0];
-  if (saved.scenario) player.choose(saved.scenario.name, saved.scenario.variant);
+  const unknown = saved.scenario && !player.info(saved.scenario.name) ? saved.scenario.name : null;
+  if (saved.scenario && !unknown) player.choose(saved.scenario.name, saved.scenario.variant);
   else if (first) player.choose(first.name);
+  if (saved.unreadable) {
+    // Keep what could be read (scenario, policies) and the link itself, and say so.
+    keepHash = true;
+    saved = { ...saved, log: [] };
+  }
   await restore(saved);
+  if (unknown) player.unknown(unknown);
+  const info = saved.scenario && player.info(saved.scenario.name);
+  if (info && info.vary && saved.scenario.variant && !info.vary.values.includes(saved.scenario.variant)) {
+    player.status(`Unknown variant \u201c${saved.scenario.variant}\u201d: ${info.vary.point} is one of ${info.vary.values.join(', ')}; showing ${player.selected().variant}.`);
+    $('player-status').classList.add('bad');
+  }
+  if (saved.unreadable) {
+    noteAll(`This link could not be read (${saved.unreadable}): the sandbox starts without its session. The link is kept in the address bar.`, 'error');
+  }
   document.body.dataset.ready = 'true';
-  if (query.get('autoplay') === '1' && player.loaded) player.play();
-  else if (!embed) panes[0].input.focus();
+  if (query.get('autoplay') === '1' && player.loaded && !unknown) player.play();
+  else if (!embed && !touch) panes[0].input.focus();
 }
 
 main().catch((err) => {

@@ -8,14 +8,16 @@ export class Inspector {
   constructor({ clients, mailboxes }) {
     this.clientsBox = clients;
     this.mailboxesBox = mailboxes;
-    this.open = new Set(['INBOX']);
+    // Mailboxes the learner opened or closed by hand; the others are open while selected.
+    this.choice = new Map();
   }
 
   /** `paneOf(clientId)` gives the pane number (1 to 3) or null. */
   render(snapshot, paneOf) {
     if (!snapshot) return;
     this.renderClients(snapshot.clients, paneOf);
-    this.renderMailboxes(snapshot.mailboxes);
+    const selected = new Set(snapshot.clients.map((c) => c.selected).filter(Boolean));
+    this.renderMailboxes(snapshot.mailboxes, selected);
   }
 
   renderClients(clients, paneOf) {
@@ -58,13 +60,14 @@ export class Inspector {
     this.clientsBox.replaceChildren(...cards);
   }
 
-  renderMailboxes(mailboxes) {
+  renderMailboxes(mailboxes, selected) {
     const items = mailboxes.map((m) => {
       const d = el('details', `mailbox${m.ghost ? ' ghost' : ''}`);
-      d.open = this.open.has(m.name);
+      const auto = selected.has(m.name) || selected.has(m.display_name) || (!selected.size && m.name === 'INBOX');
+      d.open = this.choice.has(m.name) ? this.choice.get(m.name) : auto;
       d.addEventListener('toggle', () => {
-        if (d.open) this.open.add(m.name);
-        else this.open.delete(m.name);
+        if (d.open !== auto) this.choice.set(m.name, d.open);
+        else this.choice.delete(m.name);
       });
       const s = el('summary');
       s.append(el('strong', '', m.display_name));

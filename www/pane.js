@@ -6,6 +6,9 @@
 
 const LITERAL = /\{(\d+)(\+?)\}$/;
 const encoder = new TextEncoder();
+// A transcript keeps at most MAX_LIVE lines as elements; past that, it folds down to KEEP_LIVE.
+const MAX_LIVE = 600;
+const KEEP_LIVE = 400;
 
 let tooltipSeq = 0;
 
@@ -38,6 +41,16 @@ export class Pane {
     // A literal has just ended: the next line (even an empty one) finishes the command.
     this.continuing = false;
     this.closed = true;
+    // The engine's mode for this client ('command', 'idle', 'authenticate'), and whether Play
+    // has locked the input.
+    this.mode = 'command';
+    this.locked = false;
+    this.waiting = null;
+    this.queue = [];
+    this.live = 0;
+    this.fold = null;
+    this.foldText = null;
+    this.folded = 0;
 
     this.log = root.querySelector('.transcript');
     this.form = root.querySelector('form');
@@ -62,7 +75,7 @@ export class Pane {
 
   /** Puts the next tag in the input, unless the user is in a literal or answering a `+`. */
   suggest(afterContinuation = false) {
-    if (this.literal > 0 || this.closed || this.continuing) {
+    if (this.literal > 0 || this.closed || this.continuing || this.mode !== 'command') {
       this.input.value = '';
     } else if (!afterContinuation) {
       this.input.value = `${this.suggestedTag()} `;
@@ -73,7 +86,13 @@ export class Pane {
   }
 
   updateHint() {
-    if (this.closed) {
+    if (this.locked) {
+      this.hint.textContent = 'A scenario is playing: press Pause to type here.';
+    } else if (this.waiting !== null) {
+      this.hint.textContent = this.waiting
+        ? `C${this.n} connects at its first line of the scenario.`
+        : `C${this.n} takes no part in this scenario; it connects when the scenario ends.`;
+    } else if (this.closed) {
       this.hint.textContent = 'Disconnected: press Reconnect.';
     } else if (this.awaitingContinuation) {
       this.hint.textContent = 'Waiting for the server\u2019s + to send the literal.';
@@ -81,6 +100,10 @@ export class Pane {
       this.hint.textContent = `Literal: ${this.literal} octets to go (each Enter adds CRLF, 2 octets).`;
     } else if (this.continuing) {
       this.hint.textContent = 'Literal complete: type the rest of the command, or Enter to end it.';
+    } else if (this.mode === 'idle') {
+      this.hint.textContent = 'IDLE: the server reports changes as they happen; type DONE to end it.';
+    } else if (this.mode === 'authenticate') {
+      this.hint.textContent = 'AUTHENTICATE: type the base64 response, or * to cancel.';
     } else {
       this.hint.textContent = `Enter sends \u00b7 \u2191\u2193 history \u00b7 next tag ${this.suggestedTag()}`;
     }
@@ -91,8 +114,28 @@ export class Pane {
     this.stateLabel.textContent = text;
   }
 
+  /** The engine's mode for this client: outside command mode no tag is offered. */
+  setMode(mode) {
+    if (mode === this.mode) return;
+    this.mode = mode;
+    if (mode !== 'command' && this.input.value === `${this.suggestedTag()} `) this.input.value = '';
+    if (mode === 'command' && this.input.value === '' && !this.closed && !this.literal && !this.continuing) this.suggest();
+    this.updateHint();
+  }
+
+  /** Play types lines out: the input is read-only meanwhile, and says so. */
+  lock(on) {
+    if (on === this.locked) return;
+    this.locked = on;
+    this.input.readOnly = on;
+    this.root.classList.toggle('is-locked', on);
+    this.updateHint();
+  }
+
   setConnected(client) {
     this.client = client;
+    this.waiting = null;
+    this.mode = 'command';
     this.closed = client === null;
     this.literal = 0;
     this.awaitingContinuation = false;
@@ -103,8 +146,9 @@ export class Pane {
     this.suggest();
   }
 
-  /** A scenario client that connects at its first line. */
-  setWaiting() {
+  /** A scenario client not connected yet: `used` when the scenario types for it. */
+  setWaiting(used) {
+    this.waiting = used;
     this.client = null;
     this.closed = false;
     this.literal = 0;
@@ -114,34 +158,103 @@ export class Pane {
     this.input.disabled = true;
     this.input.value = '';
     this.root.classList.remove('is-closed');
-    this.hint.textContent = `C${this.n} connects at its first line of the scenario.`;
+    this.updateHint();
   }
 
   clear() {
     this.log.replaceChildren();
+    this.queue = [];
+    this.live = 0;
+    this.fold = null;
+    this.foldText = null;
+    this.folded = 0;
+  }
+
+  /**
+   * Lines are queued and put into the transcript together, once per task (one append and one
+   * scroll for a whole reply, however long). Only the last KEEP lines are elements; older ones
+   * are folded, as plain text, behind "show N earlier lines" (a <details>: its text is still
+   * found by the browser's find-in-page, which opens it, and can be selected and copied).
+   */
+  queueLine(plain, build) {
+    this.queue.push({ plain, build });
+    if (this.queue.length === 1) queueMicrotask(() => this.flush());
+  }
+
+  flush() {
+    const queue = this.queue;
+    if (!queue.length) return;
+    this.queue = [];
+    let fold = this.live + queue.length > MAX_LIVE ? this.live + queue.length - KEEP_LIVE : 0;
+    const text = [];
+    // Elements already shown go first, oldest first (the fold is the transcript's first child).
+    while (fold > 0 && this.live > 0) {
+      const li = this.fold ? this.fold.nextElementSibling : this.log.firstElementChild;
+      if (!li) break;
+      text.push(li.dataset.plain || li.textContent);
+      li.remove();
+      this.live -= 1;
+      fold -= 1;
+    }
+    let i = 0;
+    for (; i < fold && i < queue.length; i += 1) text.push(queue[i].plain);
+    if (text.length) this.addFolded(text);
+    const frag = document.createDocumentFragment();
+    for (; i < queue.length; i += 1) {
+      const li = queue[i].build();
+      li.dataset.plain = queue[i].plain;
+      frag.append(li);
+      this.live += 1;
+    }
+    this.log.append(frag);
+    this.scroll();
+  }
+
+  addFolded(text) {
+    if (!this.fold) {
+      this.fold = el('li', 'fold');
+      const details = el('details');
+      this.foldSummary = el('summary', 'fold-summary');
+      this.foldText = document.createTextNode('');
+      const pre = el('pre', 'fold-text');
+      pre.append(this.foldText);
+      details.append(this.foldSummary, pre);
+      this.fold.append(details);
+      this.log.prepend(this.fold);
+    }
+    this.foldText.appendData(`${this.folded ? '\n' : ''}${text.join('\n')}`);
+    this.folded += text.length;
+    this.foldSummary.textContent = `show ${this.folded} earlier line${this.folded === 1 ? '' : 's'}`;
   }
 
   scroll() {
     this.log.scrollTop = this.log.scrollHeight;
   }
 
-  /** A line the client sent (or is shown to send). */
-  addClientLine(text, extraClass = '') {
-    const li = el('li', `line client ${extraClass}`.trim());
-    li.append(el('span', 'who', `C${this.n}`), el('span', 'text', text));
-    this.log.append(li);
-    this.scroll();
-    return li;
+  /** A line the client sent (or is shown to send); `note` is shown after it (e.g. not sent). */
+  addClientLine(text, extraClass = '', note = '') {
+    this.queueLine(`C${this.n}: ${text}${note ? ` (${note})` : ''}`, () => {
+      const li = el('li', `line client ${extraClass}`.trim());
+      const span = el('span', 'text', text);
+      if (note) span.append(el('span', 'badge bad', note));
+      li.append(el('span', 'who', `C${this.n}`), span);
+      return li;
+    });
   }
 
   /** A response: `line` is one Line from the wasm API. */
   addServerLine(line) {
+    const shown = line.kind === 'closed' ? '(connection closed)' : line.text;
+    this.queueLine(`S${this.n}: ${shown}`, () => this.buildServerLine(line, shown));
+  }
+
+  buildServerLine(line, shown) {
     const classes = ['line', 'server', line.kind];
     if (line.status) classes.push(`st-${line.status.toLowerCase()}`);
     if (line.failed) classes.push('failed');
     const li = el('li', classes.join(' '));
     li.append(el('span', 'who', `S${this.n}`));
-    const text = el('span', 'text', line.kind === 'closed' ? '(connection closed)' : line.text);
+    const text = el('span', 'text', shown);
     li.append(text);
     if (line.citation) {
       const c = line.citation;
@@ -160,18 +273,16 @@ export class Pane {
     if (line.failed) {
       text.append(el('span', 'badge bad', 'unexpected'));
     }
-    this.log.append(li);
-    this.scroll();
     return li;
   }
 
   /** A remark from the page itself (policy change, scenario, restart). */
   addNote(text, kind = 'note') {
-    const li = el('li', `line ${kind}`);
-    li.append(el('span', 'who', '\u2022'), el('span', 'text', text));
-    this.log.append(li);
-    this.scroll();
-    return li;
+    this.queueLine(`\u2022 ${text}`, () => {
+      const li = el('li', `line ${kind}`);
+      li.append(el('span', 'who', '\u2022'), el('span', 'text', text));
+      return li;
+    });
   }
 
   onKey(e) {
@@ -189,7 +300,7 @@ export class Pane {
   }
 
   submit() {
-    if (this.closed) return;
+    if (this.closed || this.locked) return;
     const text = this.input.value;
     // An empty line is sent only to end a command after its literal (an empty Cn: line).
     if (this.literal === 0 && !this.continuing && text.trim() === '') return;

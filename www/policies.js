@@ -1,22 +1,26 @@
 // The policy panel: every decision point with its values, a one-line summary and its RFC
-// section; presets. A change calls `onChange(point, value)` and takes effect at once.
+// section; presets. A change calls `onChange(point, value)` and takes effect at once; so does
+// choosing a preset (no separate Apply).
 
 import { el, option } from './dom.js';
 
 export class PolicyPanel {
-  constructor({ list, presetSelect, presetApply, presetDescription }, hooks) {
+  constructor({ list, presetSelect, presetDescription }, hooks) {
     this.list = list;
     this.presetSelect = presetSelect;
     this.presetDescription = presetDescription;
     this.hooks = hooks;
     this.presets = [];
-    presetSelect.addEventListener('change', () => this.describePreset());
-    presetApply.addEventListener('click', () => hooks.preset(presetSelect.value));
+    presetSelect.addEventListener('change', () => {
+      this.describePreset();
+      if (presetSelect.value) hooks.preset(presetSelect.value);
+    });
   }
 
   setPresets(presets) {
     this.presets = presets;
-    this.presetSelect.replaceChildren(...presets.map((p) => option(p.name, `${p.name} (${p.rfc})`)));
+    const label = (p) => (p.rfc && p.rfc !== '-' ? `${p.name} (${p.rfc})` : p.name);
+    this.presetSelect.replaceChildren(option('', 'choose a preset\u2026'), ...presets.map((p) => option(p.name, label(p))));
     this.describePreset();
   }
 

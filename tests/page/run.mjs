@@ -174,10 +174,10 @@ async function main() {
       assert(await page.locator('#c3-input').isEnabled(), 'C3 input enabled again');
     });
 
-    await check('a policy change takes effect and is noted in every pane', async () => {
+    await check('a policy change takes effect and is noted', async () => {
       await page.click('#tab-policies');
       await page.selectOption('#policy-fetch-expunged', 'nil');
-      for (const n of [1, 2, 3]) await waitForText(page, n, 'Policy fetch-expunged = nil');
+      await page.locator('.transcript .line.policy', { hasText: 'Policy fetch-expunged = nil' }).first().waitFor();
       const rows = await page.locator('#policy-list .policy').count();
       assert(rows === 9, `${rows} decision points shown`);
       assert((await page.locator('#policy-fetch-expunged').inputValue()) === 'nil', 'select shows nil');
@@ -318,6 +318,294 @@ async function main() {
       for (const used of ['send', 'take', 'snapshot', 'startScenario', 'stepScenario', 'scenarios', 'presets']) {
         assert(api.names.includes(used), `Sandbox.${used} missing`);
       }
+    });
+
+    // ---- issue 11 §1: speed ----------------------------------------------------------------
+
+    /** A fresh page of the same browser, with no saved workspace, ready. */
+    const freshPage = async (url = base, viewport = { width: 1280, height: 800 }) => {
+      const p = await context.newPage();
+      p.on('console', (m) => {
+        if (m.type() === 'error') consoleErrors.push(`${url}: ${m.text()}`);
+      });
+      p.on('pageerror', (e) => consoleErrors.push(`${url}: ${e}`));
+      p.on('response', (r) => {
+        if (r.status() >= 400) consoleErrors.push(`${url}: ${r.status()} for ${r.url()}`);
+      });
+      await p.setViewportSize(viewport);
+      // The origin's storage is cleared from the page itself, once it has saved what it had.
+      await p.goto(`${base}?embed=1`);
+      await p.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+      await p.evaluate(() => localStorage.clear());
+      await p.goto(url);
+      await p.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+      return p;
+    };
+    /** How long a task queued now waits to run: large while the page is frozen. */
+    const taskDelay = (p) => p.evaluate(() => new Promise((r) => {
+      const t0 = performance.now();
+      setTimeout(() => r(performance.now() - t0), 0);
+    }));
+
+    await check('2,000 messages: FETCH 1:* (FLAGS ENVELOPE) completes fast, the page stays responsive, old lines fold', async () => {
+      const p = await freshPage();
+      await type(p, 1, 'a1 LOGIN alice alice');
+      await type(p, 1, 'a2 SELECT INBOX');
+      await waitForText(p, 1, 'a2 OK');
+      // INBOX grows to 2,000 messages by copying its own messages.
+      await p.evaluate(async () => {
+        const engine = await import('/engine.js');
+        const input = document.getElementById('c1-input');
+        const total = () => engine.call((s) => s.snapshot(0)).mailboxes.find((m) => m.name === 'INBOX').total;
+        for (let c = total(), tag = 3; c < 2000; c = total(), tag += 1) {
+          input.value = `a${tag} COPY 1:${Math.min(c, 2000 - c)} INBOX`;
+          input.form.requestSubmit();
+          await new Promise((r) => setTimeout(r, 0));
+        }
+      });
+      const t0 = Date.now();
+      await type(p, 1, 'f1 FETCH 1:* (FLAGS ENVELOPE)');
+      await waitForText(p, 1, 'f1 OK', 15000);
+      const took = Date.now() - t0;
+      assert(took < 10000, `the FETCH took ${took} ms to show`);
+      const delay = await taskDelay(p);
+      assert(delay < 1000, `the page is unresponsive: a task waited ${delay} ms`);
+      const t1 = Date.now();
+      await type(p, 1, 'f2 NOOP');
+      await waitForText(p, 1, 'f2 OK', 5000);
+      assert(Date.now() - t1 < 3000, `a later Enter took ${Date.now() - t1} ms`);
+      const live = await p.locator('#c1 .transcript > .line').count();
+      assert(live <= 600, `${live} lines kept as elements`);
+      const summary = await p.locator('#c1 .fold summary').innerText();
+      assert(/^show \d+ earlier lines$/.test(summary), `fold summary: ${summary}`);
+      const folded = await p.locator('#c1 .fold-text').textContent();
+      assert(folded.includes('S1: * 1 FETCH (FLAGS') && folded.includes('C1: f1 FETCH 1:*'), 'early lines are not in the fold');
+      await p.locator('#c1 .transcript').evaluate((e) => { e.scrollTop = 0; });
+      await p.screenshot({ path: join(shots, 'fold-2000.png') });
+      await p.close();
+    });
+
+    await check('a long workspace reloads quickly and its permalink is compressed, bounded and says what it left out', async () => {
+      const p = await freshPage();
+      // After the page's own (debounced) save of its empty workspace.
+      await p.waitForTimeout(800);
+      await p.evaluate(() => {
+        const log = [['line', 1, 'a1 LOGIN alice alice'], ['line', 1, 'a2 SELECT INBOX']];
+        for (let i = 3; log.length < 3000; i += 1) log.push(['line', 1, `a${i} FETCH ${(i % 6) + 1} (FLAGS)`]);
+        localStorage.setItem('imap-sandbox.workspace.v1', JSON.stringify({ policy: {}, scenario: null, log }));
+      });
+      const t0 = Date.now();
+      await p.goto(base);
+      await p.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+      await waitForText(p, 1, 'a3000 OK', 10000).catch(async (err) => {
+        const last = await p.evaluate(() => [...document.querySelectorAll('#c1 .transcript > li')].slice(-3).map((l) => l.textContent).join(' / '));
+        throw new Error(`${err.message.split('\n')[0]}; last lines: ${last}`);
+      });
+      assert(Date.now() - t0 < 15000, `reload took ${Date.now() - t0} ms`);
+      await p.click('#copy-link');
+      await p.locator('#player-status', { hasText: 'Permalink' }).waitFor({ timeout: 20000 });
+      const status = await p.locator('#player-status').innerText();
+      assert(/leaves out the first \d+ events/.test(status), status);
+      const hash = await p.evaluate(() => location.hash);
+      assert(hash.length < 9000, `permalink hash of ${hash.length} characters`);
+      assert(hash.includes('log=z.') && /omitted=\d+/.test(hash), hash.slice(0, 120));
+      const q = await freshPage(`${base}${hash}`);
+      await q.locator('.line.error', { hasText: 'left out the first' }).first().waitFor({ timeout: 10000 });
+      // The last events are replayed (without the LOGIN left out, so they answer BAD).
+      await waitForText(q, 1, 'a3000 ', 10000);
+      await q.close();
+      await p.close();
+    });
+
+    // ---- issue 11 §5: defects --------------------------------------------------------------
+
+    await check('an unknown ?scenario= says so, lists the valid names, and Play cannot run another', async () => {
+      const p = await freshPage(`${base}?scenario=no-such-thing&embed=1`);
+      const status = await p.locator('#player-status').innerText();
+      assert(status.includes('no-such-thing'), status);
+      const card = await p.locator('#scenario-explain').textContent();
+      assert(card.includes('Valid names:') && card.includes('rfc2180-3.3-delete-bye'), card);
+      assert(await p.locator('#play').isDisabled(), 'Play is enabled');
+      await p.close();
+    });
+
+    await check('an unknown &variant= says so and names the valid values', async () => {
+      const p = await freshPage(`${base}?scenario=rfc2180-3.3-delete-bye&variant=sometimes&embed=1`);
+      const status = await p.locator('#player-status').innerText();
+      assert(status.includes('sometimes') && status.includes('bye'), status);
+      await p.close();
+    });
+
+    await check('startScenario(name, undefined) on a varied scenario is refused, naming the variants', async () => {
+      const msg = await page.evaluate(async () => {
+        const m = await import('/pkg/imap_sandbox.js');
+        const s = new m.Sandbox();
+        try {
+          s.startScenario('rfc2180-3.3-delete-bye', undefined);
+          return 'accepted';
+        } catch (err) {
+          return err.message;
+        } finally {
+          s.free();
+        }
+      });
+      assert(msg.includes('choose a variant') && msg.includes('bye'), msg);
+    });
+
+    await check('a broken permalink says "this link could not be read" and keeps the hash', async () => {
+      for (const hash of ['#log=%%%', '#log=bm90IGpzb24', '#log=z.AAAA']) {
+        const p = await freshPage(`${base}${hash}`);
+        await p.locator('#c1 .line.error', { hasText: 'This link could not be read' }).waitFor({ timeout: 5000 });
+        await p.waitForTimeout(600);
+        const now = await p.evaluate(() => location.hash);
+        assert(now === hash, `hash ${hash} became ${now}`);
+        await p.close();
+      }
+    });
+
+    await check('a permalink made before compression (log=BASE64URL(JSON)) still opens', async () => {
+      const legacy = Buffer.from(JSON.stringify([['line', 1, 'k1 LOGIN alice alice'], ['line', 1, 'k2 SELECT INBOX']]))
+        .toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+      const p = await freshPage(`${base}#log=${legacy}`);
+      await waitForText(p, 1, 'k2 OK');
+      await p.close();
+    });
+
+    await check('during Play the inputs are locked, visibly, and Enter sends nothing', async () => {
+      const p = await freshPage(`${base}?scenario=rfc2180-4.1.1-fetch-ghost&variant=ghost`);
+      await p.click('#play');
+      await p.waitForTimeout(150);
+      assert(await p.locator('#c2-input').evaluate((e) => e.readOnly), 'C2 input not read-only during Play');
+      const hint = await p.locator('#c2 .input-hint').innerText();
+      assert(hint.includes('Pause'), `hint: ${hint}`);
+      await p.locator('#c2-input').press('Enter');
+      await p.locator('#player-status', { hasText: 'Finished' }).waitFor({ timeout: 30000 });
+      assert((await p.locator('#player-status').innerText()).includes('no mismatches'), await p.locator('#player-status').innerText());
+      assert(!(await p.locator('#c2-input').evaluate((e) => e.readOnly)), 'C2 input still read-only after Play');
+      await p.close();
+    });
+
+    await check('a step on a closed connection is marked "not sent: connection closed"', async () => {
+      const p = await freshPage(`${base}?scenario=rfc2180-3.3-delete-bye&variant=bye`);
+      await p.uncheck('#animate');
+      await p.click('#play');
+      await p.locator('#player-status', { hasText: 'Finished' }).waitFor({ timeout: 30000 });
+      const line = p.locator('#c2 .line.client', { hasText: 'B001 NOOP' });
+      assert((await line.innerText()).includes('not sent: connection closed'), await line.innerText());
+      await p.close();
+    });
+
+    await check('a policy change is noted once, with no rule drawn under it', async () => {
+      const p = await freshPage();
+      await p.click('#tab-policies');
+      await p.selectOption('#policy-fetch-expunged', 'nil');
+      await waitForText(p, 1, 'Policy fetch-expunged = nil');
+      await p.waitForTimeout(100);
+      assert((await p.locator('.transcript .line.policy').count()) === 1, 'the note is not shown once');
+      const border = await p.locator('.transcript .line.policy').evaluate((e) => getComputedStyle(e).borderBottomWidth);
+      assert(border === '0px', `a ${border} rule under the note`);
+      await p.close();
+    });
+
+    await check('a long badge wraps inside its transcript instead of being clipped', async () => {
+      const p = await freshPage();
+      await p.setViewportSize({ width: 390, height: 844 });
+      const fits = await p.evaluate(() => {
+        const log = document.querySelector('#c1 .transcript');
+        const li = document.createElement('li');
+        li.className = 'line server untagged cited';
+        const text = document.createElement('span');
+        text.className = 'text';
+        text.textContent = '* 1 FETCH (FLAGS (\\Seen) BODY[TEXT] NIL)';
+        const badge = document.createElement('span');
+        badge.className = 'badge';
+        badge.textContent = 'common server practice (not in RFC 2180) and a little more to be sure';
+        text.append(badge);
+        li.append(text);
+        log.append(li);
+        const b = badge.getBoundingClientRect();
+        const l = log.getBoundingClientRect();
+        li.remove();
+        return b.right <= l.right + 1 && b.width <= l.width;
+      });
+      assert(fits, 'a long badge overflows its transcript');
+      await p.close();
+    });
+
+    await check('the State tab opens the selected mailbox', async () => {
+      const p = await freshPage();
+      await type(p, 1, 'a1 LOGIN alice alice');
+      await type(p, 1, 'a2 SELECT Drafts');
+      await waitForText(p, 1, 'a2 OK');
+      await p.click('#tab-state');
+      const open = await p.locator('#state-mailboxes details', { hasText: 'Drafts' }).first().evaluate((d) => d.open);
+      assert(open, 'Drafts is collapsed');
+      await p.close();
+    });
+
+    await check('during IDLE the hint says to type DONE and no tag is offered', async () => {
+      const p = await freshPage();
+      await type(p, 1, 'a1 LOGIN alice alice');
+      await type(p, 1, 'a2 SELECT INBOX');
+      await type(p, 1, 'a3 IDLE');
+      await waitForText(p, 1, '+ ');
+      await p.locator('#c1 .input-hint', { hasText: 'type DONE' }).waitFor({ timeout: 3000 });
+      assert((await p.inputValue('#c1-input')) === '', `input offers ${await p.inputValue('#c1-input')}`);
+      await type(p, 1, 'DONE');
+      await waitForText(p, 1, 'a3 OK');
+      await p.locator('#c1 .input-hint', { hasText: 'next tag a4' }).waitFor({ timeout: 3000 });
+      await p.close();
+    });
+
+    await check('a client a scenario never uses does not say it connects at its first line', async () => {
+      const p = await freshPage(`${base}?scenario=cmd-copy-move`);
+      const hint = await p.locator('#c3 .input-hint').innerText();
+      assert(!hint.includes('connects at its first line') && hint.includes('no part'), `C3 hint: ${hint}`);
+      await p.close();
+    });
+
+    await check('a preset applies when chosen, with no Apply button and no "default (-)"', async () => {
+      const p = await freshPage();
+      await p.click('#tab-policies');
+      assert((await p.locator('#preset-apply').count()) === 0, 'an Apply button');
+      const labels = await p.locator('#preset-select option').allInnerTexts();
+      assert(!labels.some((l) => l.includes('(-)')), labels.join(' | '));
+      const names = await p.locator('#preset-select option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+      const before = await p.locator('#policy-list select').evaluateAll((ss) => ss.map((s) => s.value).join());
+      let changed = false;
+      for (const name of names) {
+        await p.selectOption('#preset-select', name);
+        await p.waitForTimeout(50);
+        const after = await p.locator('#policy-list select').evaluateAll((ss) => ss.map((s) => s.value).join());
+        if (after !== before) changed = true;
+      }
+      assert(changed, 'choosing a preset changed no policy');
+      await waitForText(p, 1, 'applied');
+      await p.close();
+    });
+
+    await check('phone 390x844: Play and its result are on screen; no input is focused on a touch device', async () => {
+      // A browser of its own: touch emulation needs a context made with it.
+      const touchBrowser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+      const phone = await touchBrowser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+      const p = await phone.newPage();
+      p.on('pageerror', (e) => consoleErrors.push(`phone: ${e}`));
+      await p.goto(`${base}?scenario=rfc2180-3.3-delete-bye&variant=bye`);
+      await p.waitForSelector('body[data-ready="true"]');
+      const play = await p.locator('#play').boundingBox();
+      assert(play && play.y + play.height <= 844, `Play at y=${play && play.y}`);
+      {
+        const active = await p.evaluate(() => document.activeElement && document.activeElement.tagName);
+        assert(active !== 'INPUT', 'an input is focused on a touch device');
+      }
+      await p.uncheck('#animate');
+      await p.click('#play');
+      await p.locator('#player-status', { hasText: 'Finished' }).waitFor({ timeout: 30000 });
+      const status = await p.locator('#player-status').boundingBox();
+      const c1 = await p.locator('#c1 .transcript').boundingBox();
+      assert(status.y + status.height <= 844 && c1.y < 844, `status at ${status.y}, C1 at ${c1.y}`);
+      await p.screenshot({ path: join(shots, 'phone-390x844.png') });
+      await touchBrowser.close();
     });
 
     await check('no console errors', async () => {
