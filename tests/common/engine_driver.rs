@@ -73,7 +73,13 @@ impl Harness {
     /// A server over the default world with `policies`, a fixed clock, and three connected
     /// clients.
     pub fn new(policies: Policies) -> Harness {
-        let mut server = Server::new(World::default_world(), policies);
+        Harness::over(World::default_world(), policies)
+    }
+
+    /// The same over `world`: the fuzz target builds the default world once and hands each
+    /// run a clone, which shares the messages (`Arc`) instead of parsing them again.
+    pub fn over(world: World, policies: Policies) -> Harness {
+        let mut server = Server::new(world, policies);
         server.set_clock(Box::new(|| 1_704_067_200));
         let mut h = Harness {
             server,
