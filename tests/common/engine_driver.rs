@@ -196,18 +196,18 @@ impl Harness {
         let (selected, ghost, read_only) = self.selected(id);
         self.view_max_uid = self
             .server
-            .snapshot(usize::MAX)
-            .clients
-            .iter()
-            .find(|c| c.id == id.0)
+            .client_snapshot(id, usize::MAX)
             .and_then(|c| c.view.iter().map(|e| e.uid).max());
         // RFC 2180 §4.1.4: with expunge-shared=refuse, CLOSE of a mailbox others have
         // selected leaves the \Deleted messages in place.
         let shared = selected.as_ref().is_some_and(|name| {
-            let snap = self.server.snapshot(0);
-            snap.clients
-                .iter()
-                .any(|c| c.id != id.0 && c.selected.as_ref() == Some(name))
+            self.server.clients().into_iter().any(|c| {
+                c != id
+                    && self
+                        .server
+                        .client_snapshot(c, 0)
+                        .is_some_and(|s| s.selected.as_ref() == Some(name))
+            })
         });
         let keeps_deleted =
             shared && self.server.policies().get("expunge-shared") == Some("refuse");
@@ -399,8 +399,7 @@ impl Harness {
             if !ok {
                 continue;
             }
-            let snap = self.server.snapshot(usize::MAX);
-            let Some(client) = snap.clients.iter().find(|c| c.id == id.0) else {
+            let Some(client) = self.server.client_snapshot(id, usize::MAX) else {
                 continue;
             };
             let Some(name) = &client.selected else {
@@ -415,19 +414,19 @@ impl Harness {
                 )));
             }
             // The mailbox the view belongs to: live, or the ghost of a deleted one.
-            let matches = snap
-                .mailboxes
-                .iter()
+            let store = self.server.store();
+            let matches = store
+                .all()
                 .filter(|m| &m.name == name)
-                .any(|m| m.messages.iter().map(|x| x.uid).collect::<Vec<_>>() == view);
+                .any(|m| m.messages.iter().map(|x| x.uid.0).collect::<Vec<_>>() == view);
             if !matches {
                 return Err(self.failure(&format!(
                     "C{}'s view of {name} {view:?} differs from the store {:?}",
                     i + 1,
-                    snap.mailboxes
-                        .iter()
+                    store
+                        .all()
                         .filter(|m| &m.name == name)
-                        .map(|m| m.messages.iter().map(|x| x.uid).collect::<Vec<_>>())
+                        .map(|m| m.messages.iter().map(|x| x.uid.0).collect::<Vec<_>>())
                         .collect::<Vec<_>>()
                 )));
             }
@@ -452,15 +451,15 @@ impl Harness {
     /// The mailbox client `id` has selected, whether it is the ghost of a deleted one
     /// (RFC 2180 §3.2), and whether it is read-only.
     fn selected(&self, id: ClientId) -> (Option<String>, bool, bool) {
-        let snap = self.server.snapshot(0);
-        let Some(c) = snap.clients.iter().find(|c| c.id == id.0) else {
+        let Some(c) = self.server.client_snapshot(id, 0) else {
             return (None, false, false);
         };
         let Some(name) = c.selected.clone() else {
             return (None, false, false);
         };
-        let live = self.server.store().by_name(&name).is_some();
-        let ghost = !live && snap.mailboxes.iter().any(|m| m.ghost && m.name == name);
+        let store = self.server.store();
+        let live = store.by_name(&name).is_some();
+        let ghost = !live && store.all().any(|m| m.deleted && m.name == name);
         (Some(name), ghost, c.read_only)
     }
 
@@ -471,10 +470,7 @@ impl Harness {
             return ("not authenticated", "command");
         };
         self.server
-            .snapshot(0)
-            .clients
-            .iter()
-            .find(|c| c.id == id.0)
+            .client_snapshot(id, 0)
             .map_or(("not authenticated", "command"), |c| (c.state, c.mode))
     }
 
