@@ -16,11 +16,12 @@
 //!   cover (RFC 3501 §6.4.2, §6.4.3; RFC 4315 §2.1), DELETE removes the mailbox's messages
 //!   (RFC 3501 §6.3.4); nothing else changes any count.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use imap_sandbox::protocol::parse::{parse_command, parse_response};
 use imap_sandbox::protocol::types::{Code, CommandBody, Flag, Response, SeqBound, SequenceSet};
-use imap_sandbox::server::store::Mailbox;
+use imap_sandbox::server::store::{Mailbox, MessageData};
 use imap_sandbox::server::{ClientId, Output, OutputKind, Policies, Server, World};
 
 /// Mailbox names the random commands use: the world's, and some that come and go.
@@ -64,6 +65,23 @@ pub struct Harness {
     view_max_uid: Option<u32>,
     /// What happened, for failure messages (the last steps only).
     pub log: Vec<String>,
+    ids: Ids,
+}
+
+/// The Message-ID of each message data seen, so that the model does not scan every header
+/// again after each command. Keyed by address; the `Arc` kept with it stops the address
+/// from being reused by another message while the harness lives.
+#[derive(Default)]
+struct Ids(HashMap<*const MessageData, (Arc<MessageData>, Vec<u8>)>);
+
+impl Ids {
+    fn of(&mut self, data: &Arc<MessageData>) -> Vec<u8> {
+        self.0
+            .entry(Arc::as_ptr(data))
+            .or_insert_with(|| (Arc::clone(data), message_id(&data.raw)))
+            .1
+            .clone()
+    }
 }
 
 /// A broken invariant, with the recent history.
@@ -91,8 +109,9 @@ impl Harness {
             known: BTreeMap::new(),
             view_max_uid: None,
             log: Vec::new(),
+            ids: Ids::default(),
         };
-        h.expected = copies(&h.server);
+        h.expected = copies(&h.server, &mut h.ids);
         h
     }
 
@@ -215,7 +234,7 @@ impl Harness {
             for m in &mb.messages {
                 self.known
                     .entry((mb.uid_validity, m.uid.0))
-                    .or_insert_with(|| message_id(&m.data.raw));
+                    .or_insert_with(|| self.ids.of(&m.data));
             }
         }
         // The selected mailbox before the command: UID -> (Message-ID, \Deleted).
@@ -231,7 +250,7 @@ impl Harness {
                     .iter()
                     .map(|m| {
                         let deleted = m.flags.contains(&Flag::Deleted);
-                        (m.uid.0, (message_id(&m.data.raw), deleted))
+                        (m.uid.0, (self.ids.of(&m.data), deleted))
                     })
                     .collect()
             })
@@ -241,12 +260,7 @@ impl Harness {
                 .server
                 .store()
                 .by_name(&mailbox.0)
-                .map(|mb| {
-                    mb.messages
-                        .iter()
-                        .map(|m| message_id(&m.data.raw))
-                        .collect()
-                })
+                .map(|mb| mb.messages.iter().map(|m| self.ids.of(&m.data)).collect())
                 .unwrap_or_default(),
             _ => Vec::new(),
         };
@@ -321,7 +335,7 @@ impl Harness {
 
     /// The store holds exactly the copies the model expects.
     fn check_copies(&mut self) -> Outcome {
-        let actual = copies(&self.server);
+        let actual = copies(&self.server, &mut self.ids);
         if actual == self.expected {
             return Ok(());
         }
@@ -356,7 +370,7 @@ impl Harness {
         self.send_raw(i, bytes)?;
         let idle = self.state(i).1 == "idle";
         self.idling[i % 3] = idle.then(String::new);
-        self.expected = copies(&self.server);
+        self.expected = copies(&self.server, &mut self.ids);
         Ok(())
     }
 
@@ -496,17 +510,17 @@ pub fn message_id(raw: &[u8]) -> Vec<u8> {
     raw.to_vec()
 }
 
-fn copies(server: &Server) -> BTreeMap<Vec<u8>, i64> {
+fn copies(server: &Server, ids: &mut Ids) -> BTreeMap<Vec<u8>, i64> {
     let mut n: BTreeMap<Vec<u8>, i64> = BTreeMap::new();
     for mb in server.store().live() {
-        count_into(mb, &mut n);
+        count_into(mb, &mut n, ids);
     }
     n
 }
 
-fn count_into(mb: &Mailbox, n: &mut BTreeMap<Vec<u8>, i64>) {
+fn count_into(mb: &Mailbox, n: &mut BTreeMap<Vec<u8>, i64>, ids: &mut Ids) {
     for m in &mb.messages {
-        *n.entry(message_id(&m.data.raw)).or_default() += 1;
+        *n.entry(ids.of(&m.data)).or_default() += 1;
     }
 }
 
