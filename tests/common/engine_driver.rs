@@ -291,10 +291,12 @@ impl Harness {
                 }
             }
             // RFC 6851 §3: MOVE keeps the number of copies, except that a message another
-            // session already expunged is only copied (RFC 2180 §4.4.2).
+            // session already expunged is only copied (RFC 2180 §4.4.2), and so is one moved
+            // out of a deleted mailbox's ghost (RFC 2180 §3.2), whose messages are no longer
+            // counted.
             (Some(CommandBody::Move { .. }), _) => {
                 for uid in copyuid_sources(&out, id, max_uid) {
-                    let live = selected_msgs.contains_key(&uid);
+                    let live = !ghost && selected_msgs.contains_key(&uid);
                     if let (false, Some(mid)) = (live, self.known.get(&(uid_validity, uid))) {
                         delta.push((mid.clone(), 1));
                     }
