@@ -154,7 +154,6 @@ fn many_clients_with_mixed_scripts_lose_and_duplicate_nothing() {
         setup.ok("LOGIN alice alice");
         setup.ok("CREATE LOAD");
     }
-    let deadline = Instant::now() + Duration::from_secs(secs);
     let workers: Vec<_> = (0..clients)
         .map(|n| {
             std::thread::spawn(move || {
@@ -164,9 +163,14 @@ fn many_clients_with_mixed_scripts_lose_and_duplicate_nothing() {
                     ["alice", "bob", "carol"][n as usize % 3]
                 ));
                 c.ok("SELECT LOAD");
+                // Each client's own clock, started once it is in: under load the last clients
+                // connect and select seconds after the first, and one shared deadline would
+                // leave them no time to append (issue 9 §7). The loop runs at least once, so
+                // every client's messages are in the check below.
+                let deadline = Instant::now() + Duration::from_secs(secs);
                 let mut appended = Vec::new();
                 let mut round = 0u32;
-                while Instant::now() < deadline {
+                loop {
                     round += 1;
                     let id = format!("<load-{n}-{round}@sandbox.test>");
                     let msg =
@@ -197,6 +201,9 @@ fn many_clients_with_mixed_scripts_lose_and_duplicate_nothing() {
                     c.ok("FETCH 1 (BODY.PEEK[HEADER.FIELDS (Message-ID)])");
                     if round % 5 == 0 {
                         c.ok("CHECK");
+                    }
+                    if Instant::now() >= deadline {
+                        break;
                     }
                 }
                 c.ok("LOGOUT");

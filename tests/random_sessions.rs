@@ -169,3 +169,63 @@ fn random_sessions_keep_the_store_consistent_rfc3501_rfc2180() {
     assert!(checked > 2000, "only {checked} views were compared");
     assert!(appended > 400, "only {appended} messages were appended");
 }
+
+/// Found by the engine fuzz target (issue 9 §7): under delete-selected=ghost, a session that
+/// still has the deleted FOO selected (RFC 2180 §3.2) moves its messages to Trash. They were
+/// no longer counted, so the move adds copies; the model used to count it as keeping the
+/// total and reported the moved messages as duplicated.
+#[test]
+fn move_out_of_a_deleted_mailbox_adds_the_copies_rfc2180_3_2() {
+    let mut policies = Policies::default();
+    policies
+        .set("delete-selected", "ghost")
+        .expect("a known decision point");
+    let mut h = Harness::new(policies);
+    for (client, command) in [
+        (0, "LOGIN alice alice"),
+        (0, "SELECT FOO"),
+        (1, "LOGIN bob bob"),
+        (1, "DELETE FOO"),
+        (0, "UID MOVE 1:* Trash"),
+    ] {
+        if let Err(e) = h.command(client, command.as_bytes()) {
+            panic!("{e}");
+        }
+    }
+    if let Err(e) = h.sync_and_check() {
+        panic!("{e}");
+    }
+}
+
+/// Found by the engine fuzz target (issue 9 §7): raw bytes that end in half a line (`#`) are
+/// joined to the next command, which then runs as `#t4 COPY ...`. The model took the missing
+/// `t4 OK` for a failed COPY and reported the copies as duplicated; it now follows the store
+/// until a command is answered under its own tag again.
+#[test]
+fn a_command_joined_to_leftover_raw_bytes_is_not_modelled_as_failed() {
+    let mut h = Harness::new(Policies::default());
+    let steps: [(&str, &[u8]); 4] = [
+        ("command", b"LOGIN alice alice"),
+        ("command", b"EXAMINE INBOX"),
+        ("raw", b"\0\n#"),
+        ("command", b"COPY 1:* INBOX"),
+    ];
+    for (kind, bytes) in steps {
+        let result = match kind {
+            "raw" => h.raw(0, bytes),
+            _ => h.command(0, bytes),
+        };
+        if let Err(e) = result {
+            panic!("{e}");
+        }
+    }
+    // Known again after a command answered under its own tag.
+    for command in ["COPY 1:* INBOX", "NOOP"] {
+        if let Err(e) = h.command(0, command.as_bytes()) {
+            panic!("{e}");
+        }
+    }
+    if let Err(e) = h.sync_and_check() {
+        panic!("{e}");
+    }
+}

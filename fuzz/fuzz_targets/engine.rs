@@ -8,9 +8,18 @@
 #[allow(dead_code)] // shared with tests/random_sessions.rs, which uses all of it
 mod engine_driver;
 
+use std::sync::OnceLock;
+
 use engine_driver::{Harness, MAILBOXES, SEARCHES, SETS};
-use imap_sandbox::server::Policies;
+use imap_sandbox::server::{Policies, World};
 use libfuzzer_sys::fuzz_target;
+
+/// The default world, built once per process; each run starts from a clone of it (the
+/// messages are shared by `Arc`, so a clone copies only the mailbox and user tables).
+fn world() -> World {
+    static WORLD: OnceLock<World> = OnceLock::new();
+    WORLD.get_or_init(World::default_world).clone()
+}
 
 /// Command templates; `~` is replaced by a mailbox, `^` by a set, `` ` `` by search keys.
 const COMMANDS: &[&str] = &[
@@ -67,7 +76,7 @@ fuzz_target!(|data: &[u8]| {
         let b = usize::from(input.byte().unwrap_or(0));
         let _ = policies.set(row.point, row.values[b % row.values.len()].0);
     }
-    let mut h = Harness::new(policies);
+    let mut h = Harness::over(world(), policies);
     let table = Policies::default().table();
     while let Some(op) = input.byte() {
         let client = usize::from(op >> 6) % 3;

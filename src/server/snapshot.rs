@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use crate::protocol::utf7;
-use crate::server::session::{Mode, State};
-use crate::server::Server;
+use crate::server::session::{Mode, Session, State};
+use crate::server::{ClientId, Server};
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
@@ -125,77 +125,100 @@ impl Server {
         let clients = self
             .sessions
             .values()
-            .map(|s| {
-                let (state, selected, read_only, view, exists, pending, flags, new) = match &s.state
-                {
-                    State::NotAuthenticated => (
-                        "not authenticated",
-                        None,
-                        false,
-                        Vec::new(),
-                        0,
-                        0,
-                        Vec::new(),
-                        0,
-                    ),
-                    State::Authenticated { .. } => (
-                        "authenticated",
-                        None,
-                        false,
-                        Vec::new(),
-                        0,
-                        0,
-                        Vec::new(),
-                        0,
-                    ),
-                    State::Logout => ("logout", None, false, Vec::new(), 0, 0, Vec::new(), 0),
-                    State::Selected { view, .. } => {
-                        let mb = self.store.get(view.mailbox);
-                        let new = mb.map_or(0, |m| {
-                            m.messages.len()
-                                - m.messages.partition_point(|x| x.uid <= view.last_uid)
-                        });
-                        (
-                            "selected",
-                            mb.map(|m| m.name.clone()),
-                            view.read_only,
-                            view.entries
-                                .iter()
-                                .take(max_messages)
-                                .enumerate()
-                                .map(|(i, e)| ViewEntry {
-                                    seq: u32::try_from(i + 1).unwrap_or(u32::MAX),
-                                    uid: e.uid.0,
-                                    recent: e.recent,
-                                    ghost: e.expunged.is_some(),
-                                })
-                                .collect(),
-                            view.entries.len(),
-                            view.pending_expunges,
-                            view.flags_changed.iter().map(|u| u.0).collect(),
-                            new,
-                        )
-                    }
-                };
-                ClientState {
-                    id: s.id.0,
-                    state,
-                    user: s.state.user().map(str::to_string),
-                    mode: match s.mode {
-                        Mode::Command => "command",
-                        Mode::Idle(_) => "idle",
-                        Mode::SaslPlain(_) => "authenticate",
-                    },
-                    selected,
-                    read_only,
-                    exists,
-                    view,
-                    pending_expunges: pending,
-                    pending_flag_updates: flags,
-                    pending_new: new,
-                }
-            })
+            .map(|s| self.client_state(s, max_messages))
             .collect();
         Snapshot { mailboxes, clients }
+    }
+
+    /// One client's part of [`Server::snapshot`], without the mailboxes: cheap enough to ask
+    /// after every command (the engine fuzz target does). `None` once the client is gone.
+    ///
+    /// ```
+    /// use imap_sandbox::server::{Policies, Server, World};
+    ///
+    /// let mut server = Server::new(World::default_world(), Policies::default());
+    /// let c1 = server.connect();
+    /// server.receive(c1, b"a1 LOGIN alice alice\r\na2 SELECT FOO\r\n");
+    /// let me = server.client_snapshot(c1, 3).unwrap();
+    /// assert_eq!((me.state, me.selected.as_deref(), me.exists), ("selected", Some("FOO"), 7));
+    /// assert_eq!(me.view.len(), 3);
+    /// let all = server.snapshot(3);
+    /// assert_eq!(all.clients[0].view.len(), me.view.len());
+    /// server.disconnect(c1);
+    /// assert!(server.client_snapshot(c1, 3).is_none());
+    /// ```
+    pub fn client_snapshot(&self, client: ClientId, max_messages: usize) -> Option<ClientState> {
+        self.sessions
+            .get(&client)
+            .map(|s| self.client_state(s, max_messages))
+    }
+
+    fn client_state(&self, s: &Session, max_messages: usize) -> ClientState {
+        let (state, selected, read_only, view, exists, pending, flags, new) = match &s.state {
+            State::NotAuthenticated => (
+                "not authenticated",
+                None,
+                false,
+                Vec::new(),
+                0,
+                0,
+                Vec::new(),
+                0,
+            ),
+            State::Authenticated { .. } => (
+                "authenticated",
+                None,
+                false,
+                Vec::new(),
+                0,
+                0,
+                Vec::new(),
+                0,
+            ),
+            State::Logout => ("logout", None, false, Vec::new(), 0, 0, Vec::new(), 0),
+            State::Selected { view, .. } => {
+                let mb = self.store.get(view.mailbox);
+                let new = mb.map_or(0, |m| {
+                    m.messages.len() - m.messages.partition_point(|x| x.uid <= view.last_uid)
+                });
+                (
+                    "selected",
+                    mb.map(|m| m.name.clone()),
+                    view.read_only,
+                    view.entries
+                        .iter()
+                        .take(max_messages)
+                        .enumerate()
+                        .map(|(i, e)| ViewEntry {
+                            seq: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                            uid: e.uid.0,
+                            recent: e.recent,
+                            ghost: e.expunged.is_some(),
+                        })
+                        .collect(),
+                    view.entries.len(),
+                    view.pending_expunges,
+                    view.flags_changed.iter().map(|u| u.0).collect(),
+                    new,
+                )
+            }
+        };
+        ClientState {
+            id: s.id.0,
+            state,
+            user: s.state.user().map(str::to_string),
+            mode: match s.mode {
+                Mode::Command => "command",
+                Mode::Idle(_) => "idle",
+                Mode::SaslPlain(_) => "authenticate",
+            },
+            selected,
+            read_only,
+            exists,
+            view,
+            pending_expunges: pending,
+            pending_flag_updates: flags,
+            pending_new: new,
+        }
     }
 }
