@@ -229,3 +229,30 @@ fn a_command_joined_to_leftover_raw_bytes_is_not_modelled_as_failed() {
         panic!("{e}");
     }
 }
+
+/// Found by the engine fuzz target: under copy-expunged=skip-listed (Cyrus 3.6), COPYUID names
+/// the messages another session expunged, but they are not copied. The model counted them as
+/// copies; the server was right. Here C2 renames INBOX away (RFC 3501 §6.3.5: its messages
+/// move, so C1's view holds six expunged messages) and C1 moves four of them.
+#[test]
+fn skip_listed_copyuid_names_expunged_messages_that_were_not_copied() {
+    let mut policies = Policies::default();
+    policies.set("copy-expunged", "skip-listed").unwrap();
+    let mut h = Harness::new(policies);
+    let steps: [(usize, &str); 6] = [
+        (0, "LOGIN alice alice"),
+        (1, "LOGIN bob bob"),
+        (0, "SELECT INBOX"),
+        (1, "RENAME INBOX X2"),
+        (0, "MOVE 5:2 X2"),
+        (0, "COPY 1 X2"),
+    ];
+    for (client, command) in steps {
+        if let Err(e) = h.command(client, command.as_bytes()) {
+            panic!("{e}");
+        }
+    }
+    if let Err(e) = h.sync_and_check() {
+        panic!("{e}");
+    }
+}

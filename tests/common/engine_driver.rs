@@ -296,12 +296,18 @@ impl Harness {
         // the engine reads it from the session's view, which may still hold a message another
         // session expunged (RFC 2180 §4.1).
         let max_uid = self.view_max_uid.unwrap_or(0);
+        // copy-expunged=skip-listed (Cyrus 3.6): COPYUID names an expunged source, but it is
+        // not copied.
+        let skips_expunged = self.server.policies().get("copy-expunged") == Some("skip-listed");
         match (&body, ok) {
             (Some(CommandBody::Append { message, .. }), true) => {
                 delta.push((message_id(message), 1));
             }
             (Some(CommandBody::Copy { .. }), true) => {
                 for uid in copyuid_sources(&out, id, max_uid) {
+                    if skips_expunged && !selected_msgs.contains_key(&uid) {
+                        continue;
+                    }
                     if let Some(mid) = self.known.get(&(uid_validity, uid)) {
                         delta.push((mid.clone(), 1));
                     }
@@ -313,6 +319,9 @@ impl Harness {
             // counted.
             (Some(CommandBody::Move { .. }), _) => {
                 for uid in copyuid_sources(&out, id, max_uid) {
+                    if skips_expunged && !selected_msgs.contains_key(&uid) {
+                        continue;
+                    }
                     let live = !ghost && selected_msgs.contains_key(&uid);
                     if let (false, Some(mid)) = (live, self.known.get(&(uid_validity, uid))) {
                         delta.push((mid.clone(), 1));
