@@ -69,7 +69,7 @@ impl Bytes<'_> {
 }
 
 /// The store size past which the fuzz target stops adding messages (see the loop).
-const MAX_MESSAGES: usize = 400;
+const MAX_MESSAGES: usize = 100;
 
 fn total_messages(h: &Harness) -> usize {
     h.server.store().all().map(|m| m.messages.len()).sum()
