@@ -248,6 +248,12 @@ impl Answer {
         match (&self.tagged, &self.trouble) {
             (Some(t), _) => t.clone(),
             (None, Some(why)) => why.clone(),
+            (None, None) if self.responses.last() == Some(&Resp::Closed) => {
+                let lines: Vec<String> = self.responses.iter().map(Resp::text).collect();
+                lines
+                    .join(", then ")
+                    .replace("(closed)", "the server closed the connection")
+            }
             (None, None) => "no answer".to_string(),
         }
     }
@@ -964,7 +970,8 @@ fn matches(pattern: &str, text: &str) -> bool {
 
 /// What one play of a scenario recorded.
 struct Played {
-    /// Per step index: every response (scenario client, response) it caused, in arrival order.
+    /// Per step played (its index in the file, for the variant played): every response
+    /// (scenario client, response) it caused, in arrival order.
     steps: Vec<(usize, Vec<(usize, Resp)>)>,
     /// Why the play stopped before the end (no answer, a setup command refused).
     stopped: Option<String>,
@@ -1546,10 +1553,10 @@ fn applies(only: &Option<String>, value: Option<&str>) -> bool {
 /// response accounted for; free text of status responses ignored.
 fn check(sc: &Scenario, value: &str, played: &Played) -> Vec<String> {
     let mut failures = Vec::new();
-    for (index, got) in &played.steps {
-        let Some(step) = sc.steps.get(*index) else {
-            continue;
-        };
+    // Plays are shared by the variants with the same client lines: the k-th step played is
+    // this variant's k-th step, whichever line of the file it is.
+    let mine = sc.steps.iter().filter(|s| applies(&s.only, Some(value)));
+    for ((_, got), step) in played.steps.iter().zip(mine) {
         let mut received: Vec<(usize, &Resp, bool)> =
             got.iter().map(|(n, r)| (*n, r, false)).collect();
         for e in step.expect.iter().filter(|e| applies(&e.only, Some(value))) {
@@ -1569,6 +1576,7 @@ fn check(sc: &Scenario, value: &str, played: &Played) -> Vec<String> {
                 continue;
             }
             let mut matched = false;
+            let mut closed = false;
             for (n, r, used) in received.iter_mut() {
                 if *n != e.client || *used {
                     continue;
@@ -1580,6 +1588,7 @@ fn check(sc: &Scenario, value: &str, played: &Played) -> Vec<String> {
                     break;
                 }
                 if optional(r) {
+                    closed |= **r == Resp::Closed;
                     continue;
                 }
                 failures.push(format!(
@@ -1591,8 +1600,13 @@ fn check(sc: &Scenario, value: &str, played: &Played) -> Vec<String> {
                 break;
             }
             if !matched {
+                let instead = if closed {
+                    "the server closed the connection"
+                } else {
+                    "got nothing more"
+                };
                 failures.push(format!(
-                    "line {}: S{} expected {:?}, got nothing more",
+                    "line {}: S{} expected {:?}, {instead}",
                     e.line_no, e.client, e.pattern
                 ));
             }
