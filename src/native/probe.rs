@@ -196,6 +196,7 @@ pub fn probe(args: &ProbeArgs, cancel: &AtomicBool) -> Result<Report, ProbeError
         root: root.clone(),
         sep,
         plays: 0,
+        codes: library_codes(),
     };
     let rows = prober.all_rows();
     prober.delete_tree(&root);
@@ -939,9 +940,37 @@ fn map_command(send: &str, names: &Names, login: (&str, &str)) -> Result<Mapped,
     })
 }
 
+/// The response codes the scenario library names anywhere (`INUSE`, `NEWNAME`, ...): the ones
+/// that can tell values apart. Any other code a server adds (`HIGHESTMODSEQ`, `CLIENTBUG`)
+/// is read as part of the free text.
+fn library_codes() -> BTreeSet<String> {
+    let mut codes = BTreeSet::new();
+    for (_, text) in LIBRARY {
+        let Ok(sc) = Scenario::parse(text) else {
+            continue;
+        };
+        for e in sc.steps.iter().flat_map(|s| s.expect.iter()) {
+            let mut rest = e.pattern.as_str();
+            while let Some(at) = rest.find('[') {
+                let after = rest.get(at + 1..).unwrap_or_default();
+                let end = after
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.'))
+                    .unwrap_or(after.len());
+                let atom = after.get(..end).unwrap_or_default();
+                if !atom.is_empty() {
+                    codes.insert(atom.to_ascii_uppercase());
+                }
+                rest = after;
+            }
+        }
+    }
+    codes
+}
+
 /// A status response reduced to what the scenarios compare: tag, kind and code, without the
-/// free text (`A001 NO [INUSE]`). Other responses are returned whole.
-fn without_free_text(line: &str) -> String {
+/// free text (`A001 NO [INUSE]`); a code the library never names counts as free text. Other
+/// responses are returned whole.
+fn without_free_text(line: &str, codes: &BTreeSet<String>) -> String {
     let mut parts = line.splitn(3, ' ');
     let (Some(tag), Some(kind)) = (parts.next(), parts.next()) else {
         return line.to_string();
@@ -954,18 +983,29 @@ fn without_free_text(line: &str) -> String {
     }
     let head = format!("{tag} {}", kind.to_ascii_uppercase());
     let rest = parts.next().unwrap_or("");
-    match rest.strip_prefix('[') {
-        Some(code) => match code.find(']') {
-            Some(end) => format!("{head} [{}]", code.get(..end).unwrap_or(code)),
-            None => format!("{head} [{code}"),
-        },
-        None => head,
+    let Some(code) = rest.strip_prefix('[') else {
+        return head;
+    };
+    let atom: String = code
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '.')
+        .collect();
+    if !codes.contains(&atom.to_ascii_uppercase()) {
+        return head;
+    }
+    match code.find(']') {
+        Some(end) => format!("{head} [{}]", code.get(..end).unwrap_or(code)),
+        None => format!("{head} [{code}"),
     }
 }
 
 /// Whether `text` is what `pattern` asks for, up to free text.
-fn matches(pattern: &str, text: &str) -> bool {
-    glob(pattern, text) || glob(&without_free_text(pattern), &without_free_text(text))
+fn matches(pattern: &str, text: &str, codes: &BTreeSet<String>) -> bool {
+    glob(pattern, text)
+        || glob(
+            &without_free_text(pattern, codes),
+            &without_free_text(text, codes),
+        )
 }
 
 /// What one play of a scenario recorded.
@@ -988,6 +1028,8 @@ struct Prober<'a> {
     root: String,
     sep: char,
     plays: u32,
+    /// See [`library_codes`].
+    codes: BTreeSet<String>,
 }
 
 /// A scenario with its file name.
@@ -1152,7 +1194,7 @@ impl Prober<'_> {
             let outcome = match &p.untestable {
                 Some(why) => Outcome::Untestable(why.clone()),
                 None => {
-                    let failures = check(sc, &value, p);
+                    let failures = check(sc, &value, p, &self.codes);
                     if failures.is_empty() {
                         Outcome::Matched
                     } else {
@@ -1551,7 +1593,7 @@ fn applies(only: &Option<String>, value: Option<&str>) -> bool {
 /// Checks one variant's `Sn:` lines against a play, as the scenario runner checks the
 /// engine's: in order per client, continuation requests and closes optional, every other
 /// response accounted for; free text of status responses ignored.
-fn check(sc: &Scenario, value: &str, played: &Played) -> Vec<String> {
+fn check(sc: &Scenario, value: &str, played: &Played, codes: &BTreeSet<String>) -> Vec<String> {
     let mut failures = Vec::new();
     // Plays are shared by the variants with the same client lines: the k-th step played is
     // this variant's k-th step, whichever line of the file it is.
@@ -1563,7 +1605,7 @@ fn check(sc: &Scenario, value: &str, played: &Played) -> Vec<String> {
             if e.absent {
                 if let Some((_, r, _)) = received
                     .iter()
-                    .find(|(n, r, _)| *n == e.client && matches(&e.pattern, &r.text()))
+                    .find(|(n, r, _)| *n == e.client && matches(&e.pattern, &r.text(), codes))
                 {
                     failures.push(format!(
                         "line {}: S{}! {:?} must not appear, but the server sent {:?}",
@@ -1582,7 +1624,7 @@ fn check(sc: &Scenario, value: &str, played: &Played) -> Vec<String> {
                     continue;
                 }
                 let text = r.text();
-                if matches(&e.pattern, &text) {
+                if matches(&e.pattern, &text, codes) {
                     *used = true;
                     matched = true;
                     break;
@@ -1821,6 +1863,21 @@ mod tests {
 
     #[test]
     fn free_text_is_ignored_in_status_responses_only() {
+        let codes = library_codes();
+        assert!(
+            codes.contains("INUSE") && codes.contains("NEWNAME"),
+            "{codes:?}"
+        );
+        let matches = |p: &str, t: &str| matches(p, t, &codes);
+        // A code no scenario names cannot tell values apart: it is free text.
+        assert!(matches(
+            "A001 OK EXPUNGE completed",
+            "A001 OK [HIGHESTMODSEQ 16] Done"
+        ));
+        assert!(!matches(
+            "A001 OK EXPUNGE completed",
+            "A001 OK [INUSE] Done"
+        ));
         assert!(matches(
             "A001 NO [INUSE] Mailbox FOO is in use by another user.",
             "A001 NO [INUSE] in use"
