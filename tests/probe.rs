@@ -377,10 +377,15 @@ fn a_server_that_stops_answering_gets_a_timeout_in_each_row() {
     assert!(start.elapsed() < Duration::from_secs(60));
     let text = report.render();
     for row in &report.rows {
-        if row.point == "expungeissued-code" {
-            continue;
-        }
-        assert_eq!(row.verdict, Verdict::None, "{text}");
+        let want = match row.point.as_str() {
+            "expungeissued-code" => continue,
+            // The fake announces no UIDPLUS, which every `allow` variant's COPYUID needs.
+            "copy-expunged" => Verdict::Untested(
+                "allow: needs UIDPLUS, which the server does not announce".to_string(),
+            ),
+            _ => Verdict::None,
+        };
+        assert_eq!(row.verdict, want, "{text}");
     }
     assert!(
         text.contains("no answer to \"A001 DELETE FOO\" within 0.3 s"),
@@ -450,4 +455,160 @@ fn json_output_has_one_object_with_a_row_per_decision_point() {
         Policies::default().table().len()
     );
     assert!(json.ends_with("]}"), "{json}");
+}
+
+/// A proxy in front of `upstream` that takes UIDPLUS out of every capability list, as a server
+/// without RFC 4315 would announce.
+fn without_uidplus(upstream: String) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(client) = client else { continue };
+            let server = TcpStream::connect(&upstream).unwrap();
+            let (mut c_read, mut s_write) =
+                (client.try_clone().unwrap(), server.try_clone().unwrap());
+            thread::spawn(move || {
+                let _ = std::io::copy(&mut c_read, &mut s_write);
+                let _ = s_write.shutdown(std::net::Shutdown::Write);
+            });
+            let (mut s_read, mut c_write) = (server, client);
+            thread::spawn(move || {
+                let mut buf = [0u8; 65536];
+                loop {
+                    let n = match s_read.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => n,
+                    };
+                    let text = String::from_utf8_lossy(&buf[..n]).replace(" UIDPLUS", "");
+                    if c_write.write_all(text.as_bytes()).is_err() {
+                        break;
+                    }
+                }
+                let _ = c_write.shutdown(std::net::Shutdown::Both);
+            });
+        }
+    });
+    addr
+}
+
+#[test]
+fn a_value_that_needs_a_capability_the_server_lacks_is_untested() {
+    let upstream = sandbox(&[]);
+    let report = probe(
+        &args(&without_uidplus(upstream), "alice", "alice"),
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert!(!report.capabilities.iter().any(|c| c == "UIDPLUS"));
+    let copy = report
+        .rows
+        .iter()
+        .find(|r| r.point == "copy-expunged")
+        .unwrap();
+    // Every scenario's `allow` lines expect COPYUID; `refuse` differs from what the server does.
+    assert_eq!(
+        copy.verdict,
+        Verdict::Untested("allow: needs UIDPLUS, which the server does not announce".to_string()),
+        "{}",
+        report.render()
+    );
+    assert!(report
+        .render()
+        .contains("copy-expunged       untested\n                      allow: needs UIDPLUS, which the server does not announce\n"));
+}
+
+/// Ctrl-C (SIGINT) stops the probe at once, and the scratch mailbox is deleted before it exits.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_deletes_the_scratch_mailbox() {
+    use std::sync::{Arc, Mutex};
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let log = seen.clone();
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let log = log.clone();
+            thread::spawn(move || {
+                let mut s = stream;
+                let _ = s.write_all(b"* OK [CAPABILITY IMAP4rev1] fake\r\n");
+                let mut r = BufReader::new(s.try_clone().unwrap());
+                loop {
+                    let mut line = String::new();
+                    if r.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    log.lock().unwrap().push(line.trim_end().to_string());
+                    let tag = line.split(' ').next().unwrap_or("*").to_string();
+                    // The probe's own commands are answered; the scenarios' never are.
+                    if tag.starts_with("probe") || tag.starts_with("setup") {
+                        let _ = s.write_all(format!("{tag} OK done\r\n").as_bytes());
+                    }
+                }
+            });
+        }
+    });
+    let child = Command::new(env!("CARGO_BIN_EXE_imap-sandbox"))
+        .args([
+            "probe",
+            &addr,
+            "--user",
+            "a",
+            "--password",
+            "b",
+            "--timeout",
+            "30",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until a scenario command is waiting for its answer.
+    let start = Instant::now();
+    while !seen.lock().unwrap().iter().any(|l| l.starts_with("A001 ")) {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{:?}",
+            seen.lock().unwrap()
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
+    let interrupted = Instant::now();
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    assert!(interrupted.elapsed() < Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(130));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("interrupted; the scratch mailbox was deleted"),
+        "{err}"
+    );
+    let seen = seen.lock().unwrap();
+    let root = seen
+        .iter()
+        .find_map(|l| {
+            l.strip_prefix("probe")
+                .and_then(|l| l.split_once(" CREATE "))
+        })
+        .map(|(_, name)| name.to_string())
+        .unwrap();
+    assert!(root.starts_with("imap-sandbox-probe-"), "{root}");
+    assert!(
+        seen.iter().any(|l| l.ends_with(&format!(" DELETE {root}"))),
+        "{seen:?}"
+    );
+    // Nothing outside the scratch mailbox was named.
+    for l in seen.iter() {
+        for verb in [" SELECT ", " CREATE ", " DELETE ", " APPEND ", " RENAME "] {
+            if let Some((_, rest)) = l.split_once(verb) {
+                assert!(rest.trim_start_matches('"').starts_with(&root), "{l}");
+            }
+        }
+    }
 }

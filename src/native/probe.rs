@@ -1047,12 +1047,6 @@ impl Prober<'_> {
         }
     }
 
-    fn has(&self, capability: &str) -> bool {
-        self.capabilities
-            .iter()
-            .any(|c| c.eq_ignore_ascii_case(capability))
-    }
-
     /// Every decision point of the policy table, with every scenario that varies it.
     fn all_rows(&mut self) -> Result<Vec<Row>, ProbeError> {
         let scenarios: Vec<Named> = LIBRARY
@@ -1174,7 +1168,7 @@ impl Prober<'_> {
                 .filter(|s| applies(&s.only, Some(&value)))
                 .map(|s| (s.client, s.send.clone()))
                 .collect();
-            if let Some(missing) = self.missing_capability(sc, &value) {
+            if let Some(missing) = missing_capability(sc, &value, &self.capabilities) {
                 out.push(Evidence {
                     scenario: named.file.clone(),
                     value,
@@ -1209,29 +1203,6 @@ impl Prober<'_> {
             });
         }
         Ok(out)
-    }
-
-    /// A capability the variant's lines need that the server lacks: a command (MOVE,
-    /// UNSELECT, ...) or a response code (RFC 4315 UIDPLUS's APPENDUID and COPYUID).
-    fn missing_capability(&self, sc: &Scenario, value: &str) -> Option<String> {
-        let names = Names {
-            root: String::new(),
-            sep: '/',
-        };
-        for step in sc.steps.iter().filter(|s| applies(&s.only, Some(value))) {
-            if let Ok(m) = map_command(&step.send, &names, ("u", "p")) {
-                if let Some(cap) = m.capability.filter(|c| !self.has(c)) {
-                    return Some(cap.to_string());
-                }
-            }
-            for e in step.expect.iter().filter(|e| applies(&e.only, Some(value))) {
-                let uidplus = e.pattern.contains("[APPENDUID") || e.pattern.contains("[COPYUID");
-                if uidplus && !e.absent && !self.has("UIDPLUS") {
-                    return Some("UIDPLUS".to_string());
-                }
-            }
-        }
-        None
     }
 
     /// The login of scenario client `n`.
@@ -1565,6 +1536,30 @@ impl Prober<'_> {
     }
 }
 
+/// A capability the variant's lines need that the server does not announce: for a command
+/// (MOVE, UNSELECT, ...) or a response code (RFC 4315 §3 UIDPLUS's APPENDUID and COPYUID).
+fn missing_capability(sc: &Scenario, value: &str, capabilities: &[String]) -> Option<String> {
+    let has = |cap: &str| capabilities.iter().any(|c| c.eq_ignore_ascii_case(cap));
+    let names = Names {
+        root: String::new(),
+        sep: '/',
+    };
+    for step in sc.steps.iter().filter(|s| applies(&s.only, Some(value))) {
+        if let Ok(m) = map_command(&step.send, &names, ("u", "p")) {
+            if let Some(cap) = m.capability.filter(|c| !has(c)) {
+                return Some(cap.to_string());
+            }
+        }
+        for e in step.expect.iter().filter(|e| applies(&e.only, Some(value))) {
+            let uidplus = e.pattern.contains("[APPENDUID") || e.pattern.contains("[COPYUID");
+            if uidplus && !e.absent && !has("UIDPLUS") {
+                return Some("UIDPLUS".to_string());
+            }
+        }
+    }
+    None
+}
+
 /// Scenario client `n`'s connection, opened (and greeted) at first use.
 fn connect<'c>(
     conns: &'c mut [Option<Conn>; 3],
@@ -1708,17 +1703,29 @@ fn verdict(point: &str, evidence: &[(String, Evidence)]) -> Verdict {
     if !matched.is_empty() {
         return Verdict::Match(matched);
     }
-    let checked = mine
+    // No value matched. If some value could not be checked by any scenario, the server may
+    // well have it: untested, with why; otherwise none.
+    let unchecked: Vec<&String> = values
         .iter()
-        .any(|e| matches!(e.outcome, Outcome::Differed(_)));
-    if checked {
+        .filter(|v| {
+            mine.iter()
+                .filter(|e| e.value == **v)
+                .all(|e| matches!(e.outcome, Outcome::Untestable(_)))
+        })
+        .collect();
+    if unchecked.is_empty() {
         return Verdict::None;
     }
     let mut reasons: Vec<String> = Vec::new();
-    for e in &mine {
+    for e in mine.iter().filter(|e| unchecked.contains(&&e.value)) {
         if let Outcome::Untestable(why) = &e.outcome {
-            if !reasons.contains(why) {
-                reasons.push(why.clone());
+            let why = if unchecked.len() == values.len() {
+                why.clone()
+            } else {
+                format!("{}: {why}", e.value)
+            };
+            if !reasons.contains(&why) {
+                reasons.push(why);
             }
         }
     }
@@ -1945,6 +1952,30 @@ mod tests {
             chunks("a APPEND F {2+}\r\nhi\r\n"),
             ["a APPEND F {2+}\r\nhi\r\n"]
         );
+    }
+
+    #[test]
+    fn a_variant_needing_a_capability_the_server_lacks_is_found() {
+        let sc = Scenario::parse(
+            "# vary: copy-expunged = allow refuse\n\
+             C1: a MOVE 1 FRED\nS1: a OK ...\n\
+             C1: b COPY 1 FRED\n[allow] S1: b OK [COPYUID ... 1 1] done\n[refuse] S1: b NO x\n",
+        )
+        .unwrap();
+        let caps = |c: &[&str]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let all = caps(&["IMAP4rev1", "MOVE", "UIDPLUS"]);
+        assert_eq!(missing_capability(&sc, "allow", &all), None);
+        let no_move = caps(&["IMAP4rev1", "UIDPLUS"]);
+        assert_eq!(
+            missing_capability(&sc, "refuse", &no_move).as_deref(),
+            Some("MOVE")
+        );
+        let no_uidplus = caps(&["IMAP4rev1", "move"]);
+        assert_eq!(
+            missing_capability(&sc, "allow", &no_uidplus).as_deref(),
+            Some("UIDPLUS")
+        );
+        assert_eq!(missing_capability(&sc, "refuse", &no_uidplus), None);
     }
 
     #[test]
