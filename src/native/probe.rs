@@ -21,7 +21,7 @@
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -180,7 +180,16 @@ pub fn probe(args: &ProbeArgs, cancel: &AtomicBool) -> Result<Report, ProbeError
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    let root = format!("{prefix}imap-sandbox-probe-{}-{stamp}", std::process::id());
+    // Two probes of one process in the same second (tests) still get names of their own.
+    static PROBES: AtomicU32 = AtomicU32::new(0);
+    let nth = match PROBES.fetch_add(1, Ordering::SeqCst) {
+        0 => String::new(),
+        n => format!("-{n}"),
+    };
+    let root = format!(
+        "{prefix}imap-sandbox-probe-{}-{stamp}{nth}",
+        std::process::id()
+    );
     let answer = admin.command(&format!("CREATE {}", quote(&root)), args.timeout, cancel);
     if !answer.ok() {
         return Err(ProbeError::Scratch(format!(
