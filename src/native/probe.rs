@@ -41,6 +41,12 @@ pub const DEFAULT_SETTLE: Duration = Duration::from_millis(300);
 /// The most a single response may hold, so a server sending without end cannot fill memory.
 const MAX_RESPONSE: usize = 16 * 1024 * 1024;
 
+/// How long past a deadline responses that keep coming are still read.
+const FLOOD_GRACE: Duration = Duration::from_secs(1);
+
+/// The most responses one command's answer may have.
+const MAX_RESPONSES: usize = 100_000;
+
 /// What `probe` was asked to do.
 #[derive(Debug, Clone)]
 pub struct ProbeArgs {
@@ -489,6 +495,12 @@ impl Conn {
                         answer.tagged = Some(t);
                         return answer;
                     }
+                    if answer.responses.len() >= MAX_RESPONSES {
+                        answer.trouble = Some(format!(
+                            "more than {MAX_RESPONSES} responses to one command"
+                        ));
+                        return answer;
+                    }
                 }
                 Ok(Some(Ok(Resp::Closed))) => {
                     self.mark_closed(&mut answer);
@@ -557,6 +569,10 @@ impl Conn {
     ) -> Result<Option<Result<Resp, String>>, ProbeError> {
         let mut expired = false;
         loop {
+            // A server that never stops sending is cut off too.
+            if Instant::now() > deadline + FLOOD_GRACE {
+                return Ok(None);
+            }
             if let Some(len) = frame_len(&self.buf) {
                 let one: Vec<u8> = self.buf.drain(..len).collect();
                 let text = String::from_utf8_lossy(&one);
@@ -621,6 +637,9 @@ impl Conn {
                 }
                 Ok(resp) => got.push(resp),
                 Err(why) => got.push(Resp::Line(format!("(unparsable) {why}"))),
+            }
+            if got.len() >= MAX_RESPONSES {
+                break;
             }
         }
         Ok(got)
@@ -1985,6 +2004,38 @@ mod tests {
             Some("UIDPLUS")
         );
         assert_eq!(missing_capability(&sc, "refuse", &no_uidplus), None);
+    }
+
+    #[test]
+    fn a_server_that_never_stops_sending_is_cut_off() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            let _ = s.write_all(b"* OK hi\r\n");
+            while s.write_all(b"* OK more\r\n").is_ok() {}
+        });
+        let mut args = ProbeArgs::new(&addr, "u", "p");
+        args.timeout = Duration::from_millis(200);
+        let cancel = AtomicBool::new(false);
+        let mut conn = Conn::open(&args, &cancel).unwrap();
+        let start = Instant::now();
+        let answer = conn.send_command("a", "a NOOP\r\n", args.timeout, &cancel);
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            start.elapsed()
+        );
+        assert!(answer.tagged.is_none());
+        let why = answer.trouble.unwrap();
+        assert!(
+            why.starts_with("no answer to \"a NOOP\" within 0.2 s") || why.contains("more than"),
+            "{why}"
+        );
+        let start = Instant::now();
+        let drained = conn.drain(Instant::now(), &cancel).unwrap();
+        assert!(!drained.is_empty());
+        assert!(start.elapsed() < Duration::from_secs(5));
     }
 
     #[test]
