@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use imap_sandbox::native::probe::{probe, ProbeArgs, ProbeError, Report, Verdict};
 use imap_sandbox::native::tcp::{Options, TcpServer};
+use imap_sandbox::server::policy::PRESETS;
 use imap_sandbox::server::{Policies, Server, World};
 
 /// Starts the sandbox on an ephemeral port under `assignments`; returns its address.
@@ -158,6 +159,53 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "under {assignments:?}:\n  want {want:?}\n  got  {got:?}\n{}",
                 report.render()
             ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every named preset (the personalities too, as they are added): each point is classified as
+/// the preset's value (alone, or among values the scenarios cannot tell apart) or untested;
+/// never as another value, never `none`.
+#[test]
+fn no_preset_is_misclassified() {
+    let runs: Vec<_> = PRESETS
+        .iter()
+        .map(|preset| {
+            thread::spawn(move || {
+                let policies = Policies::preset(preset.name).unwrap();
+                let server = TcpServer::bind(
+                    "127.0.0.1:0",
+                    Server::new(World::default_world(), policies),
+                    Options::default(),
+                )
+                .unwrap();
+                let addr = server.local_addr().unwrap().to_string();
+                thread::spawn(move || server.run());
+                let report = probe(&args(&addr, "alice", "alice"), &AtomicBool::new(false))
+                    .unwrap_or_else(|e| panic!("{}: {e}", preset.name));
+                (preset.name, policies, report)
+            })
+        })
+        .collect();
+    let mut failures = Vec::new();
+    for run in runs {
+        let (name, policies, report) = run.join().unwrap();
+        for row in &report.rows {
+            let value = policies.get(&row.point).unwrap().to_string();
+            let right = match &row.verdict {
+                Verdict::Match(values) => values.contains(&value),
+                Verdict::Untested(_) => true,
+                Verdict::None => false,
+            };
+            if !right {
+                failures.push(format!(
+                    "--preset {name}: {} is {value}, the probe says {}\n{}",
+                    row.point,
+                    row.verdict.label(),
+                    report.render()
+                ));
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
