@@ -126,6 +126,9 @@ pub enum Verdict {
     /// The values whose scenario lines the server's answers match (one, unless the scenarios
     /// cannot tell some apart).
     Match(Vec<String>),
+    /// No value matches exactly, but these match as [`check_loosely`] compares (order,
+    /// EXISTS/RECENT, `* FLAGS`, informational `* OK`/`* NO`, flag-only FETCH ignored).
+    Loose(Vec<String>),
     /// No value matches; the evidence says which lines differed.
     None,
     /// No value could be checked, and why.
@@ -144,6 +147,8 @@ pub struct Evidence {
 pub enum Outcome {
     /// Every line of the variant matched.
     Matched,
+    /// The lines matched only as [`check_loosely`] compares them.
+    Loose,
     /// The lines that did not, as `line N: ...`.
     Differed(Vec<String>),
     /// The variant could not be checked, and why.
@@ -1121,7 +1126,7 @@ impl Prober<'_> {
             })
             .collect();
         for (point, e) in evidence.iter_mut() {
-            if e.outcome != Outcome::Matched && !matches!(e.outcome, Outcome::Differed(_)) {
+            if matches!(e.outcome, Outcome::Untestable(_)) {
                 continue;
             }
             let Some(named) = scenarios.iter().find(|n| n.file == e.scenario) else {
@@ -1219,6 +1224,8 @@ impl Prober<'_> {
                     let failures = check(sc, &value, p, &self.codes);
                     if failures.is_empty() {
                         Outcome::Matched
+                    } else if check_loosely(sc, &value, p, &self.codes).is_empty() {
+                        Outcome::Loose
                     } else {
                         Outcome::Differed(failures)
                     }
@@ -1692,6 +1699,143 @@ fn check(sc: &Scenario, value: &str, played: &Played, codes: &BTreeSet<String>) 
     failures
 }
 
+/// What a loose match leaves out, for people.
+const LOOSELY: &str = "matched ignoring the order of untagged responses, EXPUNGE numbers (only \
+their count), EXISTS, RECENT, * FLAGS, untagged OK/NO and FETCH FLAGS the scenario does not ask for";
+
+/// Whether a response is left out of a loose comparison: what servers send differently
+/// outside the decision points (tests/servers/README.md, "Differences outside the decision
+/// points"): EXISTS, RECENT, `* FLAGS`, untagged `* OK` / `* NO`, continuation requests.
+fn loosely_ignored(text: &str) -> bool {
+    let mut w = text.split(' ');
+    let (Some(first), Some(second), third) = (w.next(), w.next(), w.next()) else {
+        return false;
+    };
+    if first == "+" {
+        return true;
+    }
+    if first != "*" {
+        return false;
+    }
+    let kind = second.to_ascii_uppercase();
+    let data = third.map(str::to_ascii_uppercase);
+    matches!(kind.as_str(), "OK" | "NO" | "FLAGS")
+        || matches!(data.as_deref(), Some("EXISTS" | "RECENT"))
+}
+
+fn is_expunge(text: &str) -> bool {
+    let mut w = text.split(' ');
+    w.next() == Some("*")
+        && w.next()
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        && w.next().is_some_and(|k| k.eq_ignore_ascii_case("EXPUNGE"))
+        && w.next().is_none()
+}
+
+/// `* n FETCH (FLAGS (...))`: a report of flags, which servers also send unasked when another
+/// client changed them (RFC 3501 §7.4.2).
+fn is_flags_only_fetch(text: &str) -> bool {
+    let mut w = text.splitn(4, ' ');
+    w.next() == Some("*")
+        && w.next().is_some()
+        && w.next().is_some_and(|k| k.eq_ignore_ascii_case("FETCH"))
+        && w.next().is_some_and(|rest| {
+            rest.starts_with("(FLAGS (") && rest.ends_with("))") && rest.matches('(').count() == 2
+        })
+}
+
+/// The second, looser comparison: per step and client, the responses the scenario expects
+/// are found in any order; EXPUNGE responses are compared by count; what
+/// [`loosely_ignored`] names is left out on both sides, and a flag-only FETCH the scenario does
+/// not ask for is allowed. Tagged answers, codes the library names, BYE, closes and every
+/// other data response still have to match.
+fn check_loosely(
+    sc: &Scenario,
+    value: &str,
+    played: &Played,
+    codes: &BTreeSet<String>,
+) -> Vec<String> {
+    let mut failures = Vec::new();
+    let mine = sc.steps.iter().filter(|s| applies(&s.only, Some(value)));
+    for ((_, got), step) in played.steps.iter().zip(mine) {
+        let expects: Vec<_> = step
+            .expect
+            .iter()
+            .filter(|e| applies(&e.only, Some(value)))
+            .collect();
+        let clients: BTreeSet<usize> = got
+            .iter()
+            .map(|(n, _)| *n)
+            .chain(expects.iter().map(|e| e.client))
+            .collect();
+        for n in clients {
+            let mut actual: Vec<(String, bool)> = got
+                .iter()
+                .filter(|(k, _)| *k == n)
+                .map(|(_, r)| r.text())
+                .filter(|t| !loosely_ignored(t))
+                .map(|t| (t, false))
+                .collect();
+            let wanted: Vec<&str> = expects
+                .iter()
+                .filter(|e| e.client == n && !e.absent && !loosely_ignored(&e.pattern))
+                .map(|e| e.pattern.as_str())
+                .collect();
+            let count = |v: &mut dyn Iterator<Item = &str>| v.filter(|t| is_expunge(t)).count();
+            let (want_x, got_x) = (
+                count(&mut wanted.iter().copied()),
+                count(&mut actual.iter().map(|(t, _)| t.as_str())),
+            );
+            if want_x != got_x {
+                failures.push(format!(
+                    "line {}: C{n} expected {want_x} EXPUNGE responses, got {got_x}",
+                    step.line_no
+                ));
+            }
+            for pattern in wanted.iter().filter(|p| !is_expunge(p)) {
+                let found = actual
+                    .iter_mut()
+                    .find(|(t, used)| !*used && !is_expunge(t) && matches(pattern, t, codes));
+                match found {
+                    Some((_, used)) => *used = true,
+                    None if *pattern == "(closed)" => failures.push(format!(
+                        "line {}: S{n} expected the connection closed",
+                        step.line_no
+                    )),
+                    None => failures.push(format!(
+                        "line {}: S{n} expected {pattern:?} (in any order)",
+                        step.line_no
+                    )),
+                }
+            }
+            for (t, used) in &actual {
+                let allowed = *used || is_expunge(t) || t == "(closed)" || is_flags_only_fetch(t);
+                if !allowed {
+                    failures.push(format!(
+                        "line {}: unexpected response to C{n}: {t:?}",
+                        step.line_no
+                    ));
+                }
+            }
+        }
+        for e in expects.iter().filter(|e| e.absent) {
+            let seen = got
+                .iter()
+                .any(|(k, r)| *k == e.client && matches(&e.pattern, &r.text(), codes));
+            if seen {
+                failures.push(format!(
+                    "line {}: S{}! {:?} must not appear",
+                    e.line_no, e.client, e.pattern
+                ));
+            }
+        }
+    }
+    if let Some(why) = &played.stopped {
+        failures.push(why.clone());
+    }
+    failures
+}
+
 /// Continuation requests and closes may be left out of a transcript.
 fn optional(r: &Resp) -> bool {
     match r {
@@ -1731,6 +1875,21 @@ fn verdict(point: &str, evidence: &[(String, Evidence)]) -> Verdict {
     if !matched.is_empty() {
         return Verdict::Match(matched);
     }
+    let loose: Vec<String> = values
+        .iter()
+        .filter(|v| {
+            let of_v: Vec<&&Evidence> = mine.iter().filter(|e| e.value == **v).collect();
+            of_v.iter()
+                .any(|e| matches!(e.outcome, Outcome::Matched | Outcome::Loose))
+                && of_v
+                    .iter()
+                    .all(|e| !matches!(e.outcome, Outcome::Differed(_)))
+        })
+        .cloned()
+        .collect();
+    if !loose.is_empty() {
+        return Verdict::Loose(loose);
+    }
     // No value matched. If some value could not be checked by any scenario, the server may
     // well have it: untested, with why; otherwise none.
     let unchecked: Vec<&String> = values
@@ -1765,6 +1924,7 @@ impl Verdict {
     pub fn label(&self) -> String {
         match self {
             Verdict::Match(values) => values.join("|"),
+            Verdict::Loose(values) => format!("{} (loosely)", values.join("|")),
             Verdict::None => "none".to_string(),
             Verdict::Untested(_) => "untested".to_string(),
         }
@@ -1783,6 +1943,7 @@ impl Report {
             out.push_str(&format!("{:<width$}  {}\n", row.point, row.verdict.label()));
             match &row.verdict {
                 Verdict::Match(_) => {}
+                Verdict::Loose(_) => out.push_str(&format!("{:<width$}    {LOOSELY}\n", "")),
                 Verdict::Untested(why) => out.push_str(&format!("{:<width$}    {why}\n", "")),
                 Verdict::None => {
                     for e in &row.evidence {
@@ -1807,7 +1968,7 @@ impl Report {
                                 "{:<width$}    {} [{}]: untested: {why}\n",
                                 "", e.scenario, e.value
                             )),
-                            Outcome::Matched => {}
+                            Outcome::Matched | Outcome::Loose => {}
                         }
                     }
                 }
@@ -1831,6 +1992,7 @@ impl Report {
             .map(|row| {
                 let (result, values, reason) = match &row.verdict {
                     Verdict::Match(v) => ("match", v.clone(), None),
+                    Verdict::Loose(v) => ("loose", v.clone(), Some(LOOSELY.to_string())),
                     Verdict::None => ("none", Vec::new(), None),
                     Verdict::Untested(why) => ("untested", Vec::new(), Some(why.clone())),
                 };
@@ -1840,6 +2002,7 @@ impl Report {
                     .map(|e| {
                         let (outcome, lines, reason) = match &e.outcome {
                             Outcome::Matched => ("matched", Vec::new(), None),
+                            Outcome::Loose => ("loose", Vec::new(), None),
                             Outcome::Differed(l) => ("differed", l.clone(), None),
                             Outcome::Untestable(w) => ("untestable", Vec::new(), Some(w.clone())),
                         };
