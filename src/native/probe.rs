@@ -1221,12 +1221,15 @@ impl Prober<'_> {
             let outcome = match &p.untestable {
                 Some(why) => Outcome::Untestable(why.clone()),
                 None => {
-                    let failures = check(sc, &value, p, &self.codes);
+                    let mut failures = check(sc, &value, p, &self.codes);
+                    let loose = check_loosely(sc, &value, p, &self.codes);
                     if failures.is_empty() {
                         Outcome::Matched
-                    } else if check_loosely(sc, &value, p, &self.codes).is_empty() {
+                    } else if loose.is_empty() {
                         Outcome::Loose
                     } else {
+                        // The exact differences, then what still differs loosely.
+                        failures.extend(loose.into_iter().map(|l| format!("loosely, {l}")));
                         Outcome::Differed(failures)
                     }
                 }
@@ -1953,15 +1956,19 @@ impl Report {
                                     "{:<width$}    {} [{}]:\n",
                                     "", e.scenario, e.value
                                 ));
-                                for l in lines.iter().take(3) {
-                                    out.push_str(&format!("{:<width$}      {l}\n", ""));
-                                }
-                                if lines.len() > 3 {
-                                    out.push_str(&format!(
-                                        "{:<width$}      ... {} more\n",
-                                        "",
-                                        lines.len() - 3
-                                    ));
+                                let (loose, exact): (Vec<&String>, Vec<&String>) =
+                                    lines.iter().partition(|l| l.starts_with("loosely, "));
+                                for group in [exact, loose] {
+                                    for l in group.iter().take(3) {
+                                        out.push_str(&format!("{:<width$}      {l}\n", ""));
+                                    }
+                                    if group.len() > 3 {
+                                        out.push_str(&format!(
+                                            "{:<width$}      ... {} more\n",
+                                            "",
+                                            group.len() - 3
+                                        ));
+                                    }
                                 }
                             }
                             Outcome::Untestable(why) => out.push_str(&format!(
