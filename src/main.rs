@@ -5,6 +5,8 @@
 //!                    [--preset NAME] [--trace]
 //! imap-sandbox policies
 //! imap-sandbox play FILE... [--preset NAME] [--policy NAME=VALUE]... [--quiet]
+//! imap-sandbox probe HOST:PORT --user NAME --password PASS [--user2 NAME --password2 PASS]
+//!                    [--json] [--timeout SECONDS]
 //! imap-sandbox help [COMMAND]          (or COMMAND --help)
 //! ```
 
@@ -22,8 +24,11 @@ fn main() {}
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use std::ffi::OsString;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
 
     use imap_sandbox::native::play::{self, PlayArgs};
+    use imap_sandbox::native::probe::{self, ProbeArgs};
     use imap_sandbox::native::tcp::{Options, TcpServer};
     use imap_sandbox::server::policy::PRESETS;
     use imap_sandbox::server::{Policies, Server, World};
@@ -45,6 +50,21 @@ mod cli {
       or the one --preset or --policy names (--preset first, then each --policy); prints the
       transcripts (--quiet, -q: only failed ones); exits 1 if an expectation failed.
 ";
+    const PROBE_USAGE: &str = "  imap-sandbox probe HOST:PORT --user NAME --password PASS
+                     [--user2 NAME --password2 PASS] [--json] [--timeout SECONDS]
+      Plays the RFC 2180 / RFC 2683 scenarios against a live IMAP server (plain TCP only;
+      no TLS yet) with up to three connections, and prints one row per decision point: the
+      value the server's answers match, `none` with the lines that differed, or `untested`
+      with the reason. Free text after a status response's code is ignored.
+      It works only inside one scratch mailbox it creates with a unique name
+      (imap-sandbox-probe-<pid>-<time>, in the personal namespace) and deletes at the end,
+      also after an error or Ctrl-C; it never reads, changes or deletes any other mailbox.
+      Client 2 logs in as --user2 when given (it must see the same mailboxes), else --user.
+      --timeout (default 10) bounds every wait for a greeting or a command's answer; after
+      each command the other connections are read for 0.3 s. --json prints one object.
+      Exit codes: 0 the probe ran (whatever the rows say), 1 it could not (no connection,
+      no greeting, login refused, scratch mailbox not created), 2 usage, 130 Ctrl-C.
+";
     const HELP_USAGE: &str = "  imap-sandbox help [COMMAND]
       Prints this text, or one command's.
 ";
@@ -55,8 +75,16 @@ mod cli {
             Some("serve") => SERVE_USAGE.to_string(),
             Some("policies") => POLICIES_USAGE.to_string(),
             Some("play") => PLAY_USAGE.to_string(),
+            Some("probe") => PROBE_USAGE.to_string(),
             Some("help") => HELP_USAGE.to_string(),
-            _ => [SERVE_USAGE, POLICIES_USAGE, PLAY_USAGE, HELP_USAGE].concat(),
+            _ => [
+                SERVE_USAGE,
+                POLICIES_USAGE,
+                PLAY_USAGE,
+                PROBE_USAGE,
+                HELP_USAGE,
+            ]
+            .concat(),
         };
         format!("usage:\n{body}")
     }
@@ -67,6 +95,7 @@ mod cli {
         Serve(EngineArgs),
         Policies,
         Play(PlayArgs),
+        Probe(ProbeArgs),
     }
 
     /// A command line that cannot be run: the message, and the subcommand whose usage to show.
@@ -87,6 +116,15 @@ mod cli {
                 0
             }
             Ok(Command::Play(args)) => play::run(&args),
+            Ok(Command::Probe(args)) => {
+                // Ctrl-C: the probe stops at its next read and deletes its scratch mailbox.
+                let cancel = Arc::new(AtomicBool::new(false));
+                let flag = cancel.clone();
+                if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)) {
+                    eprintln!("imap-sandbox: cannot install the Ctrl-C handler: {e}");
+                }
+                probe::run(&args, cancel)
+            }
             Err(e) => {
                 let prefix = match e.command {
                     Some(c) => format!("imap-sandbox {c}"),
@@ -120,6 +158,7 @@ mod cli {
             "serve" => ("serve", parse_serve(&mut parser)),
             "policies" => ("policies", parse_policies(&mut parser)),
             "play" => ("play", parse_play(&mut parser)),
+            "probe" => ("probe", parse_probe(&mut parser)),
             "help" => ("help", parse_help(&mut parser)),
             other => {
                 return Err(UsageError {
@@ -215,6 +254,47 @@ mod cli {
         Ok(Command::Play(out))
     }
 
+    fn parse_probe(parser: &mut lexopt::Parser) -> Result<Command, lexopt::Error> {
+        let (mut addr, mut user, mut password) = (None, None, None);
+        let (mut user2, mut password2) = (None, None);
+        let mut out = ProbeArgs::new("", "", "");
+        while let Some(arg) = parser.next()? {
+            match arg {
+                Short('h') | Long("help") => return Ok(Command::Help(Some("probe".into()))),
+                Long("user") => user = Some(parser.value()?.string()?),
+                Long("password") => password = Some(parser.value()?.string()?),
+                Long("user2") => user2 = Some(parser.value()?.string()?),
+                Long("password2") => password2 = Some(parser.value()?.string()?),
+                Long("json") => out.json = true,
+                Long("timeout") => {
+                    let v = parser.value()?.string()?;
+                    let secs: f64 = v
+                        .parse()
+                        .ok()
+                        .filter(|s: &f64| s.is_finite() && *s > 0.0 && *s <= 3600.0)
+                        .ok_or_else(|| {
+                            format!("--timeout expects seconds (0 to 3600), got {v:?}")
+                        })?;
+                    out.timeout = std::time::Duration::from_secs_f64(secs);
+                }
+                Value(v) if addr.is_none() => addr = Some(v.string()?),
+                _ => return Err(arg.unexpected()),
+            }
+        }
+        out.addr = addr.ok_or("HOST:PORT is needed")?;
+        if !out.addr.contains(':') {
+            return Err(format!("expected HOST:PORT, got {:?}", out.addr).into());
+        }
+        out.user = user.ok_or("--user is needed")?;
+        out.password = password.ok_or("--password is needed")?;
+        out.user2 = match (user2, password2) {
+            (Some(u), Some(p)) => Some((u, p)),
+            (None, None) => None,
+            _ => return Err("--user2 and --password2 go together".into()),
+        };
+        Ok(Command::Probe(out))
+    }
+
     fn parse_help(parser: &mut lexopt::Parser) -> Result<Command, lexopt::Error> {
         let mut command = None;
         while let Some(arg) = parser.next()? {
@@ -225,7 +305,9 @@ mod cli {
             }
         }
         match command.as_deref() {
-            None | Some("serve" | "policies" | "play" | "help") => Ok(Command::Help(command)),
+            None | Some("serve" | "policies" | "play" | "probe" | "help") => {
+                Ok(Command::Help(command))
+            }
             Some(other) => Err(format!("unknown command {other:?}").into()),
         }
     }

@@ -2,4 +2,5 @@
 //! [`crate::server::Server`], like the wasm one; not compiled for wasm32.
 
 pub mod play;
+pub mod probe;
 pub mod tcp;
