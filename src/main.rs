@@ -240,7 +240,15 @@ mod cli {
                         .map(|p| p.settings.iter().map(|s| s.to_string()).collect())
                         .unwrap_or_default();
                 }
-                Long("policy") => out.policies.push(parser.value()?.string()?),
+                Long("policy") => {
+                    // Checked here, as serve checks it: an unknown point or value is a usage
+                    // error that lists the valid names, not a run that fails.
+                    let assignment = parser.value()?.string()?;
+                    Policies::default()
+                        .set_assignment(&assignment)
+                        .map_err(|e| e.0)?;
+                    out.policies.push(assignment);
+                }
                 Short('q') | Long("quiet") => out.quiet = true,
                 Value(file) => out.files.push(file.string()?),
                 _ => return Err(arg.unexpected()),

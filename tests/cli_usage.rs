@@ -164,6 +164,16 @@ fn a_bad_value_is_named_before_anything_runs() {
     assert_usage_error(
         &[
             "play",
+            "--policy",
+            "fetch-expunged=maybe",
+            "scenarios/rfc2180-4.3-search.imap",
+        ],
+        "\"maybe\" for fetch-expunged; one of: ghost, no, nil, nil-ok, omit",
+        "play",
+    );
+    assert_usage_error(
+        &[
+            "play",
             "--preset",
             "nope",
             "scenarios/rfc2180-4.3-search.imap",
