@@ -7,6 +7,7 @@
 //! imap-sandbox play FILE... [--preset NAME] [--policy NAME=VALUE]... [--quiet]
 //! imap-sandbox probe HOST:PORT --user NAME --password PASS [--user2 NAME --password2 PASS]
 //!                    [--json] [--timeout SECONDS]
+//! imap-sandbox probe-table REPORT.json... [--preset NAME]...
 //! imap-sandbox help [COMMAND]          (or COMMAND --help)
 //! ```
 
@@ -29,6 +30,7 @@ mod cli {
 
     use imap_sandbox::native::play::{self, PlayArgs};
     use imap_sandbox::native::probe::{self, ProbeArgs};
+    use imap_sandbox::native::probe_table::{self, TableArgs};
     use imap_sandbox::native::tcp::{Options, TcpServer};
     use imap_sandbox::server::policy::PRESETS;
     use imap_sandbox::server::{Policies, Server, World};
@@ -65,6 +67,14 @@ mod cli {
       Exit codes: 0 the probe ran (whatever the rows say), 1 it could not (no connection,
       no greeting, login refused, scratch mailbox not created), 2 usage, 130 Ctrl-C.
 ";
+    const PROBE_TABLE_USAGE: &str = "  imap-sandbox probe-table REPORT.json... [--preset NAME]...
+      Prints a Markdown table of the decision points (rows) by saved probe reports (written
+      by probe --json; one column each, headed by the file name) and presets (one column
+      each, --preset in the order given; default: default and every server personality).
+      A report's cell is its verdict: VALUE, VALUE (loosely), none or untested; a preset's
+      is the value it sets. Exit codes: 0, 1 a report cannot be read or is not a probe
+      report, 2 usage.
+";
     const HELP_USAGE: &str = "  imap-sandbox help [COMMAND]
       Prints this text, or one command's.
 ";
@@ -76,12 +86,14 @@ mod cli {
             Some("policies") => POLICIES_USAGE.to_string(),
             Some("play") => PLAY_USAGE.to_string(),
             Some("probe") => PROBE_USAGE.to_string(),
+            Some("probe-table") => PROBE_TABLE_USAGE.to_string(),
             Some("help") => HELP_USAGE.to_string(),
             _ => [
                 SERVE_USAGE,
                 POLICIES_USAGE,
                 PLAY_USAGE,
                 PROBE_USAGE,
+                PROBE_TABLE_USAGE,
                 HELP_USAGE,
             ]
             .concat(),
@@ -96,6 +108,7 @@ mod cli {
         Policies,
         Play(PlayArgs),
         Probe(ProbeArgs),
+        ProbeTable(TableArgs),
     }
 
     /// A command line that cannot be run: the message, and the subcommand whose usage to show.
@@ -125,6 +138,7 @@ mod cli {
                 }
                 probe::run(&args, cancel)
             }
+            Ok(Command::ProbeTable(args)) => probe_table::run(&args),
             Err(e) => {
                 let prefix = match e.command {
                     Some(c) => format!("imap-sandbox {c}"),
@@ -159,6 +173,7 @@ mod cli {
             "policies" => ("policies", parse_policies(&mut parser)),
             "play" => ("play", parse_play(&mut parser)),
             "probe" => ("probe", parse_probe(&mut parser)),
+            "probe-table" => ("probe-table", parse_probe_table(&mut parser)),
             "help" => ("help", parse_help(&mut parser)),
             other => {
                 return Err(UsageError {
@@ -303,6 +318,27 @@ mod cli {
         Ok(Command::Probe(out))
     }
 
+    fn parse_probe_table(parser: &mut lexopt::Parser) -> Result<Command, lexopt::Error> {
+        let mut out = TableArgs::default();
+        while let Some(arg) = parser.next()? {
+            match arg {
+                Short('h') | Long("help") => return Ok(Command::Help(Some("probe-table".into()))),
+                Long("preset") => {
+                    let name = parser.value()?.string()?;
+                    // Checked here, as play checks it: the error lists the valid names.
+                    Policies::preset(&name).map_err(|e| e.0)?;
+                    out.presets.push(name);
+                }
+                Value(file) => out.files.push(file.string()?),
+                _ => return Err(arg.unexpected()),
+            }
+        }
+        if out.files.is_empty() {
+            return Err("at least one REPORT.json (from probe --json) is needed".into());
+        }
+        Ok(Command::ProbeTable(out))
+    }
+
     fn parse_help(parser: &mut lexopt::Parser) -> Result<Command, lexopt::Error> {
         let mut command = None;
         while let Some(arg) = parser.next()? {
@@ -313,7 +349,7 @@ mod cli {
             }
         }
         match command.as_deref() {
-            None | Some("serve" | "policies" | "play" | "probe" | "help") => {
+            None | Some("serve" | "policies" | "play" | "probe" | "probe-table" | "help") => {
                 Ok(Command::Help(command))
             }
             Some(other) => Err(format!("unknown command {other:?}").into()),

@@ -62,8 +62,7 @@ fn expected(assignments: &[&str], untested: &[&str]) -> Vec<(String, String)> {
     p.table()
         .iter()
         .map(|row| {
-            // No scenario varies this one (its effect shows in other scenarios' lines).
-            let label = if untested.contains(&row.point) || row.point == "expungeissued-code" {
+            let label = if untested.contains(&row.point) {
                 "untested".to_string()
             } else if row.point == "rename-selected" && single_select {
                 // Only rfc2180-3.1-rename-refused can be played, which does not tell rename
@@ -91,7 +90,9 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "copy-expunged=refuse",
                 "search-expunged=include",
             ],
-            vec![],
+            // rfc9051-7.1-expungeissued presumes the default fetch-expunged and
+            // store-expunged: under others it checks nothing.
+            vec!["expungeissued-code"],
         ),
         (
             vec![
@@ -99,15 +100,25 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "rename-selected=refuse",
                 "fetch-expunged=nil",
             ],
-            vec![],
+            vec!["expungeissued-code"],
         ),
-        (vec!["rename-selected=bye", "fetch-expunged=omit"], vec![]),
+        (
+            vec!["rename-selected=bye", "fetch-expunged=omit"],
+            vec!["expungeissued-code"],
+        ),
+        // The RFC 2180 §4 scenarios presume no EXPUNGEISSUED code where these add it.
+        (
+            vec!["expungeissued-code=on"],
+            vec!["fetch-expunged", "store-expunged", "search-expunged"],
+        ),
+        (vec!["expungeissued-code=content"], vec!["fetch-expunged"]),
         // Every RFC 2180 §4 scenario expunges while another client has the mailbox: they
         // presume expunge-shared=allow, so under `refuse` they check nothing.
         (
             vec!["expunge-shared=refuse"],
             vec![
                 "fetch-expunged",
+                "expungeissued-code",
                 "store-expunged",
                 "copy-expunged",
                 "search-expunged",
@@ -121,6 +132,7 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "delete-selected",
                 "expunge-shared",
                 "fetch-expunged",
+                "expungeissued-code",
                 "store-expunged",
                 "copy-expunged",
                 "search-expunged",
@@ -132,6 +144,7 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "delete-selected",
                 "expunge-shared",
                 "fetch-expunged",
+                "expungeissued-code",
                 "store-expunged",
                 "copy-expunged",
                 "search-expunged",
@@ -509,7 +522,7 @@ fn json_output_has_one_object_with_a_row_per_decision_point() {
         "{json}"
     );
     assert!(
-        json.contains(r#"{"point":"expungeissued-code","result":"untested","values":[],"reason":"no scenario varies it","evidence":[]}"#),
+        json.contains(r#"{"point":"expungeissued-code","result":"untested","values":[],"reason":"the scenario presumes fetch-expunged=ghost (the server: nil)","evidence":[{"scenario":"rfc9051-7.1-expungeissued","value":"off","outcome":"untestable","#),
         "{json}"
     );
     assert_eq!(

@@ -1,6 +1,8 @@
-//! The native front ends: the TCP server ([`tcp`]) and the scenario player ([`play`]). Thin drivers of
+//! The native front ends: the TCP server ([`tcp`]), the scenario player ([`play`]), the probe of a
+//! live server ([`probe`]) and the table of its findings ([`probe_table`]). Thin drivers of
 //! [`crate::server::Server`], like the wasm one; not compiled for wasm32.
 
 pub mod play;
 pub mod probe;
+pub mod probe_table;
 pub mod tcp;

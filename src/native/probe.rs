@@ -1016,6 +1016,11 @@ fn without_free_text(line: &str, codes: &BTreeSet<String>) -> String {
     }
     let head = format!("{tag} {}", kind.to_ascii_uppercase());
     let rest = parts.next().unwrap_or("");
+    // A pattern whose text starts with `...` (`A001 NO ...COPY rejected`) admits any code or
+    // none, as it does when compared whole.
+    if rest.starts_with("...") {
+        return format!("{head} ...");
+    }
     let Some(code) = rest.strip_prefix('[') else {
         return head;
     };
@@ -2245,6 +2250,21 @@ mod tests {
         assert!(!is_flags_only_fetch("* 4 FETCH (FLAGS (\\Deleted) UID 4)"));
         assert!(loosely_ignored("* 3 EXISTS") && loosely_ignored("* OK [UNSEEN 1] x"));
         assert!(!loosely_ignored("* 3 EXPUNGE") && !loosely_ignored("* BYE x"));
+    }
+
+    #[test]
+    fn a_pattern_text_starting_with_dots_admits_any_code() {
+        let codes: BTreeSet<String> = ["EXPUNGEISSUED".to_string()].into();
+        let dovecot = "A001 NO [EXPUNGEISSUED] Some of the requested messages no longer exist";
+        assert!(matches(
+            "A001 NO ...COPY rejected, because some of the requested messages were expunged",
+            dovecot,
+            &codes
+        ));
+        assert!(matches("A001 NO ...", "A001 NO Gone", &codes));
+        // Without the dots, a code the library names still tells values apart.
+        assert!(!matches("A001 NO Gone", dovecot, &codes));
+        assert!(!matches("A001 OK ...", dovecot, &codes));
     }
 
     #[test]
