@@ -256,3 +256,31 @@ fn skip_listed_copyuid_names_expunged_messages_that_were_not_copied() {
         panic!("{e}");
     }
 }
+
+/// Found by the engine fuzz target: UID EXPUNGE resolves its UIDs in the session's view, so
+/// messages that arrived after the session last heard of new ones are not expunged (the model
+/// expunged them). C2 selects an empty Trash; C1 copies \Deleted messages into it; C2's
+/// `UID EXPUNGE 1:3` names UIDs it has not been told of yet.
+#[test]
+fn uid_expunge_leaves_messages_the_session_has_not_seen() {
+    let mut h = Harness::new(Policies::default());
+    let steps: [(usize, &str); 6] = [
+        (0, "LOGIN alice alice"),
+        (1, "LOGIN alice alice"),
+        (1, "SELECT Trash"),
+        (0, "SELECT FOO"),
+        (0, "STORE 1:3 +FLAGS.SILENT (\\Deleted)"),
+        (0, "COPY 1:3 Trash"),
+    ];
+    for (client, command) in steps {
+        if let Err(e) = h.command(client, command.as_bytes()) {
+            panic!("{e}");
+        }
+    }
+    if let Err(e) = h.command(1, b"UID EXPUNGE 1:3") {
+        panic!("{e}");
+    }
+    if let Err(e) = h.sync_and_check() {
+        panic!("{e}");
+    }
+}

@@ -338,9 +338,11 @@ impl Harness {
                     }
                 }
             }
+            // The UIDs are resolved in the session's view (RFC 3501 §6.4.8): a message that
+            // arrived after the session last heard of new ones is not in it, and stays.
             (Some(CommandBody::UidExpunge { set }), true) if !ghost => {
                 for (uid, (mid, deleted)) in &selected_msgs {
-                    if *deleted && contains(set, *uid, max_uid) {
+                    if *deleted && *uid <= max_uid && contains(set, *uid, max_uid) {
                         delta.push((mid.clone(), -1));
                     }
                 }
