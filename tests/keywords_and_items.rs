@@ -18,27 +18,9 @@ use imap_sandbox::protocol::types::{
 };
 use imap_sandbox::server::{ClientId, Output, OutputKind, Policies, Server, World};
 
-/// xorshift64 (Marsaglia 2003): enough randomness for test inputs, no crate needed.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
+#[path = "common/rng.rs"]
+mod rng;
+use rng::XorShift;
 
 /// What each client has been told: the keywords of the last FLAGS response it received.
 #[derive(Default)]

@@ -10,27 +10,9 @@ mod engine_driver;
 use engine_driver::{Harness, MAILBOXES, SEARCHES, SETS};
 use imap_sandbox::server::Policies;
 
-/// xorshift64 (Marsaglia 2003): enough randomness for test inputs, no crate needed.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
+#[path = "common/rng.rs"]
+mod rng;
+use rng::XorShift;
 
 /// A random value for every decision point (RFC 2180 §3, §4; RFC 2683 §3.1; RFC 9051 §7.1).
 fn random_policy(rng: &mut XorShift, h: Option<&mut Harness>) -> Policies {

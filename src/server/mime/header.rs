@@ -106,20 +106,7 @@ pub(crate) fn first<'a>(header: &'a [u8], name: &[u8]) -> Option<Field<'a>> {
 /// WSP") with the whitespace after the colon removed. Trailing whitespace is kept, as dovecot
 /// 2.3.19.1 keeps it in ENVELOPE (`Message-ID: <x@y> ` gives `"<x@y> "`).
 pub(crate) fn unfold(value: &[u8]) -> Vec<u8> {
-    let start = value
-        .iter()
-        .position(|&b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-        .unwrap_or(value.len());
-    let mut out = Vec::with_capacity(value.len());
-    let mut bytes = value.get(start..).unwrap_or_default().iter().peekable();
-    while let Some(&b) = bytes.next() {
-        match b {
-            b'\r' if bytes.peek() == Some(&&b'\n') => {}
-            b'\n' => {}
-            _ => out.push(b),
-        }
-    }
-    out
+    unfold_with(value, false)
 }
 
 /// A field body unfolded for SEARCH HEADER (RFC 3501 §6.4.4): as [`unfold`], but each line
@@ -127,6 +114,12 @@ pub(crate) fn unfold(value: &[u8]) -> Vec<u8> {
 /// space, as dovecot 2.3.19.1 searches it. Whitespace at the end of the field is kept (dovecot
 /// matches `HEADER X "b  "` in `X: a b\r\n \r\n`).
 pub(crate) fn unfold_to_spaces(value: &[u8]) -> Vec<u8> {
+    unfold_with(value, true)
+}
+
+/// The one unfolding loop: leading whitespace dropped, CRLF (or a bare LF) removed, and with
+/// `fold_as_space` the WSP octet that follows a line break replaced by one space.
+fn unfold_with(value: &[u8], fold_as_space: bool) -> Vec<u8> {
     let start = value
         .iter()
         .position(|&b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
@@ -137,7 +130,7 @@ pub(crate) fn unfold_to_spaces(value: &[u8]) -> Vec<u8> {
         match b {
             b'\r' if bytes.peek() == Some(&&b'\n') => {}
             b'\n' => {
-                if bytes.next_if(|&&w| w == b' ' || w == b'\t').is_some() {
+                if fold_as_space && bytes.next_if(|&&w| w == b' ' || w == b'\t').is_some() {
                     out.push(b' ');
                 }
             }
