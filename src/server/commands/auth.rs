@@ -1,23 +1,54 @@
 //! Not-authenticated state (RFC 3501 §6.2): STARTTLS, AUTHENTICATE PLAIN, LOGIN.
 
 use crate::protocol::types::{Code, Continue, Response, Tag};
-use crate::server::session::{Mode, State};
-use crate::server::{capabilities, sasl, ClientId, CmdResult, Done, Fail, Server};
+use crate::server::session::{Mode, State, Transport};
+use crate::server::{sasl, ClientId, CmdResult, Done, Fail, Server};
 
 impl Server {
-    /// RFC 3501 §6.2.1: the sandbox has no TLS, and does not advertise STARTTLS.
-    pub(crate) fn handle_starttls(&mut self) -> CmdResult {
-        Err(Fail::no("TLS is not available in imap-sandbox").with_code(Code::Unavailable))
+    /// RFC 3501 §6.2.1. The engine does no TLS: it agrees, and the driver (told by
+    /// [`crate::server::OutputKind::StartTls`] after the OK) runs the handshake.
+    pub(crate) fn handle_starttls(&mut self, client: ClientId) -> CmdResult {
+        let Some(session) = self.sessions.get_mut(&client) else {
+            return Err(Fail::no("No such connection"));
+        };
+        match session.transport {
+            // Not advertised here (the page, or `serve` without --tls).
+            Transport::Plain => Err(Fail::no("TLS is not available on this connection")
+                .with_code(Code::Unavailable)),
+            // RFC 9051 §6.2.1: BAD for STARTTLS after TLS negotiation or on an implicit TLS port.
+            Transport::Tls => Err(Fail::bad("TLS is already active on this connection")),
+            Transport::StartTls { .. } => {
+                session.transport = Transport::Tls;
+                session.starting_tls = true;
+                // RFC 3501 §6.2.1: the negotiation begins right after this OK's CRLF.
+                Ok(Done::text("Begin TLS negotiation now"))
+            }
+        }
     }
 
-    /// RFC 3501 §6.2.3. LOGIN is allowed without TLS: the sandbox is for loopback and tests.
+    /// RFC 3501 §6.2.3. LOGIN is allowed without TLS (the sandbox is for loopback and tests)
+    /// unless the connection was made with `require_tls` and has not done STARTTLS.
     pub(crate) fn handle_login(
         &mut self,
         client: ClientId,
         username: &[u8],
         password: &[u8],
     ) -> CmdResult {
+        self.refuse_in_clear(client, "LOGIN")?;
         self.log_in(client, username, password)
+    }
+
+    /// RFC 3501 §11.1 (3)(b)(c): with LOGINDISABLED advertised, LOGIN and plaintext-password
+    /// SASL (PLAIN, the only mechanism here) fail even with the right password.
+    fn refuse_in_clear(&self, client: ClientId, command: &str) -> Result<(), Fail> {
+        match self.sessions.get(&client).map(|s| s.transport) {
+            Some(Transport::StartTls { require_tls: true }) => Err(Fail::no(format!(
+                "{command} is disabled until STARTTLS (LOGINDISABLED)"
+            ))
+            // RFC 9051 §7.1: PRIVACYREQUIRED, "the client could try STARTTLS".
+            .with_code(Code::PrivacyRequired)),
+            _ => Ok(()),
+        }
     }
 
     fn log_in(&mut self, client: ClientId, username: &[u8], password: &[u8]) -> CmdResult {
@@ -36,7 +67,8 @@ impl Server {
             s.state = State::Authenticated { user };
         }
         // RFC 3501 §7.1: a CAPABILITY code in the OK saves the client a round trip.
-        Ok(Done::text("LOGIN completed").with_code(Code::Capability(capabilities())))
+        let caps = self.capabilities_of(client);
+        Ok(Done::text("LOGIN completed").with_code(Code::Capability(caps)))
     }
 
     /// RFC 3501 §6.2.2 with the PLAIN mechanism (RFC 4616) and an optional initial response
@@ -48,6 +80,9 @@ impl Server {
         mechanism: &str,
         initial: Option<String>,
     ) -> Option<CmdResult> {
+        if let Err(fail) = self.refuse_in_clear(client, "AUTHENTICATE") {
+            return Some(Err(fail));
+        }
         if !mechanism.eq_ignore_ascii_case("PLAIN") {
             return Some(Err(Fail::no(format!(
                 "Unsupported authentication mechanism {mechanism}; only PLAIN"
