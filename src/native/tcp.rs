@@ -684,6 +684,26 @@ mod tests {
         assert_eq!(send_q, BACKLOG.min(somaxconn));
     }
 
+    /// A reader stops for the engine's verdict on any chunk that completes a line in which
+    /// STARTTLS may be, however the line was split across reads.
+    #[test]
+    fn a_starttls_line_is_noticed_however_it_is_split() {
+        let line = b"a1 sTaRtTlS\r\nb LOGIN x y\r\n";
+        for cut in 0..line.len() {
+            let (first, second) = line.split_at(cut);
+            let mut tail = Vec::new();
+            let one = may_start_tls(&tail, first);
+            line_tail(&mut tail, first);
+            let two = may_start_tls(&tail, second);
+            assert!(one || two, "split at {cut}");
+        }
+        assert!(!may_start_tls(b"", b"a1 NOOP\r\n"));
+        assert!(!may_start_tls(b"", b"a1 STARTTLS"), "no line completed yet");
+        let mut tail = b"a1 START".to_vec();
+        line_tail(&mut tail, b"TLS\r\na2 NO");
+        assert_eq!(tail, b"a2 NO");
+    }
+
     #[test]
     fn a_taken_port_is_an_error() {
         let first = listen("127.0.0.1:0").unwrap();
