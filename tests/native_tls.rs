@@ -393,3 +393,131 @@ fn stopping_says_bye_over_tls() {
     assert!(c.line().starts_with("* BYE"));
     assert!(upgraded.line().starts_with("* BYE"));
 }
+
+/// `imap-sandbox serve --tls ...` as a child process, with what it printed at start.
+struct Binary {
+    child: std::process::Child,
+    plain: u16,
+    tls: u16,
+    cert: String,
+    fingerprint: String,
+}
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Binary {
+    fn start(extra: &[&str]) -> Binary {
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(env!("CARGO_BIN_EXE_imap-sandbox"))
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(["--tls", "--tls-listen", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut banner = String::new();
+        while !banner.contains("imap-sandbox: implicit TLS on ") {
+            let mut line = String::new();
+            if stderr.read_line(&mut line).unwrap() == 0 {
+                panic!("serve ended before listening:\n{banner}");
+            }
+            banner.push_str(&line);
+        }
+        // Keep draining stderr so the server never blocks on it.
+        std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+        let after = |prefix: &str| -> String {
+            let line = banner
+                .lines()
+                .find_map(|l| l.strip_prefix(prefix))
+                .unwrap_or_else(|| panic!("no {prefix:?} in:\n{banner}"));
+            line.to_string()
+        };
+        let port = |prefix: &str| -> u16 {
+            let addr = after(prefix);
+            let addr = addr.split_whitespace().next().unwrap();
+            addr.parse::<SocketAddr>().unwrap().port()
+        };
+        let cert = after("imap-sandbox: certificate ");
+        let cert = cert.rsplit_once(" (").unwrap().0.to_string();
+        Binary {
+            plain: port("imap-sandbox: listening on "),
+            tls: port("imap-sandbox: implicit TLS on "),
+            cert,
+            fingerprint: after("imap-sandbox: SHA-256 fingerprint "),
+            child,
+        }
+    }
+
+    /// Runs one scenario of tests/native_tls.py; panics with its transcript unless it passed.
+    fn imaplib(&self, scenario: &str) {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/native_tls.py");
+        let out = std::process::Command::new("python3")
+            .arg(script)
+            .args([&self.plain.to_string(), &self.tls.to_string()])
+            .args([&self.cert, &self.fingerprint, scenario])
+            .output()
+            .expect("python3 runs (it is on every supported machine)");
+        let transcript = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.status.success() && transcript.contains("all checks passed"),
+            "imaplib scenario {scenario} failed:\n{transcript}"
+        );
+        eprintln!("{transcript}");
+    }
+}
+
+#[test]
+fn imaplib_over_imaps_with_the_generated_certificate() {
+    let server = Binary::start(&[]);
+    assert!(std::path::Path::new(&server.cert).is_file(), "{}", server.cert);
+    server.imaplib("imaps");
+    server.imaplib("fingerprint");
+}
+
+#[test]
+fn imaplib_starttls_and_the_injection_rule() {
+    let server = Binary::start(&[]);
+    server.imaplib("starttls");
+    server.imaplib("injection");
+}
+
+#[test]
+fn imaplib_with_require_tls() {
+    let server = Binary::start(&["--require-tls"]);
+    server.imaplib("require");
+}
+
+/// --cert and --key: the user's own PEM files, the fingerprint printed is theirs.
+#[test]
+fn imaplib_with_cert_and_key_files() {
+    let dir = std::env::temp_dir().join(format!("imap-sandbox-pem-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let made = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string()]).unwrap();
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    std::fs::write(&cert, made.cert.pem()).unwrap();
+    std::fs::write(&key, made.signing_key.serialize_pem()).unwrap();
+    let server = Binary::start(&[
+        "--cert",
+        cert.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+    ]);
+    assert_eq!(server.cert, cert.to_str().unwrap());
+    let expected = imap_sandbox::native::tls::fingerprint(made.cert.der());
+    assert_eq!(server.fingerprint, expected);
+    server.imaplib("fingerprint");
+    server.imaplib("starttls");
+    drop(server);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -47,8 +47,8 @@ type Tls = Arc<Mutex<ServerConnection>>;
 /// What a writer thread is asked to do.
 enum Write_ {
     Bytes(Vec<u8>),
-    /// Encrypt everything from now on.
-    StartTls(Tls),
+    /// Encrypt everything from now on; tell `written` once what came before is written.
+    StartTls(Tls, Option<Sender<()>>),
     Close,
 }
 
@@ -57,6 +57,9 @@ struct Upgrade {
     tls: Tls,
     /// What the client sent after the STARTTLS line: the start of its handshake.
     leftover: Vec<u8>,
+    /// Answers once the writer has sent the tagged OK: until then the reader must not write
+    /// a TLS byte (a ServerHello, an alert) to the socket, or it would come before the OK.
+    written: Receiver<()>,
 }
 
 /// What the engine thread is told.
@@ -372,7 +375,7 @@ fn read_loop(stream: TcpStream, writer: Sender<Write_>, events: SyncSender<Event
                 let _ = writer.send(Write_::Close);
                 return;
             };
-            let _ = writer.send(Write_::StartTls(tls.clone()));
+            let _ = writer.send(Write_::StartTls(tls.clone(), None));
             (Transport::Tls, Some(tls), first)
         }
     };
@@ -414,8 +417,13 @@ fn read_loop(stream: TcpStream, writer: Sender<Write_>, events: SyncSender<Event
                 line_tail(&mut tail, bytes);
                 match answer.recv() {
                     Ok(Some(upgrade)) => {
-                        // RFC 3501 §6.2.1: the negotiation begins after the OK; what the client
-                        // sent after STARTTLS is its first handshake bytes (RFC 9051 §6.2.1).
+                        // RFC 3501 §6.2.1: the negotiation begins after the OK's CRLF; what the
+                        // client sent after STARTTLS is its first handshake bytes (RFC 9051
+                        // §6.2.1). No answer to them before the OK is on the wire.
+                        if upgrade.written.recv().is_err() {
+                            let _ = events.send(Event::Closed(id));
+                            return;
+                        }
                         let _ = stream.set_read_timeout(Some(HANDSHAKE_TIMEOUT));
                         let received = tls_receive(&upgrade.tls, &stream, &upgrade.leftover);
                         tls = Some(upgrade.tls);
@@ -536,7 +544,12 @@ fn write_loop(mut socket: TcpStream, to_write: Receiver<Write_>) {
                     break;
                 }
             }
-            Write_::StartTls(t) => tls = Some(t),
+            Write_::StartTls(t, written) => {
+                tls = Some(t);
+                if let Some(written) = written {
+                    let _ = written.send(());
+                }
+            }
             Write_::Close => break,
         }
     }
@@ -603,10 +616,12 @@ fn route(
                     (Some(conn), Some(tx)) => {
                         let conn: Tls = Arc::new(Mutex::new(conn));
                         // After the tagged OK, already queued in the clear.
-                        let _ = tx.send(Write_::StartTls(conn.clone()));
+                        let (ack, written) = channel();
+                        let _ = tx.send(Write_::StartTls(conn.clone(), Some(ack)));
                         let upgrade = Upgrade {
                             tls: conn,
                             leftover: o.bytes,
+                            written,
                         };
                         upgrades.insert(o.client, upgrade);
                     }
