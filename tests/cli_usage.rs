@@ -232,7 +232,8 @@ fn an_unreadable_certificate_is_named() {
     ]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(
-        r.stderr.starts_with("imap-sandbox: /nonexistent/cert.pem: "),
+        r.stderr
+            .starts_with("imap-sandbox: /nonexistent/cert.pem: "),
         "{}",
         r.stderr
     );

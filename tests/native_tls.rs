@@ -187,7 +187,10 @@ impl Client {
 fn implicit_tls_greets_after_the_handshake_and_refuses_starttls() {
     let r = start("implicit", false);
     let (mut c, greeting) = Client::implicit(&r);
-    assert!(greeting.starts_with("* OK [CAPABILITY IMAP4rev1"), "{greeting}");
+    assert!(
+        greeting.starts_with("* OK [CAPABILITY IMAP4rev1"),
+        "{greeting}"
+    );
     assert!(!greeting.contains("STARTTLS"), "{greeting}");
     // RFC 9051 §6.2.1: BAD on an implicit TLS port.
     let text = c.run("a1", "STARTTLS");
@@ -224,7 +227,9 @@ fn a_client_hello_pipelined_with_starttls_starts_the_handshake() {
     let r = start("pipelined-hello", false);
     let mut socket = tcp(r.plain);
     let mut greeting = String::new();
-    BufReader::new(&mut socket).read_line(&mut greeting).unwrap();
+    BufReader::new(&mut socket)
+        .read_line(&mut greeting)
+        .unwrap();
     let mut conn = ClientConnection::new(r.client.clone(), server_name()).unwrap();
     let mut first_flight = Vec::new();
     conn.write_tls(&mut first_flight).unwrap();
@@ -268,7 +273,9 @@ fn plaintext_pipelined_after_starttls_is_never_run() {
         let mailbox = format!("Injected{i}");
         let mut socket = tcp(r.plain);
         let mut greeting = String::new();
-        BufReader::new(&mut socket).read_line(&mut greeting).unwrap();
+        BufReader::new(&mut socket)
+            .read_line(&mut greeting)
+            .unwrap();
         let injected = format!("b LOGIN alice alice\r\nc CREATE {mailbox}\r\n");
         if separate_write {
             socket.write_all(b"a STARTTLS\r\n").unwrap();
@@ -480,7 +487,11 @@ impl Binary {
 #[test]
 fn imaplib_over_imaps_with_the_generated_certificate() {
     let server = Binary::start(&[]);
-    assert!(std::path::Path::new(&server.cert).is_file(), "{}", server.cert);
+    assert!(
+        std::path::Path::new(&server.cert).is_file(),
+        "{}",
+        server.cert
+    );
     server.imaplib("imaps");
     server.imaplib("fingerprint");
 }

@@ -13,8 +13,10 @@ impl Server {
         };
         match session.transport {
             // Not advertised here (the page, or `serve` without --tls).
-            Transport::Plain => Err(Fail::no("TLS is not available on this connection")
-                .with_code(Code::Unavailable)),
+            Transport::Plain => {
+                Err(Fail::no("TLS is not available on this connection")
+                    .with_code(Code::Unavailable))
+            }
             // RFC 9051 §6.2.1: BAD for STARTTLS after TLS negotiation or on an implicit TLS port.
             Transport::Tls => Err(Fail::bad("TLS is already active on this connection")),
             Transport::StartTls { .. } => {
@@ -196,7 +198,10 @@ mod tests {
         assert!(greeting.contains(" STARTTLS]"), "{greeting}");
         assert!(greeting.contains("AUTH=PLAIN"), "{greeting}");
         assert!(!greeting.contains("LOGINDISABLED"), "{greeting}");
-        s.receive(c, b"a STARTTLS\r\nb LOGIN alice alice\r\nc CREATE Injected\r\n");
+        s.receive(
+            c,
+            b"a STARTTLS\r\nb LOGIN alice alice\r\nc CREATE Injected\r\n",
+        );
         let (text, start) = said(&mut s, c);
         assert_eq!(text, "a OK Begin TLS negotiation now\r\n");
         assert_eq!(
@@ -274,7 +279,10 @@ mod tests {
         let after_login = text.split_once("a OK").unwrap().1;
         let (capabilities, refused) = after_login.split_once("c BAD").unwrap();
         assert!(!capabilities.contains("STARTTLS"), "{text}");
-        assert!(refused.contains("only valid before authentication"), "{text}");
+        assert!(
+            refused.contains("only valid before authentication"),
+            "{text}"
+        );
         assert_eq!(start, None);
     }
 }
