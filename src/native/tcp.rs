@@ -343,11 +343,15 @@ fn may_start_tls(tail: &[u8], chunk: &[u8]) -> bool {
         return false;
     };
     let completed = chunk.get(..last_lf).unwrap_or_default();
-    let mut seen = Vec::with_capacity(tail.len().saturating_add(completed.len()));
-    seen.extend_from_slice(tail);
-    seen.extend_from_slice(completed);
-    seen.windows(WORD.len())
-        .any(|w| w.eq_ignore_ascii_case(WORD))
+    let has_word = |bytes: &[u8]| {
+        bytes
+            .windows(WORD.len())
+            .any(|w| w.eq_ignore_ascii_case(WORD))
+    };
+    // The word inside this chunk, or across its start (the tail is short: no copy of the chunk).
+    let start = completed.iter().take(WORD.len().saturating_sub(1));
+    let across: Vec<u8> = tail.iter().chain(start).copied().collect();
+    has_word(completed) || has_word(&across)
 }
 
 /// The end of the unfinished line after `chunk`, enough to find a STARTTLS split across reads.
