@@ -18,6 +18,7 @@
 //! ```
 
 mod commands;
+pub mod control;
 mod fetch_items;
 mod limits;
 pub mod mailstore;
