@@ -75,9 +75,14 @@ enum Event {
     Input(ClientId, Vec<u8>, Option<Sender<Option<Upgrade>>>),
     /// The client's socket closed or failed.
     Closed(ClientId),
+    /// A control-API call ([`Control`]).
+    Control(Job),
     /// Send every client BYE, close them, then tell `done`.
     Stop { done: Sender<()> },
 }
+
+/// A call run on the engine thread, between two clients' events.
+type Job = Box<dyn FnOnce(&mut Server) + Send>;
 
 /// How many events may wait for the engine before readers have to wait too.
 const QUEUE: usize = 4096;
@@ -171,6 +176,13 @@ impl TcpServer {
                 .into_iter()
                 .flatten()
                 .collect(),
+        }
+    }
+
+    /// A handle that runs control-API calls on the engine (see [`Control`]).
+    pub fn control(&self) -> Control {
+        Control {
+            events: self.events.clone(),
         }
     }
 
@@ -312,6 +324,7 @@ fn engine_loop(
                     let _ = w.send(Write_::Close);
                 }
             }
+            Event::Control(job) => job(&mut engine),
             Event::Stop { done } => {
                 engine.shutdown("imap-sandbox is shutting down");
                 route(&mut writers, engine.take_output(), trace, tls.as_ref());
@@ -646,6 +659,61 @@ fn route(
         }
     }
     upgrades
+}
+
+/// The control API ([`crate::server::control`]) of a running [`TcpServer`]: each call runs on
+/// the engine thread between two clients' events, so it is seen by every session exactly as
+/// the same call on a [`Server`] would be, and what it makes the engine send (an IDLE
+/// session's EXISTS, the BYE of a reset) goes out at once.
+///
+/// ```
+/// use imap_sandbox::native::tcp::{Options, TcpServer};
+/// use imap_sandbox::server::{Policies, Server, World};
+/// use std::io::{BufRead, BufReader, Write};
+///
+/// let engine = Server::new(World::empty(), Policies::default());
+/// let server = TcpServer::bind("127.0.0.1:0", engine, Options::default()).unwrap();
+/// let (addr, control, stopper) = (server.local_addr().unwrap(), server.control(), server.stopper());
+/// let running = std::thread::spawn(move || server.run());
+///
+/// control.with_server(|s| s.add_user("tester", "pw")).unwrap();
+/// let mut client = std::net::TcpStream::connect(addr).unwrap();
+/// client.write_all(b"a LOGIN tester pw\r\nb SELECT INBOX\r\nc IDLE\r\n").unwrap();
+/// let mut lines = BufReader::new(client.try_clone().unwrap()).lines();
+/// while !lines.next().unwrap().unwrap().starts_with("+ ") {}
+///
+/// // A message "from outside" reaches the idling client at once (RFC 2177 §3).
+/// let uid = control
+///     .with_server(|s| s.deliver("INBOX", b"Subject: hi\r\n\r\nhello\r\n", &[]))
+///     .unwrap()
+///     .unwrap();
+/// assert_eq!(uid, 1);
+/// assert_eq!(lines.next().unwrap().unwrap(), "* 1 EXISTS");
+/// let count = control.with_server(|s| s.store().by_name("INBOX").unwrap().messages.len());
+/// assert_eq!(count, Some(1));
+/// stopper.stop();
+/// running.join().unwrap();
+/// ```
+#[derive(Clone)]
+pub struct Control {
+    events: SyncSender<Event>,
+}
+
+impl Control {
+    /// Runs `f` on the engine and returns what it returned; `None` if the engine thread has
+    /// ended. (A stopped server's engine still answers: the world can be inspected after
+    /// [`Stopper::stop`].)
+    pub fn with_server<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Server) -> R + Send + 'static,
+    ) -> Option<R> {
+        let (tx, rx) = channel();
+        let job: Job = Box::new(move |server| {
+            let _ = tx.send(f(server));
+        });
+        self.events.send(Event::Control(job)).ok()?;
+        rx.recv().ok()
+    }
 }
 
 /// Stops a [`TcpServer`] from another thread (Ctrl-C, tests).
