@@ -446,8 +446,17 @@ mod cli {
             eprintln!("imap-sandbox: implicit TLS on {addr}");
         }
         server.run();
+        if parsed.tls.as_ref().is_some_and(|t| t.pem.is_none()) {
+            let _ = std::fs::remove_file(generated_cert());
+        }
         eprintln!("imap-sandbox: stopped");
         0
+    }
+
+    /// Where the self-signed certificate goes: one file per process, so parallel servers
+    /// (tests) do not overwrite each other; removed when `serve` ends.
+    fn generated_cert() -> std::path::PathBuf {
+        std::env::temp_dir().join(format!("imap-sandbox-{}-cert.pem", std::process::id()))
     }
 
     /// Loads or makes the certificate, and says where it is and what its fingerprint is.
@@ -456,12 +465,7 @@ mod cli {
             Some((cert, key)) => {
                 TlsIdentity::from_pem_files(std::path::Path::new(cert), std::path::Path::new(key))?
             }
-            None => {
-                // One file per process, so parallel servers (tests) do not overwrite each other.
-                let path = std::env::temp_dir()
-                    .join(format!("imap-sandbox-{}-cert.pem", std::process::id()));
-                TlsIdentity::self_signed(&path)?
-            }
+            None => TlsIdentity::self_signed(&generated_cert())?,
         };
         let made = if identity.generated {
             "self-signed for 127.0.0.1, ::1, localhost"

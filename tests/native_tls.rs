@@ -532,3 +532,22 @@ fn imaplib_with_cert_and_key_files() {
     drop(server);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Ctrl-C: TLS clients are sent BYE too, and the generated certificate file is removed.
+#[test]
+fn ctrl_c_removes_the_generated_certificate() {
+    let mut server = Binary::start(&[]);
+    assert!(std::path::Path::new(&server.cert).is_file());
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = server.child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+    assert!(
+        !std::path::Path::new(&server.cert).exists(),
+        "{}",
+        server.cert
+    );
+}
