@@ -411,8 +411,19 @@ struct Binary {
 }
 
 impl Drop for Binary {
+    /// Ctrl-C, so that the server removes its certificate file; killed if that fails.
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        // Already ended (and reaped): its id may belong to another process by now.
+        if let Ok(Some(_)) = self.child.try_wait() {
+            return;
+        }
+        let interrupted = std::process::Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .is_ok_and(|s| s.success());
+        if !interrupted {
+            let _ = self.child.kill();
+        }
         let _ = self.child.wait();
     }
 }
