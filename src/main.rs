@@ -3,6 +3,7 @@
 //! ```text
 //! imap-sandbox serve [--listen ADDR] [--user NAME:PASSWORD]... [--policy NAME=VALUE]...
 //!                    [--preset NAME] [--trace]
+//!                    [--tls [--tls-listen ADDR] [--cert FILE --key FILE] [--require-tls]]
 //! imap-sandbox policies
 //! imap-sandbox play FILE... [--preset NAME] [--policy NAME=VALUE]... [--quiet]
 //! imap-sandbox probe HOST:PORT --user NAME --password PASS [--user2 NAME --password2 PASS]
@@ -31,7 +32,8 @@ mod cli {
     use imap_sandbox::native::play::{self, PlayArgs};
     use imap_sandbox::native::probe::{self, ProbeArgs};
     use imap_sandbox::native::probe_table::{self, TableArgs};
-    use imap_sandbox::native::tcp::{Options, TcpServer};
+    use imap_sandbox::native::tcp::{Options, TcpServer, TlsOptions};
+    use imap_sandbox::native::tls::TlsIdentity;
     use imap_sandbox::server::policy::PRESETS;
     use imap_sandbox::server::{Policies, Server, World};
     use lexopt::prelude::*;
@@ -39,9 +41,15 @@ mod cli {
     const SERVE_USAGE: &str =
         "  imap-sandbox serve [--listen ADDR] [--user NAME:PASSWORD]... [--policy NAME=VALUE]...
                      [--preset NAME] [--trace]
+                     [--tls [--tls-listen ADDR] [--cert FILE --key FILE] [--require-tls]]
       Runs the IMAP server (default 127.0.0.1:1143). Without --user, the default world's
       users alice, bob and carol log in with their own names as passwords. --preset applies
       first, then each --policy; --trace prints every policy citation to stderr.
+      --tls also listens for implicit TLS (RFC 8314; --tls-listen, default 127.0.0.1:1993)
+      and offers STARTTLS on the plain port. --cert and --key name a PEM certificate chain
+      and its key; without them a self-signed certificate for 127.0.0.1 and localhost is
+      made at start, and its file and SHA-256 fingerprint are printed. --require-tls
+      advertises LOGINDISABLED and refuses LOGIN and AUTHENTICATE before STARTTLS.
 ";
     const POLICIES_USAGE: &str = "  imap-sandbox policies
       Lists every decision point, its values and presets, with RFC citations.
@@ -194,6 +202,15 @@ mod cli {
         users: Vec<(String, String)>,
         listen: String,
         trace: bool,
+        tls: Option<TlsArgs>,
+    }
+
+    /// The TLS options of `serve`.
+    struct TlsArgs {
+        listen: String,
+        /// --cert and --key; `None`: a self-signed certificate made at start.
+        pem: Option<(String, String)>,
+        require_tls: bool,
     }
 
     fn parse_serve(parser: &mut lexopt::Parser) -> Result<Command, lexopt::Error> {
@@ -202,9 +219,12 @@ mod cli {
             users: Vec::new(),
             listen: "127.0.0.1:1143".to_string(),
             trace: false,
+            tls: None,
         };
         // Presets apply first, so --policy can adjust one.
         let mut assignments = Vec::new();
+        let (mut tls, mut tls_listen, mut cert, mut key, mut require_tls) =
+            (false, None, None, None, false);
         while let Some(arg) = parser.next()? {
             match arg {
                 Short('h') | Long("help") => return Ok(Command::Help(Some("serve".into()))),
@@ -221,12 +241,39 @@ mod cli {
                     out.policies = Policies::preset(&parser.value()?.string()?).map_err(|e| e.0)?;
                 }
                 Long("trace") => out.trace = true,
+                Long("tls") => tls = true,
+                Long("tls-listen") => tls_listen = Some(parser.value()?.string()?),
+                Long("cert") => cert = Some(parser.value()?.string()?),
+                Long("key") => key = Some(parser.value()?.string()?),
+                Long("require-tls") => require_tls = true,
                 _ => return Err(arg.unexpected()),
             }
         }
         for a in assignments {
             out.policies.set_assignment(&a).map_err(|e| e.0)?;
         }
+        if !tls {
+            let needs_tls = [
+                (tls_listen.is_some(), "--tls-listen"),
+                (cert.is_some(), "--cert"),
+                (key.is_some(), "--key"),
+                (require_tls, "--require-tls"),
+            ];
+            if let Some((_, option)) = needs_tls.iter().find(|(given, _)| *given) {
+                return Err(format!("{option} needs --tls").into());
+            }
+        }
+        let pem = match (cert, key) {
+            (Some(cert), Some(key)) => Some((cert, key)),
+            (None, None) => None,
+            (Some(_), None) => return Err("--cert needs --key".into()),
+            (None, Some(_)) => return Err("--key needs --cert".into()),
+        };
+        out.tls = tls.then(|| TlsArgs {
+            listen: tls_listen.unwrap_or_else(|| "127.0.0.1:1993".to_string()),
+            pem,
+            require_tls,
+        });
         Ok(Command::Serve(out))
     }
 
@@ -365,16 +412,23 @@ mod cli {
             }
         }
         let engine = Server::new(world, parsed.policies);
-        let server = match TcpServer::bind(
-            &parsed.listen,
-            engine,
-            Options {
-                trace: parsed.trace,
-            },
-        ) {
+        let tls = match parsed.tls.as_ref().map(tls_options).transpose() {
+            Ok(tls) => tls,
+            Err(e) => {
+                eprintln!("imap-sandbox: {e}");
+                return 1;
+            }
+        };
+        let options = Options {
+            trace: parsed.trace,
+            tls,
+        };
+        let server = match TcpServer::bind(&parsed.listen, engine, options) {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("imap-sandbox: cannot listen on {}: {e}", parsed.listen);
+                let tls_listen = parsed.tls.as_ref().map(|t| format!(" or {}", t.listen));
+                let addrs = format!("{}{}", parsed.listen, tls_listen.unwrap_or_default());
+                eprintln!("imap-sandbox: cannot listen on {addrs}: {e}");
                 return 1;
             }
         };
@@ -388,9 +442,46 @@ mod cli {
             Ok(addr) => eprintln!("imap-sandbox: listening on {addr} (Ctrl-C stops)"),
             Err(_) => eprintln!("imap-sandbox: listening"),
         }
+        if let Some(addr) = server.tls_addr() {
+            eprintln!("imap-sandbox: implicit TLS on {addr}");
+        }
         server.run();
+        if parsed.tls.as_ref().is_some_and(|t| t.pem.is_none()) {
+            let _ = std::fs::remove_file(generated_cert());
+        }
         eprintln!("imap-sandbox: stopped");
         0
+    }
+
+    /// Where the self-signed certificate goes: one file per process, so parallel servers
+    /// (tests) do not overwrite each other; removed when `serve` ends.
+    fn generated_cert() -> std::path::PathBuf {
+        std::env::temp_dir().join(format!("imap-sandbox-{}-cert.pem", std::process::id()))
+    }
+
+    /// Loads or makes the certificate, and says where it is and what its fingerprint is.
+    fn tls_options(args: &TlsArgs) -> Result<TlsOptions, String> {
+        let identity = match &args.pem {
+            Some((cert, key)) => {
+                TlsIdentity::from_pem_files(std::path::Path::new(cert), std::path::Path::new(key))?
+            }
+            None => TlsIdentity::self_signed(&generated_cert())?,
+        };
+        let made = if identity.generated {
+            "self-signed for 127.0.0.1, ::1, localhost"
+        } else {
+            "from --cert"
+        };
+        eprintln!(
+            "imap-sandbox: certificate {} ({made})\nimap-sandbox: SHA-256 fingerprint {}",
+            identity.cert_path.display(),
+            identity.fingerprint
+        );
+        Ok(TlsOptions {
+            config: identity.config,
+            listen: args.listen.clone(),
+            require_tls: args.require_tls,
+        })
     }
 
     fn print_policies() {

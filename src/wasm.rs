@@ -117,6 +117,8 @@ fn line(o: Output, failed: bool) -> Line {
             OutputKind::Tagged => LineKind::Tagged,
             OutputKind::Continuation => LineKind::Continuation,
             OutputKind::Closed => LineKind::Closed,
+            // Never here: the page's connections are `Transport::Plain`, with no STARTTLS.
+            OutputKind::StartTls => LineKind::Untagged,
         },
         status: o.status.map(|s| match s {
             StatusKind::Ok => LineStatus::Ok,

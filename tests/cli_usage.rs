@@ -39,7 +39,18 @@ fn every_subcommand_has_help() {
     }
     // Every option of serve and play is in its help.
     let serve = run(&["serve", "--help"]).stdout;
-    for option in ["--listen", "--user", "--policy", "--preset", "--trace"] {
+    for option in [
+        "--listen",
+        "--user",
+        "--policy",
+        "--preset",
+        "--trace",
+        "--tls",
+        "--tls-listen",
+        "--cert",
+        "--key",
+        "--require-tls",
+    ] {
         assert!(serve.contains(option), "{option} in {serve}");
     }
     let play = run(&["play", "--help"]).stdout;
@@ -143,6 +154,25 @@ fn a_bad_value_is_named_before_anything_runs() {
         "serve",
     );
     assert_usage_error(&["serve", "--trace=yes"], "'--trace'", "serve");
+    // The TLS options mean nothing without --tls, and a certificate needs its key.
+    for option in [
+        &["--require-tls"][..],
+        &["--tls-listen", "127.0.0.1:0"],
+        &["--cert", "c.pem", "--key", "k.pem"],
+    ] {
+        let args: Vec<&str> = ["serve"].iter().chain(option).copied().collect();
+        assert_usage_error(&args, &format!("{} needs --tls", option[0]), "serve");
+    }
+    assert_usage_error(
+        &["serve", "--tls", "--cert", "c.pem"],
+        "--cert needs --key",
+        "serve",
+    );
+    assert_usage_error(
+        &["serve", "--tls", "--key", "k.pem"],
+        "--key needs --cert",
+        "serve",
+    );
     assert_usage_error(&["play"], "at least one scenario FILE", "play");
     assert_usage_error(
         &[
@@ -183,4 +213,28 @@ fn options_take_their_value_after_an_equals_sign_too() {
     assert!(r.stdout.contains("# 1 of 1 runs passed"), "{}", r.stdout);
     // --quiet: a passing run's transcript is not printed.
     assert!(!r.stdout.contains("S2:"), "{}", r.stdout);
+}
+
+/// A certificate file that cannot be read: a message naming it, exit 1, before listening.
+#[test]
+fn an_unreadable_certificate_is_named() {
+    let r = run(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--tls",
+        "--tls-listen",
+        "127.0.0.1:0",
+        "--cert",
+        "/nonexistent/cert.pem",
+        "--key",
+        "/nonexistent/key.pem",
+    ]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .starts_with("imap-sandbox: /nonexistent/cert.pem: "),
+        "{}",
+        r.stderr
+    );
 }

@@ -382,7 +382,7 @@ fn output_lines(
         };
         match o.kind {
             OutputKind::Closed => closed.push(n),
-            OutputKind::Continuation => {}
+            OutputKind::Continuation | OutputKind::StartTls => {}
             OutputKind::Tagged | OutputKind::Untagged => {
                 let text = String::from_utf8_lossy(&o.bytes);
                 lines

@@ -128,6 +128,11 @@ impl Framer {
         self.input.extend(bytes);
     }
 
+    /// Takes the bytes pushed but not yet framed (after a STARTTLS line they belong to TLS).
+    pub fn take_input(&mut self) -> Vec<u8> {
+        self.input.drain(..).collect()
+    }
+
     /// The next event, or `None` when more bytes are needed. Every call consumes input, so a
     /// loop over `next_event` always ends.
     pub fn next_event(&mut self) -> Option<FrameEvent> {

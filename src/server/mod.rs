@@ -18,6 +18,7 @@
 //! ```
 
 mod commands;
+pub mod control;
 mod fetch_items;
 mod limits;
 pub mod mailstore;
@@ -41,7 +42,7 @@ use crate::protocol::types::{
 };
 
 pub use policy::{Citation, Policies, PolicyError};
-pub use session::ClientId;
+pub use session::{ClientId, Transport};
 pub use world::World;
 
 use mailstore::Store;
@@ -58,6 +59,12 @@ pub enum OutputKind {
     Continuation,
     /// The server closed the connection; `bytes` is empty.
     Closed,
+    /// After the tagged OK to STARTTLS (RFC 3501 §6.2.1), only on a connection made with
+    /// [`Transport::StartTls`]: the driver starts TLS now. What was written before goes in
+    /// the clear, everything after encrypted, and whatever the client will send next is TLS.
+    /// `bytes` is what the client sent after the STARTTLS line, not yet read as commands: the
+    /// start of its TLS handshake, never commands (RFC 9051 §6.2.1 allows treating it so).
+    StartTls,
 }
 
 /// One response (or the close of a connection) for one client, as [`Server::take_output`]
@@ -290,8 +297,29 @@ impl Server {
         &self.store
     }
 
-    /// Connects a new client and queues its greeting (RFC 3501 §7.1.1).
+    /// Connects a new client and queues its greeting (RFC 3501 §7.1.1). The connection is
+    /// [`Transport::Plain`]: no STARTTLS is offered.
     pub fn connect(&mut self) -> ClientId {
+        self.connect_with(Transport::Plain)
+    }
+
+    /// Connects a new client over `transport` and queues its greeting, whose capabilities say
+    /// what that transport allows (STARTTLS, LOGINDISABLED).
+    ///
+    /// ```
+    /// use imap_sandbox::server::{OutputKind, Policies, Server, Transport, World};
+    ///
+    /// let mut server = Server::new(World::default_world(), Policies::default());
+    /// let c1 = server.connect_with(Transport::StartTls { require_tls: true });
+    /// let greeting = server.take_output().remove(0).bytes;
+    /// assert!(String::from_utf8_lossy(&greeting).contains(" STARTTLS LOGINDISABLED]"));
+    /// server.receive(c1, b"a1 STARTTLS\r\n");
+    /// let out = server.take_output();
+    /// assert_eq!(out[0].bytes, b"a1 OK Begin TLS negotiation now\r\n");
+    /// // Now the driver runs the TLS handshake, then feeds the decrypted bytes.
+    /// assert_eq!(out[1].kind, OutputKind::StartTls);
+    /// ```
+    pub fn connect_with(&mut self, transport: Transport) -> ClientId {
         let id = ClientId(self.next_client);
         self.next_client = self.next_client.wrapping_add(1).max(1);
         self.sessions.insert(
@@ -303,12 +331,14 @@ impl Server {
                 framer: Framer::new(self.limits),
                 closing: false,
                 doomed: None,
+                transport,
+                starting_tls: false,
             },
         );
         let greeting = StatusResponse {
             tag: None,
             kind: StatusKind::Ok,
-            code: Some(Code::Capability(capabilities())),
+            code: Some(Code::Capability(self.capabilities_of(id))),
             text: "imap-sandbox ready".to_string(),
         };
         self.send(id, Response::Status(greeting), None);
@@ -362,7 +392,10 @@ impl Server {
             };
             let Some(event) = event else { break };
             match event {
-                FrameEvent::Line(line) => self.handle_line(client, line),
+                FrameEvent::Line(line) => {
+                    self.handle_line(client, line);
+                    self.start_tls_if_asked(client);
+                }
                 // RFC 3501 §7.5: the continuation request invites the literal's octets.
                 FrameEvent::NeedContinuation => self.send(
                     client,
@@ -380,6 +413,52 @@ impl Server {
             self.flush_idlers();
         }
         self.close_finished();
+    }
+
+    /// After a successful STARTTLS's tagged OK: tells the driver to start TLS, handing it the
+    /// input that followed the STARTTLS line. RFC 9051 §6.2.1 (the STARTTLS command-injection
+    /// rule): data after the STARTTLS CRLF is either the start of the TLS handshake or thrown
+    /// away, never a command; here it is the former (the friendlier choice the RFC names), so a
+    /// client that pipelined clear text fails its handshake and nothing it sent is run.
+    fn start_tls_if_asked(&mut self, client: ClientId) {
+        let Some(session) = self.sessions.get_mut(&client) else {
+            return;
+        };
+        if !std::mem::take(&mut session.starting_tls) {
+            return;
+        }
+        let leftover = session.framer.take_input();
+        session.framer = Framer::new(self.limits);
+        self.outbox.push(Output {
+            client,
+            bytes: leftover,
+            kind: OutputKind::StartTls,
+            status: None,
+            citation: None,
+        });
+    }
+
+    /// The capabilities `client` is told of (RFC 3501 §7.2.1): the server's, plus what its
+    /// transport offers before login.
+    pub(crate) fn capabilities_of(&self, client: ClientId) -> Vec<String> {
+        let mut caps = capabilities();
+        let Some(session) = self.sessions.get(&client) else {
+            return caps;
+        };
+        // RFC 3501 §6.2.1: STARTTLS is a not-authenticated command, offered only where the
+        // driver can switch to TLS; RFC 9051 §6.2.1: not after TLS has started.
+        if let (Transport::StartTls { require_tls }, State::NotAuthenticated) =
+            (session.transport, &session.state)
+        {
+            caps.push("STARTTLS".to_string());
+            if require_tls {
+                // RFC 3501 §11.1 (3)(a): LOGINDISABLED, and no plaintext-password SASL
+                // mechanism advertised.
+                caps.retain(|c| !c.starts_with("AUTH="));
+                caps.push("LOGINDISABLED".to_string());
+            }
+        }
+        caps
     }
 
     fn handle_line(&mut self, client: ClientId, line: Vec<u8>) {

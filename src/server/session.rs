@@ -64,6 +64,22 @@ pub enum Mode {
     SaslPlain(Tag),
 }
 
+/// What a driver's connection can do about TLS, as it tells [`crate::server::Server::connect_with`].
+/// The engine does no TLS itself (it is sans-IO): it advertises STARTTLS only where the driver
+/// can switch to TLS (RFC 3501 §6.2.1), and LOGINDISABLED where logins in the clear must be
+/// refused (RFC 3501 §6.2.3, §11.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// Clear text that stays clear (the page; `serve` without `--tls`): no STARTTLS.
+    Plain,
+    /// Clear text the driver can switch to TLS: STARTTLS is advertised, and its tagged OK is
+    /// followed by an [`crate::server::OutputKind::StartTls`]. With `require_tls`, LOGIN and
+    /// AUTHENTICATE are refused until then.
+    StartTls { require_tls: bool },
+    /// TLS: implicit (RFC 8314 §3.3) or after STARTTLS.
+    Tls,
+}
+
 /// One connection.
 #[derive(Debug)]
 pub struct Session {
@@ -71,6 +87,10 @@ pub struct Session {
     pub state: State,
     pub mode: Mode,
     pub framer: Framer,
+    pub transport: Transport,
+    /// Set by a successful STARTTLS: once its tagged OK is queued, the driver is told to start
+    /// TLS and the rest of the clear-text input is handed over with it.
+    pub starting_tls: bool,
     /// Set once the connection is to be closed: nothing more is read from it.
     pub closing: bool,
     /// Set when the selected mailbox was deleted or renamed under the session and the server

@@ -4,16 +4,13 @@
 use crate::protocol::types::{Continue, Data, NamespaceDesc, Response, StatusKind, Tag};
 use crate::server::mailstore::DELIMITER;
 use crate::server::session::Mode;
-use crate::server::{capabilities, ClientId, CmdResult, Done, Server};
+use crate::server::{ClientId, CmdResult, Done, Server};
 
 impl Server {
     /// RFC 3501 §6.1.1.
     pub(crate) fn handle_capability(&mut self, client: ClientId) -> CmdResult {
-        self.send(
-            client,
-            Response::Data(Data::Capability(capabilities())),
-            None,
-        );
+        let caps = self.capabilities_of(client);
+        self.send(client, Response::Data(Data::Capability(caps)), None);
         Ok(Done::text("CAPABILITY completed"))
     }
 

@@ -111,7 +111,7 @@ impl Server {
             Noop => self.handle_noop(),
             Logout => self.handle_logout(client),
             Id { parameters } => self.handle_id(client, parameters),
-            StartTls => self.handle_starttls(),
+            StartTls => self.handle_starttls(client),
             Login { username, password } => self.handle_login(client, &username, &password),
             Authenticate {
                 mechanism,
