@@ -303,6 +303,7 @@ impl Server {
                 framer: Framer::new(self.limits),
                 closing: false,
                 doomed: None,
+                enabled: session::Enabled::default(),
             },
         );
         let greeting = StatusResponse {
@@ -529,9 +530,11 @@ impl Server {
         if session.closing {
             return;
         }
+        let enabled = session.enabled;
         let Some(view) = session.state.view_mut() else {
             return;
         };
+        view.enabled = enabled;
         let mailbox = self.store.get_mut(view.mailbox);
         let responses = view.flush(mailbox, allow_expunge);
         for r in responses {

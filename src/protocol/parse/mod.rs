@@ -247,7 +247,8 @@ mod tests {
         assert_eq!(
             cmd(b"a select inbox\r\n"),
             CommandBody::Select {
-                mailbox: mbx("INBOX")
+                mailbox: mbx("INBOX"),
+                params: vec![]
             }
         );
         assert_eq!(
@@ -333,7 +334,8 @@ mod tests {
                 kind: StoreKind::Remove,
                 silent: true,
                 flags: vec![Flag::Seen],
-                uid: true
+                uid: true,
+                unchanged_since: None
             }
         );
         assert_eq!(
@@ -341,7 +343,8 @@ mod tests {
             CommandBody::Fetch {
                 set: one.clone(),
                 items: FetchItems::Fast,
-                uid: false
+                uid: false,
+                modifiers: FetchModifiers::default()
             }
         );
         assert_eq!(
@@ -352,7 +355,8 @@ mod tests {
                     items: vec![FetchAtt::Uid],
                     parenthesized: false
                 },
-                uid: false
+                uid: false,
+                modifiers: FetchModifiers::default()
             }
         );
         assert_eq!(
@@ -536,7 +540,10 @@ mod tests {
     #[test]
     fn data_responses() {
         assert_eq!(resp(b"* 3 EXISTS\r\n"), Response::Data(Data::Exists(3)));
-        assert_eq!(resp(b"* SEARCH\r\n"), Response::Data(Data::Search(vec![])));
+        assert_eq!(
+            resp(b"* SEARCH\r\n"),
+            Response::Data(Data::Search(vec![], None))
+        );
         let Response::Data(Data::List(item)) = resp(b"* LIST (\\Noselect) \"\\\\\" inbox\r\n")
         else {
             panic!()
