@@ -243,6 +243,10 @@ pub const CAPABILITIES: &[&str] = &[
     "ENABLE",
     "ID",
     "CHILDREN",
+    // RFC 7162 §3.1.1, §3.2.2 (QRESYNC implies CONDSTORE; both are advertised, as §3.2.2
+    // asks for clients that know only CONDSTORE).
+    "CONDSTORE",
+    "QRESYNC",
 ];
 
 pub(crate) fn capabilities() -> Vec<String> {

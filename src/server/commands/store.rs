@@ -188,7 +188,10 @@ impl Server {
             }
         }
         let mut told: Vec<Uid> = modified.iter().map(|&(_, u, _)| u).collect();
-        if apply == Apply::Nothing {
+        // Every live message failed UNCHANGEDSINCE: nothing is stored, not even a keyword
+        // registered in the mailbox.
+        let nothing_left = apply == Apply::Live && live.is_empty() && !modified.is_empty();
+        if apply == Apply::Nothing || nothing_left {
             self.announce_keywords(client);
             for (_, fetch, citation) in reports {
                 self.send(client, fetch.into_response(), citation);
