@@ -237,7 +237,7 @@ policy_enum! {
     /// §3.1.3). The messages that pass are changed whatever this says: "For each message
     /// specified in the message set, the server performs the following" is a MUST per message,
     /// and the failed ones are only listed in `[MODIFIED set]`.
-    UnchangedSinceFailed, point = "unchangedsince-failed", rfc = "RFC 7162 §3.1.3",
+    ModifiedReport, point = "modified-report", rfc = "RFC 7162 §3.1.3",
     summary = "STORE UNCHANGEDSINCE: what the client is told of the messages that failed" {
         /// An untagged FETCH with the failed messages' current FLAGS, UID and MODSEQ before the
         /// `[MODIFIED]` reply, so the client need not ask (RFC 7162 §3.1.3: "It is RECOMMENDED
@@ -279,7 +279,7 @@ pub struct Policies {
     pub store_expunged: StoreExpunged,
     pub copy_expunged: CopyExpunged,
     pub search_expunged: SearchExpunged,
-    pub unchangedsince_failed: UnchangedSinceFailed,
+    pub modified_report: ModifiedReport,
 }
 
 impl Default for Policies {
@@ -301,7 +301,7 @@ impl Default for Policies {
             store_expunged: StoreExpunged::PartialOk,
             copy_expunged: CopyExpunged::Allow,
             search_expunged: SearchExpunged::Omit,
-            unchangedsince_failed: UnchangedSinceFailed::Fetch,
+            modified_report: ModifiedReport::Fetch,
         }
     }
 }
@@ -338,7 +338,7 @@ macro_rules! each_point {
         $m!(store_expunged, StoreExpunged);
         $m!(copy_expunged, CopyExpunged);
         $m!(search_expunged, SearchExpunged);
-        $m!(unchangedsince_failed, UnchangedSinceFailed);
+        $m!(modified_report, ModifiedReport);
     };
 }
 
@@ -467,7 +467,7 @@ pub const PRESETS: &[Preset] = &[
             "copy-expunged=refuse",
             "search-expunged=include-flagless",
             // Not observed (the transcripts predate CONDSTORE): the RFC's recommendation.
-            "unchangedsince-failed=fetch",
+            "modified-report=fetch",
         ],
     },
     Preset {
@@ -486,7 +486,7 @@ pub const PRESETS: &[Preset] = &[
             "copy-expunged=skip-listed",
             "search-expunged=omit",
             // Not observed (the transcripts predate CONDSTORE): the RFC's recommendation.
-            "unchangedsince-failed=fetch",
+            "modified-report=fetch",
         ],
     },
     Preset {

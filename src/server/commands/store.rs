@@ -6,7 +6,7 @@ use crate::server::commands::fetch::{selected_view, Touched};
 use crate::server::fetch_items::FetchResponse;
 use crate::server::limits;
 use crate::server::mailstore::{Flags, Uid};
-use crate::server::policy::{Citation, StoreExpunged, UnchangedSinceFailed};
+use crate::server::policy::{Citation, ModifiedReport, StoreExpunged};
 use crate::server::session::View;
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 
@@ -72,7 +72,7 @@ impl Server {
                 }
             }
         }
-        let failed_policy = self.policies.unchangedsince_failed;
+        let failed_policy = self.policies.modified_report;
         let modified_code = (!modified.is_empty()).then(|| {
             let numbers: Vec<Uid> = modified
                 .iter()
@@ -173,7 +173,7 @@ impl Server {
         };
         // The failed messages' current state (the policy's `fetch`), in sequence order.
         let mut reports = Vec::new();
-        if failed_policy == UnchangedSinceFailed::Fetch {
+        if failed_policy == ModifiedReport::Fetch {
             if let Some(mailbox) = self.store.get(mailbox_id) {
                 for &(i, message_uid, recent) in &modified {
                     let Some(m) = mailbox.message(message_uid) else {
