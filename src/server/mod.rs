@@ -444,6 +444,23 @@ impl Server {
                 | CommandBody::Store { uid: false, .. }
                 | CommandBody::Search { uid: false, .. }
         );
+        // RFC 7162 §3.2.10.2: "the VANISHED response MUST NOT be sent during a UID SEARCH
+        // command that contains message numbers in the search criteria".
+        let allow_expunge = allow_expunge
+            && !match &body {
+                CommandBody::Search {
+                    uid: true,
+                    criteria,
+                    ..
+                } => {
+                    search_keys::has_sequence_set(criteria)
+                        && self
+                            .sessions
+                            .get(&client)
+                            .is_some_and(|s| s.enabled.qresync)
+                }
+                _ => false,
+            };
         let doom = self.sessions.get(&client).and_then(|s| s.doomed.clone());
         let reckoning = match &doom {
             Some(d) if !d.after_reply => reckoning(&body),

@@ -335,6 +335,19 @@ fn contains_folded(haystack: &[u8], needle: &[u8]) -> bool {
     false
 }
 
+/// Whether any key, at any depth, names message sequence numbers (RFC 7162 §3.2.10.2).
+pub(crate) fn has_sequence_set(keys: &[SearchKey]) -> bool {
+    keys.iter().any(|k| match k {
+        SearchKey::SequenceSet(_) => true,
+        SearchKey::Not(k) => has_sequence_set(std::slice::from_ref(k)),
+        SearchKey::Or(a, b) => {
+            has_sequence_set(std::slice::from_ref(a)) || has_sequence_set(std::slice::from_ref(b))
+        }
+        SearchKey::And(keys) => has_sequence_set(keys),
+        _ => false,
+    })
+}
+
 /// Whether any key, at any depth, is a MODSEQ key: the SEARCH response then ends with the
 /// highest mod-sequence of the messages found (RFC 7162 §3.1.5).
 pub(crate) fn has_modseq(keys: &[SearchKey]) -> bool {
