@@ -39,17 +39,20 @@ impl Server {
                 "The mailbox is read-only (EXAMINE): flags cannot be changed",
             ));
         }
-        // RFC 7162 §3.1: STORE with UNCHANGEDSINCE is a CONDSTORE enabling command (its first
-        // one sends HIGHESTMODSEQ, as §3.1.3 Example 5 shows).
-        if unchanged_since.is_some() {
-            self.enable_condstore(client);
-        }
         let Some(mailbox) = self.store.get(mailbox_id) else {
             return Err(Fail::no("The selected mailbox no longer exists"));
         };
         limits::check_flags(mailbox, flags)?;
         let indexes = self.resolve(client, set, uid)?;
+        // RFC 7162 §3.1: STORE with UNCHANGEDSINCE is a CONDSTORE enabling command (its first
+        // one sends HIGHESTMODSEQ, as §3.1.3 Example 5 shows); not when it is refused.
+        if unchanged_since.is_some() {
+            self.enable_condstore(client);
+        }
         let condstore = self.condstore_enabled(client);
+        let Some(mailbox) = self.store.get(mailbox_id) else {
+            return Err(Fail::no("The selected mailbox no longer exists"));
+        };
         let view = selected_view(&self.sessions, client)?;
         let mut live: Vec<(usize, Uid, bool)> = Vec::new();
         let mut ghosts: Vec<usize> = Vec::new();
