@@ -671,6 +671,26 @@ mod tests {
     }
 
     #[test]
+    fn span_arithmetic_for_vanished() {
+        let r = Ranges::from_spans(vec![(9, 7), (1, 3), (4, 4), (20, 20)]);
+        assert_eq!(r.spans(), &[(1, 4), (7, 9), (20, 20)]);
+        let other = Ranges::from_spans(vec![(3, 8), (20, 30)]);
+        assert_eq!(r.intersect(&other).spans(), &[(3, 4), (7, 8), (20, 20)]);
+        assert_eq!(
+            r.without([2, 3, 8, 20]).spans(),
+            &[(1, 1), (4, 4), (7, 7), (9, 9)]
+        );
+        assert_eq!(r.above(7).spans(), &[(8, 9), (20, 20)]);
+        let top = Ranges::from_spans(vec![(u32::MAX - 1, u32::MAX)]);
+        assert_eq!(
+            top.without([u32::MAX]).spans(),
+            &[(u32::MAX - 1, u32::MAX - 1)]
+        );
+        assert_eq!(top.without([u32::MAX - 1]).spans(), &[(u32::MAX, u32::MAX)]);
+        assert!(Ranges::from_spans(vec![]).to_set().is_none());
+    }
+
+    #[test]
     fn empty_mailbox_sequence_numbers_and_star_are_bad_uids_are_nothing() {
         let (mut store, id) = mailbox_with(0);
         let view = View::open(store.get_mut(id).unwrap(), false);
