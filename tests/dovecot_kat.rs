@@ -148,7 +148,7 @@ fn normalize(responses: &[Response]) -> Vec<Answer> {
                 items.sort_by_key(|i| format!("{i:?}"));
                 Some(Answer::Fetch(*seq, items))
             }
-            Response::Data(Data::Search(n)) => Some(Answer::Search(n.clone())),
+            Response::Data(Data::Search(n, _)) => Some(Answer::Search(n.clone())),
             Response::Status(s) if s.tag.is_some() => Some(Answer::Done(s.kind)),
             _ => None,
         })

@@ -40,6 +40,7 @@ fn item_name(item: &FetchValue) -> String {
         FetchValue::Body(_) => "BODY".into(),
         FetchValue::BodyStructure(_) => "BODYSTRUCTURE".into(),
         FetchValue::Uid(_) => "UID".into(),
+        FetchValue::ModSeq(_) => "MODSEQ".into(),
         FetchValue::Rfc822(_) => "RFC822".into(),
         FetchValue::Rfc822Header(_) => "RFC822.HEADER".into(),
         FetchValue::Rfc822Text(_) => "RFC822.TEXT".into(),

@@ -365,3 +365,96 @@ fn a_long_needle_in_repetitive_text_costs_one_pass() {
     assert_eq!(answers[1], ["* SEARCH 1", "t2 OK SEARCH completed"]);
     assert!(elapsed < NOOP_WITHIN, "took {elapsed:?}");
 }
+
+/// RFC 7162 on 20,000 messages with 64 KB sets: QRESYNC's known UIDs and sequence match data
+/// (four billion pairs), UID FETCH with CHANGEDSINCE and VANISHED, and a mailbox whose expunges
+/// outnumber the spans the store remembers (so the server reports every UID of the set that
+/// is not there, RFC 7162 §3.2.6). Each is merged ranges plus one pass over the messages.
+#[test]
+fn qresync_and_changedsince_with_long_sets_on_20000_messages_cost_one_pass() {
+    let mut world = World::empty().with_user("alice", "alice");
+    for i in 0..MESSAGES {
+        world = world.with_message("INBOX", format!("Subject: m{i}\r\n\r\nbody\r\n").as_bytes());
+    }
+    let mut server = Server::new(world, Policies::default());
+    let c = server.connect();
+    server.receive(
+        c,
+        b"a LOGIN alice alice\r\nb ENABLE QRESYNC\r\nc SELECT INBOX\r\n",
+    );
+    let _ = server.take_output();
+    let run = |server: &mut Server, tag: &str, command: &str| -> Vec<String> {
+        assert!(
+            command.len() + tag.len() + 3 <= 65_536,
+            "within the line limit"
+        );
+        server.receive(c, format!("{tag} {command}\r\n").as_bytes());
+        server
+            .take_output()
+            .iter()
+            .map(|o| String::from_utf8_lossy(&o.bytes).trim_end().to_string())
+            .collect()
+    };
+    let started = Instant::now();
+    // Every other message of the first 10,000 expunged: 5,000 spans, more than are kept.
+    let odd: Vec<String> = (1..10_000).step_by(2).map(|u| u.to_string()).collect();
+    let mut deleted = String::from("UID STORE ");
+    deleted.push_str(&odd[..2_500].join(","));
+    deleted.push_str(" +FLAGS.SILENT (\\Deleted)");
+    run(&mut server, "d1", &deleted);
+    let mut deleted = String::from("UID STORE ");
+    deleted.push_str(&odd[2_500..].join(","));
+    deleted.push_str(" +FLAGS.SILENT (\\Deleted)");
+    run(&mut server, "d2", &deleted);
+    let out = run(&mut server, "x", "EXPUNGE");
+    assert!(
+        out.last()
+            .is_some_and(|t| t.starts_with("x OK [HIGHESTMODSEQ ")),
+        "{out:?}"
+    );
+    assert!(out
+        .first()
+        .is_some_and(|v| v.starts_with("* VANISHED 1,3,5,")));
+
+    let known = long_set("", "1:20000", "");
+    let known = &known[..known.len() / 2];
+    let known = known
+        .trim_end_matches(|ch: char| ch != ',')
+        .trim_end_matches(',');
+    let select =
+        format!("SELECT INBOX (QRESYNC (1700000001 1 {known} (1:4294967295 1:4294967295)))");
+    let out = run(&mut server, "s", &select);
+    assert!(
+        out.last()
+            .is_some_and(|t| t.starts_with("s OK [READ-WRITE]")),
+        "{out:?}"
+    );
+    // The first pair (message 1 is UID 2) does not match: every expunged UID is reported,
+    // and every message's flags (all changed since mod-sequence 1).
+    assert!(
+        out.iter()
+            .any(|l| l.starts_with("* VANISHED (EARLIER) 1,3,5,")),
+        "{out:?}"
+    );
+    assert_eq!(
+        out.iter().filter(|l| l.contains(" FETCH (UID ")).count(),
+        15_000
+    );
+
+    let fetch = long_set(
+        "UID FETCH ",
+        "20000:1",
+        " (FLAGS) (CHANGEDSINCE 1 VANISHED)",
+    );
+    let out = run(&mut server, "f", &fetch);
+    assert_eq!(
+        out.last().map(String::as_str),
+        Some("f OK UID FETCH completed")
+    );
+    assert!(out
+        .first()
+        .is_some_and(|l| l.starts_with("* VANISHED (EARLIER) 1,3,5,")));
+    let elapsed = started.elapsed();
+    println!("RFC 7162 commands on {MESSAGES} messages: {elapsed:?}");
+    assert!(elapsed < NOOP_WITHIN, "took {elapsed:?}");
+}

@@ -6,6 +6,8 @@ Scenarios (run by tests/native_imaplib.rs, each against a fresh server):
   session   three connections on one mailbox: every command a mail client uses, IDLE included
   sever     a socket closed without LOGOUT expunges nothing (RFC 2683 §3.1.2)
   users     the server was started with --user me:secret only
+  qresync   a client away while another expunged and changed flags resynchronises with one
+            SELECT (QRESYNC, RFC 7162 §3.2.5) and ends with the server's flags and UIDs
 
 Prints a transcript of what it checked; exits non-zero on the first failed check.
 """
@@ -197,5 +199,85 @@ def users():
         check(False, "alice must be refused when --user is given")
 
 
-{"session": session, "sever": sever, "users": users}[SCENARIO]()
+def flags_by_uid(lines):
+    """UID -> set of flags, from FETCH response texts that carry UID and FLAGS."""
+    out = {}
+    for line in lines:
+        if isinstance(line, tuple):
+            line = line[0]
+        uid = re.search(rb"UID (\d+)", line)
+        flags = re.search(rb"FLAGS \(([^)]*)\)", line)
+        if uid and flags:
+            out[int(uid.group(1))] = set(flags.group(1).split())
+    return out
+
+
+def uid_set(text):
+    """The UIDs of a sequence set without *: b"4:5,7" -> {4, 5, 7}."""
+    uids = set()
+    for part in text.split(b","):
+        lo, _, hi = part.partition(b":")
+        lo, hi = int(lo), int(hi or lo)
+        uids.update(range(min(lo, hi), max(lo, hi) + 1))
+    return uids
+
+
+def qresync():
+    # c2 caches FOO, with QRESYNC enabled (RFC 7162 §3.2.3), then goes away.
+    c2 = connect("bob")
+    data = ok(c2.enable("QRESYNC"), "ENABLE QRESYNC")
+    check(untagged(c2, "ENABLED") == [b"QRESYNC"], "ENABLED QRESYNC")
+    ok(c2.select("FOO"), "SELECT FOO")
+    uidvalidity = int(untagged(c2, "UIDVALIDITY")[0])
+    highest = int(untagged(c2, "HIGHESTMODSEQ")[0])
+    check(highest > 0, f"SELECT reports HIGHESTMODSEQ {highest} once QRESYNC is enabled")
+    cache = flags_by_uid(ok(c2.uid("FETCH", "1:*", "(UID FLAGS)"), "UID FETCH 1:* (FLAGS)"))
+    check(sorted(cache) == list(range(1, 8)), "c2 caches UIDs 1 to 7", cache)
+    c2.shutdown()
+
+    # Meanwhile c1 changes flags, expunges and adds a message.
+    c1 = connect("alice")
+    ok(c1.select("FOO"), "c1: SELECT FOO")
+    ok(c1.uid("STORE", "2", "+FLAGS", "(\\Seen)"), "c1: UID STORE 2 +FLAGS \\Seen")
+    ok(c1.uid("STORE", "4:5", "+FLAGS", "(\\Deleted)"), "c1: UID STORE 4:5 +FLAGS \\Deleted")
+    ok(c1.expunge(), "c1: EXPUNGE")
+    ok(c1.uid("STORE", "7", "FLAGS", "(\\Flagged $Work)"), "c1: UID STORE 7 FLAGS")
+    ok(c1.append("FOO", None, None, MESSAGE), "c1: APPEND")
+    c1.logout()
+
+    # c2 comes back: one SELECT with QRESYNC tells it what changed since `highest`.
+    c3 = connect("bob")
+    ok(c3.enable("QRESYNC"), "ENABLE QRESYNC again (a new connection)")
+    known = ",".join(str(u) for u in sorted(cache))
+    typ, data = c3._simple_command("SELECT", f"FOO (QRESYNC ({uidvalidity} {highest} {known}))")
+    check(typ == "OK", "SELECT FOO (QRESYNC ...)", (typ, data))
+    c3.state = "SELECTED"
+    vanished = untagged(c3, "VANISHED")
+    check(len(vanished) == 1 and vanished[0].startswith(b"(EARLIER) "),
+          "one VANISHED (EARLIER)", vanished)
+    gone = uid_set(vanished[0][len(b"(EARLIER) "):])
+    check(gone == {4, 5}, "VANISHED (EARLIER) names UIDs 4 and 5", gone)
+    changed = flags_by_uid(untagged(c3, "FETCH"))
+    check(sorted(changed) == [2, 7], "FETCH for the two messages whose flags changed", changed)
+    for uid in gone:
+        cache.pop(uid)
+    cache.update(changed)
+    # New messages: UIDs above those the client knew, fetched as usual.
+    uidnext = int(untagged(c3, "UIDNEXT")[0])
+    new = flags_by_uid(ok(c3.uid("FETCH", f"{max(cache) + 1}:*", "(UID FLAGS)"), "UID FETCH new"))
+    check(sorted(new) == [8] and uidnext == 9, "one new message, UID 8", (new, uidnext))
+    cache.update(new)
+
+    truth = flags_by_uid(ok(c3.uid("FETCH", "1:*", "(UID FLAGS)"), "UID FETCH 1:* (FLAGS)"))
+    check(cache == truth, "the resynchronised cache equals the server's flags and UIDs",
+          (cache, truth))
+    # And nothing changed since the server's HIGHESTMODSEQ now.
+    now = int(untagged(c3, "HIGHESTMODSEQ")[0])
+    data = ok(c3.uid("FETCH", "1:*", f"(FLAGS) (CHANGEDSINCE {now} VANISHED)"),
+              "UID FETCH (CHANGEDSINCE HIGHESTMODSEQ VANISHED)")
+    check(data == [None] and not untagged(c3, "VANISHED"), "nothing changed since", data)
+    c3.logout()
+
+
+{"session": session, "sever": sever, "users": users, "qresync": qresync}[SCENARIO]()
 print("all checks passed")

@@ -56,6 +56,16 @@ fn imaplib_three_connections_on_one_mailbox() {
     running.join().expect("server thread");
 }
 
+/// RFC 7162 §3.2.5: a client that was away while another expunged and changed flags
+/// resynchronises with one SELECT (QRESYNC) and ends with the server's UIDs and flags.
+#[test]
+fn imaplib_resynchronises_with_qresync_after_being_away() {
+    let (addr, stopper, running) = start();
+    imaplib(addr.port(), "qresync");
+    stopper.stop();
+    running.join().expect("server thread");
+}
+
 /// RFC 2683 §3.1.2. Under `select-shared=refuse` the second client can select the mailbox
 /// only once the server has ended the severed session, so the test sees the close handled
 /// before it checks that nothing was expunged.

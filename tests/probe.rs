@@ -103,7 +103,11 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
             vec!["expungeissued-code"],
         ),
         (
-            vec!["rename-selected=bye", "fetch-expunged=omit"],
+            vec![
+                "rename-selected=bye",
+                "fetch-expunged=omit",
+                "modified-report=code-only",
+            ],
             vec!["expungeissued-code"],
         ),
         // The RFC 2180 §4 scenarios presume no EXPUNGEISSUED code where these add it.
@@ -136,6 +140,7 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "store-expunged",
                 "copy-expunged",
                 "search-expunged",
+                "modified-report",
             ],
         ),
         (
@@ -148,6 +153,7 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "store-expunged",
                 "copy-expunged",
                 "search-expunged",
+                "modified-report",
             ],
         ),
     ];

@@ -16,6 +16,12 @@ fn rfc3501_response_examples_parse_then_encode_to_the_same_octets() {
     assert!(kat::check_rfc3501_responses() >= 60);
 }
 
+/// RFC 7162's examples (CONDSTORE and QRESYNC), commands and responses.
+#[test]
+fn rfc7162_examples_parse_then_encode_to_the_same_octets() {
+    assert!(kat::check_rfc7162() >= 35);
+}
+
 #[test]
 fn constructed_values_encode_then_parse_to_the_same_value() {
     assert!(kat::check_constructed_roundtrip() >= 150);
@@ -66,8 +72,11 @@ fn every_code_variant_is_in_the_kat_set() {
             Code::ServerBug => "ServerBug",
             Code::Unavailable => "Unavailable",
             Code::UnknownCte => "UnknownCte",
+            Code::HighestModSeq(_) => "HighestModSeq",
+            Code::NoModSeq => "NoModSeq",
+            Code::Modified(_) => "Modified",
             Code::Other { .. } => "Other",
         })
         .collect();
-    assert_eq!(seen.len(), 37, "{seen:?}");
+    assert_eq!(seen.len(), 40, "{seen:?}");
 }

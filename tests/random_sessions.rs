@@ -36,7 +36,7 @@ fn random_policy(rng: &mut XorShift, h: Option<&mut Harness>) -> Policies {
 fn random_command(rng: &mut XorShift, h: &mut Harness) -> Vec<u8> {
     let mbx = rng.pick(MAILBOXES);
     let set = rng.pick(SETS);
-    let text = match rng.below(30) {
+    let text = match rng.below(38) {
         0 => "LOGIN alice alice".to_string(),
         1 => format!("LOGIN {} {}", rng.pick(&["bob", "carol"]), "bob"),
         2 | 3 => format!("SELECT {mbx}"),
@@ -75,18 +75,47 @@ fn random_command(rng: &mut XorShift, h: &mut Harness) -> Vec<u8> {
         26 => format!("UID MOVE {set} {mbx}"),
         27 => "IDLE".to_string(),
         28 => "LOGOUT".to_string(),
+        // RFC 7162: CONDSTORE and QRESYNC.
+        30 => rng
+            .pick(&["ENABLE QRESYNC", "ENABLE CONDSTORE"])
+            .to_string(),
+        31 => format!("SELECT {mbx} (CONDSTORE)"),
+        32 => format!(
+            "SELECT {mbx} (QRESYNC ({} {} {set}))",
+            rng.pick(&["1700000002", "1700000001", "7"]),
+            1 + rng.below(30)
+        ),
+        33 => format!("FETCH {set} (FLAGS MODSEQ)"),
+        34 => format!(
+            "UID FETCH {set} (FLAGS) (CHANGEDSINCE {}{})",
+            1 + rng.below(30),
+            rng.pick(&["", " VANISHED"])
+        ),
+        35 => format!(
+            "STORE {set} (UNCHANGEDSINCE {}) {} ({})",
+            rng.below(30),
+            rng.pick(&["+FLAGS", "-FLAGS.SILENT", "FLAGS"]),
+            rng.pick(&["\\Deleted", "\\Seen", "$Junk"])
+        ),
+        36 => format!("SEARCH MODSEQ {}", rng.below(30)),
+        37 => format!("STATUS {mbx} (HIGHESTMODSEQ MESSAGES)"),
         _ => "NOOP".to_string(),
     };
     text.into_bytes()
 }
 
-fn run(seed: u64, steps: usize) -> (usize, u64) {
+fn run(seed: u64, steps: usize) -> (usize, u64, u64) {
     let mut rng = XorShift(seed);
     let policies = random_policy(&mut rng, None);
     let mut h = Harness::new(policies);
     for i in 0..3 {
         h.command(i, b"LOGIN alice alice")
             .unwrap_or_else(|e| panic!("{e}"));
+        // C1 reports expunges with VANISHED (RFC 7162 §3.2.10), C2 and C3 with EXPUNGE.
+        if i == 0 {
+            h.command(i, b"ENABLE QRESYNC")
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
         h.command(i, b"SELECT FOO")
             .unwrap_or_else(|e| panic!("{e}"));
     }
@@ -132,7 +161,7 @@ fn run(seed: u64, steps: usize) -> (usize, u64) {
             }
         }
     }
-    (checked, h.appended())
+    (checked, h.appended(), h.vanished_seen)
 }
 
 /// RFC 3501 §7.4.1, RFC 2180 §3/§4: whatever three clients do under whatever policies, no
@@ -142,14 +171,21 @@ fn run(seed: u64, steps: usize) -> (usize, u64) {
 fn random_sessions_keep_the_store_consistent_rfc3501_rfc2180() {
     let mut checked = 0;
     let mut appended = 0;
+    let mut vanished = 0;
     for seed in 1..=24u64 {
-        let (c, a) = run(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15), 400);
+        let (c, a, v) = run(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15), 460);
         checked += c;
         appended += a;
+        vanished += v;
     }
-    // The runs must have exercised something: views compared and messages appended.
+    // The runs must have exercised something: views compared, messages appended, expunges
+    // reported with VANISHED (RFC 7162 §3.2.10).
     assert!(checked > 2000, "only {checked} views were compared");
     assert!(appended > 400, "only {appended} messages were appended");
+    assert!(
+        vanished > 10,
+        "only {vanished} VANISHED responses were seen"
+    );
 }
 
 /// Found by the engine fuzz target (issue 9 §7): under delete-selected=ghost, a session that

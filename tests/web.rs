@@ -76,6 +76,7 @@ fn a_wrong_citation_fails_in_the_browser() {
 fn protocol_known_answers_hold_in_the_browser() {
     assert!(kat::check_rfc3501_commands() >= 40);
     assert!(kat::check_rfc3501_responses() >= 60);
+    assert!(kat::check_rfc7162() >= 35);
     assert!(kat::check_constructed_roundtrip() >= 150);
 }
 

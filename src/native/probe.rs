@@ -973,15 +973,19 @@ fn map_command(send: &str, names: &Names, login: (&str, &str)) -> Result<Mapped,
     })
 }
 
-/// The response codes the scenario library names anywhere (`INUSE`, `NEWNAME`, ...): the ones
-/// that can tell values apart. Any other code a server adds (`HIGHESTMODSEQ`, `CLIENTBUG`)
-/// is read as part of the free text.
+/// The response codes the scenarios the probe plays (those that vary a decision point) name
+/// anywhere (`INUSE`, `NEWNAME`, ...): the ones that can tell values apart. Any other code a
+/// server adds (`HIGHESTMODSEQ`, `CLIENTBUG`) is read as part of the free text; the RFC 7162
+/// scenarios name HIGHESTMODSEQ, but a server may add it to any EXPUNGE (RFC 7162 §3.2.7).
 fn library_codes() -> BTreeSet<String> {
     let mut codes = BTreeSet::new();
     for (_, text) in LIBRARY {
         let Ok(sc) = Scenario::parse(text) else {
             continue;
         };
+        if sc.vary.is_none() {
+            continue;
+        }
         for e in sc.steps.iter().flat_map(|s| s.expect.iter()) {
             let mut rest = e.pattern.as_str();
             while let Some(at) = rest.find('[') {

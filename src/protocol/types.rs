@@ -117,11 +117,15 @@ pub enum CommandBody {
         password: Vec<u8>,
     },
     // RFC 3501 §6.3: authenticated.
+    /// `SELECT mailbox [select-params]` (RFC 4466 §2.1 `select-params`, RFC 7162 §3.1.8,
+    /// §3.2.5): empty when none were given.
     Select {
         mailbox: MailboxName,
+        params: Vec<SelectParam>,
     },
     Examine {
         mailbox: MailboxName,
+        params: Vec<SelectParam>,
     },
     Create {
         mailbox: MailboxName,
@@ -190,6 +194,8 @@ pub enum CommandBody {
         set: SequenceSet,
         items: FetchItems,
         uid: bool,
+        /// RFC 4466 §2.4 `fetch-modifiers` (RFC 7162 §3.1.4.1, §3.2.6).
+        modifiers: FetchModifiers,
     },
     Store {
         set: SequenceSet,
@@ -197,6 +203,8 @@ pub enum CommandBody {
         silent: bool,
         flags: Vec<Flag>,
         uid: bool,
+        /// `(UNCHANGEDSINCE n)` (RFC 7162 §3.1.3), a `store-modifier` (RFC 4466 §2.5).
+        unchanged_since: Option<u64>,
     },
     Copy {
         set: SequenceSet,
@@ -256,6 +264,46 @@ impl CommandBody {
     }
 }
 
+/// A mod-sequence (RFC 7162 §3.1): a positive 63-bit number; `mod-sequence-valzer` admits 0.
+pub const MAX_MOD_SEQUENCE: u64 = (1 << 63) - 1;
+
+/// `select-param` (RFC 4466 §2.1) as RFC 7162 §7 extends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum SelectParam {
+    /// `CONDSTORE` (RFC 7162 §3.1.8).
+    CondStore,
+    /// `QRESYNC (uidvalidity mod-sequence-value [known-uids] [seq-match-data])` (§3.2.5).
+    QResync(QResync),
+}
+
+/// The arguments of the QRESYNC select parameter (RFC 7162 §3.2.5, §7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QResync {
+    pub uid_validity: u32,
+    pub mod_seq: u64,
+    /// `known-uids`: no `*` (RFC 7162 §7).
+    pub known_uids: Option<SequenceSet>,
+    /// `seq-match-data = "(" known-sequence-set SP known-uid-set ")"`.
+    pub seq_match: Option<(SequenceSet, SequenceSet)>,
+}
+
+/// The FETCH modifiers (RFC 4466 §2.4 `fetch-modifiers`) of RFC 7162; written in this order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct FetchModifiers {
+    /// `CHANGEDSINCE mod-sequence-value` (RFC 7162 §3.1.4.1).
+    pub changed_since: Option<u64>,
+    /// `VANISHED` (RFC 7162 §3.2.6): UID FETCH only, with CHANGEDSINCE.
+    pub vanished: bool,
+}
+
+/// `entry-type-req` of the SEARCH MODSEQ key (RFC 7162 §3.1.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum EntryType {
+    Priv,
+    Shared,
+    All,
+}
+
 /// RFC 2971 §3.3 `id_params_list` without the NIL case: field (`string`) and value
 /// (`nstring`) pairs, in order.
 pub type IdParams = Vec<(Vec<u8>, Option<Vec<u8>>)>;
@@ -268,6 +316,8 @@ pub enum StatusItem {
     UidNext,
     UidValidity,
     Unseen,
+    /// RFC 7162 §3.1.7.
+    HighestModSeq,
 }
 
 /// One value in a STATUS response (RFC 3501 §7.2.4).
@@ -278,6 +328,8 @@ pub enum StatusValue {
     UidNext(u32),
     UidValidity(u32),
     Unseen(u32),
+    /// RFC 7162 §3.1.7: `mod-sequence-valzer`.
+    HighestModSeq(u64),
 }
 
 /// `store-att-flags` (RFC 3501 §6.4.6): `FLAGS`, `+FLAGS`, `-FLAGS`.
@@ -329,6 +381,12 @@ pub enum SearchKey {
     SequenceSet(SequenceSet),
     /// `"(" search-key *(SP search-key) ")"`: all must match.
     And(Vec<SearchKey>),
+    /// `MODSEQ [entry-name entry-type-req] mod-sequence-valzer` (RFC 7162 §3.1.5); the entry
+    /// name is the quoted `"/flags/..."` string's content.
+    ModSeq {
+        entry: Option<(Vec<u8>, EntryType)>,
+        mod_seq: u64,
+    },
 }
 
 /// The FETCH item list (RFC 3501 §6.4.5): a macro or a list (a single item is a one-element
@@ -376,6 +434,8 @@ pub enum FetchAtt {
     Body,
     BodyStructure,
     Uid,
+    /// `MODSEQ` (RFC 7162 §3.1.4.2).
+    ModSeq,
     /// `BODY[section]<partial>` or `BODY.PEEK[section]<partial>`.
     BodySection {
         peek: bool,
@@ -464,6 +524,12 @@ pub enum Code {
     },
     /// RFC 4315 §3.
     UidNotSticky,
+    /// RFC 7162 §3.1.2.1: `HIGHESTMODSEQ mod-sequence-value`.
+    HighestModSeq(u64),
+    /// RFC 7162 §3.1.2.2.
+    NoModSeq,
+    /// RFC 7162 §3.1.3: `MODIFIED sequence-set`.
+    Modified(SequenceSet),
     /// RFC 2180 §3.4: `NEWNAME old new`.
     NewName {
         old: MailboxName,
@@ -519,11 +585,18 @@ pub enum Data {
         mailbox: MailboxName,
         items: Vec<StatusValue>,
     },
-    Search(Vec<u32>),
+    /// `SEARCH` numbers, and `(MODSEQ n)` after them when the search had a MODSEQ key
+    /// (RFC 7162 §3.1.6 `search-sort-mod-seq`; only with numbers).
+    Search(Vec<u32>, Option<u64>),
     Flags(Vec<Flag>),
     Exists(u32),
     Recent(u32),
     Expunge(u32),
+    /// `VANISHED [(EARLIER)] known-uids` (RFC 7162 §3.2.10).
+    Vanished {
+        earlier: bool,
+        uids: SequenceSet,
+    },
     Fetch {
         seq: u32,
         items: Vec<FetchValue>,
@@ -582,6 +655,8 @@ pub enum FetchValue {
     /// `BODYSTRUCTURE`: extension data is written.
     BodyStructure(Box<BodyStructure>),
     Uid(u32),
+    /// `MODSEQ (permsg-modsequence)` (RFC 7162 §3.1.4.2).
+    ModSeq(u64),
     /// `BODY[section]<origin> nstring`.
     BodySection {
         section: Section,

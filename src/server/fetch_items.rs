@@ -16,6 +16,8 @@ pub(crate) struct Seen<'a> {
     pub uid: Uid,
     pub data: &'a MessageData,
     pub flags: Vec<Flag>,
+    /// RFC 7162 §3.1.4.2.
+    pub modseq: u64,
 }
 
 /// The name a FETCH data item has in a response (RFC 3501 §7.4.2 `msg-att`): what tells two
@@ -42,6 +44,7 @@ impl ItemName<'_> {
             FetchAtt::Rfc822 => 1 << 7,
             FetchAtt::Rfc822Header => 1 << 8,
             FetchAtt::Rfc822Text => 1 << 9,
+            FetchAtt::ModSeq => 1 << 10,
             FetchAtt::BodySection {
                 section, partial, ..
             } => return ItemName::Section(section, partial.map(|(origin, _)| origin)),
@@ -60,6 +63,7 @@ impl ItemName<'_> {
             FetchValue::Rfc822(_) => &FetchAtt::Rfc822,
             FetchValue::Rfc822Header(_) => &FetchAtt::Rfc822Header,
             FetchValue::Rfc822Text(_) => &FetchAtt::Rfc822Text,
+            FetchValue::ModSeq(_) => &FetchAtt::ModSeq,
             FetchValue::BodySection {
                 section, origin, ..
             } => return ItemName::Section(section, *origin),
@@ -150,6 +154,7 @@ pub(crate) fn value(att: &FetchAtt, m: &Seen<'_>) -> FetchValue {
     match att {
         FetchAtt::Envelope => FetchValue::Envelope(Box::new(m.data.mime().envelope(raw))),
         FetchAtt::Flags => FetchValue::Flags(m.flags.clone()),
+        FetchAtt::ModSeq => FetchValue::ModSeq(m.modseq),
         FetchAtt::InternalDate => FetchValue::InternalDate(m.data.internal_date),
         FetchAtt::Rfc822 => FetchValue::Rfc822(Some(raw.clone())),
         FetchAtt::Rfc822Header => FetchValue::Rfc822Header(section_data(m, &header())),
@@ -213,8 +218,9 @@ fn section_data(m: &Seen<'_>, section: &Section) -> Option<Vec<u8>> {
     )
 }
 
-/// The NIL form of an item for an expunged message (RFC 2180 §4.1.3).
-pub(crate) fn nil_value(att: &FetchAtt, uid: Uid) -> FetchValue {
+/// The NIL form of an item for an expunged message (RFC 2180 §4.1.3). MODSEQ has no NIL form
+/// (RFC 7162 §7 `permsg-modsequence` is a number): the message's last one is given.
+pub(crate) fn nil_value(att: &FetchAtt, uid: Uid, modseq: u64) -> FetchValue {
     let empty = || Some(Vec::new());
     match att {
         FetchAtt::Envelope => FetchValue::Envelope(Box::default()),
@@ -238,6 +244,7 @@ pub(crate) fn nil_value(att: &FetchAtt, uid: Uid) -> FetchValue {
         FetchAtt::Body => FetchValue::Body(Box::new(nil_body())),
         FetchAtt::BodyStructure => FetchValue::BodyStructure(Box::new(nil_body())),
         FetchAtt::Uid => FetchValue::Uid(uid.0),
+        FetchAtt::ModSeq => FetchValue::ModSeq(modseq),
         FetchAtt::BodySection {
             section, partial, ..
         } => FetchValue::BodySection {
@@ -255,9 +262,11 @@ pub(crate) fn nil_value(att: &FetchAtt, uid: Uid) -> FetchValue {
 /// INTERNALDATE the Unix epoch, RFC822.SIZE 0, and NIL for every kind of content.
 pub(crate) fn nil_ok_value(att: &FetchAtt, ghost: &Seen<'_>) -> FetchValue {
     match att {
-        FetchAtt::Flags | FetchAtt::Uid | FetchAtt::Body | FetchAtt::BodyStructure => {
-            value(att, ghost)
-        }
+        FetchAtt::Flags
+        | FetchAtt::Uid
+        | FetchAtt::ModSeq
+        | FetchAtt::Body
+        | FetchAtt::BodyStructure => value(att, ghost),
         FetchAtt::Envelope => FetchValue::Envelope(Box::default()),
         FetchAtt::InternalDate => FetchValue::InternalDate(DateTime {
             date: Date {
@@ -408,13 +417,13 @@ mod tests {
     #[test]
     fn nil_forms_follow_rfc_2180_section_4_1_3() {
         assert_eq!(
-            nil_value(&FetchAtt::Envelope, Uid(1)),
+            nil_value(&FetchAtt::Envelope, Uid(1), 1),
             FetchValue::Envelope(Box::<Envelope>::default())
         );
         assert_eq!(
-            nil_value(&FetchAtt::Rfc822Size, Uid(1)),
+            nil_value(&FetchAtt::Rfc822Size, Uid(1), 1),
             FetchValue::Rfc822Size(0)
         );
-        assert_eq!(nil_value(&FetchAtt::Uid, Uid(4)), FetchValue::Uid(4));
+        assert_eq!(nil_value(&FetchAtt::Uid, Uid(4), 1), FetchValue::Uid(4));
     }
 }

@@ -142,7 +142,11 @@ pub fn check_fetch(atts: &[FetchAtt], octets: impl FnOnce() -> Octets) -> Result
     let mut readers = Readers::default();
     for att in atts {
         match att {
-            FetchAtt::Flags | FetchAtt::InternalDate | FetchAtt::Rfc822Size | FetchAtt::Uid => {}
+            FetchAtt::Flags
+            | FetchAtt::InternalDate
+            | FetchAtt::Rfc822Size
+            | FetchAtt::Uid
+            | FetchAtt::ModSeq => {}
             FetchAtt::Envelope | FetchAtt::Rfc822Header => readers.header += 1,
             FetchAtt::Rfc822 | FetchAtt::Rfc822Text | FetchAtt::Body | FetchAtt::BodyStructure => {
                 readers.whole += 1

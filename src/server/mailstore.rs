@@ -2,10 +2,10 @@
 //! the mailboxes that were deleted while selected ("ghosts", RFC 2180 §3.2). It knows nothing of
 //! sessions beyond the numbers the session layer gives it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::{Arc, OnceLock};
 
-use crate::protocol::types::{DateTime, Flag};
+use crate::protocol::types::{DateTime, Flag, MAX_MOD_SEQUENCE};
 use crate::server::mime::MimeMessage;
 
 /// The hierarchy delimiter (RFC 3501 §5.1.1); advertised by LIST and NAMESPACE.
@@ -195,6 +195,29 @@ pub struct Message {
     /// a message as recent; the first one told of it).
     pub recent_unclaimed: bool,
     pub data: Arc<MessageData>,
+    /// The message's mod-sequence (RFC 7162 §3.1): the mailbox's mod-sequence when it arrived
+    /// or its flags last changed. Set only by [`Mailbox`], which keeps it below
+    /// [`Mailbox::highest_modseq`].
+    pub modseq: u64,
+}
+
+/// How many spans of expunged UIDs a mailbox remembers with their mod-sequences, for QRESYNC
+/// (RFC 7162 §3.2.5.1, §3.2.6; §5 lets a server remember less). One expunge is one span per
+/// run of messages adjacent in the mailbox, so `EXPUNGE` of a thousand adjacent messages costs
+/// one. When full the oldest spans are forgotten, and a client whose mod-sequence is older is
+/// told of every UID of its set that is not in the mailbox (RFC 7162 §3.2.6: "MUST behave as if
+/// it was requested to report all expunged messages from the provided UID set").
+pub const EXPUNGED_SPANS: usize = 4096;
+
+/// The expunged UIDs a mailbox remembers, each span `(modseq, first uid, last uid)` in the
+/// order they were expunged, so mod-sequences ascend. A span may cover UIDs that were expunged
+/// earlier or never used: it is read only for `VANISHED (EARLIER)`, which may name any UID
+/// not in the mailbox (RFC 7162 §3.2.10).
+#[derive(Debug, Clone, Default)]
+pub struct ExpungeRecord {
+    spans: VecDeque<(u64, u32, u32)>,
+    /// Expunges with mod-sequences up to this one may have been forgotten (0: none were).
+    forgotten_through: u64,
 }
 
 /// One mailbox.
@@ -218,6 +241,11 @@ pub struct Mailbox {
     pub holds_name: bool,
     /// See [`Mailbox::keywords`].
     keywords: Keywords,
+    /// RFC 7162 §3.1.2.1 HIGHESTMODSEQ: the last mod-sequence given out in this mailbox, to a
+    /// message or to an expunge. Only ever increases.
+    highest_modseq: u64,
+    /// Expunged UIDs and their mod-sequences (RFC 7162 §3.2.7).
+    expunged: ExpungeRecord,
 }
 
 impl Mailbox {
@@ -234,19 +262,123 @@ impl Mailbox {
         self.position(uid).and_then(|i| self.messages.get_mut(i))
     }
 
-    /// Appends a message, assigning the next UID. Returns it, or `None` when UIDs are used up
-    /// (the client is told to expect a new UIDVALIDITY; never happens in practice).
+    /// Appends a message, assigning the next UID and a new mod-sequence (RFC 7162 §3.1: "the
+    /// server generates a new modification sequence that is higher than the highest
+    /// modification sequence of all messages in the mailbox"). Returns the UID, or `None` when
+    /// UIDs are used up (the client is told to expect a new UIDVALIDITY; never happens in
+    /// practice).
     pub fn append(&mut self, data: Arc<MessageData>, flags: Flags) -> Option<Uid> {
         self.register_keywords(&flags);
         let uid = Uid(self.uid_next);
         self.uid_next = self.uid_next.checked_add(1)?;
+        let modseq = self.next_modseq();
         self.messages.push(Message {
             uid,
             flags,
             recent_unclaimed: true,
             data,
+            modseq,
         });
         Some(uid)
+    }
+
+    /// RFC 7162 §3.1.2.1: the highest mod-sequence of the mailbox (at least 1).
+    pub fn highest_modseq(&self) -> u64 {
+        self.highest_modseq
+    }
+
+    /// Gives out the next mod-sequence: strictly greater than every one before in this mailbox
+    /// (RFC 7162 §3.1). 2^63 - 1 is never reached in practice (one change a nanosecond for
+    /// three centuries); the counter stays there rather than wrap.
+    fn next_modseq(&mut self) -> u64 {
+        self.highest_modseq = self.highest_modseq.saturating_add(1).min(MAX_MOD_SEQUENCE);
+        self.highest_modseq
+    }
+
+    /// Replaces a message's flags. When they differ, the message gets a new mod-sequence
+    /// (RFC 7162 §3.1: "Whenever the state of a flag changes ... the value of the modification
+    /// sequence for the message MUST be updated"; setting a flag already set "SHOULD NOT
+    /// change the mod-sequence"). Returns whether they changed.
+    pub fn set_flags(&mut self, uid: Uid, flags: Flags) -> bool {
+        let Some(i) = self.position(uid) else {
+            return false;
+        };
+        if self.messages.get(i).is_none_or(|m| m.flags == flags) {
+            return false;
+        }
+        self.register_keywords(&flags);
+        let modseq = self.next_modseq();
+        if let Some(m) = self.messages.get_mut(i) {
+            m.flags = flags;
+            m.modseq = modseq;
+        }
+        true
+    }
+
+    /// Removes the messages with these UIDs (sorted) and returns them. The expunge takes one
+    /// new mod-sequence, remembered with every UID removed (RFC 7162 §3.2.7, §3.2.9: "increment
+    /// the per-mailbox mod-sequence if at least one message was permanently removed ... For
+    /// each permanently removed message, the server MUST remember the incremented
+    /// mod-sequence and corresponding UID").
+    pub fn remove(&mut self, uids: &[Uid]) -> Vec<Message> {
+        let mut removed = Vec::new();
+        let mut spans: Vec<(u32, u32)> = Vec::new();
+        let mut previous_removed = false;
+        let mut kept = Vec::with_capacity(self.messages.len());
+        for m in std::mem::take(&mut self.messages) {
+            if uids.binary_search(&m.uid).is_ok() {
+                match spans.last_mut() {
+                    Some(last) if previous_removed => last.1 = m.uid.0,
+                    _ => spans.push((m.uid.0, m.uid.0)),
+                }
+                previous_removed = true;
+                removed.push(m);
+            } else {
+                previous_removed = false;
+                kept.push(m);
+            }
+        }
+        self.messages = kept;
+        if removed.is_empty() {
+            return removed;
+        }
+        let modseq = self.next_modseq();
+        let record = &mut self.expunged;
+        record
+            .spans
+            .extend(spans.into_iter().map(|(lo, hi)| (modseq, lo, hi)));
+        while record.spans.len() > EXPUNGED_SPANS {
+            if let Some((forgotten, _, _)) = record.spans.pop_front() {
+                record.forgotten_through = forgotten;
+            }
+        }
+        removed
+    }
+
+    /// The UIDs expunged with a mod-sequence above `modseq`, as spans (unsorted, may overlap),
+    /// or `None` when some of them may have been forgotten ([`EXPUNGED_SPANS`]).
+    pub fn expunged_since(&self, modseq: u64) -> Option<Vec<(u32, u32)>> {
+        if modseq < self.expunged.forgotten_through {
+            return None;
+        }
+        // Mod-sequences ascend: the spans wanted are a suffix.
+        let first = self
+            .expunged
+            .spans
+            .partition_point(|&(m, _, _)| m <= modseq);
+        Some(
+            self.expunged
+                .spans
+                .iter()
+                .skip(first)
+                .map(|&(_, lo, hi)| (lo, hi))
+                .collect(),
+        )
+    }
+
+    /// How many expunge spans are remembered, for tests and inspectors.
+    pub fn expunged_spans(&self) -> usize {
+        self.expunged.spans.len()
     }
 
     pub fn unseen_count(&self) -> u32 {
@@ -470,6 +602,10 @@ impl Store {
                     DEFAULT_KEYWORDS.iter().for_each(|d| k.add(d));
                     k
                 },
+                // RFC 7162 §3.1.2.1: HIGHESTMODSEQ is a positive number, also for a mailbox
+                // that never had a message.
+                highest_modseq: 1,
+                expunged: ExpungeRecord::default(),
             },
         );
         id
@@ -505,7 +641,8 @@ impl Store {
                 return Err(StoreError::HasChildren);
             }
             mailbox.noselect = true;
-            mailbox.messages.clear();
+            let all: Vec<Uid> = mailbox.messages.iter().map(|m| m.uid).collect();
+            mailbox.remove(&all);
             return Ok(id);
         }
         self.names.remove(&name);

@@ -250,6 +250,10 @@ pub const CAPABILITIES: &[&str] = &[
     "ENABLE",
     "ID",
     "CHILDREN",
+    // RFC 7162 §3.1.1, §3.2.2 (QRESYNC implies CONDSTORE; both are advertised, as §3.2.2
+    // asks for clients that know only CONDSTORE).
+    "CONDSTORE",
+    "QRESYNC",
 ];
 
 pub(crate) fn capabilities() -> Vec<String> {
@@ -333,6 +337,7 @@ impl Server {
                 doomed: None,
                 transport,
                 starting_tls: false,
+                enabled: session::Enabled::default(),
             },
         );
         let greeting = StatusResponse {
@@ -518,6 +523,23 @@ impl Server {
                 | CommandBody::Store { uid: false, .. }
                 | CommandBody::Search { uid: false, .. }
         );
+        // RFC 7162 §3.2.10.2: "the VANISHED response MUST NOT be sent during a UID SEARCH
+        // command that contains message numbers in the search criteria".
+        let allow_expunge = allow_expunge
+            && !match &body {
+                CommandBody::Search {
+                    uid: true,
+                    criteria,
+                    ..
+                } => {
+                    search_keys::has_sequence_set(criteria)
+                        && self
+                            .sessions
+                            .get(&client)
+                            .is_some_and(|s| s.enabled.qresync)
+                }
+                _ => false,
+            };
         let doom = self.sessions.get(&client).and_then(|s| s.doomed.clone());
         let reckoning = match &doom {
             Some(d) if !d.after_reply => reckoning(&body),
@@ -608,9 +630,11 @@ impl Server {
         if session.closing {
             return;
         }
+        let enabled = session.enabled;
         let Some(view) = session.state.view_mut() else {
             return;
         };
+        view.enabled = enabled;
         let mailbox = self.store.get_mut(view.mailbox);
         let responses = view.flush(mailbox, allow_expunge);
         for r in responses {

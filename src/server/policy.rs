@@ -232,6 +232,24 @@ policy_enum! {
     }
 }
 
+policy_enum! {
+    /// What a STORE with UNCHANGEDSINCE tells of the messages that failed the test (RFC 7162
+    /// §3.1.3). The messages that pass are changed whatever this says: "For each message
+    /// specified in the message set, the server performs the following" is a MUST per message,
+    /// and the failed ones are only listed in `[MODIFIED set]`.
+    ModifiedReport, point = "modified-report", rfc = "RFC 7162 §3.1.3",
+    summary = "STORE UNCHANGEDSINCE: what the client is told of the messages that failed" {
+        /// An untagged FETCH with the failed messages' current FLAGS, UID and MODSEQ before the
+        /// `[MODIFIED]` reply, so the client need not ask (RFC 7162 §3.1.3: "It is RECOMMENDED
+        /// that the server avoids the need for the client to do that by sending an unsolicited
+        /// FETCH response", Examples 6 and 10).
+        Fetch = "fetch", "RFC 7162 §3.1.3 Example 10";
+        /// Only the `[MODIFIED set]` code; the client fetches or NOOPs to learn why (RFC 7162
+        /// §3.1.3 Examples 5 and 9).
+        CodeOnly = "code-only", "RFC 7162 §3.1.3 Example 9";
+    }
+}
+
 /// The current value of every decision point: how the server behaves where RFC 2180 and
 /// RFC 2683 leave the choice to it. Set by field, by name (as on the command line), or from a
 /// named preset; a [`crate::server::Server`] reads them with each command.
@@ -261,6 +279,7 @@ pub struct Policies {
     pub store_expunged: StoreExpunged,
     pub copy_expunged: CopyExpunged,
     pub search_expunged: SearchExpunged,
+    pub modified_report: ModifiedReport,
 }
 
 impl Default for Policies {
@@ -282,6 +301,7 @@ impl Default for Policies {
             store_expunged: StoreExpunged::PartialOk,
             copy_expunged: CopyExpunged::Allow,
             search_expunged: SearchExpunged::Omit,
+            modified_report: ModifiedReport::Fetch,
         }
     }
 }
@@ -318,6 +338,7 @@ macro_rules! each_point {
         $m!(store_expunged, StoreExpunged);
         $m!(copy_expunged, CopyExpunged);
         $m!(search_expunged, SearchExpunged);
+        $m!(modified_report, ModifiedReport);
     };
 }
 
@@ -445,6 +466,8 @@ pub const PRESETS: &[Preset] = &[
             "store-expunged=ghost-ok",
             "copy-expunged=refuse",
             "search-expunged=include-flagless",
+            // Not observed (the transcripts predate CONDSTORE): the RFC's recommendation.
+            "modified-report=fetch",
         ],
     },
     Preset {
@@ -462,6 +485,8 @@ pub const PRESETS: &[Preset] = &[
             "store-expunged=partial-ok",
             "copy-expunged=skip-listed",
             "search-expunged=omit",
+            // Not observed (the transcripts predate CONDSTORE): the RFC's recommendation.
+            "modified-report=fetch",
         ],
     },
     Preset {

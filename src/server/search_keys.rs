@@ -17,6 +17,8 @@ pub(crate) struct Candidate<'a> {
     pub data: &'a MessageData,
     pub flags: &'a Flags,
     pub recent: bool,
+    /// RFC 7162 §3.1.5.
+    pub modseq: u64,
     /// Which of the plan's keywords the message has ([`KeywordSlots::mark`]).
     pub keywords: &'a [bool],
 }
@@ -132,9 +134,26 @@ impl<'k> Plan<'k> {
                 cost.readers.whole = cost.readers.whole.saturating_add(1);
                 Plan::Key(key)
             }
-            All | Answered | Deleted | Draft | Flagged | Seen | Unanswered | Undeleted
-            | Undraft | Unflagged | Unseen | Recent | New | Old | Before(_) | On(_) | Since(_)
-            | Larger(_) | Smaller(_) => Plan::Key(key),
+            All
+            | Answered
+            | Deleted
+            | Draft
+            | Flagged
+            | Seen
+            | Unanswered
+            | Undeleted
+            | Undraft
+            | Unflagged
+            | Unseen
+            | Recent
+            | New
+            | Old
+            | Before(_)
+            | On(_)
+            | Since(_)
+            | Larger(_)
+            | Smaller(_)
+            | ModSeq { .. } => Plan::Key(key),
         }
     }
 
@@ -197,6 +216,9 @@ pub(crate) fn matches(key: &SearchKey, c: &Candidate<'_>, b: &Bounds) -> bool {
         SentSince(d) => sent(c).is_some_and(|s| s >= *d),
         Larger(n) => c.data.size() > *n,
         Smaller(n) => c.data.size() < *n,
+        // RFC 7162 §3.1.5: "equal to or greater than"; one mod-sequence per message is kept,
+        // so the entry name and type are ignored, as the RFC requires of such a server.
+        ModSeq { mod_seq, .. } => c.modseq >= *mod_seq,
         // The plan evaluates these itself ([`Plan`]); this is the unprepared form.
         Uid(set) => Ranges::of(set, b.max_uid).contains(c.uid.0),
         SequenceSet(set) => Ranges::of(set, b.max_seq).contains(c.seq),
@@ -313,6 +335,33 @@ fn contains_folded(haystack: &[u8], needle: &[u8]) -> bool {
     false
 }
 
+/// Whether any key, at any depth, names message sequence numbers (RFC 7162 §3.2.10.2).
+pub(crate) fn has_sequence_set(keys: &[SearchKey]) -> bool {
+    keys.iter().any(|k| match k {
+        SearchKey::SequenceSet(_) => true,
+        SearchKey::Not(k) => has_sequence_set(std::slice::from_ref(k)),
+        SearchKey::Or(a, b) => {
+            has_sequence_set(std::slice::from_ref(a)) || has_sequence_set(std::slice::from_ref(b))
+        }
+        SearchKey::And(keys) => has_sequence_set(keys),
+        _ => false,
+    })
+}
+
+/// Whether any key, at any depth, is a MODSEQ key: the SEARCH response then ends with the
+/// highest mod-sequence of the messages found (RFC 7162 §3.1.5).
+pub(crate) fn has_modseq(keys: &[SearchKey]) -> bool {
+    keys.iter().any(|k| match k {
+        SearchKey::ModSeq { .. } => true,
+        SearchKey::Not(k) => has_modseq(std::slice::from_ref(k)),
+        SearchKey::Or(a, b) => {
+            has_modseq(std::slice::from_ref(a)) || has_modseq(std::slice::from_ref(b))
+        }
+        SearchKey::And(keys) => has_modseq(keys),
+        _ => false,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,6 +420,7 @@ mod tests {
             data: &data,
             flags: &flags,
             recent: false,
+            modseq: 1,
             keywords: &has,
         };
         assert!(plan.matches(&c, &b));

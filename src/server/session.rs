@@ -96,6 +96,18 @@ pub struct Session {
     /// Set when the selected mailbox was deleted or renamed under the session and the server
     /// will disconnect it for that (Dovecot 2.3 behaviour).
     pub doomed: Option<Doom>,
+    /// What the client enabled, for the rest of the connection (RFC 7162 §3.1, §3.2.3).
+    pub enabled: Enabled,
+}
+
+/// The RFC 7162 behaviours a client turned on; never turned off until the connection closes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Enabled {
+    /// A CONDSTORE enabling command was given (RFC 7162 §3.1): FETCH responses about flag
+    /// changes carry MODSEQ, and UID too (§3.2.4).
+    pub condstore: bool,
+    /// `ENABLE QRESYNC` (RFC 7162 §3.2.3): expunges are reported with VANISHED (§3.2.10).
+    pub qresync: bool,
 }
 
 /// When and how a session whose mailbox was deleted or renamed under it is disconnected
@@ -116,6 +128,8 @@ pub struct Doom {
 pub struct Ghost {
     pub data: Arc<MessageData>,
     pub flags: Flags,
+    /// The message's last mod-sequence (RFC 7162 §3.1).
+    pub modseq: u64,
 }
 
 /// One message as this session sees it: its place in the list is its sequence number.
@@ -150,6 +164,8 @@ pub struct View {
     pub keywords_known: usize,
     /// How many entries are `recent`: kept as a count, since RECENT is sent with every arrival.
     recent_count: usize,
+    /// The session's [`Enabled`], copied here before each flush.
+    pub enabled: Enabled,
 }
 
 /// A resolved message: its index in the view (sequence number - 1).
@@ -188,6 +204,7 @@ impl View {
             flags_changed: BTreeSet::new(),
             pending_expunges: 0,
             expunged_elsewhere: false,
+            enabled: Enabled::default(),
         }
     }
 
@@ -288,12 +305,27 @@ impl View {
         let mut out = Vec::new();
         let mut announce = false;
         if allow_expunge && self.pending_expunges > 0 {
-            let mut removed = 0u32;
-            for (i, e) in self.entries.iter().enumerate() {
-                if e.expunged.is_some() {
-                    let seq = View::seq_of(i).0 - removed;
-                    out.push(Response::Data(Data::Expunge(seq)));
-                    removed += 1;
+            if self.enabled.qresync {
+                // RFC 7162 §3.2.10.2: after ENABLE QRESYNC, one VANISHED (without EARLIER)
+                // instead of the EXPUNGEs, naming only messages this session was told of.
+                let uids: Vec<Uid> = self
+                    .entries
+                    .iter()
+                    .filter(|e| e.expunged.is_some())
+                    .map(|e| e.uid)
+                    .collect();
+                out.push(Response::Data(Data::Vanished {
+                    earlier: false,
+                    uids: crate::server::fetch_items::uid_set(&uids),
+                }));
+            } else {
+                let mut removed = 0u32;
+                for (i, e) in self.entries.iter().enumerate() {
+                    if e.expunged.is_some() {
+                        let seq = View::seq_of(i).0 - removed;
+                        out.push(Response::Data(Data::Expunge(seq)));
+                        removed += 1;
+                    }
                 }
             }
             let recent_gone = self
@@ -304,7 +336,9 @@ impl View {
             self.recent_count -= recent_gone;
             self.entries.retain(|e| e.expunged.is_none());
             self.pending_expunges = 0;
-            announce = std::mem::take(&mut self.expunged_elsewhere);
+            // RFC 7162 §3.2.10.2: VANISHED "also decrements the number of messages ... it is
+            // not necessary for the server to send an EXISTS response"; none is sent.
+            announce = std::mem::take(&mut self.expunged_elsewhere) && !self.enabled.qresync;
         }
         let mut arrived = false;
         if let Some(mailbox) = mailbox.as_deref_mut() {
@@ -351,6 +385,11 @@ impl View {
                     fetch.push(crate::protocol::types::FetchValue::Flags(
                         m.flags.to_list(entry.recent),
                     ));
+                    // RFC 7162 §3.1, §3.2.4: once CONDSTORE is enabled, UID and MODSEQ too.
+                    if self.enabled.condstore {
+                        fetch.push(crate::protocol::types::FetchValue::Uid(uid.0));
+                        fetch.push(crate::protocol::types::FetchValue::ModSeq(m.modseq));
+                    }
                     out.push(fetch.into_response());
                 }
             }
@@ -449,6 +488,94 @@ impl Ranges {
             }
         }
         Ranges(merged)
+    }
+
+    /// Merges spans `(lo, hi)` given in any order, possibly overlapping.
+    pub fn from_spans(mut spans: Vec<(u32, u32)>) -> Ranges {
+        spans
+            .iter_mut()
+            .for_each(|s| *s = (s.0.min(s.1), s.0.max(s.1)));
+        spans.sort_unstable();
+        let mut merged: Vec<(u32, u32)> = Vec::with_capacity(spans.len());
+        for (lo, hi) in spans {
+            match merged.last_mut() {
+                Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
+                _ => merged.push((lo, hi)),
+            }
+        }
+        Ranges(merged)
+    }
+
+    /// The numbers in both: O(ranges of both).
+    pub fn intersect(&self, other: &Ranges) -> Ranges {
+        let mut out = Vec::new();
+        let (mut a, mut b) = (self.0.iter().peekable(), other.0.iter().peekable());
+        while let (Some(&&(alo, ahi)), Some(&&(blo, bhi))) = (a.peek(), b.peek()) {
+            let (lo, hi) = (alo.max(blo), ahi.min(bhi));
+            if lo <= hi {
+                out.push((lo, hi));
+            }
+            if ahi < bhi {
+                a.next();
+            } else {
+                b.next();
+            }
+        }
+        Ranges(out)
+    }
+
+    /// The numbers of the set that are not in `present` (ascending): O(ranges + present).
+    pub fn without(&self, present: impl IntoIterator<Item = u32>) -> Ranges {
+        let mut out = Vec::new();
+        let mut present = present.into_iter().peekable();
+        for &(lo, hi) in &self.0 {
+            // `None`: the span is used up (a present number was u32::MAX).
+            let mut start = Some(lo);
+            while let (Some(&p), Some(from)) = (present.peek(), start) {
+                if p > hi {
+                    break;
+                }
+                present.next();
+                if p < from {
+                    continue;
+                }
+                if p > from {
+                    out.push((from, p - 1));
+                }
+                start = p.checked_add(1);
+            }
+            if let Some(from) = start.filter(|&from| from <= hi) {
+                out.push((from, hi));
+            }
+        }
+        Ranges(out)
+    }
+
+    /// The numbers above `floor`.
+    pub fn above(&self, floor: u32) -> Ranges {
+        Ranges(
+            self.0
+                .iter()
+                .filter(|&&(_, hi)| hi > floor)
+                .map(|&(lo, hi)| (lo.max(floor.saturating_add(1)), hi))
+                .collect(),
+        )
+    }
+
+    /// The set in wire form, or `None` when empty.
+    pub fn to_set(&self) -> Option<SequenceSet> {
+        if self.0.is_empty() {
+            return None;
+        }
+        Some(SequenceSet(
+            self.0
+                .iter()
+                .map(|&(lo, hi)| crate::protocol::types::SeqRange {
+                    start: SeqBound::Num(lo),
+                    end: SeqBound::Num(hi),
+                })
+                .collect(),
+        ))
     }
 
     /// The merged spans, ascending.
@@ -564,6 +691,26 @@ mod tests {
     }
 
     #[test]
+    fn span_arithmetic_for_vanished() {
+        let r = Ranges::from_spans(vec![(9, 7), (1, 3), (4, 4), (20, 20)]);
+        assert_eq!(r.spans(), &[(1, 4), (7, 9), (20, 20)]);
+        let other = Ranges::from_spans(vec![(3, 8), (20, 30)]);
+        assert_eq!(r.intersect(&other).spans(), &[(3, 4), (7, 8), (20, 20)]);
+        assert_eq!(
+            r.without([2, 3, 8, 20]).spans(),
+            &[(1, 1), (4, 4), (7, 7), (9, 9)]
+        );
+        assert_eq!(r.above(7).spans(), &[(8, 9), (20, 20)]);
+        let top = Ranges::from_spans(vec![(u32::MAX - 1, u32::MAX)]);
+        assert_eq!(
+            top.without([u32::MAX]).spans(),
+            &[(u32::MAX - 1, u32::MAX - 1)]
+        );
+        assert_eq!(top.without([u32::MAX - 1]).spans(), &[(u32::MAX, u32::MAX)]);
+        assert!(Ranges::from_spans(vec![]).to_set().is_none());
+    }
+
+    #[test]
     fn empty_mailbox_sequence_numbers_and_star_are_bad_uids_are_nothing() {
         let (mut store, id) = mailbox_with(0);
         let view = View::open(store.get_mut(id).unwrap(), false);
@@ -624,6 +771,7 @@ mod tests {
             let ghost = Ghost {
                 data: m.data.clone(),
                 flags: m.flags.clone(),
+                modseq: m.modseq,
             };
             view.mark_expunged(Uid(uid), ghost, false);
         }

@@ -14,14 +14,24 @@
 //!   APPEND adds one, COPY adds one per source UID in COPYUID (RFC 4315 §3), MOVE keeps the total
 //!   (RFC 6851 §3), EXPUNGE / CLOSE / UID EXPUNGE remove exactly the `\Deleted` messages they
 //!   cover (RFC 3501 §6.4.2, §6.4.3; RFC 4315 §2.1), DELETE removes the mailbox's messages
-//!   (RFC 3501 §6.3.4); nothing else changes any count.
+//!   (RFC 3501 §6.3.4); nothing else changes any count;
+//! - mod-sequences (RFC 7162 §3.1): a mailbox's HIGHESTMODSEQ never goes down and goes up with
+//!   every change; a message that arrived or whose flags changed has a mod-sequence above the
+//!   previous HIGHESTMODSEQ, one whose flags did not change keeps its own, an expunge raises
+//!   HIGHESTMODSEQ (§3.2.7), and no message's mod-sequence is above HIGHESTMODSEQ;
+//! - what each client was told converges to the store: the message count it can compute from
+//!   EXISTS, EXPUNGE and VANISHED (RFC 7162 §3.2.10.2: VANISHED without EARLIER decrements it,
+//!   VANISHED (EARLIER) does not) equals the store's after a NOOP answered OK, for sessions that
+//!   enabled QRESYNC and for those that did not.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use imap_sandbox::protocol::parse::{parse_command, parse_response};
-use imap_sandbox::protocol::types::{Code, CommandBody, Flag, Response, SeqBound, SequenceSet};
-use imap_sandbox::server::mailstore::{Mailbox, MessageData};
+use imap_sandbox::protocol::types::{
+    Code, CommandBody, Data, Flag, Response, SeqBound, SequenceSet,
+};
+use imap_sandbox::server::mailstore::{Flags, Mailbox, MessageData};
 use imap_sandbox::server::{ClientId, Output, OutputKind, Policies, Server, World};
 
 /// Mailbox names the random commands use: the world's, and some that come and go.
@@ -70,6 +80,14 @@ pub struct Harness {
     /// What happened, for failure messages (the last steps only).
     pub log: Vec<String>,
     ids: Ids,
+    /// Per mailbox (by identity): HIGHESTMODSEQ and each message's flags and mod-sequence, as
+    /// last checked.
+    modseqs: ModSeqs,
+    /// The message count each client can compute from what it was told (EXISTS, EXPUNGE,
+    /// VANISHED); `None` until an EXISTS.
+    counts: [Option<i64>; 3],
+    /// VANISHED responses without EARLIER seen, to show the runs exercised them.
+    pub vanished_seen: u64,
 }
 
 /// The Message-ID of each message data seen, so that the model does not scan every header
@@ -115,8 +133,12 @@ impl Harness {
             view_max_uid: None,
             log: Vec::new(),
             ids: Ids::default(),
+            modseqs: BTreeMap::new(),
+            counts: [None; 3],
+            vanished_seen: 0,
         };
         h.expected = copies(&h.server, &mut h.ids);
+        h.modseqs = modseq_snapshot(&h.server);
         h
     }
 
@@ -143,6 +165,7 @@ impl Harness {
         self.clients[i] = Some(id);
         self.idling[i] = None;
         self.after_raw[i] = false;
+        self.counts[i] = None;
         id
     }
 
@@ -164,7 +187,36 @@ impl Harness {
                 continue;
             }
             match parse_response(&o.bytes) {
-                Ok((_, used)) if used == o.bytes.len() => {}
+                Ok((response, used)) if used == o.bytes.len() => {
+                    let Some(n) = self.clients.iter().position(|c| *c == Some(o.client)) else {
+                        continue;
+                    };
+                    let count = &mut self.counts[n];
+                    match response {
+                        Response::Data(Data::Exists(e)) => *count = Some(i64::from(e)),
+                        Response::Data(Data::Expunge(_)) => *count = count.map(|c| c - 1),
+                        // RFC 7162 §3.2.10.2: "each UID listed in a VANISHED response results
+                        // in the client decrementing the message count by one".
+                        Response::Data(Data::Vanished {
+                            earlier: false,
+                            uids,
+                        }) => {
+                            self.vanished_seen += 1;
+                            let listed: i64 = uids
+                                .0
+                                .iter()
+                                .map(|r| match (r.start, r.end) {
+                                    (SeqBound::Num(a), SeqBound::Num(b)) => {
+                                        i64::from(a.max(b)) - i64::from(a.min(b)) + 1
+                                    }
+                                    _ => 1,
+                                })
+                                .sum();
+                            *count = count.map(|c| c - listed);
+                        }
+                        _ => {}
+                    }
+                }
                 Ok((_, used)) => {
                     return Err(self.failure(&format!(
                         "response uses {used} of its {} octets: {:?}",
@@ -180,7 +232,64 @@ impl Harness {
                 }
             }
         }
+        self.check_modseqs()?;
         Ok(out)
+    }
+
+    /// RFC 7162 §3.1, §3.2.7: mod-sequences only go up, and every change takes a new one.
+    fn check_modseqs(&mut self) -> Outcome {
+        let now = modseq_snapshot(&self.server);
+        let mut problems = Vec::new();
+        for (id, (highest, messages)) in &now {
+            if let Some((m, _)) = messages.iter().find(|(_, (_, ms))| ms > highest) {
+                problems.push(format!(
+                    "message {m} has a mod-sequence above HIGHESTMODSEQ {highest}"
+                ));
+            }
+            let Some((before, old)) = self.modseqs.get(id) else {
+                continue;
+            };
+            if highest < before {
+                problems.push(format!(
+                    "HIGHESTMODSEQ went down from {before} to {highest}"
+                ));
+            }
+            let mut changed = false;
+            for (uid, (flags, ms)) in messages {
+                match old.get(uid) {
+                    None => {
+                        changed = true;
+                        if ms <= before {
+                            problems
+                                .push(format!("new UID {uid} has mod-sequence {ms} <= {before}"));
+                        }
+                    }
+                    Some((f, m)) if f != flags => {
+                        changed = true;
+                        if ms <= before {
+                            problems.push(format!(
+                                "UID {uid}'s flags changed but its mod-sequence {ms} <= {before}"
+                            ));
+                        }
+                    }
+                    Some((_, m)) if m != ms => {
+                        problems.push(format!("UID {uid}'s mod-sequence changed from {m} to {ms} without a flag change"));
+                    }
+                    Some(_) => {}
+                }
+            }
+            changed |= old.keys().any(|uid| !messages.contains_key(uid));
+            if changed && highest <= before {
+                problems.push(format!(
+                    "the mailbox changed but HIGHESTMODSEQ stayed {highest}"
+                ));
+            }
+        }
+        self.modseqs = now;
+        if problems.is_empty() {
+            return Ok(());
+        }
+        Err(self.failure(&format!("mod-sequences: {}", problems.join("; "))))
     }
 
     /// Ends an IDLE in progress on client `i` with DONE (RFC 2177 §3).
@@ -452,6 +561,16 @@ impl Harness {
                 continue;
             };
             let view: Vec<u32> = client.view.iter().map(|e| e.uid).collect();
+            // What the client was told adds up to what it has (EXPUNGE or VANISHED alike).
+            if let Some(told) = self.counts[i] {
+                if told != view.len() as i64 {
+                    return Err(self.failure(&format!(
+                        "C{} was told of {told} messages, its view holds {}",
+                        i + 1,
+                        view.len()
+                    )));
+                }
+            }
             if client.view.iter().any(|e| e.ghost) || client.pending_new != 0 {
                 return Err(self.failure(&format!(
                     "C{} was not told everything by NOOP: {client:?}",
@@ -523,6 +642,25 @@ impl Harness {
     pub fn appended(&self) -> u64 {
         self.next_message
     }
+}
+
+/// Mailbox identity -> (HIGHESTMODSEQ, UID -> (flags, mod-sequence)).
+type ModSeqs = BTreeMap<u64, (u64, BTreeMap<u32, (Flags, u64)>)>;
+
+/// Each mailbox's HIGHESTMODSEQ and its messages' flags and mod-sequences, by mailbox identity.
+fn modseq_snapshot(server: &Server) -> ModSeqs {
+    server
+        .store()
+        .all()
+        .map(|mb| {
+            let messages = mb
+                .messages
+                .iter()
+                .map(|m| (m.uid.0, (m.flags.clone(), m.modseq)))
+                .collect();
+            (mb.id.0, (mb.highest_modseq(), messages))
+        })
+        .collect()
 }
 
 /// The Message-ID header's value, or the whole message when it has none.

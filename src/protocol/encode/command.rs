@@ -52,9 +52,16 @@ fn write_command_body(body: &CommandBody, out: &mut Vec<u8>) {
             out.push(b' ');
             write_astring(password, out);
         }
-        CommandBody::Select { mailbox }
-        | CommandBody::Examine { mailbox }
-        | CommandBody::Create { mailbox }
+        // RFC 4466 §2.1: `select-params = SP "(" select-param *(SP select-param) ")"`.
+        CommandBody::Select { mailbox, params } | CommandBody::Examine { mailbox, params } => {
+            out.push(b' ');
+            write_mailbox(mailbox, out);
+            if !params.is_empty() {
+                out.push(b' ');
+                write_paren_list(params, out, write_select_param);
+            }
+        }
+        CommandBody::Create { mailbox }
         | CommandBody::Delete { mailbox }
         | CommandBody::Subscribe { mailbox }
         | CommandBody::Unsubscribe { mailbox } => {
@@ -131,11 +138,28 @@ fn write_command_body(body: &CommandBody, out: &mut Vec<u8>) {
         }
         // RFC 3501 §9: `"FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" / fetch-att /
         // "(" fetch-att *(SP fetch-att) ")")`.
-        CommandBody::Fetch { set, items, .. } => {
+        // RFC 4466 §2.4 `fetch-modifiers`, RFC 7162 §7: `(CHANGEDSINCE n VANISHED)`.
+        CommandBody::Fetch {
+            set,
+            items,
+            modifiers,
+            ..
+        } => {
             out.push(b' ');
             write_sequence_set(set, out);
             out.push(b' ');
             write_fetch_items(items, out);
+            let mut mods: Vec<Vec<u8>> = Vec::new();
+            if let Some(n) = modifiers.changed_since {
+                mods.push(format!("CHANGEDSINCE {n}").into_bytes());
+            }
+            if modifiers.vanished {
+                mods.push(b"VANISHED".to_vec());
+            }
+            if !mods.is_empty() {
+                out.push(b' ');
+                write_paren_list(&mods, out, |m, out| out.extend_from_slice(m));
+            }
         }
         // RFC 3501 §9: `"STORE" SP sequence-set SP store-att-flags`,
         // `store-att-flags = (["+" / "-"] "FLAGS" [".SILENT"]) SP (flag-list / (flag *(SP flag)))`.
@@ -144,11 +168,17 @@ fn write_command_body(body: &CommandBody, out: &mut Vec<u8>) {
             kind,
             silent,
             flags,
+            unchanged_since,
             ..
         } => {
             out.push(b' ');
             write_sequence_set(set, out);
             out.push(b' ');
+            // RFC 4466 §2.5 `store-modifiers`, RFC 7162 §7 `"UNCHANGEDSINCE" SP
+            // mod-sequence-valzer`.
+            if let Some(n) = unchanged_since {
+                out.extend_from_slice(format!("(UNCHANGEDSINCE {n}) ").as_bytes());
+            }
             match kind {
                 StoreKind::Replace => {}
                 StoreKind::Add => out.push(b'+'),
@@ -167,6 +197,29 @@ fn write_command_body(body: &CommandBody, out: &mut Vec<u8>) {
             write_sequence_set(set, out);
             out.push(b' ');
             write_mailbox(mailbox, out);
+        }
+    }
+}
+
+/// `select-param` (RFC 7162 §7): `CONDSTORE` or `QRESYNC (uidvalidity mod-sequence-value
+/// [known-uids] [(known-sequence-set known-uid-set)])`.
+fn write_select_param(p: &SelectParam, out: &mut Vec<u8>) {
+    match p {
+        SelectParam::CondStore => write_atom("CONDSTORE", out),
+        SelectParam::QResync(q) => {
+            out.extend_from_slice(format!("QRESYNC ({} {}", q.uid_validity, q.mod_seq).as_bytes());
+            if let Some(uids) = &q.known_uids {
+                out.push(b' ');
+                write_sequence_set(uids, out);
+            }
+            if let Some((seqs, uids)) = &q.seq_match {
+                out.extend_from_slice(b" (");
+                write_sequence_set(seqs, out);
+                out.push(b' ');
+                write_sequence_set(uids, out);
+                out.push(b')');
+            }
+            out.push(b')');
         }
     }
 }
@@ -200,6 +253,7 @@ fn write_fetch_att(att: &FetchAtt, out: &mut Vec<u8>) {
         FetchAtt::Body => "BODY",
         FetchAtt::BodyStructure => "BODYSTRUCTURE",
         FetchAtt::Uid => "UID",
+        FetchAtt::ModSeq => "MODSEQ",
         FetchAtt::BodySection {
             peek,
             section,
@@ -284,6 +338,24 @@ fn write_search_key(key: &SearchKey, out: &mut Vec<u8>) {
             return;
         }
         // `"(" search-key *(SP search-key) ")"`
+        // RFC 7162 §7: `"MODSEQ" [SP entry-name SP entry-type-req] SP mod-sequence-valzer`;
+        // the entry name is always quoted (`entry-flag-name = DQUOTE ... DQUOTE`).
+        SearchKey::ModSeq { entry, mod_seq } => {
+            write_atom("MODSEQ ", out);
+            if let Some((name, kind)) = entry {
+                super::write_quoted(name, out);
+                write_atom(
+                    match kind {
+                        EntryType::Priv => " priv ",
+                        EntryType::Shared => " shared ",
+                        EntryType::All => " all ",
+                    },
+                    out,
+                );
+            }
+            out.extend_from_slice(mod_seq.to_string().as_bytes());
+            return;
+        }
         SearchKey::And(keys) => {
             write_paren_list(keys, out, write_search_key);
             return;

@@ -12,10 +12,10 @@
 
 use super::types::{
     Address, BasicFields, BodyStructure, Code, Command, CommandBody, Continue, Data, Date,
-    DateTime, Disposition, Envelope, FetchAtt, FetchItems, FetchValue, Flag, FlagPerm, IdParams,
-    ListItem, MailboxName, NameAttribute, NamespaceDesc, Response, SearchKey, Section, SectionText,
-    SeqBound, SequenceSet, SpecificFields, StatusItem, StatusKind, StatusResponse, StatusValue,
-    StoreKind,
+    DateTime, Disposition, EntryType, Envelope, FetchAtt, FetchItems, FetchValue, Flag, FlagPerm,
+    IdParams, ListItem, MailboxName, NameAttribute, NamespaceDesc, Response, SearchKey, Section,
+    SectionText, SelectParam, SeqBound, SequenceSet, SpecificFields, StatusItem, StatusKind,
+    StatusResponse, StatusValue, StoreKind,
 };
 
 mod command;

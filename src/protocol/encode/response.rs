@@ -81,6 +81,17 @@ fn write_code(code: &Code, out: &mut Vec<u8>) {
         Code::ReadOnly => "READ-ONLY",
         Code::ReadWrite => "READ-WRITE",
         Code::TryCreate => "TRYCREATE",
+        // RFC 7162 §7.
+        Code::HighestModSeq(n) => {
+            out.extend_from_slice(format!("HIGHESTMODSEQ {n}").as_bytes());
+            return;
+        }
+        Code::NoModSeq => "NOMODSEQ",
+        Code::Modified(set) => {
+            write_atom("MODIFIED ", out);
+            write_sequence_set(set, out);
+            return;
+        }
         Code::UidNext(n) => return write_keyword_number("UIDNEXT ", *n, out),
         Code::UidValidity(n) => return write_keyword_number("UIDVALIDITY ", *n, out),
         Code::Unseen(n) => return write_keyword_number("UNSEEN ", *n, out),
@@ -189,13 +200,29 @@ fn write_data(d: &Data, out: &mut Vec<u8>) {
             out.push(b' ');
             write_paren_list(items, out, write_status_value);
         }
-        // RFC 3501 §7.2.5: `"SEARCH" *(SP nz-number)`: no trailing space when empty.
-        Data::Search(numbers) => {
+        // RFC 3501 §7.2.5: `"SEARCH" *(SP nz-number)`: no trailing space when empty. RFC 7162
+        // §3.1.6: the `(MODSEQ n)` only after numbers.
+        Data::Search(numbers, modseq) => {
             write_atom("SEARCH", out);
             for n in numbers {
                 out.push(b' ');
                 write_number(*n, out);
             }
+            if let (Some(m), false) = (modseq, numbers.is_empty()) {
+                out.extend_from_slice(format!(" (MODSEQ {m})").as_bytes());
+            }
+        }
+        // RFC 7162 §7: `"VANISHED" [SP "(EARLIER)"] SP known-uids`.
+        Data::Vanished { earlier, uids } => {
+            write_atom(
+                if *earlier {
+                    "VANISHED (EARLIER) "
+                } else {
+                    "VANISHED "
+                },
+                out,
+            );
+            write_sequence_set(uids, out);
         }
         // RFC 3501 §7.2.6.
         Data::Flags(flags) => {
@@ -277,6 +304,7 @@ pub(super) fn status_item_name(item: StatusItem) -> &'static str {
         StatusItem::UidNext => "UIDNEXT",
         StatusItem::UidValidity => "UIDVALIDITY",
         StatusItem::Unseen => "UNSEEN",
+        StatusItem::HighestModSeq => "HIGHESTMODSEQ",
     }
 }
 
@@ -287,6 +315,11 @@ fn write_status_value(v: &StatusValue, out: &mut Vec<u8>) {
         StatusValue::UidNext(n) => (StatusItem::UidNext, n),
         StatusValue::UidValidity(n) => (StatusItem::UidValidity, n),
         StatusValue::Unseen(n) => (StatusItem::Unseen, n),
+        // RFC 7162 §7: `"HIGHESTMODSEQ" SP mod-sequence-valzer`, 64-bit.
+        StatusValue::HighestModSeq(n) => {
+            out.extend_from_slice(format!("HIGHESTMODSEQ {n}").as_bytes());
+            return;
+        }
     };
     write_atom(status_item_name(item), out);
     out.push(b' ');
@@ -336,6 +369,8 @@ fn write_fetch_value(v: &FetchValue, out: &mut Vec<u8>) {
             write_date_time(dt, out);
         }
         FetchValue::Rfc822Size(n) => write_keyword_number("RFC822.SIZE ", *n, out),
+        // RFC 7162 §7: `"MODSEQ" SP "(" permsg-modsequence ")"`.
+        FetchValue::ModSeq(n) => out.extend_from_slice(format!("MODSEQ ({n})").as_bytes()),
         FetchValue::Envelope(env) => {
             write_atom("ENVELOPE ", out);
             write_envelope(env, out);

@@ -1,7 +1,9 @@
 //! Known answers for the encoder, one or more per RFC 3501 production.
 
 use super::*;
-use crate::protocol::types::{MultiPartExtension, SeqRange, SinglePartExtension, Tag};
+use crate::protocol::types::{
+    FetchModifiers, MultiPartExtension, SeqRange, SinglePartExtension, Tag,
+};
 
 fn resp(r: Response) -> String {
     response_to_string(&r)
@@ -622,10 +624,10 @@ fn status_search_flags() {
     );
     // RFC 3501 §6.4.4 / §7.2.5.
     assert_eq!(
-        data(Data::Search(vec![2, 84, 882])),
+        data(Data::Search(vec![2, 84, 882], None)),
         "* SEARCH 2 84 882\r\n"
     );
-    assert_eq!(data(Data::Search(vec![])), "* SEARCH\r\n");
+    assert_eq!(data(Data::Search(vec![], None)), "* SEARCH\r\n");
     // RFC 3501 §7.2.6.
     let flags = vec![
         Flag::Answered,
@@ -1028,7 +1030,8 @@ fn mailbox_commands() {
         cmd(
             "A142",
             CommandBody::Select {
-                mailbox: mbox("INBOX")
+                mailbox: mbox("INBOX"),
+                params: vec![]
             }
         ),
         "A142 SELECT INBOX\r\n"
@@ -1037,7 +1040,8 @@ fn mailbox_commands() {
         cmd(
             "A932",
             CommandBody::Examine {
-                mailbox: mbox("blurdybloop")
+                mailbox: mbox("blurdybloop"),
+                params: vec![]
             }
         ),
         "A932 EXAMINE blurdybloop\r\n"
@@ -1225,6 +1229,7 @@ fn selected_state_commands() {
         silent,
         flags: vec![Flag::Deleted],
         uid,
+        unchanged_since: None,
     };
     assert_eq!(
         cmd("A003", store(StoreKind::Add, false, false)),
@@ -1295,6 +1300,7 @@ fn fetch_commands() {
         set: set(&[(2, Some(4))]),
         items,
         uid,
+        modifiers: FetchModifiers::default(),
     };
     assert_eq!(
         cmd("a", fetch(FetchItems::All, false)),

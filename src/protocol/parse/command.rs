@@ -3,14 +3,19 @@
 use super::core::{
     ascii, astring, atom_string, byte, crlf, keyword, nstring, paren_list, sp, string, tag, word,
 };
+use super::core::{mod_sequence_value, mod_sequence_valzer};
 use super::datetime::date_time;
 use super::fetch::fetch_att;
 use super::flag::{flag, flag_list};
 use super::mailbox::{list_mailbox, mailbox};
 use super::search::search_key;
 use super::sequence::sequence_set;
+use super::sequence::uid_set;
 use super::{fail, PResult};
-use crate::protocol::types::{Command, CommandBody, FetchItems, StatusItem, StoreKind, Tag};
+use crate::protocol::types::{
+    Command, CommandBody, FetchItems, FetchModifiers, QResync, SelectParam, StatusItem, StoreKind,
+    Tag,
+};
 
 /// `command = tag SP (command-any / command-auth / command-nonauth / command-select) CRLF`
 /// (RFC 3501 §9). The line ending may be CRLF, a bare LF (see the framer) or absent.
@@ -66,8 +71,8 @@ fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody> {
             Ok((rest, CommandBody::Login { username, password }))
         }
         // RFC 3501 §6.3
-        "SELECT" => one_mailbox(rest, |mailbox| CommandBody::Select { mailbox }),
-        "EXAMINE" => one_mailbox(rest, |mailbox| CommandBody::Examine { mailbox }),
+        "SELECT" => select(rest, false),
+        "EXAMINE" => select(rest, true),
         "CREATE" => one_mailbox(rest, |mailbox| CommandBody::Create { mailbox }),
         "DELETE" => one_mailbox(rest, |mailbox| CommandBody::Delete { mailbox }),
         "SUBSCRIBE" => one_mailbox(rest, |mailbox| CommandBody::Subscribe { mailbox }),
@@ -147,6 +152,86 @@ fn one_mailbox(
     Ok((rest, f(m)))
 }
 
+/// `select = "SELECT" SP mailbox [select-params]`, `select-params = SP "(" select-param
+/// *(SP select-param) ")"` (RFC 4466 §2.1), and EXAMINE alike; the parameters are RFC 7162's
+/// (§7): `condstore-param = "CONDSTORE"` and `"QRESYNC" SP "(" uidvalidity SP
+/// mod-sequence-value [SP known-uids] [SP seq-match-data] ")"`. A parameter named twice is
+/// refused: RFC 4466 §2.1 gives each one meaning once.
+fn select(input: &[u8], examine: bool) -> PResult<'_, CommandBody> {
+    let (rest, ()) = args(input)?;
+    let (rest, mailbox) = mailbox(rest)?;
+    let (rest, params) = match rest.split_first() {
+        Some((b' ', after)) if after.first() == Some(&b'(') => {
+            paren_list(after, false, select_param)?
+        }
+        _ => (rest, Vec::new()),
+    };
+    let condstores = params
+        .iter()
+        .filter(|p| **p == SelectParam::CondStore)
+        .count();
+    if condstores > 1 || params.len() - condstores > 1 {
+        return fail(rest, "A SELECT parameter is given twice");
+    }
+    Ok((
+        rest,
+        if examine {
+            CommandBody::Examine { mailbox, params }
+        } else {
+            CommandBody::Select { mailbox, params }
+        },
+    ))
+}
+
+/// `select-param` of RFC 7162 §7 (see [`select`]).
+fn select_param(input: &[u8]) -> PResult<'_, SelectParam> {
+    let (rest, name) = word(input)?;
+    match ascii(name).to_ascii_uppercase().as_str() {
+        "CONDSTORE" => Ok((rest, SelectParam::CondStore)),
+        "QRESYNC" => {
+            let (rest, ()) = sp(rest)?;
+            let (rest, ()) = byte(b'(', "Expected ( after QRESYNC")(rest)?;
+            let (rest, uid_validity) = super::core::nz_number(rest)?;
+            let (rest, ()) = sp(rest)?;
+            let (mut rest, mod_seq) = mod_sequence_value(rest)?;
+            let mut known_uids = None;
+            let mut seq_match = None;
+            if let Some((b' ', after)) = rest.split_first() {
+                if after.first() != Some(&b'(') {
+                    // `known-uids = sequence-set`: "*" is not allowed (RFC 7162 §7).
+                    let (r, uids) = uid_set(after)?;
+                    known_uids = Some(uids);
+                    rest = r;
+                }
+            }
+            if let Some((b' ', after)) = rest.split_first() {
+                // `seq-match-data = "(" known-sequence-set SP known-uid-set ")"`, no "*".
+                let (r, ()) = byte(b'(', "Expected ( before seq-match-data")(after)?;
+                let (r, seqs) = uid_set(r)?;
+                let (r, ()) = sp(r)?;
+                let (r, uids) = uid_set(r)?;
+                let (r, ()) = byte(b')', "Expected ) after seq-match-data")(r)?;
+                seq_match = Some((seqs, uids));
+                rest = r;
+            }
+            let (rest, ()) = byte(b')', "Expected ) after QRESYNC parameters")(rest)?;
+            Ok((
+                rest,
+                SelectParam::QResync(QResync {
+                    uid_validity,
+                    mod_seq,
+                    known_uids,
+                    seq_match,
+                }),
+            ))
+        }
+        _ => fail(
+            input,
+            "Unknown SELECT parameter (CONDSTORE and QRESYNC are known)",
+        ),
+    }
+}
+
 /// `authenticate = "AUTHENTICATE" SP auth-type [SP (base64 / "=")]` (RFC 3501 §9 with the
 /// SASL-IR initial response of RFC 4959 §3), `auth-type = atom`.
 fn authenticate(input: &[u8]) -> PResult<'_, CommandBody> {
@@ -204,7 +289,8 @@ fn status(input: &[u8]) -> PResult<'_, CommandBody> {
     Ok((rest, CommandBody::Status { mailbox, items }))
 }
 
-/// `status-att = "MESSAGES" / "RECENT" / "UIDNEXT" / "UIDVALIDITY" / "UNSEEN"` (RFC 3501 §9).
+/// `status-att = "MESSAGES" / "RECENT" / "UIDNEXT" / "UIDVALIDITY" / "UNSEEN"` (RFC 3501 §9)
+/// `/ "HIGHESTMODSEQ"` (RFC 7162 §7).
 pub(crate) fn status_att(input: &[u8]) -> PResult<'_, StatusItem> {
     let (rest, name) = word(input)?;
     let item = match ascii(name).to_ascii_uppercase().as_str() {
@@ -213,6 +299,7 @@ pub(crate) fn status_att(input: &[u8]) -> PResult<'_, StatusItem> {
         "UIDNEXT" => StatusItem::UidNext,
         "UIDVALIDITY" => StatusItem::UidValidity,
         "UNSEEN" => StatusItem::Unseen,
+        "HIGHESTMODSEQ" => StatusItem::HighestModSeq,
         _ => return fail(input, "Expected status attribute"),
     };
     Ok((rest, item))
@@ -356,7 +443,55 @@ fn fetch(input: &[u8], uid: bool) -> PResult<'_, CommandBody> {
             }
         }
     };
-    Ok((rest, CommandBody::Fetch { set, items, uid }))
+    let (rest, modifiers) = match rest.split_first() {
+        Some((b' ', after)) => fetch_modifiers(after)?,
+        _ => (rest, FetchModifiers::default()),
+    };
+    Ok((
+        rest,
+        CommandBody::Fetch {
+            set,
+            items,
+            uid,
+            modifiers,
+        },
+    ))
+}
+
+/// `fetch-modifiers = SP "(" fetch-modifier *(SP fetch-modifier) ")"` (RFC 4466 §2.4), after
+/// the SP; RFC 7162 §7: `chgsince-fetch-mod = "CHANGEDSINCE" SP mod-sequence-value`,
+/// `rexpunges-fetch-mod = "VANISHED"`. Each at most once.
+fn fetch_modifiers(input: &[u8]) -> PResult<'_, FetchModifiers> {
+    if input.first() != Some(&b'(') {
+        return fail(input, "Expected ( before FETCH modifiers");
+    }
+    let mut twice = false;
+    let (rest, list) = paren_list(input, false, |i| {
+        let (r, name) = word(i)?;
+        match ascii(name).to_ascii_uppercase().as_str() {
+            "CHANGEDSINCE" => {
+                let (r, ()) = sp(r)?;
+                let (r, n) = mod_sequence_value(r)?;
+                Ok((r, Some(n)))
+            }
+            "VANISHED" => Ok((r, None)),
+            _ => fail(
+                i,
+                "Unknown FETCH modifier (CHANGEDSINCE and VANISHED are known)",
+            ),
+        }
+    })?;
+    let mut m = FetchModifiers::default();
+    for item in list {
+        match item {
+            Some(n) => twice |= m.changed_since.replace(n).is_some(),
+            None => twice |= std::mem::replace(&mut m.vanished, true),
+        }
+    }
+    if twice {
+        return fail(input, "A FETCH modifier is given twice");
+    }
+    Ok((rest, m))
 }
 
 /// `store = "STORE" SP sequence-set SP store-att-flags`, `store-att-flags = (["+" / "-"]
@@ -365,6 +500,24 @@ fn store(input: &[u8], uid: bool) -> PResult<'_, CommandBody> {
     let (rest, ()) = args(input)?;
     let (rest, set) = sequence_set(rest)?;
     let (rest, ()) = sp(rest)?;
+    // `store-modifiers = SP "(" store-modifier *(SP store-modifier) ")"` (RFC 4466 §2.5);
+    // RFC 7162 §7: `"UNCHANGEDSINCE" SP mod-sequence-valzer`, only one.
+    let (rest, unchanged_since) = if rest.first() == Some(&b'(') {
+        let (r, list) = paren_list(rest, false, |i| {
+            let (r, name) = word(i)?;
+            if !ascii(name).eq_ignore_ascii_case("UNCHANGEDSINCE") {
+                return fail(i, "Unknown STORE modifier (UNCHANGEDSINCE is known)");
+            }
+            let (r, ()) = sp(r)?;
+            mod_sequence_valzer(r)
+        })?;
+        let [n] = list.as_slice() else {
+            return fail(rest, "Only one UNCHANGEDSINCE may be given (RFC 7162 §7)");
+        };
+        (sp(r)?.0, Some(*n))
+    } else {
+        (rest, None)
+    };
     let (kind, rest) = match rest.split_first() {
         Some((b'+', r)) => (StoreKind::Add, r),
         Some((b'-', r)) => (StoreKind::Remove, r),
@@ -404,6 +557,7 @@ fn store(input: &[u8], uid: bool) -> PResult<'_, CommandBody> {
             silent,
             flags,
             uid,
+            unchanged_since,
         },
     ))
 }

@@ -34,6 +34,33 @@ pub fn nz_number(input: &[u8]) -> PResult<'_, u32> {
     Ok((rest, n))
 }
 
+/// `mod-sequence-valzer = "0" / mod-sequence-value` (RFC 7162 §7): 0 to 2^63 - 1.
+pub fn mod_sequence_valzer(input: &[u8]) -> PResult<'_, u64> {
+    let (rest, digits) =
+        expect("mod-sequence", take_while1(|b: u8| b.is_ascii_digit())).parse(input)?;
+    let mut n: u64 = 0;
+    for &d in digits {
+        n = match n
+            .checked_mul(10)
+            .and_then(|n| n.checked_add(u64::from(d - b'0')))
+            .filter(|&n| n <= crate::protocol::types::MAX_MOD_SEQUENCE)
+        {
+            Some(n) => n,
+            None => return cut_fail(input, "Mod-sequence out of range (at most 2^63 - 1)"),
+        };
+    }
+    Ok((rest, n))
+}
+
+/// `mod-sequence-value = 1*DIGIT` (RFC 7162 §7): "Positive unsigned 63-bit integer".
+pub fn mod_sequence_value(input: &[u8]) -> PResult<'_, u64> {
+    let (rest, n) = mod_sequence_valzer(input)?;
+    if n == 0 {
+        return cut_fail(input, "Expected a positive mod-sequence (RFC 7162 §7)");
+    }
+    Ok((rest, n))
+}
+
 /// `atom = 1*ATOM-CHAR` (RFC 3501 §9).
 pub fn atom(input: &[u8]) -> PResult<'_, &[u8]> {
     expect("atom", take_while1(is_atom_char)).parse(input)

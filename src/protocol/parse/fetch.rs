@@ -19,6 +19,8 @@ pub fn fetch_att(input: &[u8]) -> PResult<'_, FetchAtt> {
         "RFC822.TEXT" => FetchAtt::Rfc822Text,
         "BODYSTRUCTURE" => FetchAtt::BodyStructure,
         "UID" => FetchAtt::Uid,
+        // RFC 7162 §7: `fetch-mod-sequence = "MODSEQ"`.
+        "MODSEQ" => FetchAtt::ModSeq,
         "BODY" | "BODY.PEEK" if rest.first() == Some(&b'[') => {
             let peek = name.len() > 4;
             let (rest, section) = section(rest)?;

@@ -247,7 +247,8 @@ mod tests {
         assert_eq!(
             cmd(b"a select inbox\r\n"),
             CommandBody::Select {
-                mailbox: mbx("INBOX")
+                mailbox: mbx("INBOX"),
+                params: vec![]
             }
         );
         assert_eq!(
@@ -333,7 +334,8 @@ mod tests {
                 kind: StoreKind::Remove,
                 silent: true,
                 flags: vec![Flag::Seen],
-                uid: true
+                uid: true,
+                unchanged_since: None
             }
         );
         assert_eq!(
@@ -341,7 +343,8 @@ mod tests {
             CommandBody::Fetch {
                 set: one.clone(),
                 items: FetchItems::Fast,
-                uid: false
+                uid: false,
+                modifiers: FetchModifiers::default()
             }
         );
         assert_eq!(
@@ -352,7 +355,8 @@ mod tests {
                     items: vec![FetchAtt::Uid],
                     parenthesized: false
                 },
-                uid: false
+                uid: false,
+                modifiers: FetchModifiers::default()
             }
         );
         assert_eq!(
@@ -418,6 +422,92 @@ mod tests {
             err(b"a1 LOGIN {5}\r\nab\r\n").text,
             "Literal shorter than announced"
         );
+    }
+
+    /// RFC 7162 §7: the modifiers and parameters, and what is refused.
+    #[test]
+    fn condstore_and_qresync_syntax() {
+        assert_eq!(
+            cmd(b"a select foo (condstore)\r\n"),
+            CommandBody::Select {
+                mailbox: mbx("foo"),
+                params: vec![SelectParam::CondStore]
+            }
+        );
+        let CommandBody::Fetch { modifiers, .. } =
+            cmd(b"a UID FETCH 1:* FLAGS (vanished changedsince 5)\r\n")
+        else {
+            panic!("a FETCH");
+        };
+        assert_eq!(
+            modifiers,
+            FetchModifiers {
+                changed_since: Some(5),
+                vanished: true
+            }
+        );
+        let CommandBody::Store {
+            unchanged_since, ..
+        } = cmd(b"a STORE 1 (unchangedsince 0) FLAGS ()\r\n")
+        else {
+            panic!("a STORE");
+        };
+        assert_eq!(unchanged_since, Some(0));
+        for (line, text) in [
+            (
+                &b"a FETCH 1 FLAGS (CHANGEDSINCE 0)\r\n"[..],
+                "Expected a positive mod-sequence (RFC 7162 §7)",
+            ),
+            (b"a FETCH 1 FLAGS (CHANGEDSINCE)\r\n", "Expected SP"),
+            (b"a FETCH 1 FLAGS ()\r\n", "Expected list item"),
+            (
+                b"a FETCH 1 FLAGS (VANISHED VANISHED)\r\n",
+                "A FETCH modifier is given twice",
+            ),
+            (
+                b"a FETCH 1 FLAGS CHANGEDSINCE 1\r\n",
+                "Expected ( before FETCH modifiers",
+            ),
+            (
+                b"a STORE 1 (UNCHANGEDSINCE x) FLAGS ()\r\n",
+                "Expected mod-sequence",
+            ),
+            (
+                b"a STORE 1 (UNCHANGEDSINCE 1 UNCHANGEDSINCE 1) FLAGS ()\r\n",
+                "Only one UNCHANGEDSINCE may be given (RFC 7162 §7)",
+            ),
+            (
+                b"a STORE 1 (UNCHANGEDSINCE 9223372036854775808) FLAGS ()\r\n",
+                "Mod-sequence out of range (at most 2^63 - 1)",
+            ),
+            (
+                b"a SELECT x (QRESYNC (0 1))\r\n",
+                "Expected non-zero number",
+            ),
+            (b"a SELECT x (QRESYNC (1 1 1:* ))\r\n", "Expected UID set"),
+            (
+                b"a SELECT x (QRESYNC (1 1 1:2 (1 2))\r\n",
+                "Missing argument",
+            ),
+            (
+                b"a SELECT x (CONDSTORE CONDSTORE)\r\n",
+                "A SELECT parameter is given twice",
+            ),
+            (
+                b"a SELECT x (FOO)\r\n",
+                "Unknown SELECT parameter (CONDSTORE and QRESYNC are known)",
+            ),
+            (
+                b"a SEARCH MODSEQ \"/flags/\" all 1\r\n",
+                "Expected entry name \"/flags/<flag>\" (RFC 7162 §3.1.5)",
+            ),
+            (
+                b"a SEARCH MODSEQ \"/x/seen\" all 1\r\n",
+                "Expected entry name \"/flags/<flag>\" (RFC 7162 §3.1.5)",
+            ),
+        ] {
+            assert_eq!(err(line).text, text, "{:?}", String::from_utf8_lossy(line));
+        }
     }
 
     #[test]
@@ -536,7 +626,10 @@ mod tests {
     #[test]
     fn data_responses() {
         assert_eq!(resp(b"* 3 EXISTS\r\n"), Response::Data(Data::Exists(3)));
-        assert_eq!(resp(b"* SEARCH\r\n"), Response::Data(Data::Search(vec![])));
+        assert_eq!(
+            resp(b"* SEARCH\r\n"),
+            Response::Data(Data::Search(vec![], None))
+        );
         let Response::Data(Data::List(item)) = resp(b"* LIST (\\Noselect) \"\\\\\" inbox\r\n")
         else {
             panic!()

@@ -3,14 +3,14 @@
 use super::body::{body, envelope};
 use super::command::{base64_padding_ok, id_params_list};
 use super::core::{
-    ascii, astring, atom_string, byte, crlf, nstring, number, nz_number, paren_list, quoted, sp,
-    string, tag, text, word,
+    ascii, astring, atom_string, byte, crlf, mod_sequence_value, mod_sequence_valzer, nstring,
+    number, nz_number, paren_list, quoted, sp, string, tag, text, word,
 };
 use super::datetime::date_time;
 use super::fetch::section;
 use super::flag::{flag_fetch, flag_list, flag_perm, mbx_list_flags};
 use super::mailbox::{mailbox, mailbox_in_code};
-use super::sequence::uid_set;
+use super::sequence::{sequence_set, uid_set};
 use super::{fail, PResult};
 use crate::protocol::types::{
     Code, Continue, Data, FetchValue, ListItem, NamespaceDesc, Response, StatusKind,
@@ -172,6 +172,8 @@ pub fn resp_text_code(input: &[u8]) -> PResult<'_, Code> {
         "SERVERBUG" => Some(Code::ServerBug),
         "UNAVAILABLE" => Some(Code::Unavailable),
         "UNKNOWN-CTE" => Some(Code::UnknownCte),
+        // RFC 7162 §7.
+        "NOMODSEQ" => Some(Code::NoModSeq),
         _ => None,
     };
     if let Some(code) = bare {
@@ -204,6 +206,17 @@ pub fn resp_text_code(input: &[u8]) -> PResult<'_, Code> {
             }
             let (r, flags) = paren_list(r, true, flag_perm)?;
             Ok((r, Code::PermanentFlags(flags)))
+        }
+        // RFC 7162 §7: `"HIGHESTMODSEQ" SP mod-sequence-value / "MODIFIED" SP sequence-set`.
+        "HIGHESTMODSEQ" => {
+            let (r, ()) = sp(rest)?;
+            let (r, n) = mod_sequence_value(r)?;
+            Ok((r, Code::HighestModSeq(n)))
+        }
+        "MODIFIED" => {
+            let (r, ()) = sp(rest)?;
+            let (r, set) = sequence_set(r)?;
+            Ok((r, Code::Modified(set)))
         }
         "UIDNEXT" => number_code(Code::UidNext),
         "UIDVALIDITY" => number_code(Code::UidValidity),
@@ -324,16 +337,37 @@ fn untagged(input: &[u8], depth: usize) -> PResult<'_, Response> {
                 data(r, Data::Lsub(item))
             }
         }
-        // `"SEARCH" *(SP nz-number)`
+        // `"SEARCH" *(SP nz-number)`; RFC 7162 §7: `"SEARCH" [1*(SP nz-number) SP
+        // search-sort-mod-seq]`, `search-sort-mod-seq = "(" "MODSEQ" SP mod-sequence-value ")"`.
         "SEARCH" => {
             let mut nums = Vec::new();
             let mut r = rest;
+            let mut modseq = None;
             while let Some((b' ', after)) = r.split_first() {
+                if after.first() == Some(&b'(') && !nums.is_empty() {
+                    let (a, ()) = byte(b'(', "Expected (")(after)?;
+                    let (a, ()) = super::core::keyword("MODSEQ ")(a)?;
+                    let (a, n) = mod_sequence_value(a)?;
+                    let (a, ()) = byte(b')', "Expected ) after MODSEQ")(a)?;
+                    modseq = Some(n);
+                    r = a;
+                    break;
+                }
                 let (after, n) = nz_number(after)?;
                 nums.push(n);
                 r = after;
             }
-            data(r, Data::Search(nums))
+            data(r, Data::Search(nums, modseq))
+        }
+        // RFC 7162 §7: `expunged-resp = "VANISHED" [SP "(EARLIER)"] SP known-uids`.
+        "VANISHED" => {
+            let (r, ()) = sp(rest)?;
+            let (r, earlier) = match super::core::keyword("(EARLIER) ")(r) {
+                Ok((after, ())) => (after, true),
+                Err(_) => (r, false),
+            };
+            let (r, uids) = uid_set(r)?;
+            data(r, Data::Vanished { earlier, uids })
         }
         // `"STATUS" SP mailbox SP "(" [status-att-list] ")"`
         "STATUS" => {
@@ -444,14 +478,20 @@ fn delimiter(input: &[u8]) -> PResult<'_, Option<char>> {
 fn status_value(input: &[u8]) -> PResult<'_, StatusValue> {
     let (rest, item) = super::command::status_att(input)?;
     let (rest, ()) = sp(rest)?;
-    let (rest, n) = number(rest)?;
     use crate::protocol::types::StatusItem::*;
+    if item == HighestModSeq {
+        // RFC 7162 §7: `"HIGHESTMODSEQ" SP mod-sequence-valzer`.
+        let (rest, n) = mod_sequence_valzer(rest)?;
+        return Ok((rest, StatusValue::HighestModSeq(n)));
+    }
+    let (rest, n) = number(rest)?;
     let v = match item {
         Messages => StatusValue::Messages(n),
         Recent => StatusValue::Recent(n),
         UidNext => StatusValue::UidNext(n),
         UidValidity => StatusValue::UidValidity(n),
         Unseen => StatusValue::Unseen(n),
+        HighestModSeq => StatusValue::HighestModSeq(u64::from(n)),
     };
     Ok((rest, v))
 }
@@ -549,6 +589,13 @@ fn msg_att_item(input: &[u8], depth: usize) -> PResult<'_, FetchValue> {
         "UID" => {
             let (r, n) = nz_number(rest)?;
             return Ok((r, FetchValue::Uid(n)));
+        }
+        // RFC 7162 §7: `fetch-mod-resp = "MODSEQ" SP "(" permsg-modsequence ")"`.
+        "MODSEQ" => {
+            let (r, ()) = byte(b'(', "Expected ( after MODSEQ")(rest)?;
+            let (r, n) = mod_sequence_value(r)?;
+            let (r, ()) = byte(b')', "Expected ) after MODSEQ")(r)?;
+            return Ok((r, FetchValue::ModSeq(n)));
         }
         "BODY" | "BODYSTRUCTURE" => {
             let (r, b) = body(depth)(rest)?;

@@ -1,11 +1,11 @@
 //! Search keys (RFC 3501 §6.4.4, §9 `search-key`).
 
-use super::core::{ascii, astring, number, sp, word};
+use super::core::{ascii, astring, mod_sequence_valzer, number, quoted, sp, word};
 use super::datetime::date;
 use super::flag::flag_keyword;
 use super::sequence::sequence_set;
 use super::{deeper, fail, PResult};
-use crate::protocol::types::SearchKey;
+use crate::protocol::types::{EntryType, SearchKey};
 
 /// `search-key` (RFC 3501 §9):
 ///
@@ -85,6 +85,7 @@ fn search_key_at(input: &[u8], depth: usize) -> PResult<'_, SearchKey> {
             | "HEADER"
             | "NOT"
             | "OR"
+            | "MODSEQ"
     );
     if !known {
         return fail(input, "Expected search key");
@@ -139,6 +140,7 @@ fn search_key_at(input: &[u8], depth: usize) -> PResult<'_, SearchKey> {
             let (rest, value) = astring(rest)?;
             Ok((rest, SearchKey::Header(field, value)))
         }
+        "MODSEQ" => search_modsequence(rest),
         "NOT" => {
             let inner = deeper(input, depth)?;
             let (rest, key) = search_key_at(rest, inner)?;
@@ -153,6 +155,57 @@ fn search_key_at(input: &[u8], depth: usize) -> PResult<'_, SearchKey> {
             Ok((rest, SearchKey::Or(Box::new(a), Box::new(b))))
         }
     }
+}
+
+/// After `"MODSEQ" SP`: `search-modsequence = "MODSEQ" [search-modseq-ext] SP
+/// mod-sequence-valzer`, `search-modseq-ext = SP entry-name SP entry-type-req` (RFC 7162 §7),
+/// `entry-flag-name = DQUOTE "/flags/" attr-flag DQUOTE`, `entry-type-req = "priv" / "shared" /
+/// "all"`.
+fn search_modsequence(input: &[u8]) -> PResult<'_, SearchKey> {
+    if input.first() != Some(&b'"') {
+        let (rest, mod_seq) = mod_sequence_valzer(input)?;
+        return Ok((
+            rest,
+            SearchKey::ModSeq {
+                entry: None,
+                mod_seq,
+            },
+        ));
+    }
+    let (rest, name) = quoted(input)?;
+    let flag = name
+        .get(..7)
+        .filter(|p| p.eq_ignore_ascii_case(b"/flags/"))
+        .and_then(|_| name.get(7..))
+        .unwrap_or_default();
+    if flag.is_empty() {
+        return fail(
+            input,
+            "Expected entry name \"/flags/<flag>\" (RFC 7162 §3.1.5)",
+        );
+    }
+    let (rest, ()) = sp(rest)?;
+    let (rest, kind) = word(rest)?;
+    let kind = match ascii(kind).to_ascii_lowercase().as_str() {
+        "priv" => EntryType::Priv,
+        "shared" => EntryType::Shared,
+        "all" => EntryType::All,
+        _ => {
+            return fail(
+                rest,
+                "Expected entry type priv, shared or all (RFC 7162 §3.1.5)",
+            )
+        }
+    };
+    let (rest, ()) = sp(rest)?;
+    let (rest, mod_seq) = mod_sequence_valzer(rest)?;
+    Ok((
+        rest,
+        SearchKey::ModSeq {
+            entry: Some((name, kind)),
+            mod_seq,
+        },
+    ))
 }
 
 #[cfg(test)]

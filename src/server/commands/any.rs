@@ -73,13 +73,6 @@ impl Server {
         Ok(Done::text("NAMESPACE completed"))
     }
 
-    /// RFC 5161 §3.1: none of the advertised extensions needs enabling, so ENABLED lists
-    /// nothing; unknown names are ignored, as §3.1 requires.
-    pub(crate) fn handle_enable(&mut self, client: ClientId, _caps: &[String]) -> CmdResult {
-        self.send(client, Response::Data(Data::Enabled(Vec::new())), None);
-        Ok(Done::text("ENABLE completed"))
-    }
-
     /// RFC 2177 §3: a continuation, then changes as they happen until DONE.
     pub(crate) fn handle_idle(&mut self, client: ClientId, tag: &Tag) -> Option<CmdResult> {
         self.send(

@@ -158,13 +158,37 @@ impl Server {
                 );
             }
             self.expunge_messages(client, source_id, &moved_live);
+            // RFC 6851 §4.4: "If at least one message was moved, the server MUST send the
+            // updated per-mailbox modification sequence using the HIGHESTMODSEQ response code
+            // ... in the tagged or untagged OK response"; sent, as after EXPUNGE (RFC 7162
+            // §3.2.7), to a client that enabled QRESYNC.
+            let highest = self.store.get(source_id).map(|m| m.highest_modseq());
+            if let (Some(n), false, true) =
+                (highest, moved_live.is_empty(), self.qresync_enabled(client))
+            {
+                done = done.with_code(Code::HighestModSeq(n));
+            }
         } else if let Some(code) = code {
             done = done.with_code(code);
         }
         if let Some((code, _)) = self.expunge_issued(Touched::when(any_expunged, Touched::Content))
         {
-            if done.code.is_none() {
-                done = done.with_code(code);
+            match done.code.take() {
+                None => done = done.with_code(code),
+                // The tagged OK carries EXPUNGEISSUED; HIGHESTMODSEQ goes in an untagged OK
+                // (RFC 6851 §4.4 allows either).
+                Some(highest @ Code::HighestModSeq(_)) => {
+                    done = done.with_code(code);
+                    self.send_status(
+                        client,
+                        None,
+                        StatusKind::Ok,
+                        Some(highest),
+                        "Highest".to_string(),
+                        None,
+                    );
+                }
+                Some(other) => done.code = Some(other),
             }
         }
         Ok(done)

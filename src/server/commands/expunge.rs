@@ -2,7 +2,7 @@
 //! removal goes through (EXPUNGE, CLOSE, MOVE): take the messages out of the store and tell
 //! every session that has the mailbox selected.
 
-use crate::protocol::types::{Flag, SequenceSet};
+use crate::protocol::types::{Code, Flag, SequenceSet};
 use crate::server::mailstore::{MailboxId, Uid};
 use crate::server::policy::{Citation, ExpungeShared};
 use crate::server::session::Ghost;
@@ -31,11 +31,21 @@ impl Server {
         };
         let doomed = self.deleted_uids(mailbox, filter.as_deref());
         self.expunge_messages(client, mailbox, &doomed);
-        // The EXPUNGE responses are written by `finish`, which flushes the view.
-        Ok(Done::text(match uids {
+        // The EXPUNGE (or VANISHED) responses are written by `finish`, which flushes the view.
+        let done = Done::text(match uids {
             Some(_) => "UID EXPUNGE completed",
             None => "EXPUNGE completed",
-        }))
+        });
+        // RFC 7162 §3.2.7, §3.2.9: "If at least one message got expunged and QRESYNC was
+        // enabled, the server MUST send the updated per-mailbox modification sequence using the
+        // HIGHESTMODSEQ response code ... in the tagged OK response."
+        let highest = self.store.get(mailbox).map(|m| m.highest_modseq());
+        Ok(match highest {
+            Some(n) if !doomed.is_empty() && self.qresync_enabled(client) => {
+                done.with_code(Code::HighestModSeq(n))
+            }
+            _ => done,
+        })
     }
 
     /// RFC 2180 §4.1.4: whether a session may expunge while others have the mailbox selected.
@@ -76,21 +86,21 @@ impl Server {
         let Some(mb) = self.store.get_mut(mailbox) else {
             return;
         };
-        let mut removed: Vec<(Uid, Ghost)> = Vec::with_capacity(uids.len());
-        mb.messages.retain(|m| {
-            if uids.binary_search(&m.uid).is_ok() {
-                removed.push((
+        // RFC 7162 §3.2.7: the expunge takes a new mod-sequence, remembered with each UID.
+        let removed: Vec<(Uid, Ghost)> = mb
+            .remove(uids)
+            .into_iter()
+            .map(|m| {
+                (
                     m.uid,
                     Ghost {
-                        data: m.data.clone(),
-                        flags: m.flags.clone(),
+                        data: m.data,
+                        flags: m.flags,
+                        modseq: m.modseq,
                     },
-                ));
-                false
-            } else {
-                true
-            }
-        });
+                )
+            })
+            .collect();
         for session in self.sessions.values_mut() {
             let by_self = session.id == by;
             if let Some(view) = session.state.view_mut() {

@@ -3,10 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use crate::protocol::types::{Code, FetchAtt, FetchItems, FetchValue, Flag, SequenceSet};
+use crate::protocol::types::{
+    Code, FetchAtt, FetchItems, FetchModifiers, FetchValue, Flag, SequenceSet,
+};
+use crate::server::commands::condstore::{expunged_since, vanished_earlier};
 use crate::server::fetch_items::{nil_ok_value, nil_value, sets_seen, value, FetchResponse, Seen};
 use crate::server::mailstore::{MailboxId, Uid};
 use crate::server::policy::{Citation, ExpungeIssuedCode, FetchExpunged};
+use crate::server::session::Ranges;
 use crate::server::session::{Index, Session, View};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 
@@ -137,14 +141,65 @@ impl Server {
         set: &SequenceSet,
         items: &FetchItems,
         uid: bool,
+        modifiers: FetchModifiers,
     ) -> CmdResult {
         let (mailbox_id, read_only) = self.selected_mailbox(client)?;
-        let indexes = self.resolve(client, set, uid)?;
+        if modifiers.vanished {
+            // RFC 7162 §3.2.6: BAD for VANISHED in FETCH, without ENABLE QRESYNC, or without
+            // CHANGEDSINCE.
+            if !uid {
+                return Err(Fail::bad(
+                    "VANISHED is a UID FETCH modifier only (RFC 7162 §3.2.6)",
+                ));
+            }
+            if !self.qresync_enabled(client) {
+                return Err(Fail::bad(
+                    "VANISHED without ENABLE QRESYNC first (RFC 7162 §3.2.6)",
+                ));
+            }
+            if modifiers.changed_since.is_none() {
+                return Err(Fail::bad("VANISHED needs CHANGEDSINCE (RFC 7162 §3.2.6)"));
+            }
+        }
+        let mut indexes = self.resolve(client, set, uid)?;
         let mut atts = items.expand();
         // RFC 3501 §6.4.8: UID FETCH responses always include UID (once: the response
         // builder drops it when the client named it too).
         if uid {
             atts.push(FetchAtt::Uid);
+        }
+        // RFC 7162 §3.1.4.1: CHANGEDSINCE "implicitly adds the MODSEQ FETCH message data item".
+        if modifiers.changed_since.is_some() {
+            atts.push(FetchAtt::ModSeq);
+        }
+        // RFC 7162 §3.1: MODSEQ or CHANGEDSINCE make this a CONDSTORE enabling command; its
+        // first one sends HIGHESTMODSEQ (before the FETCH responses).
+        if atts.contains(&FetchAtt::ModSeq) {
+            self.enable_condstore(client);
+        }
+        let condstore = self.condstore_enabled(client);
+        let mut earlier = None;
+        if let Some(since) = modifiers.changed_since {
+            let view = selected_view(&self.sessions, client)?;
+            let Some(mailbox) = self.store.get(mailbox_id) else {
+                return Err(Fail::no("The selected mailbox no longer exists"));
+            };
+            // RFC 7162 §3.2.6: the UIDs of the set expunged since, as VANISHED (EARLIER),
+            // before any FETCH response. `*` is the last UID the mailbox gave out.
+            if modifiers.vanished {
+                let star = mailbox.uid_next.saturating_sub(1);
+                earlier = vanished_earlier(&expunged_since(mailbox, since, &Ranges::of(set, star)));
+            }
+            // RFC 7162 §3.1.4.1: only messages whose mod-sequence is above CHANGEDSINCE.
+            indexes.retain(|&i| {
+                view.entries.get(i).is_some_and(|e| match &e.expunged {
+                    Some(ghost) => ghost.modseq > since,
+                    None => mailbox.message(e.uid).is_some_and(|m| m.modseq > since),
+                })
+            });
+        }
+        if let Some(r) = earlier {
+            self.send(client, r, None);
         }
         self.fetch_within_limits(client, mailbox_id, &indexes, &atts)?;
         let policy = self.policies.fetch_expunged;
@@ -248,6 +303,7 @@ impl Server {
                             uid: entry.uid,
                             data: &ghost.data,
                             flags: ghost.flags.to_list(entry.recent),
+                            modseq: ghost.modseq,
                         };
                         for att in &atts {
                             fetch.push_att(att, |a| value(a, &seen));
@@ -267,6 +323,7 @@ impl Server {
                             uid: entry.uid,
                             data: &ghost.data,
                             flags: flags.to_list(entry.recent),
+                            modseq: ghost.modseq,
                         };
                         if flag_added {
                             fetch.push_att(&FetchAtt::Flags, |a| value(a, &seen));
@@ -276,33 +333,46 @@ impl Server {
                         }
                         responses.push((fetch, Some(citation.clone())));
                     }
-                    (Some(_), Expunged::Nil) => {
+                    (Some(ghost), Expunged::Nil) => {
                         for att in &atts {
-                            fetch.push_att(att, |a| nil_value(a, entry.uid));
+                            fetch.push_att(att, |a| nil_value(a, entry.uid, ghost.modseq));
                         }
                         responses.push((fetch, Some(citation.clone())));
                     }
                     (None, _) => {
-                        let Some(message) = mailbox.message_mut(entry.uid) else {
+                        let Some(before) = mailbox.message(entry.uid).map(|m| m.flags.clone())
+                        else {
                             continue;
                         };
-                        let flag_added = marks_seen && !message.flags.contains(&Flag::Seen);
+                        let flag_added = marks_seen && !before.contains(&Flag::Seen);
                         if flag_added {
-                            message.flags.insert(&Flag::Seen);
+                            let mut after = before;
+                            after.insert(&Flag::Seen);
+                            // RFC 7162 §3.1: the flag change takes a new mod-sequence.
+                            mailbox.set_flags(entry.uid, after);
                             newly_seen.push(entry.uid);
                         }
+                        let Some(message) = mailbox.message(entry.uid) else {
+                            continue;
+                        };
                         let seen = Seen {
                             uid: entry.uid,
                             data: &message.data,
                             flags: message.flags.to_list(entry.recent),
+                            modseq: message.modseq,
                         };
                         for att in &atts {
                             fetch.push_att(att, |a| value(a, &seen));
                         }
                         // RFC 3501 §6.4.5: when fetching sets \Seen, the new flags SHOULD be
-                        // included in the FETCH response.
+                        // included in the FETCH response; RFC 7162 §3.2.4: with CONDSTORE
+                        // enabled, UID and MODSEQ too.
                         if flag_added {
                             fetch.push(FetchValue::Flags(seen.flags.clone()));
+                            if condstore {
+                                fetch.push(FetchValue::Uid(entry.uid.0));
+                                fetch.push(FetchValue::ModSeq(seen.modseq));
+                            }
                         }
                         if fetch.has_flags() {
                             told.push(entry.uid);

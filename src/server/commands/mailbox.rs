@@ -209,6 +209,7 @@ impl Server {
                         Ghost {
                             data: m.data.clone(),
                             flags: m.flags.clone(),
+                            modseq: m.modseq,
                         },
                     )
                 })
@@ -341,13 +342,20 @@ impl Server {
                 StatusItem::UidNext => StatusValue::UidNext(mb.uid_next),
                 StatusItem::UidValidity => StatusValue::UidValidity(mb.uid_validity),
                 StatusItem::Unseen => StatusValue::Unseen(mb.unseen_count()),
+                // RFC 7162 §3.1.7.
+                StatusItem::HighestModSeq => StatusValue::HighestModSeq(mb.highest_modseq()),
             })
             .collect();
+        // RFC 7162 §3.1: STATUS (HIGHESTMODSEQ) is a CONDSTORE enabling command.
+        let enables = items.contains(&StatusItem::HighestModSeq);
         let data = Data::Status {
             mailbox: MailboxName(mb.name.clone()),
             items: values,
         };
         self.send(client, Response::Data(data), None);
+        if enables {
+            self.enable_condstore(client);
+        }
         Ok(Done::text("STATUS completed"))
     }
 

@@ -4,6 +4,7 @@
 
 mod any;
 mod auth;
+mod condstore;
 mod copy;
 mod expunge;
 mod fetch;
@@ -117,8 +118,8 @@ impl Server {
                 mechanism,
                 initial_response,
             } => return self.handle_authenticate(client, tag, &mechanism, initial_response),
-            Select { mailbox } => self.handle_select(client, &mailbox, false),
-            Examine { mailbox } => self.handle_select(client, &mailbox, true),
+            Select { mailbox, params } => self.handle_select(client, &mailbox, &params, false),
+            Examine { mailbox, params } => self.handle_select(client, &mailbox, &params, true),
             Create { mailbox } => self.handle_create(&mailbox),
             Delete { mailbox } => self.handle_delete(client, &mailbox),
             Rename { from, to } => self.handle_rename(client, &from, &to),
@@ -146,14 +147,28 @@ impl Server {
                 criteria,
                 uid,
             } => self.handle_search(client, charset.as_deref(), &criteria, uid),
-            Fetch { set, items, uid } => self.handle_fetch(client, &set, &items, uid),
+            Fetch {
+                set,
+                items,
+                uid,
+                modifiers,
+            } => self.handle_fetch(client, &set, &items, uid, modifiers),
             Store {
                 set,
                 kind,
                 silent,
                 flags,
                 uid,
-            } => self.handle_store(client, &set, kind, silent, &flags, uid),
+                unchanged_since,
+            } => {
+                let change = store::Change {
+                    kind,
+                    silent,
+                    flags: &flags,
+                    unchanged_since,
+                };
+                self.handle_store(client, &set, &change, uid)
+            }
             Copy { set, mailbox, uid } => self.handle_copy(client, &set, &mailbox, uid, false),
             Move { set, mailbox, uid } => self.handle_copy(client, &set, &mailbox, uid, true),
         })

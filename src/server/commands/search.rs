@@ -6,7 +6,7 @@ use crate::server::commands::fetch::{selected_view, Touched};
 use crate::server::limits;
 use crate::server::mailstore::Flags;
 use crate::server::policy::{Citation, SearchExpunged};
-use crate::server::search_keys::{Bounds, Candidate, Plan};
+use crate::server::search_keys::{has_modseq, Bounds, Candidate, Plan};
 use crate::server::session::View;
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 
@@ -104,6 +104,7 @@ impl Server {
             }
         }
         let mut hits = Vec::new();
+        let mut highest_hit = 0u64;
         let mut saw_expunged = false;
         let no_flags = Flags::default();
         for i in candidates {
@@ -111,19 +112,19 @@ impl Server {
                 continue;
             };
             let seq = View::seq_of(i).0;
-            let (data, flags) = match &entry.expunged {
+            let (data, flags, modseq) = match &entry.expunged {
                 Some(ghost) => {
                     saw_expunged = true;
                     match policy {
                         // RFC 2180 §4.3: the server MAY leave expunged messages out.
                         SearchExpunged::Omit => continue,
-                        SearchExpunged::Include => (&ghost.data, &ghost.flags),
+                        SearchExpunged::Include => (&ghost.data, &ghost.flags, ghost.modseq),
                         // Dovecot 2.3 behaviour: flag keys do not match expunged messages.
-                        SearchExpunged::IncludeFlagless => (&ghost.data, &no_flags),
+                        SearchExpunged::IncludeFlagless => (&ghost.data, &no_flags, ghost.modseq),
                     }
                 }
                 None => match mailbox.message(entry.uid) {
-                    Some(m) => (&m.data, &m.flags),
+                    Some(m) => (&m.data, &m.flags, m.modseq),
                     None => continue,
                 },
             };
@@ -134,14 +135,27 @@ impl Server {
                 data,
                 flags,
                 recent: entry.recent,
+                modseq,
                 keywords: &has_keywords,
             };
             if plan.matches(&candidate, &bounds) {
                 hits.push(if uid { entry.uid.0 } else { seq });
+                highest_hit = highest_hit.max(modseq);
             }
         }
         let citation = saw_expunged.then(|| Citation::of(policy));
-        self.send(client, Response::Data(Data::Search(hits)), citation.clone());
+        // RFC 7162 §3.1.5: with a MODSEQ key and a non-empty result, the highest mod-sequence
+        // of the messages returned ends the response; §3.1: it is a CONDSTORE enabling command.
+        let modseq_key = has_modseq(criteria);
+        if modseq_key {
+            self.enable_condstore(client);
+        }
+        let modseq = (modseq_key && !hits.is_empty()).then_some(highest_hit);
+        self.send(
+            client,
+            Response::Data(Data::Search(hits, modseq)),
+            citation.clone(),
+        );
         let mut done = Done::text(if uid {
             "UID SEARCH completed"
         } else {

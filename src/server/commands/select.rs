@@ -1,6 +1,7 @@
 //! SELECT and EXAMINE (RFC 3501 §6.3.1, §6.3.2), CLOSE (§6.4.2), UNSELECT (RFC 3691).
 
-use crate::protocol::types::{Code, Data, Flag, MailboxName, Response, StatusKind};
+use crate::protocol::types::{Code, Data, Flag, MailboxName, Response, SelectParam, StatusKind};
+use crate::server::commands::condstore::{check_select_params, qresync_responses};
 use crate::server::commands::fetch::selected_view;
 use crate::server::policy::{Citation, SelectShared};
 use crate::server::session::{flag_responses, State, View};
@@ -11,11 +12,27 @@ impl Server {
         &mut self,
         client: ClientId,
         name: &MailboxName,
+        params: &[SelectParam],
         read_only: bool,
     ) -> CmdResult {
+        let qresync = check_select_params(params, self.qresync_enabled(client))?.cloned();
+        let was_selected = self
+            .sessions
+            .get(&client)
+            .is_some_and(|s| s.state.view().is_some());
         // RFC 3501 §6.3.1: selecting deselects the current mailbox first, even if the new
         // SELECT fails; no expunge happens.
         let user = self.deselect(client)?;
+        // RFC 7162 §3.2.11: "A server that advertises "QRESYNC" or "CONDSTORE" ... must return
+        // the CLOSED response code" when SELECT / EXAMINE closes the selected mailbox.
+        if was_selected {
+            self.untagged_ok(client, Code::Closed, "Previous mailbox closed".to_string());
+        }
+        // RFC 7162 §3.1: the CONDSTORE parameter is a CONDSTORE enabling command, and QRESYNC
+        // implies it (§3.2.3). Nothing is selected now, so no HIGHESTMODSEQ is due here.
+        if !params.is_empty() {
+            self.enable_condstore(client);
+        }
         let id = self.lookup(name)?;
         if self.store.get(id).is_some_and(|m| m.noselect) {
             return Err(
@@ -57,6 +74,7 @@ impl Server {
         let view = View::open(mailbox, read_only);
         let uid_validity = mailbox.uid_validity;
         let uid_next = mailbox.uid_next;
+        let mailbox_highest = mailbox.highest_modseq();
         let first_unseen = mailbox
             .messages
             .iter()
@@ -85,6 +103,23 @@ impl Server {
             "Predicted next UID".to_string(),
         );
         for r in flags {
+            self.send(client, r, None);
+        }
+        // RFC 7162 §3.1.2.1: once CONDSTORE is enabled, SELECT and EXAMINE give HIGHESTMODSEQ
+        // (after PERMANENTFLAGS, as §3.1.8's example shows).
+        if self.condstore_enabled(client) {
+            self.untagged_ok(
+                client,
+                Code::HighestModSeq(mailbox_highest),
+                "Highest".to_string(),
+            );
+        }
+        // RFC 7162 §3.2.5.1: then what changed since the client's mod-sequence.
+        let resync = match (&qresync, self.store.get(id)) {
+            (Some(q), Some(mailbox)) => qresync_responses(&view, mailbox, q),
+            _ => Vec::new(),
+        };
+        for r in resync {
             self.send(client, r, None);
         }
         if let Some(s) = self.sessions.get_mut(&client) {

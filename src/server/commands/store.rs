@@ -1,25 +1,38 @@
 //! STORE and UID STORE (RFC 3501 §6.4.6, §6.4.8), with RFC 2180 §4.2 for messages another
-//! session expunged.
+//! session expunged and UNCHANGEDSINCE (RFC 7162 §3.1.3).
 
-use crate::protocol::types::{FetchValue, Flag, SequenceSet, StoreKind};
+use crate::protocol::types::{Code, FetchValue, Flag, SequenceSet, StoreKind};
 use crate::server::commands::fetch::{selected_view, Touched};
 use crate::server::fetch_items::FetchResponse;
 use crate::server::limits;
 use crate::server::mailstore::{Flags, Uid};
-use crate::server::policy::{Citation, StoreExpunged};
+use crate::server::policy::{Citation, ModifiedReport, StoreExpunged};
 use crate::server::session::View;
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
+
+/// What a STORE asks to do to each message.
+pub(crate) struct Change<'a> {
+    pub kind: StoreKind,
+    pub silent: bool,
+    pub flags: &'a [Flag],
+    /// RFC 7162 §3.1.3.
+    pub unchanged_since: Option<u64>,
+}
 
 impl Server {
     pub(crate) fn handle_store(
         &mut self,
         client: ClientId,
         set: &SequenceSet,
-        kind: StoreKind,
-        silent: bool,
-        flags: &[Flag],
+        change: &Change<'_>,
         uid: bool,
     ) -> CmdResult {
+        let Change {
+            kind,
+            silent,
+            flags,
+            unchanged_since,
+        } = *change;
         let (mailbox_id, read_only) = self.selected_mailbox(client)?;
         if read_only {
             return Err(Fail::no(
@@ -31,18 +44,45 @@ impl Server {
         };
         limits::check_flags(mailbox, flags)?;
         let indexes = self.resolve(client, set, uid)?;
+        // RFC 7162 §3.1: STORE with UNCHANGEDSINCE is a CONDSTORE enabling command (its first
+        // one sends HIGHESTMODSEQ, as §3.1.3 Example 5 shows); not when it is refused.
+        if unchanged_since.is_some() {
+            self.enable_condstore(client);
+        }
+        let condstore = self.condstore_enabled(client);
+        let Some(mailbox) = self.store.get(mailbox_id) else {
+            return Err(Fail::no("The selected mailbox no longer exists"));
+        };
         let view = selected_view(&self.sessions, client)?;
         let mut live: Vec<(usize, Uid, bool)> = Vec::new();
         let mut ghosts: Vec<usize> = Vec::new();
+        // RFC 7162 §3.1.3: messages whose mod-sequence is above UNCHANGEDSINCE are left alone
+        // and listed in `[MODIFIED]`; UNCHANGEDSINCE 0 fails for every message (mod-sequences
+        // are positive). The set was merged, so a message named twice is tested once.
+        let mut modified: Vec<(usize, Uid, bool)> = Vec::new();
         for i in indexes {
             if let Some(e) = view.entries.get(i) {
                 if e.expunged.is_some() {
                     ghosts.push(i);
+                } else if let (Some(limit), Some(m)) = (unchanged_since, mailbox.message(e.uid)) {
+                    if m.modseq > limit {
+                        modified.push((i, e.uid, e.recent));
+                    } else {
+                        live.push((i, e.uid, e.recent));
+                    }
                 } else {
                     live.push((i, e.uid, e.recent));
                 }
             }
         }
+        let failed_policy = self.policies.modified_report;
+        let modified_code = (!modified.is_empty()).then(|| {
+            let numbers: Vec<Uid> = modified
+                .iter()
+                .map(|&(i, u, _)| if uid { u } else { Uid(View::seq_of(i).0) })
+                .collect();
+            Code::Modified(crate::server::fetch_items::uid_set(&numbers))
+        });
         let policy = self.policies.store_expunged;
         let issued = self.expunge_issued(Touched::when(!ghosts.is_empty(), Touched::Flags));
         let with_issued = |fail: Fail| match &issued {
@@ -123,7 +163,43 @@ impl Server {
                 ),
             }
         };
-        if apply == Apply::Nothing {
+        // RFC 7162 §3.1.3: "the server MUST return in the tagged response a MODIFIED response
+        // code" listing the failed messages; "It can also be used in a NO response" (Example 11).
+        let outcome = match (modified_code, outcome) {
+            (None, outcome) => outcome,
+            (Some(code), Ok(_)) => Ok(Done {
+                code: Some(code),
+                text: "Conditional STORE failed".to_string(),
+                citation: Some(Citation::of(failed_policy)),
+            }),
+            (Some(code), Err(fail)) => Err(fail.with_code(code)),
+        };
+        // The failed messages' current state (the policy's `fetch`), in sequence order.
+        let mut reports = Vec::new();
+        if failed_policy == ModifiedReport::Fetch {
+            if let Some(mailbox) = self.store.get(mailbox_id) {
+                for &(i, message_uid, recent) in &modified {
+                    let Some(m) = mailbox.message(message_uid) else {
+                        continue;
+                    };
+                    let mut fetch = FetchResponse::new(View::seq_of(i).0);
+                    fetch.push(FetchValue::Flags(m.flags.to_list(recent)));
+                    fetch.push(FetchValue::Uid(message_uid.0));
+                    fetch.push(FetchValue::ModSeq(m.modseq));
+                    reports.push((i, fetch, Some(Citation::of(failed_policy))));
+                }
+            }
+        }
+        let mut told: Vec<Uid> = modified.iter().map(|&(_, u, _)| u).collect();
+        // Every live message failed UNCHANGEDSINCE: nothing is stored, not even a keyword
+        // registered in the mailbox.
+        let nothing_left = apply == Apply::Live && live.is_empty() && !modified.is_empty();
+        if apply == Apply::Nothing || nothing_left {
+            self.announce_keywords(client);
+            for (_, fetch, citation) in reports {
+                self.send(client, fetch.into_response(), citation);
+            }
+            self.flags_told(client, &told);
             return outcome;
         }
         let Some(mailbox) = self.store.get_mut(mailbox_id) else {
@@ -132,27 +208,36 @@ impl Server {
         let flags = mailbox.canonical_flags(flags);
         let flags = flags.as_slice();
         let mut changed = Vec::new();
-        let mut reports = Vec::new();
-        let mut told = Vec::new();
         for (i, message_uid, recent) in live {
-            let Some(m) = mailbox.message_mut(message_uid) else {
+            let Some(before) = mailbox.message(message_uid).map(|m| m.flags.clone()) else {
                 continue;
             };
-            let before = m.flags.clone();
-            store_flags(&mut m.flags, kind, flags);
-            if m.flags != before {
+            let mut after = before;
+            store_flags(&mut after, kind, flags);
+            // RFC 7162 §3.1: a new mod-sequence only when the flags change.
+            if mailbox.set_flags(message_uid, after) {
                 changed.push(message_uid);
             }
+            let Some(m) = mailbox.message(message_uid) else {
+                continue;
+            };
             // RFC 3501 §6.4.6: without .SILENT, an untagged FETCH with the new flags; UID STORE
-            // includes the UID (RFC 3501 §6.4.8).
-            if !silent {
+            // includes the UID (RFC 3501 §6.4.8). RFC 7162 §3.1.3: with UNCHANGEDSINCE the
+            // FETCH "MUST be sent, even if the .SILENT suffix is specified, and the response
+            // MUST include the MODSEQ"; §3.2.4: once CONDSTORE is enabled, UID and MODSEQ.
+            if !silent || unchanged_since.is_some() {
                 let mut fetch = FetchResponse::new(View::seq_of(i).0);
-                fetch.push(FetchValue::Flags(m.flags.to_list(recent)));
-                if uid {
+                if !silent {
+                    fetch.push(FetchValue::Flags(m.flags.to_list(recent)));
+                    told.push(message_uid);
+                }
+                if uid || condstore {
                     fetch.push(FetchValue::Uid(message_uid.0));
                 }
+                if condstore {
+                    fetch.push(FetchValue::ModSeq(m.modseq));
+                }
                 reports.push((i, fetch, None));
-                told.push(message_uid);
             }
         }
         if apply == Apply::LiveAndGhosts {
@@ -179,8 +264,11 @@ impl Server {
                     }
                     let mut fetch = FetchResponse::new(View::seq_of(i).0);
                     fetch.push(FetchValue::Flags(ghost.flags.to_list(recent)));
-                    if uid {
+                    if uid || condstore {
                         fetch.push(FetchValue::Uid(entry.uid.0));
+                    }
+                    if condstore {
+                        fetch.push(FetchValue::ModSeq(ghost.modseq));
                     }
                     reports.push((i, fetch, report.clone()));
                 }
