@@ -8,7 +8,7 @@ use serde::Serialize;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
-use crate::scenario::{self, Player, Run, Scenario, LIBRARY};
+use crate::scenario::{self, Draft, Player, Run, Scenario, VariantText, LIBRARY};
 use crate::server::policy::{PointInfo, Preset, PRESETS};
 use crate::server::snapshot::Snapshot;
 use crate::server::{ClientId, Output, Policies, Server, World};
@@ -57,6 +57,8 @@ pub struct ScenarioInfo {
     title: String,
     rfc: String,
     explain: String,
+    /// Title and explanation of single variants, shown instead while that variant is.
+    variant_text: Vec<VariantText>,
     vary: Option<Vary>,
     policies: Vec<(String, String)>,
     steps: usize,
@@ -260,6 +262,7 @@ impl Sandbox {
                     title: sc.title,
                     rfc: sc.rfc,
                     explain: sc.explain,
+                    variant_text: sc.variant_text,
                     vary: sc.vary.map(|(point, values)| Vary { point, values }),
                     policies: sc.policies,
                 }))
@@ -283,11 +286,13 @@ impl Sandbox {
     /// Replaces this sandbox's world with a fresh one under the scenario's policies for
     /// `variant`, and runs its setup; `stepScenario` then plays it a step at a time. A scenario
     /// that varies a decision point needs one of its values: none is picked silently.
+    /// `overrides` (`NAME=VALUE`, a preset's settings) are applied last, as `play --policy`'s.
     #[wasm_bindgen(js_name = startScenario)]
     pub fn start_scenario(
         &mut self,
         name: &str,
         variant: Option<String>,
+        overrides: Option<Vec<String>>,
     ) -> Result<Ts<ScenarioStart>, JsError> {
         let (_, sc) = library(name)?;
         if let Some((point, values)) = &sc.vary {
@@ -299,7 +304,7 @@ impl Sandbox {
             }
         }
         let policies = sc
-            .policies_for(variant.as_deref(), &[])
+            .policies_for(variant.as_deref(), &overrides.unwrap_or_default())
             .map_err(|e| JsError::new(&e))?;
         self.playing = None;
         self.server = scenario::fresh_server(policies);
@@ -311,6 +316,35 @@ impl Sandbox {
         };
         self.playing = Some((sc, player));
         Ok(to_ts(&start))
+    }
+
+    /// The clock scenarios run on (a fixed time) instead of the page's: a session replayed on
+    /// it answers as its exported scenario will (`reset` brings the page's clock back).
+    #[wasm_bindgen(js_name = useScenarioClock)]
+    pub fn use_scenario_clock(&mut self) {
+        self.server.set_clock(Box::new(|| {
+            crate::server::world::SANDBOX_EPOCH
+        }));
+    }
+
+    /// A session typed by hand (a `Draft`: title, policies, steps with what each client
+    /// received) as a scenario file, checked by reading it back.
+    #[wasm_bindgen(js_name = exportScenario)]
+    pub fn export_scenario(draft: JsValue) -> Result<String, JsError> {
+        let draft: Draft = serde_wasm_bindgen::from_value(draft)
+            .map_err(|e| JsError::new(&format!("not a session to export: {e}")))?;
+        draft.write().map_err(|e| JsError::new(&e))
+    }
+
+    /// Runs every variant of a scenario given as text (an exported one), each on a fresh world.
+    #[wasm_bindgen(js_name = playScenarioText)]
+    pub fn play_scenario_text(text: &str) -> Result<Vec<Ts<Run>>, JsError> {
+        let sc = Scenario::parse(text).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(sc
+            .variants()
+            .iter()
+            .map(|v| to_ts(&sc.run(v.as_deref(), &[])))
+            .collect())
     }
 
     /// Plays the next step of the scenario started by `startScenario`: what was typed, every
