@@ -8,6 +8,7 @@ import * as engine from './engine.js';
 import { Pane } from './pane.js';
 import { PolicyPanel } from './policies.js';
 import { Inspector } from './inspector.js';
+import { CompareView } from './compare.js';
 import * as workspace from './workspace.js';
 import { option } from './dom.js';
 
@@ -51,6 +52,39 @@ const policyPanel = new PolicyPanel(
   },
   { change: (p, v) => changePolicy(p, v), preset: (name) => applyPreset(name) },
 );
+const compare = new CompareView(
+  {
+    root: $('compare'),
+    by: $('compare-by'),
+    presets: $('compare-presets'),
+    grid: $('compare-grid'),
+    status: $('compare-status'),
+    close: $('compare-close'),
+  },
+  {
+    Sandbox: () => new (engine.statics())(),
+    source: () => compareSource(),
+    presets: () => engine.call(() => engine.statics().presets(), []),
+    points: () => policyRows,
+    defaults: () => defaults,
+    closed: () => $('compare-open').focus(),
+  },
+);
+
+/**
+ * What Compare runs: the scenario started (and what was typed after it), else the session typed
+ * so far, else the scenario chosen in the picker.
+ */
+function compareSource() {
+  if (ws.scenario && player.info(ws.scenario.name) && ws.scenario.name === player.selected().name) {
+    const typed = ws.log.some(([k]) => k !== 'step');
+    return { ws, info: player.info(ws.scenario.name), what: `Scenario ${ws.scenario.name}${typed ? ' and what was typed after it' : ''}` };
+  }
+  if (ws.log.length) return { ws, info: null, what: 'The session typed so far' };
+  const sel = player.selected();
+  return { ws: { policy: {}, scenario: sel, log: [] }, info: player.info(sel.name), what: `Scenario ${sel.name}` };
+}
+
 const inspector = new Inspector({ clients: $('state-clients'), mailboxes: $('state-mailboxes') });
 
 // ---- workspace -----------------------------------------------------------------------------
@@ -287,6 +321,7 @@ const player = {
     $('scenario-title').textContent = `No scenario named \u201c${name}\u201d`;
     $('scenario-rfc').textContent = '';
     $('scenario-explain').textContent = `Valid names: ${this.list.map((s) => s.name).join(', ')}.`;
+    $('scenario-variant').textContent = '';
     $('variant-field').hidden = true;
     this.status(`Unknown scenario \u201c${name}\u201d: pick one from the list.`);
     $('player-status').classList.add('bad');
@@ -311,10 +346,18 @@ const player = {
       }
       if (info.vary.values.includes(keep)) vs.value = keep;
       field.hidden = false;
+      // The card tells the story of the variant shown.
+      const text = (info.variant_text || []).find((t) => t.variant === vs.value);
+      if (text && text.title) $('scenario-title').textContent = text.title;
+      if (text && text.explain) $('scenario-explain').textContent = text.explain;
+      const row = policyRows.find((r) => r.point === info.vary.point);
+      const ref = row && row.values.find(([v]) => v === vs.value);
+      $('scenario-variant').textContent = `This variant: ${info.vary.point} = ${vs.value}${ref ? ` (${ref[1]})` : ''}.`;
     } else {
       vs.replaceChildren();
       vs.dataset.for = '';
       field.hidden = true;
+      $('scenario-variant').textContent = '';
     }
   },
 
@@ -571,6 +614,7 @@ async function main() {
   player.init(engine.call(() => engine.statics().scenarios(), []));
 
   $('reset-world').addEventListener('click', newWorld);
+  $('compare-open').addEventListener('click', () => compare.show());
   $('copy-link').addEventListener('click', async () => {
     keepHash = false;
     const { omitted } = await persistNow();

@@ -30,6 +30,9 @@ let passed = 0;
 const failures = [];
 
 async function check(name, fn) {
+  // ONLY=TEXT runs the checks whose name contains TEXT (and the last one, no console errors).
+  const always = ['no console errors', 'the page loads and every pane shows the greeting'];
+  if (process.env.ONLY && !name.includes(process.env.ONLY) && !always.includes(name)) return;
   try {
     await fn();
     passed += 1;
@@ -606,6 +609,78 @@ async function main() {
       assert(status.y + status.height <= 844 && c1.y < 844, `status at ${status.y}, C1 at ${c1.y}`);
       await p.screenshot({ path: join(shots, 'phone-390x844.png') });
       await touchBrowser.close();
+    });
+
+    // ---- issue 11 §2: Compare ------------------------------------------------------------------
+
+    await check('Compare: a scenario under every value of its decision point, in columns aligned by step', async () => {
+      const p = await freshPage(`${base}?scenario=rfc2180-4.1.3-fetch-nil&variant=nil`);
+      const before = await p.locator('.transcript .line').count();
+      await p.click('#compare-open');
+      await p.locator('#compare .cmp-head').first().waitFor({ timeout: 10000 });
+      const heads = await p.locator('#compare .cmp-head strong').allInnerTexts();
+      assert(heads.join() === ['nil', 'ghost', 'no', 'omit', 'nil-ok'].map((v) => `fetch-expunged = ${v}`).join(), heads.join(' | '));
+      const subs = await p.locator('#compare .cmp-sub').allInnerTexts();
+      assert(subs[2].includes('answered with NO') && subs[0].includes('NIL values'), `titles: ${subs.join(' | ')}`);
+      // Aligned: the cells of one step start at the same height in every column.
+      const tops = await p.locator('#compare .cmp-cell[data-step="s1"]').evaluateAll((cs) => cs.map((c) => Math.round(c.getBoundingClientRect().top)));
+      assert(tops.length === 5 && tops.every((t) => t === tops[0]), `step 2 cells at ${tops}`);
+      // C2's FETCH: NO under "no", NIL lines under "nil"; both differ, both badged.
+      const no = p.locator('#compare .cmp-cell[data-step="s1"]').nth(2);
+      const noLine = no.locator('.line.differs', { hasText: 'B002 NO' });
+      assert(await noLine.count() === 1, 'B002 NO is not highlighted under no');
+      assert((await noLine.innerText()).includes('fetch-expunged = no'), await noLine.innerText());
+      const nilLine = p.locator('#compare .cmp-cell[data-step="s1"]').nth(0).locator('.line.differs', { hasText: '* 4 FETCH (ENVELOPE (NIL' });
+      assert(await nilLine.count() === 1, 'the NIL FETCH line is not highlighted');
+      const badges = await nilLine.locator('.badge').allInnerTexts();
+      assert(badges.some((b) => b.includes('RFC 2180 \u00a74.1.3')) && badges.some((b) => /only here|differs/.test(b)), badges.join(' | '));
+      // Every cited line is badged, in every column.
+      const unbadged = await p.locator('#compare .line.cited').evaluateAll((ls) => ls.filter((l) => !l.querySelector('.badge:not(.diff)')).length);
+      assert(unbadged === 0, `${unbadged} cited lines without a badge`);
+      const same = await p.locator('#compare .cmp-cell[data-step="s0"] .line.differs').count();
+      assert(same === 0, `${same} lines of C1's EXPUNGE marked as differing`);
+      const sums = await p.locator('#compare .cmp-summary').allInnerTexts();
+      assert(sums.length === 5 && sums[2].includes("C2's FETCH answers NO"), sums.join(' | '));
+      // The live workspace is untouched.
+      assert((await p.locator('.transcript .line').count()) === before, 'the panes changed');
+      await noLine.scrollIntoViewIfNeeded();
+      await p.screenshot({ path: join(shots, 'compare-1280x800.png') });
+      await p.close();
+    });
+
+    await check('Compare: presets, including the dovecot and cyrus personalities, and a hand-typed session', async () => {
+      const p = await freshPage(`${base}?scenario=rfc2180-3.3-delete-bye&variant=bye`);
+      await p.click('#compare-open');
+      await p.selectOption('#compare-by', 'presets');
+      await p.locator('#compare .cmp-head', { hasText: 'preset cyrus' }).waitFor({ timeout: 10000 });
+      const heads = await p.locator('#compare .cmp-head strong').allInnerTexts();
+      assert(heads.length === 3 && heads[1].includes('dovecot') && heads[1].includes('bye-next') && heads[2].includes('expunge-all'), heads.join(' | '));
+      const cyrus = await p.locator('#compare .cmp-cell').nth(2 + 3 * 0).innerText();
+      assert(cyrus.includes('* 1 EXPUNGE'), cyrus);
+      await p.click('#compare-close');
+      // A session typed by hand, compared under every value of a decision point.
+      const q = await freshPage();
+      for (const [n, line] of [[1, 'a1 LOGIN alice alice'], [1, 'a2 SELECT FOO'], [2, 'b1 LOGIN bob bob'], [2, 'b2 SELECT FOO'], [1, 'a3 STORE 4:7 +FLAGS.SILENT (\\Deleted)'], [1, 'a4 EXPUNGE'], [2, 'b3 FETCH 4:5 FLAGS']]) await type(q, n, line);
+      await waitForText(q, 2, 'b3 ');
+      await q.click('#compare-open');
+      await q.selectOption('#compare-by', 'point:fetch-expunged');
+      await q.locator('#compare .cmp-head', { hasText: 'nil-ok' }).waitFor({ timeout: 10000 });
+      assert((await q.locator('#compare-status').innerText()).includes('session'), await q.locator('#compare-status').innerText());
+      const last = q.locator('#compare .cmp-cell[data-step="l6"]');
+      assert((await last.count()) === 5, `${await last.count()} cells for b3`);
+      assert((await q.locator('#compare .cmp-cell[data-step="l6"] .line.differs').count()) > 0, 'no difference highlighted for b3');
+      await q.close();
+      await p.close();
+    });
+
+    await check('the scenario card changes with the variant shown', async () => {
+      const p = await freshPage(`${base}?scenario=rfc2180-4.1.3-fetch-nil&variant=nil`);
+      const nil = await p.locator('#scenario-title').innerText();
+      await p.selectOption('#variant-select', 'no');
+      const no = await p.locator('#scenario-title').innerText();
+      assert(nil.includes('NIL') && no.includes('NO') && nil !== no, `${nil} / ${no}`);
+      assert((await p.locator('#scenario-variant').innerText()).includes('RFC 2180 \u00a74.1.2'), await p.locator('#scenario-variant').innerText());
+      await p.close();
     });
 
     await check('no console errors', async () => {
