@@ -9,6 +9,7 @@ import { Pane } from './pane.js';
 import { PolicyPanel } from './policies.js';
 import { Inspector } from './inspector.js';
 import { CompareView } from './compare.js';
+import { Timeline } from './timeline.js';
 import * as workspace from './workspace.js';
 import { option } from './dom.js';
 
@@ -70,6 +71,38 @@ const compare = new CompareView(
     closed: () => $('compare-open').focus(),
   },
 );
+
+const timeline = new Timeline(
+  {
+    root: $('timeline'),
+    text: $('timeline-text'),
+    status: $('timeline-status'),
+    copy: $('timeline-copy'),
+    close: $('timeline-close'),
+    title: $('export-title'),
+    exportButton: $('export-scenario'),
+    exportText: $('export-text'),
+    exportStatus: $('export-status'),
+    copyExport: $('export-copy'),
+    download: $('export-download'),
+  },
+  {
+    get Sandbox() {
+      return engine.statics();
+    },
+    workspace: () => ws,
+    setup: (name) => engine.statics().scenario(name).setup,
+    rfc: (name) => (player.info(name) || {}).rfc || '',
+    defaults: () => defaults,
+  },
+);
+
+/** The panes a step touched: the one that typed, and every one that heard something. */
+function touched(pane, lines) {
+  const set = new Set([pane]);
+  for (const l of lines) if (paneByClient.has(l.client)) set.add(paneByClient.get(l.client));
+  return set;
+}
 
 /**
  * What Compare runs: the scenario started (and what was typed after it), else the session typed
@@ -138,6 +171,7 @@ function route(lines, origin = null) {
     const pane = paneByClient.get(line.client);
     if (!pane) continue;
     pane.addServerLine(line);
+    timeline.add(`S${pane.n}`, line.kind === 'closed' ? '(closed)' : line.text);
     if (line.kind === 'closed') {
       paneByClient.delete(line.client);
       pane.setConnected(null);
@@ -151,10 +185,14 @@ function route(lines, origin = null) {
 function typeLine(pane, text) {
   activePane = pane;
   const inLiteral = pane.literal > 0;
+  const continuing = inLiteral || pane.continuing;
   const wire = pane.frame(text);
-  pane.addClientLine(text, inLiteral ? 'literal' : '');
   const client = pane.client;
   const lines = engine.call((s) => s.send(client, wire), []);
+  // A literal's lines belong to the step of the command that announced it.
+  if (!continuing) timeline.mark(panes, touched(pane, lines));
+  pane.addClientLine(text, inLiteral ? 'literal' : '');
+  timeline.add(`C${pane.n}`, text);
   const continuation = route(lines, pane);
   if (!pane.closed) pane.suggest(continuation);
   record(['line', pane.n, text]);
@@ -173,10 +211,13 @@ function connectPane(pane) {
 function severPane(pane) {
   const id = pane.client;
   if (id === null) return;
+  const lines = engine.call((s) => s.disconnect(id), []);
+  timeline.mark(panes, touched(pane, lines));
+  timeline.add(`C${pane.n}`, '(disconnect)');
   paneByClient.delete(id);
   pane.setConnected(null);
   pane.addNote('Connection severed without LOGOUT (RFC 2683 §3.1.2). Press Reconnect.', 'closed-note');
-  route(engine.call((s) => s.disconnect(id), []));
+  route(lines);
   refresh();
 }
 
@@ -209,6 +250,7 @@ function newWorld() {
   player.stop();
   engine.call((s) => s.reset());
   paneByClient.clear();
+  timeline.reset();
   ws = { policy: nonDefaultPolicies(), scenario: null, log: [], omitted: 0 };
   for (const pane of panes) {
     pane.clear();
@@ -404,6 +446,7 @@ const player = {
     // Clients the scenario never types for (C3 in a two-client scenario).
     const used = new Set([...sc.setup.map(([n]) => n), ...sc.steps.map((st) => st.client)]);
     paneByClient.clear();
+    timeline.reset();
     for (const [i, pane] of panes.entries()) {
       pane.clear();
       pane.tagNo = 1;
@@ -471,6 +514,8 @@ const player = {
     const pane = panes[outcome.client - 1];
     // Nothing is sent on a connection the server closed (the engine drops it).
     const closed = pane.closed;
+    timeline.mark(panes, touched(pane, outcome.lines));
+    for (const text of outcome.display) timeline.add(`C${pane.n}`, closed ? `${text} (not sent: connection closed)` : text);
     for (const [k, text] of outcome.display.entries()) {
       if (!closed) await this.typeInto(pane, text, animate);
       pane.addClientLine(text, `${k > 0 ? 'literal' : ''}${closed ? ' not-sent' : ''}`, closed ? 'not sent: connection closed' : '');
@@ -602,6 +647,7 @@ async function main() {
   engine.onRestart(() => {
     player.stop();
     paneByClient.clear();
+    timeline.reset();
     noteAll('The engine stopped on an internal error (a panic) and was restarted: a fresh world, default policies, new connections.', 'error');
     ws = workspace.empty();
     renderPolicies();
@@ -615,6 +661,7 @@ async function main() {
 
   $('reset-world').addEventListener('click', newWorld);
   $('compare-open').addEventListener('click', () => compare.show());
+  $('timeline-open').addEventListener('click', () => timeline.show());
   $('copy-link').addEventListener('click', async () => {
     keepHash = false;
     const { omitted } = await persistNow();

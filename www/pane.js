@@ -276,6 +276,16 @@ export class Pane {
     return li;
   }
 
+  /** Step `n` of the timeline starts here; dimmed when the step did not touch this pane. */
+  addStepMark(n, touched) {
+    this.queueLine(`\u2014 ${n} \u2014`, () => {
+      const li = el('li', `line step-mark${touched ? '' : ' dim'}`);
+      li.dataset.step = String(n);
+      li.append(el('span', 'who', String(n)), el('span', 'text', touched ? '' : 'elsewhere'));
+      return li;
+    });
+  }
+
   /** A remark from the page itself (policy change, scenario, restart). */
   addNote(text, kind = 'note') {
     this.queueLine(`\u2022 ${text}`, () => {

@@ -683,6 +683,74 @@ async function main() {
       await p.close();
     });
 
+    // ---- issue 11 §3: one timeline --------------------------------------------------------------
+
+    const handSession = [[1, 'a1 LOGIN alice alice'], [1, 'a2 SELECT FOO'], [2, 'b1 LOGIN bob bob'], [2, 'b2 SELECT FOO'], [1, 'a3 STORE 4:7 +FLAGS.SILENT (\\Deleted)'], [1, 'a4 EXPUNGE'], [2, 'b3 FETCH 3:5 ENVELOPE'], [1, 'a5 APPEND FOO {7}'], [1, 'hello'], [1, '']];
+
+    await check('timeline: numbered steps in every pane, dimmed where a step did not touch, and the merged view', async () => {
+      const p = await freshPage();
+      for (const [n, line] of handSession) await type(p, n, line);
+      await waitForText(p, 1, 'a5 OK');
+      const marks = await Promise.all([1, 2, 3].map((n) => p.locator(`#c${n} .line.step-mark`).count()));
+      assert(marks.every((m) => m === 8), `step marks per pane: ${marks}`);
+      assert((await p.locator('#c3 .line.step-mark.dim').count()) === 8, 'C3 took part in no step but is not dimmed');
+      assert(!(await p.locator('#c1 .line.step-mark[data-step="6"]').evaluate((e) => e.classList.contains('dim'))), 'step 6 dimmed in C1');
+      assert(await p.locator('#c2 .line.step-mark[data-step="6"]').evaluate((e) => e.classList.contains('dim')), 'step 6 (C1 EXPUNGE) not dimmed in C2');
+      await p.click('#timeline-open');
+      const text = await p.locator('#timeline-text').textContent();
+      const at = (s) => text.indexOf(s);
+      assert(at('C1: a4 EXPUNGE') >= 0 && at('C1: a4 EXPUNGE') < at('S1: * 4 EXPUNGE') && at('S1: a4 OK') < at('C2: b3 FETCH 3:5 ENVELOPE') && at('C2: b3 FETCH') < at('S2: b3 '), text.slice(0, 400));
+      assert(text.includes('C1: a5 APPEND FOO {7}\nS1: + ') && text.includes('C1: hello'), 'the literal is not in the timeline');
+      await p.click('#timeline-copy');
+      assert(/clipboard|selected/.test(await p.locator('#timeline-status').innerText()), await p.locator('#timeline-status').innerText());
+      await p.setViewportSize({ width: 1280, height: 900 });
+      await p.screenshot({ path: join(shots, 'timeline-1280x900.png') });
+      await p.close();
+    });
+
+    await check('Export as scenario: a typed session with its policies becomes a scenario that plays back with no mismatch', async () => {
+      const p = await freshPage();
+      await p.click('#tab-policies');
+      await p.selectOption('#policy-fetch-expunged', 'nil');
+      for (const [n, line] of handSession) await type(p, n, line);
+      await waitForText(p, 1, 'a5 OK');
+      await p.click('#timeline-open');
+      await p.fill('#export-title', 'NIL for expunged messages, typed by hand');
+      await p.click('#export-scenario');
+      await p.locator('#export-status', { hasText: 'Exported' }).waitFor({ timeout: 10000 });
+      const status = await p.locator('#export-status').innerText();
+      assert(status.includes('no mismatch'), status);
+      const file = await p.locator('#export-text').textContent();
+      for (const want of ['# title: NIL for expunged messages, typed by hand', '# policy: fetch-expunged=nil', 'C2: b3 FETCH 3:5 ENVELOPE', '# cite: fetch-expunged=nil RFC 2180 \u00a74.1.3', 'C1: a5 APPEND FOO {7}\nC1: hello\nC1: \n']) {
+        assert(file.includes(want), `missing ${JSON.stringify(want)} in\n${file}`);
+      }
+      // The same file, read by the engine, plays clean under its own policies.
+      const runs = await p.evaluate(async (text) => {
+        const m = await import('/pkg/imap_sandbox.js');
+        return m.Sandbox.playScenarioText(text).map((r) => r.failures.length);
+      }, file);
+      assert(runs.length === 1 && runs[0] === 0, `play back: ${runs}`);
+      // A scenario played, then carried on by hand, exports too.
+      const q = await freshPage(`${base}?scenario=rfc2180-3.3-delete-bye&variant=ghost`);
+      await q.uncheck('#animate');
+      await q.click('#play');
+      await q.locator('#player-status', { hasText: 'Finished' }).waitFor({ timeout: 30000 });
+      await type(q, 1, 'A003 LIST "" *');
+      await waitForText(q, 1, 'A003 OK');
+      await q.click('#timeline-open');
+      await q.click('#export-scenario');
+      await q.locator('#export-status', { hasText: 'no mismatch' }).waitFor({ timeout: 10000 });
+      const sc = await q.locator('#export-text').textContent();
+      assert(sc.includes('# policy: delete-selected=ghost') && sc.includes('# setup: C2 SELECT FOO') && sc.includes('C1: A003 LIST'), sc);
+      // A policy changed midway cannot be one scenario: said so.
+      await q.click('#tab-policies');
+      await q.selectOption('#policy-fetch-expunged', 'no');
+      await q.click('#export-scenario');
+      await q.locator('#export-status', { hasText: 'Cannot export' }).waitFor({ timeout: 10000 });
+      await q.close();
+      await p.close();
+    });
+
     await check('no console errors', async () => {
       assert(consoleErrors.length === 0, consoleErrors.join('\n'));
     });
