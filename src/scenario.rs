@@ -297,7 +297,11 @@ impl Scenario {
                     {
                         let (what, v) = k.trim_end_matches(']').split_once('[').unwrap_or_default();
                         let v = v.trim();
-                        if !sc.vary.as_ref().is_some_and(|(_, vs)| vs.iter().any(|x| x == v)) {
+                        if !sc
+                            .vary
+                            .as_ref()
+                            .is_some_and(|(_, vs)| vs.iter().any(|x| x == v))
+                        {
                             return Err(err(format!(
                                 "# {what}[{v}]: {v} is not one of the `# vary:` values (above)"
                             )));
@@ -1040,7 +1044,8 @@ impl Draft {
                 }
             }
         }
-        let parsed = Scenario::parse(&out).map_err(|e| format!("the export does not read back: {e}"))?;
+        let parsed =
+            Scenario::parse(&out).map_err(|e| format!("the export does not read back: {e}"))?;
         let typed = self.steps.iter().filter(|s| !s.display.is_empty()).count();
         if parsed.steps.len() != typed {
             return Err(format!(
@@ -1298,8 +1303,14 @@ mod tests {
         );
         let text = draft.write().unwrap();
         assert!(text.contains("# policy: fetch-expunged=nil\n"), "{text}");
-        assert!(text.contains("# cite: fetch-expunged=nil RFC 2180 §4.1.3\n"), "{text}");
-        assert!(text.contains("C1: a5 APPEND FOO {7}\nC1: hello\nC1: \n"), "{text}");
+        assert!(
+            text.contains("# cite: fetch-expunged=nil RFC 2180 §4.1.3\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("C1: a5 APPEND FOO {7}\nC1: hello\nC1: \n"),
+            "{text}"
+        );
         assert!(text.contains("C2: (disconnect)\n"), "{text}");
         let sc = Scenario::parse(&text).unwrap();
         assert_eq!(sc.steps.len(), draft.steps.len());
@@ -1311,7 +1322,10 @@ mod tests {
     fn a_session_that_cannot_be_written_says_why() {
         let draft = record(
             Policies::default(),
-            &[(1, &["a1 LOGIN alice alice"]), (1, &["a2 APPEND INBOX {5}", "hello", ""])],
+            &[
+                (1, &["a1 LOGIN alice alice"]),
+                (1, &["a2 APPEND INBOX {5}", "hello", ""]),
+            ],
         );
         let err = draft.write().unwrap_err();
         assert!(err.contains("overruns"), "{err}");
@@ -1327,7 +1341,8 @@ mod tests {
         assert_eq!(sc.variant_text.len(), 1);
         assert_eq!(sc.variant_text[0].title, "T no");
         assert_eq!(sc.variant_text[0].explain, "one two");
-        let err = Scenario::parse("# vary: fetch-expunged = nil no\n# title[ghost]: x\n").unwrap_err();
+        let err =
+            Scenario::parse("# vary: fetch-expunged = nil no\n# title[ghost]: x\n").unwrap_err();
         assert!(err.message.contains("ghost"), "{err}");
     }
 }

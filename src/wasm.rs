@@ -322,9 +322,8 @@ impl Sandbox {
     /// it answers as its exported scenario will (`reset` brings the page's clock back).
     #[wasm_bindgen(js_name = useScenarioClock)]
     pub fn use_scenario_clock(&mut self) {
-        self.server.set_clock(Box::new(|| {
-            crate::server::world::SANDBOX_EPOCH
-        }));
+        self.server
+            .set_clock(Box::new(|| crate::server::world::SANDBOX_EPOCH));
     }
 
     /// A session typed by hand (a `Draft`: title, policies, steps with what each client

@@ -272,7 +272,7 @@ mod api {
     fn a_scenario_steps_on_the_sandbox_and_leaves_it_usable() {
         let mut sb = Sandbox::new();
         let start = js(sb
-            .start_scenario("rfc2180-4.1.1-fetch-ghost", Some("nil".into()))
+            .start_scenario("rfc2180-4.1.1-fetch-ghost", Some("nil".into()), None)
             .unwrap());
         let clients = Array::from(&get(&start, "clients"));
         assert_eq!(clients.length(), 3);
@@ -298,12 +298,12 @@ mod api {
     fn a_varied_scenario_needs_one_of_its_variants() {
         // Issue 11 §5: no variant is picked silently.
         let mut sb = Sandbox::new();
-        assert!(sb.start_scenario("rfc2180-3.3-delete-bye", None).is_err());
+        assert!(sb.start_scenario("rfc2180-3.3-delete-bye", None, None).is_err());
         assert!(sb
-            .start_scenario("rfc2180-3.3-delete-bye", Some("sometimes".into()))
+            .start_scenario("rfc2180-3.3-delete-bye", Some("sometimes".into()), None)
             .is_err());
         assert!(sb
-            .start_scenario("rfc2180-3.3-delete-bye", Some("bye".into()))
+            .start_scenario("rfc2180-3.3-delete-bye", Some("bye".into()), None)
             .is_ok());
     }
 }
