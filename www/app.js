@@ -135,7 +135,11 @@ let saveTimer = null;
 let hashSeq = 0;
 
 function persist() {
-  if (embed || saveTimer !== null) return;
+  if (embed) {
+    openLinkSoon();
+    return;
+  }
+  if (saveTimer !== null) return;
   saveTimer = setTimeout(persistNow, SAVE_MS);
 }
 
@@ -150,6 +154,18 @@ function persistNow() {
     if (seq === hashSeq) history.replaceState(null, '', link.hash ? `#${link.hash}` : location.pathname + location.search);
     return link;
   });
+}
+
+// An embed saves nothing, but its "Open in the sandbox" link carries its exact state.
+let openTimer = null;
+function openLinkSoon() {
+  if (openTimer !== null) return;
+  openTimer = setTimeout(() => {
+    openTimer = null;
+    workspace.toHash(ws).then(({ hash }) => {
+      $('open-sandbox').href = `${location.origin}${location.pathname}${hash ? `#${hash}` : ''}`;
+    });
+  }, 150);
 }
 
 addEventListener('pagehide', () => {
@@ -545,8 +561,9 @@ const player = {
     if (this.loaded) this.loaded.finished = true;
     this.playing = false;
     this.buttons();
-    // The learner carries on: clients the scenario never used get a connection now.
-    for (const pane of panes) if (pane.client === null && !pane.closed) connectPane(pane);
+    // The learner carries on: clients the scenario never used get a connection now (not in an
+    // embed, where they stay out of the way).
+    if (!embed) for (const pane of panes) if (pane.client === null && !pane.closed) connectPane(pane);
     this.report();
   },
 
@@ -641,7 +658,18 @@ async function restore(saved) {
 }
 
 async function main() {
-  if (embed) document.body.classList.add('embed');
+  if (embed) {
+    document.body.classList.add('embed');
+    $('open-sandbox').hidden = false;
+    // &picker=0: the scenario is the doc writer's choice; only its variant can be changed.
+    if (query.get('picker') === '0') $('scenario-select').closest('.field').hidden = true;
+  }
+  $('card-toggle').addEventListener('click', () => {
+    const open = $('card-toggle').getAttribute('aria-expanded') !== 'true';
+    $('card-toggle').setAttribute('aria-expanded', String(open));
+    $('card-toggle').textContent = open ? 'Hide explanation' : 'Show explanation';
+    $('scenario-more').hidden = !open;
+  });
   setupTabs();
   await engine.start();
   engine.onRestart(() => {
@@ -702,8 +730,15 @@ async function main() {
     noteAll(`This link could not be read (${saved.unreadable}): the sandbox starts without its session. The link is kept in the address bar.`, 'error');
   }
   document.body.dataset.ready = 'true';
-  if (query.get('autoplay') === '1' && player.loaded && !unknown) player.play();
-  else if (!embed && !touch) panes[0].input.focus();
+  if (query.get('autoplay') === '1' && player.loaded && !unknown) {
+    // Plays once the player is on screen (in an iframe: once the iframe is), not before.
+    const seen = new IntersectionObserver((entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      seen.disconnect();
+      if (player.loaded && !player.loaded.finished && !player.playing) player.play();
+    }, { threshold: 0.3 });
+    seen.observe(document.querySelector('.layout'));
+  } else if (!embed && !touch) panes[0].input.focus();
 }
 
 main().catch((err) => {

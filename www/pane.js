@@ -134,6 +134,7 @@ export class Pane {
 
   setConnected(client) {
     this.client = client;
+    this.root.classList.remove('unused');
     this.waiting = null;
     this.mode = 'command';
     this.closed = client === null;
@@ -149,6 +150,7 @@ export class Pane {
   /** A scenario client not connected yet: `used` when the scenario types for it. */
   setWaiting(used) {
     this.waiting = used;
+    this.root.classList.toggle('unused', !used);
     this.client = null;
     this.closed = false;
     this.literal = 0;

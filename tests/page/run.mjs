@@ -326,7 +326,7 @@ async function main() {
     // ---- issue 11 §1: speed ----------------------------------------------------------------
 
     /** A fresh page of the same browser, with no saved workspace, ready. */
-    const freshPage = async (url = base, viewport = { width: 1280, height: 800 }) => {
+    const freshPage = async (url = base, viewport = { width: 1280, height: 800 }, ready = 'body[data-ready="true"]') => {
       const p = await context.newPage();
       p.on('console', (m) => {
         if (m.type() === 'error') consoleErrors.push(`${url}: ${m.text()}`);
@@ -341,7 +341,7 @@ async function main() {
       await p.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
       await p.evaluate(() => localStorage.clear());
       await p.goto(url);
-      await p.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+      await p.waitForSelector(ready, { timeout: 30000, state: 'attached' });
       return p;
     };
     /** How long a task queued now waits to run: large while the page is frozen. */
@@ -748,6 +748,85 @@ async function main() {
       await q.click('#export-scenario');
       await q.locator('#export-status', { hasText: 'Cannot export' }).waitFor({ timeout: 10000 });
       await q.close();
+      await p.close();
+    });
+
+    // ---- issue 11 §6: embedding ---------------------------------------------------------------
+
+    await check('embed example at 640 px: the custom element and the iframe both play, with card, link and no clipped picker', async () => {
+      const p = await freshPage(`${base}embed-example.html`, { width: 640, height: 800 }, '#element-player[data-ready="true"]');
+      assert((await p.locator('script').count()) === 1, 'the example needs more than one script tag');
+      const el = p.locator('#element-player');
+      await p.waitForFunction(() => document.querySelector('#element-player').dataset.state === 'finished', null, { timeout: 30000 });
+      const status = await el.locator('.status').innerText();
+      assert(status.includes('no mismatches'), status);
+      const bye = await el.locator('.pane').nth(1).innerText();
+      assert(bye.includes('* BYE') && bye.includes('not sent: connection closed'), bye);
+      const pick = await el.locator('select.scenario').boundingBox();
+      assert(pick && pick.x + pick.width <= 640, `the picker is clipped: ${JSON.stringify(pick)}`);
+      const cols = await el.locator('.pane').evaluateAll((ps) => ps.map((x) => Math.round(x.getBoundingClientRect().top)));
+      assert(cols.length === 2 && cols[0] === cols[1], `the clients are not side by side: ${cols}`);
+      // The explanation card folds.
+      assert(await el.locator('.card .explain').isVisible(), 'no explanation shown');
+      await el.locator('.card summary').click();
+      assert(!(await el.locator('.card .explain').isVisible()), 'the card does not fold');
+      await el.locator('.card summary').click();
+      const href = await el.locator('a.open').getAttribute('href');
+      assert(href.includes('scenario=rfc2180-3.3-delete-bye') && href.includes('variant=bye') && href.includes('log=z.'), href);
+      await p.screenshot({ path: join(shots, 'embed-640.png'), fullPage: true });
+      // "Open in the sandbox" opens the full page at the same point.
+      const full = await freshPage(href);
+      await waitForText(full, 2, '* BYE', 10000);
+      assert((await full.locator('#player-status').innerText()).includes('Finished'), await full.locator('#player-status').innerText());
+      await full.close();
+      // The iframe: plays once scrolled into view; its picker is hidden, its card and link shown.
+      const frameEl = p.locator('#iframe-player');
+      await frameEl.scrollIntoViewIfNeeded();
+      const f = p.frameLocator('#iframe-player');
+      await f.locator('#player-status', { hasText: 'Finished' }).waitFor({ timeout: 30000 });
+      assert((await f.locator('#player-status').innerText()).includes('no mismatches'), await f.locator('#player-status').innerText());
+      assert(!(await f.locator('#scenario-select').isVisible()), 'picker=0 did not hide the picker');
+      assert(await f.locator('#scenario-explain').isVisible(), 'no explanation in the iframe');
+      assert((await f.locator('#scenario-title').innerText()).includes('answered with NO'), await f.locator('#scenario-title').innerText());
+      await f.locator('#card-toggle').click();
+      assert(!(await f.locator('#scenario-explain').isVisible()), 'the iframe card does not fold');
+      const fhref = await f.locator('#open-sandbox').getAttribute('href');
+      assert(fhref && fhref.includes('scenario=rfc2180-4.1.3-fetch-nil') && !fhref.includes('embed=1') && fhref.includes('log=z.'), fhref);
+      assert(!(await f.locator('#c3').isVisible()), 'C3, unused, takes room');
+      await frameEl.screenshot({ path: join(shots, 'embed-iframe-640.png') });
+      await p.close();
+    });
+
+    await check('embeds autoplay only once on screen', async () => {
+      const p = await freshPage(`${base}embed-example.html`, { width: 800, height: 600 }, '#element-player[data-ready="true"]');
+      await p.evaluate(() => {
+        const spacer = document.createElement('div');
+        spacer.style.height = '3000px';
+        const late = document.createElement('imap-sandbox-player');
+        late.id = 'late';
+        late.setAttribute('scenario', 'rfc2180-4.1.1-fetch-ghost');
+        late.setAttribute('variant', 'ghost');
+        late.setAttribute('hide-picker', '');
+        late.setAttribute('autoplay', '');
+        document.body.append(spacer, late);
+      });
+      await p.waitForFunction(() => document.querySelector('#late').dataset.ready === 'true', null, { timeout: 10000 });
+      await p.waitForTimeout(1500);
+      const before = await p.locator('#late .status').innerText();
+      assert(before.startsWith('Step 0 of'), `played off screen: ${before}`);
+      assert(!(await p.locator('#late .pick').isVisible()), 'hide-picker did not hide the picker');
+      await p.locator('#late').scrollIntoViewIfNeeded();
+      await p.waitForFunction(() => document.querySelector('#late').dataset.state === 'finished', null, { timeout: 30000 });
+      await p.close();
+    });
+
+    await check('the iframe embed at 800x450: picker not clipped, C2 above the fold', async () => {
+      const p = await freshPage(`${base}?scenario=rfc2180-3.3-delete-bye&variant=bye&embed=1`, { width: 800, height: 450 });
+      const sel = await p.locator('#scenario-select').boundingBox();
+      assert(sel.x + sel.width <= 800, `picker ends at ${sel.x + sel.width}`);
+      const c2 = await p.locator('#c2').boundingBox();
+      assert(c2.y + 80 < 450, `C2 starts at y=${c2.y}`);
+      assert(await p.locator('#scenario-title').isVisible(), 'no scenario card in the embed');
       await p.close();
     });
 
