@@ -676,9 +676,12 @@ async function main() {
     await check('the scenario card changes with the variant shown', async () => {
       const p = await freshPage(`${base}?scenario=rfc2180-4.1.3-fetch-nil&variant=nil`);
       const nil = await p.locator('#scenario-title').innerText();
+      const nilText = await p.locator('#scenario-explain').innerText();
       await p.selectOption('#variant-select', 'no');
       const no = await p.locator('#scenario-title').innerText();
+      const noText = await p.locator('#scenario-explain').innerText();
       assert(nil.includes('NIL') && no.includes('NO') && nil !== no, `${nil} / ${no}`);
+      assert(noText !== nilText && noText.includes('tagged reply is NO') && noText.includes('A client'), noText);
       assert((await p.locator('#scenario-variant').innerText()).includes('RFC 2180 \u00a74.1.2'), await p.locator('#scenario-variant').innerText());
       await p.close();
     });
