@@ -50,7 +50,7 @@
 //! - [`Draft::write`] writes a session typed by hand in this notation (the page's "Export as
 //!   scenario").
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::protocol::parse::parse_response;
 use crate::server::{Citation, ClientId, Output, OutputKind, Policies, Server, World};
@@ -961,7 +961,7 @@ impl Run {
 /// A session to be written as a scenario file: what was typed, and what every client received,
 /// step by step (the page's "Export as scenario" replays a hand-typed session on a server with
 /// the scenario clock and sends this).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct Draft {
     pub title: String,
     pub rfc: String,
@@ -973,7 +973,7 @@ pub struct Draft {
 }
 
 /// One step of a [`Draft`]: a client's line(s), or its disconnection.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct DraftStep {
     /// The scenario client (1 to 3).
     pub client: usize,
@@ -983,7 +983,7 @@ pub struct DraftStep {
 }
 
 /// One response of a [`DraftStep`].
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct DraftLine {
     /// The scenario client (1 to 3) it went to.
     pub client: usize,
@@ -993,7 +993,7 @@ pub struct DraftLine {
 }
 
 /// The [`Citation`] a response carried.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct DraftCitation {
     pub point: String,
     pub value: String,
