@@ -434,6 +434,12 @@ impl Sandbox {
         draft_of(&draft)?.write().map_err(|e| JsError::new(&e))
     }
 
+    /// What to change in a typed line the server refused (an unclosed quote, 8-bit characters
+    /// and their modified UTF-7 form), if a common mistake is found in it.
+    pub fn hint(line: &str) -> Option<String> {
+        crate::protocol::hint::hint(line)
+    }
+
     /// Runs every variant of a scenario given as text (an exported one), each on a fresh world.
     #[wasm_bindgen(js_name = playScenarioText)]
     pub fn play_scenario_text(text: &str) -> Result<Vec<Ts<Run>>, JsError> {

@@ -210,6 +210,12 @@ function typeLine(pane, text) {
   pane.addClientLine(text, inLiteral ? 'literal' : '');
   timeline.add(`C${pane.n}`, text);
   const continuation = route(lines, pane);
+  // A refused line gets advice on what to change, when the engine sees a common mistake in it.
+  const refused = lines.some((l) => l.client === client && l.kind === 'tagged' && (l.status === 'BAD' || l.status === 'NO'));
+  if (refused && !inLiteral) {
+    const advice = engine.call(() => engine.statics().hint(text), null);
+    if (advice) pane.addNote(`What to do: ${advice}`, 'advice');
+  }
   if (!pane.closed) pane.suggest(continuation);
   record(['line', pane.n, text]);
   refresh();

@@ -4,6 +4,8 @@
 //
 // Every byte from the server reaches the page through `textContent`, never as HTML.
 
+import { rfcLink } from './dom.js';
+
 const LITERAL = /\{(\d+)(\+?)\}$/;
 const encoder = new TextEncoder();
 // A transcript keeps at most MAX_LIVE lines as elements; past that, it folds down to KEEP_LIVE.
@@ -65,6 +67,7 @@ export class Pane {
       this.submit();
     });
     this.input.addEventListener('keydown', (e) => this.onKey(e));
+    this.input.addEventListener('input', () => this.updateHint());
     this.reconnectButton.addEventListener('click', () => hooks.reconnect(this));
     this.severButton.addEventListener('click', () => hooks.sever(this));
   }
@@ -97,7 +100,12 @@ export class Pane {
     } else if (this.awaitingContinuation) {
       this.hint.textContent = 'Waiting for the server\u2019s + to send the literal.';
     } else if (this.literal > 0) {
-      this.hint.textContent = `Literal: ${this.literal} octets to go (each Enter adds CRLF, 2 octets).`;
+      const typed = encoder.encode(this.input.value).length;
+      // Warned before sending: octets past the literal's end are read as the rest of the command.
+      this.hint.textContent = typed > this.literal
+        ? `This line is ${typed} octets, longer than the ${this.literal} the literal has left: the last ${typed - this.literal} would be read as the rest of the command. Shorten it, or announce a bigger literal.`
+        : `Literal: ${this.literal} octets to go (each Enter adds CRLF, 2 octets).`;
+      this.hint.classList.toggle('warn', typed > this.literal);
     } else if (this.continuing) {
       this.hint.textContent = 'Literal complete: type the rest of the command, or Enter to end it.';
     } else if (this.mode === 'idle') {
@@ -107,6 +115,7 @@ export class Pane {
     } else {
       this.hint.textContent = `Enter sends \u00b7 \u2191\u2193 history \u00b7 next tag ${this.suggestedTag()}`;
     }
+    if (!(this.literal > 0) || this.awaitingContinuation) this.hint.classList.remove('warn');
     this.input.setAttribute('aria-description', this.hint.textContent);
   }
 
@@ -261,7 +270,8 @@ export class Pane {
     if (line.citation) {
       const c = line.citation;
       const id = `why-${++tooltipSeq}`;
-      const why = el('span', 'why', `Why: ${c.point} = ${c.value} (${c.rfc})`);
+      const why = el('span', 'why', `Why: ${c.point} = ${c.value} (`);
+      why.append(rfcLink(c.rfc, 'why-rfc'), ')');
       why.id = id;
       why.setAttribute('role', 'tooltip');
       li.classList.add('cited');

@@ -754,6 +754,39 @@ async function main() {
       await p.close();
     });
 
+    // ---- issue 11 §4: explanations a learner can act on ------------------------------------------
+
+    await check('explanations: RFC labels and tooltips link to the RFC; refused lines say what to do; an overlong literal line is warned of', async () => {
+      const p = await freshPage();
+      await p.click('#tab-policies');
+      const links = await p.locator('#policy-list a.rfc').evaluateAll((as) => as.map((a) => a.href));
+      assert(links.some((h) => h === 'https://www.rfc-editor.org/rfc/rfc2180#section-4.1'), links.join(' '));
+      await p.selectOption('#policy-fetch-expunged', 'no');
+      await type(p, 1, 'a1 LOGIN alice alice');
+      await type(p, 1, 'a2 SELECT Entwürfe');
+      await p.locator('#c1 .line.advice', { hasText: 'Entw&APw-rfe' }).waitFor({ timeout: 5000 });
+      await type(p, 1, 'a3 SELECT "INBOX');
+      await p.locator('#c1 .line.advice', { hasText: 'not closed' }).waitFor({ timeout: 5000 });
+      await type(p, 1, 'a4 SELECT FOO');
+      await type(p, 2, 'b1 LOGIN bob bob');
+      await type(p, 2, 'b2 SELECT FOO');
+      await type(p, 2, 'b3 STORE 1 +FLAGS.SILENT (\\Deleted)');
+      await type(p, 2, 'b4 EXPUNGE');
+      await type(p, 1, 'a5 FETCH 1 FLAGS');
+      const cited = p.locator('#c1 .line.cited').first();
+      await cited.waitFor({ timeout: 5000 });
+      await cited.hover();
+      const href = await cited.locator('.why a').getAttribute('href');
+      assert(href && href.startsWith('https://www.rfc-editor.org/rfc/rfc2180#section-4.1'), `tooltip link ${href}`);
+      await type(p, 1, 'a6 APPEND INBOX {5}');
+      await waitForText(p, 1, '+ ');
+      await p.locator('#c1-input').fill('hello world');
+      const hint = p.locator('#c1 .input-hint');
+      assert((await hint.innerText()).includes('longer than the 5'), await hint.innerText());
+      assert(await hint.evaluate((e) => e.classList.contains('warn')), 'the warning is not marked');
+      await p.close();
+    });
+
     // ---- issue 11 §6: embedding ---------------------------------------------------------------
 
     await check('embed example at 640 px: the custom element and the iframe both play, with card, link and no clipped picker', async () => {
