@@ -76,6 +76,7 @@ const timeline = new Timeline(
   {
     root: $('timeline'),
     text: $('timeline-text'),
+    count: $('timeline-count'),
     status: $('timeline-status'),
     copy: $('timeline-copy'),
     close: $('timeline-close'),

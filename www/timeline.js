@@ -7,7 +7,7 @@ import { replay } from './replay.js';
 
 export class Timeline {
   /**
-   * @param {object} dom   { root, text, copy, exportButton, title, exportText, exportStatus, download, close, status }
+   * @param {object} dom   { root, text, count, copy, exportButton, title, exportText, exportStatus, download, close, status }
    * @param {object} hooks { Sandbox(), workspace() -> ws, setup(name) -> [[n, cmd]], defaults() }
    */
   constructor(dom, hooks) {
@@ -54,7 +54,7 @@ export class Timeline {
 
   render() {
     this.dom.text.textContent = this.lines.join('\n');
-    this.dom.status.textContent = `${this.step} step${this.step === 1 ? '' : 's'}, ${this.lines.length} lines.`;
+    this.dom.count.textContent = `${this.step} step${this.step === 1 ? '' : 's'}, ${this.lines.length} lines`;
   }
 
   show() {

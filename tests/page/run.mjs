@@ -705,7 +705,7 @@ async function main() {
       assert(at('C1: a4 EXPUNGE') >= 0 && at('C1: a4 EXPUNGE') < at('S1: * 4 EXPUNGE') && at('S1: a4 OK') < at('C2: b3 FETCH 3:5 ENVELOPE') && at('C2: b3 FETCH') < at('S2: b3 '), text.slice(0, 400));
       assert(text.includes('C1: a5 APPEND FOO {7}\nS1: + ') && text.includes('C1: hello'), 'the literal is not in the timeline');
       await p.click('#timeline-copy');
-      assert(/clipboard|selected/.test(await p.locator('#timeline-status').innerText()), await p.locator('#timeline-status').innerText());
+      await p.locator('#timeline-status', { hasText: /clipboard|selected/ }).waitFor({ timeout: 3000 });
       await p.setViewportSize({ width: 1280, height: 900 });
       await p.screenshot({ path: join(shots, 'timeline-1280x900.png') });
       await p.close();
