@@ -13,6 +13,16 @@ const MAX_LIVE = 600;
 const KEEP_LIVE = 400;
 
 let tooltipSeq = 0;
+const scrolling = new Set();
+
+function scrollAll() {
+  const logs = [...scrolling].map((pane) => pane.log);
+  scrolling.clear();
+  const heights = logs.map((log) => log.scrollHeight);
+  logs.forEach((log, i) => {
+    log.scrollTop = heights[i];
+  });
+}
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -173,6 +183,7 @@ export class Pane {
   }
 
   clear() {
+    this.dimRun = null;
     this.log.replaceChildren();
     this.queue = [];
     this.live = 0;
@@ -188,8 +199,12 @@ export class Pane {
    * found by the browser's find-in-page, which opens it, and can be selected and copied).
    */
   queueLine(plain, build) {
-    this.queue.push({ plain, build });
+    const entry = { plain, build };
+    this.queue.push(entry);
+    // Any line ends a run of dimmed step marks (addStepMark starts the next one).
+    this.dimRun = null;
     if (this.queue.length === 1) queueMicrotask(() => this.flush());
+    return entry;
   }
 
   flush() {
@@ -238,8 +253,13 @@ export class Pane {
     this.foldSummary.textContent = `show ${this.folded} earlier line${this.folded === 1 ? '' : 's'}`;
   }
 
+  /**
+   * Scrolls to the last line before the next paint: the panes a step touched (every pane gets its
+   * step mark) are scrolled together, after one layout, not one layout each.
+   */
   scroll() {
-    this.log.scrollTop = this.log.scrollHeight;
+    scrolling.add(this);
+    if (scrolling.size === 1) requestAnimationFrame(scrollAll);
   }
 
   /** A line the client sent (or is shown to send); `note` is shown after it (e.g. not sent). */
@@ -288,14 +308,39 @@ export class Pane {
     return li;
   }
 
-  /** Step `n` of the timeline starts here; dimmed when the step did not touch this pane. */
+  /**
+   * Step `n` of the timeline starts here; dimmed when the step did not touch this pane. Steps in
+   * a row that did not touch it share one dimmed mark ("3\u20137 elsewhere"), so an idle pane
+   * does not fill up with marks.
+   */
   addStepMark(n, touched) {
-    this.queueLine(`\u2014 ${n} \u2014`, () => {
+    const run = this.dimRun;
+    if (!touched && run) {
+      run.to = n;
+      run.entry.plain = `\u2014 ${run.from}\u2013${n} elsewhere \u2014`;
+      if (run.li) {
+        run.li.dataset.to = String(n);
+        run.li.dataset.plain = run.entry.plain;
+        run.li.firstChild.textContent = `${run.from}\u2013${n}`;
+      }
+      return;
+    }
+    const mark = touched ? null : { from: n, to: n, li: null, entry: null };
+    const entry = this.queueLine(touched ? `\u2014 ${n} \u2014` : `\u2014 ${n} elsewhere \u2014`, () => {
       const li = el('li', `line step-mark${touched ? '' : ' dim'}`);
       li.dataset.step = String(n);
       li.append(el('span', 'who', String(n)), el('span', 'text', touched ? '' : 'elsewhere'));
+      if (mark) {
+        li.dataset.to = String(mark.to);
+        if (mark.to !== n) li.firstChild.textContent = `${n}\u2013${mark.to}`;
+        mark.li = li;
+      }
       return li;
     });
+    if (mark) {
+      mark.entry = entry;
+      this.dimRun = mark;
+    }
   }
 
   /** A remark from the page itself (policy change, scenario, restart). */
