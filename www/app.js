@@ -69,6 +69,7 @@ const compare = new CompareView(
     points: () => policyRows,
     defaults: () => defaults,
     closed: () => $('compare-open').focus(),
+    guard: (fn, fallback) => engine.call(fn, fallback),
   },
 );
 
@@ -95,6 +96,7 @@ const timeline = new Timeline(
     setup: (name) => engine.statics().scenario(name).setup,
     rfc: (name) => (player.info(name) || {}).rfc || '',
     defaults: () => defaults,
+    closed: () => $('timeline-open').focus(),
   },
 );
 

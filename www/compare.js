@@ -50,6 +50,9 @@ export class CompareView {
     this.dom = dom;
     this.hooks = hooks;
     dom.close.addEventListener('click', () => this.close());
+    dom.root.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') this.close();
+    });
     dom.by.addEventListener('change', () => this.run());
     dom.presets.addEventListener('change', () => this.run());
   }
@@ -129,15 +132,25 @@ export class CompareView {
     const cols = this.columns(info);
     const results = cols.map((col) => {
       if (col.missing) return { col, steps: [], failures: [], error: col.missing };
-      const sandbox = this.hooks.Sandbox();
-      try {
-        const wsFor = info && info.vary && col.variant ? { ...ws, scenario: { ...ws.scenario, variant: col.variant } } : ws;
-        return { col, ...replay(sandbox, wsFor, { variant: col.variant, overrides: col.overrides }, { finish: true }) };
-      } catch (err) {
-        return { col, steps: [], failures: [], error: err.message || String(err) };
-      } finally {
-        sandbox.free();
-      }
+      const failed = { col, steps: [], failures: [], error: 'the engine stopped on an internal error and was restarted' };
+      // Through the page's guard: a panic here stops the one wasm instance, which the page then
+      // restarts (with a fresh world, as after any panic).
+      return this.hooks.guard(() => {
+        const sandbox = this.hooks.Sandbox();
+        try {
+          const wsFor = info && info.vary && col.variant ? { ...ws, scenario: { ...ws.scenario, variant: col.variant } } : ws;
+          return { col, ...replay(sandbox, wsFor, { variant: col.variant, overrides: col.overrides }, { finish: true }) };
+        } catch (err) {
+          if (err instanceof WebAssembly.RuntimeError) throw err;
+          return { col, steps: [], failures: [], error: err.message || String(err) };
+        } finally {
+          try {
+            sandbox.free();
+          } catch (_) {
+            // A dead instance cannot free it.
+          }
+        }
+      }, failed);
     });
     this.render(results, what);
   }

@@ -16,6 +16,9 @@ export class Timeline {
     this.lines = [];
     this.step = 0;
     dom.close.addEventListener('click', () => this.close());
+    dom.root.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') this.close();
+    });
     dom.copy.addEventListener('click', () => this.copy(dom.text.textContent, 'The merged timeline'));
     dom.exportButton.addEventListener('click', () => this.exportScenario());
     dom.copyExport.addEventListener('click', () => this.copy(dom.exportText.textContent, 'The scenario'));
@@ -65,6 +68,7 @@ export class Timeline {
 
   close() {
     this.dom.root.hidden = true;
+    this.hooks.closed?.();
   }
 
   async copy(text, what) {
