@@ -95,6 +95,10 @@ export class Timeline {
       this.dom.exportStatus.textContent = text;
       this.dom.exportStatus.classList.toggle('bad', Boolean(bad));
     };
+    if (ws.omitted) {
+      status(`Cannot export: this session came from a link that left out its first ${ws.omitted} events.`, true);
+      return null;
+    }
     const Sandbox = this.hooks.Sandbox;
     const sandbox = new Sandbox();
     let text;
