@@ -595,6 +595,8 @@ async function main() {
       p.on('pageerror', (e) => consoleErrors.push(`phone: ${e}`));
       await p.goto(`${base}?scenario=rfc2180-3.3-delete-bye&variant=bye`);
       await p.waitForSelector('body[data-ready="true"]');
+      const right = await p.locator('.top-actions button').evaluateAll((bs) => Math.max(...bs.map((b) => b.getBoundingClientRect().right)));
+      assert(right <= 390, `a header button is cut off at x=${right}`);
       const play = await p.locator('#play').boundingBox();
       assert(play && play.y + play.height <= 844, `Play at y=${play && play.y}`);
       {
