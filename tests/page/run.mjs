@@ -829,6 +829,12 @@ async function main() {
       await full.close();
       // The iframe: plays once scrolled into view; its picker is hidden, its card and link shown.
       const frameEl = p.locator('#iframe-player');
+      const below = await frameEl.boundingBox();
+      assert(below.y > 800, `the example's iframe is not below the fold: y=${below.y}`);
+      await p.frameLocator('#iframe-player').locator('body[data-ready="true"]').waitFor({ state: 'attached', timeout: 15000 });
+      await p.waitForTimeout(1000);
+      const early = await p.frameLocator('#iframe-player').locator('#player-status').innerText();
+      assert(early.startsWith('Step 0 of'), `the iframe played off screen: ${early}`);
       await frameEl.scrollIntoViewIfNeeded();
       const f = p.frameLocator('#iframe-player');
       await f.locator('#player-status', { hasText: 'Finished' }).waitFor({ timeout: 30000 });
