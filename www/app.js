@@ -27,6 +27,10 @@ let activePane = null;
 const touch = navigator.maxTouchPoints > 0 || matchMedia('(pointer: coarse)').matches;
 let defaults = {};
 let policyRows = [];
+// What each policy value does and what a client must do about it, for the badges' tooltips: the
+// `# explain[VALUE]:` sentences of the scenario library (the decision point's summary where the
+// library has none).
+const valueText = new Map();
 const paneByClient = new Map();
 
 const panes = [1, 2, 3].map(
@@ -42,6 +46,7 @@ const panes = [1, 2, 3].map(
         record(['sever', pane.n]);
         severPane(pane);
       },
+      explain: (c) => valueText.get(`${c.point}=${c.value}`) || (policyRows.find((r) => r.point === c.point) || {}).summary || '',
     }),
 );
 
@@ -695,6 +700,10 @@ async function main() {
   for (const row of policyRows) defaults[row.point] = row.current;
   policyPanel.setPresets(engine.call(() => engine.statics().presets(), []));
   player.init(engine.call(() => engine.statics().scenarios(), []));
+  for (const s of player.list) {
+    if (!s.vary) continue;
+    for (const t of s.variant_text || []) if (t.explain) valueText.set(`${s.vary.point}=${t.variant}`, t.explain);
+  }
 
   $('reset-world').addEventListener('click', newWorld);
   $('compare-open').addEventListener('click', () => compare.show());

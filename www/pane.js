@@ -292,6 +292,8 @@ export class Pane {
       const id = `why-${++tooltipSeq}`;
       const why = el('span', 'why', `Why: ${c.point} = ${c.value} (`);
       why.append(rfcLink(c.rfc, 'why-rfc'), ')');
+      const more = this.hooks.explain ? this.hooks.explain(c) : '';
+      if (more) why.append(el('span', 'why-more', more));
       why.id = id;
       why.setAttribute('role', 'tooltip');
       li.classList.add('cited');

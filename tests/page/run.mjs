@@ -788,6 +788,8 @@ async function main() {
       const cited = p.locator('#c1 .line.cited').first();
       await cited.waitFor({ timeout: 5000 });
       await cited.hover();
+      const why = await cited.locator('.why').innerText();
+      assert(why.includes('tagged reply is NO') && why.includes('A client should NOOP'), `tooltip: ${why}`);
       const href = await cited.locator('.why a').getAttribute('href');
       assert(href && href.startsWith('https://www.rfc-editor.org/rfc/rfc2180#section-4.1'), `tooltip link ${href}`);
       await type(p, 1, 'a6 APPEND INBOX {5}');
