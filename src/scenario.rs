@@ -142,8 +142,11 @@ impl Cite {
         };
         let mut check = Policies::default();
         if check.get(point).is_none() {
+            // Said without the command line: the page reads scenarios too (issue 11 §4).
+            let points: Vec<&str> = check.table().iter().map(|row| row.point).collect();
             return Err(err(format!(
-                "unknown decision point {point:?} in # cite:; see `imap-sandbox policies`"
+                "unknown decision point {point:?} in # cite:; one of: {}",
+                points.join(", ")
             )));
         }
         if let Some(v) = value {
@@ -1329,6 +1332,14 @@ mod tests {
         );
         let err = draft.write().unwrap_err();
         assert!(err.contains("overruns"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_cite_point_lists_the_points_without_naming_the_command_line() {
+        let err =
+            Scenario::parse("C1: a NOOP\nS1: a OK ...\n# cite: no-such RFC 1 §1\n").unwrap_err();
+        assert!(err.message.contains("fetch-expunged"), "{err}");
+        assert!(!err.message.contains("imap-sandbox"), "{err}");
     }
 
     #[test]
