@@ -45,7 +45,10 @@
 //!   no `# cite:` line names fails the run too.
 //! - `# setup: Cn COMMAND` runs a command before the transcript (tagged automatically; it must
 //!   answer OK; its responses are not shown). `# policy: NAME=VALUE` sets a policy for every
-//!   variant. `# title:`, `# rfc:` and `# explain:` are for people.
+//!   variant. `# title:`, `# rfc:` and `# explain:` are for people; `# title[VALUE]:` and
+//!   `# explain[VALUE]:` (after `# vary:`) replace them while the VALUE variant is shown.
+//! - [`Draft::write`] writes a session typed by hand in this notation (the page's "Export as
+//!   scenario").
 
 use serde::Serialize;
 
@@ -59,12 +62,25 @@ pub struct Scenario {
     pub title: String,
     pub rfc: String,
     pub explain: String,
+    /// Title and explanation of single variants (`# title[VALUE]:`, `# explain[VALUE]:`), shown
+    /// instead of `title` and `explain` while that variant is shown.
+    pub variant_text: Vec<VariantText>,
     /// Policies every variant starts from.
     pub policies: Vec<(String, String)>,
     /// The decision point varied, and its values; `None` when nothing varies.
     pub vary: Option<(String, Vec<String>)>,
     pub setup: Vec<(usize, String)>,
     pub steps: Vec<Step>,
+}
+
+/// What a scenario says of one of its variants (see [`Scenario::variant_text`]).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+pub struct VariantText {
+    pub variant: String,
+    /// Empty when only the explanation is given.
+    pub title: String,
+    pub explain: String,
 }
 
 /// One client line and the expectations that follow it.
@@ -126,8 +142,11 @@ impl Cite {
         };
         let mut check = Policies::default();
         if check.get(point).is_none() {
+            // Said without the command line: the page reads scenarios too (issue 11 §4).
+            let points: Vec<&str> = check.table().iter().map(|row| row.point).collect();
             return Err(err(format!(
-                "unknown decision point {point:?} in # cite:; see `imap-sandbox policies`"
+                "unknown decision point {point:?} in # cite:; one of: {}",
+                points.join(", ")
             )));
         }
         if let Some(v) = value {
@@ -255,6 +274,7 @@ impl Scenario {
             title: String::new(),
             rfc: String::new(),
             explain: String::new(),
+            variant_text: Vec::new(),
             policies: Vec::new(),
             vary: None,
             setup: Vec::new(),
@@ -275,6 +295,42 @@ impl Scenario {
                 let value = value.trim();
                 match key.trim() {
                     "title" => sc.title = value.to_string(),
+                    k if k.ends_with(']')
+                        && (k.starts_with("title[") || k.starts_with("explain[")) =>
+                    {
+                        let (what, v) = k.trim_end_matches(']').split_once('[').unwrap_or_default();
+                        let v = v.trim();
+                        if !sc
+                            .vary
+                            .as_ref()
+                            .is_some_and(|(_, vs)| vs.iter().any(|x| x == v))
+                        {
+                            return Err(err(format!(
+                                "# {what}[{v}]: {v} is not one of the `# vary:` values (above)"
+                            )));
+                        }
+                        let at = match sc.variant_text.iter().position(|t| t.variant == v) {
+                            Some(at) => at,
+                            None => {
+                                sc.variant_text.push(VariantText {
+                                    variant: v.to_string(),
+                                    title: String::new(),
+                                    explain: String::new(),
+                                });
+                                sc.variant_text.len() - 1
+                            }
+                        };
+                        if let Some(t) = sc.variant_text.get_mut(at) {
+                            if what == "title" {
+                                t.title = value.to_string();
+                            } else {
+                                if !t.explain.is_empty() {
+                                    t.explain.push(' ');
+                                }
+                                t.explain.push_str(value);
+                            }
+                        }
+                    }
                     "rfc" => sc.rfc = value.to_string(),
                     "explain" => {
                         if !sc.explain.is_empty() {
@@ -905,6 +961,115 @@ impl Run {
     }
 }
 
+/// A session to be written as a scenario file: what was typed, and what every client received,
+/// step by step (the page's "Export as scenario" replays a hand-typed session on a server with
+/// the scenario clock and sends this).
+#[derive(Debug, Clone, Default)]
+pub struct Draft {
+    pub title: String,
+    pub rfc: String,
+    pub explain: String,
+    /// `# policy:` lines: the decision points that differ from the defaults.
+    pub policies: Vec<(String, String)>,
+    pub setup: Vec<(usize, String)>,
+    pub steps: Vec<DraftStep>,
+}
+
+/// One step of a [`Draft`]: a client's line(s), or its disconnection.
+#[derive(Debug, Clone)]
+pub struct DraftStep {
+    /// The scenario client (1 to 3).
+    pub client: usize,
+    /// The lines as typed: a command, then a literal's lines; `["(disconnect)"]` severs.
+    pub display: Vec<String>,
+    pub received: Vec<DraftLine>,
+}
+
+/// One response of a [`DraftStep`].
+#[derive(Debug, Clone)]
+pub struct DraftLine {
+    /// The scenario client (1 to 3) it went to.
+    pub client: usize,
+    /// The response without its final CRLF (literals included), or `(closed)`.
+    pub text: String,
+    pub citation: Option<DraftCitation>,
+}
+
+/// The [`Citation`] a response carried.
+#[derive(Debug, Clone)]
+pub struct DraftCitation {
+    pub point: String,
+    pub value: String,
+    pub rfc: String,
+}
+
+impl Draft {
+    /// The scenario file, which [`Scenario::parse`] reads back into the same steps: every
+    /// response becomes an `Sn:` line (a response with a literal is matched by its first and
+    /// last line, `...` between), every citation a `# cite:` line. Fails when a line cannot be
+    /// written in the notation (a line break in a field, a literal filled without its CRLF).
+    pub fn write(&self) -> Result<String, String> {
+        let one_line = |what: &str, text: &str| {
+            if text.contains(['\r', '\n']) {
+                Err(format!("{what} {text:?} has a line break"))
+            } else {
+                Ok(())
+            }
+        };
+        let mut out = String::new();
+        for (key, value) in [("title", &self.title), ("rfc", &self.rfc)] {
+            one_line(key, value)?;
+            if !value.is_empty() {
+                out.push_str(&format!("# {key}: {value}\n"));
+            }
+        }
+        for line in self.explain.lines().filter(|l| !l.trim().is_empty()) {
+            out.push_str(&format!("# explain: {}\n", line.trim()));
+        }
+        for (point, value) in &self.policies {
+            one_line("policy", value)?;
+            out.push_str(&format!("# policy: {point}={value}\n"));
+        }
+        for (n, cmd) in &self.setup {
+            one_line("setup", cmd)?;
+            out.push_str(&format!("# setup: C{n} {cmd}\n"));
+        }
+        out.push('\n');
+        for step in &self.steps {
+            for line in &step.display {
+                one_line("client line", line)?;
+                out.push_str(&format!("C{}: {line}\n", step.client));
+            }
+            for r in &step.received {
+                out.push_str(&format!("S{}: {}\n", r.client, pattern_of(&r.text)));
+                if let Some(c) = &r.citation {
+                    out.push_str(&format!("# cite: {}={} {}\n", c.point, c.value, c.rfc));
+                }
+            }
+        }
+        let parsed =
+            Scenario::parse(&out).map_err(|e| format!("the export does not read back: {e}"))?;
+        let typed = self.steps.iter().filter(|s| !s.display.is_empty()).count();
+        if parsed.steps.len() != typed {
+            return Err(format!(
+                "the export reads back as {} steps, not {typed}: a literal is not complete \
+                 (the notation counts each of its lines with CRLF)",
+                parsed.steps.len()
+            ));
+        }
+        Ok(out)
+    }
+}
+
+/// The `Sn:` pattern matching a response: itself, or, across a literal's lines, its first and
+/// last line with `...` between.
+fn pattern_of(text: &str) -> String {
+    match (text.split_once("\r\n"), text.rsplit_once("\r\n")) {
+        (Some((first, _)), Some((_, last))) => format!("{first}...{last}"),
+        _ => text.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1070,5 +1235,125 @@ mod tests {
     fn variant_lines_must_name_a_varied_value() {
         let err = Scenario::parse("C1: a NOOP\n[ghost] S1: a OK ...\n").unwrap_err();
         assert!(err.message.contains("vary"), "{err}");
+    }
+
+    /// A session typed by hand, recorded as the page records it, for [`Draft::write`].
+    fn record(policies: Policies, lines: &[(usize, &[&str])]) -> Draft {
+        let mut server = fresh_server(policies);
+        let mut ids: Vec<ClientId> = Vec::new();
+        for _ in 0..3 {
+            ids.push(server.connect());
+        }
+        let _greetings = server.take_output();
+        let mut steps = Vec::new();
+        for (n, display) in lines {
+            let id = ids[n - 1];
+            if display == &["(disconnect)"] {
+                server.disconnect(id);
+            } else {
+                let wire: String = display.iter().map(|l| format!("{l}\r\n")).collect();
+                server.receive(id, wire.as_bytes());
+            }
+            let received = server
+                .take_output()
+                .iter()
+                .map(|o| DraftLine {
+                    client: ids.iter().position(|c| *c == o.client).unwrap() + 1,
+                    text: text_of(o),
+                    citation: o.citation.as_ref().map(|c| DraftCitation {
+                        point: c.point.to_string(),
+                        value: c.value.to_string(),
+                        rfc: c.rfc.to_string(),
+                    }),
+                })
+                .collect();
+            steps.push(DraftStep {
+                client: *n,
+                display: display.iter().map(|l| l.to_string()).collect(),
+                received,
+            });
+        }
+        Draft {
+            title: "Typed by hand".into(),
+            rfc: "RFC 2180 §4.1.3".into(),
+            explain: "Two clients.\nC1 expunges.".into(),
+            policies: vec![("fetch-expunged".into(), "nil".into())],
+            setup: vec![],
+            steps,
+        }
+    }
+
+    #[test]
+    fn a_session_written_as_a_scenario_reads_back_and_plays_clean() {
+        let mut policies = Policies::default();
+        policies.set("fetch-expunged", "nil").unwrap();
+        let draft = record(
+            policies,
+            &[
+                (1, &["a1 LOGIN alice alice"]),
+                (1, &["a2 SELECT FOO"]),
+                (2, &["b1 LOGIN bob bob"]),
+                (2, &["b2 SELECT FOO"]),
+                (1, &["a3 STORE 4:7 +FLAGS.SILENT (\\Deleted)"]),
+                (1, &["a4 EXPUNGE"]),
+                (2, &["b3 FETCH 3:5 ENVELOPE"]),
+                (2, &["b4 FETCH 5 BODY[TEXT]"]),
+                (1, &["a5 APPEND FOO {7}", "hello", ""]),
+                (3, &["c1 NOOP"]),
+                (2, &["(disconnect)"]),
+                (1, &["a6 NOOP"]),
+            ],
+        );
+        let text = draft.write().unwrap();
+        assert!(text.contains("# policy: fetch-expunged=nil\n"), "{text}");
+        assert!(
+            text.contains("# cite: fetch-expunged=nil RFC 2180 §4.1.3\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("C1: a5 APPEND FOO {7}\nC1: hello\nC1: \n"),
+            "{text}"
+        );
+        assert!(text.contains("C2: (disconnect)\n"), "{text}");
+        let sc = Scenario::parse(&text).unwrap();
+        assert_eq!(sc.steps.len(), draft.steps.len());
+        let run = sc.run(None, &[]);
+        assert!(run.passed(), "{text}\n{:?}", run.failures);
+    }
+
+    #[test]
+    fn a_session_that_cannot_be_written_says_why() {
+        let draft = record(
+            Policies::default(),
+            &[
+                (1, &["a1 LOGIN alice alice"]),
+                (1, &["a2 APPEND INBOX {5}", "hello", ""]),
+            ],
+        );
+        let err = draft.write().unwrap_err();
+        assert!(err.contains("overruns"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_cite_point_lists_the_points_without_naming_the_command_line() {
+        let err =
+            Scenario::parse("C1: a NOOP\nS1: a OK ...\n# cite: no-such RFC 1 §1\n").unwrap_err();
+        assert!(err.message.contains("fetch-expunged"), "{err}");
+        assert!(!err.message.contains("imap-sandbox"), "{err}");
+    }
+
+    #[test]
+    fn variant_titles_are_kept_to_their_variant() {
+        let sc = Scenario::parse(
+            "# title: T\n# vary: fetch-expunged = nil no\n# title[no]: T no\n\
+             # explain[no]: one\n# explain[no]: two\nC1: a NOOP\nS1: a OK ...\n",
+        )
+        .unwrap();
+        assert_eq!(sc.variant_text.len(), 1);
+        assert_eq!(sc.variant_text[0].title, "T no");
+        assert_eq!(sc.variant_text[0].explain, "one two");
+        let err =
+            Scenario::parse("# vary: fetch-expunged = nil no\n# title[ghost]: x\n").unwrap_err();
+        assert!(err.message.contains("ghost"), "{err}");
     }
 }

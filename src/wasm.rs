@@ -8,7 +8,9 @@ use serde::Serialize;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
-use crate::scenario::{self, Player, Run, Scenario, LIBRARY};
+use crate::scenario::{
+    self, Draft, DraftCitation, DraftLine, DraftStep, Player, Run, Scenario, VariantText, LIBRARY,
+};
 use crate::server::policy::{PointInfo, Preset, PRESETS};
 use crate::server::snapshot::Snapshot;
 use crate::server::{ClientId, Output, Policies, Server, World};
@@ -57,6 +59,8 @@ pub struct ScenarioInfo {
     title: String,
     rfc: String,
     explain: String,
+    /// Title and explanation of single variants, shown instead while that variant is.
+    variant_text: Vec<VariantText>,
     vary: Option<Vary>,
     policies: Vec<(String, String)>,
     steps: usize,
@@ -154,6 +158,105 @@ fn live_server(policies: Policies) -> Server {
     let mut server = Server::new(World::default_world(), policies);
     server.set_clock(Box::new(|| (js_sys::Date::now() / 1000.0) as i64));
     server
+}
+
+// A `Draft` read field by field from the page's plain object (serde's deserializer would add
+// some 20 KB gzipped to the module for this one call).
+
+fn field(obj: &JsValue, key: &str) -> Result<JsValue, JsError> {
+    js_sys::Reflect::get(obj, &JsValue::from_str(key))
+        .map_err(|_| JsError::new(&format!("not a session to export: no {key}")))
+}
+
+fn text_field(obj: &JsValue, key: &str) -> Result<String, JsError> {
+    field(obj, key)?
+        .as_string()
+        .ok_or_else(|| JsError::new(&format!("not a session to export: {key} is not text")))
+}
+
+fn number_field(obj: &JsValue, key: &str) -> Result<usize, JsError> {
+    let n = field(obj, key)?.as_f64().unwrap_or(-1.0);
+    if (1.0..=3.0).contains(&n) {
+        Ok(n as usize)
+    } else {
+        Err(JsError::new(&format!(
+            "not a session to export: {key} is not a client number"
+        )))
+    }
+}
+
+fn list(value: JsValue, what: &str) -> Result<Vec<JsValue>, JsError> {
+    if js_sys::Array::is_array(&value) {
+        Ok(js_sys::Array::from(&value).iter().collect())
+    } else {
+        Err(JsError::new(&format!(
+            "not a session to export: {what} is not a list"
+        )))
+    }
+}
+
+/// `[a, b]` of a list of pairs.
+fn pair(value: &JsValue) -> (JsValue, JsValue) {
+    let a = js_sys::Array::from(value);
+    (a.get(0), a.get(1))
+}
+
+fn draft_of(obj: &JsValue) -> Result<Draft, JsError> {
+    let strings = |v: JsValue, what: &str| -> Result<Vec<String>, JsError> {
+        list(v, what)?
+            .iter()
+            .map(|s| {
+                s.as_string()
+                    .ok_or_else(|| JsError::new(&format!("{what}: not text")))
+            })
+            .collect()
+    };
+    let mut draft = Draft {
+        title: text_field(obj, "title")?,
+        rfc: text_field(obj, "rfc")?,
+        explain: text_field(obj, "explain")?,
+        ..Draft::default()
+    };
+    for p in list(field(obj, "policies")?, "policies")? {
+        let (point, value) = pair(&p);
+        let (Some(point), Some(value)) = (point.as_string(), value.as_string()) else {
+            return Err(JsError::new("policies: expected [point, value]"));
+        };
+        draft.policies.push((point, value));
+    }
+    for s in list(field(obj, "setup")?, "setup")? {
+        let (n, cmd) = pair(&s);
+        let (Some(n), Some(cmd)) = (n.as_f64(), cmd.as_string()) else {
+            return Err(JsError::new("setup: expected [client, command]"));
+        };
+        draft.setup.push((n as usize, cmd));
+    }
+    for step in list(field(obj, "steps")?, "steps")? {
+        let mut received = Vec::new();
+        for r in list(field(&step, "received")?, "received")? {
+            let c = field(&r, "citation")?;
+            let citation = if c.is_object() {
+                Some(DraftCitation {
+                    point: text_field(&c, "point")?,
+                    value: text_field(&c, "value")?,
+                    rfc: text_field(&c, "rfc")?,
+                })
+            } else {
+                None
+            };
+            received.push(DraftLine {
+                client: number_field(&r, "client")?,
+                text: text_field(&r, "text")?,
+                citation,
+            });
+        }
+        draft.steps.push(DraftStep {
+            client: number_field(&step, "client")?,
+            display: strings(field(&step, "display")?, "display")?,
+            received,
+        });
+    }
+    Ok(draft)
 }
 
 /// An in-memory IMAP server with any number of connected clients.
@@ -262,6 +365,7 @@ impl Sandbox {
                     title: sc.title,
                     rfc: sc.rfc,
                     explain: sc.explain,
+                    variant_text: sc.variant_text,
                     vary: sc.vary.map(|(point, values)| Vary { point, values }),
                     policies: sc.policies,
                 }))
@@ -285,11 +389,13 @@ impl Sandbox {
     /// Replaces this sandbox's world with a fresh one under the scenario's policies for
     /// `variant`, and runs its setup; `stepScenario` then plays it a step at a time. A scenario
     /// that varies a decision point needs one of its values: none is picked silently.
+    /// `overrides` (`NAME=VALUE`, a preset's settings) are applied last, as `play --policy`'s.
     #[wasm_bindgen(js_name = startScenario)]
     pub fn start_scenario(
         &mut self,
         name: &str,
         variant: Option<String>,
+        overrides: Option<Vec<String>>,
     ) -> Result<Ts<ScenarioStart>, JsError> {
         let (_, sc) = library(name)?;
         if let Some((point, values)) = &sc.vary {
@@ -301,7 +407,7 @@ impl Sandbox {
             }
         }
         let policies = sc
-            .policies_for(variant.as_deref(), &[])
+            .policies_for(variant.as_deref(), &overrides.unwrap_or_default())
             .map_err(|e| JsError::new(&e))?;
         self.playing = None;
         self.server = scenario::fresh_server(policies);
@@ -313,6 +419,38 @@ impl Sandbox {
         };
         self.playing = Some((sc, player));
         Ok(to_ts(&start))
+    }
+
+    /// The clock scenarios run on (a fixed time) instead of the page's: a session replayed on
+    /// it answers as its exported scenario will (`reset` brings the page's clock back).
+    #[wasm_bindgen(js_name = useScenarioClock)]
+    pub fn use_scenario_clock(&mut self) {
+        self.server
+            .set_clock(Box::new(|| crate::server::world::SANDBOX_EPOCH));
+    }
+
+    /// A session typed by hand (a `Draft`: title, policies, steps with what each client
+    /// received) as a scenario file, checked by reading it back.
+    #[wasm_bindgen(js_name = exportScenario)]
+    pub fn export_scenario(draft: JsValue) -> Result<String, JsError> {
+        draft_of(&draft)?.write().map_err(|e| JsError::new(&e))
+    }
+
+    /// What to change in a typed line the server refused (an unclosed quote, 8-bit characters
+    /// and their modified UTF-7 form), if a common mistake is found in it.
+    pub fn hint(line: &str) -> Option<String> {
+        crate::protocol::hint::hint(line)
+    }
+
+    /// Runs every variant of a scenario given as text (an exported one), each on a fresh world.
+    #[wasm_bindgen(js_name = playScenarioText)]
+    pub fn play_scenario_text(text: &str) -> Result<Vec<Ts<Run>>, JsError> {
+        let sc = Scenario::parse(text).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(sc
+            .variants()
+            .iter()
+            .map(|v| to_ts(&sc.run(v.as_deref(), &[])))
+            .collect())
     }
 
     /// Plays the next step of the scenario started by `startScenario`: what was typed, every

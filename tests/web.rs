@@ -273,7 +273,7 @@ mod api {
     fn a_scenario_steps_on_the_sandbox_and_leaves_it_usable() {
         let mut sb = Sandbox::new();
         let start = js(sb
-            .start_scenario("rfc2180-4.1.1-fetch-ghost", Some("nil".into()))
+            .start_scenario("rfc2180-4.1.1-fetch-ghost", Some("nil".into()), None)
             .unwrap());
         let clients = Array::from(&get(&start, "clients"));
         assert_eq!(clients.length(), 3);
@@ -299,12 +299,55 @@ mod api {
     fn a_varied_scenario_needs_one_of_its_variants() {
         // Issue 11 §5: no variant is picked silently.
         let mut sb = Sandbox::new();
-        assert!(sb.start_scenario("rfc2180-3.3-delete-bye", None).is_err());
         assert!(sb
-            .start_scenario("rfc2180-3.3-delete-bye", Some("sometimes".into()))
+            .start_scenario("rfc2180-3.3-delete-bye", None, None)
             .is_err());
         assert!(sb
-            .start_scenario("rfc2180-3.3-delete-bye", Some("bye".into()))
+            .start_scenario("rfc2180-3.3-delete-bye", Some("sometimes".into()), None)
+            .is_err());
+        assert!(sb
+            .start_scenario("rfc2180-3.3-delete-bye", Some("bye".into()), None)
             .is_ok());
+    }
+    #[wasm_bindgen_test]
+    fn a_preset_overrides_a_scenario_and_a_typed_session_exports_as_a_scenario() {
+        // Issue 11 §2: a Compare column runs a scenario under a preset's settings.
+        let mut sb = Sandbox::new();
+        let start = js(sb
+            .start_scenario(
+                "rfc2180-4.1.3-fetch-nil",
+                Some("nil".into()),
+                Some(vec!["store-expunged=ghost-ok".into()]),
+            )
+            .unwrap());
+        let policies = Array::from(&get(&start, "policies"));
+        let current = |point: &str| {
+            policies
+                .iter()
+                .find(|p| get(p, "point").as_string().as_deref() == Some(point))
+                .and_then(|p| get(&p, "current").as_string())
+        };
+        assert_eq!(current("store-expunged").as_deref(), Some("ghost-ok"));
+        assert_eq!(current("fetch-expunged").as_deref(), Some("nil"));
+        // Issue 11 §3: the page's draft, read field by field, written and read back.
+        let draft = js_sys::JSON::parse(
+            r#"{"title":"T","rfc":"","explain":"","policies":[["fetch-expunged","nil"]],"setup":[],
+               "steps":[{"client":1,"display":["a1 NOOP"],
+                         "received":[{"client":1,"text":"a1 OK NOOP completed","citation":null}]}]}"#,
+        )
+        .unwrap();
+        let text = Sandbox::export_scenario(draft).unwrap();
+        assert!(
+            text.contains(
+                "# policy: fetch-expunged=nil\n\nC1: a1 NOOP\nS1: a1 OK NOOP completed\n"
+            ),
+            "{text}"
+        );
+        let runs = Sandbox::play_scenario_text(&text).unwrap();
+        assert_eq!(runs.len(), 1);
+        let run = js(runs.into_iter().next().unwrap());
+        assert_eq!(Array::from(&get(&run, "failures")).length(), 0);
+        let bad = js_sys::JSON::parse(r#"{"title":"T"}"#).unwrap();
+        assert!(Sandbox::export_scenario(bad).is_err());
     }
 }

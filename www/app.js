@@ -8,6 +8,8 @@ import * as engine from './engine.js';
 import { Pane } from './pane.js';
 import { PolicyPanel } from './policies.js';
 import { Inspector } from './inspector.js';
+import { CompareView } from './compare.js';
+import { Timeline } from './timeline.js';
 import * as workspace from './workspace.js';
 import { option } from './dom.js';
 
@@ -25,6 +27,10 @@ let activePane = null;
 const touch = navigator.maxTouchPoints > 0 || matchMedia('(pointer: coarse)').matches;
 let defaults = {};
 let policyRows = [];
+// What each policy value does and what a client must do about it, for the badges' tooltips: the
+// `# explain[VALUE]:` sentences of the scenario library (the decision point's summary where the
+// library has none).
+const valueText = new Map();
 const paneByClient = new Map();
 
 const panes = [1, 2, 3].map(
@@ -40,6 +46,7 @@ const panes = [1, 2, 3].map(
         record(['sever', pane.n]);
         severPane(pane);
       },
+      explain: (c) => valueText.get(`${c.point}=${c.value}`) || (policyRows.find((r) => r.point === c.point) || {}).summary || '',
     }),
 );
 
@@ -51,6 +58,74 @@ const policyPanel = new PolicyPanel(
   },
   { change: (p, v) => changePolicy(p, v), preset: (name) => applyPreset(name) },
 );
+const compare = new CompareView(
+  {
+    root: $('compare'),
+    by: $('compare-by'),
+    presets: $('compare-presets'),
+    grid: $('compare-grid'),
+    status: $('compare-status'),
+    close: $('compare-close'),
+  },
+  {
+    Sandbox: () => new (engine.statics())(),
+    source: () => compareSource(),
+    presets: () => engine.call(() => engine.statics().presets(), []),
+    points: () => policyRows,
+    defaults: () => defaults,
+    closed: () => $('compare-open').focus(),
+    guard: (fn, fallback) => engine.call(fn, fallback),
+  },
+);
+
+const timeline = new Timeline(
+  {
+    root: $('timeline'),
+    text: $('timeline-text'),
+    count: $('timeline-count'),
+    status: $('timeline-status'),
+    copy: $('timeline-copy'),
+    close: $('timeline-close'),
+    title: $('export-title'),
+    exportButton: $('export-scenario'),
+    exportText: $('export-text'),
+    exportStatus: $('export-status'),
+    copyExport: $('export-copy'),
+    download: $('export-download'),
+  },
+  {
+    get Sandbox() {
+      return engine.statics();
+    },
+    workspace: () => ws,
+    setup: (name) => engine.statics().scenario(name).setup,
+    rfc: (name) => (player.info(name) || {}).rfc || '',
+    defaults: () => defaults,
+    closed: () => $('timeline-open').focus(),
+  },
+);
+
+/** The panes a step touched: the one that typed, and every one that heard something. */
+function touched(pane, lines) {
+  const set = new Set([pane]);
+  for (const l of lines) if (paneByClient.has(l.client)) set.add(paneByClient.get(l.client));
+  return set;
+}
+
+/**
+ * What Compare runs: the scenario started (and what was typed after it), else the session typed
+ * so far, else the scenario chosen in the picker.
+ */
+function compareSource() {
+  if (ws.scenario && player.info(ws.scenario.name) && ws.scenario.name === player.selected().name) {
+    const typed = ws.log.some(([k]) => k !== 'step');
+    return { ws, info: player.info(ws.scenario.name), what: `Scenario ${ws.scenario.name}${typed ? ' and what was typed after it' : ''}` };
+  }
+  if (ws.log.length) return { ws, info: null, what: 'The session typed so far' };
+  const sel = player.selected();
+  return { ws: { policy: {}, scenario: sel, log: [] }, info: player.info(sel.name), what: `Scenario ${sel.name}` };
+}
+
 const inspector = new Inspector({ clients: $('state-clients'), mailboxes: $('state-mailboxes') });
 
 // ---- workspace -----------------------------------------------------------------------------
@@ -68,7 +143,11 @@ let saveTimer = null;
 let hashSeq = 0;
 
 function persist() {
-  if (embed || saveTimer !== null) return;
+  if (embed) {
+    openLinkSoon();
+    return;
+  }
+  if (saveTimer !== null) return;
   saveTimer = setTimeout(persistNow, SAVE_MS);
 }
 
@@ -83,6 +162,18 @@ function persistNow() {
     if (seq === hashSeq) history.replaceState(null, '', link.hash ? `#${link.hash}` : location.pathname + location.search);
     return link;
   });
+}
+
+// An embed saves nothing, but its "Open in the sandbox" link carries its exact state.
+let openTimer = null;
+function openLinkSoon() {
+  if (openTimer !== null) return;
+  openTimer = setTimeout(() => {
+    openTimer = null;
+    workspace.toHash(ws).then(({ hash }) => {
+      $('open-sandbox').href = `${location.origin}${location.pathname}${hash ? `#${hash}` : ''}`;
+    });
+  }, 150);
 }
 
 addEventListener('pagehide', () => {
@@ -104,6 +195,7 @@ function route(lines, origin = null) {
     const pane = paneByClient.get(line.client);
     if (!pane) continue;
     pane.addServerLine(line);
+    timeline.add(`S${pane.n}`, line.kind === 'closed' ? '(closed)' : line.text);
     if (line.kind === 'closed') {
       paneByClient.delete(line.client);
       pane.setConnected(null);
@@ -117,11 +209,21 @@ function route(lines, origin = null) {
 function typeLine(pane, text) {
   activePane = pane;
   const inLiteral = pane.literal > 0;
+  const continuing = inLiteral || pane.continuing;
   const wire = pane.frame(text);
-  pane.addClientLine(text, inLiteral ? 'literal' : '');
   const client = pane.client;
   const lines = engine.call((s) => s.send(client, wire), []);
+  // A literal's lines belong to the step of the command that announced it.
+  if (!continuing) timeline.mark(panes, touched(pane, lines));
+  pane.addClientLine(text, inLiteral ? 'literal' : '');
+  timeline.add(`C${pane.n}`, text);
   const continuation = route(lines, pane);
+  // A refused line gets advice on what to change, when the engine sees a common mistake in it.
+  const refused = lines.some((l) => l.client === client && l.kind === 'tagged' && (l.status === 'BAD' || l.status === 'NO'));
+  if (refused && !inLiteral) {
+    const advice = engine.call(() => engine.statics().hint(text), null);
+    if (advice) pane.addNote(`What to do: ${advice}`, 'advice');
+  }
   if (!pane.closed) pane.suggest(continuation);
   record(['line', pane.n, text]);
   refresh();
@@ -139,10 +241,13 @@ function connectPane(pane) {
 function severPane(pane) {
   const id = pane.client;
   if (id === null) return;
+  const lines = engine.call((s) => s.disconnect(id), []);
+  timeline.mark(panes, touched(pane, lines));
+  timeline.add(`C${pane.n}`, '(disconnect)');
   paneByClient.delete(id);
   pane.setConnected(null);
   pane.addNote('Connection severed without LOGOUT (RFC 2683 §3.1.2). Press Reconnect.', 'closed-note');
-  route(engine.call((s) => s.disconnect(id), []));
+  route(lines);
   refresh();
 }
 
@@ -175,6 +280,7 @@ function newWorld() {
   player.stop();
   engine.call((s) => s.reset());
   paneByClient.clear();
+  timeline.reset();
   ws = { policy: nonDefaultPolicies(), scenario: null, log: [], omitted: 0 };
   for (const pane of panes) {
     pane.clear();
@@ -287,6 +393,7 @@ const player = {
     $('scenario-title').textContent = `No scenario named \u201c${name}\u201d`;
     $('scenario-rfc').textContent = '';
     $('scenario-explain').textContent = `Valid names: ${this.list.map((s) => s.name).join(', ')}.`;
+    $('scenario-variant').textContent = '';
     $('variant-field').hidden = true;
     this.status(`Unknown scenario \u201c${name}\u201d: pick one from the list.`);
     $('player-status').classList.add('bad');
@@ -311,10 +418,18 @@ const player = {
       }
       if (info.vary.values.includes(keep)) vs.value = keep;
       field.hidden = false;
+      // The card tells the story of the variant shown.
+      const text = (info.variant_text || []).find((t) => t.variant === vs.value);
+      if (text && text.title) $('scenario-title').textContent = text.title;
+      if (text && text.explain) $('scenario-explain').textContent = text.explain;
+      const row = policyRows.find((r) => r.point === info.vary.point);
+      const ref = row && row.values.find(([v]) => v === vs.value);
+      $('scenario-variant').textContent = `This variant: ${info.vary.point} = ${vs.value}${ref ? ` (${ref[1]})` : ''}.`;
     } else {
       vs.replaceChildren();
       vs.dataset.for = '';
       field.hidden = true;
+      $('scenario-variant').textContent = '';
     }
   },
 
@@ -361,6 +476,7 @@ const player = {
     // Clients the scenario never types for (C3 in a two-client scenario).
     const used = new Set([...sc.setup.map(([n]) => n), ...sc.steps.map((st) => st.client)]);
     paneByClient.clear();
+    timeline.reset();
     for (const [i, pane] of panes.entries()) {
       pane.clear();
       pane.tagNo = 1;
@@ -428,6 +544,8 @@ const player = {
     const pane = panes[outcome.client - 1];
     // Nothing is sent on a connection the server closed (the engine drops it).
     const closed = pane.closed;
+    timeline.mark(panes, touched(pane, outcome.lines));
+    for (const text of outcome.display) timeline.add(`C${pane.n}`, closed ? `${text} (not sent: connection closed)` : text);
     for (const [k, text] of outcome.display.entries()) {
       if (!closed) await this.typeInto(pane, text, animate);
       pane.addClientLine(text, `${k > 0 ? 'literal' : ''}${closed ? ' not-sent' : ''}`, closed ? 'not sent: connection closed' : '');
@@ -457,8 +575,9 @@ const player = {
     if (this.loaded) this.loaded.finished = true;
     this.playing = false;
     this.buttons();
-    // The learner carries on: clients the scenario never used get a connection now.
-    for (const pane of panes) if (pane.client === null && !pane.closed) connectPane(pane);
+    // The learner carries on: clients the scenario never used get a connection now (not in an
+    // embed, where they stay out of the way).
+    if (!embed) for (const pane of panes) if (pane.client === null && !pane.closed) connectPane(pane);
     this.report();
   },
 
@@ -553,12 +672,24 @@ async function restore(saved) {
 }
 
 async function main() {
-  if (embed) document.body.classList.add('embed');
+  if (embed) {
+    document.body.classList.add('embed');
+    $('open-sandbox').hidden = false;
+    // &picker=0: the scenario is the doc writer's choice; only its variant can be changed.
+    if (query.get('picker') === '0') $('scenario-select').closest('.field').hidden = true;
+  }
+  $('card-toggle').addEventListener('click', () => {
+    const open = $('card-toggle').getAttribute('aria-expanded') !== 'true';
+    $('card-toggle').setAttribute('aria-expanded', String(open));
+    $('card-toggle').textContent = open ? 'Hide explanation' : 'Show explanation';
+    $('scenario-more').hidden = !open;
+  });
   setupTabs();
   await engine.start();
   engine.onRestart(() => {
     player.stop();
     paneByClient.clear();
+    timeline.reset();
     noteAll('The engine stopped on an internal error (a panic) and was restarted: a fresh world, default policies, new connections.', 'error');
     ws = workspace.empty();
     renderPolicies();
@@ -569,8 +700,14 @@ async function main() {
   for (const row of policyRows) defaults[row.point] = row.current;
   policyPanel.setPresets(engine.call(() => engine.statics().presets(), []));
   player.init(engine.call(() => engine.statics().scenarios(), []));
+  for (const s of player.list) {
+    if (!s.vary) continue;
+    for (const t of s.variant_text || []) if (t.explain) valueText.set(`${s.vary.point}=${t.variant}`, t.explain);
+  }
 
   $('reset-world').addEventListener('click', newWorld);
+  $('compare-open').addEventListener('click', () => compare.show());
+  $('timeline-open').addEventListener('click', () => timeline.show());
   $('copy-link').addEventListener('click', async () => {
     keepHash = false;
     const { omitted } = await persistNow();
@@ -611,8 +748,15 @@ async function main() {
     noteAll(`This link could not be read (${saved.unreadable}): the sandbox starts without its session. The link is kept in the address bar.`, 'error');
   }
   document.body.dataset.ready = 'true';
-  if (query.get('autoplay') === '1' && player.loaded && !unknown) player.play();
-  else if (!embed && !touch) panes[0].input.focus();
+  if (query.get('autoplay') === '1' && player.loaded && !unknown) {
+    // Plays once the player is on screen (in an iframe: once the iframe is), not before.
+    const seen = new IntersectionObserver((entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      seen.disconnect();
+      if (player.loaded && !player.loaded.finished && !player.playing) player.play();
+    }, { threshold: 0.3 });
+    seen.observe(document.querySelector('.layout'));
+  } else if (!embed && !touch) panes[0].input.focus();
 }
 
 main().catch((err) => {

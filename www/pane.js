@@ -4,6 +4,8 @@
 //
 // Every byte from the server reaches the page through `textContent`, never as HTML.
 
+import { rfcLink } from './dom.js';
+
 const LITERAL = /\{(\d+)(\+?)\}$/;
 const encoder = new TextEncoder();
 // A transcript keeps at most MAX_LIVE lines as elements; past that, it folds down to KEEP_LIVE.
@@ -11,6 +13,16 @@ const MAX_LIVE = 600;
 const KEEP_LIVE = 400;
 
 let tooltipSeq = 0;
+const scrolling = new Set();
+
+function scrollAll() {
+  const logs = [...scrolling].map((pane) => pane.log);
+  scrolling.clear();
+  const heights = logs.map((log) => log.scrollHeight);
+  logs.forEach((log, i) => {
+    log.scrollTop = heights[i];
+  });
+}
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -65,6 +77,7 @@ export class Pane {
       this.submit();
     });
     this.input.addEventListener('keydown', (e) => this.onKey(e));
+    this.input.addEventListener('input', () => this.updateHint());
     this.reconnectButton.addEventListener('click', () => hooks.reconnect(this));
     this.severButton.addEventListener('click', () => hooks.sever(this));
   }
@@ -97,7 +110,12 @@ export class Pane {
     } else if (this.awaitingContinuation) {
       this.hint.textContent = 'Waiting for the server\u2019s + to send the literal.';
     } else if (this.literal > 0) {
-      this.hint.textContent = `Literal: ${this.literal} octets to go (each Enter adds CRLF, 2 octets).`;
+      const typed = encoder.encode(this.input.value).length;
+      // Warned before sending: octets past the literal's end are read as the rest of the command.
+      this.hint.textContent = typed > this.literal
+        ? `This line is ${typed} octets, longer than the ${this.literal} the literal has left: the last ${typed - this.literal} would be read as the rest of the command. Shorten it, or announce a bigger literal.`
+        : `Literal: ${this.literal} octets to go (each Enter adds CRLF, 2 octets).`;
+      this.hint.classList.toggle('warn', typed > this.literal);
     } else if (this.continuing) {
       this.hint.textContent = 'Literal complete: type the rest of the command, or Enter to end it.';
     } else if (this.mode === 'idle') {
@@ -107,6 +125,7 @@ export class Pane {
     } else {
       this.hint.textContent = `Enter sends \u00b7 \u2191\u2193 history \u00b7 next tag ${this.suggestedTag()}`;
     }
+    if (!(this.literal > 0) || this.awaitingContinuation) this.hint.classList.remove('warn');
     this.input.setAttribute('aria-description', this.hint.textContent);
   }
 
@@ -134,6 +153,7 @@ export class Pane {
 
   setConnected(client) {
     this.client = client;
+    this.root.classList.remove('unused');
     this.waiting = null;
     this.mode = 'command';
     this.closed = client === null;
@@ -149,6 +169,7 @@ export class Pane {
   /** A scenario client not connected yet: `used` when the scenario types for it. */
   setWaiting(used) {
     this.waiting = used;
+    this.root.classList.toggle('unused', !used);
     this.client = null;
     this.closed = false;
     this.literal = 0;
@@ -162,6 +183,7 @@ export class Pane {
   }
 
   clear() {
+    this.dimRun = null;
     this.log.replaceChildren();
     this.queue = [];
     this.live = 0;
@@ -177,8 +199,12 @@ export class Pane {
    * found by the browser's find-in-page, which opens it, and can be selected and copied).
    */
   queueLine(plain, build) {
-    this.queue.push({ plain, build });
+    const entry = { plain, build };
+    this.queue.push(entry);
+    // Any line ends a run of dimmed step marks (addStepMark starts the next one).
+    this.dimRun = null;
     if (this.queue.length === 1) queueMicrotask(() => this.flush());
+    return entry;
   }
 
   flush() {
@@ -227,8 +253,13 @@ export class Pane {
     this.foldSummary.textContent = `show ${this.folded} earlier line${this.folded === 1 ? '' : 's'}`;
   }
 
+  /**
+   * Scrolls to the last line before the next paint: the panes a step touched (every pane gets its
+   * step mark) are scrolled together, after one layout, not one layout each.
+   */
   scroll() {
-    this.log.scrollTop = this.log.scrollHeight;
+    scrolling.add(this);
+    if (scrolling.size === 1) requestAnimationFrame(scrollAll);
   }
 
   /** A line the client sent (or is shown to send); `note` is shown after it (e.g. not sent). */
@@ -259,7 +290,10 @@ export class Pane {
     if (line.citation) {
       const c = line.citation;
       const id = `why-${++tooltipSeq}`;
-      const why = el('span', 'why', `Why: ${c.point} = ${c.value} (${c.rfc})`);
+      const why = el('span', 'why', `Why: ${c.point} = ${c.value} (`);
+      why.append(rfcLink(c.rfc, 'why-rfc'), ')');
+      const more = this.hooks.explain ? this.hooks.explain(c) : '';
+      if (more) why.append(el('span', 'why-more', more));
       why.id = id;
       why.setAttribute('role', 'tooltip');
       li.classList.add('cited');
@@ -274,6 +308,41 @@ export class Pane {
       text.append(el('span', 'badge bad', 'unexpected'));
     }
     return li;
+  }
+
+  /**
+   * Step `n` of the timeline starts here; dimmed when the step did not touch this pane. Steps in
+   * a row that did not touch it share one dimmed mark ("3\u20137 elsewhere"), so an idle pane
+   * does not fill up with marks.
+   */
+  addStepMark(n, touched) {
+    const run = this.dimRun;
+    if (!touched && run) {
+      run.to = n;
+      run.entry.plain = `\u2014 ${run.from}\u2013${n} elsewhere \u2014`;
+      if (run.li) {
+        run.li.dataset.to = String(n);
+        run.li.dataset.plain = run.entry.plain;
+        run.li.firstChild.textContent = `${run.from}\u2013${n}`;
+      }
+      return;
+    }
+    const mark = touched ? null : { from: n, to: n, li: null, entry: null };
+    const entry = this.queueLine(touched ? `\u2014 ${n} \u2014` : `\u2014 ${n} elsewhere \u2014`, () => {
+      const li = el('li', `line step-mark${touched ? '' : ' dim'}`);
+      li.dataset.step = String(n);
+      li.append(el('span', 'who', String(n)), el('span', 'text', touched ? '' : 'elsewhere'));
+      if (mark) {
+        li.dataset.to = String(mark.to);
+        if (mark.to !== n) li.firstChild.textContent = `${n}\u2013${mark.to}`;
+        mark.li = li;
+      }
+      return li;
+    });
+    if (mark) {
+      mark.entry = entry;
+      this.dimRun = mark;
+    }
   }
 
   /** A remark from the page itself (policy change, scenario, restart). */

@@ -2,7 +2,7 @@
 // section; presets. A change calls `onChange(point, value)` and takes effect at once; so does
 // choosing a preset (no separate Apply).
 
-import { el, option } from './dom.js';
+import { el, option, rfcLink } from './dom.js';
 
 export class PolicyPanel {
   constructor({ list, presetSelect, presetDescription }, hooks) {
@@ -40,7 +40,7 @@ export class PolicyPanel {
         const box = el('div', 'policy');
         const label = el('label', 'policy-name');
         label.htmlFor = id;
-        label.append(el('code', '', row.point), el('span', 'rfc', row.rfc));
+        label.append(el('code', '', row.point), rfcLink(row.rfc));
         const select = el('select');
         select.id = id;
         select.dataset.point = row.point;

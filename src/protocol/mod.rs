@@ -5,6 +5,7 @@
 
 pub mod encode;
 pub mod framer;
+pub mod hint;
 pub mod parse;
 pub mod types;
 pub mod utf7;

@@ -30,6 +30,9 @@ let passed = 0;
 const failures = [];
 
 async function check(name, fn) {
+  // ONLY=TEXT runs the checks whose name contains TEXT (and the last one, no console errors).
+  const always = ['no console errors', 'the page loads and every pane shows the greeting'];
+  if (process.env.ONLY && !name.includes(process.env.ONLY) && !always.includes(name)) return;
   try {
     await fn();
     passed += 1;
@@ -323,7 +326,7 @@ async function main() {
     // ---- issue 11 §1: speed ----------------------------------------------------------------
 
     /** A fresh page of the same browser, with no saved workspace, ready. */
-    const freshPage = async (url = base, viewport = { width: 1280, height: 800 }) => {
+    const freshPage = async (url = base, viewport = { width: 1280, height: 800 }, ready = 'body[data-ready="true"]') => {
       const p = await context.newPage();
       p.on('console', (m) => {
         if (m.type() === 'error') consoleErrors.push(`${url}: ${m.text()}`);
@@ -338,7 +341,7 @@ async function main() {
       await p.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
       await p.evaluate(() => localStorage.clear());
       await p.goto(url);
-      await p.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+      await p.waitForSelector(ready, { timeout: 30000, state: 'attached' });
       return p;
     };
     /** How long a task queued now waits to run: large while the page is frozen. */
@@ -592,6 +595,8 @@ async function main() {
       p.on('pageerror', (e) => consoleErrors.push(`phone: ${e}`));
       await p.goto(`${base}?scenario=rfc2180-3.3-delete-bye&variant=bye`);
       await p.waitForSelector('body[data-ready="true"]');
+      const right = await p.locator('.top-actions button').evaluateAll((bs) => Math.max(...bs.map((b) => b.getBoundingClientRect().right)));
+      assert(right <= 390, `a header button is cut off at x=${right}`);
       const play = await p.locator('#play').boundingBox();
       assert(play && play.y + play.height <= 844, `Play at y=${play && play.y}`);
       {
@@ -606,6 +611,279 @@ async function main() {
       assert(status.y + status.height <= 844 && c1.y < 844, `status at ${status.y}, C1 at ${c1.y}`);
       await p.screenshot({ path: join(shots, 'phone-390x844.png') });
       await touchBrowser.close();
+    });
+
+    // ---- issue 11 §2: Compare ------------------------------------------------------------------
+
+    await check('Compare: a scenario under every value of its decision point, in columns aligned by step', async () => {
+      const p = await freshPage(`${base}?scenario=rfc2180-4.1.3-fetch-nil&variant=nil`);
+      const before = await p.locator('.transcript .line').count();
+      await p.click('#compare-open');
+      await p.locator('#compare .cmp-head').first().waitFor({ timeout: 10000 });
+      const heads = await p.locator('#compare .cmp-head strong').allInnerTexts();
+      assert(heads.join() === ['nil', 'ghost', 'no', 'omit', 'nil-ok'].map((v) => `fetch-expunged = ${v}`).join(), heads.join(' | '));
+      const subs = await p.locator('#compare .cmp-sub').allInnerTexts();
+      assert(subs[2].includes('answered with NO') && subs[0].includes('NIL values'), `titles: ${subs.join(' | ')}`);
+      // Aligned: the cells of one step start at the same height in every column.
+      const tops = await p.locator('#compare .cmp-cell[data-step="s1"]').evaluateAll((cs) => cs.map((c) => Math.round(c.getBoundingClientRect().top)));
+      assert(tops.length === 5 && tops.every((t) => t === tops[0]), `step 2 cells at ${tops}`);
+      // C2's FETCH: NO under "no", NIL lines under "nil"; both differ, both badged.
+      const no = p.locator('#compare .cmp-cell[data-step="s1"]').nth(2);
+      const noLine = no.locator('.line.differs', { hasText: 'B002 NO' });
+      assert(await noLine.count() === 1, 'B002 NO is not highlighted under no');
+      assert((await noLine.innerText()).includes('fetch-expunged = no'), await noLine.innerText());
+      const nilLine = p.locator('#compare .cmp-cell[data-step="s1"]').nth(0).locator('.line.differs', { hasText: '* 4 FETCH (ENVELOPE (NIL' });
+      assert(await nilLine.count() === 1, 'the NIL FETCH line is not highlighted');
+      const badges = await nilLine.locator('.badge').allInnerTexts();
+      assert(badges.some((b) => b.includes('RFC 2180 \u00a74.1.3')) && badges.some((b) => /only here|differs/.test(b)), badges.join(' | '));
+      // Every cited line is badged, in every column.
+      const unbadged = await p.locator('#compare .line.cited').evaluateAll((ls) => ls.filter((l) => !l.querySelector('.badge:not(.diff)')).length);
+      assert(unbadged === 0, `${unbadged} cited lines without a badge`);
+      const same = await p.locator('#compare .cmp-cell[data-step="s0"] .line.differs').count();
+      assert(same === 0, `${same} lines of C1's EXPUNGE marked as differing`);
+      const sums = await p.locator('#compare .cmp-summary').allInnerTexts();
+      assert(sums.length === 5 && sums[2].includes("C2's FETCH answers NO"), sums.join(' | '));
+      // The live workspace is untouched.
+      assert((await p.locator('.transcript .line').count()) === before, 'the panes changed');
+      await noLine.scrollIntoViewIfNeeded();
+      await p.screenshot({ path: join(shots, 'compare-1280x800.png') });
+      await p.close();
+    });
+
+    await check('Compare: presets, including the dovecot and cyrus personalities, and a hand-typed session', async () => {
+      const p = await freshPage(`${base}?scenario=rfc2180-3.3-delete-bye&variant=bye`);
+      await p.click('#compare-open');
+      await p.selectOption('#compare-by', 'presets');
+      await p.locator('#compare .cmp-head', { hasText: 'preset cyrus' }).waitFor({ timeout: 10000 });
+      const heads = await p.locator('#compare .cmp-head strong').allInnerTexts();
+      assert(heads.length === 3 && heads[1].includes('dovecot') && heads[1].includes('bye-next') && heads[2].includes('expunge-all'), heads.join(' | '));
+      const cyrus = await p.locator('#compare .cmp-cell').nth(2 + 3 * 0).innerText();
+      assert(cyrus.includes('* 1 EXPUNGE'), cyrus);
+      await p.click('#compare-close');
+      // A session typed by hand, compared under every value of a decision point.
+      const q = await freshPage();
+      for (const [n, line] of [[1, 'a1 LOGIN alice alice'], [1, 'a2 SELECT FOO'], [2, 'b1 LOGIN bob bob'], [2, 'b2 SELECT FOO'], [1, 'a3 STORE 4:7 +FLAGS.SILENT (\\Deleted)'], [1, 'a4 EXPUNGE'], [2, 'b3 FETCH 4:5 FLAGS']]) await type(q, n, line);
+      await waitForText(q, 2, 'b3 ');
+      await q.click('#compare-open');
+      await q.selectOption('#compare-by', 'point:fetch-expunged');
+      await q.locator('#compare .cmp-head', { hasText: 'nil-ok' }).waitFor({ timeout: 10000 });
+      assert((await q.locator('#compare-status').innerText()).includes('session'), await q.locator('#compare-status').innerText());
+      const last = q.locator('#compare .cmp-cell[data-step="l6"]');
+      assert((await last.count()) === 5, `${await last.count()} cells for b3`);
+      assert((await q.locator('#compare .cmp-cell[data-step="l6"] .line.differs').count()) > 0, 'no difference highlighted for b3');
+      await q.close();
+      await p.close();
+    });
+
+    await check('the scenario card changes with the variant shown', async () => {
+      const p = await freshPage(`${base}?scenario=rfc2180-4.1.3-fetch-nil&variant=nil`);
+      const nil = await p.locator('#scenario-title').innerText();
+      const nilText = await p.locator('#scenario-explain').innerText();
+      await p.selectOption('#variant-select', 'no');
+      const no = await p.locator('#scenario-title').innerText();
+      const noText = await p.locator('#scenario-explain').innerText();
+      assert(nil.includes('NIL') && no.includes('NO') && nil !== no, `${nil} / ${no}`);
+      assert(noText !== nilText && noText.includes('tagged reply is NO') && noText.includes('A client'), noText);
+      assert((await p.locator('#scenario-variant').innerText()).includes('RFC 2180 \u00a74.1.2'), await p.locator('#scenario-variant').innerText());
+      await p.close();
+    });
+
+    // ---- issue 11 §3: one timeline --------------------------------------------------------------
+
+    const handSession = [[1, 'a1 LOGIN alice alice'], [1, 'a2 SELECT FOO'], [2, 'b1 LOGIN bob bob'], [2, 'b2 SELECT FOO'], [1, 'a3 STORE 4:7 +FLAGS.SILENT (\\Deleted)'], [1, 'a4 EXPUNGE'], [2, 'b3 FETCH 3:5 ENVELOPE'], [1, 'a5 APPEND FOO {7}'], [1, 'hello'], [1, '']];
+
+    await check('timeline: numbered steps in every pane, dimmed where a step did not touch, and the merged view', async () => {
+      const p = await freshPage();
+      for (const [n, line] of handSession) await type(p, n, line);
+      await waitForText(p, 1, 'a5 OK');
+      // Every step is marked in every pane; steps in a row that did not touch a pane share one dimmed mark.
+      const covered = (n) => p.locator(`#c${n} .line.step-mark`).evaluateAll((ms) => ms.flatMap((m) => {
+        const from = Number(m.dataset.step);
+        const to = Number(m.dataset.to || from);
+        return Array.from({ length: to - from + 1 }, (_, i) => `${from + i}${m.classList.contains('dim') ? 'd' : ''}`);
+      }).join());
+      const all = ['1', '2', '3', '4', '5', '6', '7', '8'];
+      const c1 = await covered(1);
+      const c2 = await covered(2);
+      const c3 = await covered(3);
+      assert(c3 === all.map((s) => `${s}d`).join() && (await p.locator('#c3 .line.step-mark').count()) === 1, `C3, never touched: ${c3}`);
+      assert(c1 === '1,2,3d,4d,5,6,7d,8', `C1: ${c1}`);
+      // Step 6 is C1's EXPUNGE: C2 hears of it only at its FETCH (step 7).
+      assert(c2 === '1d,2d,3,4,5d,6d,7,8d', `C2: ${c2}`);
+      assert((await p.locator('#c2 .line.step-mark.dim').first().innerText()).includes('1\u20132'), await p.locator('#c2 .line.step-mark.dim').first().innerText());
+      await p.click('#timeline-open');
+      const text = await p.locator('#timeline-text').textContent();
+      const at = (s) => text.indexOf(s);
+      assert(at('C1: a4 EXPUNGE') >= 0 && at('C1: a4 EXPUNGE') < at('S1: * 4 EXPUNGE') && at('S1: a4 OK') < at('C2: b3 FETCH 3:5 ENVELOPE') && at('C2: b3 FETCH') < at('S2: b3 '), text.slice(0, 400));
+      assert(text.includes('C1: a5 APPEND FOO {7}\nS1: + ') && text.includes('C1: hello'), 'the literal is not in the timeline');
+      await p.click('#timeline-copy');
+      await p.locator('#timeline-status', { hasText: /clipboard|selected/ }).waitFor({ timeout: 3000 });
+      await p.setViewportSize({ width: 1280, height: 900 });
+      await p.screenshot({ path: join(shots, 'timeline-1280x900.png') });
+      await p.close();
+    });
+
+    await check('Export as scenario: a typed session with its policies becomes a scenario that plays back with no mismatch', async () => {
+      const p = await freshPage();
+      await p.click('#tab-policies');
+      await p.selectOption('#policy-fetch-expunged', 'nil');
+      for (const [n, line] of handSession) await type(p, n, line);
+      await waitForText(p, 1, 'a5 OK');
+      await p.click('#timeline-open');
+      await p.fill('#export-title', 'NIL for expunged messages, typed by hand');
+      await p.click('#export-scenario');
+      await p.locator('#export-status', { hasText: 'Exported' }).waitFor({ timeout: 10000 });
+      const status = await p.locator('#export-status').innerText();
+      assert(status.includes('no mismatch'), status);
+      const file = await p.locator('#export-text').textContent();
+      for (const want of ['# title: NIL for expunged messages, typed by hand', '# policy: fetch-expunged=nil', 'C2: b3 FETCH 3:5 ENVELOPE', '# cite: fetch-expunged=nil RFC 2180 \u00a74.1.3', 'C1: a5 APPEND FOO {7}\nC1: hello\nC1: \n']) {
+        assert(file.includes(want), `missing ${JSON.stringify(want)} in\n${file}`);
+      }
+      // The same file, read by the engine, plays clean under its own policies.
+      const runs = await p.evaluate(async (text) => {
+        const m = await import('/pkg/imap_sandbox.js');
+        return m.Sandbox.playScenarioText(text).map((r) => r.failures.length);
+      }, file);
+      assert(runs.length === 1 && runs[0] === 0, `play back: ${runs}`);
+      // A scenario played, then carried on by hand, exports too.
+      const q = await freshPage(`${base}?scenario=rfc2180-3.3-delete-bye&variant=ghost`);
+      await q.uncheck('#animate');
+      await q.click('#play');
+      await q.locator('#player-status', { hasText: 'Finished' }).waitFor({ timeout: 30000 });
+      await type(q, 1, 'A003 LIST "" *');
+      await waitForText(q, 1, 'A003 OK');
+      await q.click('#timeline-open');
+      await q.click('#export-scenario');
+      await q.locator('#export-status', { hasText: 'no mismatch' }).waitFor({ timeout: 10000 });
+      const sc = await q.locator('#export-text').textContent();
+      assert(sc.includes('# policy: delete-selected=ghost') && sc.includes('# setup: C2 SELECT FOO') && sc.includes('C1: A003 LIST'), sc);
+      // A policy changed midway cannot be one scenario: said so.
+      await q.click('#tab-policies');
+      await q.selectOption('#policy-fetch-expunged', 'no');
+      await q.click('#export-scenario');
+      await q.locator('#export-status', { hasText: 'Cannot export' }).waitFor({ timeout: 10000 });
+      await q.close();
+      await p.close();
+    });
+
+    // ---- issue 11 §4: explanations a learner can act on ------------------------------------------
+
+    await check('explanations: RFC labels and tooltips link to the RFC; refused lines say what to do; an overlong literal line is warned of', async () => {
+      const p = await freshPage();
+      await p.click('#tab-policies');
+      const links = await p.locator('#policy-list a.rfc').evaluateAll((as) => as.map((a) => a.href));
+      assert(links.some((h) => h === 'https://www.rfc-editor.org/rfc/rfc2180#section-4.1'), links.join(' '));
+      await p.selectOption('#policy-fetch-expunged', 'no');
+      await type(p, 1, 'a1 LOGIN alice alice');
+      await type(p, 1, 'a2 SELECT Entwürfe');
+      await p.locator('#c1 .line.advice', { hasText: 'Entw&APw-rfe' }).waitFor({ timeout: 5000 });
+      await type(p, 1, 'a3 SELECT "INBOX');
+      await p.locator('#c1 .line.advice', { hasText: 'not closed' }).waitFor({ timeout: 5000 });
+      await type(p, 1, 'a4 SELECT FOO');
+      await type(p, 2, 'b1 LOGIN bob bob');
+      await type(p, 2, 'b2 SELECT FOO');
+      await type(p, 2, 'b3 STORE 1 +FLAGS.SILENT (\\Deleted)');
+      await type(p, 2, 'b4 EXPUNGE');
+      await type(p, 1, 'a5 FETCH 1 FLAGS');
+      const cited = p.locator('#c1 .line.cited').first();
+      await cited.waitFor({ timeout: 5000 });
+      await cited.hover();
+      const why = await cited.locator('.why').innerText();
+      assert(why.includes('tagged reply is NO') && why.includes('A client should NOOP'), `tooltip: ${why}`);
+      const href = await cited.locator('.why a').getAttribute('href');
+      assert(href && href.startsWith('https://www.rfc-editor.org/rfc/rfc2180#section-4.1'), `tooltip link ${href}`);
+      await type(p, 1, 'a6 APPEND INBOX {5}');
+      await waitForText(p, 1, '+ ');
+      await p.locator('#c1-input').fill('hello world');
+      const hint = p.locator('#c1 .input-hint');
+      assert((await hint.innerText()).includes('longer than the 5'), await hint.innerText());
+      assert(await hint.evaluate((e) => e.classList.contains('warn')), 'the warning is not marked');
+      await p.close();
+    });
+
+    // ---- issue 11 §6: embedding ---------------------------------------------------------------
+
+    await check('embed example at 640 px: the custom element and the iframe both play, with card, link and no clipped picker', async () => {
+      const p = await freshPage(`${base}embed-example.html`, { width: 640, height: 800 }, '#element-player[data-ready="true"]');
+      assert((await p.locator('script').count()) === 1, 'the example needs more than one script tag');
+      const el = p.locator('#element-player');
+      await p.waitForFunction(() => document.querySelector('#element-player').dataset.state === 'finished', null, { timeout: 30000 });
+      const status = await el.locator('.status').innerText();
+      assert(status.includes('no mismatches'), status);
+      const bye = await el.locator('.pane').nth(1).innerText();
+      assert(bye.includes('* BYE') && bye.includes('not sent: connection closed'), bye);
+      const pick = await el.locator('select.scenario').boundingBox();
+      assert(pick && pick.x + pick.width <= 640, `the picker is clipped: ${JSON.stringify(pick)}`);
+      const cols = await el.locator('.pane').evaluateAll((ps) => ps.map((x) => Math.round(x.getBoundingClientRect().top)));
+      assert(cols.length === 2 && cols[0] === cols[1], `the clients are not side by side: ${cols}`);
+      // The explanation card folds.
+      assert(await el.locator('.card .explain').isVisible(), 'no explanation shown');
+      await el.locator('.card summary').click();
+      assert(!(await el.locator('.card .explain').isVisible()), 'the card does not fold');
+      await el.locator('.card summary').click();
+      const href = await el.locator('a.open').getAttribute('href');
+      assert(href.includes('scenario=rfc2180-3.3-delete-bye') && href.includes('variant=bye') && href.includes('log=z.'), href);
+      await p.screenshot({ path: join(shots, 'embed-640.png'), fullPage: true });
+      // "Open in the sandbox" opens the full page at the same point.
+      const full = await freshPage(href);
+      await waitForText(full, 2, '* BYE', 10000);
+      assert((await full.locator('#player-status').innerText()).includes('Finished'), await full.locator('#player-status').innerText());
+      await full.close();
+      // The iframe: plays once scrolled into view; its picker is hidden, its card and link shown.
+      const frameEl = p.locator('#iframe-player');
+      const below = await frameEl.boundingBox();
+      assert(below.y > 800, `the example's iframe is not below the fold: y=${below.y}`);
+      await p.frameLocator('#iframe-player').locator('body[data-ready="true"]').waitFor({ state: 'attached', timeout: 15000 });
+      await p.waitForTimeout(1000);
+      const early = await p.frameLocator('#iframe-player').locator('#player-status').innerText();
+      assert(early.startsWith('Step 0 of'), `the iframe played off screen: ${early}`);
+      await frameEl.scrollIntoViewIfNeeded();
+      const f = p.frameLocator('#iframe-player');
+      await f.locator('#player-status', { hasText: 'Finished' }).waitFor({ timeout: 30000 });
+      assert((await f.locator('#player-status').innerText()).includes('no mismatches'), await f.locator('#player-status').innerText());
+      assert(!(await f.locator('#scenario-select').isVisible()), 'picker=0 did not hide the picker');
+      assert(await f.locator('#scenario-explain').isVisible(), 'no explanation in the iframe');
+      assert((await f.locator('#scenario-title').innerText()).includes('answered with NO'), await f.locator('#scenario-title').innerText());
+      await f.locator('#card-toggle').click();
+      assert(!(await f.locator('#scenario-explain').isVisible()), 'the iframe card does not fold');
+      const fhref = await f.locator('#open-sandbox').getAttribute('href');
+      assert(fhref && fhref.includes('scenario=rfc2180-4.1.3-fetch-nil') && !fhref.includes('embed=1') && fhref.includes('log=z.'), fhref);
+      assert(!(await f.locator('#c3').isVisible()), 'C3, unused, takes room');
+      await frameEl.screenshot({ path: join(shots, 'embed-iframe-640.png') });
+      await p.close();
+    });
+
+    await check('embeds autoplay only once on screen', async () => {
+      const p = await freshPage(`${base}embed-example.html`, { width: 800, height: 600 }, '#element-player[data-ready="true"]');
+      await p.evaluate(() => {
+        const spacer = document.createElement('div');
+        spacer.style.height = '3000px';
+        const late = document.createElement('imap-sandbox-player');
+        late.id = 'late';
+        late.setAttribute('scenario', 'rfc2180-4.1.1-fetch-ghost');
+        late.setAttribute('variant', 'ghost');
+        late.setAttribute('hide-picker', '');
+        late.setAttribute('autoplay', '');
+        document.body.append(spacer, late);
+      });
+      await p.waitForFunction(() => document.querySelector('#late').dataset.ready === 'true', null, { timeout: 10000 });
+      await p.waitForTimeout(1500);
+      const before = await p.locator('#late .status').innerText();
+      assert(before.startsWith('Step 0 of'), `played off screen: ${before}`);
+      assert(!(await p.locator('#late .pick').isVisible()), 'hide-picker did not hide the picker');
+      await p.locator('#late').scrollIntoViewIfNeeded();
+      await p.waitForFunction(() => document.querySelector('#late').dataset.state === 'finished', null, { timeout: 30000 });
+      await p.close();
+    });
+
+    await check('the iframe embed at 800x450: picker not clipped, C2 above the fold', async () => {
+      const p = await freshPage(`${base}?scenario=rfc2180-3.3-delete-bye&variant=bye&embed=1`, { width: 800, height: 450 });
+      const sel = await p.locator('#scenario-select').boundingBox();
+      assert(sel.x + sel.width <= 800, `picker ends at ${sel.x + sel.width}`);
+      const c2 = await p.locator('#c2').boundingBox();
+      assert(c2.y + 80 < 450, `C2 starts at y=${c2.y}`);
+      assert(await p.locator('#scenario-title').isVisible(), 'no scenario card in the embed');
+      await p.close();
     });
 
     await check('no console errors', async () => {
