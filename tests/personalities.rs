@@ -59,6 +59,7 @@ const KNOWN: &[(&str, &str, &str, &str)] = &[
         "B003",
         "FETCH of numbers beyond the mailbox: BAD here (RFC 3501 §9), NO from Cyrus",
     ),
+    ("cyrus", "rfc2180-4.2.1-store-silent", "B001", CYRUS_SILENT),
     ("cyrus", "rfc2180-4.1.3-fetch-nil", "B004", CYRUS_SEEN),
     ("cyrus", "rfc2180-4.1.3-fetch-nil", "B005", CYRUS_SEEN),
     (
@@ -90,6 +91,8 @@ const KNOWN: &[(&str, &str, &str, &str)] = &[
 
 const UNCHANGED_FLAGS: &str = "a STORE that changes no flag: Dovecot and Cyrus send no FETCH, the \
      sandbox reports the flags as RFC 3501 §6.4.6 says it SHOULD";
+const CYRUS_SILENT: &str = "a STORE +FLAGS.SILENT over a mix: Cyrus still reports the live \
+     messages' new flags (RFC 3501 §6.4.6: .SILENT should not), the sandbox does not";
 const CYRUS_SEEN: &str = "a non-PEEK body FETCH of an expunged message: Cyrus sets \\Seen on it, \
      the sandbox's ghost (fetch-expunged=ghost, RFC 2180 §4.1.1) keeps its flags";
 const CYRUS_COPY: &str = "Cyrus sends no EXPUNGE with COPY (RFC 2180 §4.4 asks for it, and the \

@@ -16,7 +16,8 @@
 //! (RFC 3501 §4.3). FLAGS in a FETCH answering a command that did not name FLAGS, and FETCH
 //! responses carrying FLAGS alone, are reports of flag changes, which a server may send at any
 //! command (RFC 3501 §7.4.1) and the sandbox sends at NOOP: the sandbox's must each be among the
-//! server's, not the other way round.
+//! server's, not the other way round; except in the answer to a STORE, whose FETCH responses
+//! are compared like data (which messages, which flags: what store-expunged decides).
 //!
 //! This module knows no socket and no policy; it compares lines.
 
@@ -34,6 +35,57 @@ pub const DECIDED_CODES: &[&str] = &["expungeissued", "inuse", "newname", "trycr
 pub struct Heard {
     pub lines: Vec<String>,
     pub closed: bool,
+}
+
+/// One command of a play and what every client heard after it, on the server and in the
+/// sandbox: a row of [`side_by_side`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StepPair {
+    /// The scenario line of the command.
+    pub line_no: usize,
+    pub client: usize,
+    pub command: String,
+    pub server: BTreeMap<usize, Heard>,
+    pub sandbox: BTreeMap<usize, Heard>,
+}
+
+/// Width of the server's column in [`side_by_side`].
+const COLUMN: usize = 64;
+
+/// Two transcripts side by side, the server's on the left and the sandbox's on the right, one
+/// block per command; a literal's CRLFs show as `\r\n`, and a server line longer than the
+/// column is cut with `...` (the differences name the whole line).
+pub fn side_by_side(steps: &[StepPair]) -> String {
+    let mut out = format!("{:<COLUMN$} | sandbox\n", "server");
+    let shown = |heard: &BTreeMap<usize, Heard>| -> Vec<String> {
+        let mut lines = Vec::new();
+        for (n, h) in heard {
+            for l in &h.lines {
+                lines.push(format!("S{n}: {}", l.replace("\r\n", "\\r\\n")));
+            }
+            if h.closed {
+                lines.push(format!("S{n}: (closed)"));
+            }
+        }
+        lines
+    };
+    for step in steps {
+        out.push_str(&format!(
+            "C{}: {}   (line {})\n",
+            step.client, step.command, step.line_no
+        ));
+        let (left, right) = (shown(&step.server), shown(&step.sandbox));
+        for k in 0..left.len().max(right.len()) {
+            let l = left.get(k).map_or("", String::as_str);
+            let l = match l.char_indices().nth(COLUMN - 5) {
+                Some((cut, _)) if l.chars().count() > COLUMN - 2 => format!("{}...", l.get(..cut).unwrap_or(l)),
+                _ => l.to_string(),
+            };
+            let r = right.get(k).map_or("", String::as_str);
+            out.push_str(&format!("  {l:<width$} | {r}\n", width = COLUMN - 2));
+        }
+    }
+    out
 }
 
 /// What is compared of one client's answers to one command.
@@ -56,7 +108,9 @@ pub fn step_differences(
     sandbox: &BTreeMap<usize, Heard>,
     server: &BTreeMap<usize, Heard>,
 ) -> Vec<String> {
-    let asked_flags = command.to_ascii_uppercase().contains("FLAGS");
+    let upper = command.to_ascii_uppercase();
+    let asked_flags = upper.contains("FLAGS");
+    let stored = stored_flags(command);
     let none = Heard::default();
     let mut clients: Vec<usize> = sandbox.keys().chain(server.keys()).copied().collect();
     clients.sort_unstable();
@@ -66,7 +120,7 @@ pub fn step_differences(
         let ours = answer(sandbox.get(&n).unwrap_or(&none), asked_flags);
         let theirs = answer(server.get(&n).unwrap_or(&none), asked_flags);
         out.extend(
-            differences(&ours, &theirs)
+            differences(&ours, &theirs, &stored)
                 .into_iter()
                 .map(|d| format!("S{n} {d}")),
         );
@@ -109,7 +163,28 @@ fn answer(heard: &Heard, asked_flags: bool) -> Answer {
     a
 }
 
-fn differences(sandbox: &Answer, server: &Answer) -> Vec<String> {
+/// The flags a `STORE set FLAGS (...)` or `+FLAGS` sets, lower-cased; empty for `-FLAGS` and
+/// for other commands.
+fn stored_flags(command: &str) -> Vec<String> {
+    let lower = command.to_ascii_lowercase();
+    let mut words = lower.split(' ').skip(1).skip_while(|w| *w == "uid");
+    if words.next() != Some("store") {
+        return Vec::new();
+    }
+    let Some(item) = words.nth(1) else {
+        return Vec::new();
+    };
+    if !(item.starts_with("flags") || item.starts_with("+flags")) {
+        return Vec::new();
+    }
+    words
+        .flat_map(|w| w.split(['(', ')']))
+        .map(|w| w.trim().to_string())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+fn differences(sandbox: &Answer, server: &Answer, stored: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     for (what, a, b) in [
         (
@@ -145,6 +220,21 @@ fn differences(sandbox: &Answer, server: &Answer) -> Vec<String> {
                 left.remove(i);
             }
             None => out.push(format!("flags: sandbox sent {line:?}, the server did not")),
+        }
+    }
+    // A report the server sent beyond the sandbox's is news of another client's change,
+    // unless it shows the flags this STORE set: then it is the STORE's own answer (RFC 3501
+    // §6.4.6), and which messages get one is what store-expunged decides.
+    if !stored.is_empty() {
+        for line in &left {
+            let flags = line
+                .split_once("flags (")
+                .map(|(_, f)| f.split(')').next().unwrap_or_default())
+                .unwrap_or_default();
+            let words: Vec<&str> = flags.split(' ').collect();
+            if stored.iter().all(|f| words.contains(&f.as_str())) {
+                out.push(format!("flags: server sent {line:?}, the sandbox did not"));
+            }
         }
     }
     out
@@ -313,6 +403,30 @@ mod tests {
         let b = heard(&["* 2 FETCH (FLAGS (\\Seen))", "B1 OK"]);
         assert!(step_differences("B1 NOOP", &a, &b).is_empty());
         assert_eq!(step_differences("B1 NOOP", &b, &a).len(), 1);
+    }
+
+    #[test]
+    fn a_store_answer_showing_the_stored_flags_must_be_the_sandboxs_too() {
+        let a = heard(&["* 1 FETCH (FLAGS (\\Seen))", "B1 OK"]);
+        let b = heard(&[
+            "* 1 FETCH (FLAGS (\\Seen))",
+            "* 4 FETCH (FLAGS (\\Deleted))",
+            "B1 OK",
+        ]);
+        // News of another client's \Deleted: allowed.
+        assert!(step_differences("B1 STORE 1,4 +FLAGS (\\Seen)", &a, &b).is_empty());
+        let b = heard(&[
+            "* 1 FETCH (FLAGS (\\Seen))",
+            "* 4 FETCH (FLAGS (\\Deleted \\Seen))",
+            "B1 OK",
+        ]);
+        // The stored \Seen on message 4 is the STORE's answer: the sandbox must send it too.
+        assert_eq!(
+            step_differences("B1 STORE 1,4 +FLAGS.SILENT (\\Seen)", &a, &b).len(),
+            1
+        );
+        assert!(step_differences("B1 STORE 1,4 -FLAGS (\\Seen)", &a, &b).is_empty());
+        assert!(step_differences("B1 NOOP", &a, &b).is_empty());
     }
 
     #[test]
