@@ -78,20 +78,8 @@ const KNOWN: &[(&str, &str, usize, &str, &str)] = &[
         "flags: server sent",
         CYRUS_SILENT,
     ),
-    (
-        "cyrus",
-        "rfc2180-4.1.3-fetch-nil",
-        72,
-        "data",
-        CYRUS_SEEN,
-    ),
-    (
-        "cyrus",
-        "rfc2180-4.1.3-fetch-nil",
-        87,
-        "data",
-        CYRUS_SEEN,
-    ),
+    ("cyrus", "rfc2180-4.1.3-fetch-nil", 72, "data", CYRUS_SEEN),
+    ("cyrus", "rfc2180-4.1.3-fetch-nil", 87, "data", CYRUS_SEEN),
     (
         "cyrus",
         "rfc2180-4.4.1-copy-refused",

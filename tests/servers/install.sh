@@ -11,9 +11,18 @@
 # removes the others. Unpacking the .deb files (apt-get download + dpkg-deb -x) runs no maintainer
 # script: no system user, no init script, no daemon, nothing under /etc or /var. Only their shared
 # library dependencies are installed with apt (none of them starts a service).
+#
+# Idempotent: when every server is already there it says so and changes nothing (`--force`
+# installs again). scripts/test.sh runs it before the tests, for tests/live_servers.rs.
 set -eu
-PREFIX=${PREFIX:-/opt/imap-servers}
+PREFIX=${PREFIX:-${IMAP_SERVERS_PREFIX:-/opt/imap-servers}}
+if [ "${1:-}" != "--force" ] && [ -x /usr/sbin/dovecot ] && command -v saslpasswd2 >/dev/null \
+    && [ -x "$PREFIX/usr/lib/cyrus/bin/master" ] && [ -x "$PREFIX/usr/bin/imapd" ]; then
+    echo "dovecot, cyrus and courier already installed (cyrus and courier under $PREFIX)"
+    exit 0
+fi
 export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
 apt-get install -y --no-install-recommends dovecot-imapd sasl2-bin \
     libclamav12 libical3 libicu72 libjansson4 libkrb5-3 libldap-2.5-0 libpcre3 libpq5 \
     libsqlite3-0 libxapian30 libxml2 libzephyr4 libwrap0 libcom-err2 \
