@@ -22,13 +22,6 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const KNOWN: &[(&str, &str, &str, &str)] = &[
     (
         "dovecot",
-        "rfc2180-3.4-rename-plain",
-        "B001",
-        "Dovecot answers STATUS of the renamed-away name from the selected view with \
-         OK [CLIENTBUG]; the sandbox answers NO [NONEXISTENT]",
-    ),
-    (
-        "dovecot",
         "rfc2180-4.2.4-store-all-no",
         "B003",
         UNCHANGED_FLAGS,

@@ -106,7 +106,8 @@ policy_enum! {
         /// As `rename`, and a NO for the old name carries `[NEWNAME old new]` (RFC 2180 §3.4).
         RenameNewname = "rename-newname", "RFC 2180 §3.4";
         /// The mailbox is renamed; the other sessions hear nothing until their next command
-        /// that reads the mailbox, which gets its data and then `* BYE` (Dovecot 2.3 behaviour,
+        /// that reads the mailbox, which gets its data and then `* BYE`; until then STATUS of
+        /// the old name is answered from their selected mailbox (Dovecot 2.3 behaviour,
         /// `tests/servers/transcripts/dovecot-2.3.19.1/rfc2180-3.4-rename-plain.txt`,
         /// `extra-rename-selected-elsewhere.txt`).
         ByeNext = "bye-next", "Dovecot 2.3 behaviour";

@@ -88,6 +88,10 @@ pub struct Doom {
     /// The BYE's text.
     pub text: String,
     pub citation: Citation,
+    /// After a RENAME, the old name: STATUS of it is answered from the mailbox the session
+    /// still has selected (Dovecot 2.3 behaviour,
+    /// `tests/servers/transcripts/dovecot-2.3.19.1/rfc2180-3.4-rename-plain.txt`).
+    pub renamed_from: Option<String>,
 }
 
 /// What a session still holds of a message another session expunged: enough to answer FETCH
