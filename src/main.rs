@@ -74,9 +74,9 @@ mod cli {
       Prints a Markdown table of the decision points (rows) by saved probe reports (written
       by probe --json; one column each, headed by the file name) and presets (one column
       each, --preset in the order given; default: default and every server personality).
-      A report's cell is its verdict: VALUE, VALUE (loosely), none or untested; a preset's
-      is the value it sets. Exit codes: 0, 1 a report cannot be read or is not a probe
-      report, 2 usage.
+      A report's cell is its verdict: VALUE (several, comma-separated, when the scenarios
+      cannot tell them apart), none or untested; a preset's is the value it sets.
+      Exit codes: 0, 1 a report cannot be read or is not a probe report, 2 usage.
 ";
     const HELP_USAGE: &str = "  imap-sandbox help [COMMAND]
       Prints this text, or one command's.

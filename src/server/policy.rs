@@ -434,8 +434,9 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         name: "dovecot",
         rfc: "Dovecot 2.3.19.1",
-        description: "Dovecot 2.3 (Debian 12 dovecot-imapd), verified against \
-                      tests/servers/transcripts/dovecot-2.3.19.1/",
+        description: "Dovecot 2.3 (Debian 12 dovecot-imapd 2.3.19.1), verified against \
+                      tests/servers/transcripts/dovecot-2.3.19.1/ and live in CI \
+                      (tests/live_servers.rs)",
         settings: &[
             "select-shared=allow",
             "delete-selected=bye-next",
@@ -452,7 +453,8 @@ pub const PRESETS: &[Preset] = &[
         name: "cyrus",
         rfc: "Cyrus IMAP 3.6.1",
         description: "Cyrus IMAP 3.6 (Debian 12 cyrus-imapd 3.6.1-4+deb12u5), verified against \
-                      tests/servers/transcripts/cyrus-3.6.1-4+deb12u5/",
+                      tests/servers/transcripts/cyrus-3.6.1-4+deb12u5/ and live in CI \
+                      (tests/live_servers.rs, which lists what the sandbox does not reproduce)",
         settings: &[
             "select-shared=allow",
             "delete-selected=expunge-all",
@@ -669,6 +671,7 @@ mod tests {
             assert!(preset
                 .description
                 .contains("verified against tests/servers/transcripts/"));
+            assert!(preset.description.contains("live in CI"));
         }
         let dovecot = Policies::preset("dovecot").unwrap();
         assert_eq!(dovecot.store_expunged, StoreExpunged::GhostOk);
