@@ -682,6 +682,24 @@ mod tests {
     }
 
     #[test]
+    fn the_default_is_what_the_verified_personalities_agree_on() {
+        let default = Policies::default();
+        let (dovecot, cyrus) = (
+            Policies::preset("dovecot").unwrap(),
+            Policies::preset("cyrus").unwrap(),
+        );
+        for row in default.table() {
+            let (d, c) = (dovecot.get(row.point), cyrus.get(row.point));
+            if d == c {
+                assert_eq!(Some(row.current), d, "{}", row.point);
+            }
+        }
+        // Where they differ but both answer a STORE over expunged messages OK, the default
+        // answers OK too, as Cyrus does.
+        assert_eq!(default.store_expunged, cyrus.store_expunged);
+    }
+
+    #[test]
     fn citation_names_point_value_and_paragraph() {
         let c = Citation::of(FetchExpunged::Nil);
         assert_eq!(
