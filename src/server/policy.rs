@@ -135,7 +135,9 @@ policy_enum! {
     /// FETCH of a message another session expunged, before this session was told (RFC 2180 §4.1).
     FetchExpunged, point = "fetch-expunged", rfc = "RFC 2180 §4.1",
     summary = "FETCH of a message another client expunged, not yet reported" {
-        /// The expunged message's data is served until its EXPUNGE is delivered (RFC 2180 §4.1.1).
+        /// The expunged message's data is served until its EXPUNGE is delivered (RFC 2180 §4.1.1);
+        /// a non-PEEK body fetch sets `\Seen` on the session's copy (RFC 3501 §6.4.5), as Cyrus
+        /// 3.6 does.
         Ghost = "ghost", "RFC 2180 §4.1.1";
         /// Only live messages are answered, and the tagged reply is NO (RFC 2180 §4.1.2).
         No = "no", "RFC 2180 §4.1.2";

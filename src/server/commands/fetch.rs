@@ -244,13 +244,27 @@ impl Server {
                 match (&entry.expunged, expunged_as) {
                     (Some(_), Expunged::Skip) => continue,
                     (Some(ghost), Expunged::Ghost) => {
+                        // RFC 2180 §4.1.1 serves the ghost as the message it was, so a non-PEEK
+                        // body fetch sets \Seen on it (RFC 3501 §6.4.5), in this session's copy:
+                        // as Cyrus 3.6 does (`tests/servers/transcripts/cyrus-3.6.1-4+deb12u5/`
+                        // `rfc2180-4.1.3-fetch-nil.txt`).
+                        let mut flags = ghost.flags.clone();
+                        let flag_added = marks_seen && !flags.contains(&Flag::Seen);
+                        if flag_added {
+                            flags.insert(&Flag::Seen);
+                            ghosts_seen.push(i);
+                        }
                         let seen = Seen {
                             uid: entry.uid,
                             data: &ghost.data,
-                            flags: ghost.flags.to_list(entry.recent),
+                            flags: flags.to_list(entry.recent),
                         };
                         for att in &atts {
                             fetch.push_att(att, |a| value(a, &seen));
+                        }
+                        // RFC 3501 §6.4.5: the new flags SHOULD be in the FETCH response.
+                        if flag_added {
+                            fetch.push(FetchValue::Flags(seen.flags.clone()));
                         }
                         responses.push((fetch, Some(citation.clone())));
                     }
