@@ -432,6 +432,26 @@ mod tests {
     }
 
     #[test]
+    fn side_by_side_shows_both_transcripts_per_command() {
+        let step = StepPair {
+            line_no: 12,
+            client: 2,
+            command: "B1 NOOP".to_string(),
+            server: heard(&["* 4 EXPUNGE", "B1 OK done"]),
+            sandbox: heard(&["B1 OK NOOP completed"]),
+        };
+        let text = side_by_side(&[step]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("server ") && lines[0].ends_with("| sandbox"));
+        assert_eq!(lines[1], "C2: B1 NOOP   (line 12)");
+        assert!(
+            lines[2].starts_with("  S1: * 4 EXPUNGE ")
+                && lines[2].ends_with("| S1: B1 OK NOOP completed")
+        );
+        assert!(lines[3].starts_with("  S1: B1 OK done ") && lines[3].ends_with("| "));
+    }
+
+    #[test]
     fn bye_and_close_are_compared_per_client() {
         let a = heard(&["* BYE gone"]);
         let mut b = heard(&["* BYE other text"]);

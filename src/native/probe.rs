@@ -3,11 +3,14 @@
 //! sandbox's values the server's answers match.
 //!
 //! The oracle is the scenario library itself: every scenario with a `# vary:` line is played on
-//! the server, and each variant's `Sn:` lines are checked against what came back, as
-//! [`crate::scenario`] checks the engine's answers, except that the free text of status
-//! responses (`tag OK [CODE] text`) is ignored. Decision points and values come from the
-//! scenarios and the policy table, so a new value with its scenario lines is probed without a
-//! change here.
+//! the server once per variant, the same client lines are played in the sandbox under that
+//! variant's value (whose answers are the variant's `Sn:` lines, as `tests/scenarios.rs`
+//! checks), and the two plays are compared command by command up to free text by
+//! [`crate::native::compare`], the comparison `tests/personalities.rs` uses too. The sandbox
+//! runs under the scenario's own policies (then, where the server was found to have one value
+//! on another point, under that value too, until the verdicts settle), or under `--preset`.
+//! Decision points and values come from the scenarios and the policy table, so a new value with
+//! its scenario lines is probed without a change here.
 //!
 //! What it touches: only mailboxes under one scratch mailbox it creates with a unique name
 //! (`imap-sandbox-probe-<pid>-<time>` under the personal namespace), deleted at the end, also
@@ -16,7 +19,7 @@
 //! The mailboxes of the default world a scenario names (FOO with its seven messages, FRED, ...)
 //! are made there by CREATE and APPEND before each play.
 //!
-//! This module owns the sockets and the matching; it knows no policy or decision point by name.
+//! This module owns the sockets and the plays; it knows no policy or decision point by name.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
