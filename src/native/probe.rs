@@ -1068,37 +1068,28 @@ impl Prober<'_> {
         if self.preset.is_none() {
             let table = Policies::default().table();
             let mut last: Option<Vec<String>> = None;
+            let mut provisional = false;
             for _ in 0..6 {
                 let found = single_values(&points, &evidence);
-                let leads = last.as_ref() == Some(&found);
-                if leads && found.len() == points.len() {
+                let stuck = last.as_ref() == Some(&found);
+                if stuck && (provisional || found.len() == points.len()) {
                     break;
                 }
-                let mut any_lead = false;
+                self.compare_again(&scenarios, &mut evidence, &found);
+                provisional = false;
+                if !stuck {
+                    last = Some(found);
+                    continue;
+                }
                 for (point, e, played) in evidence.iter_mut() {
-                    let (Some(played), Some(named)) = (
+                    let (Some(played), Some(named), Outcome::Differed(_)) = (
                         played.as_ref(),
                         scenarios.iter().find(|n| n.file == e.scenario),
+                        &e.outcome,
                     ) else {
                         continue;
                     };
-                    let others: Vec<String> = found
-                        .iter()
-                        .filter(|a| !a.starts_with(&format!("{point}=")))
-                        .cloned()
-                        .collect();
-                    let (outcome, steps) = compare_play(
-                        &named.scenario,
-                        &e.value,
-                        played,
-                        self.policies(named, &e.value, &others),
-                    );
-                    let differed = matches!(outcome, Outcome::Differed(_));
-                    e.outcome = outcome;
-                    e.steps = steps;
-                    if !(leads && differed) {
-                        continue;
-                    }
+                    let others = others_than(&found, point);
                     let undecided = table.iter().filter(|row| {
                         row.point != point.as_str()
                             && !found
@@ -1118,16 +1109,21 @@ impl Prober<'_> {
                             if outcome == Outcome::Matched {
                                 e.outcome = outcome;
                                 e.steps = steps;
-                                any_lead = true;
+                                provisional = true;
                                 break 'lead;
                             }
                         }
                     }
                 }
-                if leads && !any_lead {
+                if !provisional {
                     break;
                 }
                 last = Some(found);
+            }
+            // A lead is only a lead: what is reported was compared without one.
+            if provisional {
+                let found = single_values(&points, &evidence);
+                self.compare_again(&scenarios, &mut evidence, &found);
             }
         }
         Ok(points
@@ -1142,6 +1138,28 @@ impl Prober<'_> {
                     .collect(),
             })
             .collect())
+    }
+
+    /// Compares every played variant again, with the sandbox set to the values in `found` on
+    /// every point but the variant's own.
+    fn compare_again(&self, scenarios: &[Named], evidence: &mut [PointEvidence], found: &[String]) {
+        for (point, e, played) in evidence.iter_mut() {
+            let (Some(played), Some(named)) = (
+                played.as_ref(),
+                scenarios.iter().find(|n| n.file == e.scenario),
+            ) else {
+                continue;
+            };
+            let others = others_than(found, point);
+            let (outcome, steps) = compare_play(
+                &named.scenario,
+                &e.value,
+                played,
+                self.policies(named, &e.value, &others),
+            );
+            e.outcome = outcome;
+            e.steps = steps;
+        }
     }
 
     /// The sandbox's policies for one variant: `--preset` with the scenario's point set to
@@ -1610,6 +1628,15 @@ fn verdicts(evidence: &[PointEvidence], point: &str) -> Verdict {
         .map(|(_, e, _)| e)
         .collect();
     verdict(&mine)
+}
+
+/// The assignments of `found` that are not for `point`.
+fn others_than(found: &[String], point: &str) -> Vec<String> {
+    found
+        .iter()
+        .filter(|a| !a.starts_with(&format!("{point}=")))
+        .cloned()
+        .collect()
 }
 
 /// `POINT=VALUE` for every point whose verdict is one value.
