@@ -11,7 +11,7 @@
 //!     difference prints the two transcripts side by side.
 //!
 //! Differences the sandbox does not reproduce are listed in `KNOWN` with the reason, for the
-//! line of the scenario where they occur; they are printed, never silently dropped, and a listed
+//! command of the scenario where they occur; they are printed (`-- --nocapture`), and a listed
 //! difference that no longer occurs fails the test too.
 //!
 //! Runs when the servers are installed (`sudo tests/servers/install.sh`, which
