@@ -16,6 +16,11 @@ cargo clippy --all-targets --features bench -- -D warnings
 cargo clippy --lib --tests --target wasm32-unknown-unknown -- -D warnings
 cargo clippy --lib --tests --target wasm32-unknown-unknown --features bench -- -D warnings
 
+step "reference IMAP servers for tests/live_servers.rs (Dovecot 2.3, Cyrus 3.6; idempotent)"
+if [ "$(id -u)" -eq 0 ]; then sh tests/servers/install.sh; else sudo sh tests/servers/install.sh; fi
+# A server that is missing now fails tests/live_servers.rs instead of skipping it.
+export IMAP_SANDBOX_LIVE_SERVERS=required
+
 step "native tests"
 cargo test
 

@@ -7,7 +7,7 @@
 //! imap-sandbox policies
 //! imap-sandbox play FILE... [--preset NAME] [--policy NAME=VALUE]... [--quiet]
 //! imap-sandbox probe HOST:PORT --user NAME --password PASS [--user2 NAME --password2 PASS]
-//!                    [--json] [--timeout SECONDS]
+//!                    [--json] [--timeout SECONDS] [--preset NAME]
 //! imap-sandbox probe-table REPORT.json... [--preset NAME]...
 //! imap-sandbox help [COMMAND]          (or COMMAND --help)
 //! ```
@@ -62,10 +62,13 @@ mod cli {
 ";
     const PROBE_USAGE: &str = "  imap-sandbox probe HOST:PORT --user NAME --password PASS
                      [--user2 NAME --password2 PASS] [--json] [--timeout SECONDS]
+                     [--preset NAME]
       Plays the RFC 2180 / RFC 2683 scenarios against a live IMAP server (plain TCP only;
       no TLS yet) with up to three connections, and prints one row per decision point: the
-      value the server's answers match, `none` with the lines that differed, or `untested`
-      with the reason. Free text after a status response's code is ignored.
+      values whose play in the sandbox gives the same answers as the server, `none` with
+      what differed, or `untested` with the reason. Free text is ignored (see the README).
+      The sandbox plays each variant under the scenario's own policies, or under --preset
+      with only the scenario's point changed (to check that a server is that preset).
       It works only inside one scratch mailbox it creates with a unique name
       (imap-sandbox-probe-<pid>-<time>, in the personal namespace) and deletes at the end,
       also after an error or Ctrl-C; it never reads, changes or deletes any other mailbox.
@@ -79,9 +82,9 @@ mod cli {
       Prints a Markdown table of the decision points (rows) by saved probe reports (written
       by probe --json; one column each, headed by the file name) and presets (one column
       each, --preset in the order given; default: default and every server personality).
-      A report's cell is its verdict: VALUE, VALUE (loosely), none or untested; a preset's
-      is the value it sets. Exit codes: 0, 1 a report cannot be read or is not a probe
-      report, 2 usage.
+      A report's cell is its verdict: VALUE (several, comma-separated, when the scenarios
+      cannot tell them apart), none or untested; a preset's is the value it sets.
+      Exit codes: 0, 1 a report cannot be read or is not a probe report, 2 usage.
 ";
     const HELP_USAGE: &str = "  imap-sandbox help [COMMAND]
       Prints this text, or one command's.
@@ -336,6 +339,11 @@ mod cli {
                 Long("user2") => user2 = Some(parser.value()?.string()?),
                 Long("password2") => password2 = Some(parser.value()?.string()?),
                 Long("json") => out.json = true,
+                Long("preset") => {
+                    let name = parser.value()?.string()?;
+                    Policies::preset(&name).map_err(|e| e.0)?;
+                    out.preset = Some(name);
+                }
                 Long("timeout") => {
                     let v = parser.value()?.string()?;
                     let secs: f64 = v

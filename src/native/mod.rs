@@ -2,6 +2,7 @@
 //! live server ([`probe`]) and the table of its findings ([`probe_table`]). Thin drivers of
 //! [`crate::server::Server`], like the wasm one; not compiled for wasm32.
 
+pub mod compare;
 pub mod play;
 pub mod probe;
 pub mod probe_table;

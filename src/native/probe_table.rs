@@ -3,7 +3,7 @@
 //! sandbox's presets, so the table is never typed by hand.
 //!
 //! One Markdown row per decision point of [`Policies::table`]; one column per report, whose cell
-//! is the probe's verdict (`VALUE`, `VALUE (loosely)`, `none`, `untested`), then one column per
+//! is the probe's verdict (`VALUE`, `VALUE, VALUE`, `none`, `untested`), then one column per
 //! preset, whose cell is the value that preset sets. This module reads files and formats text;
 //! it knows no decision point by name.
 
@@ -31,7 +31,7 @@ struct ReportFile {
 #[derive(Debug, Deserialize)]
 struct RowFile {
     point: String,
-    /// `match`, `loose`, `none` or `untested`.
+    /// `match`, `none` or `untested`.
     result: String,
     values: Vec<String>,
 }
@@ -144,11 +144,10 @@ fn read_column(file: &str) -> Result<Column, String> {
             let values = row.values.join(", ");
             let cell = match row.result.as_str() {
                 "match" => values,
-                "loose" => format!("{values} (loosely)"),
                 "none" | "untested" => row.result.clone(),
                 other => {
                     return Err(format!(
-                        "{file}: row {:?}: unknown result {other:?} (match, loose, none, untested)",
+                        "{file}: row {:?}: unknown result {other:?} (match, none, untested)",
                         row.point
                     ))
                 }

@@ -636,9 +636,15 @@ impl Server {
         };
         view.enabled = enabled;
         let mailbox = self.store.get_mut(view.mailbox);
-        let responses = view.flush(mailbox, allow_expunge);
+        let responses = view.flush(mailbox, allow_expunge, self.policies.condstore_uid);
+        // A FETCH about a flag change: its UID item is condstore-uid's (RFC 7162 §3.2.4).
+        let uid_citation = self.condstore_uid_citation(client);
         for r in responses {
-            self.send(client, r, None);
+            let citation = match &r {
+                Response::Data(crate::protocol::types::Data::Fetch { .. }) => uid_citation.clone(),
+                _ => None,
+            };
+            self.send(client, r, citation);
         }
     }
 

@@ -106,7 +106,8 @@ policy_enum! {
         /// As `rename`, and a NO for the old name carries `[NEWNAME old new]` (RFC 2180 §3.4).
         RenameNewname = "rename-newname", "RFC 2180 §3.4";
         /// The mailbox is renamed; the other sessions hear nothing until their next command
-        /// that reads the mailbox, which gets its data and then `* BYE` (Dovecot 2.3 behaviour,
+        /// that reads the mailbox, which gets its data and then `* BYE`; until then STATUS of
+        /// the old name is answered from their selected mailbox (Dovecot 2.3 behaviour,
         /// `tests/servers/transcripts/dovecot-2.3.19.1/rfc2180-3.4-rename-plain.txt`,
         /// `extra-rename-selected-elsewhere.txt`).
         ByeNext = "bye-next", "Dovecot 2.3 behaviour";
@@ -134,7 +135,9 @@ policy_enum! {
     /// FETCH of a message another session expunged, before this session was told (RFC 2180 §4.1).
     FetchExpunged, point = "fetch-expunged", rfc = "RFC 2180 §4.1",
     summary = "FETCH of a message another client expunged, not yet reported" {
-        /// The expunged message's data is served until its EXPUNGE is delivered (RFC 2180 §4.1.1).
+        /// The expunged message's data is served until its EXPUNGE is delivered (RFC 2180 §4.1.1);
+        /// a non-PEEK body fetch sets `\Seen` on the session's copy (RFC 3501 §6.4.5), as Cyrus
+        /// 3.6 does.
         Ghost = "ghost", "RFC 2180 §4.1.1";
         /// Only live messages are answered, and the tagged reply is NO (RFC 2180 §4.1.2).
         No = "no", "RFC 2180 §4.1.2";
@@ -250,6 +253,24 @@ policy_enum! {
     }
 }
 
+policy_enum! {
+    /// Whether the FETCH responses a CONDSTORE session gets about flag changes (its own STORE's,
+    /// another client's, a FETCH that sets \Seen) carry the UID. RFC 7162 §3.2.4 says "Once a
+    /// CONDSTORE enabling command is issued by the client, the server MUST automatically
+    /// include both UID and mod-sequence data", but under the heading "Additional Requirements
+    /// on QRESYNC Servers", and servers read it as applying once QRESYNC is enabled. MODSEQ is
+    /// sent in both cases (RFC 7162 §3.1.3, §3.1.4).
+    CondstoreUid, point = "condstore-uid", rfc = "RFC 7162 §3.2.4",
+    summary = "UID in a CONDSTORE session's FETCH responses about flag changes" {
+        /// Only once `ENABLE QRESYNC` was given; a CONDSTORE-only session gets FLAGS and MODSEQ
+        /// (Dovecot 2.3 and Cyrus 3.6 behaviour, observed live by `tests/live_servers.rs` in
+        /// `rfc7162-3.1.3-unchangedsince`).
+        Qresync = "qresync", "Dovecot 2.3 and Cyrus 3.6 behaviour";
+        /// Once any CONDSTORE enabling command was given, as §3.2.4 is written.
+        Condstore = "condstore", "RFC 7162 §3.2.4";
+    }
+}
+
 /// The current value of every decision point: how the server behaves where RFC 2180 and
 /// RFC 2683 leave the choice to it. Set by field, by name (as on the command line), or from a
 /// named preset; a [`crate::server::Server`] reads them with each command.
@@ -280,6 +301,7 @@ pub struct Policies {
     pub copy_expunged: CopyExpunged,
     pub search_expunged: SearchExpunged,
     pub modified_report: ModifiedReport,
+    pub condstore_uid: CondstoreUid,
 }
 
 impl Default for Policies {
@@ -289,7 +311,8 @@ impl Default for Policies {
     /// report of the expunged ones). Where they disagree, the RFC 2180 choice kindest to
     /// clients: DELETE refused while in use, RENAME carried out with the NEWNAME hint, ghost
     /// data served for FETCH (§4.1.1), the permissive COPY (§4.4.2), expunged messages left out
-    /// of SEARCH, no EXPUNGEISSUED code.
+    /// of SEARCH, no EXPUNGEISSUED code. Dovecot 2.3 and Cyrus 3.6 agree on `modified-report`
+    /// (the `[MODIFIED]` code alone, RFC 7162 §3.1.3 Example 9), so the default is that too.
     fn default() -> Self {
         Policies {
             select_shared: SelectShared::Allow,
@@ -301,7 +324,8 @@ impl Default for Policies {
             store_expunged: StoreExpunged::PartialOk,
             copy_expunged: CopyExpunged::Allow,
             search_expunged: SearchExpunged::Omit,
-            modified_report: ModifiedReport::Fetch,
+            modified_report: ModifiedReport::CodeOnly,
+            condstore_uid: CondstoreUid::Qresync,
         }
     }
 }
@@ -339,6 +363,7 @@ macro_rules! each_point {
         $m!(copy_expunged, CopyExpunged);
         $m!(search_expunged, SearchExpunged);
         $m!(modified_report, ModifiedReport);
+        $m!(condstore_uid, CondstoreUid);
     };
 }
 
@@ -454,8 +479,9 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         name: "dovecot",
         rfc: "Dovecot 2.3.19.1",
-        description: "Dovecot 2.3 (Debian 12 dovecot-imapd), verified against \
-                      tests/servers/transcripts/dovecot-2.3.19.1/",
+        description: "Dovecot 2.3 (Debian 12 dovecot-imapd 2.3.19.1), verified against \
+                      tests/servers/transcripts/dovecot-2.3.19.1/ and live in CI \
+                      (tests/live_servers.rs)",
         settings: &[
             "select-shared=allow",
             "delete-selected=bye-next",
@@ -466,15 +492,19 @@ pub const PRESETS: &[Preset] = &[
             "store-expunged=ghost-ok",
             "copy-expunged=refuse",
             "search-expunged=include-flagless",
-            // Not observed (the transcripts predate CONDSTORE): the RFC's recommendation.
-            "modified-report=fetch",
+            // Observed live (tests/live_servers.rs, rfc7162-3.1.3-unchangedsince): `[MODIFIED 2]`
+            // with no FETCH of the failed message.
+            "modified-report=code-only",
+            // Observed live, as modified-report.
+            "condstore-uid=qresync",
         ],
     },
     Preset {
         name: "cyrus",
         rfc: "Cyrus IMAP 3.6.1",
         description: "Cyrus IMAP 3.6 (Debian 12 cyrus-imapd 3.6.1-4+deb12u5), verified against \
-                      tests/servers/transcripts/cyrus-3.6.1-4+deb12u5/",
+                      tests/servers/transcripts/cyrus-3.6.1-4+deb12u5/ and live in CI \
+                      (tests/live_servers.rs, which lists what the sandbox does not reproduce)",
         settings: &[
             "select-shared=allow",
             "delete-selected=expunge-all",
@@ -485,8 +515,11 @@ pub const PRESETS: &[Preset] = &[
             "store-expunged=partial-ok",
             "copy-expunged=skip-listed",
             "search-expunged=omit",
-            // Not observed (the transcripts predate CONDSTORE): the RFC's recommendation.
-            "modified-report=fetch",
+            // Observed live (tests/live_servers.rs, rfc7162-3.1.3-unchangedsince): `[MODIFIED 2]`
+            // with no FETCH of the failed message.
+            "modified-report=code-only",
+            // Observed live, as modified-report.
+            "condstore-uid=qresync",
         ],
     },
     Preset {
@@ -693,6 +726,7 @@ mod tests {
             assert!(preset
                 .description
                 .contains("verified against tests/servers/transcripts/"));
+            assert!(preset.description.contains("live in CI"));
         }
         let dovecot = Policies::preset("dovecot").unwrap();
         assert_eq!(dovecot.store_expunged, StoreExpunged::GhostOk);
@@ -700,6 +734,24 @@ mod tests {
         let cyrus = Policies::preset("cyrus").unwrap();
         assert_eq!(cyrus.copy_expunged, CopyExpunged::SkipListed);
         assert_eq!(cyrus.rename_selected, RenameSelected::ExpungeAll);
+    }
+
+    #[test]
+    fn the_default_is_what_the_verified_personalities_agree_on() {
+        let default = Policies::default();
+        let (dovecot, cyrus) = (
+            Policies::preset("dovecot").unwrap(),
+            Policies::preset("cyrus").unwrap(),
+        );
+        for row in default.table() {
+            let (d, c) = (dovecot.get(row.point), cyrus.get(row.point));
+            if d == c {
+                assert_eq!(Some(row.current), d, "{}", row.point);
+            }
+        }
+        // Where they differ but both answer a STORE over expunged messages OK, the default
+        // answers OK too, as Cyrus does.
+        assert_eq!(default.store_expunged, cyrus.store_expunged);
     }
 
     #[test]

@@ -110,6 +110,15 @@ pub struct Enabled {
     pub qresync: bool,
 }
 
+impl Enabled {
+    /// Whether a FETCH response about a flag change carries the UID beside MODSEQ (RFC 7162
+    /// §3.2.4, as the `condstore-uid` decision point reads it).
+    pub fn uid_with_modseq(&self, policy: crate::server::policy::CondstoreUid) -> bool {
+        use crate::server::policy::CondstoreUid;
+        self.qresync || (self.condstore && policy == CondstoreUid::Condstore)
+    }
+}
+
 /// When and how a session whose mailbox was deleted or renamed under it is disconnected
 /// (`delete-selected` / `rename-selected` = `bye-next`).
 #[derive(Debug, Clone)]
@@ -120,6 +129,10 @@ pub struct Doom {
     /// The BYE's text.
     pub text: String,
     pub citation: Citation,
+    /// After a RENAME, the old name: STATUS of it is answered from the mailbox the session
+    /// still has selected (Dovecot 2.3 behaviour,
+    /// `tests/servers/transcripts/dovecot-2.3.19.1/rfc2180-3.4-rename-plain.txt`).
+    pub renamed_from: Option<String>,
 }
 
 /// What a session still holds of a message another session expunged: enough to answer FETCH
@@ -301,6 +314,7 @@ impl View {
         &mut self,
         mut mailbox: Option<&mut Mailbox>,
         allow_expunge: bool,
+        condstore_uid: crate::server::policy::CondstoreUid,
     ) -> Vec<Response> {
         let mut out = Vec::new();
         let mut announce = false;
@@ -385,9 +399,12 @@ impl View {
                     fetch.push(crate::protocol::types::FetchValue::Flags(
                         m.flags.to_list(entry.recent),
                     ));
-                    // RFC 7162 §3.1, §3.2.4: once CONDSTORE is enabled, UID and MODSEQ too.
-                    if self.enabled.condstore {
+                    // RFC 7162 §3.1: once CONDSTORE is enabled, MODSEQ too; §3.2.4: the UID as
+                    // the condstore-uid decision point reads it.
+                    if self.enabled.uid_with_modseq(condstore_uid) {
                         fetch.push(crate::protocol::types::FetchValue::Uid(uid.0));
+                    }
+                    if self.enabled.condstore {
                         fetch.push(crate::protocol::types::FetchValue::ModSeq(m.modseq));
                     }
                     out.push(fetch.into_response());
@@ -776,9 +793,15 @@ mod tests {
             view.mark_expunged(Uid(uid), ghost, false);
         }
         mb.messages.retain(|m| m.uid.0 < 4);
-        assert!(view.flush(Some(mb), false).is_empty());
+        assert!(view
+            .flush(
+                Some(mb),
+                false,
+                crate::server::policy::CondstoreUid::Qresync
+            )
+            .is_empty());
         assert_eq!(view.exists(), 7);
-        let out = view.flush(Some(mb), true);
+        let out = view.flush(Some(mb), true, crate::server::policy::CondstoreUid::Qresync);
         let expected: Vec<Response> = [4, 4, 4, 4]
             .iter()
             .map(|&n| Response::Data(Data::Expunge(n)))

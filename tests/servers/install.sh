@@ -3,6 +3,7 @@
 # system service (run as root):
 #
 #   dovecot  apt-get install dovecot-imapd          (the package; tests/dovecot/ starts it by hand)
+#   python3  for tests/servers/servers.py, which starts them
 #   cyrus    cyrus-imapd + cyrus-common 3.6.1, unpacked under $PREFIX (default /opt/imap-servers)
 #   courier  courier-imap 5.0.13 + courier-base + courier-authlib, unpacked under $PREFIX
 #
@@ -11,10 +12,20 @@
 # removes the others. Unpacking the .deb files (apt-get download + dpkg-deb -x) runs no maintainer
 # script: no system user, no init script, no daemon, nothing under /etc or /var. Only their shared
 # library dependencies are installed with apt (none of them starts a service).
+#
+# Idempotent: when every server is already there it says so and changes nothing (`--force`
+# installs again). scripts/test.sh runs it before the tests, for tests/live_servers.rs.
 set -eu
-PREFIX=${PREFIX:-/opt/imap-servers}
+PREFIX=${PREFIX:-${IMAP_SERVERS_PREFIX:-/opt/imap-servers}}
+if [ "${1:-}" != "--force" ] && [ -x /usr/sbin/dovecot ] && command -v saslpasswd2 >/dev/null \
+    && command -v python3 >/dev/null \
+    && [ -x "$PREFIX/usr/lib/cyrus/bin/master" ] && [ -x "$PREFIX/usr/bin/imapd" ]; then
+    echo "dovecot, cyrus and courier already installed (cyrus and courier under $PREFIX)"
+    exit 0
+fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get install -y --no-install-recommends dovecot-imapd sasl2-bin \
+apt-get update -qq
+apt-get install -y --no-install-recommends python3 dovecot-imapd sasl2-bin \
     libclamav12 libical3 libicu72 libjansson4 libkrb5-3 libldap-2.5-0 libpcre3 libpq5 \
     libsqlite3-0 libxapian30 libxml2 libzephyr4 libwrap0 libcom-err2 \
     libcourier-unicode4 libgdbm6 libidn12 libgamin0 libltdl7 libgnutls30

@@ -82,6 +82,19 @@ impl Server {
     }
 
     /// Whether a CONDSTORE enabling command was given (RFC 7162 §3.1).
+    /// The citation for a FETCH response about a flag change whose UID item the
+    /// `condstore-uid` decision point decided: a CONDSTORE session that did not enable QRESYNC
+    /// (RFC 7162 §3.2.4); `None` where the RFC leaves no choice.
+    pub(crate) fn condstore_uid_citation(
+        &self,
+        client: ClientId,
+    ) -> Option<crate::server::policy::Citation> {
+        self.sessions
+            .get(&client)
+            .filter(|s| s.enabled.condstore && !s.enabled.qresync)
+            .map(|_| crate::server::policy::Citation::of(self.policies.condstore_uid))
+    }
+
     pub(crate) fn condstore_enabled(&self, client: ClientId) -> bool {
         self.sessions
             .get(&client)

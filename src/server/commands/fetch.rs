@@ -178,6 +178,12 @@ impl Server {
             self.enable_condstore(client);
         }
         let condstore = self.condstore_enabled(client);
+        // RFC 7162 §3.2.4, as the condstore-uid decision point reads it.
+        let condstore_uid = self
+            .sessions
+            .get(&client)
+            .is_some_and(|s| s.enabled.uid_with_modseq(self.policies.condstore_uid));
+        let seen_uid_citation = self.condstore_uid_citation(client);
         let mut earlier = None;
         if let Some(since) = modifiers.changed_since {
             let view = selected_view(&self.sessions, client)?;
@@ -299,14 +305,28 @@ impl Server {
                 match (&entry.expunged, expunged_as) {
                     (Some(_), Expunged::Skip) => continue,
                     (Some(ghost), Expunged::Ghost) => {
+                        // RFC 2180 §4.1.1 serves the ghost as the message it was, so a non-PEEK
+                        // body fetch sets \Seen on it (RFC 3501 §6.4.5), in this session's copy:
+                        // as Cyrus 3.6 does (`tests/servers/transcripts/cyrus-3.6.1-4+deb12u5/`
+                        // `rfc2180-4.1.3-fetch-nil.txt`).
+                        let mut flags = ghost.flags.clone();
+                        let flag_added = marks_seen && !flags.contains(&Flag::Seen);
+                        if flag_added {
+                            flags.insert(&Flag::Seen);
+                            ghosts_seen.push(i);
+                        }
                         let seen = Seen {
                             uid: entry.uid,
                             data: &ghost.data,
-                            flags: ghost.flags.to_list(entry.recent),
+                            flags: flags.to_list(entry.recent),
                             modseq: ghost.modseq,
                         };
                         for att in &atts {
                             fetch.push_att(att, |a| value(a, &seen));
+                        }
+                        // RFC 3501 §6.4.5: the new flags SHOULD be in the FETCH response.
+                        if flag_added {
+                            fetch.push(FetchValue::Flags(seen.flags.clone()));
                         }
                         responses.push((fetch, Some(citation.clone())));
                     }
@@ -369,15 +389,22 @@ impl Server {
                         // enabled, UID and MODSEQ too.
                         if flag_added {
                             fetch.push(FetchValue::Flags(seen.flags.clone()));
-                            if condstore {
+                            if condstore_uid {
                                 fetch.push(FetchValue::Uid(entry.uid.0));
+                            }
+                            if condstore {
                                 fetch.push(FetchValue::ModSeq(seen.modseq));
                             }
                         }
                         if fetch.has_flags() {
                             told.push(entry.uid);
                         }
-                        responses.push((fetch, None));
+                        let citation = if flag_added && !uid {
+                            seen_uid_citation.clone()
+                        } else {
+                            None
+                        };
+                        responses.push((fetch, citation));
                     }
                 }
             }

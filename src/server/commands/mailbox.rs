@@ -159,7 +159,7 @@ impl Server {
         match views {
             Views::Closed | Views::Bye => {}
             Views::Doomed => {
-                self.doom(&others, own.then_some(client), Citation::of(policy));
+                self.doom(&others, own.then_some(client), None, Citation::of(policy));
                 self.store.release_name(id);
             }
             Views::Emptied => self.expunge_in_views(client, id, &ghosts),
@@ -177,7 +177,13 @@ impl Server {
 
     /// Marks sessions for disconnection (Dovecot 2.3 behaviour): `others` at their next
     /// command that reads the mailbox, `own` right after this command's reply.
-    fn doom(&mut self, others: &[ClientId], own: Option<ClientId>, citation: Citation) {
+    fn doom(
+        &mut self,
+        others: &[ClientId],
+        own: Option<ClientId>,
+        renamed_from: Option<&MailboxName>,
+        citation: Citation,
+    ) {
         for session in self.sessions.values_mut() {
             let after_reply = if Some(session.id) == own {
                 true
@@ -194,6 +200,7 @@ impl Server {
                     "IMAP session state is inconsistent, please relogin.".to_string()
                 },
                 citation: citation.clone(),
+                renamed_from: renamed_from.map(|n| n.0.clone()),
             });
         }
     }
@@ -287,7 +294,7 @@ impl Server {
                     );
                 }
             }
-            Views::Doomed => self.doom(&others, None, Citation::of(policy)),
+            Views::Doomed => self.doom(&others, None, Some(from), Citation::of(policy)),
             // The sessions keep the old identity, which no longer exists.
             Views::Emptied => {
                 self.expunge_in_views(client, id, &ghosts);
@@ -325,7 +332,19 @@ impl Server {
         name: &MailboxName,
         items: &[StatusItem],
     ) -> CmdResult {
-        let id = self.lookup(name)?;
+        // Dovecot 2.3 behaviour (rename-selected=bye-next): the renamed-away name a doomed
+        // session still has selected is answered from that mailbox, with OK [CLIENTBUG]
+        // (RFC 3501 §6.3.10: STATUS SHOULD NOT be used on the selected mailbox).
+        let doom = self.sessions.get(&client).and_then(|s| {
+            let d = s.doomed.as_ref()?;
+            let view = s.state.view()?;
+            (d.renamed_from.as_deref() == Some(name.0.as_str()))
+                .then(|| (view.mailbox, d.citation.clone()))
+        });
+        let id = match &doom {
+            Some((id, _)) => *id,
+            None => self.lookup(name)?,
+        };
         let Some(mb) = self.store.get(id) else {
             return Err(self.missing(name));
         };
@@ -348,15 +367,25 @@ impl Server {
             .collect();
         // RFC 7162 §3.1: STATUS (HIGHESTMODSEQ) is a CONDSTORE enabling command.
         let enables = items.contains(&StatusItem::HighestModSeq);
+        let shown = match doom {
+            Some(_) => name.0.clone(),
+            None => mb.name.clone(),
+        };
         let data = Data::Status {
-            mailbox: MailboxName(mb.name.clone()),
+            mailbox: MailboxName(shown),
             items: values,
         };
-        self.send(client, Response::Data(data), None);
+        let citation = doom.as_ref().map(|(_, c)| c.clone());
+        self.send(client, Response::Data(data), citation.clone());
         if enables {
             self.enable_condstore(client);
         }
-        Ok(Done::text("STATUS completed"))
+        Ok(match citation {
+            Some(c) => Done::text("Status on selected mailbox completed")
+                .with_code(Code::ClientBug)
+                .cite(c),
+            None => Done::text("STATUS completed"),
+        })
     }
 
     /// RFC 3501 §6.3.11, answered with APPENDUID (RFC 4315 §3).

@@ -50,6 +50,16 @@ impl Server {
             self.enable_condstore(client);
         }
         let condstore = self.condstore_enabled(client);
+        let uid_citation = if uid {
+            None
+        } else {
+            self.condstore_uid_citation(client)
+        };
+        // RFC 7162 §3.2.4, as the condstore-uid decision point reads it.
+        let condstore_uid = self
+            .sessions
+            .get(&client)
+            .is_some_and(|s| s.enabled.uid_with_modseq(self.policies.condstore_uid));
         let Some(mailbox) = self.store.get(mailbox_id) else {
             return Err(Fail::no("The selected mailbox no longer exists"));
         };
@@ -184,7 +194,10 @@ impl Server {
                     };
                     let mut fetch = FetchResponse::new(View::seq_of(i).0);
                     fetch.push(FetchValue::Flags(m.flags.to_list(recent)));
-                    fetch.push(FetchValue::Uid(message_uid.0));
+                    // RFC 3501 §6.4.8 (UID STORE); RFC 7162 §3.2.4 as condstore-uid reads it.
+                    if uid || condstore_uid {
+                        fetch.push(FetchValue::Uid(message_uid.0));
+                    }
                     fetch.push(FetchValue::ModSeq(m.modseq));
                     reports.push((i, fetch, Some(Citation::of(failed_policy))));
                 }
@@ -231,7 +244,7 @@ impl Server {
                     fetch.push(FetchValue::Flags(m.flags.to_list(recent)));
                     told.push(message_uid);
                 }
-                if uid || condstore {
+                if uid || condstore_uid {
                     fetch.push(FetchValue::Uid(message_uid.0));
                 }
                 if condstore {
@@ -264,7 +277,7 @@ impl Server {
                     }
                     let mut fetch = FetchResponse::new(View::seq_of(i).0);
                     fetch.push(FetchValue::Flags(ghost.flags.to_list(recent)));
-                    if uid || condstore {
+                    if uid || condstore_uid {
                         fetch.push(FetchValue::Uid(entry.uid.0));
                     }
                     if condstore {
@@ -281,7 +294,11 @@ impl Server {
             self.send(
                 client,
                 fetch.into_response(),
-                citation.or_else(|| report.clone()),
+                // One citation per line: the STORE's own decision point first, then the
+                // UID item's (condstore-uid).
+                citation
+                    .or_else(|| report.clone())
+                    .or_else(|| uid_citation.clone()),
             );
         }
         self.flags_told(client, &told);
