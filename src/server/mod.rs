@@ -28,6 +28,8 @@ mod sasl;
 mod search_keys;
 pub mod session;
 pub mod snapshot;
+mod sort;
+mod thread;
 pub mod world;
 
 use std::collections::BTreeMap;
@@ -250,6 +252,11 @@ pub const CAPABILITIES: &[&str] = &[
     "ENABLE",
     "ID",
     "CHILDREN",
+    // RFC 5256 §1, RFC 5957 §5.
+    "SORT",
+    "SORT=DISPLAY",
+    "THREAD=ORDEREDSUBJECT",
+    "THREAD=REFERENCES",
 ];
 
 pub(crate) fn capabilities() -> Vec<String> {
@@ -517,6 +524,11 @@ impl Server {
             CommandBody::Fetch { uid: false, .. }
                 | CommandBody::Store { uid: false, .. }
                 | CommandBody::Search { uid: false, .. }
+                // RFC 5256 §3: "Untagged EXPUNGE responses are not permitted while the server
+                // is responding to a SORT command, but are permitted during a UID SORT"; the
+                // same for THREAD.
+                | CommandBody::Sort { uid: false, .. }
+                | CommandBody::Thread { uid: false, .. }
         );
         let doom = self.sessions.get(&client).and_then(|s| s.doomed.clone());
         let reckoning = match &doom {
@@ -783,7 +795,9 @@ fn reckoning(body: &CommandBody) -> Reckoning {
         CommandBody::Noop
         | CommandBody::Check
         | CommandBody::Fetch { .. }
-        | CommandBody::Search { .. } => Reckoning::AfterData,
+        | CommandBody::Search { .. }
+        | CommandBody::Sort { .. }
+        | CommandBody::Thread { .. } => Reckoning::AfterData,
         _ => Reckoning::NotYet,
     }
 }
