@@ -185,9 +185,11 @@ impl Server {
             ThreadAlgorithm::References => references,
             // RFC 5256 §3 lists the algorithms; one the server does not advertise is an
             // invalid argument.
-            ThreadAlgorithm::Other(name) => return Err(Fail::bad(format!(
+            ThreadAlgorithm::Other(name) => {
+                return Err(Fail::bad(format!(
                 "Unknown threading algorithm {name} (ORDEREDSUBJECT and REFERENCES are supported)"
-            ))),
+            )))
+            }
         };
         check_charset(charset)?;
         // Subject and date; REFERENCES also the three ID fields.
