@@ -7,6 +7,12 @@ use crate::protocol::types::Thread;
 use crate::server::sort::{base_subject, casemap, sent_time, subject, Sortable};
 use std::collections::HashMap;
 
+/// The number written for a message: its sequence number or its UID.
+pub(crate) type Numbering = fn(&Sortable<'_>) -> u32;
+
+/// A threading algorithm: [`ordered_subject`] or [`references`].
+pub(crate) type Algorithm = fn(&[Sortable<'_>], Numbering) -> Vec<Thread>;
+
 /// What threading needs of one message, computed once.
 struct Facts {
     /// RFC 5256 §2.2 sent date, then sequence number (the §2.2 tie-breaker).
@@ -31,10 +37,7 @@ fn facts(m: &Sortable<'_>) -> Facts {
 /// text. Finally, the threads are sorted by the sent date of the first message". The first
 /// message is the root, the rest its children ("there are no grandchildren"). `number` gives
 /// the sequence number or UID written for a message.
-pub(crate) fn ordered_subject(
-    messages: &[Sortable<'_>],
-    number: fn(&Sortable<'_>) -> u32,
-) -> Vec<Thread> {
+pub(crate) fn ordered_subject(messages: &[Sortable<'_>], number: Numbering) -> Vec<Thread> {
     let facts: Vec<Facts> = messages.iter().map(facts).collect();
     let mut order: Vec<usize> = (0..messages.len()).collect();
     order.sort_by(|&a, &b| {
@@ -156,10 +159,7 @@ impl Tree {
 }
 
 /// RFC 5256 §3 REFERENCES, steps 1 to 6, and the result as THREAD response lists.
-pub(crate) fn references(
-    messages: &[Sortable<'_>],
-    number: fn(&Sortable<'_>) -> u32,
-) -> Vec<Thread> {
+pub(crate) fn references(messages: &[Sortable<'_>], number: Numbering) -> Vec<Thread> {
     let facts: Vec<Facts> = messages.iter().map(facts).collect();
     let mut tree = Tree {
         nodes: Vec::with_capacity(messages.len().saturating_mul(2)),
@@ -650,10 +650,7 @@ mod tests {
             .collect()
     }
 
-    fn wire(
-        data: &[Arc<MessageData>],
-        alg: fn(&[Sortable<'_>], fn(&Sortable<'_>) -> u32) -> Vec<Thread>,
-    ) -> String {
+    fn wire(data: &[Arc<MessageData>], alg: Algorithm) -> String {
         let ms: Vec<Sortable<'_>> = data
             .iter()
             .enumerate()

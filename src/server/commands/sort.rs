@@ -13,7 +13,7 @@ use crate::server::policy::{Citation, SearchExpunged};
 use crate::server::search_keys::{Bounds, Candidate, Plan};
 use crate::server::session::View;
 use crate::server::sort::{sort, Sortable};
-use crate::server::thread::{ordered_subject, references};
+use crate::server::thread::{ordered_subject, references, Algorithm, Numbering};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 use std::sync::Arc;
 
@@ -180,7 +180,7 @@ impl Server {
         search: &[SearchKey],
         uid: bool,
     ) -> CmdResult {
-        let run = match algorithm {
+        let run: Algorithm = match algorithm {
             ThreadAlgorithm::OrderedSubject => ordered_subject,
             ThreadAlgorithm::References => references,
             // RFC 5256 §3 lists the algorithms; one the server does not advertise is an
@@ -199,7 +199,7 @@ impl Server {
         };
         let matched = self.search_matches(client, search, readers)?;
         let messages = matched.sortable();
-        let number: fn(&Sortable<'_>) -> u32 = if uid { |m| m.uid } else { |m| m.seq };
+        let number: Numbering = if uid { |m| m.uid } else { |m| m.seq };
         let threads = run(&messages, number);
         let (done, citation) = self.sort_done(
             if uid { "UID THREAD" } else { "THREAD" },
