@@ -31,7 +31,11 @@ pub fn threaded_message(i: usize) -> Vec<u8> {
         hh = (i / 3_600) % 24,
         mm = (i / 60) % 60,
         ss = i % 60,
-        zone = ["+0000", "-0500", "+0900"][i % 3],
+        zone = match i % 3 {
+            0 => "+0000",
+            1 => "-0500",
+            _ => "+0900",
+        },
     );
     if k == 0 {
         h.push_str(&format!("Subject: Topic {thread}\r\n"));
