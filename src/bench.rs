@@ -393,6 +393,18 @@ pub fn hostile_lines() -> Vec<(&'static str, String)> {
             ),
         ),
         (
+            "SORT every key, 7 reading headers (RFC 5256, 5957)",
+            "SORT (SUBJECT FROM TO CC DATE DISPLAYFROM DISPLAYTO ARRIVAL REVERSE SIZE) UTF-8 ALL"
+                .to_string(),
+        ),
+        (
+            "THREAD REFERENCES, 9 header keys (refused)",
+            format!(
+                "THREAD REFERENCES UTF-8 {}",
+                many(4, &|i| format!("OR NOT SUBJECT zz{i} FROM yy{i}")) + " NOT HEADER X-None q"
+            ),
+        ),
+        (
             "FETCH 1:* (BODY.PEEK[] BODY.PEEK[TEXT])",
             "FETCH 1:* (BODY.PEEK[] BODY.PEEK[TEXT])".to_string(),
         ),

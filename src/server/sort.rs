@@ -3,7 +3,7 @@
 //! message data, so a later ESORT / CONTEXT=SORT (RFC 5267) can reuse [`sort`]: it knows no
 //! sessions and writes no responses.
 
-use crate::protocol::types::{Address, SortCriterion, SortKey};
+use crate::protocol::types::{Address, Envelope, SortCriterion, SortKey};
 use crate::server::mailstore::MessageData;
 use crate::server::mime::decode_rfc2047;
 use std::cmp::Ordering;
@@ -19,10 +19,23 @@ pub(crate) struct Sortable<'a> {
 /// implicit sort criterion of "sequence number"", and REVERSE does not reverse it; `messages`
 /// is in sequence order and the sort is stable, which gives both.
 pub(crate) fn sort(messages: &[Sortable<'_>], criteria: &[SortCriterion]) -> Vec<usize> {
-    // Each key computed once per message, not once per comparison.
+    // Each key computed once per message, not once per comparison; the envelope (for the
+    // address keys) once per message, not once per key.
+    let addresses = criteria.iter().any(|c| {
+        matches!(
+            c.key,
+            SortKey::Cc | SortKey::From | SortKey::To | SortKey::DisplayFrom | SortKey::DisplayTo
+        )
+    });
     let keys: Vec<Vec<Value>> = messages
         .iter()
-        .map(|m| criteria.iter().map(|c| value(m.data, c.key)).collect())
+        .map(|m| {
+            let envelope = addresses.then(|| m.data.mime().envelope(&m.data.raw));
+            criteria
+                .iter()
+                .map(|c| value(m.data, envelope.as_ref(), c.key))
+                .collect()
+        })
         .collect();
     let mut order: Vec<usize> = (0..messages.len()).collect();
     order.sort_by(|&a, &b| {
@@ -49,8 +62,8 @@ enum Value {
     Text(String),
 }
 
-fn value(data: &MessageData, key: SortKey) -> Value {
-    let raw = &data.raw;
+fn value(data: &MessageData, envelope: Option<&Envelope>, key: SortKey) -> Value {
+    let list = |field: fn(&Envelope) -> &[Address]| envelope.map_or(&[][..], field);
     match key {
         // RFC 5256 §3 ARRIVAL: "Internal date and time of the message".
         SortKey::Arrival => Value::Number(internal_time(data)),
@@ -59,11 +72,11 @@ fn value(data: &MessageData, key: SortKey) -> Value {
         SortKey::Subject => Value::Text(casemap(&base_subject(&subject(data)).0)),
         // RFC 5256 §3 CC / FROM / TO: "[IMAP] addr-mailbox of the first ... address"; an
         // absent header "is treated as the empty string".
-        SortKey::Cc => Value::Text(first_mailbox(&data.mime().envelope(raw).cc)),
-        SortKey::From => Value::Text(first_mailbox(&data.mime().envelope(raw).from)),
-        SortKey::To => Value::Text(first_mailbox(&data.mime().envelope(raw).to)),
-        SortKey::DisplayFrom => Value::Text(display(&data.mime().envelope(raw).from)),
-        SortKey::DisplayTo => Value::Text(display(&data.mime().envelope(raw).to)),
+        SortKey::Cc => Value::Text(first_mailbox(list(|e| &e.cc))),
+        SortKey::From => Value::Text(first_mailbox(list(|e| &e.from))),
+        SortKey::To => Value::Text(first_mailbox(list(|e| &e.to))),
+        SortKey::DisplayFrom => Value::Text(display(list(|e| &e.from))),
+        SortKey::DisplayTo => Value::Text(display(list(|e| &e.to))),
     }
 }
 
