@@ -146,6 +146,30 @@ impl Server {
         (done, citation)
     }
 
+    /// The SORT result in this session's view (RFC 5256 §3): the matching messages' sequence
+    /// numbers or UIDs in order, and whether messages another session expunged were met. What
+    /// SORT answers, and what ESORT and CONTEXT=SORT (RFC 5267) can build on.
+    pub(crate) fn sorted(
+        &self,
+        client: ClientId,
+        criteria: &[SortCriterion],
+        search: &[SearchKey],
+        uid: bool,
+    ) -> Result<(Vec<u32>, bool), Fail> {
+        let readers = criteria
+            .iter()
+            .filter(|c| !matches!(c.key, SortKey::Arrival | SortKey::Size))
+            .count();
+        let matched = self.search_matches(client, search, readers)?;
+        let messages = matched.sortable();
+        let numbers = sort(&messages, criteria)
+            .into_iter()
+            .filter_map(|i| messages.get(i))
+            .map(|m| if uid { m.uid } else { m.seq })
+            .collect();
+        Ok((numbers, matched.saw_expunged))
+    }
+
     pub(crate) fn handle_sort(
         &mut self,
         client: ClientId,
@@ -155,19 +179,8 @@ impl Server {
         uid: bool,
     ) -> CmdResult {
         check_charset(charset)?;
-        let readers = criteria
-            .iter()
-            .filter(|c| !matches!(c.key, SortKey::Arrival | SortKey::Size))
-            .count();
-        let matched = self.search_matches(client, search, readers)?;
-        let messages = matched.sortable();
-        let numbers: Vec<u32> = sort(&messages, criteria)
-            .into_iter()
-            .filter_map(|i| messages.get(i))
-            .map(|m| if uid { m.uid } else { m.seq })
-            .collect();
-        let (done, citation) =
-            self.sort_done(if uid { "UID SORT" } else { "SORT" }, matched.saw_expunged);
+        let (numbers, saw_expunged) = self.sorted(client, criteria, search, uid)?;
+        let (done, citation) = self.sort_done(if uid { "UID SORT" } else { "SORT" }, saw_expunged);
         self.send(client, Response::Data(Data::Sort(numbers)), citation);
         Ok(done)
     }
