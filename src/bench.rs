@@ -514,3 +514,45 @@ pub fn hostile(now: &dyn Fn() -> f64, around: &mut dyn FnMut(Option<&str>)) -> V
     }
     steps
 }
+
+#[cfg(test)]
+mod sort_tests {
+    use super::*;
+
+    /// The benchmark's mailbox really threads: binary trees of replies, some parents missing
+    /// (their dummies pruned, the replies moved up), siblings and threads by UTC sent date
+    /// (the zones differ).
+    #[test]
+    fn threaded_messages_thread_by_references() {
+        let mut world = World::default_world();
+        let mailbox = world
+            .store
+            .create(MAILBOX)
+            .ok()
+            .and_then(|id| world.store.get_mut(id))
+            .unwrap();
+        for i in 0..30 {
+            let data = MessageData::new(threaded_message(i), datetime_from_unix(SANDBOX_EPOCH));
+            mailbox.append(data, Flags::default());
+        }
+        let mut d = Driver::new(world, 1);
+        d.run(0, format!("SELECT {MAILBOX}").as_bytes());
+        let _ = d.server.take_output();
+        let c = d.clients[0];
+        d.server.receive(c, b"x THREAD REFERENCES UTF-8 ALL\r\n");
+        let out: Vec<String> = d
+            .server
+            .take_output()
+            .iter()
+            .map(|o| String::from_utf8_lossy(&o.bytes).trim_end().to_string())
+            .collect();
+        assert_eq!(
+            out,
+            [
+                "* THREAD (21 (22 (24 (28)(29))(25 30))(23 (27)(26)))\
+                 (1 (3 7)(6)(2 (4 (9)(8))(5 10)))(11 (12 (15 20)(14 (18)(19)))(13 16)(17))",
+                "x OK THREAD completed"
+            ]
+        );
+    }
+}
