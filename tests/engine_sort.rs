@@ -156,3 +156,118 @@ fn header_sort_keys_count_against_the_read_limit() {
     let out = run(&mut s, c, "b SORT (SUBJECT ARRIVAL SIZE) UTF-8 ALL\r\n");
     assert_eq!(out, ["* SORT 1 2", "b OK SORT completed"]);
 }
+
+/// Recorded from dovecot 2.3.19.1 by `tests/dovecot/sort_reference.py` on the same messages (FOO's
+/// seven, then twelve crafted ones: base subjects with blobs, `(fwd)` and `[fwd: ...]`, encoded
+/// display names, an unparseable Date, missing parents, a duplicate Message-ID, a References
+/// loop, a reply and an original with one subject, two originals with one): every answer is
+/// the same here.
+#[test]
+fn sort_and_thread_match_dovecot_2_3_19() {
+    let crafted: [&[u8]; 12] = [
+        b"Message-ID: <x1@t>\r\nSubject: [list] Re: Fwd: Hello (fwd)\r\nFrom: =?utf-8?q?Zo=C3=AB?= <zoe@t>\r\nDate: 1 Jan 2024 10:00:00 +0500\r\n\r\nx\r\n",
+        b"Message-ID: <x2@t>\r\nReferences: <x1@t> <missing@t>\r\nSubject: hello\r\nFrom: adam@t\r\nDate: 1 Jan 2024 06:00:00 +0000\r\n\r\nx\r\n",
+        b"Message-ID: <x3@t>\r\nReferences: <missing@t>\r\nSubject: [fwd: HELLO]\r\nFrom: Bea <bea@t>\r\nDate: bogus\r\n\r\nx\r\n",
+        b"Message-ID: <x4@t>\r\nIn-Reply-To: <nothere@t>\r\nSubject: Other\r\nTo: \"Yves\" <y@t>\r\nDate: 2 Jan 2024 00:00:00 -0800\r\n\r\nx\r\n",
+        b"Message-ID: <x5@t>\r\nIn-Reply-To: <nothere@t>\r\nSubject: Re: other\r\nCc: c@t\r\nDate: 2 Jan 2024 01:00:00 +0000\r\n\r\nx\r\n",
+        b"Message-ID: <x1@t>\r\nSubject: dup id\r\nDate: 3 Jan 2024 01:00:00 +0000\r\n\r\nx\r\n",
+        b"Message-ID: <x7@t>\r\nReferences: <x8@t>\r\nSubject: loop a\r\nDate: 3 Jan 2024 02:00:00 +0000\r\n\r\nx\r\n",
+        b"Message-ID: <x8@t>\r\nReferences: <x7@t>\r\nSubject: loop b\r\nDate: 3 Jan 2024 03:00:00 +0000\r\n\r\nx\r\n",
+        b"Message-ID: <x9@t>\r\nSubject: Re: same\r\nDate: 3 Jan 2024 04:00:00 +0000\r\n\r\nx\r\n",
+        b"Message-ID: <x10@t>\r\nSubject: same\r\nDate: 3 Jan 2024 05:00:00 +0000\r\n\r\nx\r\n",
+        b"Message-ID: <x11@t>\r\nSubject: twin\r\nDate: 3 Jan 2024 06:00:00 +0000\r\n\r\nx\r\n",
+        b"Message-ID: <x12@t>\r\nSubject: twin\r\nDate: 3 Jan 2024 07:00:00 +0000\r\n\r\nx\r\n",
+    ];
+    let mut server = Server::new(World::default_world(), Policies::default());
+    let c = server.connect();
+    server.receive(c, b"a LOGIN alice alice\r\nb CREATE srt\r\n");
+    for raw in imap_sandbox::server::mime::samples::SAMPLE_MESSAGES
+        .iter()
+        .filter(|(name, _)| name.starts_with("foo-"))
+        .map(|(_, raw)| *raw)
+    {
+        let mut line = format!("c APPEND srt {{{}+}}\r\n", raw.len()).into_bytes();
+        line.extend_from_slice(raw);
+        line.extend_from_slice(b"\r\n");
+        server.receive(c, &line);
+    }
+    for (i, raw) in crafted.iter().enumerate() {
+        let mut line = format!(
+            "c APPEND srt \"{:02}-Feb-2024 10:00:00 +0000\" {{{}+}}\r\n",
+            i + 1,
+            raw.len()
+        )
+        .into_bytes();
+        line.extend_from_slice(raw);
+        line.extend_from_slice(b"\r\n");
+        server.receive(c, &line);
+    }
+    server.receive(c, b"d SELECT srt\r\n");
+    let _ = server.take_output();
+    for (command, dovecot) in [
+        (
+            "SORT (SUBJECT) UTF-8 ALL",
+            "* SORT 13 8 9 10 14 15 5 6 7 11 12 1 2 3 4 16 17 18 19",
+        ),
+        (
+            "SORT (REVERSE SUBJECT) UTF-8 ALL",
+            "* SORT 18 19 16 17 1 2 3 4 11 12 5 6 7 15 14 8 9 10 13",
+        ),
+        (
+            "SORT (DATE) UTF-8 ALL",
+            "* SORT 8 9 12 11 13 14 15 16 17 18 19 10 1 2 3 4 5 6 7",
+        ),
+        (
+            "SORT (REVERSE DATE) UTF-8 ALL",
+            "* SORT 7 6 5 4 3 2 1 10 19 18 17 16 15 14 13 11 12 9 8",
+        ),
+        (
+            "SORT (FROM) UTF-8 ALL",
+            "* SORT 11 12 13 14 15 16 17 18 19 9 1 4 10 2 7 3 5 6 8",
+        ),
+        (
+            "SORT (TO) UTF-8 ALL",
+            "* SORT 8 9 10 12 13 14 15 16 17 18 19 1 2 3 4 5 6 7 11",
+        ),
+        (
+            "SORT (CC) UTF-8 ALL",
+            "* SORT 1 3 5 6 7 8 9 10 11 13 14 15 16 17 18 19 2 4 12",
+        ),
+        (
+            "SORT (SIZE) UTF-8 ALL",
+            "* SORT 17 18 19 13 16 14 15 10 12 11 9 8 7 6 4 5 3 1 2",
+        ),
+        (
+            "SORT (ARRIVAL) UTF-8 ALL",
+            "* SORT 8 9 10 11 12 13 14 15 16 17 18 19 1 2 3 4 5 6 7",
+        ),
+        (
+            "SORT (DISPLAYFROM) UTF-8 ALL",
+            "* SORT 11 12 13 14 15 16 17 18 19 9 1 4 10 2 7 3 5 6 8",
+        ),
+        (
+            "SORT (DISPLAYTO) UTF-8 ALL",
+            "* SORT 8 9 10 12 13 14 15 16 17 18 19 1 2 3 4 5 6 7 11",
+        ),
+        (
+            "SORT (SUBJECT REVERSE DATE) UTF-8 ALL",
+            "* SORT 13 10 9 8 14 15 7 6 5 11 12 4 3 2 1 17 16 19 18",
+        ),
+        (
+            "THREAD ORDEREDSUBJECT UTF-8 ALL",
+            "* THREAD (8 (9)(10))(12 11)(13)(14)(15)(16 17)(18 19)(1 (2)(3)(4))(5 (6)(7))",
+        ),
+        (
+            "THREAD REFERENCES UTF-8 ALL",
+            "* THREAD (8 (9)(10))((12)(11))(13)(15 14)(17 16)((18)(19))(1 2 3 4)(5 6 7)",
+        ),
+        (
+            "UID THREAD REFERENCES UTF-8 NOT SUBJECT twin",
+            "* THREAD (8 (9)(10))((12)(11))(13)(15 14)(17 16)(1 2 3 4)(5 6 7)",
+        ),
+    ] {
+        let out = run(&mut server, c, &format!("t {command}\r\n"));
+        assert_eq!(out[0], dovecot, "{command}");
+        assert!(out[1].starts_with("t OK "), "{command}: {out:?}");
+    }
+}
