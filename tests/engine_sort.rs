@@ -271,3 +271,33 @@ fn sort_and_thread_match_dovecot_2_3_19() {
         assert!(out[1].starts_with("t OK "), "{command}: {out:?}");
     }
 }
+
+/// The i;unicode-casemap comparator (RFC 5256 §7, RFC 5051) on accented and special letters,
+/// against dovecot 2.3.19.1 (`tests/dovecot/sort_reference.py`, mailbox "uni"): titlecase then
+/// decomposition (é after e, ª a lower-case a after every capital), ß and Ø as written, a
+/// no-break space trimmed like a space.
+#[test]
+fn unicode_subjects_sort_as_dovecot_2_3_19() {
+    let subjects = [
+        "cafz", "café", "cafe", "Ébène", "ezra", "Ezra", "straße", "strasse", "strast", "ÿes",
+        "yet", "Øre", "ore", "öre", "Ǆx", "ǅy", "ªz", "ab", "b", "ĳa", "ik", "ij", "2x", "²y",
+        "\u{a0}q", " r", "Dzz", "Ez",
+    ];
+    let raws: Vec<String> = subjects
+        .iter()
+        .map(|s| format!("Subject: {s}\nDate: 1 Jan 2024 10:00:00 +0000\n\nx"))
+        .collect();
+    let messages: Vec<(&str, &str)> = raws
+        .iter()
+        .map(|r| ("01-Jan-2024 10:00:00 +0000", r.as_str()))
+        .collect();
+    let (mut s, c) = with_messages(&messages);
+    let out = run(&mut s, c, "u SORT (SUBJECT) UTF-8 ALL\r\n");
+    assert_eq!(
+        out,
+        [
+            "* SORT 23 24 18 19 3 2 1 27 28 5 6 4 22 20 21 13 14 25 26 8 9 7 11 10 17 12 15 16",
+            "u OK SORT completed"
+        ]
+    );
+}

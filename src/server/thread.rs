@@ -4,7 +4,7 @@
 //! long.
 
 use crate::protocol::types::Thread;
-use crate::server::sort::{base_subject, casemap, sent_time, subject, Sortable};
+use crate::server::sort::{collation_subject, sent_time, subject, Sortable};
 use std::collections::HashMap;
 
 /// The number written for a message: its sequence number or its UID.
@@ -24,10 +24,10 @@ struct Facts {
 }
 
 fn facts(m: &Sortable<'_>) -> Facts {
-    let (base, reply) = base_subject(&subject(m.data));
+    let (subject, reply) = collation_subject(&subject(m.data));
     Facts {
         date: (sent_time(m.data), m.seq),
-        subject: casemap(&base),
+        subject,
         reply,
     }
 }

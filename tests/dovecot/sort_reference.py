@@ -43,6 +43,28 @@ CMDS = ["SORT (SUBJECT) UTF-8 ALL", "SORT (REVERSE SUBJECT) UTF-8 ALL", "SORT (D
         "SORT (SUBJECT REVERSE DATE) UTF-8 ALL",
         "THREAD ORDEREDSUBJECT UTF-8 ALL", "THREAD REFERENCES UTF-8 ALL", "UID THREAD REFERENCES UTF-8 NOT SUBJECT twin"]
 
+# Subjects for the i;unicode-casemap comparison (RFC 5051): accents, ß, Ø, ÿ, digraphs, ª, ²,
+# ĳ, a no-break space. Each in its own message of mailbox "uni", sorted by SORT (SUBJECT).
+UNICODE_SUBJECTS = ["cafz", "café", "cafe", "Ébène", "ezra", "Ezra", "straße", "strasse",
+                    "strast", "ÿes", "yet", "Øre", "ore", "öre", "Ǆx", "ǅy", "ªz", "ab", "b",
+                    "ĳa", "ik", "ij", "2x", "²y", "\u00a0q", " r", "Dzz", "Ez"]
+
+
+def unicode_session(port, user, pw):
+    s = R.Session(port, io.BytesIO())
+    s.command(f"LOGIN {user} {pw}", record=False)
+    s.command("CREATE uni", record=False)
+    for i, subject in enumerate(UNICODE_SUBJECTS):
+        raw = f"Subject: {subject}\r\nDate: 1 Jan 2024 10:00:00 +0000\r\n\r\nx\r\n".encode()
+        s.n += 1
+        tag = f"a{s.n}"
+        s.sock.sendall(f"{tag} APPEND uni {{{len(raw)}+}}\r\n".encode() + raw + b"\r\n")
+        s.response(tag)
+    s.command("SELECT uni", record=False)
+    r = s.command("SORT (SUBJECT) UTF-8 ALL", record=False).decode()
+    return [("SORT (SUBJECT) UTF-8 ALL [uni]", [l for l in r.split("\r\n") if l.startswith("* SORT")])]
+
+
 def session(port, user, pw):
     out = io.BytesIO()
     s = R.Session(port, out)
@@ -82,11 +104,11 @@ if mode == "dovecot":
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close(); break
             except OSError: time.sleep(0.1)
-        res = session(port, "ref", "ref")
+        res = session(port, "ref", "ref") + unicode_session(port, "ref", "ref")
     finally:
         subprocess.run([dovecot, "-c", conf, "stop"], check=False)
         shutil.rmtree(tmp, ignore_errors=True)
 else:
-    res = session(port, "alice", "alice")
+    res = session(port, "alice", "alice") + unicode_session(port, "alice", "alice")
 for c, r in res:
     print(c, "=>", " | ".join(r))
