@@ -38,7 +38,7 @@ pub(crate) fn sort(messages: &[Sortable<'_>], criteria: &[SortCriterion]) -> Vec
         })
         .collect();
     let mut order: Vec<usize> = (0..messages.len()).collect();
-    order.sort_by(|&a, &b| {
+    sort_indexes(&mut order, &|a, b| {
         let (Some(ka), Some(kb)) = (keys.get(a), keys.get(b)) else {
             return Ordering::Equal;
         };
@@ -52,6 +52,13 @@ pub(crate) fn sort(messages: &[Sortable<'_>], criteria: &[SortCriterion]) -> Vec
         Ordering::Equal
     });
     order
+}
+
+/// Sorts `items` stably by `cmp`. Every ordering of SORT and THREAD goes through here, so the
+/// standard library's stable sort is instantiated once (through `dyn`), not once per closure:
+/// that keeps the page's wasm module smaller.
+pub(crate) fn sort_indexes(items: &mut [usize], cmp: &dyn Fn(usize, usize) -> Ordering) {
+    items.sort_by(|&a, &b| cmp(a, b));
 }
 
 /// A message's value under one sort key. Strings are stored already case-mapped, so that

@@ -4,7 +4,7 @@
 //! long.
 
 use crate::protocol::types::Thread;
-use crate::server::sort::{collation_subject, sent_time, subject, Sortable};
+use crate::server::sort::{collation_subject, sent_time, sort_indexes, subject, Sortable};
 use std::collections::HashMap;
 
 /// The number written for a message: its sequence number or its UID.
@@ -40,7 +40,7 @@ fn facts(m: &Sortable<'_>) -> Facts {
 pub(crate) fn ordered_subject(messages: &[Sortable<'_>], number: Numbering) -> Vec<Thread> {
     let facts: Vec<Facts> = messages.iter().map(facts).collect();
     let mut order: Vec<usize> = (0..messages.len()).collect();
-    order.sort_by(|&a, &b| {
+    sort_indexes(&mut order, &|a, b| {
         let (Some(x), Some(y)) = (facts.get(a), facts.get(b)) else {
             return std::cmp::Ordering::Equal;
         };
@@ -56,11 +56,16 @@ pub(crate) fn ordered_subject(messages: &[Sortable<'_>], number: Numbering) -> V
         }
         last = Some(f.subject.as_str());
     }
-    let first_date = |g: &Vec<usize>| g.first().and_then(|&i| facts.get(i)).map(|f| f.date);
-    groups.sort_by_key(first_date);
+    let first_date = |g: usize| {
+        let first = groups.get(g).and_then(|g| g.first());
+        first.and_then(|&i| facts.get(i)).map(|f| f.date)
+    };
+    let mut by_date: Vec<usize> = (0..groups.len()).collect();
+    sort_indexes(&mut by_date, &|a, b| first_date(a).cmp(&first_date(b)));
     let num = |i: &usize| messages.get(*i).map_or(0, number);
-    groups
+    by_date
         .iter()
+        .filter_map(|&g| groups.get(g))
         .map(|g| match g.as_slice() {
             [one, two] => Thread {
                 members: vec![num(one), num(two)],
@@ -282,10 +287,14 @@ fn sort_children(tree: &mut Tree, n: usize, key: &impl Fn(&Tree, usize) -> (i64,
     let Some(children) = tree.nodes.get(n).map(|x| x.children.clone()) else {
         return;
     };
-    let mut keyed: Vec<((i64, u32), usize)> = children.iter().map(|&c| (key(tree, c), c)).collect();
-    keyed.sort_by_key(|&(k, _)| k);
+    let keys: Vec<(i64, u32)> = children.iter().map(|&c| key(tree, c)).collect();
+    let mut order: Vec<usize> = (0..children.len()).collect();
+    sort_indexes(&mut order, &|a, b| keys.get(a).cmp(&keys.get(b)));
     if let Some(x) = tree.nodes.get_mut(n) {
-        x.children = keyed.into_iter().map(|(_, c)| c).collect();
+        x.children = order
+            .iter()
+            .filter_map(|&i| children.get(i).copied())
+            .collect();
     }
 }
 
