@@ -1,7 +1,7 @@
 //! The native benchmarks; `scripts/bench.sh` runs them (with the browser ones) in release mode.
 //!
 //! ```text
-//! cargo run --release --example bench -- [engine|scale|tcp|memory|hostile]...   (all when none given)
+//! cargo run --release --example bench -- [engine|scale|tcp|memory|hostile|sort]...   (all when none given)
 //! ```
 //!
 //! Prints Markdown tables. Never a pass/fail judgement on time: that is for people to read.
@@ -18,7 +18,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use imap_sandbox::bench::{
-    mixed_workload, scale, synthetic_message, world_with, Driver, WORKLOAD_COMMANDS_PER_SESSION,
+    mixed_workload, scale, sort_and_thread, synthetic_message, world_with, Driver, SORT_MESSAGES,
+    WORKLOAD_COMMANDS_PER_SESSION,
 };
 use imap_sandbox::native::tcp::{Options, TcpServer};
 use imap_sandbox::server::{Policies, Server, World};
@@ -42,6 +43,23 @@ fn main() {
     if want("hostile") {
         hostile_table();
     }
+    if want("sort") {
+        sort_table();
+    }
+}
+
+/// SORT and THREAD (RFC 5256) on 20,000 threaded messages.
+fn sort_table() {
+    let clock = Instant::now();
+    let now = move || clock.elapsed().as_secs_f64() * 1000.0;
+    let steps = sort_and_thread(SORT_MESSAGES, &now).expect("sort benchmark");
+    println!("### SORT and THREAD, native, {SORT_MESSAGES} messages (milliseconds)\n");
+    println!("| command | ms |");
+    println!("|---|---:|");
+    for step in steps {
+        println!("| {} | {:.1} |", step.command, step.millis);
+    }
+    println!();
 }
 
 /// Peak resident set size in bytes since the last [`reset_peak`] (Linux: VmHWM).

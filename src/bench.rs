@@ -13,6 +13,106 @@ use crate::server::{ClientId, OutputKind, Policies, Server, World};
 /// The mailbox the workloads use.
 pub const MAILBOX: &str = "BENCH";
 
+/// Messages in [`MAILBOX`] for [`sort_and_thread`] (RFC 5256).
+pub const SORT_MESSAGES: usize = 20_000;
+
+/// Message `i` of a threaded mailbox: threads of 10 messages (`i / 10`), each a binary tree of
+/// replies (message `k` of a thread answers message `(k - 1) / 2`) with `Re:` subjects, up to
+/// three References, a Date in a zone that varies, and one in seven missing its parent (the
+/// reference names a message that is not in the mailbox).
+pub fn threaded_message(i: usize) -> Vec<u8> {
+    let (thread, k) = (i / 10, i % 10);
+    let mut h = format!(
+        "From: Person {p} <person{p}@example.org>\r\n\
+         To: List <list@example.org>\r\n\
+         Date: Mon, 1 Jan 2024 {hh:02}:{mm:02}:{ss:02} {zone}\r\n\
+         Message-ID: <m{i}@example.org>\r\n",
+        p = i % 53,
+        hh = (i / 3_600) % 24,
+        mm = (i / 60) % 60,
+        ss = i % 60,
+        zone = match i % 3 {
+            0 => "+0000",
+            1 => "-0500",
+            _ => "+0900",
+        },
+    );
+    if k == 0 {
+        h.push_str(&format!("Subject: Topic {thread}\r\n"));
+    } else {
+        h.push_str(&format!("Subject: Re: [list] Topic {thread}\r\n"));
+        let mut refs = Vec::new();
+        let mut a = k;
+        while a > 0 && refs.len() < 3 {
+            a = (a - 1) / 2;
+            refs.push(thread * 10 + a);
+        }
+        refs.reverse();
+        let ids: Vec<String> = refs
+            .iter()
+            .map(|r| {
+                if (r + i) % 7 == 0 {
+                    format!("<gone{r}@example.org>")
+                } else {
+                    format!("<m{r}@example.org>")
+                }
+            })
+            .collect();
+        h.push_str(&format!("References: {}\r\n", ids.join(" ")));
+    }
+    h.push_str("\r\nA short body.\r\n");
+    h.into_bytes()
+}
+
+/// SORT and THREAD (RFC 5256) on a mailbox of `messages` [`threaded_message`]s: each command
+/// twice (the first parses every message's MIME header), timed with `now` in milliseconds.
+pub fn sort_and_thread(messages: usize, now: &dyn Fn() -> f64) -> Result<Vec<Step>, String> {
+    let mut world = World::default_world();
+    if let Some(mailbox) = world
+        .store
+        .create(MAILBOX)
+        .ok()
+        .and_then(|id| world.store.get_mut(id))
+    {
+        for i in 0..messages {
+            let date = datetime_from_unix(SANDBOX_EPOCH + i64::try_from(i).unwrap_or(0));
+            mailbox.append(
+                MessageData::new(threaded_message(i), date),
+                Flags::default(),
+            );
+        }
+    }
+    let mut d = Driver::new(world, 1);
+    d.run(0, format!("SELECT {MAILBOX}").as_bytes());
+    let mut steps = Vec::new();
+    for (label, command) in [
+        (
+            "SORT (SUBJECT) (first, parses MIME)",
+            "SORT (SUBJECT) UTF-8 ALL",
+        ),
+        ("SORT (SUBJECT)", "SORT (SUBJECT) UTF-8 ALL"),
+        ("SORT (REVERSE DATE)", "SORT (REVERSE DATE) UTF-8 ALL"),
+        (
+            "SORT (FROM SUBJECT SIZE)",
+            "SORT (FROM SUBJECT SIZE) UTF-8 ALL",
+        ),
+        ("THREAD ORDEREDSUBJECT", "THREAD ORDEREDSUBJECT UTF-8 ALL"),
+        ("THREAD REFERENCES", "THREAD REFERENCES UTF-8 ALL"),
+        ("UID THREAD REFERENCES", "UID THREAD REFERENCES UTF-8 ALL"),
+    ] {
+        let t = now();
+        d.run(0, command.as_bytes());
+        steps.push(Step {
+            command: label,
+            millis: now() - t,
+        });
+    }
+    match d.first_error {
+        Some(e) => Err(e),
+        None => Ok(steps),
+    }
+}
+
 /// Messages in [`MAILBOX`] for [`mixed_workload`].
 pub const WORKLOAD_MESSAGES: usize = 200;
 
@@ -293,6 +393,18 @@ pub fn hostile_lines() -> Vec<(&'static str, String)> {
             ),
         ),
         (
+            "SORT every key, 7 reading headers (RFC 5256, 5957)",
+            "SORT (SUBJECT FROM TO CC DATE DISPLAYFROM DISPLAYTO ARRIVAL REVERSE SIZE) UTF-8 ALL"
+                .to_string(),
+        ),
+        (
+            "THREAD REFERENCES, 9 header keys (refused)",
+            format!(
+                "THREAD REFERENCES UTF-8 {}",
+                many(4, &|i| format!("OR NOT SUBJECT zz{i} FROM yy{i}")) + " NOT HEADER X-None q"
+            ),
+        ),
+        (
             "FETCH 1:* (BODY.PEEK[] BODY.PEEK[TEXT])",
             "FETCH 1:* (BODY.PEEK[] BODY.PEEK[TEXT])".to_string(),
         ),
@@ -401,4 +513,46 @@ pub fn hostile(now: &dyn Fn() -> f64, around: &mut dyn FnMut(Option<&str>)) -> V
         });
     }
     steps
+}
+
+#[cfg(test)]
+mod sort_tests {
+    use super::*;
+
+    /// The benchmark's mailbox really threads: binary trees of replies, some parents missing
+    /// (their dummies pruned, the replies moved up), siblings and threads by UTC sent date
+    /// (the zones differ).
+    #[test]
+    fn threaded_messages_thread_by_references() {
+        let mut world = World::default_world();
+        let mailbox = world
+            .store
+            .create(MAILBOX)
+            .ok()
+            .and_then(|id| world.store.get_mut(id))
+            .unwrap();
+        for i in 0..30 {
+            let data = MessageData::new(threaded_message(i), datetime_from_unix(SANDBOX_EPOCH));
+            mailbox.append(data, Flags::default());
+        }
+        let mut d = Driver::new(world, 1);
+        d.run(0, format!("SELECT {MAILBOX}").as_bytes());
+        let _ = d.server.take_output();
+        let c = d.clients[0];
+        d.server.receive(c, b"x THREAD REFERENCES UTF-8 ALL\r\n");
+        let out: Vec<String> = d
+            .server
+            .take_output()
+            .iter()
+            .map(|o| String::from_utf8_lossy(&o.bytes).trim_end().to_string())
+            .collect();
+        assert_eq!(
+            out,
+            [
+                "* THREAD (21 (22 (24 (28)(29))(25 30))(23 (27)(26)))\
+                 (1 (3 7)(6)(2 (4 (9)(8))(5 10)))(11 (12 (15 20)(14 (18)(19)))(13 16)(17))",
+                "x OK THREAD completed"
+            ]
+        );
+    }
 }

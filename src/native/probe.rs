@@ -830,14 +830,18 @@ fn mailbox_args(command: &str, uid: bool) -> Option<MailboxArgs> {
     let c = command.to_ascii_uppercase();
     if uid {
         return match c.as_str() {
-            "FETCH" | "STORE" | "SEARCH" | "EXPUNGE" => Some(MailboxArgs::At(&[])),
+            "FETCH" | "STORE" | "SEARCH" | "EXPUNGE" | "SORT" | "THREAD" => {
+                Some(MailboxArgs::At(&[]))
+            }
             "COPY" | "MOVE" => Some(MailboxArgs::At(&[1])),
             _ => None,
         };
     }
     match c.as_str() {
         "NOOP" | "CHECK" | "CLOSE" | "UNSELECT" | "EXPUNGE" | "FETCH" | "STORE" | "SEARCH"
-        | "CAPABILITY" | "LOGOUT" | "NAMESPACE" | "ENABLE" | "ID" => Some(MailboxArgs::At(&[])),
+        | "CAPABILITY" | "LOGOUT" | "NAMESPACE" | "ENABLE" | "ID" | "SORT" | "THREAD" => {
+            Some(MailboxArgs::At(&[]))
+        }
         "SELECT" | "EXAMINE" | "CREATE" | "DELETE" | "SUBSCRIBE" | "UNSUBSCRIBE" | "STATUS"
         | "APPEND" => Some(MailboxArgs::At(&[0])),
         "RENAME" => Some(MailboxArgs::At(&[0, 1])),
@@ -857,6 +861,10 @@ fn needed_capability(command: &str, uid: bool) -> Option<&'static str> {
         ("NAMESPACE", false) => Some("NAMESPACE"),
         ("ENABLE", false) => Some("ENABLE"),
         ("ID", false) => Some("ID"),
+        // RFC 5256 §1: SORT, and THREAD=ORDEREDSUBJECT / THREAD=REFERENCES (both are used by
+        // the scenario that sends THREAD).
+        ("SORT", _) => Some("SORT"),
+        ("THREAD", _) => Some("THREAD=REFERENCES"),
         _ => None,
     }
 }

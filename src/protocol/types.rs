@@ -190,6 +190,21 @@ pub enum CommandBody {
         criteria: Vec<SearchKey>,
         uid: bool,
     },
+    /// RFC 5256 §3 SORT and UID SORT.
+    Sort {
+        criteria: Vec<SortCriterion>,
+        /// Mandatory, unlike SEARCH's.
+        charset: String,
+        search: Vec<SearchKey>,
+        uid: bool,
+    },
+    /// RFC 5256 §3 THREAD and UID THREAD.
+    Thread {
+        algorithm: ThreadAlgorithm,
+        charset: String,
+        search: Vec<SearchKey>,
+        uid: bool,
+    },
     Fetch {
         set: SequenceSet,
         items: FetchItems,
@@ -252,6 +267,10 @@ impl CommandBody {
             UidExpunge { .. } => "UID EXPUNGE",
             Search { uid: false, .. } => "SEARCH",
             Search { uid: true, .. } => "UID SEARCH",
+            Sort { uid: false, .. } => "SORT",
+            Sort { uid: true, .. } => "UID SORT",
+            Thread { uid: false, .. } => "THREAD",
+            Thread { uid: true, .. } => "UID THREAD",
             Fetch { uid: false, .. } => "FETCH",
             Fetch { uid: true, .. } => "UID FETCH",
             Store { uid: false, .. } => "STORE",
@@ -338,6 +357,57 @@ pub enum StoreKind {
     Replace,
     Add,
     Remove,
+}
+
+/// `sort-criterion = ["REVERSE" SP] sort-key` (RFC 5256 §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SortCriterion {
+    pub reverse: bool,
+    pub key: SortKey,
+}
+
+/// `sort-key` (RFC 5256 §5; DISPLAYFROM and DISPLAYTO from RFC 5957 §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SortKey {
+    Arrival,
+    Cc,
+    Date,
+    From,
+    Size,
+    Subject,
+    To,
+    DisplayFrom,
+    DisplayTo,
+}
+
+/// `thread-alg` (RFC 5256 §5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum ThreadAlgorithm {
+    OrderedSubject,
+    References,
+    /// `thread-alg-ext = atom`: parsed so the server can answer it, never implemented here.
+    Other(String),
+}
+
+/// One `thread-list` of a THREAD response (RFC 5256 §5):
+/// `"(" (thread-members / thread-nested) ")"`. `members` are successive parent and child
+/// (empty for a parent that is not in the result, as in `((3)(5))`); `children` are the
+/// sub-threads after the last member, none or at least two. The shape follows the grammar so
+/// that a long reply chain is a flat list, not a deep tree.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Thread {
+    pub members: Vec<u32>,
+    pub children: Vec<Thread>,
+}
+
+impl Drop for Thread {
+    /// Without recursion: a server-built tree may branch thousands of levels deep.
+    fn drop(&mut self) {
+        let mut pending = std::mem::take(&mut self.children);
+        while let Some(mut t) = pending.pop() {
+            pending.append(&mut t.children);
+        }
+    }
 }
 
 /// `search-key` (RFC 3501 §6.4.4, §9). Strings are astrings, kept as octets.
@@ -588,6 +658,10 @@ pub enum Data {
     /// `SEARCH` numbers, and `(MODSEQ n)` after them when the search had a MODSEQ key
     /// (RFC 7162 §3.1.6 `search-sort-mod-seq`; only with numbers).
     Search(Vec<u32>, Option<u64>),
+    /// RFC 5256 §4 `"SORT" *(SP nz-number)`.
+    Sort(Vec<u32>),
+    /// RFC 5256 §4 `"THREAD" [SP 1*thread-list]`.
+    Thread(Vec<Thread>),
     Flags(Vec<Flag>),
     Exists(u32),
     Recent(u32),

@@ -28,6 +28,8 @@ mod sasl;
 mod search_keys;
 pub mod session;
 pub mod snapshot;
+mod sort;
+mod thread;
 pub mod world;
 
 use std::collections::BTreeMap;
@@ -254,6 +256,11 @@ pub const CAPABILITIES: &[&str] = &[
     // asks for clients that know only CONDSTORE).
     "CONDSTORE",
     "QRESYNC",
+    // RFC 5256 §1, RFC 5957 §5.
+    "SORT",
+    "SORT=DISPLAY",
+    "THREAD=ORDEREDSUBJECT",
+    "THREAD=REFERENCES",
 ];
 
 pub(crate) fn capabilities() -> Vec<String> {
@@ -522,6 +529,11 @@ impl Server {
             CommandBody::Fetch { uid: false, .. }
                 | CommandBody::Store { uid: false, .. }
                 | CommandBody::Search { uid: false, .. }
+                // RFC 5256 §3: "Untagged EXPUNGE responses are not permitted while the server
+                // is responding to a SORT command, but are permitted during a UID SORT"; the
+                // same for THREAD.
+                | CommandBody::Sort { uid: false, .. }
+                | CommandBody::Thread { uid: false, .. }
         );
         // RFC 7162 §3.2.10.2: "the VANISHED response MUST NOT be sent during a UID SEARCH
         // command that contains message numbers in the search criteria".
@@ -813,7 +825,9 @@ fn reckoning(body: &CommandBody) -> Reckoning {
         CommandBody::Noop
         | CommandBody::Check
         | CommandBody::Fetch { .. }
-        | CommandBody::Search { .. } => Reckoning::AfterData,
+        | CommandBody::Search { .. }
+        | CommandBody::Sort { .. }
+        | CommandBody::Thread { .. } => Reckoning::AfterData,
         _ => Reckoning::NotYet,
     }
 }

@@ -219,7 +219,8 @@ policy_enum! {
 }
 
 policy_enum! {
-    /// SEARCH matching messages another session expunged (RFC 2180 §4.3).
+    /// SEARCH matching messages another session expunged (RFC 2180 §4.3). SORT and THREAD,
+    /// "a variant of SEARCH" (RFC 5256 §3), follow the same choice.
     SearchExpunged, point = "search-expunged", rfc = "RFC 2180 §4.3",
     summary = "SEARCH over messages another client expunged" {
         /// Expunged messages are left out of the result (RFC 2180 §4.3).

@@ -814,6 +814,38 @@ pub fn constructed_responses() -> Vec<Response> {
                 StatusValue::HighestModSeq(0),
             ],
         },
+        // RFC 5256 §4.
+        Data::Sort(vec![]),
+        Data::Sort(vec![5, 3, 4, 1, 2, u32::MAX]),
+        Data::Thread(vec![]),
+        Data::Thread(vec![
+            Thread {
+                members: vec![2],
+                children: vec![],
+            },
+            Thread {
+                members: vec![],
+                children: vec![
+                    Thread {
+                        members: vec![3, 6],
+                        children: vec![
+                            Thread {
+                                members: vec![4, 23],
+                                children: vec![],
+                            },
+                            Thread {
+                                members: vec![44, 7, 96],
+                                children: vec![],
+                            },
+                        ],
+                    },
+                    Thread {
+                        members: vec![5],
+                        children: vec![],
+                    },
+                ],
+            },
+        ]),
         Data::Flags(vec![
             Flag::Answered,
             Flag::Flagged,
@@ -1139,6 +1171,28 @@ pub fn constructed_commands() -> Vec<Command> {
                 SearchKey::Unseen,
             ],
             uid: true,
+        },
+        // RFC 5256 §3, RFC 5957.
+        CommandBody::Sort {
+            criteria: vec![
+                SortCriterion {
+                    reverse: true,
+                    key: SortKey::Date,
+                },
+                SortCriterion {
+                    reverse: false,
+                    key: SortKey::DisplayTo,
+                },
+            ],
+            charset: "US-ASCII".into(),
+            search: vec![SearchKey::Subject(b("a b")), SearchKey::Uid(star.clone())],
+            uid: true,
+        },
+        CommandBody::Thread {
+            algorithm: ThreadAlgorithm::References,
+            charset: "UTF-8".into(),
+            search: vec![SearchKey::All],
+            uid: false,
         },
         CommandBody::Fetch {
             set: star.clone(),

@@ -136,6 +136,41 @@ fn write_command_body(body: &CommandBody, out: &mut Vec<u8>) {
                 write_search_key(key, out);
             }
         }
+        // RFC 5256 §5: `"SORT" SP sort-criteria SP search-criteria`,
+        // `search-criteria = charset 1*(SP search-key)`.
+        CommandBody::Sort {
+            criteria,
+            charset,
+            search,
+            ..
+        } => {
+            out.push(b' ');
+            write_paren_list(criteria, out, |c, out| {
+                if c.reverse {
+                    write_atom("REVERSE ", out);
+                }
+                write_atom(sort_key_name(c.key), out);
+            });
+            write_search_criteria(charset, search, out);
+        }
+        // RFC 5256 §5: `"THREAD" SP thread-alg SP search-criteria`.
+        CommandBody::Thread {
+            algorithm,
+            charset,
+            search,
+            ..
+        } => {
+            out.push(b' ');
+            write_atom(
+                match algorithm {
+                    ThreadAlgorithm::OrderedSubject => "ORDEREDSUBJECT",
+                    ThreadAlgorithm::References => "REFERENCES",
+                    ThreadAlgorithm::Other(name) => name,
+                },
+                out,
+            );
+            write_search_criteria(charset, search, out);
+        }
         // RFC 3501 §9: `"FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" / fetch-att /
         // "(" fetch-att *(SP fetch-att) ")")`.
         // RFC 4466 §2.4 `fetch-modifiers`, RFC 7162 §7: `(CHANGEDSINCE n VANISHED)`.
@@ -221,6 +256,31 @@ fn write_select_param(p: &SelectParam, out: &mut Vec<u8>) {
             }
             out.push(b')');
         }
+    }
+}
+
+/// `SP charset 1*(SP search-key)` (RFC 5256 §5 `search-criteria`).
+fn write_search_criteria(charset: &str, keys: &[SearchKey], out: &mut Vec<u8>) {
+    out.push(b' ');
+    write_astring(charset.as_bytes(), out);
+    for key in keys {
+        out.push(b' ');
+        write_search_key(key, out);
+    }
+}
+
+/// `sort-key` (RFC 5256 §5, RFC 5957 §5).
+fn sort_key_name(key: SortKey) -> &'static str {
+    match key {
+        SortKey::Arrival => "ARRIVAL",
+        SortKey::Cc => "CC",
+        SortKey::Date => "DATE",
+        SortKey::From => "FROM",
+        SortKey::Size => "SIZE",
+        SortKey::Subject => "SUBJECT",
+        SortKey::To => "TO",
+        SortKey::DisplayFrom => "DISPLAYFROM",
+        SortKey::DisplayTo => "DISPLAYTO",
     }
 }
 

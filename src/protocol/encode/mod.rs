@@ -17,6 +17,7 @@ use super::types::{
     SectionText, SelectParam, SeqBound, SequenceSet, SpecificFields, StatusItem, StatusKind,
     StatusResponse, StatusValue, StoreKind,
 };
+use super::types::{SortKey, Thread, ThreadAlgorithm};
 
 mod command;
 mod response;

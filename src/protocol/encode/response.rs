@@ -224,6 +224,22 @@ fn write_data(d: &Data, out: &mut Vec<u8>) {
             );
             write_sequence_set(uids, out);
         }
+        // RFC 5256 §5: `"SORT" *(SP nz-number)`.
+        Data::Sort(numbers) => {
+            write_atom("SORT", out);
+            for n in numbers {
+                out.push(b' ');
+                write_number(*n, out);
+            }
+        }
+        // RFC 5256 §5: `"THREAD" [SP 1*thread-list]`, the lists side by side.
+        Data::Thread(threads) => {
+            write_atom("THREAD", out);
+            if !threads.is_empty() {
+                out.push(b' ');
+            }
+            write_thread_lists(threads, out);
+        }
         // RFC 3501 §7.2.6.
         Data::Flags(flags) => {
             write_atom("FLAGS ", out);
@@ -625,4 +641,35 @@ pub(super) fn write_section(section: &Section, out: &mut Vec<u8>) {
         }
     }
     out.push(b']');
+}
+
+/// `1*thread-list` (RFC 5256 §5): each thread `"(" thread-members [SP thread-nested] ")"`, or
+/// `"(" thread-nested ")"` when it has no members. Written with an explicit stack, since a
+/// thread may nest as deep as the mailbox is long. A thread with a single sub-thread (not
+/// valid `thread-nested`, which needs two) is written as that sub-thread in parentheses.
+fn write_thread_lists(threads: &[Thread], out: &mut Vec<u8>) {
+    enum Step<'a> {
+        Open(&'a Thread),
+        Close,
+    }
+    let mut stack: Vec<Step<'_>> = threads.iter().rev().map(Step::Open).collect();
+    while let Some(step) = stack.pop() {
+        match step {
+            Step::Close => out.push(b')'),
+            Step::Open(t) => {
+                out.push(b'(');
+                for (i, n) in t.members.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b' ');
+                    }
+                    write_number(*n, out);
+                }
+                if !t.members.is_empty() && !t.children.is_empty() {
+                    out.push(b' ');
+                }
+                stack.push(Step::Close);
+                stack.extend(t.children.iter().rev().map(Step::Open));
+            }
+        }
+    }
 }

@@ -1497,3 +1497,199 @@ fn search_commands() {
         )
     );
 }
+
+/// RFC 5256 §3 and §4 examples (RFC 5957 §5 for DISPLAYFROM): each line parses, encodes back to
+/// the same octets, and the value is the one written here. The THREAD examples of §3 are
+/// printed folded "for editorial clarity"; they are joined here.
+#[test]
+fn sort_and_thread_rfc5256() {
+    use crate::protocol::parse::{parse_command, parse_response};
+    use crate::protocol::types::{SortCriterion, SortKey, Thread, ThreadAlgorithm};
+    let d = |day, month, year| Date { year, month, day };
+    let key = |reverse, key| SortCriterion { reverse, key };
+    let commands = [
+        (
+            "A282 SORT (SUBJECT) UTF-8 SINCE 1-Feb-1994\r\n",
+            CommandBody::Sort {
+                criteria: vec![key(false, SortKey::Subject)],
+                charset: "UTF-8".into(),
+                search: vec![SearchKey::Since(d(1, 2, 1994))],
+                uid: false,
+            },
+        ),
+        (
+            "A283 SORT (SUBJECT REVERSE DATE) UTF-8 ALL\r\n",
+            CommandBody::Sort {
+                criteria: vec![key(false, SortKey::Subject), key(true, SortKey::Date)],
+                charset: "UTF-8".into(),
+                search: vec![SearchKey::All],
+                uid: false,
+            },
+        ),
+        (
+            "A284 SORT (SUBJECT) US-ASCII TEXT \"not in mailbox\"\r\n",
+            CommandBody::Sort {
+                criteria: vec![key(false, SortKey::Subject)],
+                charset: "US-ASCII".into(),
+                search: vec![SearchKey::Text(b("not in mailbox"))],
+                uid: false,
+            },
+        ),
+        (
+            "A283 THREAD ORDEREDSUBJECT UTF-8 SINCE 5-Mar-2000\r\n",
+            CommandBody::Thread {
+                algorithm: ThreadAlgorithm::OrderedSubject,
+                charset: "UTF-8".into(),
+                search: vec![SearchKey::Since(d(5, 3, 2000))],
+                uid: false,
+            },
+        ),
+        (
+            "A284 THREAD ORDEREDSUBJECT US-ASCII TEXT gewp\r\n",
+            CommandBody::Thread {
+                algorithm: ThreadAlgorithm::OrderedSubject,
+                charset: "US-ASCII".into(),
+                search: vec![SearchKey::Text(b("gewp"))],
+                uid: false,
+            },
+        ),
+        (
+            "A285 UID THREAD REFERENCES UTF-8 SINCE 5-Mar-2000 UID 1:*\r\n",
+            CommandBody::Thread {
+                algorithm: ThreadAlgorithm::References,
+                charset: "UTF-8".into(),
+                search: vec![SearchKey::Since(d(5, 3, 2000)), SearchKey::Uid(set(&[(1, Some(0))]))],
+                uid: true,
+            },
+        ),
+        (
+            "a UID SORT (ARRIVAL CC DATE FROM SIZE SUBJECT TO DISPLAYFROM REVERSE DISPLAYTO) \"UTF-8\" ALL\r\n",
+            CommandBody::Sort {
+                criteria: vec![
+                    key(false, SortKey::Arrival),
+                    key(false, SortKey::Cc),
+                    key(false, SortKey::Date),
+                    key(false, SortKey::From),
+                    key(false, SortKey::Size),
+                    key(false, SortKey::Subject),
+                    key(false, SortKey::To),
+                    key(false, SortKey::DisplayFrom),
+                    key(true, SortKey::DisplayTo),
+                ],
+                charset: "UTF-8".into(),
+                search: vec![SearchKey::All],
+                uid: true,
+            },
+        ),
+        (
+            "b THREAD X-NEW UTF-8 ALL\r\n",
+            CommandBody::Thread {
+                algorithm: ThreadAlgorithm::Other("X-NEW".into()),
+                charset: "UTF-8".into(),
+                search: vec![SearchKey::All],
+                uid: false,
+            },
+        ),
+    ];
+    for (line, body) in commands {
+        let parsed = parse_command(line.as_bytes()).unwrap();
+        assert_eq!(parsed.body, body, "{line}");
+        // The charset is written as an atom where the client quoted it.
+        let again = line.replace("\"UTF-8\"", "UTF-8");
+        assert_eq!(cmd(&parsed.tag.0, body), again);
+    }
+    for bad in [
+        "a SORT SUBJECT UTF-8 ALL\r\n",
+        "a SORT () UTF-8 ALL\r\n",
+        "a SORT (SUBJECT) ALL\r\n",
+        "a SORT (SUBJECT) UTF-8\r\n",
+        "a SORT (REVERSE) UTF-8 ALL\r\n",
+        "a SORT (SIZE BOGUS) UTF-8 ALL\r\n",
+        "a THREAD UTF-8 ALL\r\n",
+        "a THREAD REFERENCES UTF-8\r\n",
+        "a UID THREAD\r\n",
+    ] {
+        assert!(parse_command(bad.as_bytes()).is_err(), "{bad}");
+    }
+
+    let leaf = |n: u32| Thread {
+        members: vec![n],
+        children: vec![],
+    };
+    let node = |members: &[u32], children: Vec<Thread>| Thread {
+        members: members.to_vec(),
+        children,
+    };
+    let responses = [
+        ("* SORT 2 84 882\r\n", Data::Sort(vec![2, 84, 882])),
+        ("* SORT 5 3 4 1 2\r\n", Data::Sort(vec![5, 3, 4, 1, 2])),
+        ("* SORT\r\n", Data::Sort(vec![])),
+        ("* SORT 2 3 6\r\n", Data::Sort(vec![2, 3, 6])),
+        (
+            "* THREAD (2)(3 6 (4 23)(44 7 96))\r\n",
+            Data::Thread(vec![
+                leaf(2),
+                node(
+                    &[3, 6],
+                    vec![node(&[4, 23], vec![]), node(&[44, 7, 96], vec![])],
+                ),
+            ]),
+        ),
+        (
+            "* THREAD ((3)(5))\r\n",
+            Data::Thread(vec![node(&[], vec![leaf(3), leaf(5)])]),
+        ),
+        ("* THREAD\r\n", Data::Thread(vec![])),
+    ];
+    for (line, want) in responses {
+        let (parsed, used) = parse_response(line.as_bytes()).unwrap();
+        assert_eq!(used, line.len());
+        assert_eq!(parsed, Response::Data(want.clone()), "{line}");
+        assert_eq!(data(want), line);
+    }
+    // The three folded examples of §3, joined.
+    for line in [
+        "* THREAD (166)(167)(168)(169)(172)(170)(171)(173)(174 (175)(176)(178)(181)(180))(179)\
+         (177 (183)(182)(188)(184)(185)(186)(187)(189))(190)(191)(192)(193)(194 195)\
+         (196 (197)(198))(199)(200 202)(201)(203)(204)(205)(206 207)(208)\r\n",
+        "* THREAD (166)(167)(168)(169)(172)((170)(179))(171)(173)((174)(175)(176)(178)(181)(180))\
+         ((177)(183)(182)(188 (184)(189))(185 186)(187))(190)(191)(192)(193)((194)(195 196))\
+         (197 198)(199)(200 202)(201)(203)(204)(205 206 207)(208)\r\n",
+    ] {
+        let (parsed, _) = parse_response(line.as_bytes()).unwrap();
+        assert_eq!(resp(parsed), line);
+    }
+    for bad in [
+        "* THREAD ()\r\n",
+        "* THREAD (1)x\r\n",
+        "* SORT 0\r\n",
+        "* SORT a\r\n",
+    ] {
+        assert!(parse_response(bad.as_bytes()).is_err(), "{bad}");
+    }
+}
+
+/// A thread nested far deeper than any parser budget is written without recursion.
+#[test]
+fn deep_thread_is_encoded_iteratively() {
+    use crate::protocol::types::Thread;
+    let mut t = Thread {
+        members: vec![1],
+        children: vec![],
+    };
+    for n in 2..100_000u32 {
+        t = Thread {
+            members: vec![n],
+            children: vec![
+                t,
+                Thread {
+                    members: vec![n + 200_000],
+                    children: vec![],
+                },
+            ],
+        };
+    }
+    let out = data(Data::Thread(vec![t]));
+    assert!(out.starts_with("* THREAD (99999 (99998 (99997 "));
+    assert!(out.ends_with("(299999))\r\n"));
+}

@@ -113,6 +113,9 @@ fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody> {
         "EXPUNGE" => none(CommandBody::Expunge),
         "UNSELECT" => none(CommandBody::Unselect),
         "SEARCH" => search(rest, false, depth),
+        // RFC 5256 §3.
+        "SORT" => super::sort::sort(rest, false, depth),
+        "THREAD" => super::sort::thread(rest, false, depth),
         "FETCH" => fetch(rest, false),
         "STORE" => store(rest, false),
         "COPY" => copy_or_move(rest, false, false),
@@ -125,6 +128,9 @@ fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody> {
             let sub = ascii(name).to_ascii_uppercase();
             match sub.as_str() {
                 "SEARCH" => search(rest, true, depth),
+                // RFC 5256 §3: UID SORT, UID THREAD.
+                "SORT" => super::sort::sort(rest, true, depth),
+                "THREAD" => super::sort::thread(rest, true, depth),
                 "FETCH" => fetch(rest, true),
                 "STORE" => store(rest, true),
                 "COPY" => copy_or_move(rest, true, false),

@@ -15,6 +15,7 @@ mod mailbox;
 mod response;
 mod search;
 mod sequence;
+mod sort;
 
 use std::borrow::Cow;
 

@@ -369,6 +369,15 @@ fn untagged(input: &[u8], depth: usize) -> PResult<'_, Response> {
             let (r, uids) = uid_set(r)?;
             data(r, Data::Vanished { earlier, uids })
         }
+        // RFC 5256 §4.
+        "SORT" => {
+            let (r, nums) = super::sort::sort_data(rest)?;
+            data(r, Data::Sort(nums))
+        }
+        "THREAD" => {
+            let (r, threads) = super::sort::thread_data(rest, depth)?;
+            data(r, Data::Thread(threads))
+        }
         // `"STATUS" SP mailbox SP "(" [status-att-list] ")"`
         "STATUS" => {
             let (r, ()) = sp(rest)?;

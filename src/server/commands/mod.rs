@@ -12,6 +12,7 @@ mod list;
 mod mailbox;
 mod search;
 mod select;
+mod sort;
 mod store;
 
 use crate::protocol::types::{CommandBody, Tag};
@@ -63,6 +64,9 @@ fn allowed(body: &CommandBody) -> Allowed {
         | Unselect
         | UidExpunge { .. }
         | Search { .. }
+        // RFC 5256 §3: SORT and THREAD are variants of SEARCH.
+        | Sort { .. }
+        | Thread { .. }
         | Fetch { .. }
         | Store { .. }
         | Copy { .. }
@@ -147,6 +151,18 @@ impl Server {
                 criteria,
                 uid,
             } => self.handle_search(client, charset.as_deref(), &criteria, uid),
+            Sort {
+                criteria,
+                charset,
+                search,
+                uid,
+            } => self.handle_sort(client, &criteria, &charset, &search, uid),
+            Thread {
+                algorithm,
+                charset,
+                search,
+                uid,
+            } => self.handle_thread(client, &algorithm, &charset, &search, uid),
             Fetch {
                 set,
                 items,

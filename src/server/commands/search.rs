@@ -11,12 +11,12 @@ use crate::server::session::View;
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 
 /// Charsets the server searches in (RFC 3501 §6.4.4: US-ASCII MUST be supported).
-const CHARSETS: &[&str] = &["US-ASCII", "UTF-8"];
+pub(crate) const CHARSETS: &[&str] = &["US-ASCII", "UTF-8"];
 
 /// The view indexes a search must look at. The top-level keys are ANDed (RFC 3501 §6.4.4), so
 /// a sequence-set or UID key there bounds the candidates and `UID SEARCH UID 900:* ...` does not
 /// scan the whole mailbox. Every key is still evaluated on each candidate.
-fn candidates(criteria: &[SearchKey], view: &View) -> Vec<usize> {
+pub(crate) fn candidates(criteria: &[SearchKey], view: &View) -> Vec<usize> {
     let mut bound: Option<Vec<usize>> = None;
     for key in criteria {
         let narrowed = match key {

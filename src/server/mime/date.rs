@@ -10,7 +10,10 @@ const MONTHS: [&[u8]; 12] = [
 /// `[ day-of-week "," ] day month year ...` (RFC 5322 §3.3), comments and the obsolete forms of
 /// §4.3 (two- and three-digit years) tolerated. `None` when it does not parse.
 pub(crate) fn parse_date(value: &[u8]) -> Option<Date> {
-    let words = words(value);
+    parse_date_in(&words(value, 4))
+}
+
+fn parse_date_in(words: &[Vec<u8>]) -> Option<Date> {
     let mut w = words.iter().peekable();
     // An optional day of week, with or without its comma.
     if w.peek()
@@ -44,8 +47,85 @@ fn number<T: std::str::FromStr>(w: &[u8]) -> Option<T> {
     std::str::from_utf8(w).ok()?.parse().ok()
 }
 
-/// Words separated by whitespace or `,`, with comments removed.
-fn words(s: &[u8]) -> Vec<Vec<u8>> {
+/// The sent date of RFC 5256 §2.2: the RFC 5322 §3.3 `date-time` as seconds since 1970 UTC,
+/// "adjusted by time zone to normalize to UTC". `None` when the date does not parse (the
+/// caller then uses INTERNALDATE). RFC 5256 §2.2: "If the time zone is invalid, the date and
+/// time SHOULD be treated as UTC. If the time is also invalid, the time SHOULD be treated as
+/// 00:00:00."
+pub(crate) fn parse_sent_time(value: &[u8]) -> Option<i64> {
+    let words = words(value, 6);
+    let date = parse_date_in(&words)?;
+    // The time and zone follow the year, with or without a day of week before the day.
+    let first_is_dow = words
+        .first()
+        .is_some_and(|t| t.first().is_some_and(u8::is_ascii_alphabetic));
+    let at = if first_is_dow { 4 } else { 3 };
+    let time = words.get(at).and_then(|t| time_of_day(t));
+    let zone = match time {
+        Some(_) => words.get(at + 1).and_then(|z| zone_minutes(z)).unwrap_or(0),
+        None => 0,
+    };
+    let day_secs = time.unwrap_or(0);
+    let days = days_from_civil(i64::from(date.year), date.month, date.day);
+    Some(days * 86_400 + day_secs - zone * 60)
+}
+
+/// `hour ":" minute [":" second]` (RFC 5322 §3.3) as seconds into the day.
+fn time_of_day(w: &[u8]) -> Option<i64> {
+    let mut parts = w.split(|&b| b == b':');
+    let h: i64 = number(parts.next()?)?;
+    let m: i64 = number(parts.next()?)?;
+    let s: i64 = match parts.next() {
+        Some(p) => number(p)?,
+        None => 0,
+    };
+    if parts.next().is_some() || h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    Some(h * 3_600 + m * 60 + s)
+}
+
+/// `zone = (FWS ( "+" / "-" ) 4DIGIT)` (RFC 5322 §3.3) or an `obs-zone` (§4.3) in minutes east
+/// of UTC. §4.3: military zones "SHOULD all be considered equivalent to "-0000"".
+fn zone_minutes(w: &[u8]) -> Option<i64> {
+    if let Some((&sign, digits)) = w.split_first() {
+        if matches!(sign, b'+' | b'-') {
+            if digits.len() != 4 {
+                return None;
+            }
+            let hhmm: i64 = number(digits)?;
+            let minutes = hhmm / 100 * 60 + hhmm % 100;
+            return Some(if sign == b'-' { -minutes } else { minutes });
+        }
+    }
+    let hours = match w.to_ascii_uppercase().as_slice() {
+        b"UT" | b"GMT" | b"Z" => 0,
+        b"EDT" => -4,
+        b"EST" | b"CDT" => -5,
+        b"CST" | b"MDT" => -6,
+        b"MST" | b"PDT" => -7,
+        b"PST" => -8,
+        [c] if c.is_ascii_alphabetic() => 0,
+        _ => return None,
+    };
+    Some(hours * 60)
+}
+
+/// Days from 1970-01-01 to the given proleptic Gregorian date (the inverse of
+/// `world::datetime_from_unix`'s calendar arithmetic, by eras of 400 years).
+pub(crate) fn days_from_civil(year: i64, month: u8, day: u8) -> i64 {
+    let (m, d) = (i64::from(month), i64::from(day));
+    let y = if m <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Words separated by whitespace or `,`, with comments removed; at most `max`.
+fn words(s: &[u8], max: usize) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     let mut cur = Vec::new();
     let mut depth = 0usize;
@@ -61,7 +141,7 @@ fn words(s: &[u8]) -> Vec<Vec<u8>> {
             }
             _ => cur.push(b),
         }
-        if out.len() >= 4 {
+        if out.len() >= max {
             break;
         }
     }
@@ -95,5 +175,28 @@ mod tests {
         assert_eq!(parse_date(b"32 Jan 2000"), None);
         assert_eq!(parse_date(b"yesterday"), None);
         assert_eq!(parse_date(b""), None);
+    }
+
+    #[test]
+    fn sent_times_are_normalised_to_utc() {
+        // RFC 5256 §2.2: "31 Dec 2000 16:01:33 -0800" is "1 Jan 2001 00:01:33 +0000".
+        let utc = parse_sent_time(b"1 Jan 2001 00:01:33 +0000");
+        assert_eq!(utc, Some(978_307_293));
+        assert_eq!(parse_sent_time(b"Sun, 31 Dec 2000 16:01:33 -0800"), utc);
+        assert_eq!(parse_sent_time(b"31 Dec 2000 19:01:33 EST"), utc);
+        // A bad zone is UTC; a bad time is midnight, UTC.
+        assert_eq!(parse_sent_time(b"1 Jan 2001 00:01:33 +01"), utc);
+        assert_eq!(parse_sent_time(b"1 Jan 2001 00:01:33 bogus"), utc);
+        assert_eq!(
+            parse_sent_time(b"1 Jan 2001 25:00 +0500"),
+            Some(978_307_200)
+        );
+        assert_eq!(parse_sent_time(b"1 Jan 1970"), Some(0));
+        assert_eq!(
+            parse_sent_time(b"29 Feb 2024 00:00:00 +0000"),
+            Some(1_709_164_800)
+        );
+        assert_eq!(parse_sent_time(b"no date"), None);
+        assert_eq!(days_from_civil(1969, 12, 31), -1);
     }
 }

@@ -18,6 +18,7 @@ pub(crate) mod decode;
 mod header;
 pub mod samples;
 
+pub(crate) use date::days_from_civil;
 pub use decode::decode_rfc2047;
 
 use crate::protocol::types::{
@@ -590,6 +591,12 @@ impl MimeMessage {
     /// The date of the Date: header, ignoring time and zone (RFC 3501 §6.4.4 SENTBEFORE etc.).
     pub fn sent_date(&self, raw: &[u8]) -> Option<Date> {
         header::first(self.root.header(raw), b"date").and_then(|f| date::parse_date(f.value))
+    }
+
+    /// The sent date and time of RFC 5256 §2.2 (Date: header, normalised to UTC) as seconds
+    /// since 1970; `None` when there is no Date: header or its date does not parse.
+    pub fn sent_time(&self, raw: &[u8]) -> Option<i64> {
+        header::first(self.root.header(raw), b"date").and_then(|f| date::parse_sent_time(f.value))
     }
 
     /// All text/* leaf bodies, transfer-decoded (RFC 2045 §6.7, §6.8) and, for UTF-8, US-ASCII
