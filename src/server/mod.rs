@@ -22,6 +22,7 @@ pub mod control;
 mod fetch_items;
 mod limits;
 pub mod mailstore;
+mod notify;
 pub mod mime;
 pub mod policy;
 mod sasl;
@@ -254,6 +255,8 @@ pub const CAPABILITIES: &[&str] = &[
     // asks for clients that know only CONDSTORE).
     "CONDSTORE",
     "QRESYNC",
+    // RFC 5465 §3.
+    "NOTIFY",
 ];
 
 pub(crate) fn capabilities() -> Vec<String> {
@@ -338,6 +341,7 @@ impl Server {
                 transport,
                 starting_tls: false,
                 enabled: session::Enabled::default(),
+                notify: None,
             },
         );
         let greeting = StatusResponse {
@@ -559,8 +563,13 @@ impl Server {
             self.bye(client, doom.text.clone(), Some(doom.citation.clone()));
             return;
         }
+        // RFC 5465 §3.1: what NOTIFY held back (notify-timing=next-command) comes first; the
+        // command's own changes are then recorded without being told (§5).
+        self.deliver_notifications(client, false);
         // `None`: IDLE and AUTHENTICATE answer later.
-        if let Some(result) = self.dispatch(client, &tag, body) {
+        let result = self.dispatch(client, &tag, body);
+        self.deliver_notifications(client, true);
+        if let Some(result) = result {
             match (doom, reckoning) {
                 // Dovecot 2.3 behaviour: the command's data, then BYE instead of its reply.
                 (Some(doom), Reckoning::AfterData) => {
@@ -662,6 +671,7 @@ impl Server {
 
     /// RFC 2177 §3: a session in IDLE is told of changes as they happen.
     fn flush_idlers(&mut self) {
+        self.flush_notifiers();
         let idlers: Vec<ClientId> = self
             .sessions
             .values()

@@ -19,6 +19,7 @@ use super::types::{
 };
 
 mod command;
+mod notify;
 mod response;
 #[cfg(test)]
 mod tests;
