@@ -192,6 +192,15 @@ fn list_item(store: &Store, user: &str, name: &str) -> ListItem {
     }
 }
 
+/// The citation of a STATUS notification: under `with-unseen` its UNSEEN is the point; under
+/// `required` the paragraph that asked for its items.
+fn cite(policy: NotifyStatusItems, paragraph: &'static str) -> Citation {
+    match policy {
+        NotifyStatusItems::Required => Citation::at(policy, paragraph),
+        NotifyStatusItems::WithUnseen => Citation::of(policy),
+    }
+}
+
 fn parent_of(name: &str) -> Option<&str> {
     name.rsplit_once(DELIMITER).map(|(p, _)| p)
 }
@@ -247,7 +256,7 @@ impl Server {
                 };
                 out.push(status_of(mb, *c, items));
             }
-            let citation = Citation::of(policy);
+            let citation = cite(policy, "RFC 5465 §3.1");
             for r in out {
                 self.send(client, r, Some(citation.clone()));
             }
@@ -391,8 +400,15 @@ impl Server {
                 }
                 items.unseen |= with_unseen && (items.messages || items.modseq);
             }
+            let paragraph = if !items.messages {
+                "RFC 5465 §5.1"
+            } else if now.messages < was.messages {
+                "RFC 5465 §5.3"
+            } else {
+                "RFC 5465 §5.2"
+            };
             if items.messages || items.validity || items.unseen || items.modseq {
-                out.push((status_of(mb, now, items), Some(Citation::of(policy))));
+                out.push((status_of(mb, now, items), Some(cite(policy, paragraph))));
             }
         }
         watch.counts = counts;
