@@ -621,7 +621,10 @@ pub enum Data {
     Id(Option<IdParams>),
     /// An extended LIST response with the `OLDNAME` item (RFC 5465 §5.4, §8
     /// `oldname-extended-item`): the mailbox `old` is now `item.mailbox`.
-    ListOldName { item: ListItem, old: MailboxName },
+    ListOldName {
+        item: ListItem,
+        old: MailboxName,
+    },
 }
 
 /// `mailbox-list` (RFC 3501 §9).

@@ -9,7 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::protocol::types::{
     Code, Data, FetchAtt, FetchItems, FetchModifiers, ListItem, MailboxName, NameAttribute,
-    NotifyFilter, Response, SeqBound, SeqRange, SequenceSet, StatusKind, StatusResponse, StatusValue,
+    NotifyFilter, Response, SeqBound, SeqRange, SequenceSet, StatusKind, StatusResponse,
+    StatusValue,
 };
 use crate::server::limits;
 use crate::server::mailstore::{canonical_name, Mailbox, MailboxId, Store, DELIMITER};
@@ -428,9 +429,10 @@ impl Server {
             for name in watch.subscribed.symmetric_difference(&subscribed) {
                 if watch.events_for(&self.store, user, name).subscriptions
                     || (!self.store.is_subscribed(user, name)
-                        && watch.groups.iter().any(|(f, e)| {
-                            e.subscriptions && *f == NotifyFilter::Subscribed
-                        }))
+                        && watch
+                            .groups
+                            .iter()
+                            .any(|(f, e)| e.subscriptions && *f == NotifyFilter::Subscribed))
                 {
                     let item = list_item(&self.store, user, name);
                     out.push((Response::Data(Data::List(item)), None));
@@ -492,19 +494,24 @@ impl Server {
         out
     }
 
-    /// Delivery to every session whose NOTIFY is to hear at once (RFC 5465 §3.1, §4), called
-    /// after each event, with the IDLE flush.
+    /// Delivery to every session whose NOTIFY is to hear at once (RFC 5465 §3.1), called
+    /// after each event, with the IDLE flush: under `notify-timing=immediate` every such
+    /// session, under `next-command` those in IDLE (§4: "while processing any IDLE command,
+    /// the server MUST send exactly the same events as instructed by the client using the
+    /// NOTIFY command").
     pub(crate) fn flush_notifiers(&mut self) {
-        if self.policies.notify_timing != NotifyTiming::Immediate {
-            return;
-        }
+        let immediate = self.policies.notify_timing == NotifyTiming::Immediate;
         let ids: Vec<ClientId> = self
             .sessions
             .values()
             .filter(|s| {
                 s.notify.is_some()
                     && !s.closing
-                    && matches!(s.mode, Mode::Command | Mode::Idle(_))
+                    && match s.mode {
+                        Mode::Command => immediate,
+                        Mode::Idle(_) => true,
+                        Mode::SaslPlain(_) => false,
+                    }
                     && !matches!(s.state, State::NotAuthenticated | State::Logout)
             })
             .map(|s| s.id)

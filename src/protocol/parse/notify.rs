@@ -40,7 +40,10 @@ pub fn notify(input: &[u8]) -> PResult<'_, CommandBody> {
                     }
                 }
             }
-            Ok((rest, CommandBody::Notify(Some(NotifySet { status, groups }))))
+            Ok((
+                rest,
+                CommandBody::Notify(Some(NotifySet { status, groups })),
+            ))
         }
         _ => fail(rest, "Expected SET or NONE after NOTIFY"),
     }
