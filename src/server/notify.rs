@@ -59,19 +59,74 @@ struct Counts {
     unseen: Option<u32>,
 }
 
+/// A filter other than SELECTED, ready to test names without allocating (RFC 5465 §6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filter {
+    /// PERSONAL and INBOXES. §6.2: every mailbox is in the one personal namespace (NAMESPACE
+    /// answers `(("" "/"))`). §6.3: any of them may be delivered to (APPEND, the control API's
+    /// delivery), and "If the IMAP server cannot easily compute this set, it MUST treat
+    /// "inboxes" as equivalent to "personal"".
+    All,
+    /// §6.4: evaluated at each delivery, as "If the subscription list changes, the server MUST
+    /// reevaluate the list".
+    Subscribed,
+    /// SUBTREE (`subtree`, §6.5: the mailbox and all below it) and MAILBOXES (§6.6: "The
+    /// server MUST NOT do a wildcard expansion": names compare as they are), by canonical name.
+    Names {
+        names: BTreeSet<String>,
+        subtree: bool,
+    },
+}
+
+impl Filter {
+    /// `None` for SELECTED and SELECTED-DELAYED, which only match the selected mailbox (§6).
+    pub fn of(filter: &NotifyFilter) -> Option<Filter> {
+        let names = |list: &[MailboxName]| list.iter().map(|m| canonical_name(&m.0)).collect();
+        Some(match filter {
+            NotifyFilter::Selected | NotifyFilter::SelectedDelayed => return None,
+            NotifyFilter::Personal | NotifyFilter::Inboxes => Filter::All,
+            NotifyFilter::Subscribed => Filter::Subscribed,
+            NotifyFilter::Subtree(list) => Filter::Names {
+                names: names(list),
+                subtree: true,
+            },
+            NotifyFilter::Mailboxes(list) => Filter::Names {
+                names: names(list),
+                subtree: false,
+            },
+        })
+    }
+
+    /// Whether the filter covers a (canonical) mailbox name: a set lookup per level of the
+    /// name, so a NOTIFY with many names costs no more per mailbox than one with few.
+    fn matches(&self, store: &Store, user: &str, name: &str) -> bool {
+        match self {
+            Filter::All => true,
+            Filter::Subscribed => store.is_subscribed(user, name),
+            Filter::Names { names, subtree } => {
+                names.contains(name)
+                    || (*subtree
+                        && name
+                            .match_indices(DELIMITER)
+                            .any(|(i, _)| name.get(..i).is_some_and(|p| names.contains(p))))
+            }
+        }
+    }
+}
+
 /// One session's NOTIFY SET, and what it has been told.
 #[derive(Debug, Clone)]
 pub struct Watch {
     pub selected: Option<SelectedWatch>,
     /// The other groups: filter and events (RFC 5465 §6.2 to §6.6).
-    pub groups: Vec<(NotifyFilter, Events)>,
+    pub groups: Vec<(Filter, Events)>,
     counts: BTreeMap<MailboxId, Counts>,
     names: BTreeMap<MailboxId, String>,
     subscribed: BTreeSet<String>,
 }
 
 impl Watch {
-    pub fn new(selected: Option<SelectedWatch>, groups: Vec<(NotifyFilter, Events)>) -> Watch {
+    pub fn new(selected: Option<SelectedWatch>, groups: Vec<(Filter, Events)>) -> Watch {
         Watch {
             selected,
             groups,
@@ -85,43 +140,12 @@ impl Watch {
     fn events_for(&self, store: &Store, user: &str, name: &str) -> Events {
         self.groups
             .iter()
-            .filter(|(filter, _)| matches(filter, store, user, name))
+            .filter(|(filter, _)| filter.matches(store, user, name))
             .fold(Events::default(), |acc, (_, e)| acc.or(*e))
     }
 
     fn any(&self, f: impl Fn(&Events) -> bool) -> bool {
         self.groups.iter().any(|(_, e)| f(e))
-    }
-}
-
-/// Whether a filter covers a mailbox name (RFC 5465 §6).
-fn matches(filter: &NotifyFilter, store: &Store, user: &str, name: &str) -> bool {
-    let named = |list: &[MailboxName], subtree: bool| {
-        list.iter().any(|m| {
-            let m = canonical_name(&m.0);
-            // §6.6: "The server MUST NOT do a wildcard expansion": names compare as they are.
-            name == m
-                || (subtree
-                    && name
-                        .strip_prefix(m.as_str())
-                        .is_some_and(|rest| rest.starts_with(DELIMITER)))
-        })
-    };
-    match filter {
-        // Only SELECTED and SELECTED-DELAYED match the selected mailbox (§6), and they are
-        // kept apart from these groups.
-        NotifyFilter::Selected | NotifyFilter::SelectedDelayed => false,
-        // §6.2: every mailbox is in the one personal namespace (NAMESPACE answers `(("" "/"))`).
-        // §6.3: any of them may be delivered to (APPEND, the control API's delivery), and "If
-        // the IMAP server cannot easily compute this set, it MUST treat "inboxes" as equivalent
-        // to "personal"".
-        NotifyFilter::Personal | NotifyFilter::Inboxes => true,
-        // §6.4: re-evaluated at each delivery, as "If the subscription list changes, the server
-        // MUST reevaluate the list".
-        NotifyFilter::Subscribed => store.is_subscribed(user, name),
-        // §6.5: the mailbox and all below it.
-        NotifyFilter::Subtree(list) => named(list, true),
-        NotifyFilter::Mailboxes(list) => named(list, false),
     }
 }
 
@@ -285,7 +309,8 @@ impl Server {
         let condstore = session.enabled.condstore;
         let selected = session.state.view().map(|v| v.mailbox);
         if quiet {
-            self.notify_snapshot(&mut watch, &user);
+            // The same comparison, its responses dropped.
+            self.changes(&mut watch, &user, selected, condstore);
             if let Some(s) = self.sessions.get_mut(&client) {
                 s.notify = Some(watch);
             }
@@ -363,19 +388,31 @@ impl Server {
         let policy = self.policies.notify_status_items;
         let with_unseen = policy == NotifyStatusItems::WithUnseen;
         let mut out = Vec::new();
-        let mut counts = BTreeMap::new();
+        // Cheap tests first: nothing is allocated for a mailbox that did not change (every
+        // change to its messages or flags raises its HIGHESTMODSEQ, RFC 7162 §3.1), nor when
+        // no name or subscription changed.
+        let mut live = 0usize;
+        let mut names_same = true;
         for mb in self.store.live() {
+            live = live.saturating_add(1);
+            names_same &= watch.names.get(&mb.id).is_some_and(|n| *n == mb.name);
             let events = watch.events_for(&self.store, user, &mb.name);
             if !(events.messages || events.flags) || mb.noselect {
                 continue;
             }
+            let was = watch.counts.get(&mb.id).copied();
+            if was.is_some_and(|w| {
+                w.highest_modseq == mb.highest_modseq() && w.uid_validity == mb.uid_validity
+            }) {
+                continue;
+            }
             let now = counts_of(mb, with_unseen);
-            counts.insert(mb.id, now);
+            watch.counts.insert(mb.id, now);
             // §3.1: the selected mailbox's message events are SELECTED's alone.
             if Some(mb.id) == selected {
                 continue;
             }
-            let Some(was) = watch.counts.get(&mb.id) else {
+            let Some(was) = was else {
                 continue;
             };
             let validity = now.uid_validity != was.uid_validity;
@@ -412,16 +449,21 @@ impl Server {
                 out.push((status_of(mb, now, items), Some(cite(policy, paragraph))));
             }
         }
-        watch.counts = counts;
-        let names: BTreeMap<MailboxId, String> = self
-            .store
-            .live()
-            .map(|mb| (mb.id, mb.name.clone()))
-            .collect();
-        if watch.any(|e| e.names) {
-            out.extend(self.name_changes(watch, &names, user));
+        if !(names_same && live == watch.names.len()) {
+            let names: BTreeMap<MailboxId, String> = self
+                .store
+                .live()
+                .map(|mb| (mb.id, mb.name.clone()))
+                .collect();
+            if watch.any(|e| e.names) {
+                out.extend(self.name_changes(watch, &names, user));
+            }
+            watch.counts.retain(|id, _| names.contains_key(id));
+            watch.names = names;
         }
-        watch.names = names;
+        if self.store.subscriptions(user).eq(watch.subscribed.iter()) {
+            return out;
+        }
         let subscribed: BTreeSet<String> = self.store.subscriptions(user).cloned().collect();
         if watch.any(|e| e.subscriptions) {
             // §5.5: a LIST for each name whose subscription changed, `\Subscribed` if and only
@@ -432,7 +474,7 @@ impl Server {
                         && watch
                             .groups
                             .iter()
-                            .any(|(f, e)| e.subscriptions && *f == NotifyFilter::Subscribed))
+                            .any(|(f, e)| e.subscriptions && *f == Filter::Subscribed))
                 {
                     let item = list_item(&self.store, user, name);
                     out.push((Response::Data(Data::List(item)), None));

@@ -3,7 +3,7 @@
 
 use crate::protocol::types::{Code, NotifyEvent, NotifyFilter, NotifySet};
 use crate::server::limits;
-use crate::server::notify::{Events, SelectedWatch, Watch};
+use crate::server::notify::{Events, Filter, SelectedWatch, Watch};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 
 /// The events this server supports, as `[BADEVENT]` lists them (RFC 5465 §3.1: the code "MUST
@@ -123,8 +123,8 @@ impl Server {
                     delayed: group.filter == NotifyFilter::SelectedDelayed,
                     fetch,
                 }));
-            } else {
-                groups.push((group.filter, reduced));
+            } else if let Some(filter) = Filter::of(&group.filter) {
+                groups.push((filter, reduced));
             }
         }
         // RFC 5465 §3.1: "the server MUST refuse the command with a tagged NO response (not a
