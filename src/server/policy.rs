@@ -507,6 +507,9 @@ pub const PRESETS: &[Preset] = &[
             "search-expunged=include-flagless",
             // Not observed (the transcripts predate CONDSTORE): the RFC's recommendation.
             "modified-report=fetch",
+            // Not observed (the transcripts have no NOTIFY): the defaults.
+            "notify-timing=immediate",
+            "notify-status-items=required",
         ],
     },
     Preset {
@@ -526,6 +529,9 @@ pub const PRESETS: &[Preset] = &[
             "search-expunged=omit",
             // Not observed (the transcripts predate CONDSTORE): the RFC's recommendation.
             "modified-report=fetch",
+            // Not observed (the transcripts have no NOTIFY): the defaults.
+            "notify-timing=immediate",
+            "notify-status-items=required",
         ],
     },
     Preset {
