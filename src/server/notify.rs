@@ -563,3 +563,39 @@ impl Server {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[&str]) -> Vec<MailboxName> {
+        list.iter().map(|n| MailboxName(n.to_string())).collect()
+    }
+
+    /// RFC 5465 §6.5, §6.6: SUBTREE covers the name and all below it, MAILBOXES the names
+    /// only, with no wildcard expansion; INBOX in any case is INBOX (RFC 3501 §5.1).
+    #[test]
+    fn filters_match_names_as_rfc5465_section_6_says() {
+        let store = Store::default();
+        let subtree = Filter::of(&NotifyFilter::Subtree(names(&["Lists", "inbox"]))).unwrap();
+        for (name, want) in [
+            ("Lists", true),
+            ("Lists/Lemonade", true),
+            ("Lists/a/b", true),
+            ("ListsX", false),
+            ("Other/Lists", false),
+            ("INBOX", true),
+            ("INBOX/Sub", true),
+        ] {
+            assert_eq!(subtree.matches(&store, "u", name), want, "{name}");
+        }
+        let exact = Filter::of(&NotifyFilter::Mailboxes(names(&["Lists/%", "misc"]))).unwrap();
+        assert!(exact.matches(&store, "u", "Lists/%"));
+        assert!(!exact.matches(&store, "u", "Lists/Lemonade"));
+        assert!(exact.matches(&store, "u", "misc"));
+        assert!(!exact.matches(&store, "u", "misc/sub"));
+        assert_eq!(Filter::of(&NotifyFilter::Inboxes), Some(Filter::All));
+        assert_eq!(Filter::of(&NotifyFilter::Selected), None);
+        assert_eq!(Filter::of(&NotifyFilter::SelectedDelayed), None);
+    }
+}
