@@ -46,6 +46,8 @@ pub struct SelectedWatch {
     pub delayed: bool,
     /// MessageNew's `fetch-att`s, sent for each new message after its EXISTS (§5.2).
     pub fetch: Vec<FetchAtt>,
+    /// FlagChange was asked for (§5.1).
+    pub flags: bool,
 }
 
 /// A mailbox's numbers as the client was last told them.
@@ -354,6 +356,26 @@ impl Server {
                 .and_then(|s| s.state.view())
                 .map_or(0, |v| v.exists())
         };
+        // Only the events asked for bring the view up to date at once; what else is pending
+        // (flag changes without FlagChange) then comes along, as RFC 3501 §7.4.1 allows an
+        // unsolicited FETCH at any time.
+        let due = self
+            .sessions
+            .get(&client)
+            .and_then(|s| s.state.view())
+            .is_some_and(|v| {
+                let newer = self
+                    .store
+                    .get(v.mailbox)
+                    .and_then(|m| m.messages.last())
+                    .is_some_and(|m| m.uid > v.last_uid);
+                newer
+                    || (!sel.delayed && v.pending_expunges > 0)
+                    || (sel.flags && !v.flags_changed.is_empty())
+            });
+        if !due {
+            return;
+        }
         let before = exists(self);
         self.flush_session(client, !sel.delayed);
         let after = exists(self);

@@ -122,6 +122,7 @@ impl Server {
                 selected = Some(reduced.messages.then(|| SelectedWatch {
                     delayed: group.filter == NotifyFilter::SelectedDelayed,
                     fetch,
+                    flags: reduced.flags,
                 }));
             } else if let Some(filter) = Filter::of(&group.filter) {
                 groups.push((filter, reduced));
