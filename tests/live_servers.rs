@@ -184,6 +184,19 @@ const CYRUS_NO_FOR_BAD: &str = "FETCH of message numbers beyond the mailbox: BAD
      (RFC 3501 §9, no such sequence number), NO from Cyrus";
 const CYRUS_SILENT: &str = "a STORE +FLAGS.SILENT over a mix: Cyrus still reports the live \
      messages' new flags (RFC 3501 §6.4.6: .SILENT should not), the sandbox does not";
+/// Decision points the probe cannot play, and why: the presets' values for them are not
+/// verified (`src/server/policy.rs` says so beside them). A point played after all fails the
+/// test, so this list cannot go stale.
+const NOT_PROBED: &[(&str, &str)] = &[
+    (
+        "notify-timing",
+        "the probe does not send NOTIFY (its mailbox filters are not mapped to the scratch mailbox)",
+    ),
+    (
+        "notify-status-items",
+        "the probe does not send NOTIFY (its mailbox filters are not mapped to the scratch mailbox)",
+    ),
+];
 const CHARSETS: &str = "SORT with charset ISO-8859-1: Dovecot and Cyrus accept it, the sandbox \
      knows US-ASCII and UTF-8 only and answers NO [BADCHARSET] (RFC 5256 §3 lets a server choose)";
 const ARRIVAL_TIES: &str = "SORT (REVERSE ARRIVAL): messages the probe APPENDed within one second \
@@ -310,6 +323,20 @@ fn check(server: &str, preset: &str, port: u16) {
     let mut excused: Vec<String> = Vec::new();
     for row in &report.rows {
         let expected = policies.get(&row.point).unwrap();
+        if let Some((_, why)) = NOT_PROBED.iter().find(|(p, _)| *p == row.point) {
+            if row
+                .evidence
+                .iter()
+                .all(|e| matches!(e.outcome, Outcome::Untestable(_)))
+            {
+                eprintln!("{server}: {} not verified: {why}", row.point);
+                continue;
+            }
+            failures.push(format!(
+                "{} is listed in NOT_PROBED but the probe played it: take it out",
+                row.point
+            ));
+        }
         let mut values: Vec<&str> = row.evidence.iter().map(|e| e.value.as_str()).collect();
         values.sort_unstable();
         values.dedup();

@@ -22,6 +22,12 @@ fn rfc7162_examples_parse_then_encode_to_the_same_octets() {
     assert!(kat::check_rfc7162() >= 35);
 }
 
+/// RFC 5465's examples (NOTIFY), commands and responses, and malformed NOTIFY commands refused.
+#[test]
+fn rfc5465_examples_parse_then_encode_to_the_same_octets() {
+    assert!(kat::check_rfc5465() >= 40);
+}
+
 #[test]
 fn constructed_values_encode_then_parse_to_the_same_value() {
     assert!(kat::check_constructed_roundtrip() >= 150);
@@ -75,8 +81,10 @@ fn every_code_variant_is_in_the_kat_set() {
             Code::HighestModSeq(_) => "HighestModSeq",
             Code::NoModSeq => "NoModSeq",
             Code::Modified(_) => "Modified",
+            Code::NotificationOverflow => "NotificationOverflow",
+            Code::BadEvent(_) => "BadEvent",
             Code::Other { .. } => "Other",
         })
         .collect();
-    assert_eq!(seen.len(), 40, "{seen:?}");
+    assert_eq!(seen.len(), 42, "{seen:?}");
 }

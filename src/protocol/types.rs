@@ -232,6 +232,8 @@ pub enum CommandBody {
         mailbox: MailboxName,
         uid: bool,
     },
+    /// RFC 5465 §3.1: `NOTIFY SET ...` or `NOTIFY NONE` (`None` here).
+    Notify(Option<NotifySet>),
 }
 
 impl CommandBody {
@@ -279,6 +281,7 @@ impl CommandBody {
             Copy { uid: true, .. } => "UID COPY",
             Move { uid: false, .. } => "MOVE",
             Move { uid: true, .. } => "UID MOVE",
+            Notify(_) => "NOTIFY",
         }
     }
 }
@@ -627,6 +630,11 @@ pub enum Code {
     ServerBug,
     Unavailable,
     UnknownCte,
+    /// RFC 5465 §5.8: `NOTIFICATIONOVERFLOW`.
+    NotificationOverflow,
+    /// RFC 5465 §8: `"BADEVENT" SP "(" event-name *(SP event-name) ")"`, the events the
+    /// server supports.
+    BadEvent(Vec<String>),
     /// Any other `atom [SP 1*<any TEXT-CHAR except "]">]`.
     Other {
         atom: String,
@@ -685,6 +693,12 @@ pub enum Data {
     Enabled(Vec<String>),
     /// RFC 2971 §3.2.
     Id(Option<IdParams>),
+    /// An extended LIST response with the `OLDNAME` item (RFC 5465 §5.4, §8
+    /// `oldname-extended-item`): the mailbox `old` is now `item.mailbox`.
+    ListOldName {
+        item: ListItem,
+        old: MailboxName,
+    },
 }
 
 /// `mailbox-list` (RFC 3501 §9).
@@ -838,4 +852,76 @@ pub struct MultiPartExtension {
     pub disposition: Option<Disposition>,
     pub language: Vec<Vec<u8>>,
     pub location: Option<Vec<u8>>,
+}
+
+/// `notify-set = "SET" [status-indicator] SP event-groups` (RFC 5465 §8).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotifySet {
+    /// `status-indicator = SP "STATUS"`: send the STATUS of each mailbox watched (§3.1).
+    pub status: bool,
+    pub groups: Vec<EventGroup>,
+}
+
+/// `event-group = "(" filter-mailboxes SP events ")"` (RFC 5465 §8).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventGroup {
+    pub filter: NotifyFilter,
+    /// `events`: `None` for `NONE`.
+    pub events: Option<Vec<NotifyEvent>>,
+}
+
+/// `filter-mailboxes` (RFC 5465 §6, §8).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum NotifyFilter {
+    Selected,
+    SelectedDelayed,
+    Inboxes,
+    Personal,
+    Subscribed,
+    Subtree(Vec<MailboxName>),
+    Mailboxes(Vec<MailboxName>),
+}
+
+/// `event` (RFC 5465 §5, §8).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum NotifyEvent {
+    /// `"MessageNew" [SP "(" fetch-att *(SP fetch-att) ")"]`: the attributes, empty if none.
+    MessageNew(Vec<FetchAtt>),
+    MessageExpunge,
+    FlagChange,
+    AnnotationChange,
+    MailboxName,
+    SubscriptionChange,
+    MailboxMetadataChange,
+    ServerMetadataChange,
+    /// `event-ext = atom`, for future extensions.
+    Other(String),
+}
+
+impl NotifyEvent {
+    /// The event's name as the RFC spells it (`event-name`, §8).
+    pub fn name(&self) -> &str {
+        match self {
+            NotifyEvent::MessageNew(_) => "MessageNew",
+            NotifyEvent::MessageExpunge => "MessageExpunge",
+            NotifyEvent::FlagChange => "FlagChange",
+            NotifyEvent::AnnotationChange => "AnnotationChange",
+            NotifyEvent::MailboxName => "MailboxName",
+            NotifyEvent::SubscriptionChange => "SubscriptionChange",
+            NotifyEvent::MailboxMetadataChange => "MailboxMetadataChange",
+            NotifyEvent::ServerMetadataChange => "ServerMetadataChange",
+            NotifyEvent::Other(atom) => atom,
+        }
+    }
+
+    /// A `message-event` (§8): the only kind SELECTED and SELECTED-DELAYED may carry (§6.1).
+    pub fn is_message_event(&self) -> bool {
+        matches!(
+            self,
+            NotifyEvent::MessageNew(_)
+                | NotifyEvent::MessageExpunge
+                | NotifyEvent::FlagChange
+                | NotifyEvent::AnnotationChange
+        )
+    }
 }

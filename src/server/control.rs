@@ -89,10 +89,10 @@ impl Server {
     /// Creates a mailbox (and its missing parents, RFC 3501 §6.3.3), as CREATE would. `name`
     /// is the wire name (modified UTF-7 for non-ASCII, RFC 3501 §5.1.3).
     pub fn create_mailbox(&mut self, name: &str) -> Result<(), ControlError> {
-        self.store
-            .create(name)
-            .map(|_| ())
-            .map_err(|e| store_error(e, name))
+        self.store.create(name).map_err(|e| store_error(e, name))?;
+        // RFC 5465 §5.4: sessions that asked NOTIFY for MailboxName hear of it at once.
+        self.flush_idlers();
+        Ok(())
     }
 
     /// Delivers a message "from outside" (an MTA, or another client's APPEND): the next UID,

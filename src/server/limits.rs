@@ -47,6 +47,17 @@ pub const MAILBOX_KEYWORDS: usize = 64;
 /// never refused whatever the mailbox's size.
 pub const READ_OCTETS: u64 = 48 * 1024 * 1024;
 
+/// Mailbox names in one NOTIFY SET (all its SUBTREE and MAILBOXES lists): each is compared
+/// with every mailbox name at each delivery. More is refused with `NO [NOTIFICATIONOVERFLOW]`
+/// (RFC 5465 §3.1: "If the notification would be prohibitively expensive for the server ...
+/// the server MAY refuse the command with a tagged NO [NOTIFICATIONOVERFLOW] response").
+pub const NOTIFY_MAILBOX_NAMES: usize = 100;
+
+/// STATUS and LIST notifications one delivery may send a session. More, and the session gets
+/// `* OK [NOTIFICATIONOVERFLOW]` and its NOTIFY becomes NONE (RFC 5465 §5.8), rather than a
+/// flood it would have to resynchronise from anyway.
+pub const NOTIFY_BURST: usize = 200;
+
 /// The octets of the messages a command applies to.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Octets {

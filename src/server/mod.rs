@@ -23,6 +23,7 @@ mod fetch_items;
 mod limits;
 pub mod mailstore;
 pub mod mime;
+mod notify;
 pub mod policy;
 mod sasl;
 mod search_keys;
@@ -261,6 +262,8 @@ pub const CAPABILITIES: &[&str] = &[
     "SORT=DISPLAY",
     "THREAD=ORDEREDSUBJECT",
     "THREAD=REFERENCES",
+    // RFC 5465 §3.
+    "NOTIFY",
 ];
 
 pub(crate) fn capabilities() -> Vec<String> {
@@ -345,6 +348,7 @@ impl Server {
                 transport,
                 starting_tls: false,
                 enabled: session::Enabled::default(),
+                notify: None,
             },
         );
         let greeting = StatusResponse {
@@ -571,8 +575,13 @@ impl Server {
             self.bye(client, doom.text.clone(), Some(doom.citation.clone()));
             return;
         }
+        // RFC 5465 §3.1: what NOTIFY held back (notify-timing=next-command) comes first; the
+        // command's own changes are then recorded without being told (§5).
+        self.deliver_notifications(client, false);
         // `None`: IDLE and AUTHENTICATE answer later.
-        if let Some(result) = self.dispatch(client, &tag, body) {
+        let result = self.dispatch(client, &tag, body);
+        self.deliver_notifications(client, true);
+        if let Some(result) = result {
             match (doom, reckoning) {
                 // Dovecot 2.3 behaviour: the command's data, then BYE instead of its reply.
                 (Some(doom), Reckoning::AfterData) => {
@@ -680,6 +689,7 @@ impl Server {
 
     /// RFC 2177 §3: a session in IDLE is told of changes as they happen.
     fn flush_idlers(&mut self) {
+        self.flush_notifiers();
         let idlers: Vec<ClientId> = self
             .sessions
             .values()

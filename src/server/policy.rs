@@ -272,6 +272,38 @@ policy_enum! {
     }
 }
 
+policy_enum! {
+    /// When the notifications a NOTIFY SET asked for reach the client (RFC 5465 §3.1, §4,
+    /// §6.1.2). Only the events NOTIFY names are concerned: without NOTIFY, or for the
+    /// selected mailbox without SELECTED, changes are told as RFC 3501 §7.4.1 says.
+    NotifyTiming, point = "notify-timing", rfc = "RFC 5465 §3.1",
+    summary = "NOTIFY: when another client's changes are sent" {
+        /// At once, as in IDLE: after NOTIFY "the client listens for event notifications all
+        /// the time (even when no command is in progress)" (RFC 5465 §3.1, §4).
+        Immediate = "immediate", "RFC 5465 §3.1";
+        /// Held until the client's next command and sent before its responses, as SELECTED-DELAYED
+        /// allows for every message event (RFC 5465 §6.1.2: "the server MAY also delay returning
+        /// other <message-event>s until the client issues" a command).
+        NextCommand = "next-command", "RFC 5465 §6.1.2";
+    }
+}
+
+policy_enum! {
+    /// What an unsolicited STATUS about another mailbox carries (RFC 5465 §5.1 to §5.3). Both
+    /// values send MESSAGES, UIDNEXT and UIDVALIDITY for MessageNew and MessageExpunge
+    /// (§3.1, §5.2, §5.3) and HIGHESTMODSEQ once CONDSTORE is enabled (§5.1, §5.2).
+    NotifyStatusItems, point = "notify-status-items", rfc = "RFC 5465 §5.1",
+    summary = "NOTIFY: the items of a STATUS about another mailbox" {
+        /// Only those: a FlagChange in another mailbox is then told only to a client that
+        /// enabled CONDSTORE (§5.1: "If CONDSTORE/QRESYNC is not enabled by the client and the
+        /// server chooses not to include the UNSEEN data item, the server does not notify").
+        Required = "required", "RFC 5465 §5.2";
+        /// UNSEEN too, so a flag change is told without CONDSTORE as well (§5.1: "the server MAY
+        /// also include the UNSEEN data item").
+        WithUnseen = "with-unseen", "RFC 5465 §5.1";
+    }
+}
+
 /// The current value of every decision point: how the server behaves where RFC 2180 and
 /// RFC 2683 leave the choice to it. Set by field, by name (as on the command line), or from a
 /// named preset; a [`crate::server::Server`] reads them with each command.
@@ -303,6 +335,8 @@ pub struct Policies {
     pub search_expunged: SearchExpunged,
     pub modified_report: ModifiedReport,
     pub condstore_uid: CondstoreUid,
+    pub notify_timing: NotifyTiming,
+    pub notify_status_items: NotifyStatusItems,
 }
 
 impl Default for Policies {
@@ -327,6 +361,9 @@ impl Default for Policies {
             search_expunged: SearchExpunged::Omit,
             modified_report: ModifiedReport::CodeOnly,
             condstore_uid: CondstoreUid::Qresync,
+            // RFC 5465 §3.1: the point of NOTIFY is that the client hears at once.
+            notify_timing: NotifyTiming::Immediate,
+            notify_status_items: NotifyStatusItems::Required,
         }
     }
 }
@@ -365,6 +402,8 @@ macro_rules! each_point {
         $m!(search_expunged, SearchExpunged);
         $m!(modified_report, ModifiedReport);
         $m!(condstore_uid, CondstoreUid);
+        $m!(notify_timing, NotifyTiming);
+        $m!(notify_status_items, NotifyStatusItems);
     };
 }
 
@@ -498,6 +537,9 @@ pub const PRESETS: &[Preset] = &[
             "modified-report=code-only",
             // Observed live, as modified-report.
             "condstore-uid=qresync",
+            // Not observed (the transcripts have no NOTIFY): the defaults.
+            "notify-timing=immediate",
+            "notify-status-items=required",
         ],
     },
     Preset {
@@ -521,6 +563,9 @@ pub const PRESETS: &[Preset] = &[
             "modified-report=code-only",
             // Observed live, as modified-report.
             "condstore-uid=qresync",
+            // Not observed (the transcripts have no NOTIFY): the defaults.
+            "notify-timing=immediate",
+            "notify-status-items=required",
         ],
     },
     Preset {

@@ -98,6 +98,8 @@ pub struct Session {
     pub doomed: Option<Doom>,
     /// What the client enabled, for the rest of the connection (RFC 7162 §3.1, §3.2.3).
     pub enabled: Enabled,
+    /// The last successful NOTIFY SET (RFC 5465 §3.1); `None` before one and after NOTIFY NONE.
+    pub notify: Option<crate::server::notify::Watch>,
 }
 
 /// The RFC 7162 behaviours a client turned on; never turned off until the connection closes.

@@ -699,6 +699,8 @@ pub fn all_codes() -> Vec<Code> {
         Code::HighestModSeq(715_194_045_007),
         Code::NoModSeq,
         Code::Modified(seq(&[(7, 7), (9, 9)])),
+        Code::NotificationOverflow,
+        Code::BadEvent(vec!["MessageNew".into(), "MailboxName".into()]),
         Code::Other {
             atom: "X-FOO".into(),
             text: None,
@@ -1400,4 +1402,120 @@ pub fn check_constructed_roundtrip() -> usize {
         assert_eq!(&back, c, "{:?}", show(&out));
     }
     responses.len() + commands.len()
+}
+
+/// RFC 5465 (NOTIFY) client commands. The RFC prints its §3.1 example as `(selected MessageNew
+/// (uid ...) MessageExpunge)` and `(subtree Lists MessageNew)`: its own grammar (§8 `events =
+/// ( "(" event *(SP event) ")" ) / "NONE"`) puts the events in parentheses, and §5 makes
+/// MessageNew without MessageExpunge a BAD, so the vectors here are the corrected forms (the
+/// printed ones are checked to be refused by [`check_rfc5465`]). Names are upper case, as the
+/// encoder writes them; §8 makes every keyword case-insensitive.
+pub fn rfc5465_commands() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        ("§3.1 b", b"b NOTIFY SET STATUS (SELECTED (MessageNew (UID BODY.PEEK[HEADER.FIELDS (from to subject)]) MessageExpunge)) (SUBTREE Lists (MessageNew MessageExpunge))\r\n"),
+        ("§3.1 e", b"e NOTIFY SET (SELECTED (MessageNew (UID BODY.PEEK[HEADER.FIELDS (from to subject)]) MessageExpunge)) (SUBTREE Lists (MessageNew MessageExpunge)) (MAILBOXES misc (MessageNew MessageExpunge))\r\n"),
+        ("§6 first", b"a NOTIFY SET (MAILBOXES INBOX (MessageNew MessageExpunge)) (PERSONAL (SubscriptionChange))\r\n"),
+        ("§6 second", b"a NOTIFY SET (SELECTED (MessageNew (UID FLAGS) MessageExpunge)) (PERSONAL (MessageNew FlagChange MessageExpunge))\r\n"),
+        ("§3.1 NONE", b"a NOTIFY NONE\r\n"),
+        ("§6.1.2, §6.5, §6.6", b"a NOTIFY SET (SELECTED-DELAYED (MessageNew MessageExpunge)) (SUBTREE (Lists \"Other Lists\") (MailboxName)) (MAILBOXES (a b) NONE) (INBOXES (MessageNew MessageExpunge)) (SUBSCRIBED (SubscriptionChange))\r\n"),
+        ("§8 event-ext", b"a NOTIFY SET (PERSONAL (AnnotationChange MailboxMetadataChange ServerMetadataChange X-Future))\r\n"),
+    ]
+}
+
+/// RFC 5465 server responses, as printed (names the RFC quotes without need are bare, as the
+/// encoder writes them).
+pub fn rfc5465_responses() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        ("§3.1", b"* STATUS Lists/Lemonade (UIDVALIDITY 4 UIDNEXT 9999 MESSAGES 500)\r\n"),
+        ("§3.1", b"* STATUS Lists/Im2000 (UIDVALIDITY 901 UIDNEXT 1 MESSAGES 0)\r\n"),
+        ("§3.1", b"* STATUS Lists/Lemonade (UIDVALIDITY 4 UIDNEXT 10000 MESSAGES 501)\r\n"),
+        ("§3.1", b"* STATUS misc (UIDVALIDITY 1 UIDNEXT 999)\r\n"),
+        ("§5.1", b"* 99 FETCH (UID 9999 FLAGS ($Junk))\r\n"),
+        ("§5.1", b"* STATUS Lists/Lemonade (HIGHESTMODSEQ 65666665 UIDVALIDITY 101)\r\n"),
+        ("§5.2", b"* 444 EXISTS\r\n"),
+        ("§5.2", b"* 444 FETCH (UID 9999)\r\n"),
+        ("§5.2", b"* STATUS Lists/Lemonade (UIDNEXT 10002 MESSAGES 503)\r\n"),
+        ("§5.3", b"* 444 EXPUNGE\r\n"),
+        ("§5.3", b"* VANISHED 5444\r\n"),
+        ("§5.3", b"* STATUS misc (UIDNEXT 999 MESSAGES 554)\r\n"),
+        ("§5.4", b"* LIST () \"/\" NewMailbox\r\n"),
+        ("§5.4", b"* LIST (\\NonExistent) \".\" INBOX.DeletedMailbox\r\n"),
+        ("§5.4", b"* LIST () \"/\" NewMailbox (\"OLDNAME\" (OldMailbox))\r\n"),
+        ("§5.5", b"* LIST (\\Subscribed) \"/\" SubscribedMailbox\r\n"),
+        ("§5.8", b"* OK [NOTIFICATIONOVERFLOW] ...A comment can go here...\r\n"),
+        ("§3.1 BADEVENT", b"a NO [BADEVENT (MessageNew MessageExpunge FlagChange MailboxName SubscriptionChange)] Unsupported\r\n"),
+    ]
+}
+
+/// parse then encode gives the same octets for every RFC 5465 vector, both ways; the §5.4
+/// example quoted as `"NewMailbox"` parses to the same value; lower-case keywords parse like
+/// upper-case ones (§8); the §3.1 example as printed is refused.
+pub fn check_rfc5465() -> usize {
+    for (section, bytes) in rfc5465_commands() {
+        let cmd = parse_command(bytes)
+            .unwrap_or_else(|e| panic!("RFC 5465 {section}: {:?}: {e:?}", show(bytes)));
+        let mut out = Vec::new();
+        encode_command(&cmd, &mut out);
+        assert_eq!(show(&out), show(bytes), "RFC 5465 {section}: {cmd:?}");
+        assert_eq!(parse_command(&out).expect("parses again"), cmd);
+    }
+    for (section, bytes) in rfc5465_responses() {
+        let (resp, used) = parse_response(bytes)
+            .unwrap_or_else(|e| panic!("RFC 5465 {section}: {:?}: {e:?}", show(bytes)));
+        assert_eq!(used, bytes.len(), "RFC 5465 {section}");
+        let mut out = Vec::new();
+        encode_response(&resp, &mut out);
+        assert_eq!(show(&out), show(bytes), "RFC 5465 {section}: {resp:?}");
+    }
+    let same = [
+        (
+            &b"* LIST () \"/\" \"NewMailbox\" (\"OLDNAME\" (\"OldMailbox\"))\r\n"[..],
+            &b"* LIST () \"/\" NewMailbox (OLDNAME (OldMailbox))\r\n"[..],
+        ),
+        (
+            b"* LIST () \"/\" \"NewMailbox\"\r\n",
+            b"* LIST () \"/\" NewMailbox\r\n",
+        ),
+    ];
+    for (a, b) in same {
+        assert_eq!(parse_response(a).unwrap().0, parse_response(b).unwrap().0);
+    }
+    let lower: &[(&[u8], &[u8])] = &[
+        (
+            b"a notify set (mailboxes INBOX (Messagenew messageExpunge)) (personal (SubscriptionChange))\r\n",
+            b"a NOTIFY SET (MAILBOXES INBOX (MessageNew MessageExpunge)) (PERSONAL (SubscriptionChange))\r\n",
+        ),
+        (
+            b"a notify set (selected (Messagenew (uid flags) messageExpunge)) (personal (MessageNew FlagChange MessageExpunge))\r\n",
+            b"a NOTIFY SET (SELECTED (MessageNew (UID FLAGS) MessageExpunge)) (PERSONAL (MessageNew FlagChange MessageExpunge))\r\n",
+        ),
+        (b"a notify none\r\n", b"a NOTIFY NONE\r\n"),
+    ];
+    for (printed, canonical) in lower {
+        assert_eq!(
+            parse_command(printed).expect("lower case parses"),
+            parse_command(canonical).expect("canonical parses")
+        );
+    }
+    let refused: &[&[u8]] = &[
+        b"b notify set status (selected MessageNew (uid body.peek[header.fields (from to subject)]) MessageExpunge) (subtree Lists MessageNew)\r\n",
+        b"a NOTIFY\r\n",
+        b"a NOTIFY SET\r\n",
+        b"a NOTIFY SET STATUS\r\n",
+        b"a NOTIFY SET ()\r\n",
+        b"a NOTIFY SET (PERSONAL)\r\n",
+        b"a NOTIFY SET (PERSONAL ())\r\n",
+        b"a NOTIFY SET (SUBTREE (MailboxName))\r\n",
+        b"a NOTIFY SET (MAILBOXES () (MailboxName))\r\n",
+        b"a NOTIFY SET (EVERYWHERE (MailboxName))\r\n",
+        b"a NOTIFY SET (PERSONAL (MailboxName)) \r\n",
+        b"a NOTIFY SET (PERSONAL (MessageNew (UID) MessageExpunge)\r\n",
+        b"a NOTIFY SET STATUSX (PERSONAL (MailboxName))\r\n",
+        b"a NOTIFY NONE (PERSONAL (MailboxName))\r\n",
+        b"a NOTIFY SOMETIMES\r\n",
+    ];
+    for bytes in refused {
+        assert!(parse_command(bytes).is_err(), "{:?} parsed", show(bytes));
+    }
+    rfc5465_commands().len() + rfc5465_responses().len() + same.len() + lower.len() + refused.len()
 }

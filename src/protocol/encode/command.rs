@@ -233,6 +233,7 @@ fn write_command_body(body: &CommandBody, out: &mut Vec<u8>) {
             out.push(b' ');
             write_mailbox(mailbox, out);
         }
+        CommandBody::Notify(set) => super::notify::write_notify_args(set.as_ref(), out),
     }
 }
 
@@ -301,7 +302,7 @@ fn write_fetch_items(items: &FetchItems, out: &mut Vec<u8>) {
 }
 
 /// `fetch-att` (RFC 3501 §9), including `BODY[.PEEK] section ["<" number "." nz-number ">"]`.
-fn write_fetch_att(att: &FetchAtt, out: &mut Vec<u8>) {
+pub(super) fn write_fetch_att(att: &FetchAtt, out: &mut Vec<u8>) {
     let name = match att {
         FetchAtt::Envelope => "ENVELOPE",
         FetchAtt::Flags => "FLAGS",

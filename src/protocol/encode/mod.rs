@@ -20,6 +20,7 @@ use super::types::{
 use super::types::{SortKey, Thread, ThreadAlgorithm};
 
 mod command;
+mod notify;
 mod response;
 #[cfg(test)]
 mod tests;

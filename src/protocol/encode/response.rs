@@ -145,6 +145,13 @@ fn write_code(code: &Code, out: &mut Vec<u8>) {
         Code::ServerBug => "SERVERBUG",
         Code::Unavailable => "UNAVAILABLE",
         Code::UnknownCte => "UNKNOWN-CTE",
+        // RFC 5465 §8.
+        Code::NotificationOverflow => "NOTIFICATIONOVERFLOW",
+        Code::BadEvent(names) => {
+            write_atom("BADEVENT ", out);
+            write_paren_list(names, out, |n, out| write_atom(n, out));
+            return;
+        }
         Code::Other { atom, text } => {
             write_atom(atom, out);
             // RFC 3501 §9: `atom [SP 1*<any TEXT-CHAR except "]">]`: drop what would end the
@@ -192,6 +199,14 @@ fn write_data(d: &Data, out: &mut Vec<u8>) {
         Data::Lsub(item) => {
             write_atom("LSUB ", out);
             write_list_item(item, out);
+        }
+        // RFC 5465 §5.4, §8: `mailbox-list SP "(" "OLDNAME" SP "(" mailbox ")" ")"`.
+        Data::ListOldName { item, old } => {
+            write_atom("LIST ", out);
+            write_list_item(item, out);
+            write_atom(" (\"OLDNAME\" (", out);
+            write_mailbox(old, out);
+            write_atom("))", out);
         }
         // RFC 3501 §7.2.4: `"STATUS" SP mailbox SP "(" [status-att-list] ")"`.
         Data::Status { mailbox, items } => {

@@ -107,6 +107,8 @@ fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody> {
             Ok((rest, CommandBody::Id { parameters }))
         }
         "IDLE" => none(CommandBody::Idle),
+        // RFC 5465 §8: `command-auth =/ notify`.
+        "NOTIFY" => super::notify::notify(rest),
         // RFC 3501 §6.4
         "CHECK" => none(CommandBody::Check),
         "CLOSE" => none(CommandBody::Close),

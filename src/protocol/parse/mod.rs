@@ -12,6 +12,7 @@ mod datetime;
 mod fetch;
 mod flag;
 mod mailbox;
+mod notify;
 mod response;
 mod search;
 mod sequence;

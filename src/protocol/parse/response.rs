@@ -174,6 +174,8 @@ pub fn resp_text_code(input: &[u8]) -> PResult<'_, Code> {
         "UNKNOWN-CTE" => Some(Code::UnknownCte),
         // RFC 7162 §7.
         "NOMODSEQ" => Some(Code::NoModSeq),
+        // RFC 5465 §8.
+        "NOTIFICATIONOVERFLOW" => Some(Code::NotificationOverflow),
         _ => None,
     };
     if let Some(code) = bare {
@@ -245,6 +247,11 @@ pub fn resp_text_code(input: &[u8]) -> PResult<'_, Code> {
                     destination,
                 },
             ))
+        }
+        // RFC 5465 §8: `"BADEVENT" SP "(" event-name *(SP event-name) ")"`.
+        "BADEVENT" => {
+            let (r, names) = super::notify::bad_event_names(rest)?;
+            Ok((r, Code::BadEvent(names)))
         }
         // RFC 2180 §3.4: `NEWNAME old new`.
         "NEWNAME" => {
@@ -331,6 +338,11 @@ fn untagged(input: &[u8], depth: usize) -> PResult<'_, Response> {
         "LIST" | "LSUB" => {
             let (r, ()) = sp(rest)?;
             let (r, item) = mailbox_list(r)?;
+            // RFC 5465 §5.4: a renamed mailbox's LIST carries `("OLDNAME" ("old"))`.
+            if upper == "LIST" && r.first() == Some(&b' ') {
+                let (r, old) = super::notify::oldname_extended(r)?;
+                return data(r, Data::ListOldName { item, old });
+            }
             if upper == "LIST" {
                 data(r, Data::List(item))
             } else {

@@ -10,6 +10,7 @@ mod expunge;
 mod fetch;
 mod list;
 mod mailbox;
+mod notify;
 mod search;
 mod select;
 mod sort;
@@ -55,6 +56,8 @@ fn allowed(body: &CommandBody) -> Allowed {
         // RFC 2342 §5, RFC 2177 §3: valid once authenticated.
         | Namespace
         | Idle => Allowed::Authenticated,
+        // RFC 5465 §8: `command-auth =/ notify`.
+        Notify(_) => Allowed::Authenticated,
         // RFC 5161 §3.1: "only valid in the authenticated state ... before any mailbox is
         // selected".
         Enable { .. } => Allowed::AuthenticatedOnly,
@@ -187,6 +190,7 @@ impl Server {
             }
             Copy { set, mailbox, uid } => self.handle_copy(client, &set, &mailbox, uid, false),
             Move { set, mailbox, uid } => self.handle_copy(client, &set, &mailbox, uid, true),
+            Notify(set) => self.handle_notify(client, set),
         })
     }
 }
