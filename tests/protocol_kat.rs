@@ -22,6 +22,12 @@ fn rfc7162_examples_parse_then_encode_to_the_same_octets() {
     assert!(kat::check_rfc7162() >= 35);
 }
 
+/// RFC 4731's examples (ESEARCH), commands and responses.
+#[test]
+fn rfc4731_examples_parse_then_encode_to_the_same_octets() {
+    assert!(kat::check_rfc4731() >= 17);
+}
+
 #[test]
 fn constructed_values_encode_then_parse_to_the_same_value() {
     assert!(kat::check_constructed_roundtrip() >= 150);

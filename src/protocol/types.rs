@@ -189,6 +189,9 @@ pub enum CommandBody {
         /// The top-level keys, implicitly ANDed.
         criteria: Vec<SearchKey>,
         uid: bool,
+        /// `search-return-opts` (RFC 4731 §4, RFC 4466 §2.6): `None` without RETURN (a plain
+        /// SEARCH response); `Some(vec![])` for `RETURN ()`, which means ALL (RFC 4731 §3.1).
+        ret: Option<Vec<SearchReturnOpt>>,
     },
     Fetch {
         set: SequenceSet,
@@ -338,6 +341,28 @@ pub enum StoreKind {
     Replace,
     Add,
     Remove,
+}
+
+/// `search-return-opt` (RFC 4731 §4, RFC 5182 §3): what `SEARCH RETURN (...)` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SearchReturnOpt {
+    Min,
+    Max,
+    All,
+    Count,
+    /// RFC 5182 §2.1: keep the result for `$`.
+    Save,
+}
+
+/// `search-return-data` (RFC 4731 §4; RFC 7162 §7 adds MODSEQ).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum SearchReturnData {
+    Min(u32),
+    Max(u32),
+    /// A sequence set, never `$` (RFC 4731 §3.1).
+    All(SequenceSet),
+    Count(u32),
+    ModSeq(u64),
 }
 
 /// `search-key` (RFC 3501 §6.4.4, §9). Strings are astrings, kept as octets.
@@ -588,6 +613,13 @@ pub enum Data {
     /// `SEARCH` numbers, and `(MODSEQ n)` after them when the search had a MODSEQ key
     /// (RFC 7162 §3.1.6 `search-sort-mod-seq`; only with numbers).
     Search(Vec<u32>, Option<u64>),
+    /// `esearch-response = "ESEARCH" [search-correlator] [SP "UID"] *(SP search-return-data)`
+    /// (RFC 4466 §2.6.2, RFC 4731 §3.1); `tag` is the `(TAG "x")` correlator.
+    ESearch {
+        tag: Option<String>,
+        uid: bool,
+        data: Vec<SearchReturnData>,
+    },
     Flags(Vec<Flag>),
     Exists(u32),
     Recent(u32),

@@ -254,6 +254,8 @@ pub const CAPABILITIES: &[&str] = &[
     // asks for clients that know only CONDSTORE).
     "CONDSTORE",
     "QRESYNC",
+    // RFC 4731 §4.
+    "ESEARCH",
 ];
 
 pub(crate) fn capabilities() -> Vec<String> {

@@ -123,10 +123,21 @@ fn write_command_body(body: &CommandBody, out: &mut Vec<u8>) {
             out.push(b' ');
             write_sequence_set(set, out);
         }
-        // RFC 3501 §9: `"SEARCH" [SP "CHARSET" SP astring] 1*(SP search-key)`.
+        // RFC 3501 §9: `"SEARCH" [SP "CHARSET" SP astring] 1*(SP search-key)`; RFC 4466
+        // §2.6.1 `search-return-opts = SP "RETURN" SP "(" [search-return-opt *(SP
+        // search-return-opt)] ")"`.
         CommandBody::Search {
-            charset, criteria, ..
+            charset,
+            criteria,
+            ret,
+            ..
         } => {
+            if let Some(opts) = ret {
+                out.extend_from_slice(b" RETURN ");
+                write_paren_list(opts, out, |o, out| {
+                    out.extend_from_slice(search_return_opt(*o).as_bytes())
+                });
+            }
             if let Some(charset) = charset {
                 out.extend_from_slice(b" CHARSET ");
                 write_astring(charset.as_bytes(), out);
@@ -272,6 +283,17 @@ fn write_fetch_att(att: &FetchAtt, out: &mut Vec<u8>) {
         }
     };
     write_atom(name, out);
+}
+
+/// `search-return-opt` (RFC 4731 §4, RFC 5182 §3).
+pub(crate) fn search_return_opt(opt: SearchReturnOpt) -> &'static str {
+    match opt {
+        SearchReturnOpt::Min => "MIN",
+        SearchReturnOpt::Max => "MAX",
+        SearchReturnOpt::All => "ALL",
+        SearchReturnOpt::Count => "COUNT",
+        SearchReturnOpt::Save => "SAVE",
+    }
 }
 
 /// `search-key` (RFC 3501 §6.4.4, §9).

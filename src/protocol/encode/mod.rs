@@ -13,9 +13,9 @@
 use super::types::{
     Address, BasicFields, BodyStructure, Code, Command, CommandBody, Continue, Data, Date,
     DateTime, Disposition, EntryType, Envelope, FetchAtt, FetchItems, FetchValue, Flag, FlagPerm,
-    IdParams, ListItem, MailboxName, NameAttribute, NamespaceDesc, Response, SearchKey, Section,
-    SectionText, SelectParam, SeqBound, SequenceSet, SpecificFields, StatusItem, StatusKind,
-    StatusResponse, StatusValue, StoreKind,
+    IdParams, ListItem, MailboxName, NameAttribute, NamespaceDesc, Response, SearchKey,
+    SearchReturnData, SearchReturnOpt, Section, SectionText, SelectParam, SeqBound, SequenceSet,
+    SpecificFields, StatusItem, StatusKind, StatusResponse, StatusValue, StoreKind,
 };
 
 mod command;

@@ -212,6 +212,23 @@ fn write_data(d: &Data, out: &mut Vec<u8>) {
                 out.extend_from_slice(format!(" (MODSEQ {m})").as_bytes());
             }
         }
+        // RFC 4466 §2.6.2: `"ESEARCH" [search-correlator] [SP "UID"] *(SP
+        // search-return-data)`, `search-correlator = SP "(" "TAG" SP tag-string ")"`.
+        Data::ESearch { tag, uid, data } => {
+            write_atom("ESEARCH", out);
+            if let Some(tag) = tag {
+                out.extend_from_slice(b" (TAG ");
+                write_string(tag.as_bytes(), out);
+                out.push(b')');
+            }
+            if *uid {
+                out.extend_from_slice(b" UID");
+            }
+            for item in data {
+                out.push(b' ');
+                write_search_return_data(item, out);
+            }
+        }
         // RFC 7162 §7: `"VANISHED" [SP "(EARLIER)"] SP known-uids`.
         Data::Vanished { earlier, uids } => {
             write_atom(
@@ -625,4 +642,18 @@ pub(super) fn write_section(section: &Section, out: &mut Vec<u8>) {
         }
     }
     out.push(b']');
+}
+
+/// `search-return-data` (RFC 4731 §4; `"MODSEQ" SP mod-sequence-value` from RFC 7162 §7).
+fn write_search_return_data(item: &SearchReturnData, out: &mut Vec<u8>) {
+    match item {
+        SearchReturnData::Min(n) => write_keyword_number("MIN ", *n, out),
+        SearchReturnData::Max(n) => write_keyword_number("MAX ", *n, out),
+        SearchReturnData::All(set) => {
+            write_atom("ALL ", out);
+            write_sequence_set(set, out);
+        }
+        SearchReturnData::Count(n) => write_keyword_number("COUNT ", *n, out),
+        SearchReturnData::ModSeq(m) => out.extend_from_slice(format!("MODSEQ {m}").as_bytes()),
+    }
 }

@@ -13,8 +13,8 @@ use super::sequence::sequence_set;
 use super::sequence::uid_set;
 use super::{fail, PResult};
 use crate::protocol::types::{
-    Command, CommandBody, FetchItems, FetchModifiers, QResync, SelectParam, StatusItem, StoreKind,
-    Tag,
+    Command, CommandBody, FetchItems, FetchModifiers, QResync, SearchReturnOpt, SelectParam,
+    StatusItem, StoreKind, Tag,
 };
 
 /// `command = tag SP (command-any / command-auth / command-nonauth / command-select) CRLF`
@@ -377,9 +377,16 @@ pub(crate) fn id_params_list(input: &[u8]) -> PResult<'_, Option<Vec<(Vec<u8>, O
     Ok((rest, Some(pairs)))
 }
 
-/// `search = "SEARCH" [SP "CHARSET" SP astring] 1*(SP search-key)` (RFC 3501 §9).
+/// `search = "SEARCH" [search-return-opts] SP search-program` (RFC 4466 §2.6.1), with
+/// `search-program = ["CHARSET" SP charset SP] search-key *(SP search-key)` (RFC 3501 §9).
 fn search(input: &[u8], uid: bool, depth: usize) -> PResult<'_, CommandBody> {
     let (mut rest, ()) = args(input)?;
+    let mut ret = None;
+    if let Ok((r, ())) = keyword("RETURN ")(rest) {
+        let (r, opts) = search_return_opts(r)?;
+        ret = Some(opts);
+        rest = sp(r)?.0;
+    }
     let mut charset = None;
     if let Ok((r, ())) = keyword("CHARSET ")(rest) {
         let (r, cs) = astring(r)?;
@@ -403,11 +410,30 @@ fn search(input: &[u8], uid: bool, depth: usize) -> PResult<'_, CommandBody> {
                         charset,
                         criteria,
                         uid,
+                        ret,
                     },
                 ))
             }
         }
     }
+}
+
+/// After `SP "RETURN" SP`: `"(" [search-return-opt *(SP search-return-opt)] ")"` (RFC 4466
+/// §2.6.1), `search-return-opt = "MIN" / "MAX" / "ALL" / "COUNT"` (RFC 4731 §4) `/ "SAVE"`
+/// (RFC 5182 §3). Any other option fails to parse, so the command gets BAD.
+fn search_return_opts(input: &[u8]) -> PResult<'_, Vec<SearchReturnOpt>> {
+    paren_list(input, true, |i| {
+        let (r, name) = word(i)?;
+        let opt = match ascii(name).to_ascii_uppercase().as_str() {
+            "MIN" => SearchReturnOpt::Min,
+            "MAX" => SearchReturnOpt::Max,
+            "ALL" => SearchReturnOpt::All,
+            "COUNT" => SearchReturnOpt::Count,
+            "SAVE" => SearchReturnOpt::Save,
+            _ => return fail(i, "Expected MIN, MAX, ALL, COUNT or SAVE (RFC 4731 §3.1)"),
+        };
+        Ok((r, opt))
+    })
 }
 
 /// `fetch = "FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" / fetch-att /

@@ -13,9 +13,49 @@ use super::mailbox::{mailbox, mailbox_in_code};
 use super::sequence::{sequence_set, uid_set};
 use super::{fail, PResult};
 use crate::protocol::types::{
-    Code, Continue, Data, FetchValue, ListItem, NamespaceDesc, Response, StatusKind,
-    StatusResponse, StatusValue, Tag,
+    Code, Continue, Data, FetchValue, ListItem, NamespaceDesc, Response, SearchReturnData,
+    StatusKind, StatusResponse, StatusValue, Tag,
 };
+
+/// After `"ESEARCH"`: `esearch-response = "ESEARCH" [search-correlator] [SP "UID"] *(SP
+/// search-return-data)`, `search-correlator = SP "(" "TAG" SP tag-string ")"`, `tag-string =
+/// string` (RFC 4466 §2.6.2); `search-return-data` as in RFC 4731 §4 and RFC 7162 §7.
+fn esearch(input: &[u8]) -> PResult<'_, Data> {
+    let mut rest = input;
+    let mut tag = None;
+    if let Ok((r, ())) = super::core::keyword(" (TAG ")(rest) {
+        let (r, t) = string(r)?;
+        let (r, ()) = byte(b')', "Expected ) after the search correlator")(r)?;
+        let Ok(t) = String::from_utf8(t) else {
+            return fail(r, "Expected a tag (RFC 4466 §2.6.2)");
+        };
+        tag = Some(t);
+        rest = r;
+    }
+    let mut uid = false;
+    if let Ok((r, ())) = super::core::keyword(" UID")(rest) {
+        if matches!(r.first(), None | Some(b' ' | b'\r' | b'\n')) {
+            uid = true;
+            rest = r;
+        }
+    }
+    let mut data = Vec::new();
+    while let Some((b' ', after)) = rest.split_first() {
+        let (r, name) = word(after)?;
+        let (r, ()) = sp(r)?;
+        let (r, item) = match ascii(name).to_ascii_uppercase().as_str() {
+            "MIN" => nz_number(r).map(|(r, n)| (r, SearchReturnData::Min(n)))?,
+            "MAX" => nz_number(r).map(|(r, n)| (r, SearchReturnData::Max(n)))?,
+            "ALL" => sequence_set(r).map(|(r, s)| (r, SearchReturnData::All(s)))?,
+            "COUNT" => number(r).map(|(r, n)| (r, SearchReturnData::Count(n)))?,
+            "MODSEQ" => mod_sequence_value(r).map(|(r, m)| (r, SearchReturnData::ModSeq(m)))?,
+            _ => return fail(after, "Expected MIN, MAX, ALL, COUNT or MODSEQ"),
+        };
+        data.push(item);
+        rest = r;
+    }
+    Ok((rest, Data::ESearch { tag, uid, data }))
+}
 
 /// One response line (with its literals), CRLF included (RFC 3501 §9):
 ///
@@ -358,6 +398,10 @@ fn untagged(input: &[u8], depth: usize) -> PResult<'_, Response> {
                 r = after;
             }
             data(r, Data::Search(nums, modseq))
+        }
+        "ESEARCH" => {
+            let (r, d) = esearch(rest)?;
+            data(r, d)
         }
         // RFC 7162 §7: `expunged-resp = "VANISHED" [SP "(EARLIER)"] SP known-uids`.
         "VANISHED" => {

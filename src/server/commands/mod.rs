@@ -146,7 +146,8 @@ impl Server {
                 charset,
                 criteria,
                 uid,
-            } => self.handle_search(client, charset.as_deref(), &criteria, uid),
+                ret,
+            } => self.handle_search(client, tag, charset.as_deref(), &criteria, uid, ret),
             Fetch {
                 set,
                 items,

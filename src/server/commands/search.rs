@@ -1,13 +1,15 @@
 //! SEARCH and UID SEARCH (RFC 3501 §6.4.4, §6.4.8), with RFC 2180 §4.3 for messages another
 //! session expunged.
 
-use crate::protocol::types::{Code, Data, Response, SearchKey};
+use crate::protocol::types::{
+    Code, Data, Response, SearchKey, SearchReturnData, SearchReturnOpt, Tag,
+};
 use crate::server::commands::fetch::{selected_view, Touched};
 use crate::server::limits;
 use crate::server::mailstore::Flags;
 use crate::server::policy::{Citation, SearchExpunged};
 use crate::server::search_keys::{has_modseq, Bounds, Candidate, Plan};
-use crate::server::session::View;
+use crate::server::session::{Ranges, View};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 
 /// Charsets the server searches in (RFC 3501 §6.4.4: US-ASCII MUST be supported).
@@ -62,9 +64,11 @@ impl Server {
     pub(crate) fn handle_search(
         &mut self,
         client: ClientId,
+        tag: &Tag,
         charset: Option<&str>,
         criteria: &[SearchKey],
         uid: bool,
+        ret: Option<Vec<SearchReturnOpt>>,
     ) -> CmdResult {
         if let Some(cs) = charset {
             if !CHARSETS.iter().any(|c| c.eq_ignore_ascii_case(cs)) {
@@ -103,8 +107,8 @@ impl Server {
                 return Err(limits::too_much_reading(cost.readers, octets));
             }
         }
-        let mut hits = Vec::new();
-        let mut highest_hit = 0u64;
+        // Each hit with its mod-sequence: ESEARCH MIN/MAX report their own (RFC 4731 §3.2).
+        let mut hits: Vec<(u32, u64)> = Vec::new();
         let mut saw_expunged = false;
         let no_flags = Flags::default();
         for i in candidates {
@@ -139,8 +143,7 @@ impl Server {
                 keywords: &has_keywords,
             };
             if plan.matches(&candidate, &bounds) {
-                hits.push(if uid { entry.uid.0 } else { seq });
-                highest_hit = highest_hit.max(modseq);
+                hits.push((if uid { entry.uid.0 } else { seq }, modseq));
             }
         }
         let citation = saw_expunged.then(|| Citation::of(policy));
@@ -150,12 +153,17 @@ impl Server {
         if modseq_key {
             self.enable_condstore(client);
         }
-        let modseq = (modseq_key && !hits.is_empty()).then_some(highest_hit);
-        self.send(
-            client,
-            Response::Data(Data::Search(hits, modseq)),
-            citation.clone(),
-        );
+        let answer = match &ret {
+            None => {
+                let highest = hits.iter().map(|&(_, m)| m).max();
+                let numbers = hits.iter().map(|&(n, _)| n).collect();
+                Some(Data::Search(numbers, highest.filter(|_| modseq_key)))
+            }
+            Some(opts) => esearch(tag, uid, opts, &hits, modseq_key),
+        };
+        if let Some(data) = answer {
+            self.send(client, Response::Data(data), citation.clone());
+        }
         let mut done = Done::text(if uid {
             "UID SEARCH completed"
         } else {
@@ -169,6 +177,63 @@ impl Server {
         }
         Ok(done)
     }
+}
+
+/// The ESEARCH response for `RETURN (opts)` (RFC 4731 §3.1), or `None` when only SAVE was
+/// asked for (RFC 5182 §2.2 Example 1: no untagged response). `hits` ascend.
+fn esearch(
+    tag: &Tag,
+    uid: bool,
+    opts: &[SearchReturnOpt],
+    hits: &[(u32, u64)],
+    modseq_key: bool,
+) -> Option<Data> {
+    use SearchReturnOpt::*;
+    // RFC 4731 §3.1: "If the list of result options is empty, ... This is equivalent to
+    // "(ALL)"."
+    let want = |o: SearchReturnOpt| opts.contains(&o) || (o == All && opts.is_empty());
+    if !opts.is_empty() && opts.iter().all(|&o| o == Save) {
+        return None;
+    }
+    let (first, last) = (hits.first(), hits.last());
+    let mut data = Vec::new();
+    // RFC 4731 §3.1: with no matches, MIN, MAX and ALL are left out; COUNT is always there.
+    if let (true, Some(&(n, _))) = (want(Min), first) {
+        data.push(SearchReturnData::Min(n));
+    }
+    if let (true, Some(&(n, _))) = (want(Max), last) {
+        data.push(SearchReturnData::Max(n));
+    }
+    if want(All) {
+        let spans = hits.iter().map(|&(n, _)| (n, n)).collect();
+        // RFC 4731 §3.1: "the messages are always returned using the sequence-set syntax".
+        if let Some(set) = Ranges::from_spans(spans).to_set() {
+            data.push(SearchReturnData::All(set));
+        }
+    }
+    if want(Count) {
+        let count = u32::try_from(hits.len()).unwrap_or(u32::MAX);
+        data.push(SearchReturnData::Count(count));
+    }
+    // RFC 4731 §3.2 (RFC 7162 §3.1.10): MODSEQ when the search had a MODSEQ key and found
+    // something. A lone MIN or MAX reports that message's; MIN and MAX without ALL or COUNT the
+    // higher of the two; otherwise the highest of all found.
+    if modseq_key && !hits.is_empty() {
+        let modseq = if want(All) || want(Count) {
+            hits.iter().map(|&(_, m)| m).max()
+        } else {
+            let ends = [first.filter(|_| want(Min)), last.filter(|_| want(Max))];
+            ends.into_iter().flatten().map(|&(_, m)| m).max()
+        };
+        if let Some(m) = modseq {
+            data.push(SearchReturnData::ModSeq(m));
+        }
+    }
+    Some(Data::ESearch {
+        tag: Some(tag.0.clone()),
+        uid,
+        data,
+    })
 }
 
 #[cfg(test)]
