@@ -41,9 +41,23 @@ pub struct SeqRange {
     pub end: SeqBound,
 }
 
-/// `sequence-set` (RFC 3501 §9): non-empty, in the order the client wrote it.
+/// `sequence-set` (RFC 3501 §9): non-empty, in the order the client wrote it. The empty list
+/// is `$` (RFC 5182 §3 `seq-last-command`), which no range list can be.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SequenceSet(pub Vec<SeqRange>);
+
+impl SequenceSet {
+    /// `$`, the saved search result (RFC 5182 §2.1).
+    pub fn last_result() -> SequenceSet {
+        SequenceSet(Vec::new())
+    }
+
+    /// Whether this is `$` (or, once the server has put the saved result in its place, the
+    /// empty set it then stands for: "a valid, but non-matching list", RFC 5182 §2.1).
+    pub fn is_last_result(&self) -> bool {
+        self.0.is_empty()
+    }
+}
 
 /// A message flag (RFC 3501 §2.3.2, §9 `flag`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

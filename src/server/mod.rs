@@ -256,6 +256,8 @@ pub const CAPABILITIES: &[&str] = &[
     "QRESYNC",
     // RFC 4731 §4.
     "ESEARCH",
+    // RFC 5182 §3.
+    "SEARCHRES",
 ];
 
 pub(crate) fn capabilities() -> Vec<String> {

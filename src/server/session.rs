@@ -166,6 +166,11 @@ pub struct View {
     recent_count: usize,
     /// The session's [`Enabled`], copied here before each flush.
     pub enabled: Enabled,
+    /// The saved search result, `$` (RFC 5182 §2.1), as UIDs: UIDs are never reused, so an
+    /// expunged message leaves it by itself ("When a message listed in the search result
+    /// variable is EXPUNGEd, it is automatically removed from the list"). A new view starts
+    /// empty: SELECT and EXAMINE reset it (§2.1).
+    pub saved: Ranges,
 }
 
 /// A resolved message: its index in the view (sequence number - 1).
@@ -205,6 +210,7 @@ impl View {
             pending_expunges: 0,
             expunged_elsewhere: false,
             enabled: Enabled::default(),
+            saved: Ranges::from_spans(Vec::new()),
         }
     }
 
@@ -224,6 +230,24 @@ impl View {
         )
     }
 
+    /// `$` in the number space of a command (RFC 5182 §2.1 implementation note: `$` saved by
+    /// SEARCH may be used by UID FETCH and the other way round): the saved UIDs, or the sequence
+    /// numbers of those the view still holds. O(spans × log messages). The empty set when
+    /// nothing is saved.
+    pub fn last_result(&self, uid: bool) -> SequenceSet {
+        let ranges = if uid {
+            self.saved.clone()
+        } else {
+            let spans = self.saved.spans().iter().filter_map(|&(lo, hi)| {
+                let start = self.entries.partition_point(|e| e.uid.0 < lo);
+                let end = self.entries.partition_point(|e| e.uid.0 <= hi);
+                (start < end).then(|| (Self::seq_of(start).0, Self::seq_of(end - 1).0))
+            });
+            Ranges::from_spans(spans.collect())
+        };
+        ranges.to_set().unwrap_or_else(SequenceSet::last_result)
+    }
+
     pub fn index_of_uid(&self, uid: Uid) -> Option<Index> {
         self.entries.binary_search_by_key(&uid, |e| e.uid).ok()
     }
@@ -241,6 +265,11 @@ impl View {
     /// the last message even when n is larger (RFC 3501 §6.4.8, §9 `seq-range`).
     pub fn resolve(&self, set: &SequenceSet, uid: bool) -> Result<Vec<Index>, BadSet> {
         let mut out = Vec::new();
+        // RFC 5182 §2.1: an empty `$` "must be treated ... as a valid, but non-matching list of
+        // messages", in an empty mailbox too.
+        if set.is_last_result() {
+            return Ok(out);
+        }
         if uid {
             let Some(max) = self.entries.last().map(|e| e.uid.0) else {
                 return Ok(out);

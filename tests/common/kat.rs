@@ -479,6 +479,60 @@ pub fn rfc4731_responses() -> Vec<(&'static str, &'static [u8])> {
     ]
 }
 
+/// RFC 5182 (SEARCHRES) client commands as printed, folded lines joined with one SP; atoms
+/// and keywords as the encoder writes them (`Smith` unquoted, `.SILENT` in capitals).
+pub fn rfc5182_commands() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        (
+            "§2.2 Example 1",
+            b"A282 SEARCH RETURN (SAVE) FLAGGED SINCE 1-Feb-1994 NOT FROM Smith\r\n",
+        ),
+        (
+            "§2.2 Example 1",
+            b"A283 FETCH $ (UID INTERNALDATE FLAGS RFC822.HEADER)\r\n",
+        ),
+        ("§2.2 Example 3", b"A301 UID SEARCH UID $ SMALLER 4096\r\n"),
+        ("§2.2 Example 3", b"A301 UID SEARCH $ SMALLER 4096\r\n"),
+        (
+            "§2.2 Example 4",
+            b"P283 SEARCH CHARSET UTF-8 (OR $ 1,3000:3021) TEXT YYYYYYYY\r\n",
+        ),
+        ("§2.2 Example 6", b"E283 COPY $ \"Other Messages\"\r\n"),
+        (
+            "§2.3 Example 7",
+            b"F284 STORE $ +FLAGS.SILENT (\\Deleted)\r\n",
+        ),
+        (
+            "§2.4 Example 10",
+            b"C285 SEARCH RETURN (MAX SAVE MIN) SINCE 12-Feb-2006 NOT FROM Smith\r\n",
+        ),
+    ]
+}
+
+/// RFC 5182 server responses as printed.
+pub fn rfc5182_responses() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        (
+            "§2.3 Example 8",
+            b"* ESEARCH (TAG \"G283\") ALL 3:15,27,29:103\r\n",
+        ),
+        (
+            "§2.4 Example 10",
+            b"* ESEARCH (TAG \"C286\") MIN 2 MAX 21 COUNT 8\r\n",
+        ),
+        (
+            "§2.4 Example 10",
+            b"* ESEARCH (TAG \"C286\") MIN 2 ALL 2,10:15,21\r\n",
+        ),
+        ("§2.5", b"a NO [NOTSAVED] Too many saved results\r\n"),
+    ]
+}
+
+/// parse then encode gives the same octets for every RFC 5182 example, both ways.
+pub fn check_rfc5182() -> usize {
+    check_examples("RFC 5182", &rfc5182_commands(), &rfc5182_responses())
+}
+
 /// parse then encode gives the same octets for every RFC 4731 example, both ways.
 pub fn check_rfc4731() -> usize {
     check_examples("RFC 4731", &rfc4731_commands(), &rfc4731_responses())
@@ -1191,6 +1245,9 @@ pub fn constructed_commands() -> Vec<Command> {
         CommandBody::Unselect,
         CommandBody::UidExpunge {
             set: seq(&[(1, 3), (7, 7)]),
+        },
+        CommandBody::UidExpunge {
+            set: SequenceSet::last_result(),
         },
         CommandBody::Search {
             charset: Some("UTF-8".into()),

@@ -9,7 +9,7 @@ use super::fetch::fetch_att;
 use super::flag::{flag, flag_list};
 use super::mailbox::{list_mailbox, mailbox};
 use super::search::search_key;
-use super::sequence::sequence_set;
+use super::sequence::command_sequence_set;
 use super::sequence::uid_set;
 use super::{fail, PResult};
 use crate::protocol::types::{
@@ -131,7 +131,7 @@ fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody> {
                 "MOVE" => copy_or_move(rest, true, true),
                 "EXPUNGE" => {
                     let (rest, ()) = args(rest)?;
-                    let (rest, set) = sequence_set(rest)?;
+                    let (rest, set) = command_sequence_set(rest)?;
                     Ok((rest, CommandBody::UidExpunge { set }))
                 }
                 "" => fail(rest, "Expected command name after UID"),
@@ -440,7 +440,7 @@ fn search_return_opts(input: &[u8]) -> PResult<'_, Vec<SearchReturnOpt>> {
 /// "(" fetch-att *(SP fetch-att) ")")` (RFC 3501 §9).
 fn fetch(input: &[u8], uid: bool) -> PResult<'_, CommandBody> {
     let (rest, ()) = args(input)?;
-    let (rest, set) = sequence_set(rest)?;
+    let (rest, set) = command_sequence_set(rest)?;
     let (rest, ()) = sp(rest)?;
     let (rest, items) = if rest.first() == Some(&b'(') {
         let (r, items) = paren_list(rest, false, fetch_att)?;
@@ -524,7 +524,7 @@ fn fetch_modifiers(input: &[u8]) -> PResult<'_, FetchModifiers> {
 /// "FLAGS" [".SILENT"]) SP (flag-list / (flag *(SP flag)))` (RFC 3501 §9).
 fn store(input: &[u8], uid: bool) -> PResult<'_, CommandBody> {
     let (rest, ()) = args(input)?;
-    let (rest, set) = sequence_set(rest)?;
+    let (rest, set) = command_sequence_set(rest)?;
     let (rest, ()) = sp(rest)?;
     // `store-modifiers = SP "(" store-modifier *(SP store-modifier) ")"` (RFC 4466 §2.5);
     // RFC 7162 §7: `"UNCHANGEDSINCE" SP mod-sequence-valzer`, only one.
@@ -592,7 +592,7 @@ fn store(input: &[u8], uid: bool) -> PResult<'_, CommandBody> {
 /// mailbox` (RFC 6851 §3).
 fn copy_or_move(input: &[u8], uid: bool, is_move: bool) -> PResult<'_, CommandBody> {
     let (rest, ()) = args(input)?;
-    let (rest, set) = sequence_set(rest)?;
+    let (rest, set) = command_sequence_set(rest)?;
     let (rest, ()) = sp(rest)?;
     let (rest, mailbox) = mailbox(rest)?;
     let body = if is_move {

@@ -104,9 +104,10 @@ impl Server {
         &mut self,
         client: ClientId,
         tag: &Tag,
-        body: CommandBody,
+        mut body: CommandBody,
     ) -> Option<CmdResult> {
         use CommandBody::*;
+        self.put_last_result(client, &mut body);
         Some(match body {
             Capability => self.handle_capability(client),
             Noop => self.handle_noop(),

@@ -2,7 +2,8 @@
 //! session expunged.
 
 use crate::protocol::types::{
-    Code, Data, Response, SearchKey, SearchReturnData, SearchReturnOpt, Tag,
+    Code, CommandBody, Data, Response, SearchKey, SearchReturnData, SearchReturnOpt, SequenceSet,
+    StatusKind, Tag,
 };
 use crate::server::commands::fetch::{selected_view, Touched};
 use crate::server::limits;
@@ -61,7 +62,86 @@ fn intersect(a: &[usize], b: &[usize]) -> Vec<usize> {
 }
 
 impl Server {
+    /// Puts the saved search result where a command says `$` (RFC 5182 §2.1), in the number
+    /// space the command uses there: UIDs in UID commands and in the UID search key, sequence
+    /// numbers elsewhere. Nothing saved, or nothing selected: the empty set, which matches no
+    /// message and is no error (§2.1, Example 6).
+    pub(crate) fn put_last_result(&self, client: ClientId, body: &mut CommandBody) {
+        let Ok(view) = selected_view(&self.sessions, client) else {
+            return;
+        };
+        let put = |set: &mut SequenceSet, uid: bool| {
+            if set.is_last_result() {
+                *set = view.last_result(uid);
+            }
+        };
+        match body {
+            CommandBody::Fetch { set, uid, .. }
+            | CommandBody::Store { set, uid, .. }
+            | CommandBody::Copy { set, uid, .. }
+            | CommandBody::Move { set, uid, .. } => put(set, *uid),
+            // RFC 9051 §9 `uid-expunge = "EXPUNGE" SP sequence-set`: `$` there too.
+            CommandBody::UidExpunge { set } => put(set, true),
+            CommandBody::Search { criteria, .. } => {
+                // RFC 5182 §2.2 Example 3: `UID SEARCH $` and `UID SEARCH UID $` are the same:
+                // as a key, `$` is the saved messages, written in the key's own numbers.
+                fn keys(criteria: &mut [SearchKey], put: &dyn Fn(&mut SequenceSet, bool)) {
+                    for key in criteria {
+                        match key {
+                            SearchKey::SequenceSet(set) => put(set, false),
+                            SearchKey::Uid(set) => put(set, true),
+                            SearchKey::Not(k) => keys(std::slice::from_mut(k.as_mut()), put),
+                            SearchKey::Or(a, b) => {
+                                keys(std::slice::from_mut(a.as_mut()), put);
+                                keys(std::slice::from_mut(b.as_mut()), put);
+                            }
+                            SearchKey::And(inner) => keys(inner, put),
+                            _ => {}
+                        }
+                    }
+                }
+                keys(criteria, &put);
+            }
+            _ => {}
+        }
+    }
+
     pub(crate) fn handle_search(
+        &mut self,
+        client: ClientId,
+        tag: &Tag,
+        charset: Option<&str>,
+        criteria: &[SearchKey],
+        uid: bool,
+        ret: Option<Vec<SearchReturnOpt>>,
+    ) -> CmdResult {
+        let save = ret
+            .as_ref()
+            .is_some_and(|opts| opts.contains(&SearchReturnOpt::Save));
+        let result = self.search(client, tag, charset, criteria, uid, ret);
+        // RFC 5182 §2.1: "A SEARCH command with the SAVE result option that caused the server
+        // to return the NO tagged response sets the value of the search result variable to
+        // the empty sequence"; a BAD leaves it alone.
+        if let (true, Err(fail)) = (save, &result) {
+            if fail.kind == StatusKind::No {
+                self.save_result(client, Ranges::from_spans(Vec::new()));
+            }
+        }
+        result
+    }
+
+    /// Sets `$` of the session's view (RFC 5182 §2.1).
+    fn save_result(&mut self, client: ClientId, uids: Ranges) {
+        if let Some(view) = self
+            .sessions
+            .get_mut(&client)
+            .and_then(|s| s.state.view_mut())
+        {
+            view.saved = uids;
+        }
+    }
+
+    fn search(
         &mut self,
         client: ClientId,
         tag: &Tag,
@@ -109,6 +189,8 @@ impl Server {
         }
         // Each hit with its mod-sequence: ESEARCH MIN/MAX report their own (RFC 4731 §3.2).
         let mut hits: Vec<(u32, u64)> = Vec::new();
+        // The UIDs found, for SAVE (RFC 5182 §2.1); `$` holds UIDs whatever the command.
+        let mut hit_uids: Vec<u32> = Vec::new();
         let mut saw_expunged = false;
         let no_flags = Flags::default();
         for i in candidates {
@@ -144,6 +226,7 @@ impl Server {
             };
             if plan.matches(&candidate, &bounds) {
                 hits.push((if uid { entry.uid.0 } else { seq }, modseq));
+                hit_uids.push(entry.uid.0);
             }
         }
         let citation = saw_expunged.then(|| Citation::of(policy));
@@ -152,6 +235,11 @@ impl Server {
         let modseq_key = has_modseq(criteria);
         if modseq_key {
             self.enable_condstore(client);
+        }
+        if let Some(opts) = &ret {
+            if opts.contains(&SearchReturnOpt::Save) {
+                self.save_result(client, saved(opts, &hit_uids));
+            }
         }
         let answer = match &ret {
             None => {
@@ -177,6 +265,21 @@ impl Server {
         }
         Ok(done)
     }
+}
+
+/// What SAVE keeps of the UIDs found (ascending), RFC 5182 §2.4: with MIN and/or MAX and
+/// neither ALL nor COUNT, only the messages those return; otherwise all found.
+fn saved(opts: &[SearchReturnOpt], uids: &[u32]) -> Ranges {
+    use SearchReturnOpt::*;
+    let has = |o: SearchReturnOpt| opts.contains(&o);
+    let picked: Vec<u32> = if (has(Min) || has(Max)) && !has(All) && !has(Count) {
+        let min = uids.first().filter(|_| has(Min));
+        let max = uids.last().filter(|_| has(Max));
+        min.into_iter().chain(max).copied().collect()
+    } else {
+        uids.to_vec()
+    };
+    Ranges::from_spans(picked.into_iter().map(|u| (u, u)).collect())
 }
 
 /// The ESEARCH response for `RETURN (opts)` (RFC 4731 §3.1), or `None` when only SAVE was
