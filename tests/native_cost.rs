@@ -458,3 +458,41 @@ fn qresync_and_changedsince_with_long_sets_on_20000_messages_cost_one_pass() {
     println!("RFC 7162 commands on {MESSAGES} messages: {elapsed:?}");
     assert!(elapsed < NOOP_WITHIN, "took {elapsed:?}");
 }
+
+/// RFC 5182 §2.1: `$` is written into the command once per use. Saved: every other message of
+/// 20,000 (10,000 ranges). One `$` costs one pass in every number space; 256 of them would
+/// be 2.5 million ranges and are refused with `NO [LIMIT]` before any work.
+#[test]
+fn the_saved_result_on_20000_messages_costs_one_pass_and_many_uses_are_bounded() {
+    let odd: Vec<String> = (1..MESSAGES).step_by(2).map(|u| u.to_string()).collect();
+    let save = format!("SEARCH RETURN (SAVE) {}", odd.join(","));
+    assert!(save.len() < 65_000, "within the line limit");
+    let many = format!("SEARCH RETURN (COUNT) {}", vec!["$"; 256].join(" "));
+    let started = Instant::now();
+    let answers = engine_run(
+        MESSAGES,
+        ("x", 1),
+        &[
+            save,
+            "SEARCH RETURN (COUNT) $".into(),
+            "UID SEARCH RETURN (COUNT) UID $ $".into(),
+            "UID FETCH $ (FLAGS)".into(),
+            many,
+            "SEARCH RETURN (COUNT) $ $ $ $ $ $ $ $ $ $ $ $ $ $ $ $ $ $ $ $ $ $ $ $ $ $".into(),
+        ],
+    );
+    let took = started.elapsed();
+    assert_eq!(tagged(&answers[0]), "t1 OK SEARCH completed");
+    assert_eq!(answers[1][0], "* ESEARCH (TAG \"t2\") COUNT 10000");
+    assert_eq!(answers[2][0], "* ESEARCH (TAG \"t3\") UID COUNT 10000");
+    assert_eq!(answers[3].len(), 10_001);
+    assert!(
+        tagged(&answers[4]).starts_with("t5 NO [LIMIT] Too much work for one command: $ used 256"),
+        "{:?}",
+        tagged(&answers[4])
+    );
+    // 26 uses of 10,000 ranges: within 262,144.
+    assert_eq!(answers[5][0], "* ESEARCH (TAG \"t6\") COUNT 10000");
+    eprintln!("saved result on {MESSAGES} messages: {took:?}");
+    assert!(took < NOOP_WITHIN, "{took:?}");
+}

@@ -107,7 +107,9 @@ impl Server {
         mut body: CommandBody,
     ) -> Option<CmdResult> {
         use CommandBody::*;
-        self.put_last_result(client, &mut body);
+        if let Err(fail) = self.put_last_result(client, &mut body) {
+            return Some(Err(fail));
+        }
         Some(match body {
             Capability => self.handle_capability(client),
             Noop => self.handle_noop(),

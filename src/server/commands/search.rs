@@ -65,45 +65,37 @@ impl Server {
     /// Puts the saved search result where a command says `$` (RFC 5182 §2.1), in the number
     /// space the command uses there: UIDs in UID commands and in the UID search key, sequence
     /// numbers elsewhere. Nothing saved, or nothing selected: the empty set, which matches no
-    /// message and is no error (§2.1, Example 6).
-    pub(crate) fn put_last_result(&self, client: ClientId, body: &mut CommandBody) {
+    /// message and is no error (§2.1, Example 6). Refused with `NO [LIMIT]` when the uses of `$`
+    /// times its ranges exceed [`limits::LAST_RESULT_RANGES`].
+    pub(crate) fn put_last_result(
+        &self,
+        client: ClientId,
+        body: &mut CommandBody,
+    ) -> Result<(), Fail> {
         let Ok(view) = selected_view(&self.sessions, client) else {
-            return;
+            return Ok(());
         };
+        let uses = std::cell::Cell::new(0usize);
+        let count = |set: &mut SequenceSet, _: bool| {
+            uses.set(uses.get() + usize::from(set.is_last_result()));
+        };
+        each_set(body, &count);
+        let ranges = uses.get().saturating_mul(view.saved.spans().len());
+        if ranges > limits::LAST_RESULT_RANGES {
+            return Err(limits::exceeded(format!(
+                "$ used {} times for {} ranges each, at most {} ranges in all",
+                uses.get(),
+                view.saved.spans().len(),
+                limits::LAST_RESULT_RANGES
+            )));
+        }
         let put = |set: &mut SequenceSet, uid: bool| {
             if set.is_last_result() {
                 *set = view.last_result(uid);
             }
         };
-        match body {
-            CommandBody::Fetch { set, uid, .. }
-            | CommandBody::Store { set, uid, .. }
-            | CommandBody::Copy { set, uid, .. }
-            | CommandBody::Move { set, uid, .. } => put(set, *uid),
-            // RFC 9051 §9 `uid-expunge = "EXPUNGE" SP sequence-set`: `$` there too.
-            CommandBody::UidExpunge { set } => put(set, true),
-            CommandBody::Search { criteria, .. } => {
-                // RFC 5182 §2.2 Example 3: `UID SEARCH $` and `UID SEARCH UID $` are the same:
-                // as a key, `$` is the saved messages, written in the key's own numbers.
-                fn keys(criteria: &mut [SearchKey], put: &dyn Fn(&mut SequenceSet, bool)) {
-                    for key in criteria {
-                        match key {
-                            SearchKey::SequenceSet(set) => put(set, false),
-                            SearchKey::Uid(set) => put(set, true),
-                            SearchKey::Not(k) => keys(std::slice::from_mut(k.as_mut()), put),
-                            SearchKey::Or(a, b) => {
-                                keys(std::slice::from_mut(a.as_mut()), put);
-                                keys(std::slice::from_mut(b.as_mut()), put);
-                            }
-                            SearchKey::And(inner) => keys(inner, put),
-                            _ => {}
-                        }
-                    }
-                }
-                keys(criteria, &put);
-            }
-            _ => {}
-        }
+        each_set(body, &put);
+        Ok(())
     }
 
     pub(crate) fn handle_search(
@@ -264,6 +256,39 @@ impl Server {
             done = done.with_code(code);
         }
         Ok(done)
+    }
+}
+
+/// Calls `put` on every sequence set of `body` with whether it is read as UIDs there.
+fn each_set(body: &mut CommandBody, put: &dyn Fn(&mut SequenceSet, bool)) {
+    match body {
+        CommandBody::Fetch { set, uid, .. }
+        | CommandBody::Store { set, uid, .. }
+        | CommandBody::Copy { set, uid, .. }
+        | CommandBody::Move { set, uid, .. } => put(set, *uid),
+        // RFC 9051 §9 `uid-expunge = "EXPUNGE" SP sequence-set`: `$` there too.
+        CommandBody::UidExpunge { set } => put(set, true),
+        CommandBody::Search { criteria, .. } => {
+            // RFC 5182 §2.2 Example 3: `UID SEARCH $` and `UID SEARCH UID $` are the same:
+            // as a key, `$` is the saved messages, written in the key's own numbers.
+            fn keys(criteria: &mut [SearchKey], put: &dyn Fn(&mut SequenceSet, bool)) {
+                for key in criteria {
+                    match key {
+                        SearchKey::SequenceSet(set) => put(set, false),
+                        SearchKey::Uid(set) => put(set, true),
+                        SearchKey::Not(k) => keys(std::slice::from_mut(k.as_mut()), put),
+                        SearchKey::Or(a, b) => {
+                            keys(std::slice::from_mut(a.as_mut()), put);
+                            keys(std::slice::from_mut(b.as_mut()), put);
+                        }
+                        SearchKey::And(inner) => keys(inner, put),
+                        _ => {}
+                    }
+                }
+            }
+            keys(criteria, put);
+        }
+        _ => {}
     }
 }
 
