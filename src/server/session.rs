@@ -749,6 +749,30 @@ mod tests {
         assert_eq!(view.resolve(&star, true).unwrap(), Vec::<Index>::new());
     }
 
+    /// RFC 5182 §2.1: `$` empty is a valid, non-matching set, in an empty mailbox too; `$` held
+    /// as UIDs is written in either number space, and a UID no longer in the view is not named.
+    #[test]
+    fn the_saved_result_in_both_number_spaces() {
+        let (mut store, id) = mailbox_with(0);
+        let empty = View::open(store.get_mut(id).unwrap(), false);
+        let dollar = SequenceSet::last_result();
+        assert_eq!(empty.resolve(&dollar, false).unwrap(), Vec::<Index>::new());
+        assert!(empty.last_result(false).is_last_result());
+        let (mut store, id) = mailbox_with(6);
+        let mut view = View::open(store.get_mut(id).unwrap(), false);
+        assert_eq!(view.resolve(&dollar, false).unwrap(), Vec::<Index>::new());
+        view.entries.retain(|e| e.uid.0 != 3);
+        view.saved = Ranges::from_spans(vec![(2, 4), (6, 6)]);
+        let seqs = Ranges::of(&view.last_result(false), 0);
+        assert_eq!(seqs.spans(), &[(2, 3), (5, 5)]);
+        let uids = Ranges::of(&view.last_result(true), 0);
+        assert_eq!(uids.spans(), &[(2, 4), (6, 6)]);
+        assert_eq!(
+            view.resolve(&view.last_result(true), true).unwrap(),
+            vec![1, 2, 4]
+        );
+    }
+
     /// Random sets on random views (with gaps in the UIDs) resolve as the naive expansion does.
     #[test]
     fn merged_resolution_agrees_with_naive_expansion() {
