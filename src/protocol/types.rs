@@ -194,6 +194,10 @@ pub enum CommandBody {
     Expunge,
     /// RFC 3691.
     Unselect,
+    /// `"CANCELUPDATE" 1*(SP quoted)` (RFC 5267 §4.3.5): the tags of searches with UPDATE.
+    CancelUpdate {
+        tags: Vec<String>,
+    },
     /// `UID EXPUNGE set` (RFC 4315 §2.1).
     UidExpunge {
         set: SequenceSet,
@@ -266,6 +270,7 @@ impl CommandBody {
             Close => "CLOSE",
             Expunge => "EXPUNGE",
             Unselect => "UNSELECT",
+            CancelUpdate { .. } => "CANCELUPDATE",
             UidExpunge { .. } => "UID EXPUNGE",
             Search { uid: false, .. } => "SEARCH",
             Search { uid: true, .. } => "UID SEARCH",
@@ -366,6 +371,10 @@ pub enum SearchReturnOpt {
     Count,
     /// RFC 5182 §2.1: keep the result for `$`.
     Save,
+    /// RFC 5267 §4.2: a hint that the criteria will be used again.
+    Context,
+    /// RFC 5267 §4.3: ADDTO and REMOVEFROM as the result changes.
+    Update,
 }
 
 /// `search-return-data` (RFC 4731 §4; RFC 7162 §7 adds MODSEQ).
@@ -377,6 +386,10 @@ pub enum SearchReturnData {
     All(SequenceSet),
     Count(u32),
     ModSeq(u64),
+    /// `ret-data-addto` (RFC 5267 §5): `(context-position, set)` pairs.
+    AddTo(Vec<(u32, SequenceSet)>),
+    /// `ret-data-removefrom` (RFC 5267 §5).
+    RemoveFrom(Vec<(u32, SequenceSet)>),
 }
 
 /// `search-key` (RFC 3501 §6.4.4, §9). Strings are astrings, kept as octets.

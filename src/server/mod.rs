@@ -258,6 +258,8 @@ pub const CAPABILITIES: &[&str] = &[
     "ESEARCH",
     // RFC 5182 §3.
     "SEARCHRES",
+    // RFC 5267 §4.1: SEARCH RETURN (UPDATE) and CANCELUPDATE.
+    "CONTEXT=SEARCH",
 ];
 
 pub(crate) fn capabilities() -> Vec<String> {
@@ -639,8 +641,18 @@ impl Server {
             return;
         };
         view.enabled = enabled;
+        // RFC 5267 §4.3.4: REMOVEFROM in sequence numbers comes before the EXPUNGE.
+        let mut responses = if allow_expunge {
+            commands::search::context_removals(view)
+        } else {
+            Vec::new()
+        };
         let mailbox = self.store.get_mut(view.mailbox);
-        let responses = view.flush(mailbox, allow_expunge);
+        responses.extend(view.flush(mailbox, allow_expunge));
+        // RFC 5267 §4.3.3: ADDTO in sequence numbers comes after the EXISTS.
+        if let Some(mailbox) = self.store.get(view.mailbox) {
+            responses.extend(commands::search::context_changes(view, mailbox));
+        }
         for r in responses {
             self.send(client, r, None);
         }

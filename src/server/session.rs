@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use crate::protocol::framer::Framer;
 use crate::protocol::types::{
-    Code, Data, Flag, FlagPerm, Response, SeqBound, SequenceSet, StatusKind, StatusResponse, Tag,
+    Code, Data, Flag, FlagPerm, Response, SearchKey, SeqBound, SequenceSet, StatusKind,
+    StatusResponse, Tag,
 };
 use crate::server::mailstore::{Flags, Mailbox, MailboxId, MessageData, SeqNum, Uid};
 use crate::server::policy::Citation;
@@ -171,6 +172,26 @@ pub struct View {
     /// variable is EXPUNGEd, it is automatically removed from the list"). A new view starts
     /// empty: SELECT and EXAMINE reset it (§2.1).
     pub saved: Ranges,
+    /// Searches with RETURN (UPDATE) (RFC 5267 §4.3): kept until CANCELUPDATE or until the
+    /// mailbox is no longer selected.
+    pub contexts: Vec<SearchContext>,
+}
+
+/// One searching command whose result the client keeps up to date (RFC 5267 §4.3).
+#[derive(Debug, Clone)]
+pub struct SearchContext {
+    /// The searching command's tag, the ESEARCH correlator of every update.
+    pub tag: String,
+    /// Updates in UIDs (UID SEARCH) or sequence numbers (RFC 5267 §4.3.2).
+    pub uid: bool,
+    /// The criteria, message numbers already turned into UIDs: "any message sequence numbers
+    /// used in the search program are evaluated at the time the command is received" (§4.3).
+    pub criteria: Vec<SearchKey>,
+    /// The result as the client holds it, as UIDs.
+    pub result: BTreeSet<Uid>,
+    /// The mailbox's HIGHESTMODSEQ when the result was last brought up to date: a message
+    /// whose mod-sequence is higher arrived or changed flags since.
+    pub checked: u64,
 }
 
 /// A resolved message: its index in the view (sequence number - 1).
@@ -211,6 +232,7 @@ impl View {
             expunged_elsewhere: false,
             enabled: Enabled::default(),
             saved: Ranges::from_spans(Vec::new()),
+            contexts: Vec::new(),
         }
     }
 

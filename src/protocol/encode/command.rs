@@ -33,6 +33,13 @@ fn write_command_body(body: &CommandBody, out: &mut Vec<u8>) {
         | CommandBody::Close
         | CommandBody::Expunge
         | CommandBody::Unselect => {}
+        // RFC 5267 §5: `"CANCELUPDATE" 1*(SP quoted)`.
+        CommandBody::CancelUpdate { tags } => {
+            for t in tags {
+                out.push(b' ');
+                write_quoted(t.as_bytes(), out);
+            }
+        }
         // RFC 3501 §6.2.2, RFC 4959 §3: `"AUTHENTICATE" SP auth-type [SP (base64 / "=")]`.
         CommandBody::Authenticate {
             mechanism,
@@ -293,6 +300,8 @@ pub(crate) fn search_return_opt(opt: SearchReturnOpt) -> &'static str {
         SearchReturnOpt::All => "ALL",
         SearchReturnOpt::Count => "COUNT",
         SearchReturnOpt::Save => "SAVE",
+        SearchReturnOpt::Context => "CONTEXT",
+        SearchReturnOpt::Update => "UPDATE",
     }
 }
 

@@ -655,5 +655,22 @@ fn write_search_return_data(item: &SearchReturnData, out: &mut Vec<u8>) {
         }
         SearchReturnData::Count(n) => write_keyword_number("COUNT ", *n, out),
         SearchReturnData::ModSeq(m) => out.extend_from_slice(format!("MODSEQ {m}").as_bytes()),
+        // RFC 5267 §5: `"ADDTO" SP "(" context-position SP sequence-set *(SP context-position
+        // SP sequence-set) ")"`, REMOVEFROM alike.
+        SearchReturnData::AddTo(pairs) => write_updates("ADDTO (", pairs, out),
+        SearchReturnData::RemoveFrom(pairs) => write_updates("REMOVEFROM (", pairs, out),
     }
+}
+
+fn write_updates(keyword: &str, pairs: &[(u32, SequenceSet)], out: &mut Vec<u8>) {
+    write_atom(keyword, out);
+    for (i, (position, set)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push(b' ');
+        }
+        write_number(*position, out);
+        out.push(b' ');
+        write_sequence_set(set, out);
+    }
+    out.push(b')');
 }

@@ -1,7 +1,8 @@
 //! Commands (RFC 3501 §6, §9 `command`) and the extension commands of types.rs.
 
 use super::core::{
-    ascii, astring, atom_string, byte, crlf, keyword, nstring, paren_list, sp, string, tag, word,
+    ascii, astring, atom_string, byte, crlf, keyword, nstring, paren_list, quoted, sp, string, tag,
+    word,
 };
 use super::core::{mod_sequence_value, mod_sequence_valzer};
 use super::datetime::date_time;
@@ -112,6 +113,7 @@ fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody> {
         "CLOSE" => none(CommandBody::Close),
         "EXPUNGE" => none(CommandBody::Expunge),
         "UNSELECT" => none(CommandBody::Unselect),
+        "CANCELUPDATE" => cancel_update(rest),
         "SEARCH" => search(rest, false, depth),
         "FETCH" => fetch(rest, false),
         "STORE" => store(rest, false),
@@ -418,9 +420,27 @@ fn search(input: &[u8], uid: bool, depth: usize) -> PResult<'_, CommandBody> {
     }
 }
 
+/// `"CANCELUPDATE" 1*(SP quoted)` (RFC 5267 §5).
+fn cancel_update(input: &[u8]) -> PResult<'_, CommandBody> {
+    let mut rest = input;
+    let mut tags = Vec::new();
+    while let Some((b' ', after)) = rest.split_first() {
+        let (r, t) = quoted(after)?;
+        let Ok(t) = String::from_utf8(t) else {
+            return fail(after, "Expected a tag");
+        };
+        tags.push(t);
+        rest = r;
+    }
+    if tags.is_empty() {
+        return fail(rest, "Expected SP and a quoted tag (RFC 5267 §4.3.5)");
+    }
+    end(rest).map(|(r, ())| (r, CommandBody::CancelUpdate { tags }))
+}
+
 /// After `SP "RETURN" SP`: `"(" [search-return-opt *(SP search-return-opt)] ")"` (RFC 4466
 /// §2.6.1), `search-return-opt = "MIN" / "MAX" / "ALL" / "COUNT"` (RFC 4731 §4) `/ "SAVE"`
-/// (RFC 5182 §3). Any other option fails to parse, so the command gets BAD.
+/// (RFC 5182 §3) `/ "CONTEXT" / "UPDATE"` (RFC 5267 §5). Any other option fails to parse, so the command gets BAD.
 fn search_return_opts(input: &[u8]) -> PResult<'_, Vec<SearchReturnOpt>> {
     paren_list(input, true, |i| {
         let (r, name) = word(i)?;
@@ -430,7 +450,15 @@ fn search_return_opts(input: &[u8]) -> PResult<'_, Vec<SearchReturnOpt>> {
             "ALL" => SearchReturnOpt::All,
             "COUNT" => SearchReturnOpt::Count,
             "SAVE" => SearchReturnOpt::Save,
-            _ => return fail(i, "Expected MIN, MAX, ALL, COUNT or SAVE (RFC 4731 §3.1)"),
+            // RFC 5267 §5 `modifier-context`, `modifier-update`.
+            "CONTEXT" => SearchReturnOpt::Context,
+            "UPDATE" => SearchReturnOpt::Update,
+            _ => {
+                return fail(
+                    i,
+                    "Expected MIN, MAX, ALL, COUNT, SAVE, CONTEXT or UPDATE (RFC 4731 §3.1)",
+                )
+            }
         };
         Ok((r, opt))
     })

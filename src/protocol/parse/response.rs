@@ -49,12 +49,32 @@ fn esearch(input: &[u8]) -> PResult<'_, Data> {
             "ALL" => sequence_set(r).map(|(r, s)| (r, SearchReturnData::All(s)))?,
             "COUNT" => number(r).map(|(r, n)| (r, SearchReturnData::Count(n)))?,
             "MODSEQ" => mod_sequence_value(r).map(|(r, m)| (r, SearchReturnData::ModSeq(m)))?,
+            "ADDTO" => updates(r).map(|(r, p)| (r, SearchReturnData::AddTo(p)))?,
+            "REMOVEFROM" => updates(r).map(|(r, p)| (r, SearchReturnData::RemoveFrom(p)))?,
             _ => return fail(after, "Expected MIN, MAX, ALL, COUNT or MODSEQ"),
         };
         data.push(item);
         rest = r;
     }
     Ok((rest, Data::ESearch { tag, uid, data }))
+}
+
+/// After `"ADDTO" SP` or `"REMOVEFROM" SP`: `"(" context-position SP sequence-set *(SP
+/// context-position SP sequence-set) ")"` (RFC 5267 §5).
+fn updates(input: &[u8]) -> PResult<'_, Vec<(u32, crate::protocol::types::SequenceSet)>> {
+    let (mut rest, ()) = byte(b'(', "Expected (")(input)?;
+    let mut pairs = Vec::new();
+    loop {
+        let (r, position) = number(rest)?;
+        let (r, ()) = sp(r)?;
+        let (r, set) = sequence_set(r)?;
+        pairs.push((position, set));
+        match r.split_first() {
+            Some((b')', after)) => return Ok((after, pairs)),
+            Some((b' ', after)) => rest = after,
+            _ => return fail(r, "Expected SP or )"),
+        }
+    }
 }
 
 /// One response line (with its literals), CRLF included (RFC 3501 §9):

@@ -10,7 +10,7 @@ mod expunge;
 mod fetch;
 mod list;
 mod mailbox;
-mod search;
+pub(crate) mod search;
 mod select;
 mod store;
 
@@ -66,7 +66,9 @@ fn allowed(body: &CommandBody) -> Allowed {
         | Fetch { .. }
         | Store { .. }
         | Copy { .. }
-        | Move { .. } => Allowed::Selected,
+        | Move { .. }
+        // RFC 5267 §5: `command-select =/ "CANCELUPDATE" 1*(SP quoted)`.
+        | CancelUpdate { .. } => Allowed::Selected,
     }
 }
 
@@ -143,6 +145,7 @@ impl Server {
             Check => self.handle_check(),
             Close => self.handle_close(client),
             Unselect => self.handle_unselect(client),
+            CancelUpdate { tags } => self.handle_cancel_update(client, &tags),
             Expunge => self.handle_expunge(client, None),
             UidExpunge { set } => self.handle_expunge(client, Some(&set)),
             Search {

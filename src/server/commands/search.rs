@@ -3,14 +3,14 @@
 
 use crate::protocol::types::{
     Code, CommandBody, Data, Response, SearchKey, SearchReturnData, SearchReturnOpt, SequenceSet,
-    StatusKind, Tag,
+    StatusKind, StatusResponse, Tag,
 };
 use crate::server::commands::fetch::{selected_view, Touched};
 use crate::server::limits;
-use crate::server::mailstore::Flags;
+use crate::server::mailstore::{Flags, Mailbox, Uid};
 use crate::server::policy::{Citation, SearchExpunged};
 use crate::server::search_keys::{has_modseq, Bounds, Candidate, Plan};
-use crate::server::session::{Ranges, View};
+use crate::server::session::{Ranges, SearchContext, View};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 
 /// Charsets the server searches in (RFC 3501 §6.4.4: US-ASCII MUST be supported).
@@ -122,6 +122,36 @@ impl Server {
         result
     }
 
+    /// Keeps a search with UPDATE, or refuses to with an untagged `NO [NOUPDATE "tag"]` when
+    /// the session has [`limits::SEARCH_CONTEXTS`] already (RFC 5267 §4.3.1; the other return
+    /// options were honoured).
+    fn keep_context(&mut self, client: ClientId, context: SearchContext) {
+        let Some(view) = self
+            .sessions
+            .get_mut(&client)
+            .and_then(|s| s.state.view_mut())
+        else {
+            return;
+        };
+        if view.contexts.len() < limits::SEARCH_CONTEXTS {
+            view.contexts.push(context);
+            return;
+        }
+        let refusal = Response::Status(StatusResponse {
+            tag: None,
+            kind: StatusKind::No,
+            code: Some(Code::Other {
+                atom: "NOUPDATE".into(),
+                text: Some(format!("\"{}\"", context.tag)),
+            }),
+            text: format!(
+                "At most {} searches with UPDATE at a time",
+                limits::SEARCH_CONTEXTS
+            ),
+        });
+        self.send(client, refusal, None);
+    }
+
     /// Sets `$` of the session's view (RFC 5182 §2.1).
     fn save_result(&mut self, client: ClientId, uids: Ranges) {
         if let Some(view) = self
@@ -133,6 +163,21 @@ impl Server {
         }
     }
 
+    /// CANCELUPDATE (RFC 5267 §4.3.5): no more updates for the searches with these tags. A tag
+    /// with no search behind it cancels nothing: RFC 5267 names no error for it, and after the
+    /// command no updates come for that tag, which is all the client asked.
+    pub(crate) fn handle_cancel_update(&mut self, client: ClientId, tags: &[String]) -> CmdResult {
+        let Some(view) = self
+            .sessions
+            .get_mut(&client)
+            .and_then(|s| s.state.view_mut())
+        else {
+            return Err(Fail::bad("No mailbox selected"));
+        };
+        view.contexts.retain(|c| !tags.contains(&c.tag));
+        Ok(Done::text("No further updates"))
+    }
+
     fn search(
         &mut self,
         client: ClientId,
@@ -142,6 +187,23 @@ impl Server {
         uid: bool,
         ret: Option<Vec<SearchReturnOpt>>,
     ) -> CmdResult {
+        let update = ret
+            .as_ref()
+            .is_some_and(|opts| opts.contains(&SearchReturnOpt::Update));
+        // RFC 5267 §4.3: "An attempt to use UPDATE where a tag is already in use with a
+        // previous searching command that itself used UPDATE SHALL result in the server
+        // rejecting the searching command with a BAD response."
+        if update
+            && selected_view(&self.sessions, client)?
+                .contexts
+                .iter()
+                .any(|c| c.tag == tag.0)
+        {
+            return Err(Fail::bad(format!(
+                "Tag reuse: {} already names a search with UPDATE (RFC 5267 §4.3)",
+                tag.0
+            )));
+        }
         if let Some(cs) = charset {
             if !CHARSETS.iter().any(|c| c.eq_ignore_ascii_case(cs)) {
                 // RFC 3501 §6.4.4: NO with BADCHARSET listing the supported charsets.
@@ -221,6 +283,13 @@ impl Server {
                 hit_uids.push(entry.uid.0);
             }
         }
+        let context = update.then(|| SearchContext {
+            tag: tag.0.clone(),
+            uid,
+            criteria: in_uids(criteria, view),
+            result: hit_uids.iter().map(|&u| Uid(u)).collect(),
+            checked: mailbox.highest_modseq(),
+        });
         let citation = saw_expunged.then(|| Citation::of(policy));
         // RFC 7162 §3.1.5: with a MODSEQ key and a non-empty result, the highest mod-sequence
         // of the messages returned ends the response; §3.1: it is a CONDSTORE enabling command.
@@ -243,6 +312,9 @@ impl Server {
         };
         if let Some(data) = answer {
             self.send(client, Response::Data(data), citation.clone());
+        }
+        if let Some(context) = context {
+            self.keep_context(client, context);
         }
         let mut done = Done::text(if uid {
             "UID SEARCH completed"
@@ -290,6 +362,169 @@ fn each_set(body: &mut CommandBody, put: &dyn Fn(&mut SequenceSet, bool)) {
         }
         _ => {}
     }
+}
+
+/// The criteria with every sequence-set key turned into the UID key naming the same messages
+/// now (RFC 5267 §4.3: message numbers are "evaluated at the time the command is received").
+fn in_uids(criteria: &[SearchKey], view: &View) -> Vec<SearchKey> {
+    criteria
+        .iter()
+        .map(|key| match key {
+            SearchKey::SequenceSet(set) => {
+                let uids = Ranges::of(set, view.exists())
+                    .spans()
+                    .iter()
+                    .flat_map(|&(lo, hi)| {
+                        let from = (lo as usize).saturating_sub(1);
+                        view.entries
+                            .get(from..(hi as usize).min(view.entries.len()))
+                            .unwrap_or_default()
+                    })
+                    .map(|e| (e.uid.0, e.uid.0))
+                    .collect();
+                // Nothing named: the empty set, which matches nothing.
+                let set = Ranges::from_spans(uids).to_set();
+                SearchKey::Uid(set.unwrap_or_else(SequenceSet::last_result))
+            }
+            SearchKey::Not(k) => SearchKey::Not(Box::new(one_in_uids(k, view))),
+            SearchKey::Or(a, b) => SearchKey::Or(
+                Box::new(one_in_uids(a, view)),
+                Box::new(one_in_uids(b, view)),
+            ),
+            SearchKey::And(keys) => SearchKey::And(in_uids(keys, view)),
+            other => other.clone(),
+        })
+        .collect()
+}
+
+fn one_in_uids(key: &SearchKey, view: &View) -> SearchKey {
+    in_uids(std::slice::from_ref(key), view)
+        .pop()
+        .unwrap_or(SearchKey::All)
+}
+
+/// The numbers an update names, in the context's number space, as one set (RFC 5267 §4.3.3:
+/// "servers are RECOMMENDED to order the result update into mailbox order to produce the
+/// shortest representation in set-syntax"; position 0, allowed for SEARCH).
+fn update_pairs(numbers: &[u32]) -> Vec<(u32, SequenceSet)> {
+    let spans = numbers.iter().map(|&n| (n, n)).collect();
+    Ranges::from_spans(spans)
+        .to_set()
+        .map(|set| vec![(0, set)])
+        .unwrap_or_default()
+}
+
+fn update_response(context: &SearchContext, data: Vec<SearchReturnData>) -> Response {
+    Response::Data(Data::ESearch {
+        tag: Some(context.tag.clone()),
+        uid: context.uid,
+        data,
+    })
+}
+
+/// REMOVEFROM for the messages of each live result that the session is about to be told were
+/// expunged, in the numbers it still knows them by (RFC 5267 §4.3.4: "MUST be sent prior to
+/// the expunge notification itself"). One ESEARCH per search.
+pub(crate) fn context_removals(view: &mut View) -> Vec<Response> {
+    let mut out = Vec::new();
+    if view.pending_expunges == 0 {
+        return out;
+    }
+    for context in &mut view.contexts {
+        let mut numbers = Vec::new();
+        for (i, entry) in view.entries.iter().enumerate() {
+            if entry.expunged.is_some() && context.result.remove(&entry.uid) {
+                numbers.push(if context.uid {
+                    entry.uid.0
+                } else {
+                    View::seq_of(i).0
+                });
+            }
+        }
+        let pairs = update_pairs(&numbers);
+        if !pairs.is_empty() {
+            out.push(update_response(
+                context,
+                vec![SearchReturnData::RemoveFrom(pairs)],
+            ));
+        }
+    }
+    out
+}
+
+/// ADDTO and REMOVEFROM for each live result, looking again at the messages that arrived or
+/// changed flags since it was last brought up to date, own changes included (RFC 5267 §4.3:
+/// "as and when results change"). Sent after the EXISTS and FETCH responses that tell of the
+/// same changes (§4.3.2, §4.3.3). One ESEARCH per search; messages not yet reported expunged
+/// stay until they are.
+pub(crate) fn context_changes(view: &mut View, mailbox: &Mailbox) -> Vec<Response> {
+    let mut out = Vec::new();
+    let highest = mailbox.highest_modseq();
+    let bounds = Bounds {
+        max_seq: view.exists(),
+        max_uid: view.entries.last().map_or(0, |e| e.uid.0),
+    };
+    for context in &mut view.contexts {
+        if context.checked >= highest {
+            continue;
+        }
+        let (plan, _, slots) = Plan::compile(&context.criteria, &bounds);
+        let mut has_keywords = slots.buffer();
+        let (mut added, mut removed) = (Vec::new(), Vec::new());
+        for (i, entry) in view.entries.iter().enumerate() {
+            if entry.expunged.is_some() {
+                continue;
+            }
+            let Some(m) = mailbox
+                .message(entry.uid)
+                .filter(|m| m.modseq > context.checked)
+            else {
+                continue;
+            };
+            slots.mark(&m.flags, &mut has_keywords);
+            let seq = View::seq_of(i).0;
+            let candidate = Candidate {
+                seq,
+                uid: entry.uid,
+                data: &m.data,
+                flags: &m.flags,
+                recent: entry.recent,
+                modseq: m.modseq,
+                keywords: &has_keywords,
+            };
+            let number = if context.uid { entry.uid.0 } else { seq };
+            match (
+                plan.matches(&candidate, &bounds),
+                context.result.contains(&entry.uid),
+            ) {
+                (true, false) => added.push((entry.uid, number)),
+                (false, true) => removed.push((entry.uid, number)),
+                _ => {}
+            }
+        }
+        drop(plan);
+        context.checked = highest;
+        let mut data = Vec::new();
+        for (uid, _) in &removed {
+            context.result.remove(uid);
+        }
+        for (uid, _) in &added {
+            context.result.insert(*uid);
+        }
+        let removed: Vec<u32> = removed.iter().map(|&(_, n)| n).collect();
+        let added: Vec<u32> = added.iter().map(|&(_, n)| n).collect();
+        let (removed, added) = (update_pairs(&removed), update_pairs(&added));
+        if !removed.is_empty() {
+            data.push(SearchReturnData::RemoveFrom(removed));
+        }
+        if !added.is_empty() {
+            data.push(SearchReturnData::AddTo(added));
+        }
+        if !data.is_empty() {
+            out.push(update_response(context, data));
+        }
+    }
+    out
 }
 
 /// What SAVE keeps of the UIDs found (ascending), RFC 5182 §2.4: with MIN and/or MAX and
