@@ -34,6 +34,12 @@ fn rfc5182_examples_parse_then_encode_to_the_same_octets() {
     assert!(kat::check_rfc5182() >= 12);
 }
 
+/// RFC 5267's examples (CONTEXT=SEARCH: UPDATE, ADDTO, REMOVEFROM, CANCELUPDATE).
+#[test]
+fn rfc5267_examples_parse_then_encode_to_the_same_octets() {
+    assert!(kat::check_rfc5267() >= 12);
+}
+
 #[test]
 fn constructed_values_encode_then_parse_to_the_same_value() {
     assert!(kat::check_constructed_roundtrip() >= 150);

@@ -533,6 +533,56 @@ pub fn check_rfc5182() -> usize {
     check_examples("RFC 5182", &rfc5182_commands(), &rfc5182_responses())
 }
 
+/// RFC 5267 (CONTEXT=SEARCH) client commands as printed, folded lines joined with one SP.
+pub fn rfc5267_commands() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        (
+            "§4.2",
+            b"A01 SEARCH RETURN (CONTEXT COUNT) UNDELETED UNKEYWORD $Junk\r\n",
+        ),
+        (
+            "§4.3",
+            b"B01 UID SEARCH RETURN (UPDATE COUNT) DELETED KEYWORD $Junk\r\n",
+        ),
+        ("§4.3.5", b"B04 CANCELUPDATE \"B01\"\r\n"),
+        ("§5", b"B05 CANCELUPDATE \"B01\" \"B02\"\r\n"),
+    ]
+}
+
+/// RFC 5267 server responses as printed.
+pub fn rfc5267_responses() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        ("§4.2", b"* ESEARCH (TAG \"A01\") COUNT 23765\r\n"),
+        ("§4.3", b"* ESEARCH (TAG \"B01\") COUNT 74\r\n"),
+        ("§4.3.1", b"* NO [NOUPDATE \"B02\"] Too many contexts\r\n"),
+        (
+            "§4.3.3",
+            b"* ESEARCH (TAG \"B01\") UID ADDTO (0 32768:32769)\r\n",
+        ),
+        (
+            "§4.3.3",
+            b"* ESEARCH (TAG \"C01\") UID ADDTO (1 2733 1 2732 1 2731)\r\n",
+        ),
+        (
+            "§4.3.3",
+            b"* ESEARCH (TAG \"C01\") UID ADDTO (1 2733) ADDTO (1 2731:2732)\r\n",
+        ),
+        (
+            "§4.3.3",
+            b"* ESEARCH (TAG \"C01\") UID ADDTO (1 2731:2733)\r\n",
+        ),
+        (
+            "§4.3.4",
+            b"* ESEARCH (TAG \"B01\") UID REMOVEFROM (0 32768)\r\n",
+        ),
+    ]
+}
+
+/// parse then encode gives the same octets for every RFC 5267 example, both ways.
+pub fn check_rfc5267() -> usize {
+    check_examples("RFC 5267", &rfc5267_commands(), &rfc5267_responses())
+}
+
 /// parse then encode gives the same octets for every RFC 4731 example, both ways.
 pub fn check_rfc4731() -> usize {
     check_examples("RFC 4731", &rfc4731_commands(), &rfc4731_responses())
@@ -955,6 +1005,14 @@ pub fn constructed_responses() -> Vec<Response> {
             uid: true,
             data: vec![],
         },
+        Data::ESearch {
+            tag: Some("B01".into()),
+            uid: false,
+            data: vec![
+                SearchReturnData::RemoveFrom(vec![(0, seq(&[(4, 5)]))]),
+                SearchReturnData::AddTo(vec![(0, seq(&[(1, 1)])), (3, seq(&[(7, 9)]))]),
+            ],
+        },
         Data::Vanished {
             earlier: false,
             uids: seq(&[(405, 405), (407, 407), (410, 410), (425, 425)]),
@@ -1248,6 +1306,9 @@ pub fn constructed_commands() -> Vec<Command> {
         },
         CommandBody::UidExpunge {
             set: SequenceSet::last_result(),
+        },
+        CommandBody::CancelUpdate {
+            tags: vec!["B01".into(), "a \"b\"".into()],
         },
         CommandBody::Search {
             charset: Some("UTF-8".into()),
