@@ -116,6 +116,7 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
             vec!["fetch-expunged", "store-expunged", "search-expunged"],
         ),
         (vec!["expungeissued-code=content"], vec!["fetch-expunged"]),
+        (vec!["context-update=immediate"], vec![]),
         // Every RFC 2180 §4 scenario expunges while another client has the mailbox: they
         // presume expunge-shared=allow, so under `refuse` they check nothing.
         (
@@ -126,6 +127,7 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "store-expunged",
                 "copy-expunged",
                 "search-expunged",
+                "context-update",
             ],
         ),
         // A second SELECT refused: every scenario with two clients in one mailbox is
@@ -141,6 +143,7 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "copy-expunged",
                 "search-expunged",
                 "modified-report",
+                "context-update",
             ],
         ),
         (
@@ -154,6 +157,7 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "copy-expunged",
                 "search-expunged",
                 "modified-report",
+                "context-update",
             ],
         ),
     ];
@@ -456,6 +460,14 @@ fn a_server_that_stops_answering_gets_a_timeout_in_each_row() {
     for row in &report.rows {
         let want = match row.point.as_str() {
             "expungeissued-code" => continue,
+            // The fake announces no CONTEXT=SEARCH, which the live-search lesson needs.
+            "context-update" => {
+                let Verdict::Untested(why) = &row.verdict else {
+                    panic!("{text}");
+                };
+                assert!(why.starts_with("needs CONTEXT=SEARCH"), "{text}");
+                continue;
+            }
             // The fake announces no UIDPLUS, which every `allow` variant's COPYUID needs.
             "copy-expunged" => {
                 let Verdict::Untested(why) = &row.verdict else {

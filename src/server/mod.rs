@@ -422,6 +422,7 @@ impl Server {
                 }
             }
             self.flush_idlers();
+            self.push_context_updates();
         }
         self.close_finished();
     }

@@ -250,6 +250,26 @@ policy_enum! {
     }
 }
 
+policy_enum! {
+    /// When a search with RETURN (UPDATE) tells its client that the result changed (RFC 5267
+    /// §4.3.2: "ESEARCH responses carrying ADDTO and/or REMOVEFROM return data items MAY be sent
+    /// at any time").
+    ContextUpdate, point = "context-update", rfc = "RFC 5267 §4.3.2",
+    summary = "SEARCH RETURN (UPDATE): when ADDTO and REMOVEFROM are sent" {
+        /// With the responses that tell of the same change, when the session is next told of
+        /// changes (its next command, or at once in IDLE): "It is anticipated that typical
+        /// server implementations will emit ADDTO when they normally emit the causal FETCH or
+        /// EXISTS, and similarly emit REMOVEFROM when they normally emit the causal FETCH or
+        /// EXPUNGE" (RFC 5267 §4.3.2).
+        WithResponses = "with-responses", "RFC 5267 §4.3.2";
+        /// At once, even with no command in progress, ahead of the FETCH, EXISTS and EXPUNGE
+        /// that wait for the session's next command (RFC 5267 §4.3.2: "servers MAY send such
+        /// responses when no command is in progress"; §4.3.4's example shows REMOVEFROM sent
+        /// so, the EXPUNGE at the next NOOP).
+        Immediate = "immediate", "RFC 5267 §4.3.4";
+    }
+}
+
 /// The current value of every decision point: how the server behaves where RFC 2180 and
 /// RFC 2683 leave the choice to it. Set by field, by name (as on the command line), or from a
 /// named preset; a [`crate::server::Server`] reads them with each command.
@@ -280,6 +300,7 @@ pub struct Policies {
     pub copy_expunged: CopyExpunged,
     pub search_expunged: SearchExpunged,
     pub modified_report: ModifiedReport,
+    pub context_update: ContextUpdate,
 }
 
 impl Default for Policies {
@@ -302,6 +323,7 @@ impl Default for Policies {
             copy_expunged: CopyExpunged::Allow,
             search_expunged: SearchExpunged::Omit,
             modified_report: ModifiedReport::Fetch,
+            context_update: ContextUpdate::WithResponses,
         }
     }
 }
@@ -339,6 +361,7 @@ macro_rules! each_point {
         $m!(copy_expunged, CopyExpunged);
         $m!(search_expunged, SearchExpunged);
         $m!(modified_report, ModifiedReport);
+        $m!(context_update, ContextUpdate);
     };
 }
 
@@ -468,6 +491,8 @@ pub const PRESETS: &[Preset] = &[
             "search-expunged=include-flagless",
             // Not observed (the transcripts predate CONDSTORE): the RFC's recommendation.
             "modified-report=fetch",
+            // Not observed either (CONTEXT=SEARCH was not probed): the RFC's anticipation.
+            "context-update=with-responses",
         ],
     },
     Preset {
@@ -487,6 +512,8 @@ pub const PRESETS: &[Preset] = &[
             "search-expunged=omit",
             // Not observed (the transcripts predate CONDSTORE): the RFC's recommendation.
             "modified-report=fetch",
+            // Not observed either (CONTEXT=SEARCH was not probed): the RFC's anticipation.
+            "context-update=with-responses",
         ],
     },
     Preset {

@@ -8,9 +8,9 @@ use crate::protocol::types::{
 use crate::server::commands::fetch::{selected_view, Touched};
 use crate::server::limits;
 use crate::server::mailstore::{Flags, Mailbox, Uid};
-use crate::server::policy::{Citation, SearchExpunged};
+use crate::server::policy::{Citation, ContextUpdate, SearchExpunged};
 use crate::server::search_keys::{has_modseq, Bounds, Candidate, Plan};
-use crate::server::session::{Ranges, SearchContext, View};
+use crate::server::session::{Mode, Ranges, SearchContext, View};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 
 /// Charsets the server searches in (RFC 3501 §6.4.4: US-ASCII MUST be supported).
@@ -120,6 +120,38 @@ impl Server {
             }
         }
         result
+    }
+
+    /// Under `context-update=immediate`, tells every session not in IDLE (IDLE ones were just
+    /// told everything) how its live search results changed, without waiting for its next
+    /// command (RFC 5267 §4.3.2, §4.3.4). REMOVEFROM for a message not yet reported expunged
+    /// then comes before its EXPUNGE, in the numbers the client still uses.
+    pub(crate) fn push_context_updates(&mut self) {
+        let policy = self.policies.context_update;
+        match policy {
+            ContextUpdate::WithResponses => return,
+            ContextUpdate::Immediate => {}
+        }
+        let mut pushed = Vec::new();
+        for session in self.sessions.values_mut() {
+            if session.closing || matches!(session.mode, Mode::Idle(_)) {
+                continue;
+            }
+            let Some(view) = session.state.view_mut() else {
+                continue;
+            };
+            if view.contexts.is_empty() {
+                continue;
+            }
+            let mut out = context_removals(view);
+            if let Some(mailbox) = self.store.get(view.mailbox) {
+                out.extend(context_changes(view, mailbox));
+            }
+            pushed.extend(out.into_iter().map(|r| (session.id, r)));
+        }
+        for (client, response) in pushed {
+            self.send(client, response, Some(Citation::of(policy)));
+        }
     }
 
     /// Keeps a search with UPDATE, or refuses to with an untagged `NO [NOUPDATE "tag"]` when
@@ -459,7 +491,16 @@ pub(crate) fn context_removals(view: &mut View) -> Vec<Response> {
 /// stay until they are.
 pub(crate) fn context_changes(view: &mut View, mailbox: &Mailbox) -> Vec<Response> {
     let mut out = Vec::new();
-    let highest = mailbox.highest_modseq();
+    // Messages the session was not yet told of are not in the view: look only below their
+    // mod-sequences, so they are looked at once they are (ADDTO after EXISTS, §4.3.3).
+    let first_new = mailbox.messages.partition_point(|m| m.uid <= view.last_uid);
+    let unannounced = mailbox.messages.get(first_new..).unwrap_or_default();
+    let highest = unannounced
+        .iter()
+        .map(|m| m.modseq.saturating_sub(1))
+        .min()
+        .unwrap_or(u64::MAX)
+        .min(mailbox.highest_modseq());
     let bounds = Bounds {
         max_seq: view.exists(),
         max_uid: view.entries.last().map_or(0, |e| e.uid.0),
