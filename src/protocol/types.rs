@@ -375,6 +375,9 @@ pub enum SearchReturnOpt {
     Context,
     /// RFC 5267 §4.3: ADDTO and REMOVEFROM as the result changes.
     Update,
+    /// `"PARTIAL" SP partial-range` (RFC 5267 §4.4): results `a` to `b` (1-based, either
+    /// order), as written.
+    Partial(u32, u32),
 }
 
 /// `search-return-data` (RFC 4731 §4; RFC 7162 §7 adds MODSEQ).
@@ -390,6 +393,12 @@ pub enum SearchReturnData {
     AddTo(Vec<(u32, SequenceSet)>),
     /// `ret-data-removefrom` (RFC 5267 §5).
     RemoveFrom(Vec<(u32, SequenceSet)>),
+    /// `ret-data-partial = "PARTIAL" SP "(" partial-range SP partial-results ")"` (RFC 5267
+    /// §5): the range asked for and the results in it, `None` for NIL.
+    Partial {
+        range: (u32, u32),
+        results: Option<SequenceSet>,
+    },
 }
 
 /// `search-key` (RFC 3501 §6.4.4, §9). Strings are astrings, kept as octets.

@@ -546,6 +546,15 @@ pub fn rfc5267_commands() -> Vec<(&'static str, &'static [u8])> {
         ),
         ("§4.3.5", b"B04 CANCELUPDATE \"B01\"\r\n"),
         ("§5", b"B05 CANCELUPDATE \"B01\" \"B02\"\r\n"),
+        (
+            "§4.4",
+            b"A02 UID SEARCH RETURN (PARTIAL 23500:24000) UNDELETED UNKEYWORD $Junk\r\n",
+        ),
+        (
+            "§4.4",
+            b"A03 UID SEARCH RETURN (PARTIAL 1:500) UNDELETED UNKEYWORD $Junk\r\n",
+        ),
+        ("§5", b"A05 SEARCH RETURN (PARTIAL 500:400 COUNT) ALL\r\n"),
     ]
 }
 

@@ -141,8 +141,11 @@ fn write_command_body(body: &CommandBody, out: &mut Vec<u8>) {
         } => {
             if let Some(opts) = ret {
                 out.extend_from_slice(b" RETURN ");
-                write_paren_list(opts, out, |o, out| {
-                    out.extend_from_slice(search_return_opt(*o).as_bytes())
+                write_paren_list(opts, out, |o, out| match o {
+                    SearchReturnOpt::Partial(a, b) => {
+                        out.extend_from_slice(format!("PARTIAL {a}:{b}").as_bytes())
+                    }
+                    _ => out.extend_from_slice(search_return_opt(*o).as_bytes()),
                 });
             }
             if let Some(charset) = charset {
@@ -302,6 +305,7 @@ pub(crate) fn search_return_opt(opt: SearchReturnOpt) -> &'static str {
         SearchReturnOpt::Save => "SAVE",
         SearchReturnOpt::Context => "CONTEXT",
         SearchReturnOpt::Update => "UPDATE",
+        SearchReturnOpt::Partial(..) => "PARTIAL",
     }
 }
 

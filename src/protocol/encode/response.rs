@@ -659,6 +659,16 @@ fn write_search_return_data(item: &SearchReturnData, out: &mut Vec<u8>) {
         // SP sequence-set) ")"`, REMOVEFROM alike.
         SearchReturnData::AddTo(pairs) => write_updates("ADDTO (", pairs, out),
         SearchReturnData::RemoveFrom(pairs) => write_updates("REMOVEFROM (", pairs, out),
+        // RFC 5267 §5: `"PARTIAL" SP "(" partial-range SP partial-results ")"`,
+        // `partial-results = sequence-set / "NIL"`.
+        SearchReturnData::Partial { range, results } => {
+            out.extend_from_slice(format!("PARTIAL ({}:{} ", range.0, range.1).as_bytes());
+            match results {
+                Some(set) => write_sequence_set(set, out),
+                None => out.extend_from_slice(b"NIL"),
+            }
+            out.push(b')');
+        }
     }
 }
 

@@ -420,6 +420,14 @@ fn search(input: &[u8], uid: bool, depth: usize) -> PResult<'_, CommandBody> {
     }
 }
 
+/// `partial-range = nz-number ":" nz-number` (RFC 5267 §5; no `*`).
+pub(crate) fn partial_range(input: &[u8]) -> PResult<'_, (u32, u32)> {
+    let (r, a) = super::core::nz_number(input)?;
+    let (r, ()) = byte(b':', "Expected : in a partial range (RFC 5267 §5)")(r)?;
+    let (r, b) = super::core::nz_number(r)?;
+    Ok((r, (a, b)))
+}
+
 /// `"CANCELUPDATE" 1*(SP quoted)` (RFC 5267 §5).
 fn cancel_update(input: &[u8]) -> PResult<'_, CommandBody> {
     let mut rest = input;
@@ -453,12 +461,16 @@ fn search_return_opts(input: &[u8]) -> PResult<'_, Vec<SearchReturnOpt>> {
             // RFC 5267 §5 `modifier-context`, `modifier-update`.
             "CONTEXT" => SearchReturnOpt::Context,
             "UPDATE" => SearchReturnOpt::Update,
-            _ => {
-                return fail(
-                    i,
-                    "Expected MIN, MAX, ALL, COUNT, SAVE, CONTEXT or UPDATE (RFC 4731 §3.1)",
-                )
+            // RFC 5267 §5: `modifier-partial = "PARTIAL" SP partial-range`.
+            "PARTIAL" => {
+                let (r, ()) = sp(r)?;
+                let (r, (a, b)) = partial_range(r)?;
+                return Ok((r, SearchReturnOpt::Partial(a, b)));
             }
+            _ => return fail(
+                i,
+                "Expected MIN, MAX, ALL, COUNT, SAVE, CONTEXT, UPDATE or PARTIAL (RFC 4731 §3.1)",
+            ),
         };
         Ok((r, opt))
     })

@@ -51,12 +51,29 @@ fn esearch(input: &[u8]) -> PResult<'_, Data> {
             "MODSEQ" => mod_sequence_value(r).map(|(r, m)| (r, SearchReturnData::ModSeq(m)))?,
             "ADDTO" => updates(r).map(|(r, p)| (r, SearchReturnData::AddTo(p)))?,
             "REMOVEFROM" => updates(r).map(|(r, p)| (r, SearchReturnData::RemoveFrom(p)))?,
+            "PARTIAL" => partial(r)?,
             _ => return fail(after, "Expected MIN, MAX, ALL, COUNT or MODSEQ"),
         };
         data.push(item);
         rest = r;
     }
     Ok((rest, Data::ESearch { tag, uid, data }))
+}
+
+/// After `"PARTIAL" SP`: `"(" partial-range SP partial-results ")"` (RFC 5267 §5).
+fn partial(input: &[u8]) -> PResult<'_, SearchReturnData> {
+    let (r, ()) = byte(b'(', "Expected (")(input)?;
+    let (r, range) = super::command::partial_range(r)?;
+    let (r, ()) = sp(r)?;
+    let (r, results) = match super::core::nil(r) {
+        Ok((r, ())) => (r, None),
+        Err(_) => {
+            let (r, set) = sequence_set(r)?;
+            (r, Some(set))
+        }
+    };
+    let (r, ()) = byte(b')', "Expected ) after partial results")(r)?;
+    Ok((r, SearchReturnData::Partial { range, results }))
 }
 
 /// After `"ADDTO" SP` or `"REMOVEFROM" SP`: `"(" context-position SP sequence-set *(SP

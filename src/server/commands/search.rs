@@ -222,6 +222,18 @@ impl Server {
         let update = ret
             .as_ref()
             .is_some_and(|opts| opts.contains(&SearchReturnOpt::Update));
+        // RFC 5267 §4.4: "A single command MUST NOT contain more than one PARTIAL or ALL search
+        // return option".
+        let ranged = ret
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .filter(|o| matches!(o, SearchReturnOpt::All | SearchReturnOpt::Partial(..)));
+        if ranged.count() > 1 {
+            return Err(Fail::bad(
+                "At most one PARTIAL or ALL return option (RFC 5267 §4.4)",
+            ));
+        }
         // RFC 5267 §4.3: "An attempt to use UPDATE where a tag is already in use with a
         // previous searching command that itself used UPDATE SHALL result in the server
         // rejecting the searching command with a BAD response."
@@ -613,6 +625,23 @@ fn esearch(
         // RFC 4731 §3.1: "the messages are always returned using the sequence-set syntax".
         if let Some(set) = Ranges::from_spans(spans).to_set() {
             data.push(SearchReturnData::All(set));
+        }
+    }
+    // RFC 5267 §4.4: results lo to hi (1-based, in mailbox order); what lies past the end is
+    // left out, NIL when nothing is left.
+    for opt in opts {
+        if let SearchReturnOpt::Partial(a, b) = *opt {
+            let (lo, hi) = (a.min(b) as usize, a.max(b) as usize);
+            let spans = hits
+                .get(lo.saturating_sub(1)..hi.min(hits.len()))
+                .unwrap_or_default()
+                .iter()
+                .map(|&(n, _)| (n, n))
+                .collect();
+            data.push(SearchReturnData::Partial {
+                range: (a, b),
+                results: Ranges::from_spans(spans).to_set(),
+            });
         }
     }
     if want(Count) {
