@@ -496,3 +496,51 @@ fn the_saved_result_on_20000_messages_costs_one_pass_and_many_uses_are_bounded()
     eprintln!("saved result on {MESSAGES} messages: {took:?}");
     assert!(took < NOOP_WITHIN, "{took:?}");
 }
+
+/// RFC 5267 §4.3: live searches are looked at again, for the messages that changed, each time
+/// their session is told of changes. Eight of them (one reading message text, the most a
+/// session may keep) on 20,000 messages, after a STORE to every message: one pass each.
+#[test]
+fn eight_live_searches_after_a_store_to_20000_messages_cost_one_pass_each() {
+    let mut commands: Vec<String> = [
+        "UNSEEN",
+        "FLAGGED",
+        "OR SEEN DELETED",
+        "KEYWORD $Junk",
+        "NOT DELETED",
+        "ALL",
+        "UID 100:*",
+        "TEXT x",
+    ]
+    .iter()
+    .map(|k| format!("UID SEARCH RETURN (UPDATE COUNT) {k}"))
+    .collect();
+    commands.push("STORE 1:* +FLAGS (\\Seen)".into());
+    commands.push("STORE 1:* +FLAGS.SILENT (\\Flagged)".into());
+    let started = Instant::now();
+    let answers = engine_run(MESSAGES, ("x", 100), &commands);
+    let took = started.elapsed();
+    for (i, a) in answers.iter().take(8).enumerate() {
+        assert!(tagged(a).ends_with("OK UID SEARCH completed"), "{i}: {a:?}");
+        assert!(!a.iter().any(|l| l.contains("NOUPDATE")), "{i}: {a:?}");
+    }
+    let store = &answers[8];
+    assert_eq!(tagged(store), "t9 OK STORE completed");
+    assert!(
+        store
+            .iter()
+            .any(|l| l == "* ESEARCH (TAG \"t1\") UID REMOVEFROM (0 1:20000)"),
+        "{:?}",
+        &store[store.len() - 4..]
+    );
+    let flagged = &answers[9];
+    assert!(
+        flagged
+            .iter()
+            .any(|l| l == "* ESEARCH (TAG \"t2\") UID ADDTO (0 1:20000)"),
+        "{:?}",
+        &flagged[flagged.len().saturating_sub(4)..]
+    );
+    eprintln!("8 live searches, 2 STOREs to {MESSAGES} messages: {took:?}");
+    assert!(took < NOOP_WITHIN, "{took:?}");
+}

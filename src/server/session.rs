@@ -192,6 +192,9 @@ pub struct SearchContext {
     /// The mailbox's HIGHESTMODSEQ when the result was last brought up to date: a message
     /// whose mod-sequence is higher arrived or changed flags since.
     pub checked: u64,
+    /// A key reads message octets (headers or text), so each update may read the changed
+    /// messages: at most one such live search per session.
+    pub reads: bool,
 }
 
 /// A resolved message: its index in the view (sequence number - 1).

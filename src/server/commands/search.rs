@@ -155,7 +155,9 @@ impl Server {
     }
 
     /// Keeps a search with UPDATE, or refuses to with an untagged `NO [NOUPDATE "tag"]` when
-    /// the session has [`limits::SEARCH_CONTEXTS`] already (RFC 5267 §4.3.1; the other return
+    /// the session has [`limits::SEARCH_CONTEXTS`] already, or one whose keys read message
+    /// octets and this one does too (so a change to every message costs at most one reading
+    /// pass; RFC 5267 §4.3.1: the server "MAY refuse to provide updates"; the other return
     /// options were honoured).
     fn keep_context(&mut self, client: ClientId, context: SearchContext) {
         let Some(view) = self
@@ -165,10 +167,19 @@ impl Server {
         else {
             return;
         };
-        if view.contexts.len() < limits::SEARCH_CONTEXTS {
+        let second_reader = context.reads && view.contexts.iter().any(|c| c.reads);
+        if view.contexts.len() < limits::SEARCH_CONTEXTS && !second_reader {
             view.contexts.push(context);
             return;
         }
+        let text = if second_reader {
+            "One live search may read message text or headers at a time".to_string()
+        } else {
+            format!(
+                "At most {} searches with UPDATE at a time",
+                limits::SEARCH_CONTEXTS
+            )
+        };
         let refusal = Response::Status(StatusResponse {
             tag: None,
             kind: StatusKind::No,
@@ -176,10 +187,7 @@ impl Server {
                 atom: "NOUPDATE".into(),
                 text: Some(format!("\"{}\"", context.tag)),
             }),
-            text: format!(
-                "At most {} searches with UPDATE at a time",
-                limits::SEARCH_CONTEXTS
-            ),
+            text,
         });
         self.send(client, refusal, None);
     }
@@ -333,6 +341,7 @@ impl Server {
             criteria: in_uids(criteria, view),
             result: hit_uids.iter().map(|&u| Uid(u)).collect(),
             checked: mailbox.highest_modseq(),
+            reads: cost.readers.total() > 0,
         });
         let citation = saw_expunged.then(|| Citation::of(policy));
         // RFC 7162 §3.1.5: with a MODSEQ key and a non-empty result, the highest mod-sequence
