@@ -1,5 +1,7 @@
 //! SEARCH and UID SEARCH (RFC 3501 §6.4.4, §6.4.8), with RFC 2180 §4.3 for messages another
-//! session expunged.
+//! session expunged; their extensions: the ESEARCH response and return options (RFC 4731),
+//! the saved result `$` (RFC 5182), and live and partial results with CANCELUPDATE (RFC 5267
+//! §4).
 
 use crate::protocol::types::{
     Code, CommandBody, Data, Response, SearchKey, SearchReturnData, SearchReturnOpt, SequenceSet,
@@ -384,7 +386,8 @@ impl Server {
     }
 }
 
-/// Calls `put` on every sequence set of `body` with whether it is read as UIDs there.
+/// Calls `put` on every sequence set of `body` with whether it is read as UIDs there. A new
+/// command that takes a sequence set (or search keys) must be added here for `$` to work in it.
 fn each_set(body: &mut CommandBody, put: &dyn Fn(&mut SequenceSet, bool)) {
     match body {
         CommandBody::Fetch { set, uid, .. }
