@@ -458,3 +458,89 @@ fn qresync_and_changedsince_with_long_sets_on_20000_messages_cost_one_pass() {
     println!("RFC 7162 commands on {MESSAGES} messages: {elapsed:?}");
     assert!(elapsed < NOOP_WITHIN, "took {elapsed:?}");
 }
+
+/// RFC 5182 §2.1: `$` is written into the command once per use. Saved: every other message of
+/// 20,000 (10,000 ranges). One `$` costs one pass in every number space; 256 of them would
+/// be 2.5 million ranges and are refused with `NO [LIMIT]` before any work.
+#[test]
+fn the_saved_result_on_20000_messages_costs_one_pass_and_many_uses_are_bounded() {
+    let odd: Vec<String> = (1..MESSAGES).step_by(2).map(|u| u.to_string()).collect();
+    let save = format!("SEARCH RETURN (SAVE) {}", odd.join(","));
+    assert!(save.len() < 65_000, "within the line limit");
+    let many = format!("SEARCH RETURN (COUNT) {}", vec!["$"; 256].join(" "));
+    let started = Instant::now();
+    let answers = engine_run(
+        MESSAGES,
+        ("x", 1),
+        &[
+            save,
+            "SEARCH RETURN (COUNT) $".into(),
+            "UID SEARCH RETURN (COUNT) UID $ $".into(),
+            "UID FETCH $ (FLAGS)".into(),
+            many,
+            "SEARCH RETURN (COUNT) $ $ $ $ $ $ $ $ $ $ $ $ $ $ $ $ $ $ $ $ $ $ $ $ $ $".into(),
+        ],
+    );
+    let took = started.elapsed();
+    assert_eq!(tagged(&answers[0]), "t1 OK SEARCH completed");
+    assert_eq!(answers[1][0], "* ESEARCH (TAG \"t2\") COUNT 10000");
+    assert_eq!(answers[2][0], "* ESEARCH (TAG \"t3\") UID COUNT 10000");
+    assert_eq!(answers[3].len(), 10_001);
+    assert!(
+        tagged(&answers[4]).starts_with("t5 NO [LIMIT] Too much work for one command: $ used 256"),
+        "{:?}",
+        tagged(&answers[4])
+    );
+    // 26 uses of 10,000 ranges: within 262,144.
+    assert_eq!(answers[5][0], "* ESEARCH (TAG \"t6\") COUNT 10000");
+    eprintln!("saved result on {MESSAGES} messages: {took:?}");
+    assert!(took < NOOP_WITHIN, "{took:?}");
+}
+
+/// RFC 5267 §4.3: live searches are looked at again, for the messages that changed, each time
+/// their session is told of changes. Eight of them (one reading message text, the most a
+/// session may keep) on 20,000 messages, after a STORE to every message: one pass each.
+#[test]
+fn eight_live_searches_after_a_store_to_20000_messages_cost_one_pass_each() {
+    let mut commands: Vec<String> = [
+        "UNSEEN",
+        "FLAGGED",
+        "OR SEEN DELETED",
+        "KEYWORD $Junk",
+        "NOT DELETED",
+        "ALL",
+        "UID 100:*",
+        "TEXT x",
+    ]
+    .iter()
+    .map(|k| format!("UID SEARCH RETURN (UPDATE COUNT) {k}"))
+    .collect();
+    commands.push("STORE 1:* +FLAGS (\\Seen)".into());
+    commands.push("STORE 1:* +FLAGS.SILENT (\\Flagged)".into());
+    let started = Instant::now();
+    let answers = engine_run(MESSAGES, ("x", 100), &commands);
+    let took = started.elapsed();
+    for (i, a) in answers.iter().take(8).enumerate() {
+        assert!(tagged(a).ends_with("OK UID SEARCH completed"), "{i}: {a:?}");
+        assert!(!a.iter().any(|l| l.contains("NOUPDATE")), "{i}: {a:?}");
+    }
+    let store = &answers[8];
+    assert_eq!(tagged(store), "t9 OK STORE completed");
+    assert!(
+        store
+            .iter()
+            .any(|l| l == "* ESEARCH (TAG \"t1\") UID REMOVEFROM (0 1:20000)"),
+        "{:?}",
+        &store[store.len() - 4..]
+    );
+    let flagged = &answers[9];
+    assert!(
+        flagged
+            .iter()
+            .any(|l| l == "* ESEARCH (TAG \"t2\") UID ADDTO (0 1:20000)"),
+        "{:?}",
+        &flagged[flagged.len().saturating_sub(4)..]
+    );
+    eprintln!("8 live searches, 2 STOREs to {MESSAGES} messages: {took:?}");
+    assert!(took < NOOP_WITHIN, "{took:?}");
+}

@@ -118,6 +118,7 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
         // probe finds the code first and compares them again with it.
         (vec!["expungeissued-code=on"], vec![]),
         (vec!["expungeissued-code=content"], vec![]),
+        (vec!["context-update=immediate"], vec![]),
         // Every RFC 2180 §4 scenario expunges while another client has the mailbox: under
         // `refuse` nothing is expunged, and their values cannot be told apart (COPY's
         // scenarios stop at a setup EXPUNGE that is refused).
@@ -145,6 +146,7 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "search-expunged",
                 "modified-report",
                 "condstore-uid",
+                "context-update",
             ],
         ),
         (
@@ -160,6 +162,7 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "search-expunged",
                 "modified-report|...",
                 "condstore-uid|...",
+                "context-update|...",
             ],
         ),
     ];
@@ -464,6 +467,14 @@ fn a_server_that_stops_answering_gets_a_timeout_in_each_row() {
             "expungeissued-code" => continue,
             // The probe never sends NOTIFY: untested whatever the server does.
             "notify-timing" | "notify-status-items" => continue,
+            // The fake announces no CONTEXT=SEARCH, which the live-search lesson needs.
+            "context-update" => {
+                let Verdict::Untested(why) = &row.verdict else {
+                    panic!("{text}");
+                };
+                assert!(why.starts_with("needs CONTEXT=SEARCH"), "{text}");
+                continue;
+            }
             // The fake announces no UIDPLUS, which every `allow` variant's COPYUID needs.
             "copy-expunged" => {
                 let Verdict::Untested(why) = &row.verdict else {

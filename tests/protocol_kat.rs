@@ -28,6 +28,24 @@ fn rfc5465_examples_parse_then_encode_to_the_same_octets() {
     assert!(kat::check_rfc5465() >= 40);
 }
 
+/// RFC 4731's examples (ESEARCH), commands and responses.
+#[test]
+fn rfc4731_examples_parse_then_encode_to_the_same_octets() {
+    assert!(kat::check_rfc4731() >= 17);
+}
+
+/// RFC 5182's examples (SEARCHRES: `$` and SAVE).
+#[test]
+fn rfc5182_examples_parse_then_encode_to_the_same_octets() {
+    assert!(kat::check_rfc5182() >= 12);
+}
+
+/// RFC 5267's examples (CONTEXT=SEARCH: UPDATE, ADDTO, REMOVEFROM, CANCELUPDATE).
+#[test]
+fn rfc5267_examples_parse_then_encode_to_the_same_octets() {
+    assert!(kat::check_rfc5267() >= 12);
+}
+
 #[test]
 fn constructed_values_encode_then_parse_to_the_same_value() {
     assert!(kat::check_constructed_roundtrip() >= 150);

@@ -36,7 +36,7 @@ fn random_policy(rng: &mut XorShift, h: Option<&mut Harness>) -> Policies {
 fn random_command(rng: &mut XorShift, h: &mut Harness) -> Vec<u8> {
     let mbx = rng.pick(MAILBOXES);
     let set = rng.pick(SETS);
-    let text = match rng.below(38) {
+    let text = match rng.below(42) {
         0 => "LOGIN alice alice".to_string(),
         1 => format!("LOGIN {} {}", rng.pick(&["bob", "carol"]), "bob"),
         2 | 3 => format!("SELECT {mbx}"),
@@ -45,7 +45,7 @@ fn random_command(rng: &mut XorShift, h: &mut Harness) -> Vec<u8> {
         6 => format!("DELETE {mbx}"),
         7 => format!("RENAME {mbx} {}", rng.pick(MAILBOXES)),
         8 => format!("STATUS {mbx} (MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN)"),
-        9 | 10 => {
+        9 | 10 | 41 => {
             let msg = h.new_message();
             let flags = rng.pick(&["", "(\\Seen) ", "(\\Deleted $Junk) "]);
             // Both literal forms: synchronizing (RFC 3501 §7.5) and LITERAL+ (RFC 7888).
@@ -110,6 +110,31 @@ fn random_command(rng: &mut XorShift, h: &mut Harness) -> Vec<u8> {
         ),
         36 => format!("SEARCH MODSEQ {}", rng.below(30)),
         37 => format!("STATUS {mbx} (HIGHESTMODSEQ MESSAGES)"),
+        // RFC 4731, RFC 5182, RFC 5267: ESEARCH, SAVE and `$`, live and partial results.
+        38 => format!(
+            "{}SEARCH RETURN ({}) {}",
+            rng.pick(&["", "UID "]),
+            rng.pick(&[
+                "",
+                "MIN MAX COUNT",
+                "SAVE",
+                "SAVE MIN",
+                "UPDATE ALL",
+                "UPDATE COUNT",
+                "PARTIAL 2:4",
+            ]),
+            rng.pick(SEARCHES)
+        ),
+        39 => rng
+            .pick(&[
+                "FETCH $ (FLAGS UID)",
+                "UID FETCH $ (FLAGS)",
+                "STORE $ +FLAGS (\\Seen)",
+                "UID SEARCH UID $",
+                "SEARCH OR $ SEEN",
+            ])
+            .to_string(),
+        40 => format!("{} $ {mbx}", rng.pick(&["COPY", "UID MOVE"])),
         _ => "NOOP".to_string(),
     };
     text.into_bytes()

@@ -1576,9 +1576,14 @@ impl Prober<'_> {
 }
 
 /// A capability the variant's lines need that the server does not announce: for a command
-/// (MOVE, UNSELECT, ...) or a response code (RFC 4315 §3 UIDPLUS's APPENDUID and COPYUID).
+/// (MOVE, UNSELECT, ...), a search return option (RFC 5267 §4.1: UPDATE needs CONTEXT=SEARCH)
+/// or a response code (RFC 4315 §3 UIDPLUS's APPENDUID and COPYUID).
 fn missing_capability(sc: &Scenario, value: &str, capabilities: &[String]) -> Option<String> {
     let has = |cap: &str| capabilities.iter().any(|c| c.eq_ignore_ascii_case(cap));
+    let live_search = |line: &str| {
+        let upper = line.to_ascii_uppercase();
+        upper.contains(" SEARCH RETURN (") && upper.contains("UPDATE")
+    };
     let names = Names {
         root: String::new(),
         sep: '/',
@@ -1588,6 +1593,9 @@ fn missing_capability(sc: &Scenario, value: &str, capabilities: &[String]) -> Op
             if let Some(cap) = m.capability.filter(|c| !has(c)) {
                 return Some(cap.to_string());
             }
+        }
+        if live_search(&step.send) && !has("CONTEXT=SEARCH") {
+            return Some("CONTEXT=SEARCH".to_string());
         }
         for e in step.expect.iter().filter(|e| applies(&e.only, Some(value))) {
             let uidplus = e.pattern.contains("[APPENDUID") || e.pattern.contains("[COPYUID");

@@ -41,9 +41,23 @@ pub struct SeqRange {
     pub end: SeqBound,
 }
 
-/// `sequence-set` (RFC 3501 §9): non-empty, in the order the client wrote it.
+/// `sequence-set` (RFC 3501 §9): non-empty, in the order the client wrote it. The empty list
+/// is `$` (RFC 5182 §3 `seq-last-command`), which no range list can be.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SequenceSet(pub Vec<SeqRange>);
+
+impl SequenceSet {
+    /// `$`, the saved search result (RFC 5182 §2.1).
+    pub fn last_result() -> SequenceSet {
+        SequenceSet(Vec::new())
+    }
+
+    /// Whether this is `$` (or, once the server has put the saved result in its place, the
+    /// empty set it then stands for: "a valid, but non-matching list", RFC 5182 §2.1).
+    pub fn is_last_result(&self) -> bool {
+        self.0.is_empty()
+    }
+}
 
 /// A message flag (RFC 3501 §2.3.2, §9 `flag`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -180,6 +194,10 @@ pub enum CommandBody {
     Expunge,
     /// RFC 3691.
     Unselect,
+    /// `"CANCELUPDATE" 1*(SP quoted)` (RFC 5267 §4.3.5): the tags of searches with UPDATE.
+    CancelUpdate {
+        tags: Vec<String>,
+    },
     /// `UID EXPUNGE set` (RFC 4315 §2.1).
     UidExpunge {
         set: SequenceSet,
@@ -189,6 +207,9 @@ pub enum CommandBody {
         /// The top-level keys, implicitly ANDed.
         criteria: Vec<SearchKey>,
         uid: bool,
+        /// `search-return-opts` (RFC 4731 §4, RFC 4466 §2.6): `None` without RETURN (a plain
+        /// SEARCH response); `Some(vec![])` for `RETURN ()`, which means ALL (RFC 4731 §3.1).
+        ret: Option<Vec<SearchReturnOpt>>,
     },
     /// RFC 5256 §3 SORT and UID SORT.
     Sort {
@@ -266,6 +287,7 @@ impl CommandBody {
             Close => "CLOSE",
             Expunge => "EXPUNGE",
             Unselect => "UNSELECT",
+            CancelUpdate { .. } => "CANCELUPDATE",
             UidExpunge { .. } => "UID EXPUNGE",
             Search { uid: false, .. } => "SEARCH",
             Search { uid: true, .. } => "UID SEARCH",
@@ -411,6 +433,45 @@ impl Drop for Thread {
             pending.append(&mut t.children);
         }
     }
+}
+
+/// `search-return-opt` (RFC 4731 §4, RFC 5182 §3): what `SEARCH RETURN (...)` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SearchReturnOpt {
+    Min,
+    Max,
+    All,
+    Count,
+    /// RFC 5182 §2.1: keep the result for `$`.
+    Save,
+    /// RFC 5267 §4.2: a hint that the criteria will be used again.
+    Context,
+    /// RFC 5267 §4.3: ADDTO and REMOVEFROM as the result changes.
+    Update,
+    /// `"PARTIAL" SP partial-range` (RFC 5267 §4.4): results `a` to `b` (1-based, either
+    /// order), as written.
+    Partial(u32, u32),
+}
+
+/// `search-return-data` (RFC 4731 §4; RFC 7162 §7 adds MODSEQ).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum SearchReturnData {
+    Min(u32),
+    Max(u32),
+    /// A sequence set, never `$` (RFC 4731 §3.1).
+    All(SequenceSet),
+    Count(u32),
+    ModSeq(u64),
+    /// `ret-data-addto` (RFC 5267 §5): `(context-position, set)` pairs.
+    AddTo(Vec<(u32, SequenceSet)>),
+    /// `ret-data-removefrom` (RFC 5267 §5).
+    RemoveFrom(Vec<(u32, SequenceSet)>),
+    /// `ret-data-partial = "PARTIAL" SP "(" partial-range SP partial-results ")"` (RFC 5267
+    /// §5): the range asked for and the results in it, `None` for NIL.
+    Partial {
+        range: (u32, u32),
+        results: Option<SequenceSet>,
+    },
 }
 
 /// `search-key` (RFC 3501 §6.4.4, §9). Strings are astrings, kept as octets.
@@ -670,6 +731,13 @@ pub enum Data {
     Sort(Vec<u32>),
     /// RFC 5256 §4 `"THREAD" [SP 1*thread-list]`.
     Thread(Vec<Thread>),
+    /// `esearch-response = "ESEARCH" [search-correlator] [SP "UID"] *(SP search-return-data)`
+    /// (RFC 4466 §2.6.2, RFC 4731 §3.1); `tag` is the `(TAG "x")` correlator.
+    ESearch {
+        tag: Option<String>,
+        uid: bool,
+        data: Vec<SearchReturnData>,
+    },
     Flags(Vec<Flag>),
     Exists(u32),
     Recent(u32),

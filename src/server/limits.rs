@@ -18,6 +18,17 @@ use crate::server::{ClientId, Fail, Server};
 /// send tens; 256 keys on 20,000 messages is 5 million cheap tests.
 pub const SEARCH_KEYS: usize = 256;
 
+/// Ranges `$` may stand for in one command, summed over its uses (RFC 5182 §2.1): the saved
+/// result is written into the command once per `$`, so 256 `$` keys on a result of 10,000
+/// ranges would be 2.5 million ranges to build and test. One `$` on any saved result of up
+/// to this many ranges (half a million messages) is always allowed.
+pub const LAST_RESULT_RANGES: usize = 1 << 18;
+
+/// Searches with RETURN (UPDATE) one session may keep (RFC 5267 §4.3.1: at least one MUST be
+/// provided, more SHOULD). Each is looked at again, for the messages that changed, every time
+/// its session is told of changes.
+pub const SEARCH_CONTEXTS: usize = 8;
+
 /// Items per FETCH after macros are expanded (there are a dozen kinds; the rest are sections).
 pub const FETCH_ITEMS: usize = 64;
 

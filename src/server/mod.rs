@@ -264,6 +264,12 @@ pub const CAPABILITIES: &[&str] = &[
     "THREAD=REFERENCES",
     // RFC 5465 §3.
     "NOTIFY",
+    // RFC 4731 §4.
+    "ESEARCH",
+    // RFC 5182 §3.
+    "SEARCHRES",
+    // RFC 5267 §4.1: SEARCH RETURN (UPDATE) and CANCELUPDATE.
+    "CONTEXT=SEARCH",
 ];
 
 pub(crate) fn capabilities() -> Vec<String> {
@@ -427,6 +433,7 @@ impl Server {
                 }
             }
             self.flush_idlers();
+            self.push_context_updates();
         }
         self.close_finished();
     }
@@ -656,8 +663,18 @@ impl Server {
             return;
         };
         view.enabled = enabled;
+        // RFC 5267 §4.3.4: REMOVEFROM in sequence numbers comes before the EXPUNGE.
+        let mut responses = if allow_expunge {
+            commands::search::context_removals(view)
+        } else {
+            Vec::new()
+        };
         let mailbox = self.store.get_mut(view.mailbox);
-        let responses = view.flush(mailbox, allow_expunge, self.policies.condstore_uid);
+        responses.extend(view.flush(mailbox, allow_expunge, self.policies.condstore_uid));
+        // RFC 5267 §4.3.3: ADDTO in sequence numbers comes after the EXISTS.
+        if let Some(mailbox) = self.store.get(view.mailbox) {
+            responses.extend(commands::search::context_changes(view, mailbox));
+        }
         // A FETCH about a flag change: its UID item is condstore-uid's (RFC 7162 §3.2.4).
         let uid_citation = self.condstore_uid_citation(client);
         for r in responses {

@@ -304,6 +304,26 @@ policy_enum! {
     }
 }
 
+policy_enum! {
+    /// When a search with RETURN (UPDATE) tells its client that the result changed (RFC 5267
+    /// §4.3.2: "ESEARCH responses carrying ADDTO and/or REMOVEFROM return data items MAY be sent
+    /// at any time").
+    ContextUpdate, point = "context-update", rfc = "RFC 5267 §4.3.2",
+    summary = "SEARCH RETURN (UPDATE): when ADDTO and REMOVEFROM are sent" {
+        /// With the responses that tell of the same change, when the session is next told of
+        /// changes (its next command, or at once in IDLE): "It is anticipated that typical
+        /// server implementations will emit ADDTO when they normally emit the causal FETCH or
+        /// EXISTS, and similarly emit REMOVEFROM when they normally emit the causal FETCH or
+        /// EXPUNGE" (RFC 5267 §4.3.2).
+        WithResponses = "with-responses", "RFC 5267 §4.3.2";
+        /// At once, even with no command in progress, ahead of the FETCH, EXISTS and EXPUNGE
+        /// that wait for the session's next command (RFC 5267 §4.3.2: "servers MAY send such
+        /// responses when no command is in progress"; §4.3.4's example shows REMOVEFROM sent
+        /// so, the EXPUNGE at the next NOOP).
+        Immediate = "immediate", "RFC 5267 §4.3.4";
+    }
+}
+
 /// The current value of every decision point: how the server behaves where RFC 2180 and
 /// RFC 2683 leave the choice to it. Set by field, by name (as on the command line), or from a
 /// named preset; a [`crate::server::Server`] reads them with each command.
@@ -337,6 +357,7 @@ pub struct Policies {
     pub condstore_uid: CondstoreUid,
     pub notify_timing: NotifyTiming,
     pub notify_status_items: NotifyStatusItems,
+    pub context_update: ContextUpdate,
 }
 
 impl Default for Policies {
@@ -364,6 +385,7 @@ impl Default for Policies {
             // RFC 5465 §3.1: the point of NOTIFY is that the client hears at once.
             notify_timing: NotifyTiming::Immediate,
             notify_status_items: NotifyStatusItems::Required,
+            context_update: ContextUpdate::WithResponses,
         }
     }
 }
@@ -404,6 +426,7 @@ macro_rules! each_point {
         $m!(condstore_uid, CondstoreUid);
         $m!(notify_timing, NotifyTiming);
         $m!(notify_status_items, NotifyStatusItems);
+        $m!(context_update, ContextUpdate);
     };
 }
 
@@ -540,6 +563,8 @@ pub const PRESETS: &[Preset] = &[
             // Not observed (the transcripts have no NOTIFY): the defaults.
             "notify-timing=immediate",
             "notify-status-items=required",
+            // Not observed (CONTEXT=SEARCH is not probed): the RFC's anticipation.
+            "context-update=with-responses",
         ],
     },
     Preset {
@@ -566,6 +591,8 @@ pub const PRESETS: &[Preset] = &[
             // Not observed (the transcripts have no NOTIFY): the defaults.
             "notify-timing=immediate",
             "notify-status-items=required",
+            // Not observed (CONTEXT=SEARCH is not probed): the RFC's anticipation.
+            "context-update=with-responses",
         ],
     },
     Preset {

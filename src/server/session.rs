@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use crate::protocol::framer::Framer;
 use crate::protocol::types::{
-    Code, Data, Flag, FlagPerm, Response, SeqBound, SequenceSet, StatusKind, StatusResponse, Tag,
+    Code, Data, Flag, FlagPerm, Response, SearchKey, SeqBound, SequenceSet, StatusKind,
+    StatusResponse, Tag,
 };
 use crate::server::mailstore::{Flags, Mailbox, MailboxId, MessageData, SeqNum, Uid};
 use crate::server::policy::Citation;
@@ -181,6 +182,34 @@ pub struct View {
     recent_count: usize,
     /// The session's [`Enabled`], copied here before each flush.
     pub enabled: Enabled,
+    /// The saved search result, `$` (RFC 5182 §2.1), as UIDs: UIDs are never reused, so an
+    /// expunged message leaves it by itself ("When a message listed in the search result
+    /// variable is EXPUNGEd, it is automatically removed from the list"). A new view starts
+    /// empty: SELECT and EXAMINE reset it (§2.1).
+    pub saved: Ranges,
+    /// Searches with RETURN (UPDATE) (RFC 5267 §4.3): kept until CANCELUPDATE or until the
+    /// mailbox is no longer selected.
+    pub contexts: Vec<SearchContext>,
+}
+
+/// One searching command whose result the client keeps up to date (RFC 5267 §4.3).
+#[derive(Debug, Clone)]
+pub struct SearchContext {
+    /// The searching command's tag, the ESEARCH correlator of every update.
+    pub tag: String,
+    /// Updates in UIDs (UID SEARCH) or sequence numbers (RFC 5267 §4.3.2).
+    pub uid: bool,
+    /// The criteria, message numbers already turned into UIDs: "any message sequence numbers
+    /// used in the search program are evaluated at the time the command is received" (§4.3).
+    pub criteria: Vec<SearchKey>,
+    /// The result as the client holds it, as UIDs.
+    pub result: BTreeSet<Uid>,
+    /// The mailbox's HIGHESTMODSEQ when the result was last brought up to date: a message
+    /// whose mod-sequence is higher arrived or changed flags since.
+    pub checked: u64,
+    /// A key reads message octets (headers or text), so each update may read the changed
+    /// messages: at most one such live search per session.
+    pub reads: bool,
 }
 
 /// A resolved message: its index in the view (sequence number - 1).
@@ -220,6 +249,8 @@ impl View {
             pending_expunges: 0,
             expunged_elsewhere: false,
             enabled: Enabled::default(),
+            saved: Ranges::from_spans(Vec::new()),
+            contexts: Vec::new(),
         }
     }
 
@@ -239,6 +270,24 @@ impl View {
         )
     }
 
+    /// `$` in the number space of a command (RFC 5182 §2.1 implementation note: `$` saved by
+    /// SEARCH may be used by UID FETCH and the other way round): the saved UIDs, or the sequence
+    /// numbers of those the view still holds. O(spans × log messages). The empty set when
+    /// nothing is saved.
+    pub fn last_result(&self, uid: bool) -> SequenceSet {
+        let ranges = if uid {
+            self.saved.clone()
+        } else {
+            let spans = self.saved.spans().iter().filter_map(|&(lo, hi)| {
+                let start = self.entries.partition_point(|e| e.uid.0 < lo);
+                let end = self.entries.partition_point(|e| e.uid.0 <= hi);
+                (start < end).then(|| (Self::seq_of(start).0, Self::seq_of(end - 1).0))
+            });
+            Ranges::from_spans(spans.collect())
+        };
+        ranges.to_set().unwrap_or_else(SequenceSet::last_result)
+    }
+
     pub fn index_of_uid(&self, uid: Uid) -> Option<Index> {
         self.entries.binary_search_by_key(&uid, |e| e.uid).ok()
     }
@@ -256,6 +305,11 @@ impl View {
     /// the last message even when n is larger (RFC 3501 §6.4.8, §9 `seq-range`).
     pub fn resolve(&self, set: &SequenceSet, uid: bool) -> Result<Vec<Index>, BadSet> {
         let mut out = Vec::new();
+        // RFC 5182 §2.1: an empty `$` "must be treated ... as a valid, but non-matching list of
+        // messages", in an empty mailbox too.
+        if set.is_last_result() {
+            return Ok(out);
+        }
         if uid {
             let Some(max) = self.entries.last().map(|e| e.uid.0) else {
                 return Ok(out);
@@ -737,6 +791,30 @@ mod tests {
         // RFC 3501 §9 seq-number: "This includes "*" if the selected mailbox is empty."
         assert!(view.resolve(&star, false).is_err());
         assert_eq!(view.resolve(&star, true).unwrap(), Vec::<Index>::new());
+    }
+
+    /// RFC 5182 §2.1: `$` empty is a valid, non-matching set, in an empty mailbox too; `$` held
+    /// as UIDs is written in either number space, and a UID no longer in the view is not named.
+    #[test]
+    fn the_saved_result_in_both_number_spaces() {
+        let (mut store, id) = mailbox_with(0);
+        let empty = View::open(store.get_mut(id).unwrap(), false);
+        let dollar = SequenceSet::last_result();
+        assert_eq!(empty.resolve(&dollar, false).unwrap(), Vec::<Index>::new());
+        assert!(empty.last_result(false).is_last_result());
+        let (mut store, id) = mailbox_with(6);
+        let mut view = View::open(store.get_mut(id).unwrap(), false);
+        assert_eq!(view.resolve(&dollar, false).unwrap(), Vec::<Index>::new());
+        view.entries.retain(|e| e.uid.0 != 3);
+        view.saved = Ranges::from_spans(vec![(2, 4), (6, 6)]);
+        let seqs = Ranges::of(&view.last_result(false), 0);
+        assert_eq!(seqs.spans(), &[(2, 3), (5, 5)]);
+        let uids = Ranges::of(&view.last_result(true), 0);
+        assert_eq!(uids.spans(), &[(2, 4), (6, 6)]);
+        assert_eq!(
+            view.resolve(&view.last_result(true), true).unwrap(),
+            vec![1, 2, 4]
+        );
     }
 
     /// Random sets on random views (with gaps in the UIDs) resolve as the naive expansion does.

@@ -425,6 +425,200 @@ pub fn rfc7162_responses() -> Vec<(&'static str, &'static [u8])> {
     ]
 }
 
+/// RFC 4731 (ESEARCH) client commands as printed, folded lines joined with one SP; `"Smith"`
+/// written as the atom the encoder picks (RFC 2683 §3.4.2), as in [`rfc3501_commands`].
+pub fn rfc4731_commands() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        (
+            "§3.1",
+            b"A282 SEARCH RETURN (MIN COUNT) FLAGGED SINCE 1-Feb-1994 NOT FROM Smith\r\n",
+        ),
+        (
+            "§3.1",
+            b"A283 SEARCH RETURN () FLAGGED SINCE 1-Feb-1994 NOT FROM Smith\r\n",
+        ),
+        ("§3.1", b"A284 SEARCH RETURN (MIN) UNSEEN\r\n"),
+        ("§3.1", b"A285 UID SEARCH RETURN (MIN MAX) 1:5000\r\n"),
+        ("§3.1", b"A286 SEARCH RETURN (COUNT) DELETED\r\n"),
+        (
+            "§3.2",
+            b"a1 SEARCH RETURN (MIN) MODSEQ \"/flags/\\\\draft\" all 620162338\r\n",
+        ),
+        (
+            "§3.2",
+            b"a4 SEARCH RETURN (MIN COUNT) MODSEQ \"/flags/\\\\draft\" all 620162338\r\n",
+        ),
+    ]
+}
+
+/// RFC 4731 server responses as printed (and RFC 7162 §3.1.10 Example 19).
+pub fn rfc4731_responses() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        ("§3.1", b"* ESEARCH (TAG \"A282\") MIN 2 COUNT 3\r\n"),
+        ("§3.1", b"* ESEARCH (TAG \"A283\") ALL 2,10:11\r\n"),
+        ("§3.1", b"* ESEARCH (TAG \"A284\") MIN 4\r\n"),
+        ("§3.1", b"* ESEARCH (TAG \"A285\") UID MIN 7 MAX 3800\r\n"),
+        ("§3.1", b"* ESEARCH (TAG \"A286\") COUNT 15\r\n"),
+        ("§3.2", b"* ESEARCH (TAG \"a1\") MIN 2 MODSEQ 917162488\r\n"),
+        (
+            "§3.2",
+            b"* ESEARCH (TAG \"a2\") MAX 23 MODSEQ 907162321\r\n",
+        ),
+        (
+            "§3.2",
+            b"* ESEARCH (TAG \"a3\") MIN 2 MAX 23 MODSEQ 917162488\r\n",
+        ),
+        (
+            "§3.2",
+            b"* ESEARCH (TAG \"a4\") MIN 2 COUNT 10 MODSEQ 917162500\r\n",
+        ),
+        (
+            "RFC 7162 §3.1.10 Example 19",
+            b"* ESEARCH (TAG \"a\") ALL 1:3,5 MODSEQ 1236\r\n",
+        ),
+    ]
+}
+
+/// RFC 5182 (SEARCHRES) client commands as printed, folded lines joined with one SP; atoms
+/// and keywords as the encoder writes them (`Smith` unquoted, `.SILENT` in capitals).
+pub fn rfc5182_commands() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        (
+            "§2.2 Example 1",
+            b"A282 SEARCH RETURN (SAVE) FLAGGED SINCE 1-Feb-1994 NOT FROM Smith\r\n",
+        ),
+        (
+            "§2.2 Example 1",
+            b"A283 FETCH $ (UID INTERNALDATE FLAGS RFC822.HEADER)\r\n",
+        ),
+        ("§2.2 Example 3", b"A301 UID SEARCH UID $ SMALLER 4096\r\n"),
+        ("§2.2 Example 3", b"A301 UID SEARCH $ SMALLER 4096\r\n"),
+        (
+            "§2.2 Example 4",
+            b"P283 SEARCH CHARSET UTF-8 (OR $ 1,3000:3021) TEXT YYYYYYYY\r\n",
+        ),
+        ("§2.2 Example 6", b"E283 COPY $ \"Other Messages\"\r\n"),
+        (
+            "§2.3 Example 7",
+            b"F284 STORE $ +FLAGS.SILENT (\\Deleted)\r\n",
+        ),
+        (
+            "§2.4 Example 10",
+            b"C285 SEARCH RETURN (MAX SAVE MIN) SINCE 12-Feb-2006 NOT FROM Smith\r\n",
+        ),
+    ]
+}
+
+/// RFC 5182 server responses as printed.
+pub fn rfc5182_responses() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        (
+            "§2.3 Example 8",
+            b"* ESEARCH (TAG \"G283\") ALL 3:15,27,29:103\r\n",
+        ),
+        (
+            "§2.4 Example 10",
+            b"* ESEARCH (TAG \"C286\") MIN 2 MAX 21 COUNT 8\r\n",
+        ),
+        (
+            "§2.4 Example 10",
+            b"* ESEARCH (TAG \"C286\") MIN 2 ALL 2,10:15,21\r\n",
+        ),
+        ("§2.5", b"a NO [NOTSAVED] Too many saved results\r\n"),
+    ]
+}
+
+/// parse then encode gives the same octets for every RFC 5182 example, both ways.
+pub fn check_rfc5182() -> usize {
+    check_examples("RFC 5182", &rfc5182_commands(), &rfc5182_responses())
+}
+
+/// RFC 5267 (CONTEXT=SEARCH) client commands as printed, folded lines joined with one SP.
+pub fn rfc5267_commands() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        (
+            "§4.2",
+            b"A01 SEARCH RETURN (CONTEXT COUNT) UNDELETED UNKEYWORD $Junk\r\n",
+        ),
+        (
+            "§4.3",
+            b"B01 UID SEARCH RETURN (UPDATE COUNT) DELETED KEYWORD $Junk\r\n",
+        ),
+        ("§4.3.5", b"B04 CANCELUPDATE \"B01\"\r\n"),
+        ("§5", b"B05 CANCELUPDATE \"B01\" \"B02\"\r\n"),
+        (
+            "§4.4",
+            b"A02 UID SEARCH RETURN (PARTIAL 23500:24000) UNDELETED UNKEYWORD $Junk\r\n",
+        ),
+        (
+            "§4.4",
+            b"A03 UID SEARCH RETURN (PARTIAL 1:500) UNDELETED UNKEYWORD $Junk\r\n",
+        ),
+        ("§5", b"A05 SEARCH RETURN (PARTIAL 500:400 COUNT) ALL\r\n"),
+    ]
+}
+
+/// RFC 5267 server responses as printed.
+pub fn rfc5267_responses() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        ("§4.2", b"* ESEARCH (TAG \"A01\") COUNT 23765\r\n"),
+        ("§4.3", b"* ESEARCH (TAG \"B01\") COUNT 74\r\n"),
+        ("§4.3.1", b"* NO [NOUPDATE \"B02\"] Too many contexts\r\n"),
+        (
+            "§4.3.3",
+            b"* ESEARCH (TAG \"B01\") UID ADDTO (0 32768:32769)\r\n",
+        ),
+        (
+            "§4.3.3",
+            b"* ESEARCH (TAG \"C01\") UID ADDTO (1 2733 1 2732 1 2731)\r\n",
+        ),
+        (
+            "§4.3.3",
+            b"* ESEARCH (TAG \"C01\") UID ADDTO (1 2733) ADDTO (1 2731:2732)\r\n",
+        ),
+        (
+            "§4.3.3",
+            b"* ESEARCH (TAG \"C01\") UID ADDTO (1 2731:2733)\r\n",
+        ),
+        (
+            "§4.3.4",
+            b"* ESEARCH (TAG \"B01\") UID REMOVEFROM (0 32768)\r\n",
+        ),
+    ]
+}
+
+/// parse then encode gives the same octets for every RFC 5267 example, both ways.
+pub fn check_rfc5267() -> usize {
+    check_examples("RFC 5267", &rfc5267_commands(), &rfc5267_responses())
+}
+
+/// parse then encode gives the same octets for every RFC 4731 example, both ways.
+pub fn check_rfc4731() -> usize {
+    check_examples("RFC 4731", &rfc4731_commands(), &rfc4731_responses())
+}
+
+/// Every command parses, encodes to the same octets and parses again to the same value;
+/// every response parses whole and encodes to the same octets.
+fn check_examples(rfc: &str, commands: &[(&str, &[u8])], responses: &[(&str, &[u8])]) -> usize {
+    for (section, bytes) in commands {
+        let cmd = parse_command(bytes)
+            .unwrap_or_else(|e| panic!("{rfc} {section}: {:?}: {e:?}", show(bytes)));
+        let mut out = Vec::new();
+        encode_command(&cmd, &mut out);
+        assert_eq!(show(&out), show(bytes), "{rfc} {section}: {cmd:?}");
+        assert_eq!(parse_command(&out).expect("parses again"), cmd);
+    }
+    for (section, bytes) in responses {
+        let (resp, used) = parse_response(bytes)
+            .unwrap_or_else(|e| panic!("{rfc} {section}: {:?}: {e:?}", show(bytes)));
+        assert_eq!(used, bytes.len(), "{rfc} {section}");
+        let mut out = Vec::new();
+        encode_response(&resp, &mut out);
+        assert_eq!(show(&out), show(bytes), "{rfc} {section}: {resp:?}");
+    }
+    commands.len() + responses.len()
+}
+
 /// parse then encode gives the same octets for every RFC 7162 example, both ways.
 pub fn check_rfc7162() -> usize {
     for (section, bytes) in rfc7162_commands() {
@@ -801,6 +995,35 @@ pub fn constructed_responses() -> Vec<Response> {
         Data::Search(vec![2, 84, 882, u32::MAX], None),
         // RFC 7162 §3.1.6.
         Data::Search(vec![2, 5], Some(917_162_500)),
+        Data::ESearch {
+            tag: Some("A282".into()),
+            uid: true,
+            data: vec![
+                SearchReturnData::Min(1),
+                SearchReturnData::Max(u32::MAX),
+                SearchReturnData::All(seq(&[(2, 2), (10, 11)])),
+                SearchReturnData::Count(0),
+                SearchReturnData::ModSeq(u64::MAX >> 1),
+            ],
+        },
+        Data::ESearch {
+            tag: Some("a \"quoted\" tag?".into()),
+            uid: false,
+            data: vec![],
+        },
+        Data::ESearch {
+            tag: None,
+            uid: true,
+            data: vec![],
+        },
+        Data::ESearch {
+            tag: Some("B01".into()),
+            uid: false,
+            data: vec![
+                SearchReturnData::RemoveFrom(vec![(0, seq(&[(4, 5)]))]),
+                SearchReturnData::AddTo(vec![(0, seq(&[(1, 1)])), (3, seq(&[(7, 9)]))]),
+            ],
+        },
         Data::Vanished {
             earlier: false,
             uids: seq(&[(405, 405), (407, 407), (410, 410), (425, 425)]),
@@ -1124,6 +1347,12 @@ pub fn constructed_commands() -> Vec<Command> {
         CommandBody::UidExpunge {
             set: seq(&[(1, 3), (7, 7)]),
         },
+        CommandBody::UidExpunge {
+            set: SequenceSet::last_result(),
+        },
+        CommandBody::CancelUpdate {
+            tags: vec!["B01".into(), "a \"b\"".into()],
+        },
         CommandBody::Search {
             charset: Some("UTF-8".into()),
             criteria: vec![
@@ -1149,6 +1378,13 @@ pub fn constructed_commands() -> Vec<Command> {
                 SearchKey::Unkeyword("$NotJunk".into()),
             ],
             uid: false,
+            ret: Some(vec![
+                SearchReturnOpt::Min,
+                SearchReturnOpt::Max,
+                SearchReturnOpt::All,
+                SearchReturnOpt::Count,
+                SearchReturnOpt::Save,
+            ]),
         },
         CommandBody::Search {
             charset: None,
@@ -1173,6 +1409,7 @@ pub fn constructed_commands() -> Vec<Command> {
                 SearchKey::Unseen,
             ],
             uid: true,
+            ret: Some(vec![]),
         },
         // RFC 5256 §3, RFC 5957.
         CommandBody::Sort {
@@ -1345,6 +1582,7 @@ pub fn constructed_commands() -> Vec<Command> {
                 },
             ],
             uid: false,
+            ret: None,
         },
         CommandBody::Status {
             mailbox: mbx("blurdybloop"),

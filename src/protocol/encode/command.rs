@@ -33,6 +33,13 @@ fn write_command_body(body: &CommandBody, out: &mut Vec<u8>) {
         | CommandBody::Close
         | CommandBody::Expunge
         | CommandBody::Unselect => {}
+        // RFC 5267 §5: `"CANCELUPDATE" 1*(SP quoted)`.
+        CommandBody::CancelUpdate { tags } => {
+            for t in tags {
+                out.push(b' ');
+                write_quoted(t.as_bytes(), out);
+            }
+        }
         // RFC 3501 §6.2.2, RFC 4959 §3: `"AUTHENTICATE" SP auth-type [SP (base64 / "=")]`.
         CommandBody::Authenticate {
             mechanism,
@@ -123,10 +130,24 @@ fn write_command_body(body: &CommandBody, out: &mut Vec<u8>) {
             out.push(b' ');
             write_sequence_set(set, out);
         }
-        // RFC 3501 §9: `"SEARCH" [SP "CHARSET" SP astring] 1*(SP search-key)`.
+        // RFC 3501 §9: `"SEARCH" [SP "CHARSET" SP astring] 1*(SP search-key)`; RFC 4466
+        // §2.6.1 `search-return-opts = SP "RETURN" SP "(" [search-return-opt *(SP
+        // search-return-opt)] ")"`.
         CommandBody::Search {
-            charset, criteria, ..
+            charset,
+            criteria,
+            ret,
+            ..
         } => {
+            if let Some(opts) = ret {
+                out.extend_from_slice(b" RETURN ");
+                write_paren_list(opts, out, |o, out| match o {
+                    SearchReturnOpt::Partial(a, b) => {
+                        out.extend_from_slice(format!("PARTIAL {a}:{b}").as_bytes())
+                    }
+                    _ => out.extend_from_slice(search_return_opt(*o).as_bytes()),
+                });
+            }
             if let Some(charset) = charset {
                 out.extend_from_slice(b" CHARSET ");
                 write_astring(charset.as_bytes(), out);
@@ -333,6 +354,20 @@ pub(super) fn write_fetch_att(att: &FetchAtt, out: &mut Vec<u8>) {
         }
     };
     write_atom(name, out);
+}
+
+/// `search-return-opt` (RFC 4731 §4, RFC 5182 §3).
+pub(crate) fn search_return_opt(opt: SearchReturnOpt) -> &'static str {
+    match opt {
+        SearchReturnOpt::Min => "MIN",
+        SearchReturnOpt::Max => "MAX",
+        SearchReturnOpt::All => "ALL",
+        SearchReturnOpt::Count => "COUNT",
+        SearchReturnOpt::Save => "SAVE",
+        SearchReturnOpt::Context => "CONTEXT",
+        SearchReturnOpt::Update => "UPDATE",
+        SearchReturnOpt::Partial(..) => "PARTIAL",
+    }
 }
 
 /// `search-key` (RFC 3501 §6.4.4, §9).

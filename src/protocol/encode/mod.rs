@@ -13,9 +13,9 @@
 use super::types::{
     Address, BasicFields, BodyStructure, Code, Command, CommandBody, Continue, Data, Date,
     DateTime, Disposition, EntryType, Envelope, FetchAtt, FetchItems, FetchValue, Flag, FlagPerm,
-    IdParams, ListItem, MailboxName, NameAttribute, NamespaceDesc, Response, SearchKey, Section,
-    SectionText, SelectParam, SeqBound, SequenceSet, SpecificFields, StatusItem, StatusKind,
-    StatusResponse, StatusValue, StoreKind,
+    IdParams, ListItem, MailboxName, NameAttribute, NamespaceDesc, Response, SearchKey,
+    SearchReturnData, SearchReturnOpt, Section, SectionText, SelectParam, SeqBound, SequenceSet,
+    SpecificFields, StatusItem, StatusKind, StatusResponse, StatusValue, StoreKind,
 };
 use super::types::{SortKey, Thread, ThreadAlgorithm};
 
@@ -197,9 +197,11 @@ fn write_seq_bound(b: SeqBound, out: &mut Vec<u8>) {
 }
 
 /// Writes a `sequence-set` (RFC 3501 §9): ranges in the value's order, comma separated; a range
-/// whose ends are equal is written as one `seq-number`. An empty set (the type promises
-/// non-empty) writes nothing.
+/// whose ends are equal is written as one `seq-number`. The empty set is `$` (RFC 5182 §3).
 pub fn write_sequence_set(set: &SequenceSet, out: &mut Vec<u8>) {
+    if set.is_last_result() {
+        out.push(b'$');
+    }
     for (i, range) in set.0.iter().enumerate() {
         if i > 0 {
             out.push(b',');

@@ -227,6 +227,23 @@ fn write_data(d: &Data, out: &mut Vec<u8>) {
                 out.extend_from_slice(format!(" (MODSEQ {m})").as_bytes());
             }
         }
+        // RFC 4466 §2.6.2: `"ESEARCH" [search-correlator] [SP "UID"] *(SP
+        // search-return-data)`, `search-correlator = SP "(" "TAG" SP tag-string ")"`.
+        Data::ESearch { tag, uid, data } => {
+            write_atom("ESEARCH", out);
+            if let Some(tag) = tag {
+                out.extend_from_slice(b" (TAG ");
+                write_string(tag.as_bytes(), out);
+                out.push(b')');
+            }
+            if *uid {
+                out.extend_from_slice(b" UID");
+            }
+            for item in data {
+                out.push(b' ');
+                write_search_return_data(item, out);
+            }
+        }
         // RFC 7162 §7: `"VANISHED" [SP "(EARLIER)"] SP known-uids`.
         Data::Vanished { earlier, uids } => {
             write_atom(
@@ -687,4 +704,45 @@ fn write_thread_lists(threads: &[Thread], out: &mut Vec<u8>) {
             }
         }
     }
+}
+
+/// `search-return-data` (RFC 4731 §4; `"MODSEQ" SP mod-sequence-value` from RFC 7162 §7).
+fn write_search_return_data(item: &SearchReturnData, out: &mut Vec<u8>) {
+    match item {
+        SearchReturnData::Min(n) => write_keyword_number("MIN ", *n, out),
+        SearchReturnData::Max(n) => write_keyword_number("MAX ", *n, out),
+        SearchReturnData::All(set) => {
+            write_atom("ALL ", out);
+            write_sequence_set(set, out);
+        }
+        SearchReturnData::Count(n) => write_keyword_number("COUNT ", *n, out),
+        SearchReturnData::ModSeq(m) => out.extend_from_slice(format!("MODSEQ {m}").as_bytes()),
+        // RFC 5267 §5: `"ADDTO" SP "(" context-position SP sequence-set *(SP context-position
+        // SP sequence-set) ")"`, REMOVEFROM alike.
+        SearchReturnData::AddTo(pairs) => write_updates("ADDTO (", pairs, out),
+        SearchReturnData::RemoveFrom(pairs) => write_updates("REMOVEFROM (", pairs, out),
+        // RFC 5267 §5: `"PARTIAL" SP "(" partial-range SP partial-results ")"`,
+        // `partial-results = sequence-set / "NIL"`.
+        SearchReturnData::Partial { range, results } => {
+            out.extend_from_slice(format!("PARTIAL ({}:{} ", range.0, range.1).as_bytes());
+            match results {
+                Some(set) => write_sequence_set(set, out),
+                None => out.extend_from_slice(b"NIL"),
+            }
+            out.push(b')');
+        }
+    }
+}
+
+fn write_updates(keyword: &str, pairs: &[(u32, SequenceSet)], out: &mut Vec<u8>) {
+    write_atom(keyword, out);
+    for (i, (position, set)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push(b' ');
+        }
+        write_number(*position, out);
+        out.push(b' ');
+        write_sequence_set(set, out);
+    }
+    out.push(b')');
 }

@@ -1407,6 +1407,7 @@ fn search_commands() {
         charset: charset.map(Into::into),
         criteria,
         uid,
+        ret: None,
     };
     let d = |day, month, year| Date { year, month, day };
     // RFC 3501 §6.4.4 examples.

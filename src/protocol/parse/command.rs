@@ -1,7 +1,8 @@
 //! Commands (RFC 3501 §6, §9 `command`) and the extension commands of types.rs.
 
 use super::core::{
-    ascii, astring, atom_string, byte, crlf, keyword, nstring, paren_list, sp, string, tag, word,
+    ascii, astring, atom_string, byte, crlf, keyword, nstring, paren_list, quoted, sp, string, tag,
+    word,
 };
 use super::core::{mod_sequence_value, mod_sequence_valzer};
 use super::datetime::date_time;
@@ -9,12 +10,12 @@ use super::fetch::fetch_att;
 use super::flag::{flag, flag_list};
 use super::mailbox::{list_mailbox, mailbox};
 use super::search::search_key;
-use super::sequence::sequence_set;
+use super::sequence::command_sequence_set;
 use super::sequence::uid_set;
 use super::{fail, PResult};
 use crate::protocol::types::{
-    Command, CommandBody, FetchItems, FetchModifiers, QResync, SelectParam, StatusItem, StoreKind,
-    Tag,
+    Command, CommandBody, FetchItems, FetchModifiers, QResync, SearchReturnOpt, SelectParam,
+    StatusItem, StoreKind, Tag,
 };
 
 /// `command = tag SP (command-any / command-auth / command-nonauth / command-select) CRLF`
@@ -114,6 +115,7 @@ fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody> {
         "CLOSE" => none(CommandBody::Close),
         "EXPUNGE" => none(CommandBody::Expunge),
         "UNSELECT" => none(CommandBody::Unselect),
+        "CANCELUPDATE" => cancel_update(rest),
         "SEARCH" => search(rest, false, depth),
         // RFC 5256 §3.
         "SORT" => super::sort::sort(rest, false, depth),
@@ -139,7 +141,7 @@ fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody> {
                 "MOVE" => copy_or_move(rest, true, true),
                 "EXPUNGE" => {
                     let (rest, ()) = args(rest)?;
-                    let (rest, set) = sequence_set(rest)?;
+                    let (rest, set) = command_sequence_set(rest)?;
                     Ok((rest, CommandBody::UidExpunge { set }))
                 }
                 "" => fail(rest, "Expected command name after UID"),
@@ -385,9 +387,16 @@ pub(crate) fn id_params_list(input: &[u8]) -> PResult<'_, Option<Vec<(Vec<u8>, O
     Ok((rest, Some(pairs)))
 }
 
-/// `search = "SEARCH" [SP "CHARSET" SP astring] 1*(SP search-key)` (RFC 3501 §9).
+/// `search = "SEARCH" [search-return-opts] SP search-program` (RFC 4466 §2.6.1), with
+/// `search-program = ["CHARSET" SP charset SP] search-key *(SP search-key)` (RFC 3501 §9).
 fn search(input: &[u8], uid: bool, depth: usize) -> PResult<'_, CommandBody> {
     let (mut rest, ()) = args(input)?;
+    let mut ret = None;
+    if let Ok((r, ())) = keyword("RETURN ")(rest) {
+        let (r, opts) = search_return_opts(r)?;
+        ret = Some(opts);
+        rest = sp(r)?.0;
+    }
     let mut charset = None;
     if let Ok((r, ())) = keyword("CHARSET ")(rest) {
         let (r, cs) = astring(r)?;
@@ -411,6 +420,7 @@ fn search(input: &[u8], uid: bool, depth: usize) -> PResult<'_, CommandBody> {
                         charset,
                         criteria,
                         uid,
+                        ret,
                     },
                 ))
             }
@@ -418,11 +428,67 @@ fn search(input: &[u8], uid: bool, depth: usize) -> PResult<'_, CommandBody> {
     }
 }
 
+/// `partial-range = nz-number ":" nz-number` (RFC 5267 §5; no `*`).
+pub(crate) fn partial_range(input: &[u8]) -> PResult<'_, (u32, u32)> {
+    let (r, a) = super::core::nz_number(input)?;
+    let (r, ()) = byte(b':', "Expected : in a partial range (RFC 5267 §5)")(r)?;
+    let (r, b) = super::core::nz_number(r)?;
+    Ok((r, (a, b)))
+}
+
+/// `"CANCELUPDATE" 1*(SP quoted)` (RFC 5267 §5).
+fn cancel_update(input: &[u8]) -> PResult<'_, CommandBody> {
+    let mut rest = input;
+    let mut tags = Vec::new();
+    while let Some((b' ', after)) = rest.split_first() {
+        let (r, t) = quoted(after)?;
+        let Ok(t) = String::from_utf8(t) else {
+            return fail(after, "Expected a tag");
+        };
+        tags.push(t);
+        rest = r;
+    }
+    if tags.is_empty() {
+        return fail(rest, "Expected SP and a quoted tag (RFC 5267 §4.3.5)");
+    }
+    end(rest).map(|(r, ())| (r, CommandBody::CancelUpdate { tags }))
+}
+
+/// After `SP "RETURN" SP`: `"(" [search-return-opt *(SP search-return-opt)] ")"` (RFC 4466
+/// §2.6.1), `search-return-opt = "MIN" / "MAX" / "ALL" / "COUNT"` (RFC 4731 §4) `/ "SAVE"`
+/// (RFC 5182 §3) `/ "CONTEXT" / "UPDATE"` (RFC 5267 §5). Any other option fails to parse, so the command gets BAD.
+fn search_return_opts(input: &[u8]) -> PResult<'_, Vec<SearchReturnOpt>> {
+    paren_list(input, true, |i| {
+        let (r, name) = word(i)?;
+        let opt = match ascii(name).to_ascii_uppercase().as_str() {
+            "MIN" => SearchReturnOpt::Min,
+            "MAX" => SearchReturnOpt::Max,
+            "ALL" => SearchReturnOpt::All,
+            "COUNT" => SearchReturnOpt::Count,
+            "SAVE" => SearchReturnOpt::Save,
+            // RFC 5267 §5 `modifier-context`, `modifier-update`.
+            "CONTEXT" => SearchReturnOpt::Context,
+            "UPDATE" => SearchReturnOpt::Update,
+            // RFC 5267 §5: `modifier-partial = "PARTIAL" SP partial-range`.
+            "PARTIAL" => {
+                let (r, ()) = sp(r)?;
+                let (r, (a, b)) = partial_range(r)?;
+                return Ok((r, SearchReturnOpt::Partial(a, b)));
+            }
+            _ => return fail(
+                i,
+                "Expected MIN, MAX, ALL, COUNT, SAVE, CONTEXT, UPDATE or PARTIAL (RFC 4731 §3.1)",
+            ),
+        };
+        Ok((r, opt))
+    })
+}
+
 /// `fetch = "FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" / fetch-att /
 /// "(" fetch-att *(SP fetch-att) ")")` (RFC 3501 §9).
 fn fetch(input: &[u8], uid: bool) -> PResult<'_, CommandBody> {
     let (rest, ()) = args(input)?;
-    let (rest, set) = sequence_set(rest)?;
+    let (rest, set) = command_sequence_set(rest)?;
     let (rest, ()) = sp(rest)?;
     let (rest, items) = if rest.first() == Some(&b'(') {
         let (r, items) = paren_list(rest, false, fetch_att)?;
@@ -506,7 +572,7 @@ fn fetch_modifiers(input: &[u8]) -> PResult<'_, FetchModifiers> {
 /// "FLAGS" [".SILENT"]) SP (flag-list / (flag *(SP flag)))` (RFC 3501 §9).
 fn store(input: &[u8], uid: bool) -> PResult<'_, CommandBody> {
     let (rest, ()) = args(input)?;
-    let (rest, set) = sequence_set(rest)?;
+    let (rest, set) = command_sequence_set(rest)?;
     let (rest, ()) = sp(rest)?;
     // `store-modifiers = SP "(" store-modifier *(SP store-modifier) ")"` (RFC 4466 §2.5);
     // RFC 7162 §7: `"UNCHANGEDSINCE" SP mod-sequence-valzer`, only one.
@@ -574,7 +640,7 @@ fn store(input: &[u8], uid: bool) -> PResult<'_, CommandBody> {
 /// mailbox` (RFC 6851 §3).
 fn copy_or_move(input: &[u8], uid: bool, is_move: bool) -> PResult<'_, CommandBody> {
     let (rest, ()) = args(input)?;
-    let (rest, set) = sequence_set(rest)?;
+    let (rest, set) = command_sequence_set(rest)?;
     let (rest, ()) = sp(rest)?;
     let (rest, mailbox) = mailbox(rest)?;
     let body = if is_move {

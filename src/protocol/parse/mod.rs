@@ -378,7 +378,8 @@ mod tests {
             CommandBody::Search {
                 charset: Some("us-ascii".into()),
                 criteria: vec![SearchKey::Seen, SearchKey::SequenceSet(one)],
-                uid: false
+                uid: false,
+                ret: None
             }
         );
     }

@@ -13,9 +13,86 @@ use super::mailbox::{mailbox, mailbox_in_code};
 use super::sequence::{sequence_set, uid_set};
 use super::{fail, PResult};
 use crate::protocol::types::{
-    Code, Continue, Data, FetchValue, ListItem, NamespaceDesc, Response, StatusKind,
-    StatusResponse, StatusValue, Tag,
+    Code, Continue, Data, FetchValue, ListItem, NamespaceDesc, Response, SearchReturnData,
+    StatusKind, StatusResponse, StatusValue, Tag,
 };
+
+/// After `"ESEARCH"`: `esearch-response = "ESEARCH" [search-correlator] [SP "UID"] *(SP
+/// search-return-data)`, `search-correlator = SP "(" "TAG" SP tag-string ")"`, `tag-string =
+/// string` (RFC 4466 §2.6.2); `search-return-data` as in RFC 4731 §4 and RFC 7162 §7.
+fn esearch(input: &[u8]) -> PResult<'_, Data> {
+    let mut rest = input;
+    let mut tag = None;
+    if let Ok((r, ())) = super::core::keyword(" (TAG ")(rest) {
+        let (r, t) = string(r)?;
+        let (r, ()) = byte(b')', "Expected ) after the search correlator")(r)?;
+        let Ok(t) = String::from_utf8(t) else {
+            return fail(r, "Expected a tag (RFC 4466 §2.6.2)");
+        };
+        tag = Some(t);
+        rest = r;
+    }
+    let mut uid = false;
+    if let Ok((r, ())) = super::core::keyword(" UID")(rest) {
+        if matches!(r.first(), None | Some(b' ' | b'\r' | b'\n')) {
+            uid = true;
+            rest = r;
+        }
+    }
+    let mut data = Vec::new();
+    while let Some((b' ', after)) = rest.split_first() {
+        let (r, name) = word(after)?;
+        let (r, ()) = sp(r)?;
+        let (r, item) = match ascii(name).to_ascii_uppercase().as_str() {
+            "MIN" => nz_number(r).map(|(r, n)| (r, SearchReturnData::Min(n)))?,
+            "MAX" => nz_number(r).map(|(r, n)| (r, SearchReturnData::Max(n)))?,
+            "ALL" => sequence_set(r).map(|(r, s)| (r, SearchReturnData::All(s)))?,
+            "COUNT" => number(r).map(|(r, n)| (r, SearchReturnData::Count(n)))?,
+            "MODSEQ" => mod_sequence_value(r).map(|(r, m)| (r, SearchReturnData::ModSeq(m)))?,
+            "ADDTO" => updates(r).map(|(r, p)| (r, SearchReturnData::AddTo(p)))?,
+            "REMOVEFROM" => updates(r).map(|(r, p)| (r, SearchReturnData::RemoveFrom(p)))?,
+            "PARTIAL" => partial(r)?,
+            _ => return fail(after, "Expected MIN, MAX, ALL, COUNT or MODSEQ"),
+        };
+        data.push(item);
+        rest = r;
+    }
+    Ok((rest, Data::ESearch { tag, uid, data }))
+}
+
+/// After `"PARTIAL" SP`: `"(" partial-range SP partial-results ")"` (RFC 5267 §5).
+fn partial(input: &[u8]) -> PResult<'_, SearchReturnData> {
+    let (r, ()) = byte(b'(', "Expected (")(input)?;
+    let (r, range) = super::command::partial_range(r)?;
+    let (r, ()) = sp(r)?;
+    let (r, results) = match super::core::nil(r) {
+        Ok((r, ())) => (r, None),
+        Err(_) => {
+            let (r, set) = sequence_set(r)?;
+            (r, Some(set))
+        }
+    };
+    let (r, ()) = byte(b')', "Expected ) after partial results")(r)?;
+    Ok((r, SearchReturnData::Partial { range, results }))
+}
+
+/// After `"ADDTO" SP` or `"REMOVEFROM" SP`: `"(" context-position SP sequence-set *(SP
+/// context-position SP sequence-set) ")"` (RFC 5267 §5).
+fn updates(input: &[u8]) -> PResult<'_, Vec<(u32, crate::protocol::types::SequenceSet)>> {
+    let (mut rest, ()) = byte(b'(', "Expected (")(input)?;
+    let mut pairs = Vec::new();
+    loop {
+        let (r, position) = number(rest)?;
+        let (r, ()) = sp(r)?;
+        let (r, set) = sequence_set(r)?;
+        pairs.push((position, set));
+        match r.split_first() {
+            Some((b')', after)) => return Ok((after, pairs)),
+            Some((b' ', after)) => rest = after,
+            _ => return fail(r, "Expected SP or )"),
+        }
+    }
+}
 
 /// One response line (with its literals), CRLF included (RFC 3501 §9):
 ///
@@ -370,6 +447,10 @@ fn untagged(input: &[u8], depth: usize) -> PResult<'_, Response> {
                 r = after;
             }
             data(r, Data::Search(nums, modseq))
+        }
+        "ESEARCH" => {
+            let (r, d) = esearch(rest)?;
+            data(r, d)
         }
         // RFC 7162 §7: `expunged-resp = "VANISHED" [SP "(EARLIER)"] SP known-uids`.
         "VANISHED" => {

@@ -3,7 +3,7 @@
 use super::core::{ascii, astring, mod_sequence_valzer, number, quoted, sp, word};
 use super::datetime::date;
 use super::flag::flag_keyword;
-use super::sequence::sequence_set;
+use super::sequence::command_sequence_set;
 use super::{deeper, fail, PResult};
 use crate::protocol::types::{EntryType, SearchKey};
 
@@ -34,8 +34,9 @@ fn search_key_at(input: &[u8], depth: usize) -> PResult<'_, SearchKey> {
             let (rest, keys) = super::core::paren_list(input, false, search_key(inner))?;
             return Ok((rest, SearchKey::And(keys)));
         }
-        Some(b'*' | b'1'..=b'9') => {
-            let (rest, set) = sequence_set(input)?;
+        // RFC 5182 §3: `$` is a sequence set too.
+        Some(b'*' | b'$' | b'1'..=b'9') => {
+            let (rest, set) = command_sequence_set(input)?;
             return Ok((rest, SearchKey::SequenceSet(set)));
         }
         _ => {}
@@ -130,7 +131,7 @@ fn search_key_at(input: &[u8], depth: usize) -> PResult<'_, SearchKey> {
             Ok((rest, SearchKey::Smaller(n)))
         }
         "UID" => {
-            let (rest, set) = sequence_set(rest)?;
+            let (rest, set) = command_sequence_set(rest)?;
             Ok((rest, SearchKey::Uid(set)))
         }
         // `header-fld-name = astring` (RFC 3501 §9).

@@ -53,6 +53,15 @@ pub fn sequence_set(input: &[u8]) -> PResult<'_, SequenceSet> {
     ranges(input, true, "Expected sequence set")
 }
 
+/// A sequence set in a command: `sequence-set =/ seq-last-command`, `seq-last-command = "$"`
+/// (RFC 5182 §3). Only a lone `$` is read: `$` combined with numbers (`1,$`) is refused.
+pub fn command_sequence_set(input: &[u8]) -> PResult<'_, SequenceSet> {
+    match input.split_first() {
+        Some((b'$', rest)) => Ok((rest, SequenceSet::last_result())),
+        _ => sequence_set(input),
+    }
+}
+
 /// `uid-set = (uniqueid / uid-range) *("," uid-set)` (RFC 4315 §4): like a sequence set but
 /// without `*`.
 pub fn uid_set(input: &[u8]) -> PResult<'_, SequenceSet> {
@@ -63,6 +72,19 @@ pub fn uid_set(input: &[u8]) -> PResult<'_, SequenceSet> {
 mod tests {
     use super::*;
     use SeqBound::*;
+
+    #[test]
+    fn last_result_marker() {
+        let (rest, set) = command_sequence_set(b"$ (UID)").unwrap();
+        assert_eq!(rest, b" (UID)");
+        assert!(set.is_last_result());
+        // Only a lone `$`: with numbers it is refused, or left over for the caller to refuse.
+        assert!(command_sequence_set(b"1,$").is_err());
+        assert_eq!(command_sequence_set(b"$,1").unwrap().0, b",1");
+        // Responses never carry `$`.
+        assert!(sequence_set(b"$").is_err());
+        assert!(uid_set(b"$").is_err());
+    }
 
     #[test]
     fn sequence_sets() {

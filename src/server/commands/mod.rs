@@ -11,7 +11,7 @@ mod fetch;
 mod list;
 mod mailbox;
 mod notify;
-mod search;
+pub(crate) mod search;
 mod select;
 mod sort;
 mod store;
@@ -73,7 +73,9 @@ fn allowed(body: &CommandBody) -> Allowed {
         | Fetch { .. }
         | Store { .. }
         | Copy { .. }
-        | Move { .. } => Allowed::Selected,
+        | Move { .. }
+        // RFC 5267 §5: `command-select =/ "CANCELUPDATE" 1*(SP quoted)`.
+        | CancelUpdate { .. } => Allowed::Selected,
     }
 }
 
@@ -111,9 +113,12 @@ impl Server {
         &mut self,
         client: ClientId,
         tag: &Tag,
-        body: CommandBody,
+        mut body: CommandBody,
     ) -> Option<CmdResult> {
         use CommandBody::*;
+        if let Err(fail) = self.put_last_result(client, &mut body) {
+            return Some(Err(fail));
+        }
         Some(match body {
             Capability => self.handle_capability(client),
             Noop => self.handle_noop(),
@@ -147,13 +152,15 @@ impl Server {
             Check => self.handle_check(),
             Close => self.handle_close(client),
             Unselect => self.handle_unselect(client),
+            CancelUpdate { tags } => self.handle_cancel_update(client, &tags),
             Expunge => self.handle_expunge(client, None),
             UidExpunge { set } => self.handle_expunge(client, Some(&set)),
             Search {
                 charset,
                 criteria,
                 uid,
-            } => self.handle_search(client, charset.as_deref(), &criteria, uid),
+                ret,
+            } => self.handle_search(client, tag, charset.as_deref(), &criteria, uid, ret),
             Sort {
                 criteria,
                 charset,

@@ -1,13 +1,18 @@
 //! SEARCH and UID SEARCH (RFC 3501 §6.4.4, §6.4.8), with RFC 2180 §4.3 for messages another
-//! session expunged.
+//! session expunged; their extensions: the ESEARCH response and return options (RFC 4731),
+//! the saved result `$` (RFC 5182), and live and partial results with CANCELUPDATE (RFC 5267
+//! §4).
 
-use crate::protocol::types::{Code, Data, Response, SearchKey};
+use crate::protocol::types::{
+    Code, CommandBody, Data, Response, SearchKey, SearchReturnData, SearchReturnOpt, SequenceSet,
+    StatusKind, StatusResponse, Tag,
+};
 use crate::server::commands::fetch::{selected_view, Touched};
 use crate::server::limits;
-use crate::server::mailstore::Flags;
-use crate::server::policy::{Citation, SearchExpunged};
+use crate::server::mailstore::{Flags, Mailbox, Uid};
+use crate::server::policy::{Citation, ContextUpdate, SearchExpunged};
 use crate::server::search_keys::{has_modseq, Bounds, Candidate, Plan};
-use crate::server::session::View;
+use crate::server::session::{Mode, Ranges, SearchContext, View};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 
 /// Charsets the server searches in (RFC 3501 §6.4.4: US-ASCII MUST be supported).
@@ -59,13 +64,200 @@ fn intersect(a: &[usize], b: &[usize]) -> Vec<usize> {
 }
 
 impl Server {
+    /// Puts the saved search result where a command says `$` (RFC 5182 §2.1), in the number
+    /// space the command uses there: UIDs in UID commands and in the UID search key, sequence
+    /// numbers elsewhere. Nothing saved, or nothing selected: the empty set, which matches no
+    /// message and is no error (§2.1, Example 6). Refused with `NO [LIMIT]` when the uses of `$`
+    /// times its ranges exceed [`limits::LAST_RESULT_RANGES`].
+    pub(crate) fn put_last_result(
+        &self,
+        client: ClientId,
+        body: &mut CommandBody,
+    ) -> Result<(), Fail> {
+        let Ok(view) = selected_view(&self.sessions, client) else {
+            return Ok(());
+        };
+        let uses = std::cell::Cell::new(0usize);
+        let count = |set: &mut SequenceSet, _: bool| {
+            uses.set(uses.get() + usize::from(set.is_last_result()));
+        };
+        each_set(body, &count);
+        let ranges = uses.get().saturating_mul(view.saved.spans().len());
+        if ranges > limits::LAST_RESULT_RANGES {
+            return Err(limits::exceeded(format!(
+                "$ used {} times for {} ranges each, at most {} ranges in all",
+                uses.get(),
+                view.saved.spans().len(),
+                limits::LAST_RESULT_RANGES
+            )));
+        }
+        let put = |set: &mut SequenceSet, uid: bool| {
+            if set.is_last_result() {
+                *set = view.last_result(uid);
+            }
+        };
+        each_set(body, &put);
+        Ok(())
+    }
+
     pub(crate) fn handle_search(
         &mut self,
         client: ClientId,
+        tag: &Tag,
         charset: Option<&str>,
         criteria: &[SearchKey],
         uid: bool,
+        ret: Option<Vec<SearchReturnOpt>>,
     ) -> CmdResult {
+        let save = ret
+            .as_ref()
+            .is_some_and(|opts| opts.contains(&SearchReturnOpt::Save));
+        let result = self.search(client, tag, charset, criteria, uid, ret);
+        // RFC 5182 §2.1: "A SEARCH command with the SAVE result option that caused the server
+        // to return the NO tagged response sets the value of the search result variable to
+        // the empty sequence"; a BAD leaves it alone.
+        if let (true, Err(fail)) = (save, &result) {
+            if fail.kind == StatusKind::No {
+                self.save_result(client, Ranges::from_spans(Vec::new()));
+            }
+        }
+        result
+    }
+
+    /// Under `context-update=immediate`, tells every session not in IDLE (IDLE ones were just
+    /// told everything) how its live search results changed, without waiting for its next
+    /// command (RFC 5267 §4.3.2, §4.3.4). REMOVEFROM for a message not yet reported expunged
+    /// then comes before its EXPUNGE, in the numbers the client still uses.
+    pub(crate) fn push_context_updates(&mut self) {
+        let policy = self.policies.context_update;
+        match policy {
+            ContextUpdate::WithResponses => return,
+            ContextUpdate::Immediate => {}
+        }
+        let mut pushed = Vec::new();
+        for session in self.sessions.values_mut() {
+            if session.closing || matches!(session.mode, Mode::Idle(_)) {
+                continue;
+            }
+            let Some(view) = session.state.view_mut() else {
+                continue;
+            };
+            if view.contexts.is_empty() {
+                continue;
+            }
+            let mut out = context_removals(view);
+            if let Some(mailbox) = self.store.get(view.mailbox) {
+                out.extend(context_changes(view, mailbox));
+            }
+            pushed.extend(out.into_iter().map(|r| (session.id, r)));
+        }
+        for (client, response) in pushed {
+            self.send(client, response, Some(Citation::of(policy)));
+        }
+    }
+
+    /// Keeps a search with UPDATE, or refuses to with an untagged `NO [NOUPDATE "tag"]` when
+    /// the session has [`limits::SEARCH_CONTEXTS`] already, or one whose keys read message
+    /// octets and this one does too (so a change to every message costs at most one reading
+    /// pass; RFC 5267 §4.3.1: the server "MAY refuse to provide updates"; the other return
+    /// options were honoured).
+    fn keep_context(&mut self, client: ClientId, context: SearchContext) {
+        let Some(view) = self
+            .sessions
+            .get_mut(&client)
+            .and_then(|s| s.state.view_mut())
+        else {
+            return;
+        };
+        let second_reader = context.reads && view.contexts.iter().any(|c| c.reads);
+        if view.contexts.len() < limits::SEARCH_CONTEXTS && !second_reader {
+            view.contexts.push(context);
+            return;
+        }
+        let text = if second_reader {
+            "One live search may read message text or headers at a time".to_string()
+        } else {
+            format!(
+                "At most {} searches with UPDATE at a time",
+                limits::SEARCH_CONTEXTS
+            )
+        };
+        let refusal = Response::Status(StatusResponse {
+            tag: None,
+            kind: StatusKind::No,
+            code: Some(Code::Other {
+                atom: "NOUPDATE".into(),
+                text: Some(format!("\"{}\"", context.tag)),
+            }),
+            text,
+        });
+        self.send(client, refusal, None);
+    }
+
+    /// Sets `$` of the session's view (RFC 5182 §2.1).
+    fn save_result(&mut self, client: ClientId, uids: Ranges) {
+        if let Some(view) = self
+            .sessions
+            .get_mut(&client)
+            .and_then(|s| s.state.view_mut())
+        {
+            view.saved = uids;
+        }
+    }
+
+    /// CANCELUPDATE (RFC 5267 §4.3.5): no more updates for the searches with these tags. A tag
+    /// with no search behind it cancels nothing: RFC 5267 names no error for it, and after the
+    /// command no updates come for that tag, which is all the client asked.
+    pub(crate) fn handle_cancel_update(&mut self, client: ClientId, tags: &[String]) -> CmdResult {
+        let Some(view) = self
+            .sessions
+            .get_mut(&client)
+            .and_then(|s| s.state.view_mut())
+        else {
+            return Err(Fail::bad("No mailbox selected"));
+        };
+        view.contexts.retain(|c| !tags.contains(&c.tag));
+        Ok(Done::text("No further updates"))
+    }
+
+    fn search(
+        &mut self,
+        client: ClientId,
+        tag: &Tag,
+        charset: Option<&str>,
+        criteria: &[SearchKey],
+        uid: bool,
+        ret: Option<Vec<SearchReturnOpt>>,
+    ) -> CmdResult {
+        let update = ret
+            .as_ref()
+            .is_some_and(|opts| opts.contains(&SearchReturnOpt::Update));
+        // RFC 5267 §4.4: "A single command MUST NOT contain more than one PARTIAL or ALL search
+        // return option".
+        let ranged = ret
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .filter(|o| matches!(o, SearchReturnOpt::All | SearchReturnOpt::Partial(..)));
+        if ranged.count() > 1 {
+            return Err(Fail::bad(
+                "At most one PARTIAL or ALL return option (RFC 5267 §4.4)",
+            ));
+        }
+        // RFC 5267 §4.3: "An attempt to use UPDATE where a tag is already in use with a
+        // previous searching command that itself used UPDATE SHALL result in the server
+        // rejecting the searching command with a BAD response."
+        if update
+            && selected_view(&self.sessions, client)?
+                .contexts
+                .iter()
+                .any(|c| c.tag == tag.0)
+        {
+            return Err(Fail::bad(format!(
+                "Tag reuse: {} already names a search with UPDATE (RFC 5267 §4.3)",
+                tag.0
+            )));
+        }
         if let Some(cs) = charset {
             if !CHARSETS.iter().any(|c| c.eq_ignore_ascii_case(cs)) {
                 // RFC 3501 §6.4.4: NO with BADCHARSET listing the supported charsets.
@@ -103,8 +295,10 @@ impl Server {
                 return Err(limits::too_much_reading(cost.readers, octets));
             }
         }
-        let mut hits = Vec::new();
-        let mut highest_hit = 0u64;
+        // Each hit with its mod-sequence: ESEARCH MIN/MAX report their own (RFC 4731 §3.2).
+        let mut hits: Vec<(u32, u64)> = Vec::new();
+        // The UIDs found, for SAVE (RFC 5182 §2.1); `$` holds UIDs whatever the command.
+        let mut hit_uids: Vec<u32> = Vec::new();
         let mut saw_expunged = false;
         let no_flags = Flags::default();
         for i in candidates {
@@ -139,10 +333,18 @@ impl Server {
                 keywords: &has_keywords,
             };
             if plan.matches(&candidate, &bounds) {
-                hits.push(if uid { entry.uid.0 } else { seq });
-                highest_hit = highest_hit.max(modseq);
+                hits.push((if uid { entry.uid.0 } else { seq }, modseq));
+                hit_uids.push(entry.uid.0);
             }
         }
+        let context = update.then(|| SearchContext {
+            tag: tag.0.clone(),
+            uid,
+            criteria: in_uids(criteria, view),
+            result: hit_uids.iter().map(|&u| Uid(u)).collect(),
+            checked: mailbox.highest_modseq(),
+            reads: cost.readers.total() > 0,
+        });
         let citation = saw_expunged.then(|| Citation::of(policy));
         // RFC 7162 §3.1.5: with a MODSEQ key and a non-empty result, the highest mod-sequence
         // of the messages returned ends the response; §3.1: it is a CONDSTORE enabling command.
@@ -150,12 +352,25 @@ impl Server {
         if modseq_key {
             self.enable_condstore(client);
         }
-        let modseq = (modseq_key && !hits.is_empty()).then_some(highest_hit);
-        self.send(
-            client,
-            Response::Data(Data::Search(hits, modseq)),
-            citation.clone(),
-        );
+        if let Some(opts) = &ret {
+            if opts.contains(&SearchReturnOpt::Save) {
+                self.save_result(client, saved(opts, &hit_uids));
+            }
+        }
+        let answer = match &ret {
+            None => {
+                let highest = hits.iter().map(|&(_, m)| m).max();
+                let numbers = hits.iter().map(|&(n, _)| n).collect();
+                Some(Data::Search(numbers, highest.filter(|_| modseq_key)))
+            }
+            Some(opts) => esearch(tag, uid, opts, &hits, modseq_key),
+        };
+        if let Some(data) = answer {
+            self.send(client, Response::Data(data), citation.clone());
+        }
+        if let Some(context) = context {
+            self.keep_context(client, context);
+        }
         let mut done = Done::text(if uid {
             "UID SEARCH completed"
         } else {
@@ -169,6 +384,301 @@ impl Server {
         }
         Ok(done)
     }
+}
+
+/// Calls `put` on every sequence set of `body` with whether it is read as UIDs there. A new
+/// command that takes a sequence set (or search keys) must be added here for `$` to work in it.
+fn each_set(body: &mut CommandBody, put: &dyn Fn(&mut SequenceSet, bool)) {
+    match body {
+        CommandBody::Fetch { set, uid, .. }
+        | CommandBody::Store { set, uid, .. }
+        | CommandBody::Copy { set, uid, .. }
+        | CommandBody::Move { set, uid, .. } => put(set, *uid),
+        // RFC 9051 §9 `uid-expunge = "EXPUNGE" SP sequence-set`: `$` there too.
+        CommandBody::UidExpunge { set } => put(set, true),
+        CommandBody::Search { criteria, .. } => {
+            // RFC 5182 §2.2 Example 3: `UID SEARCH $` and `UID SEARCH UID $` are the same:
+            // as a key, `$` is the saved messages, written in the key's own numbers.
+            fn keys(criteria: &mut [SearchKey], put: &dyn Fn(&mut SequenceSet, bool)) {
+                for key in criteria {
+                    match key {
+                        SearchKey::SequenceSet(set) => put(set, false),
+                        SearchKey::Uid(set) => put(set, true),
+                        SearchKey::Not(k) => keys(std::slice::from_mut(k.as_mut()), put),
+                        SearchKey::Or(a, b) => {
+                            keys(std::slice::from_mut(a.as_mut()), put);
+                            keys(std::slice::from_mut(b.as_mut()), put);
+                        }
+                        SearchKey::And(inner) => keys(inner, put),
+                        _ => {}
+                    }
+                }
+            }
+            keys(criteria, put);
+        }
+        _ => {}
+    }
+}
+
+/// The criteria with every sequence-set key turned into the UID key naming the same messages
+/// now (RFC 5267 §4.3: message numbers are "evaluated at the time the command is received").
+fn in_uids(criteria: &[SearchKey], view: &View) -> Vec<SearchKey> {
+    criteria
+        .iter()
+        .map(|key| match key {
+            SearchKey::SequenceSet(set) => {
+                let uids = Ranges::of(set, view.exists())
+                    .spans()
+                    .iter()
+                    .flat_map(|&(lo, hi)| {
+                        let from = (lo as usize).saturating_sub(1);
+                        view.entries
+                            .get(from..(hi as usize).min(view.entries.len()))
+                            .unwrap_or_default()
+                    })
+                    .map(|e| (e.uid.0, e.uid.0))
+                    .collect();
+                // Nothing named: the empty set, which matches nothing.
+                let set = Ranges::from_spans(uids).to_set();
+                SearchKey::Uid(set.unwrap_or_else(SequenceSet::last_result))
+            }
+            SearchKey::Not(k) => SearchKey::Not(Box::new(one_in_uids(k, view))),
+            SearchKey::Or(a, b) => SearchKey::Or(
+                Box::new(one_in_uids(a, view)),
+                Box::new(one_in_uids(b, view)),
+            ),
+            SearchKey::And(keys) => SearchKey::And(in_uids(keys, view)),
+            other => other.clone(),
+        })
+        .collect()
+}
+
+fn one_in_uids(key: &SearchKey, view: &View) -> SearchKey {
+    in_uids(std::slice::from_ref(key), view)
+        .pop()
+        .unwrap_or(SearchKey::All)
+}
+
+/// The numbers an update names, in the context's number space, as one set (RFC 5267 §4.3.3:
+/// "servers are RECOMMENDED to order the result update into mailbox order to produce the
+/// shortest representation in set-syntax"; position 0, allowed for SEARCH).
+fn update_pairs(numbers: &[u32]) -> Vec<(u32, SequenceSet)> {
+    let spans = numbers.iter().map(|&n| (n, n)).collect();
+    Ranges::from_spans(spans)
+        .to_set()
+        .map(|set| vec![(0, set)])
+        .unwrap_or_default()
+}
+
+fn update_response(context: &SearchContext, data: Vec<SearchReturnData>) -> Response {
+    Response::Data(Data::ESearch {
+        tag: Some(context.tag.clone()),
+        uid: context.uid,
+        data,
+    })
+}
+
+/// REMOVEFROM for the messages of each live result that the session is about to be told were
+/// expunged, in the numbers it still knows them by (RFC 5267 §4.3.4: "MUST be sent prior to
+/// the expunge notification itself"). One ESEARCH per search.
+pub(crate) fn context_removals(view: &mut View) -> Vec<Response> {
+    let mut out = Vec::new();
+    if view.pending_expunges == 0 {
+        return out;
+    }
+    for context in &mut view.contexts {
+        let mut numbers = Vec::new();
+        for (i, entry) in view.entries.iter().enumerate() {
+            if entry.expunged.is_some() && context.result.remove(&entry.uid) {
+                numbers.push(if context.uid {
+                    entry.uid.0
+                } else {
+                    View::seq_of(i).0
+                });
+            }
+        }
+        let pairs = update_pairs(&numbers);
+        if !pairs.is_empty() {
+            out.push(update_response(
+                context,
+                vec![SearchReturnData::RemoveFrom(pairs)],
+            ));
+        }
+    }
+    out
+}
+
+/// ADDTO and REMOVEFROM for each live result, looking again at the messages that arrived or
+/// changed flags since it was last brought up to date, own changes included (RFC 5267 §4.3:
+/// "as and when results change"). Sent after the EXISTS and FETCH responses that tell of the
+/// same changes (§4.3.2, §4.3.3). One ESEARCH per search; messages not yet reported expunged
+/// stay until they are.
+pub(crate) fn context_changes(view: &mut View, mailbox: &Mailbox) -> Vec<Response> {
+    let mut out = Vec::new();
+    // Messages the session was not yet told of are not in the view: look only below their
+    // mod-sequences, so they are looked at once they are (ADDTO after EXISTS, §4.3.3).
+    let first_new = mailbox.messages.partition_point(|m| m.uid <= view.last_uid);
+    let unannounced = mailbox.messages.get(first_new..).unwrap_or_default();
+    let highest = unannounced
+        .iter()
+        .map(|m| m.modseq.saturating_sub(1))
+        .min()
+        .unwrap_or(u64::MAX)
+        .min(mailbox.highest_modseq());
+    let bounds = Bounds {
+        max_seq: view.exists(),
+        max_uid: view.entries.last().map_or(0, |e| e.uid.0),
+    };
+    for context in &mut view.contexts {
+        if context.checked >= highest {
+            continue;
+        }
+        let (plan, _, slots) = Plan::compile(&context.criteria, &bounds);
+        let mut has_keywords = slots.buffer();
+        let (mut added, mut removed) = (Vec::new(), Vec::new());
+        for (i, entry) in view.entries.iter().enumerate() {
+            if entry.expunged.is_some() {
+                continue;
+            }
+            let Some(m) = mailbox
+                .message(entry.uid)
+                .filter(|m| m.modseq > context.checked)
+            else {
+                continue;
+            };
+            slots.mark(&m.flags, &mut has_keywords);
+            let seq = View::seq_of(i).0;
+            let candidate = Candidate {
+                seq,
+                uid: entry.uid,
+                data: &m.data,
+                flags: &m.flags,
+                recent: entry.recent,
+                modseq: m.modseq,
+                keywords: &has_keywords,
+            };
+            let number = if context.uid { entry.uid.0 } else { seq };
+            match (
+                plan.matches(&candidate, &bounds),
+                context.result.contains(&entry.uid),
+            ) {
+                (true, false) => added.push((entry.uid, number)),
+                (false, true) => removed.push((entry.uid, number)),
+                _ => {}
+            }
+        }
+        drop(plan);
+        context.checked = highest;
+        let mut data = Vec::new();
+        for (uid, _) in &removed {
+            context.result.remove(uid);
+        }
+        for (uid, _) in &added {
+            context.result.insert(*uid);
+        }
+        let removed: Vec<u32> = removed.iter().map(|&(_, n)| n).collect();
+        let added: Vec<u32> = added.iter().map(|&(_, n)| n).collect();
+        let (removed, added) = (update_pairs(&removed), update_pairs(&added));
+        if !removed.is_empty() {
+            data.push(SearchReturnData::RemoveFrom(removed));
+        }
+        if !added.is_empty() {
+            data.push(SearchReturnData::AddTo(added));
+        }
+        if !data.is_empty() {
+            out.push(update_response(context, data));
+        }
+    }
+    out
+}
+
+/// What SAVE keeps of the UIDs found (ascending), RFC 5182 §2.4: with MIN and/or MAX and
+/// neither ALL nor COUNT, only the messages those return; otherwise all found.
+fn saved(opts: &[SearchReturnOpt], uids: &[u32]) -> Ranges {
+    use SearchReturnOpt::*;
+    let has = |o: SearchReturnOpt| opts.contains(&o);
+    let picked: Vec<u32> = if (has(Min) || has(Max)) && !has(All) && !has(Count) {
+        let min = uids.first().filter(|_| has(Min));
+        let max = uids.last().filter(|_| has(Max));
+        min.into_iter().chain(max).copied().collect()
+    } else {
+        uids.to_vec()
+    };
+    Ranges::from_spans(picked.into_iter().map(|u| (u, u)).collect())
+}
+
+/// The ESEARCH response for `RETURN (opts)` (RFC 4731 §3.1), or `None` when only SAVE was
+/// asked for (RFC 5182 §2.2 Example 1: no untagged response). `hits` ascend.
+fn esearch(
+    tag: &Tag,
+    uid: bool,
+    opts: &[SearchReturnOpt],
+    hits: &[(u32, u64)],
+    modseq_key: bool,
+) -> Option<Data> {
+    use SearchReturnOpt::*;
+    // RFC 4731 §3.1: "If the list of result options is empty, ... This is equivalent to
+    // "(ALL)"."
+    let want = |o: SearchReturnOpt| opts.contains(&o) || (o == All && opts.is_empty());
+    if !opts.is_empty() && opts.iter().all(|&o| o == Save) {
+        return None;
+    }
+    let (first, last) = (hits.first(), hits.last());
+    let mut data = Vec::new();
+    // RFC 4731 §3.1: with no matches, MIN, MAX and ALL are left out; COUNT is always there.
+    if let (true, Some(&(n, _))) = (want(Min), first) {
+        data.push(SearchReturnData::Min(n));
+    }
+    if let (true, Some(&(n, _))) = (want(Max), last) {
+        data.push(SearchReturnData::Max(n));
+    }
+    if want(All) {
+        let spans = hits.iter().map(|&(n, _)| (n, n)).collect();
+        // RFC 4731 §3.1: "the messages are always returned using the sequence-set syntax".
+        if let Some(set) = Ranges::from_spans(spans).to_set() {
+            data.push(SearchReturnData::All(set));
+        }
+    }
+    // RFC 5267 §4.4: results lo to hi (1-based, in mailbox order); what lies past the end is
+    // left out, NIL when nothing is left.
+    for opt in opts {
+        if let SearchReturnOpt::Partial(a, b) = *opt {
+            let (lo, hi) = (a.min(b) as usize, a.max(b) as usize);
+            let spans = hits
+                .get(lo.saturating_sub(1)..hi.min(hits.len()))
+                .unwrap_or_default()
+                .iter()
+                .map(|&(n, _)| (n, n))
+                .collect();
+            data.push(SearchReturnData::Partial {
+                range: (a, b),
+                results: Ranges::from_spans(spans).to_set(),
+            });
+        }
+    }
+    if want(Count) {
+        let count = u32::try_from(hits.len()).unwrap_or(u32::MAX);
+        data.push(SearchReturnData::Count(count));
+    }
+    // RFC 4731 §3.2 (RFC 7162 §3.1.10): MODSEQ when the search had a MODSEQ key and found
+    // something. A lone MIN or MAX reports that message's; MIN and MAX without ALL or COUNT the
+    // higher of the two; otherwise the highest of all found.
+    if modseq_key && !hits.is_empty() {
+        let modseq = if want(All) || want(Count) {
+            hits.iter().map(|&(_, m)| m).max()
+        } else {
+            let ends = [first.filter(|_| want(Min)), last.filter(|_| want(Max))];
+            ends.into_iter().flatten().map(|&(_, m)| m).max()
+        };
+        if let Some(m) = modseq {
+            data.push(SearchReturnData::ModSeq(m));
+        }
+    }
+    Some(Data::ESearch {
+        tag: Some(tag.0.clone()),
+        uid,
+        data,
+    })
 }
 
 #[cfg(test)]
