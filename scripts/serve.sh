@@ -3,5 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-wasm-pack build --profile wasm --target web --out-dir pkg --no-pack
+# The page leaves SORT/THREAD out (feature `sort-thread`, Cargo.toml) for its size budget.
+wasm-pack build --profile wasm --target web --out-dir pkg --no-pack -- --no-default-features
 exec python3 scripts/serve.py "${PORT:-8080}"

@@ -29,7 +29,9 @@ CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome
 
 if [ -f tests/page/package.json ]; then
   step "page tests: playwright-core driving Debian's Chromium"
-  wasm-pack build --profile wasm --target web --out-dir pkg --no-pack
+  # The page's build leaves SORT/THREAD out (feature `sort-thread`, Cargo.toml) for its size budget.
+  wasm-pack build --profile wasm --target web --out-dir pkg --no-pack -- --no-default-features
+  scripts/page-size.sh
   node tests/page/run.mjs
 fi
 step "all tests passed"

@@ -28,7 +28,9 @@ mod sasl;
 mod search_keys;
 pub mod session;
 pub mod snapshot;
+#[cfg(feature = "sort-thread")]
 mod sort;
+#[cfg(feature = "sort-thread")]
 mod thread;
 pub mod world;
 
@@ -256,15 +258,25 @@ pub const CAPABILITIES: &[&str] = &[
     // asks for clients that know only CONDSTORE).
     "CONDSTORE",
     "QRESYNC",
-    // RFC 5256 §1, RFC 5957 §5.
+];
+
+/// RFC 5256 §1, RFC 5957 §5: advertised only by builds with the `sort-thread` feature.
+#[cfg(feature = "sort-thread")]
+const SORT_THREAD_CAPABILITIES: &[&str] = &[
     "SORT",
     "SORT=DISPLAY",
     "THREAD=ORDEREDSUBJECT",
     "THREAD=REFERENCES",
 ];
+#[cfg(not(feature = "sort-thread"))]
+const SORT_THREAD_CAPABILITIES: &[&str] = &[];
 
 pub(crate) fn capabilities() -> Vec<String> {
-    CAPABILITIES.iter().map(|c| c.to_string()).collect()
+    CAPABILITIES
+        .iter()
+        .chain(SORT_THREAD_CAPABILITIES)
+        .map(|c| c.to_string())
+        .collect()
 }
 
 impl Server {

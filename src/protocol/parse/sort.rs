@@ -1,5 +1,9 @@
 //! SORT and THREAD (RFC 5256 §5, RFC 5957 §5): the commands' arguments and the responses.
 
+// The command half (SORT, THREAD) is parsed only with the `sort-thread` feature; the response
+// half (SORT and THREAD data, which scenarios and the probe read) always.
+#![cfg_attr(not(feature = "sort-thread"), allow(dead_code))]
+
 use super::core::{ascii, astring, atom, nz_number, paren_list, sp, word};
 use super::search::search_key;
 use super::{deeper, fail, PResult};

@@ -12,6 +12,7 @@ mod list;
 mod mailbox;
 mod search;
 mod select;
+#[cfg(feature = "sort-thread")]
 mod sort;
 mod store;
 
@@ -188,5 +189,33 @@ impl Server {
             Copy { set, mailbox, uid } => self.handle_copy(client, &set, &mailbox, uid, false),
             Move { set, mailbox, uid } => self.handle_copy(client, &set, &mailbox, uid, true),
         })
+    }
+}
+
+/// SORT and THREAD in a build without the `sort-thread` feature (the page's): never reached,
+/// because the parser does not accept them there (an unknown command is BAD), but dispatch
+/// names every command.
+#[cfg(not(feature = "sort-thread"))]
+impl Server {
+    pub(crate) fn handle_sort(
+        &mut self,
+        _client: ClientId,
+        _criteria: &[crate::protocol::types::SortCriterion],
+        _charset: &str,
+        _search: &[crate::protocol::types::SearchKey],
+        _uid: bool,
+    ) -> CmdResult {
+        Err(Fail::bad("SORT is not in this build"))
+    }
+
+    pub(crate) fn handle_thread(
+        &mut self,
+        _client: ClientId,
+        _algorithm: &crate::protocol::types::ThreadAlgorithm,
+        _charset: &str,
+        _search: &[crate::protocol::types::SearchKey],
+        _uid: bool,
+    ) -> CmdResult {
+        Err(Fail::bad("THREAD is not in this build"))
     }
 }
