@@ -258,23 +258,21 @@ pub const CAPABILITIES: &[&str] = &[
     // asks for clients that know only CONDSTORE).
     "CONDSTORE",
     "QRESYNC",
-];
-
-/// RFC 5256 §1, RFC 5957 §5: advertised only by builds with the `sort-thread` feature.
-#[cfg(feature = "sort-thread")]
-const SORT_THREAD_CAPABILITIES: &[&str] = &[
+    // RFC 5256 §1, RFC 5957 §5 (only with the `sort-thread` feature: see capabilities()).
     "SORT",
     "SORT=DISPLAY",
     "THREAD=ORDEREDSUBJECT",
     "THREAD=REFERENCES",
 ];
-#[cfg(not(feature = "sort-thread"))]
-const SORT_THREAD_CAPABILITIES: &[&str] = &[];
 
 pub(crate) fn capabilities() -> Vec<String> {
     CAPABILITIES
         .iter()
-        .chain(SORT_THREAD_CAPABILITIES)
+        // A build without the `sort-thread` feature (the page's) has no SORT or THREAD, so it
+        // does not advertise them (RFC 3501 §7.2.1: the capabilities the server supports).
+        .filter(|c| {
+            cfg!(feature = "sort-thread") || !(c.starts_with("SORT") || c.starts_with("THREAD="))
+        })
         .map(|c| c.to_string())
         .collect()
 }
