@@ -3,6 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-# The page leaves SORT/THREAD out (feature `sort-thread`, Cargo.toml) for its size budget.
-wasm-pack build --profile wasm --target web --out-dir pkg --no-pack -- --no-default-features
+# The page's build (no SORT/THREAD, std rebuilt for size): see scripts/build-page.sh.
+scripts/build-page.sh
 exec python3 scripts/serve.py "${PORT:-8080}"

@@ -29,8 +29,8 @@ CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome
 
 if [ -f tests/page/package.json ]; then
   step "page tests: playwright-core driving Debian's Chromium"
-  # The page's build leaves SORT/THREAD out (feature `sort-thread`, Cargo.toml) for its size budget.
-  wasm-pack build --profile wasm --target web --out-dir pkg --no-pack -- --no-default-features
+  # The page's build (no SORT/THREAD, std rebuilt for size): see scripts/build-page.sh.
+  scripts/build-page.sh
   scripts/page-size.sh
   node tests/page/run.mjs
 fi

@@ -841,3 +841,36 @@ fn reckoning(body: &CommandBody) -> Reckoning {
         _ => Reckoning::NotYet,
     }
 }
+
+#[cfg(test)]
+mod capability_tests {
+    /// SORT and THREAD are advertised exactly when the build has them (feature `sort-thread`,
+    /// off in the page's build), and the order of the others does not change.
+    #[test]
+    fn sort_and_thread_are_advertised_with_the_feature() {
+        let caps = super::capabilities();
+        for c in [
+            "SORT",
+            "SORT=DISPLAY",
+            "THREAD=ORDEREDSUBJECT",
+            "THREAD=REFERENCES",
+        ] {
+            assert_eq!(
+                caps.iter().any(|x| x == c),
+                cfg!(feature = "sort-thread"),
+                "{c}"
+            );
+        }
+        let others: Vec<&str> = super::CAPABILITIES
+            .iter()
+            .copied()
+            .filter(|c| !c.starts_with("SORT") && !c.starts_with("THREAD="))
+            .collect();
+        let kept: Vec<&str> = caps
+            .iter()
+            .map(String::as_str)
+            .filter(|c| !c.starts_with("SORT") && !c.starts_with("THREAD="))
+            .collect();
+        assert_eq!(kept, others);
+    }
+}

@@ -87,7 +87,7 @@ async function waitForText(page, n, text, timeout = 5000) {
 
 async function main() {
   if (!existsSync(join(root, 'pkg', 'imap_sandbox.js'))) {
-    throw new Error('pkg/ is missing: run `wasm-pack build --profile wasm --target web --out-dir pkg --no-pack`');
+    throw new Error('pkg/ is missing: run scripts/build-page.sh');
   }
   mkdirSync(shots, { recursive: true });
   const port = await freePort();

@@ -268,4 +268,19 @@ mod tests {
         assert!(thread_data(deep.as_bytes(), 32).is_err());
         assert!(thread_data(deep.as_bytes(), 41).is_ok());
     }
+
+    /// The page's build (no `sort-thread` feature) does not parse SORT or THREAD: they are
+    /// unknown commands there, answered BAD. The other builds parse them.
+    #[test]
+    fn sort_and_thread_commands_follow_the_feature() {
+        for line in [
+            &b"a SORT (DATE) UTF-8 ALL\r\n"[..],
+            b"a UID SORT (SUBJECT) UTF-8 ALL\r\n",
+            b"a THREAD REFERENCES UTF-8 ALL\r\n",
+            b"a UID THREAD ORDEREDSUBJECT UTF-8 ALL\r\n",
+        ] {
+            let parsed = crate::protocol::parse::parse_command(line);
+            assert_eq!(parsed.is_ok(), cfg!(feature = "sort-thread"), "{parsed:?}");
+        }
+    }
 }
