@@ -5,10 +5,24 @@ use std::fmt::Write as _;
 
 fn main() {
     println!("cargo:rerun-if-changed=scenarios");
+    // Without the `sort-thread` feature (the page's build) the engine has no SORT or THREAD,
+    // so their scenarios (RFC 5256) stay out of the library, and the CAPABILITY lines the other
+    // scenarios expect lose the four capabilities that build does not advertise.
+    let sort_thread = std::env::var_os("CARGO_FEATURE_SORT_THREAD").is_some();
+    // Without the `response-check` feature (the page's build) the player does not check the
+    // engine's own output, and the `# cite:` lines (which check each response's citation, the
+    // badges' source being the engine itself) are left out: 2.5 KB gzipped of the page's budget.
+    let response_check = std::env::var_os("CARGO_FEATURE_RESPONSE_CHECK").is_some();
     let mut names: Vec<_> = std::fs::read_dir("scenarios")
         .map(|dir| {
             dir.filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|x| x == "imap"))
+                .filter(|p| {
+                    sort_thread
+                        || !p
+                            .file_name()
+                            .is_some_and(|n| n.to_string_lossy().starts_with("rfc5256-"))
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -20,11 +34,30 @@ fn main() {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let abs = std::fs::canonicalize(&path).unwrap_or(path);
-        let _ = writeln!(
-            out,
-            "    ({name:?}, include_str!({:?})),",
-            abs.display().to_string()
-        );
+        if sort_thread && response_check {
+            let _ = writeln!(
+                out,
+                "    ({name:?}, include_str!({:?})),",
+                abs.display().to_string()
+            );
+        } else {
+            let mut text = std::fs::read_to_string(&abs).unwrap_or_default();
+            if !sort_thread {
+                text = text.replace(
+                    " SORT SORT=DISPLAY THREAD=ORDEREDSUBJECT THREAD=REFERENCES",
+                    "",
+                );
+            }
+            if !response_check {
+                text = text
+                    .lines()
+                    .filter(|l| !l.starts_with("# cite:"))
+                    .map(|l| format!("{l}\n"))
+                    .collect();
+            }
+            // A `str`'s Debug form is a valid Rust string literal.
+            let _ = writeln!(out, "    ({name:?}, {text:?}),");
+        }
         println!("cargo:rerun-if-changed={}", abs.display());
     }
     out.push(']');

@@ -25,7 +25,7 @@ say "building (release, native and wasm)"
 cargo build --release --features bench --example bench >&2
 # Two wasm packages: the page's (pkg/, measured for size and page load) and the benchmarks'
 # (pkg-bench/, with the `bench` feature and its export, loaded by bench/).
-wasm-pack build --profile wasm --target web --out-dir pkg --no-pack >&2
+scripts/build-page.sh >&2
 wasm-pack build --profile wasm --target web --out-dir pkg-bench --no-pack -- --features bench >&2
 
 echo "## Run of $(date -u +%Y-%m-%d) on $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"

@@ -3,5 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-wasm-pack build --profile wasm --target web --out-dir pkg --no-pack
+# The page's build (no SORT/THREAD, std rebuilt for size): see scripts/build-page.sh.
+scripts/build-page.sh
 exec python3 scripts/serve.py "${PORT:-8080}"

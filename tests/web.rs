@@ -355,3 +355,37 @@ mod api {
         assert!(Sandbox::export_scenario(bad).is_err());
     }
 }
+
+/// SEARCH with a non-ASCII term is case-insensitive in the browser too, where the lower-casing
+/// is JavaScript's (src/server/search_keys.rs): INBOX 4's subject decodes to "Café menü".
+#[wasm_bindgen_test]
+fn unicode_search_ignores_case_in_the_browser() {
+    use imap_sandbox::server::{Policies, Server, World};
+    for (term, hit) in [
+        ("MENÜ", true),
+        ("CAFÉ", true),
+        ("Menü", true),
+        ("MENÜX", false),
+    ] {
+        let mut server = Server::new(World::default_world(), Policies::default());
+        let c = server.connect();
+        server.receive(c, b"a LOGIN alice alice\r\nb EXAMINE INBOX\r\n");
+        let _ = server.take_output();
+        let line = format!(
+            "s SEARCH CHARSET UTF-8 SUBJECT {{{}+}}\r\n{term}\r\n",
+            term.len()
+        );
+        server.receive(c, line.as_bytes());
+        let out: Vec<String> = server
+            .take_output()
+            .iter()
+            .map(|o| String::from_utf8_lossy(&o.bytes).trim_end().to_string())
+            .collect();
+        let want = if hit { "* SEARCH 4" } else { "* SEARCH" };
+        assert_eq!(
+            out.first().map(String::as_str),
+            Some(want),
+            "{term}: {out:?}"
+        );
+    }
+}

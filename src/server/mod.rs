@@ -29,7 +29,9 @@ mod sasl;
 mod search_keys;
 pub mod session;
 pub mod snapshot;
+#[cfg(feature = "sort-thread")]
 mod sort;
+#[cfg(feature = "sort-thread")]
 mod thread;
 pub mod world;
 
@@ -257,7 +259,7 @@ pub const CAPABILITIES: &[&str] = &[
     // asks for clients that know only CONDSTORE).
     "CONDSTORE",
     "QRESYNC",
-    // RFC 5256 §1, RFC 5957 §5.
+    // RFC 5256 §1, RFC 5957 §5 (only with the `sort-thread` feature: see capabilities()).
     "SORT",
     "SORT=DISPLAY",
     "THREAD=ORDEREDSUBJECT",
@@ -273,7 +275,15 @@ pub const CAPABILITIES: &[&str] = &[
 ];
 
 pub(crate) fn capabilities() -> Vec<String> {
-    CAPABILITIES.iter().map(|c| c.to_string()).collect()
+    CAPABILITIES
+        .iter()
+        // A build without the `sort-thread` feature (the page's) has no SORT or THREAD, so it
+        // does not advertise them (RFC 3501 §7.2.1: the capabilities the server supports).
+        .filter(|c| {
+            cfg!(feature = "sort-thread") || !(c.starts_with("SORT") || c.starts_with("THREAD="))
+        })
+        .map(|c| c.to_string())
+        .collect()
 }
 
 impl Server {
@@ -856,5 +866,38 @@ fn reckoning(body: &CommandBody) -> Reckoning {
         | CommandBody::Sort { .. }
         | CommandBody::Thread { .. } => Reckoning::AfterData,
         _ => Reckoning::NotYet,
+    }
+}
+
+#[cfg(test)]
+mod capability_tests {
+    /// SORT and THREAD are advertised exactly when the build has them (feature `sort-thread`,
+    /// off in the page's build), and the order of the others does not change.
+    #[test]
+    fn sort_and_thread_are_advertised_with_the_feature() {
+        let caps = super::capabilities();
+        for c in [
+            "SORT",
+            "SORT=DISPLAY",
+            "THREAD=ORDEREDSUBJECT",
+            "THREAD=REFERENCES",
+        ] {
+            assert_eq!(
+                caps.iter().any(|x| x == c),
+                cfg!(feature = "sort-thread"),
+                "{c}"
+            );
+        }
+        let others: Vec<&str> = super::CAPABILITIES
+            .iter()
+            .copied()
+            .filter(|c| !c.starts_with("SORT") && !c.starts_with("THREAD="))
+            .collect();
+        let kept: Vec<&str> = caps
+            .iter()
+            .map(String::as_str)
+            .filter(|c| !c.starts_with("SORT") && !c.starts_with("THREAD="))
+            .collect();
+        assert_eq!(kept, others);
     }
 }

@@ -258,6 +258,20 @@ fn address_contains(c: &Candidate<'_>, field: &[u8], needle: &[u8]) -> bool {
     values.iter().any(|v| contains_ci(v, needle))
 }
 
+/// Full Unicode lower-casing (the Unicode default case mapping, as `str::to_lowercase`).
+#[cfg(not(target_arch = "wasm32"))]
+fn lowercase(s: &str) -> String {
+    s.to_lowercase()
+}
+
+/// Full Unicode lower-casing in the browser: JavaScript's `toLowerCase` applies the same Unicode
+/// default case mapping as `str::to_lowercase`, and leaves Rust's case tables (8.7 KB of the
+/// page's gzipped module, measured 2026-12-01) out of the wasm.
+#[cfg(target_arch = "wasm32")]
+fn lowercase(s: &str) -> String {
+    String::from(js_sys::JsString::from(s).to_lower_case())
+}
+
 /// Case-insensitive substring test (RFC 3501 §6.4.4: "case-insensitive"): full Unicode
 /// lower-casing when both sides are UTF-8, ASCII folding otherwise.
 pub(crate) fn contains_ci(haystack: &[u8], needle: &[u8]) -> bool {
@@ -269,7 +283,7 @@ pub(crate) fn contains_ci(haystack: &[u8], needle: &[u8]) -> bool {
     // is enough and spares lower-casing every message.
     if !needle.is_ascii() {
         if let (Ok(h), Ok(n)) = (std::str::from_utf8(haystack), std::str::from_utf8(needle)) {
-            return h.to_lowercase().contains(&n.to_lowercase());
+            return lowercase(h).contains(&lowercase(n));
         }
     }
     if needle.len() > QUICK_NEEDLE {

@@ -87,7 +87,7 @@ async function waitForText(page, n, text, timeout = 5000) {
 
 async function main() {
   if (!existsSync(join(root, 'pkg', 'imap_sandbox.js'))) {
-    throw new Error('pkg/ is missing: run `wasm-pack build --profile wasm --target web --out-dir pkg --no-pack`');
+    throw new Error('pkg/ is missing: run scripts/build-page.sh');
   }
   mkdirSync(shots, { recursive: true });
   const port = await freePort();
@@ -182,7 +182,7 @@ async function main() {
       await page.selectOption('#policy-fetch-expunged', 'nil');
       await page.locator('.transcript .line.policy', { hasText: 'Policy fetch-expunged = nil' }).first().waitFor();
       const rows = await page.locator('#policy-list .policy').count();
-      assert(rows === 9, `${rows} decision points shown`);
+      assert(rows === 14, `${rows} decision points shown (imap-sandbox policies lists 14)`);
       assert((await page.locator('#policy-fetch-expunged').inputValue()) === 'nil', 'select shows nil');
     });
 

@@ -1503,6 +1503,7 @@ fn search_commands() {
 /// the same octets, and the value is the one written here. The THREAD examples of §3 are
 /// printed folded "for editorial clarity"; they are joined here.
 #[test]
+#[cfg(feature = "sort-thread")]
 fn sort_and_thread_rfc5256() {
     use crate::protocol::parse::{parse_command, parse_response};
     use crate::protocol::types::{SortCriterion, SortKey, Thread, ThreadAlgorithm};

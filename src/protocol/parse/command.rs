@@ -118,7 +118,9 @@ fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody> {
         "CANCELUPDATE" => cancel_update(rest),
         "SEARCH" => search(rest, false, depth),
         // RFC 5256 §3.
+        #[cfg(feature = "sort-thread")]
         "SORT" => super::sort::sort(rest, false, depth),
+        #[cfg(feature = "sort-thread")]
         "THREAD" => super::sort::thread(rest, false, depth),
         "FETCH" => fetch(rest, false),
         "STORE" => store(rest, false),
@@ -133,7 +135,9 @@ fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody> {
             match sub.as_str() {
                 "SEARCH" => search(rest, true, depth),
                 // RFC 5256 §3: UID SORT, UID THREAD.
+                #[cfg(feature = "sort-thread")]
                 "SORT" => super::sort::sort(rest, true, depth),
+                #[cfg(feature = "sort-thread")]
                 "THREAD" => super::sort::thread(rest, true, depth),
                 "FETCH" => fetch(rest, true),
                 "STORE" => store(rest, true),

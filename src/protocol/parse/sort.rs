@@ -1,5 +1,9 @@
 //! SORT and THREAD (RFC 5256 §5, RFC 5957 §5): the commands' arguments and the responses.
 
+// The command half (SORT, THREAD) is parsed only with the `sort-thread` feature; the response
+// half (SORT and THREAD data, which scenarios and the probe read) always.
+#![cfg_attr(not(feature = "sort-thread"), allow(dead_code))]
+
 use super::core::{ascii, astring, atom, nz_number, paren_list, sp, word};
 use super::search::search_key;
 use super::{deeper, fail, PResult};
@@ -263,5 +267,20 @@ mod tests {
         let deep = format!(" {}1{}", "(".repeat(40), ")".repeat(40));
         assert!(thread_data(deep.as_bytes(), 32).is_err());
         assert!(thread_data(deep.as_bytes(), 41).is_ok());
+    }
+
+    /// The page's build (no `sort-thread` feature) does not parse SORT or THREAD: they are
+    /// unknown commands there, answered BAD. The other builds parse them.
+    #[test]
+    fn sort_and_thread_commands_follow_the_feature() {
+        for line in [
+            &b"a SORT (DATE) UTF-8 ALL\r\n"[..],
+            b"a UID SORT (SUBJECT) UTF-8 ALL\r\n",
+            b"a THREAD REFERENCES UTF-8 ALL\r\n",
+            b"a UID THREAD ORDEREDSUBJECT UTF-8 ALL\r\n",
+        ] {
+            let parsed = crate::protocol::parse::parse_command(line);
+            assert_eq!(parsed.is_ok(), cfg!(feature = "sort-thread"), "{parsed:?}");
+        }
     }
 }

@@ -13,6 +13,7 @@ mod mailbox;
 mod notify;
 pub(crate) mod search;
 mod select;
+#[cfg(feature = "sort-thread")]
 mod sort;
 mod store;
 
@@ -199,5 +200,33 @@ impl Server {
             Move { set, mailbox, uid } => self.handle_copy(client, &set, &mailbox, uid, true),
             Notify(set) => self.handle_notify(client, set),
         })
+    }
+}
+
+/// SORT and THREAD in a build without the `sort-thread` feature (the page's): never reached,
+/// because the parser does not accept them there (an unknown command is BAD), but dispatch
+/// names every command.
+#[cfg(not(feature = "sort-thread"))]
+impl Server {
+    pub(crate) fn handle_sort(
+        &mut self,
+        _client: ClientId,
+        _criteria: &[crate::protocol::types::SortCriterion],
+        _charset: &str,
+        _search: &[crate::protocol::types::SearchKey],
+        _uid: bool,
+    ) -> CmdResult {
+        Err(Fail::bad("SORT is not in this build"))
+    }
+
+    pub(crate) fn handle_thread(
+        &mut self,
+        _client: ClientId,
+        _algorithm: &crate::protocol::types::ThreadAlgorithm,
+        _charset: &str,
+        _search: &[crate::protocol::types::SearchKey],
+        _uid: bool,
+    ) -> CmdResult {
+        Err(Fail::bad("THREAD is not in this build"))
     }
 }

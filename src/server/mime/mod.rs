@@ -18,6 +18,7 @@ pub(crate) mod decode;
 mod header;
 pub mod samples;
 
+#[cfg(feature = "sort-thread")]
 pub(crate) use date::days_from_civil;
 pub use decode::decode_rfc2047;
 

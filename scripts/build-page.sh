@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds the page's wasm package into pkg/ (scripts/serve.sh, scripts/test.sh, scripts/bench.sh).
+# Everything here is for the page's 250 KB gzipped budget (scripts/page-size.sh checks it):
+# - `--no-default-features`: no SORT/THREAD (feature `sort-thread`) and no grammar self-check of
+#   the engine's responses in the scenario player (feature `response-check`); see Cargo.toml, README.
+# - the standard library rebuilt for size (`-Zbuild-std`, its `optimize_for_size` feature) with
+#   the `immediate-abort` panic strategy: no panic messages or formatting machinery in the module.
+#   A panic is then a bare `unreachable` trap, a WebAssembly.RuntimeError, which the page's guard
+#   (www/engine.js) treats as a panic as before; only the console message of the panic hook is
+#   gone. These are unstable cargo/rustc options: RUSTC_BOOTSTRAP=1 allows them on the stable
+#   toolchain for this one build, and they need rustup's `rust-src` component (scripts/setup.sh).
+#   Measured on 2026-12-01: 12.5 KB less gzipped wasm than the same build without them.
+# Extra arguments go to cargo (e.g. `--features bench`); OUT overrides pkg/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUSTC_BOOTSTRAP=1 \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
+  wasm-pack build --profile wasm --target web --out-dir "${OUT:-pkg}" --no-pack -- \
+  --no-default-features -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "$@"
