@@ -5,12 +5,16 @@
 //   node bench/page.mjs                 (PAGE_SIZES=2000,20000 PAGE_TIMEOUT=120 by default)
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { extname, join, normalize, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const WWW = resolve(process.env.PAGE_WWW || join(ROOT, 'www'));
+// The page as served: dist/ (scripts/build-page.sh) when it is there, else www/.
+const WWW = resolve(
+  process.env.PAGE_WWW || (existsSync(join(ROOT, 'dist')) ? join(ROOT, 'dist') : join(ROOT, 'www')),
+);
 const SIZES = (process.env.PAGE_SIZES || '2000,20000').split(',').map(Number);
 const TIMEOUT = Number(process.env.PAGE_TIMEOUT || 120) * 1000;
 const RELOAD_LINES = Number(process.env.PAGE_RELOAD_LINES || 5000);

@@ -60,11 +60,12 @@ echo "| what | bytes | gzipped |"
 echo "|---|---:|---:|"
 echo "| wasm ($wasm) | $(stat -c %s "$wasm") | $(gz "$wasm") |"
 total=0; total_gz=0
-files=$(find pkg -type f \( -name '*.js' -o -name '*.wasm' \); if [ -d www ]; then find www -type f; fi)
+site=www; [ -d dist ] && site=dist
+files=$(find pkg -type f \( -name '*.js' -o -name '*.wasm' \); if [ -d $site ]; then find $site -type f; fi)
 for f in $files; do
   total=$((total + $(stat -c %s "$f"))); total_gz=$((total_gz + $(gz "$f")))
 done
 label="page (pkg/ .js and .wasm)"
-if [ -d www ]; then label="page (www/ + pkg/ .js and .wasm)"; fi
+if [ -d www ]; then label="page ($site/ + pkg/ .js and .wasm)"; fi
 echo "| $label | $total | $total_gz |"
 echo

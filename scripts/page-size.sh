@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The page's size budget: everything in www/ plus pkg/*.js and pkg/*.wasm, each gzip -9 (as a
+# The page's size budget: everything in dist/ (www/ as served, scripts/build-page.sh) plus
+# pkg/*.js and pkg/*.wasm, each gzip -9 (as a
 # server would send them), summed as scripts/bench.sh section "sizes" sums them, must stay within
 # 250,000 bytes. Run after the page's wasm-pack build (scripts/test.sh does). BUDGET overrides.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 budget=${BUDGET:-250000}
 total=0
-files=$(find pkg -type f \( -name '*.js' -o -name '*.wasm' \); find www -type f)
+files=$(find pkg -type f \( -name '*.js' -o -name '*.wasm' \); find dist -type f)
 for f in $files; do
   total=$((total + $(gzip -9c "$f" | wc -c)))
 done

@@ -1,5 +1,6 @@
-"""Static server for the sandbox page: www/ at /, the wasm package at /pkg/, the scenario
-library at /scenarios/. Sends .wasm as application/wasm and a Content-Security-Policy that
+"""Static server for the sandbox page: dist/ at / (www/ as built by scripts/build-page.sh, its
+scripts and styles minified; www/ itself when there is no dist/), the wasm package at /pkg/, the
+scenario library at /scenarios/. Sends .wasm as application/wasm and a Content-Security-Policy that
 allows only same-origin scripts (plus wasm compilation) and no inline script."""
 
 import http.server
@@ -8,6 +9,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MOUNTS = {"/pkg/": "pkg", "/scenarios/": "scenarios"}
+SITE = "dist" if os.path.isdir(os.path.join(ROOT, "dist")) else "www"
 CSP = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
     "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'"
@@ -30,7 +32,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
                 rest = clean[len(prefix):]
                 return os.path.join(ROOT, folder, *[p for p in rest.split("/") if p not in ("", ".", "..")])
         parts = [p for p in clean.split("/") if p not in ("", ".", "..")]
-        return os.path.join(ROOT, "www", *parts)
+        return os.path.join(ROOT, SITE, *parts)
 
     def end_headers(self):
         self.send_header("Content-Security-Policy", CSP)

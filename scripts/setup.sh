@@ -52,6 +52,13 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qF " $wbv"; then
   cargo install wasm-bindgen-cli --version "=$wbv" --force
 fi
 
+# esbuild minifies the page's scripts and styles into dist/ (scripts/build-page.sh); pinned in
+# tools/package-lock.json.
+if [ ! -x tools/node_modules/.bin/esbuild ]; then
+  say "installing esbuild for the page's build (tools/)"
+  (cd tools && npm ci --no-audit --no-fund --silent)
+fi
+
 if [ "$want_test" = 1 ] && [ -f tests/page/package.json ] && [ ! -d tests/page/node_modules/playwright-core ]; then
   say "installing playwright-core for the page tests (drives Debian's chromium; no browser download)"
   (cd tests/page && npm install --no-audit --no-fund --silent)
