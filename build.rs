@@ -11,7 +11,7 @@ fn main() {
     let sort_thread = std::env::var_os("CARGO_FEATURE_SORT_THREAD").is_some();
     // Without the `response-check` feature (the page's build) the player does not check the
     // engine's own output, and the `# cite:` lines (which check each response's citation, the
-    // badges' source being the engine itself) are left out: 2.5 KB gzipped of the page's budget.
+    // badges' source being the engine itself) are left out: 0.9 KB gzipped of the page's budget.
     let response_check = std::env::var_os("CARGO_FEATURE_RESPONSE_CHECK").is_some();
     let mut names: Vec<_> = std::fs::read_dir("scenarios")
         .map(|dir| {
