@@ -13,8 +13,9 @@
 //! and the numbers in EXPUNGE responses (a server may report a run of expunges from either
 //! end); the INTERNALDATE of live messages (the time of the APPEND); `\Recent`; letter case
 //! (Cyrus upper-cases MIME types, RFC 2045 §5.1); a string sent as a literal or quoted
-//! (RFC 3501 §4.3). FLAGS in a FETCH answering a command that did not name FLAGS, and FETCH
-//! responses carrying FLAGS alone, are reports of flag changes, which a server may send at any
+//! (RFC 3501 §4.3); mod-sequence values (RFC 7162 §3.1: only their order is specified) and the
+//! order of a FETCH response's items. FLAGS in a FETCH answering a command that did not name
+//! FLAGS, and FETCH responses carrying FLAGS alone, are reports of flag changes, which a server may send at any
 //! command (RFC 3501 §7.4.1) and the sandbox sends at NOOP: the sandbox's must each be among the
 //! server's, not the other way round; except in the answer to a STORE, whose FETCH responses
 //! are compared like data (which messages, which flags: what store-expunged decides).

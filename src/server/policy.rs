@@ -283,7 +283,7 @@ policy_enum! {
         Immediate = "immediate", "RFC 5465 §3.1";
         /// Held until the client's next command and sent before its responses, as SELECTED-DELAYED
         /// allows for every message event (RFC 5465 §6.1.2: "the server MAY also delay returning
-        /// other <message-event>s until the client issues" a command).
+        /// other `<message-event>`s until the client issues" a command).
         NextCommand = "next-command", "RFC 5465 §6.1.2";
     }
 }
