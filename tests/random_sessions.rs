@@ -339,3 +339,38 @@ fn uid_expunge_leaves_messages_the_session_has_not_seen() {
         panic!("{e}");
     }
 }
+
+/// Found by the engine fuzz target: under delete-selected=bye-next (Dovecot 2.3), C1 deletes
+/// Trash while C2 has it examined; the name is free at once, and C2 stays on the deleted
+/// mailbox until its next command that reads it. C1 makes a new Trash (by renaming INBOX to
+/// it, RFC 3501 §6.3.5), selects it and expunges its `\Deleted` message. The new Trash is
+/// another mailbox (a new UIDVALIDITY, RFC 3501 §2.3.1.1) that no other session has selected,
+/// so expunge-shared=refuse (RFC 2180 §4.1.4) does not apply and the server is right to
+/// expunge. The model compared the sessions' mailboxes by name, took C2's deleted Trash for
+/// the new one, and expected the message to stay.
+#[test]
+fn a_deleted_mailbox_of_the_same_name_does_not_make_a_new_one_shared_rfc2180_4_1_4() {
+    let mut policies = Policies::default();
+    policies.set("delete-selected", "bye-next").unwrap();
+    policies.set("expunge-shared", "refuse").unwrap();
+    let mut h = Harness::new(policies);
+    let steps: [(usize, &str); 9] = [
+        (0, "LOGIN alice alice"),
+        (0, "SELECT INBOX"),
+        (0, "STORE * +FLAGS (\\Deleted)"),
+        (1, "LOGIN alice alice"),
+        (1, "EXAMINE Trash"),
+        (0, "DELETE Trash"),
+        (0, "RENAME INBOX Trash"),
+        (0, "SELECT Trash"),
+        (0, "EXPUNGE"),
+    ];
+    for (client, command) in steps {
+        if let Err(e) = h.command(client, command.as_bytes()) {
+            panic!("{e}");
+        }
+    }
+    if let Err(e) = h.sync_and_check() {
+        panic!("{e}");
+    }
+}

@@ -86,6 +86,12 @@ pub struct Harness {
     /// The message count each client can compute from what it was told (EXISTS, EXPUNGE,
     /// VANISHED); `None` until an EXISTS.
     counts: [Option<i64>; 3],
+    /// The UIDVALIDITY of the mailbox each client last selected, from `* OK [UIDVALIDITY n]`
+    /// (RFC 3501 §6.3.1): it names the mailbox for good (RFC 3501 §2.3.1.1; the store gives
+    /// each new mailbox a new one), where the name does not: a deleted mailbox a session still
+    /// has selected may share its name with a new one (RFC 2180 §3.2; delete-selected=bye-next
+    /// and expunge-all free the name at once).
+    selected_uv: [Option<u32>; 3],
     /// VANISHED responses without EARLIER seen, to show the runs exercised them.
     pub vanished_seen: u64,
 }
@@ -135,6 +141,7 @@ impl Harness {
             ids: Ids::default(),
             modseqs: BTreeMap::new(),
             counts: [None; 3],
+            selected_uv: [None; 3],
             vanished_seen: 0,
         };
         h.expected = copies(&h.server, &mut h.ids);
@@ -166,6 +173,7 @@ impl Harness {
         self.idling[i] = None;
         self.after_raw[i] = false;
         self.counts[i] = None;
+        self.selected_uv[i] = None;
         id
     }
 
@@ -191,6 +199,11 @@ impl Harness {
                     let Some(n) = self.clients.iter().position(|c| *c == Some(o.client)) else {
                         continue;
                     };
+                    if let Response::Status(s) = &response {
+                        if let (None, Some(Code::UidValidity(v))) = (&s.tag, &s.code) {
+                            self.selected_uv[n] = Some(*v);
+                        }
+                    }
                     let count = &mut self.counts[n];
                     match response {
                         Response::Data(Data::Exists(e)) => *count = Some(i64::from(e)),
@@ -327,21 +340,22 @@ impl Harness {
         ));
         let body = parse_command(&line).ok().map(|c| c.body);
         let id = self.client(i);
-        let (selected, ghost, read_only) = self.selected(id);
+        let (ghost, read_only) = self.selected(id);
         self.view_max_uid = self
             .server
             .client_snapshot(id, usize::MAX)
             .and_then(|c| c.view.iter().map(|e| e.uid).max());
         // RFC 2180 §4.1.4: with expunge-shared=refuse, CLOSE of a mailbox others have
         // selected leaves the \Deleted messages in place.
-        let shared = selected.as_ref().is_some_and(|name| {
-            self.server.clients().into_iter().any(|c| {
-                c != id
-                    && self
-                        .server
-                        .client_snapshot(c, 0)
-                        .is_some_and(|s| s.selected.as_ref() == Some(name))
-            })
+        // Others on the same mailbox, not on another of the same name (a deleted one they
+        // still have selected): the engine compares identities.
+        let on =
+            |c: ClientId| selected_mailbox(&self.server, c, self.uv_of(c)).map(|m| m.uid_validity);
+        let shared = on(id).is_some_and(|mine| {
+            self.server
+                .clients()
+                .into_iter()
+                .any(|c| c != id && on(c) == Some(mine))
         });
         let keeps_deleted =
             shared && self.server.policies().get("expunge-shared") == Some("refuse");
@@ -353,11 +367,7 @@ impl Harness {
             }
         }
         // The selected mailbox before the command: UID -> (Message-ID, \Deleted).
-        let store = self.server.store();
-        let selected_mb = selected.as_ref().and_then(|name| match ghost {
-            true => store.all().find(|m| m.deleted && &m.name == name),
-            false => store.by_name(name),
-        });
+        let selected_mb = selected_mailbox(&self.server, id, self.uv_of(id));
         let uid_validity = selected_mb.map_or(0, |mb| mb.uid_validity);
         let selected_msgs: BTreeMap<u32, (Vec<u8>, bool)> = selected_mb
             .map(|mb| {
@@ -612,19 +622,21 @@ impl Harness {
         Ok(checked)
     }
 
-    /// The mailbox client `id` has selected, whether it is the ghost of a deleted one
-    /// (RFC 2180 §3.2), and whether it is read-only.
-    fn selected(&self, id: ClientId) -> (Option<String>, bool, bool) {
-        let Some(c) = self.server.client_snapshot(id, 0) else {
-            return (None, false, false);
-        };
-        let Some(name) = c.selected.clone() else {
-            return (None, false, false);
-        };
-        let store = self.server.store();
-        let live = store.by_name(&name).is_some();
-        let ghost = !live && store.all().any(|m| m.deleted && m.name == name);
-        (Some(name), ghost, c.read_only)
+    /// Whether the mailbox client `id` has selected is the ghost of a deleted one (RFC 2180
+    /// §3.2), and whether it is read-only.
+    fn selected(&self, id: ClientId) -> (bool, bool) {
+        let ghost = selected_mailbox(&self.server, id, self.uv_of(id)).is_some_and(|m| m.deleted);
+        let read_only = self
+            .server
+            .client_snapshot(id, 0)
+            .is_some_and(|c| c.selected.is_some() && c.read_only);
+        (ghost, read_only)
+    }
+
+    /// The UIDVALIDITY client `id` was told at its last SELECT or EXAMINE.
+    fn uv_of(&self, id: ClientId) -> Option<u32> {
+        let n = self.clients.iter().position(|c| *c == Some(id))?;
+        self.selected_uv[n]
     }
 
     /// Client `i`'s state and mode, as the snapshot names them ("not authenticated",
@@ -642,6 +654,19 @@ impl Harness {
     pub fn appended(&self) -> u64 {
         self.next_message
     }
+}
+
+/// The mailbox client `id` has selected, live or deleted: the one with the UIDVALIDITY `uv` it
+/// was told at SELECT, or, not knowing it, the live one of that name, else a deleted one.
+fn selected_mailbox(server: &Server, id: ClientId, uv: Option<u32>) -> Option<&Mailbox> {
+    let name = server.client_snapshot(id, 0)?.selected?;
+    let store = server.store();
+    if let Some(mb) = uv.and_then(|v| store.all().find(|m| m.name == name && m.uid_validity == v)) {
+        return Some(mb);
+    }
+    store
+        .by_name(&name)
+        .or_else(|| store.all().find(|m| m.deleted && m.name == name))
 }
 
 /// Mailbox identity -> (HIGHESTMODSEQ, UID -> (flags, mod-sequence)).
