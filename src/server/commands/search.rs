@@ -9,11 +9,12 @@ use crate::protocol::types::{
 };
 use crate::server::commands::fetch::{selected_view, Touched};
 use crate::server::limits;
-use crate::server::mailstore::{Flags, Mailbox, Uid};
+use crate::server::mailstore::{Flags, Mailbox, MessageData, Uid};
 use crate::server::policy::{Citation, ContextUpdate, SearchExpunged};
 use crate::server::search_keys::{has_modseq, Bounds, Candidate, Plan};
 use crate::server::session::{Mode, Ranges, SearchContext, View};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
+use std::sync::Arc;
 
 /// Charsets the server searches in (RFC 3501 §6.4.4: US-ASCII MUST be supported).
 pub(crate) const CHARSETS: &[&str] = &["US-ASCII", "UTF-8"];
@@ -63,7 +64,114 @@ fn intersect(a: &[usize], b: &[usize]) -> Vec<usize> {
     out
 }
 
+/// One message a search matched.
+pub(crate) struct Hit {
+    pub seq: u32,
+    pub uid: u32,
+    pub modseq: u64,
+    /// Read by SORT and THREAD's keys (feature `sort-thread`).
+    #[cfg_attr(not(feature = "sort-thread"), allow(dead_code))]
+    pub data: Arc<MessageData>,
+}
+
+/// The messages a search matched, in sequence order; whether it met any that another session
+/// expunged (for the citation and `[EXPUNGEISSUED]`); whether its keys read message octets.
+pub(crate) struct Matched {
+    pub hits: Vec<Hit>,
+    pub saw_expunged: bool,
+    pub reads: bool,
+}
+
 impl Server {
+    /// The messages of the selected mailbox that `criteria` match, for SEARCH and for SORT and
+    /// THREAD (RFC 5256 §3: "The SORT command first searches the mailbox for messages that match
+    /// the given searching criteria"). `extra_header_readers` is how many times the caller reads
+    /// each match's header afterwards (SORT's keys), counted with the search keys' readers
+    /// against the limits.
+    pub(crate) fn search_matches(
+        &self,
+        client: ClientId,
+        criteria: &[SearchKey],
+        extra_header_readers: usize,
+    ) -> Result<Matched, Fail> {
+        let (mailbox_id, _) = self.selected_mailbox(client)?;
+        let policy = self.policies.search_expunged;
+        let view = selected_view(&self.sessions, client)?;
+        let Some(mailbox) = self.store.get(mailbox_id) else {
+            return Err(Fail::no("The selected mailbox no longer exists"));
+        };
+        let bounds = Bounds {
+            max_seq: view.exists(),
+            max_uid: view.entries.last().map_or(0, |e| e.uid.0),
+        };
+        let (plan, mut cost, slots) = Plan::compile(criteria, &bounds);
+        let mut has_keywords = slots.buffer();
+        if cost.keys > limits::SEARCH_KEYS {
+            return Err(limits::exceeded(format!(
+                "{} search keys, at most {} allowed",
+                cost.keys,
+                limits::SEARCH_KEYS
+            )));
+        }
+        let candidates = candidates(criteria, view);
+        cost.readers.header = cost.readers.header.saturating_add(extra_header_readers);
+        if cost.readers.total() > 1 {
+            let octets = limits::octets(view, mailbox, &candidates);
+            if !cost.readers.within(octets) {
+                return Err(limits::too_much_reading(cost.readers, octets));
+            }
+        }
+        let mut matched = Matched {
+            hits: Vec::new(),
+            saw_expunged: false,
+            reads: cost.readers.total() > 0,
+        };
+        let no_flags = Flags::default();
+        for i in candidates {
+            let Some(entry) = view.entries.get(i) else {
+                continue;
+            };
+            let seq = View::seq_of(i).0;
+            let (data, flags, modseq) = match &entry.expunged {
+                Some(ghost) => {
+                    matched.saw_expunged = true;
+                    // SORT and THREAD follow the same decision point: they are "a variant of
+                    // SEARCH" (RFC 5256 §3).
+                    match policy {
+                        // RFC 2180 §4.3: the server MAY leave expunged messages out.
+                        SearchExpunged::Omit => continue,
+                        SearchExpunged::Include => (&ghost.data, &ghost.flags, ghost.modseq),
+                        // Dovecot 2.3 behaviour: flag keys do not match expunged messages.
+                        SearchExpunged::IncludeFlagless => (&ghost.data, &no_flags, ghost.modseq),
+                    }
+                }
+                None => match mailbox.message(entry.uid) {
+                    Some(m) => (&m.data, &m.flags, m.modseq),
+                    None => continue,
+                },
+            };
+            slots.mark(flags, &mut has_keywords);
+            let candidate = Candidate {
+                seq,
+                uid: entry.uid,
+                data,
+                flags,
+                recent: entry.recent,
+                modseq,
+                keywords: &has_keywords,
+            };
+            if plan.matches(&candidate, &bounds) {
+                matched.hits.push(Hit {
+                    seq,
+                    uid: entry.uid.0,
+                    modseq,
+                    data: Arc::clone(data),
+                });
+            }
+        }
+        Ok(matched)
+    }
+
     /// Puts the saved search result where a command says `$` (RFC 5182 §2.1), in the number
     /// space the command uses there: UIDs in UID commands and in the UID search key, sequence
     /// numbers elsewhere. Nothing saved, or nothing selected: the empty set, which matches no
@@ -266,86 +374,30 @@ impl Server {
                 ));
             }
         }
+        let matched = self.search_matches(client, criteria, 0)?;
+        // Each hit with its mod-sequence: ESEARCH MIN/MAX report their own (RFC 4731 §3.2).
+        let hits: Vec<(u32, u64)> = matched
+            .hits
+            .iter()
+            .map(|h| (if uid { h.uid } else { h.seq }, h.modseq))
+            .collect();
+        // The UIDs found, for SAVE (RFC 5182 §2.1); `$` holds UIDs whatever the command.
+        let hit_uids: Vec<u32> = matched.hits.iter().map(|h| h.uid).collect();
+        let saw_expunged = matched.saw_expunged;
         let (mailbox_id, _) = self.selected_mailbox(client)?;
-        let policy = self.policies.search_expunged;
         let view = selected_view(&self.sessions, client)?;
         let Some(mailbox) = self.store.get(mailbox_id) else {
             return Err(Fail::no("The selected mailbox no longer exists"));
         };
-        let bounds = Bounds {
-            max_seq: view.exists(),
-            max_uid: view.entries.last().map_or(0, |e| e.uid.0),
-        };
-        // Sets merged and `*` read once for the command, not per message.
-        let (plan, cost, slots) = Plan::compile(criteria, &bounds);
-        let mut has_keywords = slots.buffer();
-        if cost.keys > limits::SEARCH_KEYS {
-            return Err(limits::exceeded(format!(
-                "{} search keys, at most {} allowed",
-                cost.keys,
-                limits::SEARCH_KEYS
-            )));
-        }
-        let candidates = candidates(criteria, view);
-        // Header and text keys read each candidate's octets (an upper bound: OR and AND may
-        // stop earlier).
-        if cost.readers.total() > 1 {
-            let octets = limits::octets(view, mailbox, &candidates);
-            if !cost.readers.within(octets) {
-                return Err(limits::too_much_reading(cost.readers, octets));
-            }
-        }
-        // Each hit with its mod-sequence: ESEARCH MIN/MAX report their own (RFC 4731 §3.2).
-        let mut hits: Vec<(u32, u64)> = Vec::new();
-        // The UIDs found, for SAVE (RFC 5182 §2.1); `$` holds UIDs whatever the command.
-        let mut hit_uids: Vec<u32> = Vec::new();
-        let mut saw_expunged = false;
-        let no_flags = Flags::default();
-        for i in candidates {
-            let Some(entry) = view.entries.get(i) else {
-                continue;
-            };
-            let seq = View::seq_of(i).0;
-            let (data, flags, modseq) = match &entry.expunged {
-                Some(ghost) => {
-                    saw_expunged = true;
-                    match policy {
-                        // RFC 2180 §4.3: the server MAY leave expunged messages out.
-                        SearchExpunged::Omit => continue,
-                        SearchExpunged::Include => (&ghost.data, &ghost.flags, ghost.modseq),
-                        // Dovecot 2.3 behaviour: flag keys do not match expunged messages.
-                        SearchExpunged::IncludeFlagless => (&ghost.data, &no_flags, ghost.modseq),
-                    }
-                }
-                None => match mailbox.message(entry.uid) {
-                    Some(m) => (&m.data, &m.flags, m.modseq),
-                    None => continue,
-                },
-            };
-            slots.mark(flags, &mut has_keywords);
-            let candidate = Candidate {
-                seq,
-                uid: entry.uid,
-                data,
-                flags,
-                recent: entry.recent,
-                modseq,
-                keywords: &has_keywords,
-            };
-            if plan.matches(&candidate, &bounds) {
-                hits.push((if uid { entry.uid.0 } else { seq }, modseq));
-                hit_uids.push(entry.uid.0);
-            }
-        }
         let context = update.then(|| SearchContext {
             tag: tag.0.clone(),
             uid,
             criteria: in_uids(criteria, view),
             result: hit_uids.iter().map(|&u| Uid(u)).collect(),
             checked: mailbox.highest_modseq(),
-            reads: cost.readers.total() > 0,
+            reads: matched.reads,
         });
-        let citation = saw_expunged.then(|| Citation::of(policy));
+        let citation = saw_expunged.then(|| Citation::of(self.policies.search_expunged));
         // RFC 7162 §3.1.5: with a MODSEQ key and a non-empty result, the highest mod-sequence
         // of the messages returned ends the response; §3.1: it is a CONDSTORE enabling command.
         let modseq_key = has_modseq(criteria);

@@ -5,36 +5,24 @@
 use crate::protocol::types::{
     Code, Data, Response, SearchKey, SortCriterion, SortKey, ThreadAlgorithm,
 };
-use crate::server::commands::fetch::{selected_view, Touched};
-use crate::server::commands::search::{candidates, CHARSETS};
-use crate::server::limits;
-use crate::server::mailstore::{Flags, MessageData};
-use crate::server::policy::{Citation, SearchExpunged};
-use crate::server::search_keys::{Bounds, Candidate, Plan};
-use crate::server::session::View;
+use crate::server::commands::fetch::Touched;
+use crate::server::commands::search::{Matched, CHARSETS};
+use crate::server::policy::Citation;
 use crate::server::sort::{sort, Sortable};
 use crate::server::thread::{ordered_subject, references, Algorithm, Numbering};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
-use std::sync::Arc;
 
-/// The messages a search matched, in sequence order, and whether it met any that another
-/// session expunged (for the citation and `[EXPUNGEISSUED]`).
-pub(crate) struct Matched {
-    pub messages: Vec<(u32, u32, Arc<MessageData>)>,
-    pub saw_expunged: bool,
-}
-
-impl Matched {
-    pub(crate) fn sortable(&self) -> Vec<Sortable<'_>> {
-        self.messages
-            .iter()
-            .map(|(seq, uid, data)| Sortable {
-                seq: *seq,
-                uid: *uid,
-                data,
-            })
-            .collect()
-    }
+/// The matches as SORT and THREAD order them.
+fn sortable(matched: &Matched) -> Vec<Sortable<'_>> {
+    matched
+        .hits
+        .iter()
+        .map(|h| Sortable {
+            seq: h.seq,
+            uid: h.uid,
+            data: &h.data,
+        })
+        .collect()
 }
 
 fn check_charset(charset: &str) -> Result<(), Fail> {
@@ -51,87 +39,6 @@ fn check_charset(charset: &str) -> Result<(), Fail> {
 }
 
 impl Server {
-    /// RFC 5256 §3: "The SORT command first searches the mailbox for messages that match the
-    /// given searching criteria". `extra_header_readers` is how many times the ordering reads
-    /// each match's header, counted with the search keys' readers against the limits.
-    pub(crate) fn search_matches(
-        &self,
-        client: ClientId,
-        criteria: &[SearchKey],
-        extra_header_readers: usize,
-    ) -> Result<Matched, Fail> {
-        let (mailbox_id, _) = self.selected_mailbox(client)?;
-        let policy = self.policies.search_expunged;
-        let view = selected_view(&self.sessions, client)?;
-        let Some(mailbox) = self.store.get(mailbox_id) else {
-            return Err(Fail::no("The selected mailbox no longer exists"));
-        };
-        let bounds = Bounds {
-            max_seq: view.exists(),
-            max_uid: view.entries.last().map_or(0, |e| e.uid.0),
-        };
-        let (plan, mut cost, slots) = Plan::compile(criteria, &bounds);
-        let mut has_keywords = slots.buffer();
-        if cost.keys > limits::SEARCH_KEYS {
-            return Err(limits::exceeded(format!(
-                "{} search keys, at most {} allowed",
-                cost.keys,
-                limits::SEARCH_KEYS
-            )));
-        }
-        let candidates = candidates(criteria, view);
-        cost.readers.header = cost.readers.header.saturating_add(extra_header_readers);
-        if cost.readers.total() > 1 {
-            let octets = limits::octets(view, mailbox, &candidates);
-            if !cost.readers.within(octets) {
-                return Err(limits::too_much_reading(cost.readers, octets));
-            }
-        }
-        let mut matched = Matched {
-            messages: Vec::new(),
-            saw_expunged: false,
-        };
-        let no_flags = Flags::default();
-        for i in candidates {
-            let Some(entry) = view.entries.get(i) else {
-                continue;
-            };
-            let seq = View::seq_of(i).0;
-            let (data, flags, modseq) = match &entry.expunged {
-                Some(ghost) => {
-                    matched.saw_expunged = true;
-                    // The same decision point as SEARCH: SORT and THREAD are "a variant of
-                    // SEARCH" (RFC 5256 §3).
-                    match policy {
-                        // RFC 2180 §4.3: the server MAY leave expunged messages out.
-                        SearchExpunged::Omit => continue,
-                        SearchExpunged::Include => (&ghost.data, &ghost.flags, ghost.modseq),
-                        // Dovecot 2.3 behaviour: flag keys do not match expunged messages.
-                        SearchExpunged::IncludeFlagless => (&ghost.data, &no_flags, ghost.modseq),
-                    }
-                }
-                None => match mailbox.message(entry.uid) {
-                    Some(m) => (&m.data, &m.flags, m.modseq),
-                    None => continue,
-                },
-            };
-            slots.mark(flags, &mut has_keywords);
-            let candidate = Candidate {
-                seq,
-                uid: entry.uid,
-                data,
-                flags,
-                recent: entry.recent,
-                modseq,
-                keywords: &has_keywords,
-            };
-            if plan.matches(&candidate, &bounds) {
-                matched.messages.push((seq, entry.uid.0, Arc::clone(data)));
-            }
-        }
-        Ok(matched)
-    }
-
     /// The tagged reply of SORT and THREAD, with the citation when expunged messages were met.
     fn sort_done(&self, name: &str, saw_expunged: bool) -> (Done, Option<Citation>) {
         let citation = saw_expunged.then(|| Citation::of(self.policies.search_expunged));
@@ -162,7 +69,7 @@ impl Server {
             .filter(|c| !matches!(c.key, SortKey::Arrival | SortKey::Size))
             .count();
         let matched = self.search_matches(client, search, readers)?;
-        let messages = matched.sortable();
+        let messages = sortable(&matched);
         let numbers = sort(&messages, criteria)
             .into_iter()
             .filter_map(|i| messages.get(i))
@@ -212,7 +119,7 @@ impl Server {
             _ => 1,
         };
         let matched = self.search_matches(client, search, readers)?;
-        let messages = matched.sortable();
+        let messages = sortable(&matched);
         let number: Numbering = if uid { |m| m.uid } else { |m| m.seq };
         let threads = run(&messages, number);
         let (done, citation) = self.sort_done(
