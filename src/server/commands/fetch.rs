@@ -8,7 +8,7 @@ use crate::protocol::types::{
 };
 use crate::server::commands::condstore::{expunged_since, vanished_earlier};
 use crate::server::fetch_items::{nil_ok_value, nil_value, sets_seen, value, FetchResponse, Seen};
-use crate::server::mailstore::{MailboxId, Uid};
+use crate::server::mailstore::{Flags, MailboxId, Uid};
 use crate::server::policy::{Citation, ExpungeIssuedCode, FetchExpunged};
 use crate::server::session::Ranges;
 use crate::server::session::{Index, Session, View};
@@ -306,13 +306,11 @@ impl Server {
                     (Some(_), Expunged::Skip) => continue,
                     (Some(ghost), Expunged::Ghost) => {
                         // RFC 2180 §4.1.1 serves the ghost as the message it was, so a non-PEEK
-                        // body fetch sets \Seen on it (RFC 3501 §6.4.5), in this session's copy:
-                        // as Cyrus 3.6 does (`tests/servers/transcripts/cyrus-3.6.1-4+deb12u5/`
+                        // body fetch sets \Seen on it, as Cyrus 3.6 does
+                        // (`tests/servers/transcripts/cyrus-3.6.1-4+deb12u5/`
                         // `rfc2180-4.1.3-fetch-nil.txt`).
-                        let mut flags = ghost.flags.clone();
-                        let flag_added = marks_seen && !flags.contains(&Flag::Seen);
+                        let (flags, flag_added) = ghost_flags(ghost, marks_seen);
                         if flag_added {
-                            flags.insert(&Flag::Seen);
                             ghosts_seen.push(i);
                         }
                         let seen = Seen {
@@ -333,10 +331,8 @@ impl Server {
                     (Some(ghost), Expunged::NilOk) => {
                         // Dovecot 2.3 behaviour: a non-PEEK body fetch sets \Seen on the
                         // session's copy, and the new flags come first.
-                        let mut flags = ghost.flags.clone();
-                        let flag_added = marks_seen && !flags.contains(&Flag::Seen);
+                        let (flags, flag_added) = ghost_flags(ghost, marks_seen);
                         if flag_added {
-                            flags.insert(&Flag::Seen);
                             ghosts_seen.push(i);
                         }
                         let seen = Seen {
@@ -444,4 +440,15 @@ pub(crate) fn describe(seqs: &[u32]) -> String {
             .collect::<Vec<_>>()
             .join(","),
     }
+}
+
+/// An expunged message's flags as a FETCH served from its ghost leaves them in this session's
+/// copy, and whether \Seen was added: a non-PEEK body fetch sets it (RFC 3501 §6.4.5).
+fn ghost_flags(ghost: &crate::server::session::Ghost, marks_seen: bool) -> (Flags, bool) {
+    let mut flags = ghost.flags.clone();
+    let added = marks_seen && !flags.contains(&Flag::Seen);
+    if added {
+        flags.insert(&Flag::Seen);
+    }
+    (flags, added)
 }
