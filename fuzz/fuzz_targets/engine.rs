@@ -51,6 +51,21 @@ const COMMANDS: &[&str] = &[
     "LOGOUT",
     "SUBSCRIBE ~",
     "LIST \"\" *",
+    // The extensions of issues 12 and 13: CONDSTORE/QRESYNC (RFC 7162), ESEARCH/SEARCHRES
+    // (RFC 4731, 5182), CONTEXT=SEARCH (RFC 5267), NOTIFY (RFC 5465), SORT/THREAD (RFC 5256).
+    "ENABLE QRESYNC",
+    "ENABLE CONDSTORE",
+    "SELECT ~ (CONDSTORE)",
+    "UID FETCH ^ (FLAGS MODSEQ) (CHANGEDSINCE 1 VANISHED)",
+    "STORE ^ (UNCHANGEDSINCE 5) +FLAGS ($Fuzz)",
+    "SEARCH RETURN (MIN MAX COUNT SAVE) `",
+    "FETCH $ (FLAGS)",
+    "SEARCH RETURN (UPDATE) `",
+    "CANCELUPDATE \"A1\"",
+    "NOTIFY SET (selected MessageNew MessageExpunge FlagChange) (personal MessageNew MessageExpunge MailboxName)",
+    "NOTIFY NONE",
+    "SORT (REVERSE SUBJECT) UTF-8 `",
+    "THREAD REFERENCES UTF-8 `",
 ];
 
 struct Bytes<'a>(&'a [u8]);
