@@ -301,3 +301,44 @@ fn unicode_subjects_sort_as_dovecot_2_3_19() {
         ]
     );
 }
+
+/// RFC 7162 §3.1.9: a SORT with a MODSEQ search key ends a non-empty result with the highest
+/// mod-sequence of the messages returned, and an empty one without it; one without the key
+/// carries none. SORT is not a CONDSTORE enabling command (§3.1), so no HIGHESTMODSEQ follows.
+#[test]
+fn sort_with_a_modseq_key_reports_the_highest_rfc7162_3_1_9() {
+    let (mut server, c) = with_messages(&messages());
+    let stored = run(&mut server, c, "e STORE 2 +FLAGS.SILENT (\\Flagged)\r\n");
+    assert!(stored.iter().any(|l| l.starts_with("e OK")), "{stored:?}");
+    let modseqs = run(&mut server, c, "f FETCH 1:* (MODSEQ)\r\n");
+    let highest = modseqs
+        .iter()
+        .filter_map(|l| l.split("MODSEQ (").nth(1))
+        .filter_map(|m| m.trim_end_matches("))").parse::<u64>().ok())
+        .max()
+        .unwrap();
+    let sorted = run(&mut server, c, "g SORT (SUBJECT) UTF-8 MODSEQ 1\r\n");
+    assert_eq!(
+        sorted[0],
+        format!("* SORT 4 1 3 2 (MODSEQ {highest})"),
+        "{sorted:?}"
+    );
+    let flagged = run(
+        &mut server,
+        c,
+        "h UID SORT (ARRIVAL) UTF-8 FLAGGED MODSEQ 1\r\n",
+    );
+    assert_eq!(
+        flagged[0],
+        format!("* SORT 2 (MODSEQ {highest})"),
+        "{flagged:?}"
+    );
+    let none = run(
+        &mut server,
+        c,
+        &format!("i SORT (ARRIVAL) UTF-8 MODSEQ {}\r\n", highest + 1),
+    );
+    assert_eq!(none[0], "* SORT", "{none:?}");
+    let plain = run(&mut server, c, "j SORT (ARRIVAL) UTF-8 ALL\r\n");
+    assert_eq!(plain[0], "* SORT 1 2 3 4", "{plain:?}");
+}

@@ -209,3 +209,35 @@ fn a_name_created_later_is_watched() {
         "{got:?}"
     );
 }
+
+/// RFC 5465 §5.4: "When INBOX is renamed, a new INBOX is assumed to be created. No MailboxName
+/// event is sent for INBOX in this case": the new name is reported as INBOX renamed, and INBOX
+/// (empty now, RFC 3501 §6.3.5) gets no LIST.
+#[test]
+fn a_renamed_inbox_is_reported_with_oldname_inbox() {
+    let mut s = server(&[]);
+    let c1 = login(&mut s, "alice");
+    let c2 = login(&mut s, "alice");
+    send(&mut s, c1, "a NOTIFY SET (PERSONAL (MailboxName))\r\n");
+    assert_eq!(lines(&mut s, c1), ["a OK NOTIFY completed"]);
+    // Whenever the notify-timing policy delivers it, by the end of C1's NOOP.
+    send(&mut s, c2, "b RENAME INBOX Former\r\n");
+    s.receive(c1, b"c NOOP\r\n");
+    assert_eq!(
+        lines(&mut s, c1),
+        [
+            "* LIST (\\HasNoChildren) \"/\" Former (\"OLDNAME\" (INBOX))",
+            "c OK NOOP completed"
+        ]
+    );
+    // A later rename of the new mailbox is an ordinary one.
+    send(&mut s, c2, "d RENAME Former Later\r\n");
+    s.receive(c1, b"e NOOP\r\n");
+    assert_eq!(
+        lines(&mut s, c1),
+        [
+            "* LIST (\\HasNoChildren) \"/\" Later (\"OLDNAME\" (Former))",
+            "e OK NOOP completed"
+        ]
+    );
+}

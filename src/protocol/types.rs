@@ -727,8 +727,9 @@ pub enum Data {
     /// `SEARCH` numbers, and `(MODSEQ n)` after them when the search had a MODSEQ key
     /// (RFC 7162 §3.1.6 `search-sort-mod-seq`; only with numbers).
     Search(Vec<u32>, Option<u64>),
-    /// RFC 5256 §4 `"SORT" *(SP nz-number)`.
-    Sort(Vec<u32>),
+    /// RFC 5256 §4 `"SORT" *(SP nz-number)`, and `(MODSEQ n)` after the numbers when the
+    /// search had a MODSEQ key (RFC 7162 §3.1.9 `sort-data`; only with numbers).
+    Sort(Vec<u32>, Option<u64>),
     /// RFC 5256 §4 `"THREAD" [SP 1*thread-list]`.
     Thread(Vec<Thread>),
     /// `esearch-response = "ESEARCH" [search-correlator] [SP "UID"] *(SP search-return-data)`

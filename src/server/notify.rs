@@ -293,6 +293,17 @@ impl Server {
         }
     }
 
+    /// RFC 5465 §5.4: "When INBOX is renamed, a new INBOX is assumed to be created. No
+    /// MailboxName event is sent for INBOX in this case." Here INBOX keeps its identity and the
+    /// mailbox `to` takes its messages (RFC 3501 §6.3.5), so each watch is told that `to` was
+    /// INBOX: its next delivery reports `to` as renamed, with OLDNAME "INBOX", and INBOX not at
+    /// all.
+    pub(crate) fn note_inbox_renamed(&mut self, to: MailboxId) {
+        for watch in self.sessions.values_mut().filter_map(|s| s.notify.as_mut()) {
+            watch.names.insert(to, "INBOX".to_string());
+        }
+    }
+
     /// Sends what changed since the session was last told, or, with `quiet`, records it
     /// without telling (after the session's own command).
     pub(crate) fn deliver_notifications(&mut self, client: ClientId, quiet: bool) {

@@ -1040,8 +1040,9 @@ pub fn constructed_responses() -> Vec<Response> {
             ],
         },
         // RFC 5256 §4.
-        Data::Sort(vec![]),
-        Data::Sort(vec![5, 3, 4, 1, 2, u32::MAX]),
+        Data::Sort(vec![], None),
+        Data::Sort(vec![5, 3, 4, 1, 2, u32::MAX], None),
+        Data::Sort(vec![7, 2], Some(u64::from(u32::MAX) + 1)),
         Data::Thread(vec![]),
         Data::Thread(vec![
             Thread {

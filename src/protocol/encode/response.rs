@@ -217,16 +217,7 @@ fn write_data(d: &Data, out: &mut Vec<u8>) {
         }
         // RFC 3501 §7.2.5: `"SEARCH" *(SP nz-number)`: no trailing space when empty. RFC 7162
         // §3.1.6: the `(MODSEQ n)` only after numbers.
-        Data::Search(numbers, modseq) => {
-            write_atom("SEARCH", out);
-            for n in numbers {
-                out.push(b' ');
-                write_number(*n, out);
-            }
-            if let (Some(m), false) = (modseq, numbers.is_empty()) {
-                out.extend_from_slice(format!(" (MODSEQ {m})").as_bytes());
-            }
-        }
+        Data::Search(numbers, modseq) => write_numbers_modseq("SEARCH", numbers, *modseq, out),
         // RFC 4466 §2.6.2: `"ESEARCH" [search-correlator] [SP "UID"] *(SP
         // search-return-data)`, `search-correlator = SP "(" "TAG" SP tag-string ")"`.
         Data::ESearch { tag, uid, data } => {
@@ -256,14 +247,9 @@ fn write_data(d: &Data, out: &mut Vec<u8>) {
             );
             write_sequence_set(uids, out);
         }
-        // RFC 5256 §5: `"SORT" *(SP nz-number)`.
-        Data::Sort(numbers) => {
-            write_atom("SORT", out);
-            for n in numbers {
-                out.push(b' ');
-                write_number(*n, out);
-            }
-        }
+        // RFC 5256 §5: `"SORT" *(SP nz-number)`; RFC 7162 §3.1.9: `(MODSEQ n)` after a
+        // non-empty result.
+        Data::Sort(numbers, modseq) => write_numbers_modseq("SORT", numbers, *modseq, out),
         // RFC 5256 §5: `"THREAD" [SP 1*thread-list]`, the lists side by side.
         Data::Thread(threads) => {
             write_atom("THREAD", out);
@@ -309,6 +295,21 @@ fn write_data(d: &Data, out: &mut Vec<u8>) {
             write_atom("ID ", out);
             write_id_params(params.as_ref(), out);
         }
+    }
+}
+
+/// `name *(SP nz-number)` and, after at least one number, ` (MODSEQ n)`: SEARCH (RFC 3501
+/// §7.2.5, RFC 7162 §3.1.6) and SORT (RFC 5256 §4, RFC 7162 §3.1.9) share the shape.
+fn write_numbers_modseq(name: &str, numbers: &[u32], modseq: Option<u64>, out: &mut Vec<u8>) {
+    write_atom(name, out);
+    for n in numbers {
+        out.push(b' ');
+        write_number(*n, out);
+    }
+    if let (Some(m), false) = (modseq, numbers.is_empty()) {
+        out.extend_from_slice(b" (MODSEQ ");
+        out.extend_from_slice(m.to_string().as_bytes());
+        out.push(b')');
     }
 }
 

@@ -1623,10 +1623,18 @@ fn sort_and_thread_rfc5256() {
         children,
     };
     let responses = [
-        ("* SORT 2 84 882\r\n", Data::Sort(vec![2, 84, 882])),
-        ("* SORT 5 3 4 1 2\r\n", Data::Sort(vec![5, 3, 4, 1, 2])),
-        ("* SORT\r\n", Data::Sort(vec![])),
-        ("* SORT 2 3 6\r\n", Data::Sort(vec![2, 3, 6])),
+        ("* SORT 2 84 882\r\n", Data::Sort(vec![2, 84, 882], None)),
+        (
+            "* SORT 5 3 4 1 2\r\n",
+            Data::Sort(vec![5, 3, 4, 1, 2], None),
+        ),
+        ("* SORT\r\n", Data::Sort(vec![], None)),
+        ("* SORT 2 3 6\r\n", Data::Sort(vec![2, 3, 6], None)),
+        // RFC 7162 §3.1.9: the highest mod-sequence after a non-empty SORT result.
+        (
+            "* SORT 2 84 882 (MODSEQ 917162500)\r\n",
+            Data::Sort(vec![2, 84, 882], Some(917_162_500)),
+        ),
         (
             "* THREAD (2)(3 6 (4 23)(44 7 96))\r\n",
             Data::Thread(vec![

@@ -429,23 +429,7 @@ fn untagged(input: &[u8], depth: usize) -> PResult<'_, Response> {
         // `"SEARCH" *(SP nz-number)`; RFC 7162 §7: `"SEARCH" [1*(SP nz-number) SP
         // search-sort-mod-seq]`, `search-sort-mod-seq = "(" "MODSEQ" SP mod-sequence-value ")"`.
         "SEARCH" => {
-            let mut nums = Vec::new();
-            let mut r = rest;
-            let mut modseq = None;
-            while let Some((b' ', after)) = r.split_first() {
-                if after.first() == Some(&b'(') && !nums.is_empty() {
-                    let (a, ()) = byte(b'(', "Expected (")(after)?;
-                    let (a, ()) = super::core::keyword("MODSEQ ")(a)?;
-                    let (a, n) = mod_sequence_value(a)?;
-                    let (a, ()) = byte(b')', "Expected ) after MODSEQ")(a)?;
-                    modseq = Some(n);
-                    r = a;
-                    break;
-                }
-                let (after, n) = nz_number(after)?;
-                nums.push(n);
-                r = after;
-            }
+            let (r, (nums, modseq)) = numbers_modseq(rest)?;
             data(r, Data::Search(nums, modseq))
         }
         "ESEARCH" => {
@@ -462,10 +446,11 @@ fn untagged(input: &[u8], depth: usize) -> PResult<'_, Response> {
             let (r, uids) = uid_set(r)?;
             data(r, Data::Vanished { earlier, uids })
         }
-        // RFC 5256 §4.
+        // RFC 5256 §4 `"SORT" *(SP nz-number)`; RFC 7162 §7 `sort-data = "SORT" [1*(SP
+        // nz-number) SP search-sort-mod-seq]`: the same shape as SEARCH's.
         "SORT" => {
-            let (r, nums) = super::sort::sort_data(rest)?;
-            data(r, Data::Sort(nums))
+            let (r, (nums, modseq)) = numbers_modseq(rest)?;
+            data(r, Data::Sort(nums, modseq))
         }
         "THREAD" => {
             let (r, threads) = super::sort::thread_data(rest, depth)?;
@@ -717,4 +702,24 @@ fn msg_att_item(input: &[u8], depth: usize) -> PResult<'_, FetchValue> {
     };
     let (r, data) = nstring(rest)?;
     Ok((r, v(data)))
+}
+
+/// The numbers of a SEARCH or SORT response after its name, and the `search-sort-mod-seq` that
+/// may end them (RFC 7162 §7: `1*(SP nz-number) SP search-sort-mod-seq`, only after a number).
+fn numbers_modseq(input: &[u8]) -> PResult<'_, (Vec<u32>, Option<u64>)> {
+    let mut nums = Vec::new();
+    let mut r = input;
+    while let Some((b' ', after)) = r.split_first() {
+        if after.first() == Some(&b'(') && !nums.is_empty() {
+            let (a, ()) = byte(b'(', "Expected (")(after)?;
+            let (a, ()) = super::core::keyword("MODSEQ ")(a)?;
+            let (a, n) = mod_sequence_value(a)?;
+            let (a, ()) = byte(b')', "Expected ) after MODSEQ")(a)?;
+            return Ok((a, (nums, Some(n))));
+        }
+        let (after, n) = nz_number(after)?;
+        nums.push(n);
+        r = after;
+    }
+    Ok((r, (nums, None)))
 }

@@ -119,18 +119,6 @@ fn search_criteria(input: &[u8], depth: usize) -> PResult<'_, (String, Vec<Searc
     }
 }
 
-/// `sort-data = "SORT" *(SP nz-number)` (RFC 5256 §5), after the name.
-pub(crate) fn sort_data(input: &[u8]) -> PResult<'_, Vec<u32>> {
-    let mut nums = Vec::new();
-    let mut rest = input;
-    while let Some((b' ', after)) = rest.split_first() {
-        let (after, n) = nz_number(after)?;
-        nums.push(n);
-        rest = after;
-    }
-    Ok((rest, nums))
-}
-
 /// `thread-data = "THREAD" [SP 1*thread-list]` (RFC 5256 §5), after the name. `depth` bounds
 /// the nesting of sub-threads.
 pub(crate) fn thread_data(input: &[u8], depth: usize) -> PResult<'_, Vec<Thread>> {

@@ -283,6 +283,11 @@ impl Server {
         // RFC 3501 §6.3.5: renaming INBOX moves its messages out; to the sessions that have
         // INBOX selected they are expunged.
         self.expunge_messages(client, id, &inbox_uids);
+        if from.is_inbox() {
+            if let Some(new) = self.store.id_of(&to.0) {
+                self.note_inbox_renamed(new);
+            }
+        }
         match views {
             Views::Closed => {}
             Views::Bye => {

@@ -153,6 +153,9 @@ impl Server {
         // and a filter is matched against the names at each delivery, so one created later is
         // watched from then on. No NO either: the "MAY return the tagged NO response" of §3.1
         // is for mailboxes to which "no access can ever be granted", which never happens here.
+        // For the same reason no LIST carries `\NoAccess` (§3.1, §5.9): the sandbox has no
+        // access control (RFC 4314), so a client that can LIST a mailbox has every right
+        // NOTIFY's events need.
         let watch = Watch::new(selected.flatten(), groups);
         self.start_notify(client, watch, set.status);
         // §3.1: "a successful NOTIFY SET command implies an implicit NOOP command": the

@@ -8,6 +8,7 @@ use crate::protocol::types::{
 use crate::server::commands::fetch::Touched;
 use crate::server::commands::search::{Matched, CHARSETS};
 use crate::server::policy::Citation;
+use crate::server::search_keys::has_modseq;
 use crate::server::sort::{sort, Sortable};
 use crate::server::thread::{ordered_subject, references, Algorithm, Numbering};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
@@ -55,15 +56,16 @@ impl Server {
     }
 
     /// The SORT result in this session's view (RFC 5256 §3): the matching messages' sequence
-    /// numbers or UIDs in order, and whether messages another session expunged were met. What
-    /// SORT answers, and what ESORT and CONTEXT=SORT (RFC 5267) can build on.
+    /// numbers or UIDs in order, the highest mod-sequence among them (`None` when none matched),
+    /// and whether messages another session expunged were met. What SORT answers, and what
+    /// ESORT and CONTEXT=SORT (RFC 5267) can build on.
     pub(crate) fn sorted(
         &self,
         client: ClientId,
         criteria: &[SortCriterion],
         search: &[SearchKey],
         uid: bool,
-    ) -> Result<(Vec<u32>, bool), Fail> {
+    ) -> Result<(Vec<u32>, Option<u64>, bool), Fail> {
         let readers = criteria
             .iter()
             .filter(|c| !matches!(c.key, SortKey::Arrival | SortKey::Size))
@@ -75,7 +77,8 @@ impl Server {
             .filter_map(|i| messages.get(i))
             .map(|m| if uid { m.uid } else { m.seq })
             .collect();
-        Ok((numbers, matched.saw_expunged))
+        let highest = matched.hits.iter().map(|h| h.modseq).max();
+        Ok((numbers, highest, matched.saw_expunged))
     }
 
     pub(crate) fn handle_sort(
@@ -87,9 +90,17 @@ impl Server {
         uid: bool,
     ) -> CmdResult {
         check_charset(charset)?;
-        let (numbers, saw_expunged) = self.sorted(client, criteria, search, uid)?;
+        let (numbers, highest, saw_expunged) = self.sorted(client, criteria, search, uid)?;
         let (done, citation) = self.sort_done(if uid { "UID SORT" } else { "SORT" }, saw_expunged);
-        self.send(client, Response::Data(Data::Sort(numbers)), citation);
+        // RFC 7162 §3.1.9: with a MODSEQ search key and a non-empty result, the highest
+        // mod-sequence of the messages returned ends the SORT response. (SORT is not among the
+        // CONDSTORE enabling commands of §3.1, so unlike SEARCH it does not enable CONDSTORE.)
+        let modseq = highest.filter(|_| has_modseq(search));
+        self.send(
+            client,
+            Response::Data(Data::Sort(numbers, modseq)),
+            citation,
+        );
         Ok(done)
     }
 

@@ -68,7 +68,11 @@ impl Server {
         let mut ghosts: Vec<usize> = Vec::new();
         // RFC 7162 §3.1.3: messages whose mod-sequence is above UNCHANGEDSINCE are left alone
         // and listed in `[MODIFIED]`; UNCHANGEDSINCE 0 fails for every message (mod-sequences
-        // are positive). The set was merged, so a message named twice is tested once.
+        // are positive). The set was merged, so a message named twice is tested once. The
+        // optimisation of §3.1.12 (apply +FLAGS/-FLAGS anyway when the change since was to
+        // other flags) is not made: it needs each session's cached flags, which the views do
+        // not keep, and neither Dovecot 2.3.19.1 nor Cyrus 3.6.1 makes it (both answer
+        // [MODIFIED]; tests/servers/transcripts/*/extra-rfc7162-3.1.12-*.txt).
         let mut modified: Vec<(usize, Uid, bool)> = Vec::new();
         for i in indexes {
             if let Some(e) = view.entries.get(i) {
