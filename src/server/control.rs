@@ -162,10 +162,20 @@ impl Server {
     /// Expunges messages as another client's `UID EXPUNGE` would, whether or not they are
     /// `\Deleted`: each session is told when RFC 3501 §7.4.1 lets it be and until then keeps
     /// them as the expunge policies say. UIDs that do not exist are skipped; returns how many
-    /// were expunged.
+    /// were expunged. Under `expunge-shared=refuse` (RFC 2180 §4.1.4) it is refused, as that
+    /// client's command would be, while a session has the mailbox selected.
     pub fn expunge(&mut self, mailbox: &str, uids: &[u32]) -> Result<usize, ControlError> {
         let mb = self.live_mailbox(mailbox)?;
         let id = mb.id;
+        if let Err(c) = self.expunge_permitted(OUTSIDE, id) {
+            return Err(ControlError(format!(
+                "{mailbox} is selected by a session, and {}={} refuses an expunge then ({})",
+                c.point, c.value, c.rfc
+            )));
+        }
+        let Some(mb) = self.store.get(id) else {
+            return Err(ControlError(format!("no mailbox {mailbox}")));
+        };
         let mut present: Vec<Uid> = uids
             .iter()
             .map(|&u| Uid(u))
@@ -320,6 +330,26 @@ mod tests {
         assert!(!said(&mut s, c).contains("EXPUNGE"));
         s.receive(c, b"a4 NOOP\r\n");
         assert!(said(&mut s, c).starts_with("* 3 EXPUNGE\r\n"));
+    }
+
+    /// RFC 2180 §4.1.4 under expunge-shared=refuse: an expunge from outside is refused while a
+    /// session has the mailbox selected (nothing is lost), and allowed once none has.
+    #[test]
+    fn an_expunge_from_outside_follows_expunge_shared_refuse() {
+        let (mut s, c) = selected("FOO");
+        s.policies_mut()
+            .set_assignment("expunge-shared=refuse")
+            .unwrap();
+        let e = s.expunge("FOO", &[3]).unwrap_err().0;
+        assert!(
+            e.contains("expunge-shared=refuse") && e.contains("4.1.4"),
+            "{e}"
+        );
+        s.receive(c, b"a3 NOOP\r\n");
+        assert_eq!(said(&mut s, c), "a3 OK NOOP completed\r\n");
+        s.receive(c, b"a4 CLOSE\r\n");
+        s.take_output();
+        assert_eq!(s.expunge("FOO", &[3]).unwrap(), 1);
     }
 
     #[test]
