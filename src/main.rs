@@ -34,17 +34,22 @@ mod cli {
     use imap_sandbox::native::probe_table::{self, TableArgs};
     use imap_sandbox::native::tcp::{Options, TcpServer, TlsOptions};
     use imap_sandbox::native::tls::TlsIdentity;
+    use imap_sandbox::native::{http_control, world_file};
     use imap_sandbox::server::policy::PRESETS;
     use imap_sandbox::server::{Policies, Server, World};
     use lexopt::prelude::*;
 
     const SERVE_USAGE: &str =
         "  imap-sandbox serve [--listen ADDR] [--user NAME:PASSWORD]... [--policy NAME=VALUE]...
-                     [--preset NAME] [--trace]
+                     [--preset NAME] [--trace] [--world FILE] [--control ADDR]
                      [--tls [--tls-listen ADDR] [--cert FILE --key FILE] [--require-tls]]
-      Runs the IMAP server (default 127.0.0.1:1143). Without --user, the default world's
-      users alice, bob and carol log in with their own names as passwords. --preset applies
-      first, then each --policy; --trace prints every policy citation to stderr.
+      Runs the IMAP server (default 127.0.0.1:1143). Without --user, the world's users
+      (the default world's alice, bob and carol, each with its own name as password) log
+      in. --preset applies first, then each --policy; --trace prints every policy citation
+      to stderr. --world starts from FILE instead of the default world: a .json file in the
+      form `world export` writes, a Maildir directory, or an mbox file (see the README).
+      --control serves the control API as JSON over HTTP on ADDR, which must be loopback
+      (e.g. 127.0.0.1:8143): POST / {\"verb\": ...}; GET / lists the verbs.
       --tls also listens for implicit TLS (RFC 8314; --tls-listen, default 127.0.0.1:1993)
       and offers STARTTLS on the plain port. --cert and --key name a PEM certificate chain
       and its key; without them a self-signed certificate for 127.0.0.1 and localhost is
@@ -86,6 +91,11 @@ mod cli {
       cannot tell them apart), none or untested; a preset's is the value it sets.
       Exit codes: 0, 1 a report cannot be read or is not a probe report, 2 usage.
 ";
+    const WORLD_USAGE: &str = "  imap-sandbox world export [--world FILE]
+      Prints a world as JSON (the form `serve --world FILE.json` reads): the default world,
+      or FILE (.json, a Maildir directory or an mbox file) converted. Exit codes: 0, 1 FILE
+      cannot be read, 2 usage.
+";
     const HELP_USAGE: &str = "  imap-sandbox help [COMMAND]
       Prints this text, or one command's.
 ";
@@ -98,6 +108,7 @@ mod cli {
             Some("play") => PLAY_USAGE.to_string(),
             Some("probe") => PROBE_USAGE.to_string(),
             Some("probe-table") => PROBE_TABLE_USAGE.to_string(),
+            Some("world") => WORLD_USAGE.to_string(),
             Some("help") => HELP_USAGE.to_string(),
             _ => [
                 SERVE_USAGE,
@@ -105,6 +116,7 @@ mod cli {
                 PLAY_USAGE,
                 PROBE_USAGE,
                 PROBE_TABLE_USAGE,
+                WORLD_USAGE,
                 HELP_USAGE,
             ]
             .concat(),
@@ -120,6 +132,7 @@ mod cli {
         Play(PlayArgs),
         Probe(ProbeArgs),
         ProbeTable(TableArgs),
+        WorldExport(Option<String>),
     }
 
     /// A command line that cannot be run: the message, and the subcommand whose usage to show.
@@ -150,6 +163,20 @@ mod cli {
                 probe::run(&args, cancel)
             }
             Ok(Command::ProbeTable(args)) => probe_table::run(&args),
+            Ok(Command::WorldExport(file)) => {
+                let world = match file {
+                    Some(f) => match world_file::load(std::path::Path::new(&f)) {
+                        Ok(w) => w,
+                        Err(e) => {
+                            eprintln!("imap-sandbox: {e}");
+                            return 1;
+                        }
+                    },
+                    None => World::default_world(),
+                };
+                println!("{}", world_file::export_world(&world));
+                0
+            }
             Err(e) => {
                 let prefix = match e.command {
                     Some(c) => format!("imap-sandbox {c}"),
@@ -185,6 +212,7 @@ mod cli {
             "play" => ("play", parse_play(&mut parser)),
             "probe" => ("probe", parse_probe(&mut parser)),
             "probe-table" => ("probe-table", parse_probe_table(&mut parser)),
+            "world" => ("world", parse_world(&mut parser)),
             "help" => ("help", parse_help(&mut parser)),
             other => {
                 return Err(UsageError {
@@ -206,6 +234,10 @@ mod cli {
         listen: String,
         trace: bool,
         tls: Option<TlsArgs>,
+        /// --world FILE.
+        world: Option<String>,
+        /// --control ADDR.
+        control: Option<String>,
     }
 
     /// The TLS options of `serve`.
@@ -223,6 +255,8 @@ mod cli {
             listen: "127.0.0.1:1143".to_string(),
             trace: false,
             tls: None,
+            world: None,
+            control: None,
         };
         // Presets apply first, so --policy can adjust one.
         let mut assignments = Vec::new();
@@ -244,6 +278,8 @@ mod cli {
                     out.policies = Policies::preset(&parser.value()?.string()?).map_err(|e| e.0)?;
                 }
                 Long("trace") => out.trace = true,
+                Long("world") => out.world = Some(parser.value()?.string()?),
+                Long("control") => out.control = Some(parser.value()?.string()?),
                 Long("tls") => tls = true,
                 Long("tls-listen") => tls_listen = Some(parser.value()?.string()?),
                 Long("cert") => cert = Some(parser.value()?.string()?),
@@ -278,6 +314,24 @@ mod cli {
             require_tls,
         });
         Ok(Command::Serve(out))
+    }
+
+    fn parse_world(parser: &mut lexopt::Parser) -> Result<Command, lexopt::Error> {
+        let mut action = None;
+        let mut file = None;
+        while let Some(arg) = parser.next()? {
+            match arg {
+                Short('h') | Long("help") => return Ok(Command::Help(Some("world".into()))),
+                Long("world") => file = Some(parser.value()?.string()?),
+                Value(v) if action.is_none() => action = Some(v.string()?),
+                _ => return Err(arg.unexpected()),
+            }
+        }
+        match action.as_deref() {
+            Some("export") => Ok(Command::WorldExport(file)),
+            Some(other) => Err(format!("unknown world action {other:?} (export)").into()),
+            None => Err("world needs an action: export".into()),
+        }
     }
 
     fn parse_policies(parser: &mut lexopt::Parser) -> Result<Command, lexopt::Error> {
@@ -404,7 +458,8 @@ mod cli {
             }
         }
         match command.as_deref() {
-            None | Some("serve" | "policies" | "play" | "probe" | "probe-table" | "help") => {
+            None
+            | Some("serve" | "policies" | "play" | "probe" | "probe-table" | "world" | "help") => {
                 Ok(Command::Help(command))
             }
             Some(other) => Err(format!("unknown command {other:?}").into()),
@@ -412,7 +467,21 @@ mod cli {
     }
 
     fn serve(parsed: EngineArgs) -> i32 {
-        let mut world = World::default_world();
+        let mut world = match &parsed.world {
+            Some(f) => match world_file::load(std::path::Path::new(f)) {
+                Ok(w) => w,
+                Err(e) => {
+                    eprintln!("imap-sandbox: --world {e}");
+                    return 1;
+                }
+            },
+            None => World::default_world(),
+        };
+        // Refused before anything listens: a non-loopback control address is a usage error.
+        if let Some(Err(e)) = parsed.control.as_deref().map(http_control::loopback) {
+            eprintln!("imap-sandbox: {e}");
+            return 2;
+        }
         if !parsed.users.is_empty() {
             world.users.clear();
             for (name, password) in &parsed.users {
@@ -452,6 +521,15 @@ mod cli {
         }
         if let Some(addr) = server.tls_addr() {
             eprintln!("imap-sandbox: implicit TLS on {addr}");
+        }
+        if let Some(addr) = &parsed.control {
+            match http_control::spawn(addr, server.control()) {
+                Ok(at) => eprintln!("imap-sandbox: control API on http://{at}/"),
+                Err(e) => {
+                    eprintln!("imap-sandbox: {e}");
+                    return 1;
+                }
+            }
         }
         server.run();
         if parsed.tls.as_ref().is_some_and(|t| t.pem.is_none()) {

@@ -3,8 +3,10 @@
 //! [`crate::server::Server`], like the wasm one; not compiled for wasm32.
 
 pub mod compare;
+pub mod http_control;
 pub mod play;
 pub mod probe;
 pub mod probe_table;
 pub mod tcp;
 pub mod tls;
+pub mod world_file;

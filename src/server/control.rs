@@ -77,6 +77,11 @@ pub enum FlagChange {
 }
 
 impl Server {
+    /// The users who may log in.
+    pub fn users(&self) -> &[User] {
+        &self.users
+    }
+
     /// Adds a user who may log in, or changes the password of one that exists.
     pub fn add_user(&mut self, name: &str, password: &str) {
         self.users.retain(|u| u.name != name);

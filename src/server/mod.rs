@@ -20,7 +20,7 @@
 mod commands;
 pub mod control;
 mod fetch_items;
-mod limits;
+pub(crate) mod limits;
 pub mod mailstore;
 pub mod mime;
 mod notify;
