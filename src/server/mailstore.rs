@@ -2,11 +2,12 @@
 //! the mailboxes that were deleted while selected ("ghosts", RFC 2180 §3.2). It knows nothing of
 //! sessions beyond the numbers the session layer gives it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::{Arc, OnceLock};
 
 use crate::protocol::types::{DateTime, Flag, MAX_MOD_SEQUENCE};
 use crate::server::mime::MimeMessage;
+use crate::server::vecmap::VecMap;
 
 /// The hierarchy delimiter (RFC 3501 §5.1.1); advertised by LIST and NAMESPACE.
 pub const DELIMITER: char = '/';
@@ -464,7 +465,7 @@ pub enum StoreError {
 pub struct Store {
     mailboxes: HashMap<MailboxId, Mailbox>,
     /// Live names (canonical: INBOX upper case) to mailboxes. Ghosts are not in here.
-    names: BTreeMap<String, MailboxId>,
+    names: VecMap<String, MailboxId>,
     /// Subscriptions per user (RFC 3501 §6.3.6): names, which need not exist.
     subscriptions: HashMap<String, BTreeSet<String>>,
     /// old name -> new name, for RFC 2180 §3.4's NEWNAME hint.
@@ -479,7 +480,7 @@ impl Default for Store {
     fn default() -> Self {
         Store {
             mailboxes: HashMap::new(),
-            names: BTreeMap::new(),
+            names: VecMap::new(),
             subscriptions: HashMap::new(),
             renamed: HashMap::new(),
             next_id: 1,
@@ -614,7 +615,7 @@ impl Store {
     pub fn has_children(&self, name: &str) -> bool {
         let prefix = format!("{}{}", canonical_name(name), DELIMITER);
         self.names
-            .range(prefix.clone()..)
+            .range_from(prefix.as_str())
             .next()
             .is_some_and(|(n, _)| n.starts_with(&prefix))
     }

@@ -33,9 +33,10 @@ pub mod snapshot;
 mod sort;
 #[cfg(feature = "sort-thread")]
 mod thread;
+mod vecmap;
 pub mod world;
 
-use std::collections::BTreeMap;
+use vecmap::VecMap;
 
 use serde::Serialize;
 
@@ -224,7 +225,7 @@ pub struct User {
 pub struct Server {
     store: Store,
     users: Vec<User>,
-    sessions: BTreeMap<ClientId, Session>,
+    sessions: VecMap<ClientId, Session>,
     policies: Policies,
     limits: Limits,
     next_client: u32,
@@ -293,7 +294,7 @@ impl Server {
         Server {
             store: world.store,
             users: world.users,
-            sessions: BTreeMap::new(),
+            sessions: VecMap::new(),
             policies,
             limits: Limits::default(),
             next_client: 1,

@@ -5,7 +5,7 @@
 //! session, the control API), the next delivery sees it. The selected mailbox is told through
 //! its [`View`](crate::server::session::View), as without NOTIFY.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use crate::protocol::types::{
     Code, Data, FetchAtt, FetchItems, FetchModifiers, ListItem, MailboxName, NameAttribute,
@@ -16,6 +16,7 @@ use crate::server::limits;
 use crate::server::mailstore::{canonical_name, Mailbox, MailboxId, Store, DELIMITER};
 use crate::server::policy::{NotifyStatusItems, NotifyTiming};
 use crate::server::session::{Mode, State};
+use crate::server::vecmap::VecMap;
 use crate::server::{Citation, ClientId, Server};
 
 /// The events one `event-group` asks for, reduced to what this server tells apart.
@@ -122,8 +123,8 @@ pub struct Watch {
     pub selected: Option<SelectedWatch>,
     /// The other groups: filter and events (RFC 5465 §6.2 to §6.6).
     pub groups: Vec<(Filter, Events)>,
-    counts: BTreeMap<MailboxId, Counts>,
-    names: BTreeMap<MailboxId, String>,
+    counts: VecMap<MailboxId, Counts>,
+    names: VecMap<MailboxId, String>,
     subscribed: BTreeSet<String>,
 }
 
@@ -132,8 +133,8 @@ impl Watch {
         Watch {
             selected,
             groups,
-            counts: BTreeMap::new(),
-            names: BTreeMap::new(),
+            counts: VecMap::new(),
+            names: VecMap::new(),
             subscribed: BTreeSet::new(),
         }
     }
@@ -483,7 +484,7 @@ impl Server {
             }
         }
         if !(names_same && live == watch.names.len()) {
-            let names: BTreeMap<MailboxId, String> = self
+            let names: VecMap<MailboxId, String> = self
                 .store
                 .live()
                 .map(|mb| (mb.id, mb.name.clone()))
@@ -524,7 +525,7 @@ impl Server {
     fn name_changes(
         &self,
         watch: &Watch,
-        names: &BTreeMap<MailboxId, String>,
+        names: &VecMap<MailboxId, String>,
         user: &str,
     ) -> Vec<(Response, Option<Citation>)> {
         let wants = |name: &str| watch.events_for(&self.store, user, name).names;

@@ -1,8 +1,6 @@
 //! FETCH and UID FETCH (RFC 3501 §6.4.5, §6.4.8), with RFC 2180 §4.1 for messages another
 //! session expunged; and the selected-state helpers the other handlers share.
 
-use std::collections::BTreeMap;
-
 use crate::protocol::types::{
     Code, FetchAtt, FetchItems, FetchModifiers, FetchValue, Flag, SequenceSet,
 };
@@ -17,7 +15,7 @@ use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 /// The client's selected view, or BAD when it has none. A function of the sessions alone, so
 /// that a handler can hold the view and the store at once.
 pub(crate) fn selected_view(
-    sessions: &BTreeMap<ClientId, Session>,
+    sessions: &crate::server::vecmap::VecMap<ClientId, Session>,
     client: ClientId,
 ) -> Result<&View, Fail> {
     sessions
