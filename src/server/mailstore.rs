@@ -2,12 +2,12 @@
 //! the mailboxes that were deleted while selected ("ghosts", RFC 2180 §3.2). It knows nothing of
 //! sessions beyond the numbers the session layer gives it.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, OnceLock};
 
 use crate::protocol::types::{DateTime, Flag, MAX_MOD_SEQUENCE};
 use crate::server::mime::MimeMessage;
-use crate::server::vecmap::VecMap;
+use crate::server::vecmap::{VecMap, VecSet};
 
 /// The hierarchy delimiter (RFC 3501 §5.1.1); advertised by LIST and NAMESPACE.
 pub const DELIMITER: char = '/';
@@ -467,7 +467,7 @@ pub struct Store {
     /// Live names (canonical: INBOX upper case) to mailboxes. Ghosts are not in here.
     names: VecMap<String, MailboxId>,
     /// Subscriptions per user (RFC 3501 §6.3.6): names, which need not exist.
-    subscriptions: HashMap<String, BTreeSet<String>>,
+    subscriptions: HashMap<String, VecSet<String>>,
     /// old name -> new name, for RFC 2180 §3.4's NEWNAME hint.
     renamed: HashMap<String, String>,
     next_id: u64,
@@ -764,7 +764,10 @@ impl Store {
     }
 
     pub fn subscriptions(&self, user: &str) -> impl Iterator<Item = &String> {
-        self.subscriptions.get(user).into_iter().flatten()
+        self.subscriptions
+            .get(user)
+            .into_iter()
+            .flat_map(VecSet::iter)
     }
 
     pub fn is_subscribed(&self, user: &str, name: &str) -> bool {

@@ -5,8 +5,6 @@
 //! session, the control API), the next delivery sees it. The selected mailbox is told through
 //! its [`View`](crate::server::session::View), as without NOTIFY.
 
-use std::collections::BTreeSet;
-
 use crate::protocol::types::{
     Code, Data, FetchAtt, FetchItems, FetchModifiers, ListItem, MailboxName, NameAttribute,
     NotifyFilter, Response, SeqBound, SeqRange, SequenceSet, StatusKind, StatusResponse,
@@ -16,7 +14,7 @@ use crate::server::limits;
 use crate::server::mailstore::{canonical_name, Mailbox, MailboxId, Store, DELIMITER};
 use crate::server::policy::{NotifyStatusItems, NotifyTiming};
 use crate::server::session::{Mode, State};
-use crate::server::vecmap::VecMap;
+use crate::server::vecmap::{VecMap, VecSet};
 use crate::server::{Citation, ClientId, Server};
 
 /// The events one `event-group` asks for, reduced to what this server tells apart.
@@ -76,7 +74,7 @@ pub enum Filter {
     /// SUBTREE (`subtree`, §6.5: the mailbox and all below it) and MAILBOXES (§6.6: "The
     /// server MUST NOT do a wildcard expansion": names compare as they are), by canonical name.
     Names {
-        names: BTreeSet<String>,
+        names: VecSet<String>,
         subtree: bool,
     },
 }
@@ -125,7 +123,7 @@ pub struct Watch {
     pub groups: Vec<(Filter, Events)>,
     counts: VecMap<MailboxId, Counts>,
     names: VecMap<MailboxId, String>,
-    subscribed: BTreeSet<String>,
+    subscribed: VecSet<String>,
 }
 
 impl Watch {
@@ -135,7 +133,7 @@ impl Watch {
             groups,
             counts: VecMap::new(),
             names: VecMap::new(),
-            subscribed: BTreeSet::new(),
+            subscribed: VecSet::new(),
         }
     }
 
@@ -498,7 +496,7 @@ impl Server {
         if self.store.subscriptions(user).eq(watch.subscribed.iter()) {
             return out;
         }
-        let subscribed: BTreeSet<String> = self.store.subscriptions(user).cloned().collect();
+        let subscribed: VecSet<String> = self.store.subscriptions(user).cloned().collect();
         if watch.any(|e| e.subscriptions) {
             // §5.5: a LIST for each name whose subscription changed, `\Subscribed` if and only
             // if it is subscribed now.
@@ -529,7 +527,7 @@ impl Server {
         user: &str,
     ) -> Vec<(Response, Option<Citation>)> {
         let wants = |name: &str| watch.events_for(&self.store, user, name).names;
-        let mut affected: BTreeSet<String> = BTreeSet::new();
+        let mut affected: VecSet<String> = VecSet::new();
         let mut out = Vec::new();
         let renamed: Vec<(&String, &String)> = watch
             .names

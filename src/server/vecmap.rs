@@ -150,10 +150,85 @@ impl<K: Ord, V> FromIterator<(K, V)> for VecMap<K, V> {
     }
 }
 
+/// A set kept as a sorted `Vec`: [`VecMap`] with no values, for the same reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VecSet<K>(VecMap<K, ()>);
+
+impl<K> Default for VecSet<K> {
+    fn default() -> Self {
+        VecSet(VecMap::default())
+    }
+}
+
+impl<K: Ord> VecSet<K> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Whether `key` was new.
+    pub fn insert(&mut self, key: K) -> bool {
+        self.0.insert(key, ()).is_none()
+    }
+
+    /// Whether `key` was there.
+    pub fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> bool
+    where
+        K: Borrow<Q>,
+    {
+        self.0.remove(key).is_some()
+    }
+
+    pub fn contains<Q: Ord + ?Sized>(&self, key: &Q) -> bool
+    where
+        K: Borrow<Q>,
+    {
+        self.0.contains_key(key)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &K> {
+        self.0.keys()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The keys in one set and not the other, in order (`BTreeSet::symmetric_difference`).
+    pub fn symmetric_difference<'a>(&'a self, other: &'a Self) -> Vec<&'a K> {
+        let (mut a, mut b) = (self.iter().peekable(), other.iter().peekable());
+        let mut out = Vec::new();
+        loop {
+            match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) => match x.cmp(y) {
+                    std::cmp::Ordering::Less => out.extend(a.next()),
+                    std::cmp::Ordering::Greater => out.extend(b.next()),
+                    std::cmp::Ordering::Equal => {
+                        a.next();
+                        b.next();
+                    }
+                },
+                (Some(_), None) => out.extend(a.next()),
+                (None, Some(_)) => out.extend(b.next()),
+                (None, None) => return out,
+            }
+        }
+    }
+}
+
+impl<K: Ord> FromIterator<K> for VecSet<K> {
+    fn from_iter<I: IntoIterator<Item = K>>(iter: I) -> Self {
+        VecSet(iter.into_iter().map(|k| (k, ())).collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
+    use std::collections::{BTreeMap, BTreeSet};
 
     /// The same operations on a VecMap and a BTreeMap give the same map, in the same order.
     #[test]
@@ -190,5 +265,21 @@ mod tests {
         let v: VecMap<_, _> = pairs.into_iter().collect();
         let b: BTreeMap<_, _> = pairs.into_iter().collect();
         assert!(v.iter().eq(b.iter()));
+    }
+
+    #[test]
+    fn the_set_behaves_as_a_btreeset() {
+        let a: VecSet<u8> = [5, 1, 3, 3, 9].into_iter().collect();
+        let b: VecSet<u8> = [3, 4, 9, 10].into_iter().collect();
+        let (x, y): (BTreeSet<u8>, BTreeSet<u8>) = ([5, 1, 3, 3, 9].into(), [3, 4, 9, 10].into());
+        assert!(a.iter().eq(x.iter()));
+        assert_eq!(
+            a.symmetric_difference(&b),
+            x.symmetric_difference(&y).collect::<Vec<_>>()
+        );
+        let mut c = a.clone();
+        assert!(!c.insert(3) && c.insert(4) && c.remove(&5) && !c.remove(&5));
+        assert!(c.contains(&4) && !c.contains(&5));
+        assert_eq!(c.len(), 4);
     }
 }
