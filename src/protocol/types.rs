@@ -111,6 +111,14 @@ pub struct Command {
     pub body: CommandBody,
 }
 
+/// One message of a MULTIAPPEND after the first (RFC 3502 §6 `append-message`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AppendMessage {
+    pub flags: Vec<Flag>,
+    pub date: Option<DateTime>,
+    pub message: Vec<u8>,
+}
+
 /// Every command the server understands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum CommandBody {
@@ -175,6 +183,9 @@ pub enum CommandBody {
         flags: Vec<Flag>,
         date: Option<DateTime>,
         message: Vec<u8>,
+        /// MULTIAPPEND (RFC 3502 §6: `append = "APPEND" SP mailbox 1*append-message`): the
+        /// messages after the first, appended with it or not at all.
+        more: Vec<AppendMessage>,
     },
     /// RFC 2342.
     Namespace,

@@ -273,6 +273,8 @@ pub const CAPABILITIES: &[&str] = &[
     "SEARCHRES",
     // RFC 5267 §4.1: SEARCH RETURN (UPDATE) and CANCELUPDATE.
     "CONTEXT=SEARCH",
+    // RFC 3502 §3.
+    "MULTIAPPEND",
 ];
 
 pub(crate) fn capabilities() -> Vec<String> {

@@ -446,8 +446,12 @@ impl Harness {
         // not copied.
         let skips_expunged = self.server.policies().get("copy-expunged") == Some("skip-listed");
         match (&body, ok) {
-            (Some(CommandBody::Append { message, .. }), true) => {
+            (Some(CommandBody::Append { message, more, .. }), true) => {
                 delta.push((self.ids.number(message_id(message)), 1));
+                // RFC 3502: a MULTIAPPEND that succeeded appended every message.
+                for m in more {
+                    delta.push((self.ids.number(message_id(&m.message)), 1));
+                }
             }
             (Some(CommandBody::Copy { .. }), true) => {
                 for uid in copyuid_sources(&out, id, max_uid) {

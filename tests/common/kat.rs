@@ -1325,12 +1325,33 @@ pub fn constructed_commands() -> Vec<Command> {
                 zone_minutes: 330,
             }),
             message: b"Subject: x\r\n\r\nhi\r\n".to_vec(),
+            more: vec![],
         },
         CommandBody::Append {
             mailbox: mbx("Drafts"),
             flags: vec![],
             date: None,
             message: vec![],
+            more: vec![],
+        },
+        // RFC 3502 §6: MULTIAPPEND.
+        CommandBody::Append {
+            mailbox: mbx("Drafts"),
+            flags: vec![Flag::Flagged],
+            date: None,
+            message: b"one".to_vec(),
+            more: vec![
+                AppendMessage {
+                    flags: vec![],
+                    date: None,
+                    message: b"two".to_vec(),
+                },
+                AppendMessage {
+                    flags: vec![Flag::Seen, Flag::Keyword("$x".into())],
+                    date: None,
+                    message: vec![],
+                },
+            ],
         },
         CommandBody::Namespace,
         CommandBody::Enable {

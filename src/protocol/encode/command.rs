@@ -97,24 +97,31 @@ fn write_command_body(body: &CommandBody, out: &mut Vec<u8>) {
         }
         // RFC 3501 §9: `"APPEND" SP mailbox [SP flag-list] [SP date-time] SP literal`; an
         // empty flag list is left out, the message is always a literal.
+        // RFC 3502 §6: MULTIAPPEND's further messages follow in the same form.
         CommandBody::Append {
             mailbox,
             flags,
             date,
             message,
+            more,
         } => {
             out.push(b' ');
             write_mailbox(mailbox, out);
-            if !flags.is_empty() {
+            let first = std::iter::once((flags, date, message));
+            for (flags, date, message) in
+                first.chain(more.iter().map(|m| (&m.flags, &m.date, &m.message)))
+            {
+                if !flags.is_empty() {
+                    out.push(b' ');
+                    write_flag_list(flags, out);
+                }
+                if let Some(date) = date {
+                    out.push(b' ');
+                    write_date_time(date, out);
+                }
                 out.push(b' ');
-                write_flag_list(flags, out);
+                write_literal(message, out);
             }
-            if let Some(date) = date {
-                out.push(b' ');
-                write_date_time(date, out);
-            }
-            out.push(b' ');
-            write_literal(message, out);
         }
         // RFC 5161 §3.1: `"ENABLE" 1*(SP capability)`.
         CommandBody::Enable { capabilities } => {

@@ -1158,6 +1158,7 @@ fn append_enable_id() {
         flags,
         date,
         message: msg.clone(),
+        more: vec![],
     };
     assert_eq!(
         cmd("A003", append(vec![], None)),
@@ -1183,8 +1184,25 @@ fn append_enable_id() {
         flags: vec![],
         date: None,
         message: vec![],
+        more: vec![],
     };
     assert_eq!(cmd("a", empty), "a APPEND x {0}\r\n\r\n");
+    // RFC 3502 §6: MULTIAPPEND, the second message in the form of RFC 3502 §3's example.
+    let multi = CommandBody::Append {
+        mailbox: mbox("saved-messages"),
+        flags: vec![Flag::Seen],
+        date: None,
+        message: b"a\r\n".to_vec(),
+        more: vec![crate::protocol::types::AppendMessage {
+            flags: vec![Flag::Seen],
+            date: Some(date),
+            message: b"b\r\n".to_vec(),
+        }],
+    };
+    assert_eq!(
+        cmd("A003", multi),
+        "A003 APPEND saved-messages (\\Seen) {3}\r\na\r\n (\\Seen) \" 7-Feb-1994 21:52:25 -0800\" {3}\r\nb\r\n\r\n"
+    );
     assert_eq!(
         cmd(
             "t",

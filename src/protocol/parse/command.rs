@@ -14,8 +14,8 @@ use super::sequence::command_sequence_set;
 use super::sequence::uid_set;
 use super::{fail, PResult};
 use crate::protocol::types::{
-    Command, CommandBody, FetchItems, FetchModifiers, QResync, SearchReturnOpt, SelectParam,
-    StatusItem, StoreKind, Tag,
+    AppendMessage, Command, CommandBody, FetchItems, FetchModifiers, QResync, SearchReturnOpt,
+    SelectParam, StatusItem, StoreKind, Tag,
 };
 
 /// `command = tag SP (command-any / command-auth / command-nonauth / command-select) CRLF`
@@ -325,7 +325,32 @@ pub(crate) fn status_att(input: &[u8]) -> PResult<'_, StatusItem> {
 fn append(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, ()) = args(input)?;
     let (rest, mailbox) = mailbox(rest)?;
-    let (mut rest, ()) = sp(rest)?;
+    let (rest, ()) = sp(rest)?;
+    let (mut rest, first) = append_message(rest)?;
+    // RFC 3502 §6: `1*append-message`; each further one is `SP [flag-list SP] [date-time SP]
+    // literal`. How many fit is bounded by the framer's literals per command.
+    let mut more = Vec::new();
+    while let Some((b' ', after)) = rest.split_first() {
+        let (r, m) = append_message(after)?;
+        more.push(m);
+        rest = r;
+    }
+    Ok((
+        rest,
+        CommandBody::Append {
+            mailbox,
+            flags: first.flags,
+            date: first.date,
+            message: first.message,
+            more,
+        },
+    ))
+}
+
+/// `append-message = append-opts SP append-data` (RFC 3502 §6), `append-opts = [flag-list
+/// SP] [date-time SP]` as RFC 3501 §9's APPEND has them.
+fn append_message(input: &[u8]) -> PResult<'_, AppendMessage> {
+    let mut rest = input;
     let mut flags = Vec::new();
     if rest.first() == Some(&b'(') {
         let (r, f) = flag_list(rest)?;
@@ -350,8 +375,7 @@ fn append(input: &[u8]) -> PResult<'_, CommandBody> {
     };
     Ok((
         rest,
-        CommandBody::Append {
-            mailbox,
+        AppendMessage {
             flags,
             date,
             message,

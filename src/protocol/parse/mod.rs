@@ -319,6 +319,27 @@ mod tests {
             cmd(b"a APPEND x \"hi\"\r\n"),
             CommandBody::Append { .. }
         ));
+        // RFC 3502 §3's example, shortened: a second message with its own flags and date.
+        let CommandBody::Append { message, more, .. } = cmd(
+            b"A003 APPEND saved-messages (\\Seen) {3}\r\none (\\Seen) \" 7-Feb-1994 22:43:04 -0800\" {3}\r\ntwo\r\n",
+        ) else {
+            panic!("not APPEND")
+        };
+        assert_eq!(message, b"one");
+        assert_eq!(more.len(), 1);
+        assert_eq!(
+            (&more[0].flags, &more[0].message),
+            (&vec![Flag::Seen], &b"two".to_vec())
+        );
+        assert_eq!(more[0].date.map(|d| d.zone_minutes), Some(-480));
+        assert_eq!(
+            err(b"a APPEND x {1}\r\na (\\Seen)\r\n").text,
+            "Missing argument"
+        );
+        assert_eq!(
+            err(b"a APPEND x {1}\r\na b\r\n").text,
+            "Expected message literal"
+        );
         assert_eq!(err(b"a APPEND x (\\Seen)\r\n").text, "Missing argument");
         assert_eq!(err(b"a APPEND x hi\r\n").text, "Expected message literal");
     }

@@ -3,8 +3,9 @@
 //! (`list.rs`).
 
 use crate::protocol::types::{
-    Code, Data, DateTime, Flag, MailboxName, Response, StatusItem, StatusKind, StatusValue,
+    AppendMessage, Code, Data, Flag, MailboxName, Response, StatusItem, StatusKind, StatusValue,
 };
+use crate::server::limits;
 use crate::server::mailstore::{Flags, MailboxId, MessageData, StoreError, Uid};
 use crate::server::policy::{Citation, DeleteSelected, RenameSelected};
 use crate::server::session::{Doom, Ghost};
@@ -394,12 +395,14 @@ impl Server {
     }
 
     /// RFC 3501 §6.3.11, answered with APPENDUID (RFC 4315 §3).
+    /// APPEND (RFC 3501 §6.3.11), and MULTIAPPEND (RFC 3502) when `messages` holds more than
+    /// one: all are checked before any is appended, so a bad one appends none ("If the server
+    /// is unable to append any of the messages ... none of the messages are appended", §6.3.11
+    /// as RFC 3502 updates it), and APPENDUID names them all (RFC 4315 §3).
     pub(crate) fn handle_append(
         &mut self,
         name: &MailboxName,
-        flags: &[Flag],
-        date: Option<DateTime>,
-        message: Vec<u8>,
+        messages: Vec<AppendMessage>,
     ) -> CmdResult {
         let id = match self.lookup(name) {
             Ok(id) => id,
@@ -410,10 +413,16 @@ impl Server {
             }
             Err(fail) => return Err(fail),
         };
-        if message.is_empty() {
-            return Err(Fail::no("An empty message cannot be appended"));
-        }
-        let date = date.unwrap_or_else(|| self.now());
+        let several = messages.len() > 1;
+        // Which message a refusal is about, when there are several.
+        let which = |i: usize, text: String| {
+            if several {
+                format!("Message {}: {text}; none appended", i + 1)
+            } else {
+                text
+            }
+        };
+        let now = self.now();
         let Some(mb) = self.store.get_mut(id) else {
             return Err(self.missing(name));
         };
@@ -423,16 +432,46 @@ impl Server {
                     .with_code(Code::Cannot),
             );
         }
-        crate::server::limits::check_flags(mb, flags)?;
-        let data = MessageData::new(message, date);
-        let uid_validity = mb.uid_validity;
-        let flags = Flags::from_list(&mb.canonical_flags(flags));
-        let Some(uid) = mb.append(data, flags) else {
+        let mut all_flags: Vec<Flag> = Vec::new();
+        for (i, m) in messages.iter().enumerate() {
+            if m.message.is_empty() {
+                return Err(Fail::no(which(
+                    i,
+                    "An empty message cannot be appended".into(),
+                )));
+            }
+            crate::server::limits::check_flags(mb, &m.flags).map_err(|mut f| {
+                f.text = which(i, f.text);
+                f
+            })?;
+            all_flags.extend(m.flags.iter().cloned());
+        }
+        // Keywords new to the mailbox, over all the messages together.
+        let new = mb.new_keywords(&all_flags);
+        if new > 0 && mb.keywords().len().saturating_add(new) > limits::MAILBOX_KEYWORDS {
+            return Err(Fail::no(format!(
+                "{new} new keywords, but a mailbox holds at most {}; none appended",
+                limits::MAILBOX_KEYWORDS
+            ))
+            .with_code(Code::Limit));
+        }
+        // UIDs for all of them, or none appended.
+        let count = u32::try_from(messages.len()).unwrap_or(u32::MAX);
+        if mb.uid_next.checked_add(count).is_none() {
             return Err(Fail::no("The mailbox has run out of UIDs").with_code(Code::Limit));
-        };
+        }
+        let uid_validity = mb.uid_validity;
+        let mut uids = Vec::with_capacity(messages.len());
+        for m in messages {
+            let data = MessageData::new(m.message, m.date.unwrap_or(now));
+            let flags = Flags::from_list(&mb.canonical_flags(&m.flags));
+            if let Some(uid) = mb.append(data, flags) {
+                uids.push(uid);
+            }
+        }
         Ok(Done::text("APPEND completed").with_code(Code::AppendUid {
             uid_validity,
-            uids: crate::server::fetch_items::uid_set(&[uid]),
+            uids: crate::server::fetch_items::uid_set(&uids),
         }))
     }
 }

@@ -17,7 +17,7 @@ mod select;
 mod sort;
 mod store;
 
-use crate::protocol::types::{CommandBody, Tag};
+use crate::protocol::types::{AppendMessage, CommandBody, Tag};
 use crate::server::session::State;
 use crate::server::{ClientId, CmdResult, Fail, Server};
 
@@ -146,7 +146,15 @@ impl Server {
                 flags,
                 date,
                 message,
-            } => self.handle_append(&mailbox, &flags, date, message),
+                more,
+            } => {
+                let first = AppendMessage {
+                    flags,
+                    date,
+                    message,
+                };
+                self.handle_append(&mailbox, std::iter::once(first).chain(more).collect())
+            }
             Namespace => self.handle_namespace(client),
             Enable { capabilities } => self.handle_enable(client, &capabilities),
             Idle => return self.handle_idle(client, tag),
