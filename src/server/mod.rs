@@ -244,6 +244,8 @@ impl std::fmt::Debug for Server {
 /// The capabilities advertised, exactly what works (RFC 3501 §7.2.1).
 pub const CAPABILITIES: &[&str] = &[
     "IMAP4rev1",
+    // RFC 9051 Appendix A: both advertised; a client turns IMAP4rev2 on with ENABLE.
+    "IMAP4rev2",
     "LITERAL+",
     "SASL-IR",
     "AUTH=PLAIN",
