@@ -782,6 +782,11 @@ impl Server {
         response: Response,
         citation: Option<Citation>,
     ) {
+        let response = if self.rev2_enabled(client) {
+            commands::for_rev2(response)
+        } else {
+            response
+        };
         let mut bytes = Vec::new();
         encode_response(&response, &mut bytes);
         let (kind, status) = match &response {

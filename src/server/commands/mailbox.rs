@@ -337,7 +337,7 @@ impl Server {
         let rev2_only = |i: &StatusItem| matches!(i, StatusItem::Deleted | StatusItem::Size);
         if !self.rev2_enabled(client) && items.iter().any(rev2_only) {
             return Err(Fail::bad(
-                "DELETED and SIZE are IMAP4rev2 STATUS items (RFC 9051 §6.3.11): ENABLE IMAP4rev2 first",
+                "DELETED and SIZE are IMAP4rev2 STATUS items (RFC 9051 section 6.3.11): ENABLE IMAP4rev2 first",
             ));
         }
         // Dovecot 2.3 behaviour (rename-selected=bye-next): the renamed-away name a doomed
