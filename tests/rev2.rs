@@ -197,3 +197,44 @@ fn status_deleted_and_size_need_imap4rev2() {
         format!("* STATUS FOO (MESSAGES 7 DELETED 2 SIZE {total})")
     );
 }
+
+/// NOTIFY's MessageNew FETCH (RFC 5465 §5.2) is unsolicited, so an IMAP4rev2 session gets the
+/// UID in it though it did not name UID (RFC 9051 §7.5.2); an IMAP4rev1 session gets what it
+/// named.
+#[test]
+fn notify_message_new_fetch_carries_the_uid_for_imap4rev2() {
+    let mut s = Server::new(World::default_world(), Policies::default());
+    let (c1, c2, c3) = (s.connect(), s.connect(), s.connect());
+    for (c, user) in [(c1, "alice"), (c2, "bob"), (c3, "carol")] {
+        run(&mut s, c, &format!("l LOGIN {user} {user}"));
+    }
+    run(&mut s, c2, "e ENABLE IMAP4rev2");
+    for c in [c1, c2] {
+        run(&mut s, c, "s SELECT FOO");
+        let r = run(
+            &mut s,
+            c,
+            "n NOTIFY SET (SELECTED (MessageNew (FLAGS) MessageExpunge))",
+        );
+        assert_eq!(r.last().unwrap(), "n OK NOTIFY completed", "{r:?}");
+    }
+    s.take_output();
+    s.receive(c3, b"a APPEND FOO {18+}\r\nSubject: x\r\n\r\nbody\r\n");
+    let out = s.take_output();
+    let lines = |c: ClientId| -> Vec<String> {
+        out.iter()
+            .filter(|o| o.client == c)
+            .flat_map(|o| {
+                String::from_utf8_lossy(&o.bytes)
+                    .lines()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    assert_eq!(
+        lines(c1),
+        ["* 8 EXISTS", "* 1 RECENT", "* 8 FETCH (FLAGS (\\Recent))"]
+    );
+    assert_eq!(lines(c2), ["* 8 EXISTS", "* 8 FETCH (FLAGS () UID 8)"]);
+}
