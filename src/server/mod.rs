@@ -779,14 +779,13 @@ impl Server {
     pub(crate) fn send(
         &mut self,
         client: ClientId,
-        response: Response,
+        mut response: Response,
         citation: Option<Citation>,
     ) {
-        let response = if self.rev2_enabled(client) {
-            commands::for_rev2(response)
-        } else {
-            response
-        };
+        // RFC 9051 §5.1: an IMAP4rev2 session is told mailbox names in UTF-8.
+        if self.rev2_enabled(client) {
+            commands::rev2::names_to_utf8(&mut response);
+        }
         let mut bytes = Vec::new();
         encode_response(&response, &mut bytes);
         let (kind, status) = match &response {

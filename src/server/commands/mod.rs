@@ -11,7 +11,7 @@ mod fetch;
 mod list;
 mod mailbox;
 mod notify;
-mod rev2;
+pub(crate) mod rev2;
 pub(crate) mod search;
 mod select;
 #[cfg(feature = "sort-thread")]
@@ -234,12 +234,4 @@ impl Server {
     ) -> CmdResult {
         Err(Fail::bad("THREAD is not in this build"))
     }
-}
-
-/// A response on its way to `rev2` session: mailbox names in UTF-8 (RFC 9051 §5.1).
-pub(crate) fn for_rev2(
-    mut response: crate::protocol::types::Response,
-) -> crate::protocol::types::Response {
-    rev2::names_to_utf8(&mut response);
-    response
 }

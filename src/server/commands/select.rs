@@ -77,7 +77,10 @@ impl Server {
             .unwrap_or_default();
         // RFC 9051 §6.3.2: an IMAP4rev2 SELECT returns a LIST of the mailbox whose attributes
         // are accurate: those LIST gives it (RFC 9051 §7.3.1, CHILDREN).
-        let list = rev2_list_item(&self.store, id);
+        let list = enabled
+            .rev2
+            .then(|| rev2_list_item(&self.store, id))
+            .flatten();
         let Some(mailbox) = self.store.get_mut(id) else {
             return Err(Fail::no("Mailbox vanished").with_code(Code::ServerBug));
         };
@@ -94,8 +97,9 @@ impl Server {
         // RFC 3501 §6.3.1: the responses in the order of its example: EXISTS, RECENT,
         // OK [UNSEEN], OK [UIDVALIDITY], OK [UIDNEXT], FLAGS, OK [PERMANENTFLAGS].
         self.send(client, Response::Data(Data::Exists(view.exists())), None);
-        // RFC 9051 Appendix A: a server advertising both versions sends an IMAP4rev2 session
-        // neither RECENT nor `[UNSEEN]` (Appendix E items 11, 12), which IMAP4rev2 removed.
+        // RFC 9051 Appendix E items 11, 12: IMAP4rev2 removed `[UNSEEN]` and RECENT. Appendix A:
+        // removed responses go to IMAP4rev1 clients only, RECENT excepted, which a server
+        // "can also send" (§6.3.2): this one sends an IMAP4rev2 session none (issue 12).
         if !rev2 {
             self.send(client, Response::Data(Data::Recent(view.recent())), None);
         }
@@ -120,7 +124,7 @@ impl Server {
         for r in flags {
             self.send(client, r, None);
         }
-        if let Some(item) = list.filter(|_| rev2) {
+        if let Some(item) = list {
             self.send(client, Response::Data(Data::List(item)), None);
         }
         // RFC 7162 §3.1.2.1: once CONDSTORE is enabled, SELECT and EXAMINE give HIGHESTMODSEQ
