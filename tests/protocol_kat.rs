@@ -46,6 +46,12 @@ fn rfc5267_examples_parse_then_encode_to_the_same_octets() {
     assert!(kat::check_rfc5267() >= 12);
 }
 
+/// RFC 9051's examples where IMAP4rev2 differs from RFC 3501, and STATUS DELETED and SIZE.
+#[test]
+fn rfc9051_examples_parse_then_encode_to_the_same_octets() {
+    assert!(kat::check_rfc9051() >= 16);
+}
+
 #[test]
 fn constructed_values_encode_then_parse_to_the_same_value() {
     assert!(kat::check_constructed_roundtrip() >= 150);

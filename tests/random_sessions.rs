@@ -86,9 +86,10 @@ fn random_command(rng: &mut XorShift, h: &mut Harness) -> Vec<u8> {
                 "NOTIFY NONE",
             ])
             .to_string(),
-        // RFC 7162: CONDSTORE and QRESYNC.
+        // RFC 7162: CONDSTORE and QRESYNC; RFC 9051: IMAP4rev2 (ESEARCH, no RECENT, UTF-8
+        // names) beside the IMAP4rev1 sessions.
         30 => rng
-            .pick(&["ENABLE QRESYNC", "ENABLE CONDSTORE"])
+            .pick(&["ENABLE QRESYNC", "ENABLE CONDSTORE", "ENABLE IMAP4rev2"])
             .to_string(),
         31 => format!("SELECT {mbx} (CONDSTORE)"),
         32 => format!(

@@ -373,6 +373,10 @@ pub enum StatusItem {
     Unseen,
     /// RFC 7162 §3.1.7.
     HighestModSeq,
+    /// RFC 9051 §6.3.11: messages with `\Deleted`.
+    Deleted,
+    /// RFC 9051 §6.3.11 (RFC 8438): the mailbox's total size in octets.
+    Size,
 }
 
 /// One value in a STATUS response (RFC 3501 §7.2.4).
@@ -385,6 +389,10 @@ pub enum StatusValue {
     Unseen(u32),
     /// RFC 7162 §3.1.7: `mod-sequence-valzer`.
     HighestModSeq(u64),
+    /// RFC 9051 §6.3.11.
+    Deleted(u32),
+    /// RFC 9051 §9: `"SIZE" SP number64`.
+    Size(u64),
 }
 
 /// `store-att-flags` (RFC 3501 §6.4.6): `FLAGS`, `+FLAGS`, `-FLAGS`.

@@ -390,6 +390,23 @@ impl Mailbox {
         )
     }
 
+    /// STATUS DELETED (RFC 9051 §6.3.11).
+    pub fn deleted_count(&self) -> u32 {
+        count(
+            self.messages
+                .iter()
+                .filter(|m| m.flags.contains(&Flag::Deleted)),
+        )
+    }
+
+    /// STATUS SIZE (RFC 9051 §6.3.11): the sum of the messages' RFC822.SIZE.
+    pub fn size(&self) -> u64 {
+        self.messages
+            .iter()
+            .map(|m| u64::from(m.data.size()))
+            .fold(0, u64::saturating_add)
+    }
+
     pub fn recent_count(&self) -> u32 {
         count(self.messages.iter().filter(|m| m.recent_unclaimed))
     }

@@ -245,6 +245,8 @@ impl std::fmt::Debug for Server {
 /// The capabilities advertised, exactly what works (RFC 3501 §7.2.1).
 pub const CAPABILITIES: &[&str] = &[
     "IMAP4rev1",
+    // RFC 9051 Appendix A: both advertised; a client turns IMAP4rev2 on with ENABLE.
+    "IMAP4rev2",
     "LITERAL+",
     "SASL-IR",
     "AUTH=PLAIN",
@@ -780,9 +782,13 @@ impl Server {
     pub(crate) fn send(
         &mut self,
         client: ClientId,
-        response: Response,
+        mut response: Response,
         citation: Option<Citation>,
     ) {
+        // RFC 9051 §5.1: an IMAP4rev2 session is told mailbox names in UTF-8.
+        if self.rev2_enabled(client) {
+            commands::rev2::names_to_utf8(&mut response);
+        }
         let mut bytes = Vec::new();
         encode_response(&response, &mut bytes);
         let (kind, status) = match &response {

@@ -390,6 +390,11 @@ impl Server {
         self.flush_session(client, !sel.delayed);
         let after = exists(self);
         if after > before && !sel.fetch.is_empty() {
+            let mut items = sel.fetch;
+            // RFC 9051 §7.5.2: an unsolicited FETCH carries UID for an IMAP4rev2 session.
+            if self.rev2_enabled(client) && !items.contains(&FetchAtt::Uid) {
+                items.push(FetchAtt::Uid);
+            }
             let set = SequenceSet(vec![SeqRange {
                 start: SeqBound::Num(before.saturating_add(1)),
                 end: SeqBound::Num(after),
@@ -399,7 +404,7 @@ impl Server {
                 client,
                 &set,
                 &FetchItems::List {
-                    items: sel.fetch,
+                    items,
                     parenthesized: true,
                 },
                 false,

@@ -111,6 +111,9 @@ pub struct Enabled {
     pub condstore: bool,
     /// `ENABLE QRESYNC` (RFC 7162 §3.2.3): expunges are reported with VANISHED (§3.2.10).
     pub qresync: bool,
+    /// `ENABLE IMAP4rev2` (RFC 9051 §6.3.1, Appendix A): the session follows RFC 9051 where it
+    /// differs from RFC 3501 (Appendix E); see README, "IMAP4rev2".
+    pub rev2: bool,
 }
 
 impl Enabled {
@@ -119,6 +122,13 @@ impl Enabled {
     pub fn uid_with_modseq(&self, policy: crate::server::policy::CondstoreUid) -> bool {
         use crate::server::policy::CondstoreUid;
         self.qresync || (self.condstore && policy == CondstoreUid::Condstore)
+    }
+
+    /// Whether an unsolicited FETCH (about a flag change) carries the UID: RFC 9051 §7.5.2
+    /// ("an unsolicited FETCH response MUST include UID", Appendix E item 21), else as
+    /// [`Enabled::uid_with_modseq`].
+    pub fn uid_in_unsolicited(&self, policy: crate::server::policy::CondstoreUid) -> bool {
+        self.rev2 || self.uid_with_modseq(policy)
     }
 }
 
@@ -256,6 +266,19 @@ impl View {
 
     pub fn exists(&self) -> u32 {
         u32::try_from(self.entries.len()).unwrap_or(u32::MAX)
+    }
+
+    /// Opens the view for an IMAP4rev2 session (RFC 9051 Appendix E item 12): it claims
+    /// `\Recent` as [`View::open`] does (RFC 3501 §2.3.2 counts every session notified of a
+    /// message, and this one is), but shows it nowhere.
+    pub fn open_for(mailbox: &mut Mailbox, read_only: bool, enabled: Enabled) -> View {
+        let mut view = View::open(mailbox, read_only);
+        view.enabled = enabled;
+        if enabled.rev2 {
+            view.entries.iter_mut().for_each(|e| e.recent = false);
+            view.recent_count = 0;
+        }
+        view
     }
 
     pub fn recent(&self) -> u32 {
@@ -418,6 +441,8 @@ impl View {
                 if recent && !self.read_only {
                     m.recent_unclaimed = false;
                 }
+                // RFC 9051 Appendix E item 12: no \Recent in an IMAP4rev2 session.
+                let recent = recent && !self.enabled.rev2;
                 arrived = true;
                 self.recent_count += usize::from(recent);
                 self.entries.push(Entry {
@@ -433,7 +458,8 @@ impl View {
             out.push(Response::Data(Data::Exists(self.exists())));
             // RFC 3501 §7.3.2: RECENT is sent "if the size of the mailbox changes (e.g., new
             // messages)"; this session may have claimed none of them.
-            if arrived {
+            // RFC 9051 Appendix E item 12: no RECENT response in an IMAP4rev2 session.
+            if arrived && !self.enabled.rev2 {
                 out.push(Response::Data(Data::Recent(self.recent())));
             }
         }
@@ -457,7 +483,7 @@ impl View {
                     ));
                     // RFC 7162 §3.1: once CONDSTORE is enabled, MODSEQ too; §3.2.4: the UID as
                     // the condstore-uid decision point reads it.
-                    if self.enabled.uid_with_modseq(condstore_uid) {
+                    if self.enabled.uid_in_unsolicited(condstore_uid) {
                         fetch.push(crate::protocol::types::FetchValue::Uid(uid.0));
                     }
                     if self.enabled.condstore {

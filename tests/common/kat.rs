@@ -479,6 +479,62 @@ pub fn rfc4731_responses() -> Vec<(&'static str, &'static [u8])> {
     ]
 }
 
+/// RFC 9051 (IMAP4rev2) client commands as printed where they differ from RFC 3501's, and the
+/// STATUS items it added (§6.3.11; no example prints DELETED or SIZE, so one is built).
+pub fn rfc9051_commands() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        ("Appendix A", b"a1 ENABLE IMAP4rev2\r\n"),
+        ("§6.4.4", b"A284 SEARCH TEXT \"string not in mailbox\"\r\n"),
+        (
+            "§6.4.4",
+            "A285 SEARCH CHARSET UTF-8 TEXT {12}\r\nотпуск\r\n".as_bytes(),
+        ),
+        ("§6.3.11", b"A042 STATUS blurdybloop (UIDNEXT MESSAGES)\r\n"),
+        ("§6.3.11", b"a2 STATUS INBOX (MESSAGES DELETED SIZE)\r\n"),
+    ]
+}
+
+/// RFC 9051 server responses as printed: the LIST of SELECT (§6.3.2), ESEARCH answering a
+/// plain SEARCH (§6.4.4), unsolicited FETCH with UID (§6.1.2, §7.5.2), STATUS DELETED and SIZE
+/// (built: §7.3.3 prints none; SIZE is a `number64`).
+pub fn rfc9051_responses() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        ("§6.3.1", b"* ENABLED CONDSTORE\r\n"),
+        ("§6.3.2", b"* LIST () \"/\" INBOX\r\n"),
+        ("§6.3.2", b"* LIST () \"/\" Drafts\r\n"),
+        (
+            "§6.3.2",
+            b"* OK [CLOSED] Previous mailbox is now closed\r\n",
+        ),
+        (
+            "§6.3.2",
+            b"* OK [PERMANENTFLAGS (\\Deleted \\Seen \\*)] Limited\r\n",
+        ),
+        ("§6.4.4", b"* ESEARCH (TAG \"A284\")\r\n"),
+        ("§6.4.4", b"* ESEARCH (TAG \"A285\") ALL 43\r\n"),
+        (
+            "§6.1.2",
+            b"* 14 FETCH (UID 1305 FLAGS (\\Seen \\Deleted))\r\n",
+        ),
+        (
+            "§7.5.2",
+            b"* 23 FETCH (FLAGS (\\Seen) RFC822.SIZE 44827 UID 447)\r\n",
+        ),
+        (
+            "§7.3.3",
+            b"* STATUS blurdybloop (MESSAGES 231 UIDNEXT 44292)\r\n",
+        ),
+        (
+            "§6.3.11",
+            b"* STATUS INBOX (MESSAGES 6 DELETED 2 SIZE 9223372036854775807)\r\n",
+        ),
+    ]
+}
+
+pub fn check_rfc9051() -> usize {
+    check_examples("RFC 9051", &rfc9051_commands(), &rfc9051_responses())
+}
+
 /// RFC 5182 (SEARCHRES) client commands as printed, folded lines joined with one SP; atoms
 /// and keywords as the encoder writes them (`Smith` unquoted, `.SILENT` in capitals).
 pub fn rfc5182_commands() -> Vec<(&'static str, &'static [u8])> {

@@ -354,6 +354,8 @@ pub(super) fn status_item_name(item: StatusItem) -> &'static str {
         StatusItem::UidValidity => "UIDVALIDITY",
         StatusItem::Unseen => "UNSEEN",
         StatusItem::HighestModSeq => "HIGHESTMODSEQ",
+        StatusItem::Deleted => "DELETED",
+        StatusItem::Size => "SIZE",
     }
 }
 
@@ -367,6 +369,12 @@ fn write_status_value(v: &StatusValue, out: &mut Vec<u8>) {
         // RFC 7162 §7: `"HIGHESTMODSEQ" SP mod-sequence-valzer`, 64-bit.
         StatusValue::HighestModSeq(n) => {
             out.extend_from_slice(format!("HIGHESTMODSEQ {n}").as_bytes());
+            return;
+        }
+        StatusValue::Deleted(n) => (StatusItem::Deleted, n),
+        // RFC 9051 §9: `"SIZE" SP number64`.
+        StatusValue::Size(n) => {
+            out.extend_from_slice(format!("SIZE {n}").as_bytes());
             return;
         }
     };

@@ -304,7 +304,7 @@ fn status(input: &[u8]) -> PResult<'_, CommandBody> {
 }
 
 /// `status-att = "MESSAGES" / "RECENT" / "UIDNEXT" / "UIDVALIDITY" / "UNSEEN"` (RFC 3501 §9)
-/// `/ "HIGHESTMODSEQ"` (RFC 7162 §7).
+/// `/ "HIGHESTMODSEQ"` (RFC 7162 §7) `/ "DELETED" / "SIZE"` (RFC 9051 §9).
 pub(crate) fn status_att(input: &[u8]) -> PResult<'_, StatusItem> {
     let (rest, name) = word(input)?;
     let item = match ascii(name).to_ascii_uppercase().as_str() {
@@ -314,6 +314,8 @@ pub(crate) fn status_att(input: &[u8]) -> PResult<'_, StatusItem> {
         "UIDVALIDITY" => StatusItem::UidValidity,
         "UNSEEN" => StatusItem::Unseen,
         "HIGHESTMODSEQ" => StatusItem::HighestModSeq,
+        "DELETED" => StatusItem::Deleted,
+        "SIZE" => StatusItem::Size,
         _ => return fail(input, "Expected status attribute"),
     };
     Ok((rest, item))

@@ -571,6 +571,11 @@ fn status_value(input: &[u8]) -> PResult<'_, StatusValue> {
         let (rest, n) = mod_sequence_valzer(rest)?;
         return Ok((rest, StatusValue::HighestModSeq(n)));
     }
+    if item == Size {
+        // RFC 9051 §9: `"SIZE" SP number64`, 0 to 2^63 - 1 as a mod-sequence is.
+        let (rest, n) = mod_sequence_valzer(rest)?;
+        return Ok((rest, StatusValue::Size(n)));
+    }
     let (rest, n) = number(rest)?;
     let v = match item {
         Messages => StatusValue::Messages(n),
@@ -579,6 +584,8 @@ fn status_value(input: &[u8]) -> PResult<'_, StatusValue> {
         UidValidity => StatusValue::UidValidity(n),
         Unseen => StatusValue::Unseen(n),
         HighestModSeq => StatusValue::HighestModSeq(u64::from(n)),
+        Deleted => StatusValue::Deleted(n),
+        Size => StatusValue::Size(u64::from(n)),
     };
     Ok((rest, v))
 }

@@ -11,8 +11,8 @@ use crate::server::mailstore::Mailbox;
 use crate::server::session::{Ranges, View};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 
-/// The capabilities ENABLE can turn on (RFC 5161 §3.1, RFC 7162 §3.2.3).
-const ENABLEABLE: &[&str] = &["CONDSTORE", "QRESYNC"];
+/// The capabilities ENABLE can turn on (RFC 5161 §3.1, RFC 7162 §3.2.3, RFC 9051 §6.3.1).
+const ENABLEABLE: &[&str] = &["CONDSTORE", "QRESYNC", "IMAP4rev2"];
 
 impl Server {
     /// RFC 5161 §3.1: ENABLED lists the extensions this command turned on; names the server does
@@ -28,16 +28,23 @@ impl Server {
                 continue;
             };
             let was = session.enabled;
-            match *name {
-                "QRESYNC" => {
-                    session.enabled.qresync = true;
-                    session.enabled.condstore = true;
-                }
-                _ => session.enabled.condstore = true,
-            }
+            let on = &mut session.enabled;
             let newly = match *name {
-                "QRESYNC" => !was.qresync,
-                _ => !was.condstore,
+                "QRESYNC" => {
+                    on.qresync = true;
+                    on.condstore = true;
+                    !was.qresync
+                }
+                // RFC 9051 Appendix A: "an IMAP client that wants to use IMAP4rev2 MUST issue
+                // an "ENABLE IMAP4rev2" command".
+                "IMAP4rev2" => {
+                    on.rev2 = true;
+                    !was.rev2
+                }
+                _ => {
+                    on.condstore = true;
+                    !was.condstore
+                }
             };
             if newly && !enabled.iter().any(|e| e == name) {
                 enabled.push((*name).to_string());
@@ -91,8 +98,13 @@ impl Server {
     ) -> Option<crate::server::policy::Citation> {
         self.sessions
             .get(&client)
-            .filter(|s| s.enabled.condstore && !s.enabled.qresync)
+            .filter(|s| s.enabled.condstore && !s.enabled.qresync && !s.enabled.rev2)
             .map(|_| crate::server::policy::Citation::of(self.policies.condstore_uid))
+    }
+
+    /// Whether the client enabled IMAP4rev2 (RFC 9051 §6.3.1).
+    pub(crate) fn rev2_enabled(&self, client: ClientId) -> bool {
+        self.sessions.get(&client).is_some_and(|s| s.enabled.rev2)
     }
 
     pub(crate) fn condstore_enabled(&self, client: ClientId) -> bool {

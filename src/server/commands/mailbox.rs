@@ -338,6 +338,14 @@ impl Server {
         name: &MailboxName,
         items: &[StatusItem],
     ) -> CmdResult {
+        // RFC 9051 §6.3.11 added DELETED and SIZE (Appendix E item 3); RFC 3501 §6.3.10, which
+        // a session that did not enable IMAP4rev2 follows, has neither.
+        let rev2_only = |i: &StatusItem| matches!(i, StatusItem::Deleted | StatusItem::Size);
+        if !self.rev2_enabled(client) && items.iter().any(rev2_only) {
+            return Err(Fail::bad(
+                "DELETED and SIZE are IMAP4rev2 STATUS items (RFC 9051 section 6.3.11): ENABLE IMAP4rev2 first",
+            ));
+        }
         // Dovecot 2.3 behaviour (rename-selected=bye-next): the renamed-away name a doomed
         // session still has selected is answered from that mailbox, with OK [CLIENTBUG]
         // (RFC 3501 §6.3.10: STATUS SHOULD NOT be used on the selected mailbox).
@@ -369,6 +377,9 @@ impl Server {
                 StatusItem::Unseen => StatusValue::Unseen(mb.unseen_count()),
                 // RFC 7162 §3.1.7.
                 StatusItem::HighestModSeq => StatusValue::HighestModSeq(mb.highest_modseq()),
+                // RFC 9051 §6.3.11.
+                StatusItem::Deleted => StatusValue::Deleted(mb.deleted_count()),
+                StatusItem::Size => StatusValue::Size(mb.size()),
             })
             .collect();
         // RFC 7162 §3.1: STATUS (HIGHESTMODSEQ) is a CONDSTORE enabling command.

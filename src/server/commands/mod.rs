@@ -11,6 +11,7 @@ mod fetch;
 mod list;
 mod mailbox;
 mod notify;
+pub(crate) mod rev2;
 pub(crate) mod search;
 mod select;
 #[cfg(feature = "sort-thread")]
@@ -119,6 +120,10 @@ impl Server {
         use CommandBody::*;
         if let Err(fail) = self.put_last_result(client, &mut body) {
             return Some(Err(fail));
+        }
+        // RFC 9051 §5.1: an IMAP4rev2 session names mailboxes in UTF-8.
+        if self.rev2_enabled(client) {
+            rev2::names_from_utf8(&mut body);
         }
         Some(match body {
             Capability => self.handle_capability(client),

@@ -410,6 +410,9 @@ impl Server {
             }
         }
         let answer = match &ret {
+            // RFC 9051 §6.4.4: "If no result option is specified ..., ALL is assumed", and
+            // the answer is ESEARCH (Appendix E item 4): an IMAP4rev2 session never gets SEARCH.
+            None if self.rev2_enabled(client) => esearch(tag, uid, &[], &hits, modseq_key),
             None => {
                 let highest = hits.iter().map(|&(_, m)| m).max();
                 let numbers = hits.iter().map(|&(n, _)| n).collect();

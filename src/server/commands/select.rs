@@ -1,6 +1,8 @@
 //! SELECT and EXAMINE (RFC 3501 §6.3.1, §6.3.2), CLOSE (§6.4.2), UNSELECT (RFC 3691).
 
-use crate::protocol::types::{Code, Data, Flag, MailboxName, Response, SelectParam, StatusKind};
+use crate::protocol::types::{
+    Code, Data, Flag, ListItem, MailboxName, NameAttribute, Response, SelectParam, StatusKind,
+};
 use crate::server::commands::condstore::{check_select_params, qresync_responses};
 use crate::server::commands::fetch::selected_view;
 use crate::server::policy::{Citation, SelectShared};
@@ -68,10 +70,22 @@ impl Server {
                 }
             }
         }
+        let enabled = self
+            .sessions
+            .get(&client)
+            .map(|s| s.enabled)
+            .unwrap_or_default();
+        // RFC 9051 §6.3.2: an IMAP4rev2 SELECT returns a LIST of the mailbox whose attributes
+        // are accurate: those LIST gives it (RFC 9051 §7.3.1, CHILDREN).
+        let list = enabled
+            .rev2
+            .then(|| rev2_list_item(&self.store, id))
+            .flatten();
         let Some(mailbox) = self.store.get_mut(id) else {
             return Err(Fail::no("Mailbox vanished").with_code(Code::ServerBug));
         };
-        let view = View::open(mailbox, read_only);
+        let rev2 = enabled.rev2;
+        let view = View::open_for(mailbox, read_only, enabled);
         let uid_validity = mailbox.uid_validity;
         let uid_next = mailbox.uid_next;
         let mailbox_highest = mailbox.highest_modseq();
@@ -83,8 +97,13 @@ impl Server {
         // RFC 3501 §6.3.1: the responses in the order of its example: EXISTS, RECENT,
         // OK [UNSEEN], OK [UIDVALIDITY], OK [UIDNEXT], FLAGS, OK [PERMANENTFLAGS].
         self.send(client, Response::Data(Data::Exists(view.exists())), None);
-        self.send(client, Response::Data(Data::Recent(view.recent())), None);
-        if let Some(i) = first_unseen {
+        // RFC 9051 Appendix E items 11, 12: IMAP4rev2 removed `[UNSEEN]` and RECENT. Appendix A:
+        // removed responses go to IMAP4rev1 clients only, RECENT excepted, which a server
+        // "can also send" (§6.3.2): this one sends an IMAP4rev2 session none (issue 12).
+        if !rev2 {
+            self.send(client, Response::Data(Data::Recent(view.recent())), None);
+        }
+        if let Some(i) = first_unseen.filter(|_| !rev2) {
             let seq = View::seq_of(i).0;
             self.untagged_ok(
                 client,
@@ -104,6 +123,9 @@ impl Server {
         );
         for r in flags {
             self.send(client, r, None);
+        }
+        if let Some(item) = list {
+            self.send(client, Response::Data(Data::List(item)), None);
         }
         // RFC 7162 §3.1.2.1: once CONDSTORE is enabled, SELECT and EXAMINE give HIGHESTMODSEQ
         // (after PERMANENTFLAGS, as §3.1.8's example shows).
@@ -189,4 +211,24 @@ impl Server {
         self.deselect(client)?;
         Ok(Done::text("UNSELECT completed"))
     }
+}
+
+/// The LIST response an IMAP4rev2 SELECT / EXAMINE returns for `id` (RFC 9051 §6.3.2), with
+/// the attributes LIST gives it; `None` for a mailbox that is gone.
+fn rev2_list_item(
+    store: &crate::server::mailstore::Store,
+    id: crate::server::mailstore::MailboxId,
+) -> Option<ListItem> {
+    let mb = store.get(id)?;
+    // RFC 3348 §4 (CHILDREN), as carried into RFC 9051 §7.3.1; a selectable mailbox.
+    let children = if store.has_children(&mb.name) {
+        NameAttribute::HasChildren
+    } else {
+        NameAttribute::HasNoChildren
+    };
+    Some(ListItem {
+        attributes: vec![children],
+        delimiter: Some(crate::server::mailstore::DELIMITER),
+        mailbox: MailboxName(mb.name.clone()),
+    })
 }
