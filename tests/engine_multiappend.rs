@@ -24,7 +24,11 @@ fn multiappend(tag: &str, n: usize, keywords: usize) -> String {
     for i in 0..n {
         let flags: Vec<String> = (0..keywords).map(|k| format!("$k{i}x{k}")).collect();
         let body = format!("Subject: m{i}\r\n\r\nx\r\n");
-        cmd.push_str(&format!(" ({}) {{{}+}}\r\n{body}", flags.join(" "), body.len()));
+        cmd.push_str(&format!(
+            " ({}) {{{}+}}\r\n{body}",
+            flags.join(" "),
+            body.len()
+        ));
     }
     cmd.push_str("\r\n");
     cmd
@@ -39,7 +43,8 @@ fn a_multiappend_over_the_keyword_limit_appends_nothing() {
     // the three default keywords are counted; each message alone would fit.
     let out = run(&mut s, c, &multiappend("b", 8, 8));
     assert!(
-        out.last().unwrap().starts_with("b NO [LIMIT]") && out.last().unwrap().contains("none appended"),
+        out.last().unwrap().starts_with("b NO [LIMIT]")
+            && out.last().unwrap().contains("none appended"),
         "{out:?}"
     );
     assert_eq!(drafts(&s), 0);
@@ -60,10 +65,22 @@ fn more_literals_than_a_command_may_carry_is_refused_whole() {
     // The framer's limit: 16 literals per command (src/protocol/framer.rs, README Limits).
     let out = run(&mut s, c, &multiappend("b", 17, 0));
     let tagged = out.iter().find(|l| l.starts_with("b ")).unwrap();
-    assert!(tagged.starts_with("b BAD") || tagged.starts_with("b NO"), "{out:?}");
+    assert!(
+        tagged.starts_with("b BAD") || tagged.starts_with("b NO"),
+        "{out:?}"
+    );
     assert_eq!(drafts(&s), 0);
     let out = run(&mut s, c, "c NOOP\r\n");
-    assert_eq!(out.last().unwrap(), "c OK NOOP completed", "the connection goes on");
+    assert_eq!(
+        out.last().unwrap(),
+        "c OK NOOP completed",
+        "the connection goes on"
+    );
     let out = run(&mut s, c, &multiappend("d", 16, 0));
-    assert!(out.last().unwrap().starts_with("d OK [APPENDUID 1700000006 1:16]"), "{out:?}");
+    assert!(
+        out.last()
+            .unwrap()
+            .starts_with("d OK [APPENDUID 1700000006 1:16]"),
+        "{out:?}"
+    );
 }
