@@ -279,6 +279,30 @@ pub const CAPABILITIES: &[&str] = &[
     "MULTIAPPEND",
 ];
 
+/// RFC 3501 §9: `text = 1*TEXT-CHAR`, and `TEXT-CHAR` is 7-bit: the human-readable text of an
+/// IMAP4rev1 session's responses is ASCII. Only after ENABLE IMAP4rev2 may it carry UTF-8 (RFC
+/// 9051 Appendix E item 24, §9 `resp-text`). The server's own texts cite RFC sections with `§`,
+/// written out here as "section"; any other non-ASCII character (from a client's input echoed
+/// in a text) becomes `?`.
+fn ascii_text(response: &mut Response) {
+    let text = match response {
+        Response::Status(s) => &mut s.text,
+        Response::Continue(Continue::Text { text, .. }) => text,
+        Response::Continue(_) | Response::Data(_) => return,
+    };
+    if text.is_ascii() {
+        return;
+    }
+    *text = text
+        .chars()
+        .map(|c| match c {
+            '§' => "section ".to_string(),
+            c if c.is_ascii() => c.to_string(),
+            _ => "?".to_string(),
+        })
+        .collect();
+}
+
 pub(crate) fn capabilities() -> Vec<String> {
     CAPABILITIES
         .iter()
@@ -788,6 +812,8 @@ impl Server {
         // RFC 9051 §5.1: an IMAP4rev2 session is told mailbox names in UTF-8.
         if self.rev2_enabled(client) {
             commands::rev2::names_to_utf8(&mut response);
+        } else {
+            ascii_text(&mut response);
         }
         let mut bytes = Vec::new();
         encode_response(&response, &mut bytes);
