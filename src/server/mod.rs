@@ -272,6 +272,11 @@ pub const CAPABILITIES: &[&str] = &[
     "SEARCHRES",
     // RFC 5267 §4.1: SEARCH RETURN (UPDATE) and CANCELUPDATE.
     "CONTEXT=SEARCH",
+    // RFC 5258 §3, RFC 5819 §2, RFC 6154 §2 and §3 (CREATE's USE parameter).
+    "LIST-EXTENDED",
+    "LIST-STATUS",
+    "SPECIAL-USE",
+    "CREATE-SPECIAL-USE",
 ];
 
 pub(crate) fn capabilities() -> Vec<String> {

@@ -972,6 +972,14 @@ pub fn constructed_responses() -> Vec<Response> {
         Data::List(item(vec![NameAttribute::Unmarked], Some('/'), "u")),
         Data::List(item(vec![], Some('"'), "quote\"d")),
         Data::List(item(vec![], Some('\\'), "")),
+        Data::ListChildInfo {
+            item: item(
+                vec![NameAttribute::Extension("NonExistent".into())],
+                Some('/'),
+                "Foo bar",
+            ),
+            criteria: vec!["SUBSCRIBED".into(), "X-OTHER".into()],
+        },
         Data::Lsub(item(
             vec![NameAttribute::Noselect],
             Some('.'),
@@ -1283,6 +1291,15 @@ pub fn constructed_commands() -> Vec<Command> {
         },
         CommandBody::Create {
             mailbox: mbx("a/b/"),
+            special_use: None,
+        },
+        CommandBody::Create {
+            mailbox: mbx("My Drafts"),
+            special_use: Some(vec!["Drafts".into(), "Sent".into()]),
+        },
+        CommandBody::Create {
+            mailbox: mbx("x"),
+            special_use: Some(vec![]),
         },
         CommandBody::Delete { mailbox: mbx("a") },
         CommandBody::Rename {
@@ -1294,6 +1311,37 @@ pub fn constructed_commands() -> Vec<Command> {
         CommandBody::List {
             reference: mbx(""),
             pattern: mbx("%/*"),
+        },
+        CommandBody::ListExtended {
+            select: Some(vec![
+                ListSelectOpt::Subscribed,
+                ListSelectOpt::Remote,
+                ListSelectOpt::RecursiveMatch,
+                ListSelectOpt::SpecialUse,
+            ]),
+            reference: mbx("a b"),
+            patterns: vec![mbx("%"), mbx("x y/*"), mbx("")],
+            parenthesized: true,
+            ret: Some(vec![
+                ListReturnOpt::Subscribed,
+                ListReturnOpt::Children,
+                ListReturnOpt::SpecialUse,
+                ListReturnOpt::Status(vec![StatusItem::Messages, StatusItem::HighestModSeq]),
+            ]),
+        },
+        CommandBody::ListExtended {
+            select: Some(vec![]),
+            reference: mbx(""),
+            patterns: vec![mbx("*")],
+            parenthesized: false,
+            ret: Some(vec![]),
+        },
+        CommandBody::ListExtended {
+            select: None,
+            reference: mbx(""),
+            patterns: vec![mbx("*")],
+            parenthesized: true,
+            ret: None,
         },
         CommandBody::Lsub {
             reference: mbx("Archive/"),
