@@ -160,3 +160,99 @@ pub(crate) fn mbox_list_extended(input: &[u8], item: ListItem) -> PResult<'_, Da
     let criteria = criteria.iter().map(|c| super::core::ascii(c)).collect();
     Ok((rest, Data::ListChildInfo { item, criteria }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::types::{MailboxName, StatusItem};
+
+    fn mbx(s: &str) -> MailboxName {
+        MailboxName(s.to_string())
+    }
+
+    #[test]
+    fn a_list_without_extensions_stays_rfc_3501s() {
+        let (_, plain) = list(b" \"\" %").unwrap();
+        let pattern = mbx("%");
+        assert_eq!(
+            plain,
+            CommandBody::List {
+                reference: mbx(""),
+                pattern
+            }
+        );
+        // Any one of the three extensions makes it extended (RFC 5258 §3).
+        for (input, select, parenthesized, ret) in [
+            (&b" () \"\" %"[..], Some(vec![]), false, None),
+            (b" \"\" (%)", None, true, None),
+            (b" \"\" % RETURN ()", None, false, Some(vec![])),
+        ] {
+            let (rest, body) = list(input).unwrap();
+            assert!(rest.is_empty());
+            let patterns = vec![mbx("%")];
+            let reference = mbx("");
+            let want = CommandBody::ListExtended {
+                select,
+                reference,
+                patterns,
+                parenthesized,
+                ret,
+            };
+            assert_eq!(body, want, "{:?}", String::from_utf8_lossy(input));
+        }
+    }
+
+    #[test]
+    fn options_are_read_in_any_case_and_order() {
+        let (_, body) =
+            list(b" (remote Subscribed recursivematch) x (a b) return (status (unseen) children)")
+                .unwrap();
+        let CommandBody::ListExtended {
+            select,
+            patterns,
+            ret,
+            ..
+        } = body
+        else {
+            panic!("{body:?}");
+        };
+        use ListSelectOpt::*;
+        assert_eq!(select, Some(vec![Remote, Subscribed, RecursiveMatch]));
+        assert_eq!(patterns, vec![mbx("a"), mbx("b")]);
+        let status = ListReturnOpt::Status(vec![StatusItem::Unseen]);
+        assert_eq!(ret, Some(vec![status, ListReturnOpt::Children]));
+    }
+
+    #[test]
+    fn bad_options_name_the_problem() {
+        let message = |input: &[u8]| match list(input) {
+            Err(nom::Err::Error(e) | nom::Err::Failure(e)) => e.message.into_owned(),
+            other => panic!("{other:?}"),
+        };
+        assert!(message(b" (RECURSIVEMATCH) \"\" %").contains("needs SUBSCRIBED"));
+        assert!(message(b" (SUBSCRIBED X-NEW) \"\" %").contains("selection option"));
+        assert!(message(b" \"\" % RETURN (X-NEW)").contains("return option"));
+    }
+
+    #[test]
+    fn create_takes_use() {
+        let (_, body) = create(b" x (USE (\\Drafts \\Sent))").unwrap();
+        let special_use = Some(vec!["Drafts".to_string(), "Sent".to_string()]);
+        assert_eq!(
+            body,
+            CommandBody::Create {
+                mailbox: mbx("x"),
+                special_use
+            }
+        );
+        let (_, body) = create(b" x").unwrap();
+        assert_eq!(
+            body,
+            CommandBody::Create {
+                mailbox: mbx("x"),
+                special_use: None
+            }
+        );
+        assert!(create(b" x (USE (\\Drafts) FOO)").is_err());
+    }
+}
