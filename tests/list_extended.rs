@@ -83,6 +83,15 @@ fn rfc5258_examples_1_to_7() {
     want.pop();
     want.push("A05 OK LIST completed");
     expect(&mut s, c, r#"A05 LIST (REMOTE SUBSCRIBED) "" "*""#, &want);
+    // §3: an option given twice counts once, in any case and order.
+    want.pop();
+    want.push("A07 OK LIST completed");
+    expect(
+        &mut s,
+        c,
+        r#"A07 list (subscribed remote Subscribed) "" "*" return (subscribed)"#,
+        &want,
+    );
     // Example 3 (and 4, without remote mailboxes).
     expect(
         &mut s,
