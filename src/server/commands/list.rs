@@ -133,17 +133,14 @@ impl Server {
         };
         // The names that meet the selection criteria (RFC 5258 §3): subscribed ones, which
         // need not exist (§3.1), or the existing mailboxes; with SPECIAL-USE (RFC 6154 §2)
-        // only those with a special use.
+        // only those with a special use. Without RECURSIVEMATCH only those the patterns match
+        // matter.
+        let wanted = |n: &str| (!by_use || has_use(n)) && (recursive || matches(n));
         let meets: BTreeSet<String> = if by_subscription {
             let subscribed = store.subscriptions(&user);
-            subscribed
-                .filter(|n| !by_use || has_use(n))
-                .cloned()
-                .collect()
+            subscribed.filter(|n| wanted(n)).cloned().collect()
         } else {
-            let live = store
-                .live()
-                .filter(|m| !by_use || !m.special_use.is_empty());
+            let live = store.live().filter(|m| wanted(&m.name));
             live.map(|m| m.name.clone()).collect()
         };
         // RECURSIVEMATCH (§3.1): each ancestor of a name that meets the criteria gets CHILDINFO
