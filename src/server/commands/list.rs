@@ -2,7 +2,7 @@
 //! (RFC 5819) and SPECIAL-USE (RFC 6154): the reference joined to the pattern (RFC 2683
 //! §3.4.9) and the wildcard matcher.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use crate::protocol::types::{
     Code, Data, ListItem, ListReturnOpt, ListSelectOpt, MailboxName, NameAttribute, Response,
@@ -144,26 +144,30 @@ impl Server {
             live.map(|m| m.name.clone()).collect()
         };
         // RECURSIVEMATCH (§3.1): each ancestor of a name that meets the criteria gets CHILDINFO
-        // (§3.5); `true` when one such descendant does not match the patterns, the only case
-        // in which an ancestor that does not meet them is listed (§3.3 rule 2B; §3.5 "servers
-        // SHOULD suppress redundant CHILDINFO responses").
-        let mut parents: BTreeMap<String, bool> = BTreeMap::new();
+        // (§3.5); those with such a descendant the patterns do not match are `lonely`, the
+        // only ancestors listed when they do not meet the criteria themselves (§3.3 rule 2B;
+        // §3.5 "servers SHOULD suppress redundant CHILDINFO responses"). Sets of `String`
+        // only, as elsewhere in the engine: each new collection type costs the page's wasm.
+        let mut parents = BTreeSet::new();
+        let mut lonely = BTreeSet::new();
         if recursive {
             for name in &meets {
-                let unmatched = !matches(name);
                 for (at, _) in name.match_indices(DELIMITER) {
-                    if let Some(parent) = name.get(..at) {
-                        *parents.entry(parent.to_string()).or_default() |= unmatched;
+                    let parent = name.get(..at).unwrap_or_default().to_string();
+                    if !matches(name) {
+                        lonely.insert(parent.clone());
                     }
+                    parents.insert(parent);
                 }
             }
         }
-        let names: BTreeSet<&String> = meets.iter().chain(parents.keys()).collect();
+        let mut names = meets.clone();
+        names.extend(parents.iter().cloned());
         let mut responses = Vec::new();
-        for name in names {
+        for name in &names {
             let listed = meets.contains(name);
-            let childinfo = parents.get(name);
-            if !matches(name) || !(listed || childinfo == Some(&true)) {
+            let childinfo = parents.contains(name);
+            if !matches(name) || !(listed || lonely.contains(name)) {
                 continue;
             }
             let mailbox = store.by_name(name);
@@ -200,14 +204,13 @@ impl Server {
                 delimiter: Some(DELIMITER),
                 mailbox: MailboxName(name.clone()),
             };
-            responses.push(Response::Data(match childinfo {
-                // RFC 5258 §3.5: CHILDINFO names the selection criteria a descendant meets;
-                // RECURSIVEMATCH needs SUBSCRIBED, the only `list-select-base-opt`.
-                Some(_) => Data::ListChildInfo {
-                    item,
-                    criteria: vec!["SUBSCRIBED".to_string()],
-                },
-                None => Data::List(item),
+            // RFC 5258 §3.5: CHILDINFO names the selection criteria a descendant meets;
+            // RECURSIVEMATCH needs SUBSCRIBED, the only `list-select-base-opt`.
+            responses.push(Response::Data(if childinfo {
+                let criteria = vec!["SUBSCRIBED".to_string()];
+                Data::ListChildInfo { item, criteria }
+            } else {
+                Data::List(item)
             }));
             // RFC 5819 §2: a STATUS after the LIST of each selectable mailbox that meets the
             // selection criteria; none for \Noselect or \NonExistent ones, nor for a parent
