@@ -161,8 +161,7 @@ impl Server {
                 }
             }
         }
-        let mut names = meets.clone();
-        names.extend(parents.iter().cloned());
+        let names: BTreeSet<String> = meets.iter().chain(&parents).cloned().collect();
         let mut responses = Vec::new();
         for name in &names {
             let listed = meets.contains(name);
