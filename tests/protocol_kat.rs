@@ -112,3 +112,10 @@ fn every_code_variant_is_in_the_kat_set() {
         .collect();
     assert_eq!(seen.len(), 42, "{seen:?}");
 }
+
+/// RFC 5258 (LIST-EXTENDED), RFC 5819 (LIST-STATUS) and RFC 6154 (SPECIAL-USE) examples,
+/// commands and responses, and malformed extended LIST and CREATE commands refused.
+#[test]
+fn list_extension_examples_parse_then_encode_to_the_same_octets() {
+    assert!(kat::check_list_extensions() >= 80);
+}

@@ -151,6 +151,9 @@ pub enum CommandBody {
     },
     Create {
         mailbox: MailboxName,
+        /// RFC 6154 §3 `"USE" SP "(" [use-attr *(SP use-attr)] ")"`, the one `create-param`
+        /// (RFC 4466 §2.2) known: the attributes without `\`; `None` without it.
+        special_use: Option<Vec<String>>,
     },
     Delete {
         mailbox: MailboxName,
@@ -173,6 +176,19 @@ pub enum CommandBody {
     Lsub {
         reference: MailboxName,
         pattern: MailboxName,
+    },
+    /// RFC 5258 §6 `"LIST" [SP list-select-opts] SP mailbox SP mbox-or-pat
+    /// [SP list-return-opts]` with at least one of the three extensions (§3): selection
+    /// options (`None` when absent), patterns in parentheses, return options (`None` without
+    /// RETURN).
+    ListExtended {
+        select: Option<Vec<ListSelectOpt>>,
+        reference: MailboxName,
+        /// `patterns = "(" list-mailbox *(SP list-mailbox) ")"` when `parenthesized`, else
+        /// the one `list-mailbox`.
+        patterns: Vec<MailboxName>,
+        parenthesized: bool,
+        ret: Option<Vec<ListReturnOpt>>,
     },
     Status {
         mailbox: MailboxName,
@@ -288,6 +304,7 @@ impl CommandBody {
             Unsubscribe { .. } => "UNSUBSCRIBE",
             List { .. } => "LIST",
             Lsub { .. } => "LSUB",
+            ListExtended { .. } => "LIST",
             Status { .. } => "STATUS",
             Append { .. } => "APPEND",
             Namespace => "NAMESPACE",
@@ -362,6 +379,25 @@ pub enum EntryType {
 /// RFC 2971 §3.3 `id_params_list` without the NIL case: field (`string`) and value
 /// (`nstring`) pairs, in order.
 pub type IdParams = Vec<(Vec<u8>, Option<Vec<u8>>)>;
+
+/// `list-select-opt` (RFC 5258 §6, RFC 6154 §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ListSelectOpt {
+    Subscribed,
+    Remote,
+    RecursiveMatch,
+    SpecialUse,
+}
+
+/// `return-option` (RFC 5258 §6, RFC 5819 §4, RFC 6154 §6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum ListReturnOpt {
+    Subscribed,
+    Children,
+    SpecialUse,
+    /// `"STATUS" SP "(" status-att *(SP status-att) ")"`.
+    Status(Vec<StatusItem>),
+}
 
 /// `status-att` (RFC 3501 §6.3.10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -786,6 +822,13 @@ pub enum Data {
     ListOldName {
         item: ListItem,
         old: MailboxName,
+    },
+    /// An extended LIST response with the `CHILDINFO` item (RFC 5258 §3.5, §6
+    /// `childinfo-extended-item`): the selection criteria a descendant meets, as
+    /// `list-select-base-opt`s ("SUBSCRIBED").
+    ListChildInfo {
+        item: ListItem,
+        criteria: Vec<String>,
     },
 }
 

@@ -51,6 +51,11 @@ pub const STORE_FLAGS: usize = 16;
 /// along regardless, so they lose no flags.
 pub const MAILBOX_KEYWORDS: usize = 64;
 
+/// Octets of all the patterns of one extended LIST (RFC 5258 §3): each pattern is matched
+/// against every mailbox name, so this bounds the matching to four times what one longest
+/// pattern costs.
+pub const LIST_PATTERN_OCTETS: usize = 4_096;
+
 /// Message octets one command may read through its keys or items (SEARCH's header and text
 /// keys, FETCH's sections, ENVELOPE and BODYSTRUCTURE): a header key or item counts the
 /// header octets of the messages it applies to, any other the whole messages. This much, or

@@ -237,6 +237,8 @@ pub struct Mailbox {
     pub noselect: bool,
     /// Deleted while selected, kept for the sessions that still have it (RFC 2180 §3.2).
     pub deleted: bool,
+    /// Its special uses (RFC 6154 §2), among [`SPECIAL_USES`]; they go with it when renamed.
+    pub special_use: Vec<&'static str>,
     /// A deleted mailbox's name cannot be created again while it is kept (RFC 2180 §3.2),
     /// unless [`Store::release_name`] freed it (Dovecot 2.3 frees it at once).
     pub holds_name: bool,
@@ -477,6 +479,12 @@ pub enum StoreError {
     BadName(String),
 }
 
+/// The special uses a mailbox can be given (RFC 6154 §2), as attribute names without `\`.
+/// `\All` and `\Flagged` are left out: they describe virtual mailboxes gathering messages
+/// from the others ("almost certain to represent a virtual mailbox", §2), which this store
+/// does not have, so CREATE refuses them with `NO [USEATTR]` (§3).
+pub const SPECIAL_USES: &[&str] = &["Archive", "Drafts", "Junk", "Sent", "Trash"];
+
 /// All mailboxes and users.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -614,6 +622,7 @@ impl Store {
                 messages: Vec::new(),
                 noselect: false,
                 deleted: false,
+                special_use: Vec::new(),
                 holds_name: true,
                 keywords: {
                     let mut k = Keywords::default();

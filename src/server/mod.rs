@@ -277,6 +277,11 @@ pub const CAPABILITIES: &[&str] = &[
     "CONTEXT=SEARCH",
     // RFC 3502 §3.
     "MULTIAPPEND",
+    // RFC 5258 §3, RFC 5819 §2, RFC 6154 §2 and §3 (CREATE's USE parameter).
+    "LIST-EXTENDED",
+    "LIST-STATUS",
+    "SPECIAL-USE",
+    "CREATE-SPECIAL-USE",
 ];
 
 /// RFC 3501 §9: `text = 1*TEXT-CHAR`, and `TEXT-CHAR` is 7-bit: the human-readable text of an

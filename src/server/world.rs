@@ -6,10 +6,11 @@
 //!   what lets three clients meet in one mailbox whoever logs in);
 //! - `INBOX` with MIME-rich messages, `FOO` with the seven messages of the RFC 2180 §4.1
 //!   scenario, `FRED` (the COPY target of RFC 2180 §4.4), `Archive`, `Archive/2024`, `Drafts`,
-//!   `Sent` and `Trash`; every mailbox subscribed for every user.
+//!   `Sent` and `Trash` (`Archive`, `Drafts`, `Sent` and `Trash` with those special uses,
+//!   RFC 6154 §2); every mailbox subscribed for every user.
 
 use crate::protocol::types::{Date, DateTime, Flag};
-use crate::server::mailstore::{Flags, MessageData, Store};
+use crate::server::mailstore::{Flags, MessageData, Store, SPECIAL_USES};
 use crate::server::mime::samples::SAMPLE_MESSAGES;
 use crate::server::User;
 
@@ -96,6 +97,20 @@ impl World {
         }
         for name in MAILBOXES {
             let _ = world.store.create(name);
+        }
+        // RFC 6154 §2: the special-use mailboxes clients look for.
+        for name in ["Archive", "Drafts", "Sent", "Trash"] {
+            if let Some(mb) = world
+                .store
+                .id_of(name)
+                .and_then(|id| world.store.get_mut(id))
+            {
+                mb.special_use = SPECIAL_USES
+                    .iter()
+                    .copied()
+                    .filter(|u| *u == name)
+                    .collect();
+            }
         }
         let users: Vec<String> = world.users.iter().map(|u| u.name.clone()).collect();
         for user in &users {

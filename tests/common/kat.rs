@@ -1028,6 +1028,14 @@ pub fn constructed_responses() -> Vec<Response> {
         Data::List(item(vec![NameAttribute::Unmarked], Some('/'), "u")),
         Data::List(item(vec![], Some('"'), "quote\"d")),
         Data::List(item(vec![], Some('\\'), "")),
+        Data::ListChildInfo {
+            item: item(
+                vec![NameAttribute::Extension("NonExistent".into())],
+                Some('/'),
+                "Foo bar",
+            ),
+            criteria: vec!["SUBSCRIBED".into(), "X-OTHER".into()],
+        },
         Data::Lsub(item(
             vec![NameAttribute::Noselect],
             Some('.'),
@@ -1340,6 +1348,15 @@ pub fn constructed_commands() -> Vec<Command> {
         },
         CommandBody::Create {
             mailbox: mbx("a/b/"),
+            special_use: None,
+        },
+        CommandBody::Create {
+            mailbox: mbx("My Drafts"),
+            special_use: Some(vec!["Drafts".into(), "Sent".into()]),
+        },
+        CommandBody::Create {
+            mailbox: mbx("x"),
+            special_use: Some(vec![]),
         },
         CommandBody::Delete { mailbox: mbx("a") },
         CommandBody::Rename {
@@ -1351,6 +1368,37 @@ pub fn constructed_commands() -> Vec<Command> {
         CommandBody::List {
             reference: mbx(""),
             pattern: mbx("%/*"),
+        },
+        CommandBody::ListExtended {
+            select: Some(vec![
+                ListSelectOpt::Subscribed,
+                ListSelectOpt::Remote,
+                ListSelectOpt::RecursiveMatch,
+                ListSelectOpt::SpecialUse,
+            ]),
+            reference: mbx("a b"),
+            patterns: vec![mbx("%"), mbx("x y/*"), mbx("")],
+            parenthesized: true,
+            ret: Some(vec![
+                ListReturnOpt::Subscribed,
+                ListReturnOpt::Children,
+                ListReturnOpt::SpecialUse,
+                ListReturnOpt::Status(vec![StatusItem::Messages, StatusItem::HighestModSeq]),
+            ]),
+        },
+        CommandBody::ListExtended {
+            select: Some(vec![]),
+            reference: mbx(""),
+            patterns: vec![mbx("*")],
+            parenthesized: false,
+            ret: Some(vec![]),
+        },
+        CommandBody::ListExtended {
+            select: None,
+            reference: mbx(""),
+            patterns: vec![mbx("*")],
+            parenthesized: true,
+            ret: None,
         },
         CommandBody::Lsub {
             reference: mbx("Archive/"),
@@ -1834,4 +1882,184 @@ pub fn check_rfc5465() -> usize {
         assert!(parse_command(bytes).is_err(), "{:?} parsed", show(bytes));
     }
     rfc5465_commands().len() + rfc5465_responses().len() + same.len() + lower.len() + refused.len()
+}
+
+/// RFC 5258 (LIST-EXTENDED) §5, RFC 5819 (LIST-STATUS) §3 and RFC 6154 (SPECIAL-USE) §5
+/// client commands, in the encoder's form: names and patterns the RFCs quote without need are
+/// bare (the printed forms are checked to parse to the same value by [`check_list_extensions`]).
+pub fn list_extension_commands() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        ("RFC 5258 §5 2", b"A02 LIST (SUBSCRIBED) \"\" *\r\n"),
+        ("RFC 5258 §5 3", b"A03 LIST () \"\" % RETURN (CHILDREN)\r\n"),
+        (
+            "RFC 5258 §5 4",
+            b"A04 LIST (REMOTE) \"\" % RETURN (CHILDREN)\r\n",
+        ),
+        ("RFC 5258 §5 5", b"A05 LIST (REMOTE SUBSCRIBED) \"\" *\r\n"),
+        (
+            "RFC 5258 §5 6",
+            b"A06 LIST (REMOTE) \"\" * RETURN (SUBSCRIBED)\r\n",
+        ),
+        ("RFC 5258 §5 7", b"BBB LIST \"\" (INBOX Drafts Sent/%)\r\n"),
+        ("RFC 5258 §5 8", b"CA3 LIST \"\" % RETURN (CHILDREN)\r\n"),
+        (
+            "RFC 5258 §5 8",
+            b"C04 LIST (SUBSCRIBED RECURSIVEMATCH) \"\" %\r\n",
+        ),
+        (
+            "RFC 5258 §5 8 C",
+            b"C04 LIST (SUBSCRIBED RECURSIVEMATCH) \"\" % RETURN (CHILDREN)\r\n",
+        ),
+        (
+            "RFC 5258 §5 9",
+            b"D03 LIST (RECURSIVEMATCH SUBSCRIBED) \"\" *2\r\n",
+        ),
+        ("RFC 5258 §5 10", b"a1 LIST \"\" (foo foo/*)\r\n"),
+        ("RFC 5258 §5 10", b"a2 LIST (SUBSCRIBED) \"\" foo/*\r\n"),
+        (
+            "RFC 5258 §5 10",
+            b"a3 LIST (SUBSCRIBED RECURSIVEMATCH) \"\" foo RETURN (CHILDREN)\r\n",
+        ),
+        ("RFC 5258 §5 11", b"a1 LIST (REMOTE) \"\" *\r\n"),
+        ("RFC 5258 §5 11", b"a2 LIST () \"\" %\r\n"),
+        ("RFC 5258 §5 11", b"a3.1 LIST \"\" (% music/rock)\r\n"),
+        (
+            "RFC 5819 §3",
+            b"A01 LIST \"\" % RETURN (STATUS (MESSAGES UNSEEN))\r\n",
+        ),
+        (
+            "RFC 5819 §3",
+            b"A02 LIST (SUBSCRIBED RECURSIVEMATCH) \"\" % RETURN (STATUS (MESSAGES))\r\n",
+        ),
+        ("RFC 6154 §5.1", b"t1 LIST \"\" %\r\n"),
+        ("RFC 6154 §5.2", b"t2 LIST \"\" % RETURN (SPECIAL-USE)\r\n"),
+        ("RFC 6154 §5.2", b"t3 LIST (SPECIAL-USE) \"\" *\r\n"),
+        (
+            "RFC 6154 §5.3",
+            b"t2 CREATE MySpecial (USE (\\Drafts \\Sent))\r\n",
+        ),
+        ("RFC 6154 §5.3", b"t3 CREATE Everything (USE (\\All))\r\n"),
+    ]
+}
+
+/// The responses of the same examples, as printed and (where the encoder writes them
+/// differently: bare names, INBOX in capitals as any case of it is (RFC 3501 §5.1),
+/// `\Noinferiors` and `\Noselect` as RFC 3501 §9 spells them, the CHILDINFO tag quoted) as
+/// encoded. Long lines the RFCs fold are joined with one SP.
+pub fn list_extension_responses() -> Vec<(&'static str, &'static [u8], &'static [u8])> {
+    vec![
+        ("RFC 5258 §5 1", b"* LIST (\\Marked \\NoInferiors) \"/\" \"inbox\"\r\n", b"* LIST (\\Marked \\Noinferiors) \"/\" INBOX\r\n"),
+        ("RFC 5258 §5 1", b"* LIST () \"/\" \"Fruit/Apple\"\r\n", b"* LIST () \"/\" Fruit/Apple\r\n"),
+        ("RFC 5258 §5 2", b"* LIST (\\Marked \\NoInferiors \\Subscribed) \"/\" \"inbox\"\r\n", b"* LIST (\\Marked \\Noinferiors \\Subscribed) \"/\" INBOX\r\n"),
+        ("RFC 5258 §5 2", b"* LIST (\\Subscribed \\NonExistent) \"/\" \"Fruit/Peach\"\r\n", b"* LIST (\\Subscribed \\NonExistent) \"/\" Fruit/Peach\r\n"),
+        ("RFC 5258 §5 3", b"* LIST (\\HasChildren) \"/\" \"Fruit\"\r\n", b"* LIST (\\HasChildren) \"/\" Fruit\r\n"),
+        ("RFC 5258 §5 3", b"* LIST (\\HasNoChildren) \"/\" \"Tofu\"\r\n", b"* LIST (\\HasNoChildren) \"/\" Tofu\r\n"),
+        ("RFC 5258 §5 4", b"* LIST (\\Remote) \"/\" \"Bread\"\r\n", b"* LIST (\\Remote) \"/\" Bread\r\n"),
+        ("RFC 5258 §5 4", b"* LIST (\\HasChildren \\Remote) \"/\" \"Meat\"\r\n", b"* LIST (\\HasChildren \\Remote) \"/\" Meat\r\n"),
+        ("RFC 5258 §5 7", b"* LIST (\\NoInferiors) \"/\" \"Drafts\"\r\n", b"* LIST (\\Noinferiors) \"/\" Drafts\r\n"),
+        ("RFC 5258 §5 7", b"* LIST (\\Marked) \"/\" \"Sent/December2003\"\r\n", b"* LIST (\\Marked) \"/\" Sent/December2003\r\n"),
+        ("RFC 5258 §5 8", b"* LIST () \"/\" \"Foo\" (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n", b"* LIST () \"/\" Foo (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n"),
+        ("RFC 5258 §5 8 A1", b"* LIST (\\Subscribed \\HasChildren) \"/\" \"Foo\" (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n", b"* LIST (\\Subscribed \\HasChildren) \"/\" Foo (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n"),
+        ("RFC 5258 §5 8 A2", b"* LIST (\\NonExistent) \"/\" \"Foo\" (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n", b"* LIST (\\NonExistent) \"/\" Foo (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n"),
+        ("RFC 5258 §5 8 C", b"* LIST (\\HasChildren \\Subscribed) \"/\" \"Foo\"\r\n", b"* LIST (\\HasChildren \\Subscribed) \"/\" Foo\r\n"),
+        ("RFC 5258 §5 9", b"* LIST (\\Subscribed) \"/\" \"eps2\" (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n", b"* LIST (\\Subscribed) \"/\" eps2 (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n"),
+        ("RFC 5258 §5 9", b"* LIST (\\NonExistent) \"/\" \"qux2\" (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n", b"* LIST (\\NonExistent) \"/\" qux2 (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n"),
+        ("RFC 5258 §5 10", b"* LIST () \"/\" foo\r\n", b""),
+        ("RFC 5258 §5 10", b"* LIST (\\Subscribed \\NonExistent) \"/\" foo/bar\r\n", b""),
+        ("RFC 5258 §5 10", b"* LIST (\\HasNoChildren) \"/\" foo (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n", b""),
+        ("RFC 5258 §5 11", b"* LIST (\\Remote) \"/\" also/jazz\r\n", b""),
+        ("RFC 5258 §5 11", b"* LIST (\\NonExistent \\HasChildren) \"/\" music\r\n", b""),
+        ("RFC 5819 §3", b"* STATUS \"INBOX\" (MESSAGES 17 UNSEEN 16)\r\n", b"* STATUS INBOX (MESSAGES 17 UNSEEN 16)\r\n"),
+        ("RFC 5819 §3", b"* LIST () \".\" \"foo\"\r\n", b"* LIST () \".\" foo\r\n"),
+        ("RFC 5819 §3", b"* STATUS \"foo\" (MESSAGES 30 UNSEEN 29)\r\n", b"* STATUS foo (MESSAGES 30 UNSEEN 29)\r\n"),
+        ("RFC 5819 §3", b"* LIST (\\NoSelect) \".\" \"bar\"\r\n", b"* LIST (\\Noselect) \".\" bar\r\n"),
+        ("RFC 5819 §3", b"A01 OK List completed.\r\n", b""),
+        ("RFC 5819 §3", b"* STATUS \"INBOX\" (MESSAGES 17)\r\n", b"* STATUS INBOX (MESSAGES 17)\r\n"),
+        ("RFC 5819 §3", b"* LIST () \".\" \"foo\" (CHILDINFO (\"SUBSCRIBED\"))\r\n", b"* LIST () \".\" foo (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n"),
+        ("RFC 6154 §5.1", b"* LIST (\\Marked \\HasNoChildren) \"/\" Inbox\r\n", b"* LIST (\\Marked \\HasNoChildren) \"/\" INBOX\r\n"),
+        ("RFC 6154 §5.1", b"* LIST (\\Sent \\HasNoChildren) \"/\" SentMail\r\n", b""),
+        ("RFC 6154 §5.1", b"* LIST (\\Marked \\Drafts \\HasNoChildren) \"/\" MyDrafts\r\n", b""),
+        ("RFC 6154 §5.1", b"* LIST (\\Trash \\HasNoChildren) \"/\" Trash\r\n", b""),
+        ("RFC 6154 §5.2", b"* CAPABILITY IMAP4rev1 SPECIAL-USE\r\n", b""),
+        ("RFC 6154 §5.2", b"* LIST (\\Sent) \"/\" SentMail\r\n", b""),
+        ("RFC 6154 §5.3", b"* CAPABILITY IMAP4rev1 CREATE-SPECIAL-USE\r\n", b""),
+        ("RFC 6154 §5.3", b"t2 OK MySpecial created\r\n", b""),
+        ("RFC 6154 §5.3", b"t3 NO [USEATTR] \\All not supported\r\n", b""),
+    ]
+}
+
+/// parse then encode gives the encoder's form of every RFC 5258 / 5819 / 6154 example, and
+/// that form parses again to the same value; the examples as printed (quoted names) parse
+/// like the encoder's form; lower case parses like upper case; malformed and refused forms
+/// (RECURSIVEMATCH without SUBSCRIBED, unknown options: RFC 5258 §3, §3.1) do not parse.
+pub fn check_list_extensions() -> usize {
+    let commands = list_extension_commands();
+    for (section, bytes) in &commands {
+        let cmd =
+            parse_command(bytes).unwrap_or_else(|e| panic!("{section}: {:?}: {e:?}", show(bytes)));
+        let mut out = Vec::new();
+        encode_command(&cmd, &mut out);
+        assert_eq!(show(&out), show(bytes), "{section}: {cmd:?}");
+        assert_eq!(parse_command(&out).expect("parses again"), cmd);
+    }
+    let responses = list_extension_responses();
+    for (section, printed, canonical) in &responses {
+        let canonical = if canonical.is_empty() {
+            printed
+        } else {
+            canonical
+        };
+        let (resp, used) = parse_response(printed)
+            .unwrap_or_else(|e| panic!("{section}: {:?}: {e:?}", show(printed)));
+        assert_eq!(used, printed.len(), "{section}");
+        let mut out = Vec::new();
+        encode_response(&resp, &mut out);
+        assert_eq!(show(&out), show(canonical), "{section}: {resp:?}");
+        assert_eq!(parse_response(&out).expect("parses again").0, resp);
+    }
+    let same: &[(&[u8], &[u8])] = &[
+        (b"A02 LIST (SUBSCRIBED) \"\" \"*\"\r\n", b"A02 LIST (SUBSCRIBED) \"\" *\r\n"),
+        (b"BBB LIST \"\" (\"INBOX\" \"Drafts\" \"Sent/%\")\r\n", b"BBB LIST \"\" (INBOX Drafts Sent/%)\r\n"),
+        (b"a1 LIST \"\" (\"foo\" \"foo/*\")\r\n", b"a1 LIST \"\" (foo foo/*)\r\n"),
+        (b"a list (subscribed recursivematch remote) \"\" % return (children subscribed special-use status (messages))\r\n",
+         b"a LIST (SUBSCRIBED RECURSIVEMATCH REMOTE) \"\" % RETURN (CHILDREN SUBSCRIBED SPECIAL-USE STATUS (MESSAGES))\r\n"),
+        (b"a create x (use (\\drafts))\r\n", b"a CREATE x (USE (\\drafts))\r\n"),
+    ];
+    for (printed, canonical) in same {
+        assert_eq!(
+            parse_command(printed).expect("printed form parses"),
+            parse_command(canonical).expect("canonical form parses"),
+            "{}",
+            show(printed)
+        );
+    }
+    // RFC 5819 §3 prints `(SUBSCRIBED RECURSIVEMATCH)""` with no SP, which RFC 5258 §6 `list`
+    // requires; the corrected form is among the commands above.
+    let refused: &[&[u8]] = &[
+        b"A02 LIST (SUBSCRIBED RECURSIVEMATCH)\"\" % RETURN (STATUS (MESSAGES))\r\n",
+        b"a LIST (RECURSIVEMATCH) \"\" %\r\n",
+        b"a LIST (REMOTE RECURSIVEMATCH) \"\" %\r\n",
+        b"a LIST (SPECIAL-USE RECURSIVEMATCH) \"\" *\r\n",
+        b"a LIST (FOO) \"\" %\r\n",
+        b"a LIST \"\" % RETURN (FOO)\r\n",
+        b"a LIST \"\" % RETURN CHILDREN\r\n",
+        b"a LIST \"\" % RETURN\r\n",
+        b"a LIST \"\" % CHILDREN\r\n",
+        b"a LIST \"\" ()\r\n",
+        b"a LIST \"\" (% )\r\n",
+        b"a LIST \"\" % RETURN (STATUS ())\r\n",
+        b"a LIST \"\" % RETURN (STATUS (FOO))\r\n",
+        b"a LIST \"\" % RETURN (STATUS)\r\n",
+        b"a LIST (SUBSCRIBED \"\" %\r\n",
+        b"a CREATE x (USE)\r\n",
+        b"a CREATE x ()\r\n",
+        b"a CREATE x (FOO (\\Drafts))\r\n",
+        b"a CREATE x (USE (Drafts))\r\n",
+        b"a CREATE x (USE (\\Drafts) USE (\\Sent))\r\n",
+        b"a CREATE x (USE (\\Drafts)) extra\r\n",
+    ];
+    for bytes in refused {
+        assert!(parse_command(bytes).is_err(), "{:?} parsed", show(bytes));
+    }
+    commands.len() + responses.len() + same.len() + refused.len()
 }

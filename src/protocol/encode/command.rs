@@ -68,8 +68,23 @@ fn write_command_body(body: &CommandBody, out: &mut Vec<u8>) {
                 write_paren_list(params, out, write_select_param);
             }
         }
-        CommandBody::Create { mailbox }
-        | CommandBody::Delete { mailbox }
+        // RFC 6154 §6: `create-param =/ "USE" SP "(" [use-attr *(SP use-attr)] ")"`.
+        CommandBody::Create {
+            mailbox,
+            special_use,
+        } => {
+            out.push(b' ');
+            write_mailbox(mailbox, out);
+            if let Some(attrs) = special_use {
+                write_atom(" (USE ", out);
+                write_paren_list(attrs, out, |a, out| {
+                    out.push(b'\\');
+                    write_atom(a, out);
+                });
+                out.push(b')');
+            }
+        }
+        CommandBody::Delete { mailbox }
         | CommandBody::Subscribe { mailbox }
         | CommandBody::Unsubscribe { mailbox } => {
             out.push(b' ');
@@ -87,6 +102,32 @@ fn write_command_body(body: &CommandBody, out: &mut Vec<u8>) {
             write_mailbox(reference, out);
             out.push(b' ');
             write_list_mailbox(pattern, out);
+        }
+        // RFC 5258 §6: `"LIST" [SP list-select-opts] SP mailbox SP mbox-or-pat
+        // [SP list-return-opts]`.
+        CommandBody::ListExtended {
+            select,
+            reference,
+            patterns,
+            parenthesized,
+            ret,
+        } => {
+            if let Some(opts) = select {
+                out.push(b' ');
+                write_paren_list(opts, out, |o, out| write_atom(select_opt_name(*o), out));
+            }
+            out.push(b' ');
+            write_mailbox(reference, out);
+            out.push(b' ');
+            if *parenthesized {
+                write_paren_list(patterns, out, write_list_mailbox);
+            } else {
+                write_spaced(patterns, out, write_list_mailbox);
+            }
+            if let Some(opts) = ret {
+                write_atom(" RETURN ", out);
+                write_paren_list(opts, out, write_return_opt);
+            }
         }
         // RFC 3501 §9: `"STATUS" SP mailbox SP "(" status-att *(SP status-att) ")"`.
         CommandBody::Status { mailbox, items } => {
@@ -475,4 +516,26 @@ fn write_search_astring(keyword: &str, s: &[u8], out: &mut Vec<u8>) {
 fn write_search_date(keyword: &str, d: &Date, out: &mut Vec<u8>) {
     write_atom(keyword, out);
     write_date(d, out);
+}
+
+fn select_opt_name(o: ListSelectOpt) -> &'static str {
+    match o {
+        ListSelectOpt::Subscribed => "SUBSCRIBED",
+        ListSelectOpt::Remote => "REMOTE",
+        ListSelectOpt::RecursiveMatch => "RECURSIVEMATCH",
+        ListSelectOpt::SpecialUse => "SPECIAL-USE",
+    }
+}
+
+/// RFC 5258 §6 `return-option`, RFC 5819 §4 `status-option`, RFC 6154 §6.
+fn write_return_opt(o: &ListReturnOpt, out: &mut Vec<u8>) {
+    match o {
+        ListReturnOpt::Subscribed => write_atom("SUBSCRIBED", out),
+        ListReturnOpt::Children => write_atom("CHILDREN", out),
+        ListReturnOpt::SpecialUse => write_atom("SPECIAL-USE", out),
+        ListReturnOpt::Status(items) => {
+            write_atom("STATUS ", out);
+            write_paren_list(items, out, |i, out| write_atom(status_item_name(*i), out));
+        }
+    }
 }

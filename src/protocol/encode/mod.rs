@@ -17,6 +17,7 @@ use super::types::{
     SearchReturnData, SearchReturnOpt, Section, SectionText, SelectParam, SeqBound, SequenceSet,
     SpecificFields, StatusItem, StatusKind, StatusResponse, StatusValue, StoreKind,
 };
+use super::types::{ListReturnOpt, ListSelectOpt};
 use super::types::{SortKey, Thread, ThreadAlgorithm};
 
 mod command;

@@ -208,6 +208,15 @@ fn write_data(d: &Data, out: &mut Vec<u8>) {
             write_mailbox(old, out);
             write_atom("))", out);
         }
+        // RFC 5258 §6: `mailbox-list SP "(" "CHILDINFO" SP "(" list-select-base-opt-quoted
+        // *(SP list-select-base-opt-quoted) ")" ")"`, the tag quoted as in §5's examples.
+        Data::ListChildInfo { item, criteria } => {
+            write_atom("LIST ", out);
+            write_list_item(item, out);
+            write_atom(" (\"CHILDINFO\" ", out);
+            write_paren_list(criteria, out, |c, out| write_quoted(c.as_bytes(), out));
+            out.push(b')');
+        }
         // RFC 3501 §7.2.4: `"STATUS" SP mailbox SP "(" [status-att-list] ")"`.
         Data::Status { mailbox, items } => {
             write_atom("STATUS ", out);

@@ -1050,7 +1050,8 @@ fn mailbox_commands() {
         cmd(
             "A003",
             CommandBody::Create {
-                mailbox: mbox("owatagusiam/")
+                mailbox: mbox("owatagusiam/"),
+                special_use: None,
             }
         ),
         "A003 CREATE owatagusiam/\r\n"

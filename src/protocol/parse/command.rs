@@ -74,7 +74,8 @@ fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody> {
         // RFC 3501 §6.3
         "SELECT" => select(rest, false),
         "EXAMINE" => select(rest, true),
-        "CREATE" => one_mailbox(rest, |mailbox| CommandBody::Create { mailbox }),
+        // RFC 4466 §2.2, RFC 6154 §3: CREATE with the USE parameter.
+        "CREATE" => super::list::create(rest),
         "DELETE" => one_mailbox(rest, |mailbox| CommandBody::Delete { mailbox }),
         "SUBSCRIBE" => one_mailbox(rest, |mailbox| CommandBody::Subscribe { mailbox }),
         "UNSUBSCRIBE" => one_mailbox(rest, |mailbox| CommandBody::Unsubscribe { mailbox }),
@@ -85,18 +86,15 @@ fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody> {
             let (rest, to) = mailbox(rest)?;
             Ok((rest, CommandBody::Rename { from, to }))
         }
-        // `list = "LIST" SP mailbox SP list-mailbox`; `lsub` the same.
-        "LIST" | "LSUB" => {
+        // RFC 5258 §6 `list` (RFC 3501's when none of its extensions is used).
+        "LIST" => super::list::list(rest),
+        // `lsub = "LSUB" SP mailbox SP list-mailbox`.
+        "LSUB" => {
             let (rest, ()) = args(rest)?;
             let (rest, reference) = mailbox(rest)?;
             let (rest, ()) = sp(rest)?;
             let (rest, pattern) = list_mailbox(rest)?;
-            let body = if upper == "LIST" {
-                CommandBody::List { reference, pattern }
-            } else {
-                CommandBody::Lsub { reference, pattern }
-            };
-            Ok((rest, body))
+            Ok((rest, CommandBody::Lsub { reference, pattern }))
         }
         "STATUS" => status(rest),
         "APPEND" => append(rest),

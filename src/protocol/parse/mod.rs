@@ -11,6 +11,7 @@ mod core;
 mod datetime;
 mod fetch;
 mod flag;
+mod list;
 mod mailbox;
 mod notify;
 mod response;

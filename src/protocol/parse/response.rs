@@ -415,10 +415,10 @@ fn untagged(input: &[u8], depth: usize) -> PResult<'_, Response> {
         "LIST" | "LSUB" => {
             let (r, ()) = sp(rest)?;
             let (r, item) = mailbox_list(r)?;
-            // RFC 5465 §5.4: a renamed mailbox's LIST carries `("OLDNAME" ("old"))`.
+            // RFC 5258 §6 `mbox-list-extended`: CHILDINFO, or RFC 5465 §5.4's OLDNAME.
             if upper == "LIST" && r.first() == Some(&b' ') {
-                let (r, old) = super::notify::oldname_extended(r)?;
-                return data(r, Data::ListOldName { item, old });
+                let (r, d) = super::list::mbox_list_extended(r, item)?;
+                return data(r, d);
             }
             if upper == "LIST" {
                 data(r, Data::List(item))

@@ -6,7 +6,9 @@ use crate::protocol::types::{
     AppendMessage, Code, Data, Flag, MailboxName, Response, StatusItem, StatusKind, StatusValue,
 };
 use crate::server::limits;
-use crate::server::mailstore::{Flags, MailboxId, MessageData, StoreError, Uid};
+use crate::server::mailstore::{
+    Flags, Mailbox, MailboxId, MessageData, StoreError, Uid, SPECIAL_USES,
+};
 use crate::server::policy::{Citation, DeleteSelected, RenameSelected};
 use crate::server::session::{Doom, Ghost};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
@@ -55,14 +57,43 @@ impl Server {
             .to_string()
     }
 
-    /// RFC 3501 §6.3.3.
-    pub(crate) fn handle_create(&mut self, name: &MailboxName) -> CmdResult {
+    /// RFC 3501 §6.3.3, with RFC 6154 §3's USE parameter.
+    pub(crate) fn handle_create(
+        &mut self,
+        name: &MailboxName,
+        special_use: Option<&[String]>,
+    ) -> CmdResult {
         // RFC 3501 §6.3.3: "It is an error to attempt to create INBOX".
         if name.is_inbox() {
             return Err(Fail::no("INBOX always exists").with_code(Code::AlreadyExists));
         }
+        // RFC 6154 §3: a use the server cannot give means no mailbox, and a NO with USEATTR.
+        let mut uses = Vec::new();
+        for attr in special_use.unwrap_or_default() {
+            let known = SPECIAL_USES.iter().find(|u| u.eq_ignore_ascii_case(attr));
+            let Some(known) = known else {
+                return Err(
+                    Fail::no(format!("\\{attr} not supported")).with_code(Code::Other {
+                        atom: "USEATTR".to_string(),
+                        text: None,
+                    }),
+                );
+            };
+            if !uses.contains(known) {
+                uses.push(*known);
+            }
+        }
         match self.store.create(&name.0) {
-            Ok(_) => Ok(Done::text("CREATE completed")),
+            Ok(id) => {
+                // RFC 6154 §3: a use another mailbox has is given to this one too ("Servers
+                // MAY allow the creation of a special-use mailbox even if one so designated
+                // already exists ... might create multiple mailboxes with the same special
+                // use"): the sandbox's users share one store, so each may want their own.
+                if let Some(mb) = self.store.get_mut(id) {
+                    mb.special_use = uses;
+                }
+                Ok(Done::text("CREATE completed"))
+            }
             // RFC 2180 §3.2: the name of a ghost is not reusable until released.
             Err(StoreError::StillInUse) => Err(Fail::no(format!(
                 "Mailbox {} is still in use. Try again later",
@@ -366,22 +397,7 @@ impl Server {
             return Err(Fail::no(format!("{} has no status (\\Noselect)", name.0))
                 .with_code(Code::Nonexistent));
         }
-        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        let values = items
-            .iter()
-            .map(|item| match item {
-                StatusItem::Messages => StatusValue::Messages(count(mb.messages.len())),
-                StatusItem::Recent => StatusValue::Recent(mb.recent_count()),
-                StatusItem::UidNext => StatusValue::UidNext(mb.uid_next),
-                StatusItem::UidValidity => StatusValue::UidValidity(mb.uid_validity),
-                StatusItem::Unseen => StatusValue::Unseen(mb.unseen_count()),
-                // RFC 7162 §3.1.7.
-                StatusItem::HighestModSeq => StatusValue::HighestModSeq(mb.highest_modseq()),
-                // RFC 9051 §6.3.11.
-                StatusItem::Deleted => StatusValue::Deleted(mb.deleted_count()),
-                StatusItem::Size => StatusValue::Size(mb.size()),
-            })
-            .collect();
+        let values = status_values(mb, items);
         // RFC 7162 §3.1: STATUS (HIGHESTMODSEQ) is a CONDSTORE enabling command.
         let enables = items.contains(&StatusItem::HighestModSeq);
         let shown = match doom {
@@ -488,6 +504,26 @@ impl Server {
 }
 
 /// Maps a store error to the NO the client sees, with the RFC 9051 §7.1 code.
+/// The values of a STATUS response (RFC 3501 §6.3.10), also for LIST-STATUS (RFC 5819 §2).
+pub(crate) fn status_values(mb: &Mailbox, items: &[StatusItem]) -> Vec<StatusValue> {
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    items
+        .iter()
+        .map(|item| match item {
+            StatusItem::Messages => StatusValue::Messages(count(mb.messages.len())),
+            StatusItem::Recent => StatusValue::Recent(mb.recent_count()),
+            StatusItem::UidNext => StatusValue::UidNext(mb.uid_next),
+            StatusItem::UidValidity => StatusValue::UidValidity(mb.uid_validity),
+            StatusItem::Unseen => StatusValue::Unseen(mb.unseen_count()),
+            // RFC 7162 §3.1.7.
+            StatusItem::HighestModSeq => StatusValue::HighestModSeq(mb.highest_modseq()),
+            // RFC 9051 §6.3.11.
+            StatusItem::Deleted => StatusValue::Deleted(mb.deleted_count()),
+            StatusItem::Size => StatusValue::Size(mb.size()),
+        })
+        .collect()
+}
+
 pub(crate) fn store_error(e: StoreError, name: &MailboxName) -> Fail {
     match e {
         StoreError::NoSuchMailbox => {

@@ -53,6 +53,7 @@ fn allowed(body: &CommandBody) -> Allowed {
         | Unsubscribe { .. }
         | List { .. }
         | Lsub { .. }
+        | ListExtended { .. }
         | Status { .. }
         | Append { .. }
         // RFC 2342 §5, RFC 2177 §3: valid once authenticated.
@@ -138,13 +139,29 @@ impl Server {
             } => return self.handle_authenticate(client, tag, &mechanism, initial_response),
             Select { mailbox, params } => self.handle_select(client, &mailbox, &params, false),
             Examine { mailbox, params } => self.handle_select(client, &mailbox, &params, true),
-            Create { mailbox } => self.handle_create(&mailbox),
+            Create {
+                mailbox,
+                special_use,
+            } => self.handle_create(&mailbox, special_use.as_deref()),
             Delete { mailbox } => self.handle_delete(client, &mailbox),
             Rename { from, to } => self.handle_rename(client, &from, &to),
             Subscribe { mailbox } => self.handle_subscribe(client, &mailbox),
             Unsubscribe { mailbox } => self.handle_unsubscribe(client, &mailbox),
             List { reference, pattern } => self.handle_list(client, &reference, &pattern, false),
             Lsub { reference, pattern } => self.handle_list(client, &reference, &pattern, true),
+            ListExtended {
+                select,
+                reference,
+                patterns,
+                ret,
+                ..
+            } => self.handle_list_extended(
+                client,
+                select.as_deref().unwrap_or_default(),
+                &reference,
+                &patterns,
+                ret.as_deref().unwrap_or_default(),
+            ),
             Status { mailbox, items } => self.handle_status(client, &mailbox, &items),
             Append {
                 mailbox,

@@ -21,7 +21,7 @@ pub(crate) fn names_from_utf8(body: &mut CommandBody) {
     match body {
         Select { mailbox, .. }
         | Examine { mailbox, .. }
-        | Create { mailbox }
+        | Create { mailbox, .. }
         | Delete { mailbox }
         | Subscribe { mailbox }
         | Unsubscribe { mailbox }
@@ -37,6 +37,14 @@ pub(crate) fn names_from_utf8(body: &mut CommandBody) {
         List { reference, pattern } | Lsub { reference, pattern } => {
             put(reference);
             put(pattern);
+        }
+        ListExtended {
+            reference,
+            patterns,
+            ..
+        } => {
+            put(reference);
+            patterns.iter_mut().for_each(put);
         }
         Notify(Some(set)) => {
             for group in &mut set.groups {
@@ -61,7 +69,9 @@ pub(crate) fn names_to_utf8(response: &mut Response) {
         }
     };
     match response {
-        Response::Data(Data::List(item) | Data::Lsub(item)) => put(&mut item.mailbox),
+        Response::Data(Data::List(item) | Data::Lsub(item) | Data::ListChildInfo { item, .. }) => {
+            put(&mut item.mailbox)
+        }
         Response::Data(Data::ListOldName { item, old }) => {
             put(&mut item.mailbox);
             put(old);
