@@ -123,12 +123,14 @@ mod tests {
     fn a_name_with_a_control_character_is_left_for_the_store_to_refuse() {
         let mut body = CommandBody::Create {
             mailbox: MailboxName("a\u{1}b".to_string()),
+            special_use: None,
         };
         names_from_utf8(&mut body);
         assert_eq!(
             body,
             CommandBody::Create {
-                mailbox: MailboxName("a\u{1}b".to_string())
+                mailbox: MailboxName("a\u{1}b".to_string()),
+                special_use: None,
             }
         );
     }
