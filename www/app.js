@@ -212,7 +212,7 @@ function typeLine(pane, text) {
   const continuing = inLiteral || pane.continuing;
   const wire = pane.frame(text);
   const client = pane.client;
-  const lines = engine.call((s) => s.send(client, wire), []);
+  const lines = engine.call((s) => engine.lines(s.send(client, wire)), []);
   // A literal's lines belong to the step of the command that announced it.
   if (!continuing) timeline.mark(panes, touched(pane, lines));
   pane.addClientLine(text, inLiteral ? 'literal' : '');
@@ -234,14 +234,14 @@ function connectPane(pane) {
   if (id === null) return;
   paneByClient.set(id, pane);
   pane.setConnected(id);
-  route(engine.call((s) => s.take(), []));
+  route(engine.call((s) => engine.lines(s.take()), []));
   refresh();
 }
 
 function severPane(pane) {
   const id = pane.client;
   if (id === null) return;
-  const lines = engine.call((s) => s.disconnect(id), []);
+  const lines = engine.call((s) => engine.lines(s.disconnect(id)), []);
   timeline.mark(panes, touched(pane, lines));
   timeline.add(`C${pane.n}`, '(disconnect)');
   paneByClient.delete(id);

@@ -55,6 +55,13 @@ fn is_text_char(b: u8) -> bool {
 /// `quoted` (RFC 3501 §9): `DQUOTE *QUOTED-CHAR DQUOTE`, with `"` and `\` escaped.
 /// The caller has checked that every byte is a TEXT-CHAR.
 fn write_quoted(s: &[u8], out: &mut Vec<u8>) {
+    out.reserve(s.len().saturating_add(2));
+    if !s.iter().any(|&b| b == b'"' || b == b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(s);
+        out.push(b'"');
+        return;
+    }
     out.push(b'"');
     for &b in s {
         if b == b'"' || b == b'\\' {
