@@ -152,7 +152,7 @@ export interface LineBatch { text: string; meta: Uint32Array; citations: Citatio
 fn lines(out: Vec<Output>) -> JsValue {
     use crate::protocol::types::StatusKind;
     use crate::server::OutputKind;
-    let mut text = String::new();
+    let mut text = String::with_capacity(out.iter().map(|o| o.bytes.len()).sum());
     let mut meta: Vec<u32> = Vec::with_capacity(out.len().saturating_mul(3));
     let citations = js_sys::Array::new();
     let mut end = 0u32;
