@@ -821,6 +821,7 @@ async function main() {
       }
       assert(rows.length > 10 && bad.length === 0, `values with no text of their own: ${bad.join(', ')}`);
       // A badge's tooltip says what the Policies tab says of its value.
+      await p.click('#tab-policies');
       await p.selectOption('#policy-fetch-expunged', 'no');
       await type(p, 1, 'a1 LOGIN alice alice');
       await type(p, 1, 'a2 SELECT FOO');
