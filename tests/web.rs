@@ -102,22 +102,33 @@ mod api {
     }
 
     /// A returned batch of lines (`LineBatch`) as the page reads it (www/engine.js `lines`): an
-    /// array of `{ client, text, status }`.
+    /// array of `{ client, text, kind, status, citation }`.
     fn batch(batch: JsValue) -> JsValue {
         let text = js_sys::JsString::from(get(&batch, "text"));
         let meta = js_sys::Uint32Array::from(get(&batch, "meta")).to_vec();
+        let citations = Array::from(&get(&batch, "citations"));
+        let kinds = ["untagged", "tagged", "continuation", "closed"];
         let statuses = ["", "OK", "NO", "BAD", "BYE", "PREAUTH"];
-        let mut start = 0;
+        let (mut start, mut cited) = (0, 0);
         let out = Array::new();
         for m in meta.chunks(3) {
             let line = js_sys::Object::new();
-            Reflect::set(&line, &"client".into(), &m[1].into()).unwrap();
-            Reflect::set(&line, &"text".into(), &text.slice(start, m[0]).into()).unwrap();
-            let status = statuses[((m[2] >> 2) & 7) as usize];
-            Reflect::set(&line, &"status".into(), &status.into()).unwrap();
+            let set = |k: &str, v: JsValue| Reflect::set(&line, &k.into(), &v).unwrap();
+            set("client", m[1].into());
+            set("text", text.slice(start, m[0]).into());
+            set("kind", kinds[(m[2] & 3) as usize].into());
+            set("status", statuses[((m[2] >> 2) & 7) as usize].into());
+            let citation = if m[2] & 32 != 0 {
+                cited += 1;
+                citations.get(cited - 1)
+            } else {
+                JsValue::NULL
+            };
+            set("citation", citation);
             out.push(&line);
             start = m[0];
         }
+        assert_eq!(cited, citations.length(), "one citation a cited line");
         out.into()
     }
 
