@@ -47,6 +47,9 @@
 //!   answer OK; its responses are not shown). `# policy: NAME=VALUE` sets a policy for every
 //!   variant. `# title:`, `# rfc:` and `# explain:` are for people; `# title[VALUE]:` and
 //!   `# explain[VALUE]:` (after `# vary:`) replace them while the VALUE variant is shown.
+//!   `# value[VALUE]:` says what the value itself does, a sentence of what the server does and
+//!   one of what a client must do about it: the page's badges show it (else `explain[VALUE]`)
+//!   without it replacing the scenario's own story.
 //! - [`Draft::write`] writes a session typed by hand in this notation (the page's "Export as
 //!   scenario").
 
@@ -82,6 +85,8 @@ pub struct VariantText {
     /// Empty when only the explanation is given.
     pub title: String,
     pub explain: String,
+    /// What the value does (`# value[VALUE]:`), for the page's badges; empty when not given.
+    pub value: String,
 }
 
 /// One client line and the expectations that follow it.
@@ -297,7 +302,9 @@ impl Scenario {
                 match key.trim() {
                     "title" => sc.title = value.to_string(),
                     k if k.ends_with(']')
-                        && (k.starts_with("title[") || k.starts_with("explain[")) =>
+                        && (k.starts_with("title[")
+                            || k.starts_with("explain[")
+                            || k.starts_with("value[")) =>
                     {
                         let (what, v) = k.trim_end_matches(']').split_once('[').unwrap_or_default();
                         let v = v.trim();
@@ -317,18 +324,25 @@ impl Scenario {
                                     variant: v.to_string(),
                                     title: String::new(),
                                     explain: String::new(),
+                                    value: String::new(),
                                 });
                                 sc.variant_text.len() - 1
                             }
                         };
                         if let Some(t) = sc.variant_text.get_mut(at) {
-                            if what == "title" {
-                                t.title = value.to_string();
-                            } else {
-                                if !t.explain.is_empty() {
-                                    t.explain.push(' ');
+                            let text = match what {
+                                "title" => {
+                                    t.title = value.to_string();
+                                    None
                                 }
-                                t.explain.push_str(value);
+                                "value" => Some(&mut t.value),
+                                _ => Some(&mut t.explain),
+                            };
+                            if let Some(text) = text {
+                                if !text.is_empty() {
+                                    text.push(' ');
+                                }
+                                text.push_str(value);
                             }
                         }
                     }
@@ -1357,6 +1371,21 @@ mod tests {
         assert_eq!(sc.variant_text[0].explain, "one two");
         let err =
             Scenario::parse("# vary: fetch-expunged = nil no\n# title[ghost]: x\n").unwrap_err();
+        assert!(err.message.contains("ghost"), "{err}");
+    }
+
+    #[test]
+    fn a_value_text_is_kept_apart_from_the_variant_story() {
+        let sc = Scenario::parse(
+            "# explain: story\n# vary: fetch-expunged = nil no\n# value[nil]: does one.\n\
+             # value[nil]: must two.\nC1: a NOOP\nS1: a OK ...\n",
+        )
+        .unwrap();
+        assert_eq!(sc.explain, "story");
+        assert_eq!(sc.variant_text[0].value, "does one. must two.");
+        assert_eq!(sc.variant_text[0].explain, "");
+        let err =
+            Scenario::parse("# vary: fetch-expunged = nil no\n# value[ghost]: x\n").unwrap_err();
         assert!(err.message.contains("ghost"), "{err}");
     }
 }

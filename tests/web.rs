@@ -103,6 +103,37 @@ mod api {
         v.into_iter().map(Into::into).collect::<Array>().into()
     }
 
+    /// A returned batch of lines (`LineBatch`) as the page reads it (www/engine.js `lines`): an
+    /// array of `{ client, text, kind, status, citation }`.
+    fn batch(batch: JsValue) -> JsValue {
+        let text = js_sys::JsString::from(get(&batch, "text"));
+        let meta = js_sys::Uint32Array::from(get(&batch, "meta")).to_vec();
+        let citations = Array::from(&get(&batch, "citations"));
+        let kinds = ["untagged", "tagged", "continuation", "closed"];
+        let statuses = ["", "OK", "NO", "BAD", "BYE", "PREAUTH"];
+        let (mut start, mut cited) = (0, 0);
+        let out = Array::new();
+        for m in meta.chunks(3) {
+            let line = js_sys::Object::new();
+            let set = |k: &str, v: JsValue| Reflect::set(&line, &k.into(), &v).unwrap();
+            set("client", m[1].into());
+            set("text", text.slice(start, m[0]).into());
+            set("kind", kinds[(m[2] & 3) as usize].into());
+            set("status", statuses[((m[2] >> 2) & 7) as usize].into());
+            let citation = if m[2] & 32 != 0 {
+                cited += 1;
+                citations.get(cited - 1)
+            } else {
+                JsValue::NULL
+            };
+            set("citation", citation);
+            out.push(&line);
+            start = m[0];
+        }
+        assert_eq!(cited, citations.length(), "one citation a cited line");
+        out.into()
+    }
+
     fn get(v: &JsValue, key: &str) -> JsValue {
         Reflect::get(v, &JsValue::from_str(key)).expect("an object")
     }
@@ -137,15 +168,15 @@ mod api {
         let mut sb = Sandbox::new();
         let c1 = sb.connect();
         let c2 = sb.connect();
-        let greetings = list(sb.take());
+        let greetings = batch(sb.take());
         assert_eq!(texts_for(&greetings, c1).len(), 1);
         assert!(texts_for(&greetings, c2)[0].starts_with("* OK [CAPABILITY IMAP4rev1"));
         sb.send(c1, "a1 LOGIN alice alice\r\na2 SELECT FOO\r\n");
         sb.send(c2, "b1 LOGIN bob bob\r\nb2 SELECT FOO\r\n");
-        let out = list(sb.send(c1, "a3 STORE 1 +FLAGS (\\Flagged)\r\n"));
+        let out = batch(sb.send(c1, "a3 STORE 1 +FLAGS (\\Flagged)\r\n"));
         assert!(texts_for(&out, c1).iter().any(|t| t.starts_with("a3 OK")));
         // c2 hears of the change at its next command (RFC 3501 §7.4.1).
-        let out = list(sb.send(c2, "b3 NOOP\r\n"));
+        let out = batch(sb.send(c2, "b3 NOOP\r\n"));
         let c2_lines = texts_for(&out, c2);
         assert!(
             c2_lines
@@ -169,7 +200,7 @@ mod api {
         sb.take();
         sb.send(c1, "a1 LOGIN alice alice\r\n");
         sb.send(c2, "b1 LOGIN bob bob\r\nb2 SELECT Drafts\r\n");
-        let out = list(sb.send(c1, "a2 DELETE Drafts\r\n"));
+        let out = batch(sb.send(c1, "a2 DELETE Drafts\r\n"));
         let bye = Array::from(&out)
             .iter()
             .find(|l| string(l, "status") == "BYE")
@@ -297,8 +328,38 @@ mod api {
         assert_eq!(steps, 4, "EXPUNGE, FETCH, NOOP, FETCH");
         // The learner carries on where the scenario left off.
         let c2 = clients.get(1).as_f64().expect("C2 connected") as u32;
-        let out = list(sb.send(c2, "x1 FETCH 1 FLAGS\r\n"));
+        let out = batch(sb.send(c2, "x1 FETCH 1 FLAGS\r\n"));
         assert!(texts_for(&out, c2).iter().any(|t| t.starts_with("x1 OK")));
+    }
+
+    /// A batch's offsets count UTF-16 units, as JavaScript's strings do: a line with 8-bit text
+    /// (lossy UTF-8 of a literal) does not shift the lines after it.
+    #[wasm_bindgen_test]
+    fn a_batch_cuts_lines_after_non_ascii_text_where_they_end() {
+        let mut sb = Sandbox::new();
+        let c1 = sb.connect();
+        sb.take();
+        let msg = "Subject: Gr\u{fc}\u{df}e \u{1f600}\r\n\r\n\u{e9}t\u{e9}\r\n";
+        sb.send(c1, "a1 LOGIN alice alice\r\n");
+        sb.send(
+            c1,
+            &format!("a2 APPEND INBOX {{{}+}}\r\n{msg}\r\n", msg.len()),
+        );
+        sb.send(c1, "a3 SELECT INBOX\r\n");
+        let out = texts_for(
+            &batch(sb.send(c1, "a4 FETCH * BODY.PEEK[]\r\na5 NOOP\r\n")),
+            c1,
+        );
+        assert!(
+            out.iter().any(|t| t.contains("Gr\u{fc}\u{df}e \u{1f600}")),
+            "{out:?}"
+        );
+        assert_eq!(
+            out.last().map(String::as_str),
+            Some("a5 OK NOOP completed"),
+            "{out:?}"
+        );
+        assert!(out.iter().any(|t| t == "a4 OK FETCH completed"), "{out:?}");
     }
 
     #[wasm_bindgen_test]

@@ -28,9 +28,11 @@ const touch = navigator.maxTouchPoints > 0 || matchMedia('(pointer: coarse)').ma
 let defaults = {};
 let policyRows = [];
 // What each policy value does and what a client must do about it, for the badges' tooltips: the
-// `# explain[VALUE]:` sentences of the scenario library (the decision point's summary where the
-// library has none).
+// `# value[VALUE]:` (else `# explain[VALUE]:`) sentences of the scenario library; every value of
+// every decision point has one (a page test checks it), the point's summary is a last resort.
 const valueText = new Map();
+const explainValue = (point, value) =>
+  valueText.get(`${point}=${value}`) || (policyRows.find((r) => r.point === point) || {}).summary || '';
 const paneByClient = new Map();
 
 const panes = [1, 2, 3].map(
@@ -46,7 +48,7 @@ const panes = [1, 2, 3].map(
         record(['sever', pane.n]);
         severPane(pane);
       },
-      explain: (c) => valueText.get(`${c.point}=${c.value}`) || (policyRows.find((r) => r.point === c.point) || {}).summary || '',
+      explain: (c) => explainValue(c.point, c.value),
     }),
 );
 
@@ -56,7 +58,7 @@ const policyPanel = new PolicyPanel(
     presetSelect: $('preset-select'),
     presetDescription: $('preset-description'),
   },
-  { change: (p, v) => changePolicy(p, v), preset: (name) => applyPreset(name) },
+  { change: (p, v) => changePolicy(p, v), preset: (name) => applyPreset(name), explain: explainValue },
 );
 const compare = new CompareView(
   {
@@ -212,7 +214,7 @@ function typeLine(pane, text) {
   const continuing = inLiteral || pane.continuing;
   const wire = pane.frame(text);
   const client = pane.client;
-  const lines = engine.call((s) => s.send(client, wire), []);
+  const lines = engine.call((s) => engine.lines(s.send(client, wire)), []);
   // A literal's lines belong to the step of the command that announced it.
   if (!continuing) timeline.mark(panes, touched(pane, lines));
   pane.addClientLine(text, inLiteral ? 'literal' : '');
@@ -234,14 +236,14 @@ function connectPane(pane) {
   if (id === null) return;
   paneByClient.set(id, pane);
   pane.setConnected(id);
-  route(engine.call((s) => s.take(), []));
+  route(engine.call((s) => engine.lines(s.take()), []));
   refresh();
 }
 
 function severPane(pane) {
   const id = pane.client;
   if (id === null) return;
-  const lines = engine.call((s) => s.disconnect(id), []);
+  const lines = engine.call((s) => engine.lines(s.disconnect(id)), []);
   timeline.mark(panes, touched(pane, lines));
   timeline.add(`C${pane.n}`, '(disconnect)');
   paneByClient.delete(id);
@@ -696,14 +698,15 @@ async function main() {
     for (const pane of panes) connectPane(pane);
     player.unload();
   });
+  const scenarios = engine.call(() => engine.statics().scenarios(), []);
+  for (const s of scenarios) {
+    if (!s.vary) continue;
+    for (const t of s.variant_text || []) if (t.value || t.explain) valueText.set(`${s.vary.point}=${t.variant}`, t.value || t.explain);
+  }
   renderPolicies();
   for (const row of policyRows) defaults[row.point] = row.current;
   policyPanel.setPresets(engine.call(() => engine.statics().presets(), []));
-  player.init(engine.call(() => engine.statics().scenarios(), []));
-  for (const s of player.list) {
-    if (!s.vary) continue;
-    for (const t of s.variant_text || []) if (t.explain) valueText.set(`${s.vary.point}=${t.variant}`, t.explain);
-  }
+  player.init(scenarios);
 
   $('reset-world').addEventListener('click', newWorld);
   $('compare-open').addEventListener('click', () => compare.show());

@@ -8,9 +8,13 @@ import { rfcLink } from './dom.js';
 
 const LITERAL = /\{(\d+)(\+?)\}$/;
 const encoder = new TextEncoder();
-// A transcript keeps at most MAX_LIVE lines as elements; past that, it folds down to KEEP_LIVE.
+// A transcript keeps at most MAX_LIVE lines and MAX_CHARS characters as elements; past either,
+// it folds down to KEEP_LIVE lines and KEEP_CHARS characters. Long lines (an ENVELOPE is ~330
+// characters, wrapped over several rows) cost the layout by their length, not their number.
 const MAX_LIVE = 600;
 const KEEP_LIVE = 400;
+const MAX_CHARS = 48000;
+const KEEP_CHARS = 32000;
 
 let tooltipSeq = 0;
 const scrolling = new Set();
@@ -60,6 +64,7 @@ export class Pane {
     this.waiting = null;
     this.queue = [];
     this.live = 0;
+    this.liveChars = 0;
     this.fold = null;
     this.foldText = null;
     this.folded = 0;
@@ -187,6 +192,7 @@ export class Pane {
     this.log.replaceChildren();
     this.queue = [];
     this.live = 0;
+    this.liveChars = 0;
     this.fold = null;
     this.foldText = null;
     this.folded = 0;
@@ -194,7 +200,8 @@ export class Pane {
 
   /**
    * Lines are queued and put into the transcript together, once per task (one append and one
-   * scroll for a whole reply, however long). Only the last KEEP lines are elements; older ones
+   * scroll for a whole reply, however long). Only the last lines are elements (KEEP_LIVE lines
+   * and KEEP_CHARS characters at most, once MAX_LIVE or MAX_CHARS is passed); older ones
    * are folded, as plain text, behind "show N earlier lines" (a <details>: its text is still
    * found by the browser's find-in-page, which opens it, and can be selected and copied).
    */
@@ -211,19 +218,31 @@ export class Pane {
     const queue = this.queue;
     if (!queue.length) return;
     this.queue = [];
-    let fold = this.live + queue.length > MAX_LIVE ? this.live + queue.length - KEEP_LIVE : 0;
+    let lines = this.live + queue.length;
+    let chars = this.liveChars;
+    for (const entry of queue) chars += entry.plain.length;
+    const folding = lines > MAX_LIVE || chars > MAX_CHARS;
+    const over = () => folding && (lines > KEEP_LIVE || chars > KEEP_CHARS);
     const text = [];
     // Elements already shown go first, oldest first (the fold is the transcript's first child).
-    while (fold > 0 && this.live > 0) {
+    while (this.live > 0 && over()) {
       const li = this.fold ? this.fold.nextElementSibling : this.log.firstElementChild;
       if (!li) break;
-      text.push(li.dataset.plain || li.textContent);
+      const plain = li.dataset.plain || li.textContent;
+      text.push(plain);
       li.remove();
       this.live -= 1;
-      fold -= 1;
+      this.liveChars = Math.max(0, this.liveChars - plain.length);
+      lines -= 1;
+      chars -= plain.length;
     }
+    // The newest line always stays an element.
     let i = 0;
-    for (; i < fold && i < queue.length; i += 1) text.push(queue[i].plain);
+    for (; i < queue.length - 1 && over(); i += 1) {
+      text.push(queue[i].plain);
+      lines -= 1;
+      chars -= queue[i].plain.length;
+    }
     if (text.length) this.addFolded(text);
     const frag = document.createDocumentFragment();
     for (; i < queue.length; i += 1) {
@@ -231,6 +250,7 @@ export class Pane {
       li.dataset.plain = queue[i].plain;
       frag.append(li);
       this.live += 1;
+      this.liveChars += queue[i].plain.length;
     }
     this.log.append(frag);
     this.scroll();
@@ -241,14 +261,13 @@ export class Pane {
       this.fold = el('li', 'fold');
       const details = el('details');
       this.foldSummary = el('summary', 'fold-summary');
-      this.foldText = document.createTextNode('');
-      const pre = el('pre', 'fold-text');
-      pre.append(this.foldText);
-      details.append(this.foldSummary, pre);
+      this.foldText = el('pre', 'fold-text');
+      details.append(this.foldSummary, this.foldText);
       this.fold.append(details);
       this.log.prepend(this.fold);
     }
-    this.foldText.appendData(`${this.folded ? '\n' : ''}${text.join('\n')}`);
+    // A text node per batch: appending to one node would copy all the folded text every time.
+    this.foldText.append(`${this.folded ? '\n' : ''}${text.join('\n')}`);
     this.folded += text.length;
     this.foldSummary.textContent = `show ${this.folded} earlier line${this.folded === 1 ? '' : 's'}`;
   }

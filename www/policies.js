@@ -1,5 +1,5 @@
-// The policy panel: every decision point with its values, a one-line summary and its RFC
-// section; presets. A change calls `onChange(point, value)` and takes effect at once; so does
+// The policy panel: every decision point with its values (each titled with what it does), a
+// one-line summary and its RFC section; presets. A change calls `onChange(point, value)` and takes effect at once; so does
 // choosing a preset (no separate Apply).
 
 import { el, option, rfcLink } from './dom.js';
@@ -44,7 +44,12 @@ export class PolicyPanel {
         const select = el('select');
         select.id = id;
         select.dataset.point = row.point;
-        for (const [value, rfc] of row.values) select.append(option(value, `${value} \u2014 ${rfc}`));
+        for (const [value, rfc] of row.values) {
+          // What the value does and what a client must do about it, as the badges say.
+          const o = option(value, `${value} \u2014 ${rfc}`);
+          o.title = this.hooks.explain ? this.hooks.explain(row.point, value) : '';
+          select.append(o);
+        }
         select.value = row.current;
         const summary = el('p', 'summary', row.summary);
         summary.id = `${id}-summary`;

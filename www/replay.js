@@ -5,6 +5,7 @@
 // Like the page, this knows no IMAP: lines are framed as the pane frames them (the same code).
 
 import { Pane } from './pane.js';
+import { lines as batchLines } from './engine.js';
 
 /** A pane's line framing (literals, tags) without its DOM: Pane's own methods on a bare object. */
 function framer(n) {
@@ -58,7 +59,7 @@ export function replay(sandbox, ws, column = {}, { finish = false, scenarioClock
     paneOf.set(id, n);
     closed[n - 1] = false;
     framers[n - 1] = framer(n);
-    return toLines(sandbox.take());
+    return toLines(batchLines(sandbox.take()));
   };
 
   if (scenarioClock) sandbox.useScenarioClock();
@@ -126,7 +127,7 @@ export function replay(sandbox, ws, column = {}, { finish = false, scenarioClock
       const id = ids[n - 1];
       if (id === null || closed[n - 1]) continue;
       closed[n - 1] = true;
-      const lines = toLines(sandbox.disconnect(id));
+      const lines = toLines(batchLines(sandbox.disconnect(id)));
       steps.push({ key: `l${i}`, order: [i, -1], client: n, display: ['(disconnect)'], lines });
     } else if (kind === 'reconnect') {
       steps.push({ key: `l${i}`, order: [i, -1], client: n, display: [], lines: connect(n), reconnect: true });
@@ -138,7 +139,7 @@ export function replay(sandbox, ws, column = {}, { finish = false, scenarioClock
       const text = String(b);
       const within = f.literal > 0 || f.continuing;
       const wire = f.frame(text);
-      const lines = toLines(sandbox.send(ids[n - 1], wire));
+      const lines = toLines(batchLines(sandbox.send(ids[n - 1], wire)));
       f.received(lines.filter((l) => l.n === n));
       const last = steps[steps.length - 1];
       if (within && last && last.client === n && !last.reconnect) {

@@ -42,7 +42,10 @@ export class Timeline {
 
   /** Lines in the RFC notation: `who` is `C1`, `S2`, ... */
   add(who, text) {
-    for (const piece of String(text).split('\r\n')) this.lines.push(`${who}: ${piece}`);
+    const s = String(text);
+    // Most lines have no CRLF inside (a literal's lines do): no split for them.
+    if (!s.includes('\r\n')) this.lines.push(`${who}: ${s}`);
+    else for (const piece of s.split('\r\n')) this.lines.push(`${who}: ${piece}`);
     if (!this.dom.root.hidden) this.renderSoon();
   }
 

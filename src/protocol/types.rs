@@ -6,6 +6,8 @@
 //! Strings that may carry arbitrary octets (astring, nstring, string) are `Vec<u8>`: the encoder
 //! picks atom, quoted or literal form from the content (RFC 2683 §3.4.2).
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 /// A command tag (RFC 3501 §9 `tag`): one or more ASTRING-CHAR except `+`.
@@ -868,7 +870,8 @@ pub enum FetchValue {
     Flags(Vec<Flag>),
     InternalDate(DateTime),
     Rfc822Size(u32),
-    Envelope(Box<Envelope>),
+    /// Shared: the engine keeps each message's envelope once and sends it as often as asked.
+    Envelope(Arc<Envelope>),
     /// `BODY`: no extension data is written.
     Body(Box<BodyStructure>),
     /// `BODYSTRUCTURE`: extension data is written.

@@ -3,6 +3,7 @@
 //! [`FetchResponse`], the one builder of a FETCH response, which names each item at most once.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use crate::protocol::types::{
     BasicFields, BodyStructure, Data, Date, DateTime, FetchAtt, FetchValue, Flag, Response,
@@ -152,7 +153,7 @@ pub(crate) fn sets_seen(att: &FetchAtt) -> bool {
 pub(crate) fn value(att: &FetchAtt, m: &Seen<'_>) -> FetchValue {
     let raw = &m.data.raw;
     match att {
-        FetchAtt::Envelope => FetchValue::Envelope(Box::new(m.data.mime().envelope(raw))),
+        FetchAtt::Envelope => FetchValue::Envelope(m.data.envelope()),
         FetchAtt::Flags => FetchValue::Flags(m.flags.clone()),
         FetchAtt::ModSeq => FetchValue::ModSeq(m.modseq),
         FetchAtt::InternalDate => FetchValue::InternalDate(m.data.internal_date),
@@ -223,7 +224,7 @@ fn section_data(m: &Seen<'_>, section: &Section) -> Option<Vec<u8>> {
 pub(crate) fn nil_value(att: &FetchAtt, uid: Uid, modseq: u64) -> FetchValue {
     let empty = || Some(Vec::new());
     match att {
-        FetchAtt::Envelope => FetchValue::Envelope(Box::default()),
+        FetchAtt::Envelope => FetchValue::Envelope(Arc::default()),
         FetchAtt::Flags => FetchValue::Flags(Vec::new()),
         // RFC 2180 §4.1.3: INTERNALDATE "00-Jan-0000 00:00:00 +0000".
         FetchAtt::InternalDate => FetchValue::InternalDate(DateTime {
@@ -267,7 +268,7 @@ pub(crate) fn nil_ok_value(att: &FetchAtt, ghost: &Seen<'_>) -> FetchValue {
         | FetchAtt::ModSeq
         | FetchAtt::Body
         | FetchAtt::BodyStructure => value(att, ghost),
-        FetchAtt::Envelope => FetchValue::Envelope(Box::default()),
+        FetchAtt::Envelope => FetchValue::Envelope(Arc::default()),
         FetchAtt::InternalDate => FetchValue::InternalDate(DateTime {
             date: Date {
                 year: 1970,
@@ -418,7 +419,7 @@ mod tests {
     fn nil_forms_follow_rfc_2180_section_4_1_3() {
         assert_eq!(
             nil_value(&FetchAtt::Envelope, Uid(1), 1),
-            FetchValue::Envelope(Box::<Envelope>::default())
+            FetchValue::Envelope(Arc::<Envelope>::default())
         );
         assert_eq!(
             nil_value(&FetchAtt::Rfc822Size, Uid(1), 1),

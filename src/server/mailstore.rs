@@ -5,7 +5,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, OnceLock};
 
-use crate::protocol::types::{DateTime, Flag, MAX_MOD_SEQUENCE};
+use crate::protocol::types::{DateTime, Envelope, Flag, MAX_MOD_SEQUENCE};
 use crate::server::mime::MimeMessage;
 use crate::server::vecmap::{VecMap, VecSet};
 
@@ -165,6 +165,10 @@ pub struct MessageData {
     pub raw: Vec<u8>,
     pub internal_date: DateTime,
     mime: OnceLock<MimeMessage>,
+    /// ENVELOPE, computed the first time it is fetched and shared by every later FETCH and by
+    /// every copy of the message (COPY shares the data): building it parses the header's
+    /// address lists, which cost more than the rest of a FETCH (BENCHMARKS.md, issue 11).
+    envelope: OnceLock<Arc<Envelope>>,
 }
 
 impl MessageData {
@@ -173,12 +177,21 @@ impl MessageData {
             raw,
             internal_date,
             mime: OnceLock::new(),
+            envelope: OnceLock::new(),
         })
     }
 
     /// The MIME structure, parsed the first time it is needed.
     pub fn mime(&self) -> &MimeMessage {
         self.mime.get_or_init(|| MimeMessage::parse(&self.raw))
+    }
+
+    /// ENVELOPE (RFC 3501 §7.4.2), computed once.
+    pub fn envelope(&self) -> Arc<Envelope> {
+        Arc::clone(
+            self.envelope
+                .get_or_init(|| Arc::new(self.mime().envelope(&self.raw))),
+        )
     }
 
     /// RFC822.SIZE: the exact number of octets (RFC 3501 §6.4.5).
@@ -850,6 +863,16 @@ pub(crate) fn mailbox_with(n: usize) -> (Store, MailboxId) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_envelope_is_computed_once_and_shared() {
+        let date = crate::server::world::datetime_from_unix(crate::server::world::SANDBOX_EPOCH);
+        let data = MessageData::new(b"Subject: hi\r\nFrom: a@b\r\n\r\nx\r\n".to_vec(), date);
+        let first = data.envelope();
+        assert_eq!(first.subject.as_deref(), Some(&b"hi"[..]));
+        assert_eq!(first.sender, first.from);
+        assert!(Arc::ptr_eq(&first, &data.envelope()));
+    }
 
     #[test]
     fn inbox_is_case_insensitive_and_other_names_are_not() {

@@ -230,8 +230,14 @@ pub struct Server {
     limits: Limits,
     next_client: u32,
     outbox: Vec<Output>,
+    /// Where `send` encodes a response before copying it out at its exact size: one
+    /// allocation per response instead of one per doubling (BENCHMARKS.md, issue 11).
+    scratch: Vec<u8>,
     clock: Clock,
 }
+
+/// The largest response `Server::send` copies out of its scratch buffer (bigger ones take it).
+const SCRATCH_KEEP: usize = 4096;
 
 impl std::fmt::Debug for Server {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -332,6 +338,7 @@ impl Server {
             limits: Limits::default(),
             next_client: 1,
             outbox: Vec::new(),
+            scratch: Vec::new(),
             clock: default_clock(),
         }
     }
@@ -820,8 +827,17 @@ impl Server {
         } else {
             ascii_text(&mut response);
         }
-        let mut bytes = Vec::new();
-        encode_response(&response, &mut bytes);
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        encode_response(&response, &mut scratch);
+        // A large response leaves as it is, so the scratch buffer never stays large.
+        let bytes = if scratch.len() > SCRATCH_KEEP {
+            scratch
+        } else {
+            let bytes = scratch.clone();
+            self.scratch = scratch;
+            bytes
+        };
         let (kind, status) = match &response {
             Response::Status(s) if s.tag.is_some() => (OutputKind::Tagged, Some(s.kind)),
             Response::Status(s) => (OutputKind::Untagged, Some(s.kind)),

@@ -15,6 +15,7 @@
 use imap_sandbox::protocol::encode::{encode_command, encode_response};
 use imap_sandbox::protocol::parse::{parse_command, parse_response};
 use imap_sandbox::protocol::types::*;
+use std::sync::Arc;
 
 /// RFC 3501 client commands, canonical as printed: (section, octets).
 pub fn rfc3501_commands() -> Vec<(&'static str, &'static [u8])> {
@@ -1220,8 +1221,8 @@ pub fn constructed_fetch_items() -> Vec<Vec<FetchValue>> {
             FetchValue::Uid(4_827_313),
         ],
         vec![FetchValue::Flags(vec![])],
-        vec![FetchValue::Envelope(Box::new(envelope()))],
-        vec![FetchValue::Envelope(Box::default())],
+        vec![FetchValue::Envelope(Arc::new(envelope()))],
+        vec![FetchValue::Envelope(Arc::default())],
         vec![FetchValue::BodyStructure(Box::new(bodystructure(true)))],
         vec![FetchValue::Body(Box::new(bodystructure(false)))],
         vec![FetchValue::Body(Box::new(text_part(

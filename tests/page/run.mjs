@@ -801,6 +801,43 @@ async function main() {
       await p.close();
     });
 
+    await check('every value of every decision point has a tooltip text of its own, not its point\u2019s summary', async () => {
+      const p = await freshPage();
+      const rows = await p.evaluate(async () => {
+        const engine = await import('/engine.js');
+        return engine.call((s) => s.policies()).map((r) => ({ point: r.point, summary: r.summary, values: r.values.map(([v]) => v) }));
+      });
+      const shown = await p.locator('#policy-list select').evaluateAll((ss) => ss.map((s) => ({
+        point: s.dataset.point,
+        options: [...s.options].map((o) => [o.value, o.title]),
+      })));
+      const bad = [];
+      for (const r of rows) {
+        const select = shown.find((x) => x.point === r.point);
+        for (const v of r.values) {
+          const text = select && (select.options.find(([x]) => x === v) || [])[1];
+          if (!text || !text.trim() || text === r.summary) bad.push(`${r.point}=${v}`);
+        }
+      }
+      assert(rows.length > 10 && bad.length === 0, `values with no text of their own: ${bad.join(', ')}`);
+      // A badge's tooltip says what the Policies tab says of its value.
+      await p.click('#tab-policies');
+      await p.selectOption('#policy-fetch-expunged', 'no');
+      await type(p, 1, 'a1 LOGIN alice alice');
+      await type(p, 1, 'a2 SELECT FOO');
+      await type(p, 2, 'b1 LOGIN bob bob');
+      await type(p, 2, 'b2 SELECT FOO');
+      await type(p, 2, 'b3 STORE 1 +FLAGS.SILENT (\\Deleted)');
+      await type(p, 2, 'b4 EXPUNGE');
+      await type(p, 1, 'a3 FETCH 1 FLAGS');
+      const cited = p.locator('#c1 .line.cited').first();
+      await cited.waitFor({ timeout: 5000 });
+      const more = await cited.locator('.why-more').textContent();
+      const title = await p.locator('#policy-fetch-expunged option[value="no"]').getAttribute('title');
+      assert(more && more === title, `badge: ${more}; Policies tab: ${title}`);
+      await p.close();
+    });
+
     // ---- issue 11 §6: embedding ---------------------------------------------------------------
 
     await check('embed example at 640 px: the custom element and the iframe both play, with card, link and no clipped picker', async () => {

@@ -56,6 +56,13 @@ fn is_text_char(b: u8) -> bool {
 /// `quoted` (RFC 3501 §9): `DQUOTE *QUOTED-CHAR DQUOTE`, with `"` and `\` escaped.
 /// The caller has checked that every byte is a TEXT-CHAR.
 fn write_quoted(s: &[u8], out: &mut Vec<u8>) {
+    out.reserve(s.len().saturating_add(2));
+    if !s.iter().any(|&b| b == b'"' || b == b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(s);
+        out.push(b'"');
+        return;
+    }
     out.push(b'"');
     for &b in s {
         if b == b'"' || b == b'\\' {
@@ -79,10 +86,22 @@ fn write_literal(s: &[u8], out: &mut Vec<u8>) {
 /// literal, since CR, LF, NUL and 8-bit octets may only travel in literals (RFC 3501 §4.3,
 /// RFC 2683 §3.4.2). Never an atom.
 pub fn write_string(s: &[u8], out: &mut Vec<u8>) {
-    if s.iter().all(|&b| is_text_char(b)) {
+    // One pass decides the form and whether anything needs escaping (an ENVELOPE is mostly
+    // strings: this is the hot loop of FETCH ENVELOPE).
+    let mut escapes = false;
+    for &b in s {
+        if !is_text_char(b) {
+            return write_literal(s, out);
+        }
+        escapes |= b == b'"' || b == b'\\';
+    }
+    if escapes {
         write_quoted(s, out);
     } else {
-        write_literal(s, out);
+        out.reserve(s.len().saturating_add(2));
+        out.push(b'"');
+        out.extend_from_slice(s);
+        out.push(b'"');
     }
 }
 

@@ -737,7 +737,7 @@ fn fetch_rfc3501_section8_full() {
             zone_minutes: -420,
         }),
         FetchValue::Rfc822Size(4286),
-        FetchValue::Envelope(Box::new(env)),
+        FetchValue::Envelope(std::sync::Arc::new(env)),
         FetchValue::Body(Box::new(text_part(
             &[("CHARSET", "US-ASCII")],
             None,

@@ -670,7 +670,7 @@ fn msg_att_item(input: &[u8], depth: usize) -> PResult<'_, FetchValue> {
         }
         "ENVELOPE" => {
             let (r, e) = envelope(rest)?;
-            return Ok((r, FetchValue::Envelope(Box::new(e))));
+            return Ok((r, FetchValue::Envelope(std::sync::Arc::new(e))));
         }
         "INTERNALDATE" => {
             let (r, d) = date_time(rest)?;
