@@ -341,6 +341,24 @@ impl View {
         Ok(out)
     }
 
+    /// The messages of a sequence set that exist, numbers beyond the mailbox left out (the
+    /// seq-out-of-range decision point's `ignore`); in O(messages + ranges × log ranges) like
+    /// [`View::resolve`].
+    pub fn resolve_within(&self, set: &SequenceSet) -> Vec<Index> {
+        let max = self.exists();
+        if max == 0 || set.is_last_result() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for &(lo, hi) in Ranges::of(set, max).spans() {
+            let hi = hi.min(max);
+            if lo <= hi {
+                out.extend((lo.max(1) as usize - 1)..(hi as usize));
+            }
+        }
+        out
+    }
+
     /// Marks messages expunged by another session (RFC 3501 §7.4.1: this session may not be
     /// told at once). Messages it never knew are simply gone.
     pub fn mark_expunged(&mut self, uid: Uid, ghost: Ghost, by_self: bool) {

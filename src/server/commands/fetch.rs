@@ -9,7 +9,7 @@ use crate::protocol::types::{
 use crate::server::commands::condstore::{expunged_since, vanished_earlier};
 use crate::server::fetch_items::{nil_ok_value, nil_value, sets_seen, value, FetchResponse, Seen};
 use crate::server::mailstore::{Flags, MailboxId, Uid};
-use crate::server::policy::{Citation, ExpungeIssuedCode, FetchExpunged};
+use crate::server::policy::{Citation, ExpungeIssuedCode, FetchExpunged, SeqOutOfRange};
 use crate::server::session::Ranges;
 use crate::server::session::{Index, Session, View};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
@@ -68,14 +68,29 @@ impl Server {
     }
 
     /// Resolves a set against the session's view (the one seq/UID conversion is in `View`).
+    /// A sequence number beyond the mailbox is as seq-out-of-range says; under `ignore`, a
+    /// set that names no message left is a NO unless `empty_ok` (STORE).
     pub(crate) fn resolve(
         &self,
         client: ClientId,
         set: &SequenceSet,
         uid: bool,
+        empty_ok: bool,
     ) -> Result<Vec<Index>, Fail> {
         let view = selected_view(&self.sessions, client)?;
-        view.resolve(set, uid).map_err(|e| Fail::bad(e.0))
+        match (view.resolve(set, uid), self.policies.seq_out_of_range) {
+            (Ok(indexes), _) => Ok(indexes),
+            // RFC 3501 §9 seq-number: "should respond with a tagged BAD response".
+            (Err(e), SeqOutOfRange::Bad) => Err(Fail::bad(e.0)),
+            // Cyrus 3.6 behaviour: the numbers beyond are dropped.
+            (Err(_), policy @ SeqOutOfRange::Ignore) => {
+                let indexes = view.resolve_within(set);
+                if indexes.is_empty() && !empty_ok {
+                    return Err(Fail::no("No matching messages").cite(Citation::of(policy)));
+                }
+                Ok(indexes)
+            }
+        }
     }
 
     /// The UIDs a UID set names among the messages the session knows, sorted.
@@ -84,7 +99,7 @@ impl Server {
         client: ClientId,
         set: &SequenceSet,
     ) -> Result<Vec<Uid>, Fail> {
-        let indexes = self.resolve(client, set, true)?;
+        let indexes = self.resolve(client, set, true, true)?;
         let view = selected_view(&self.sessions, client)?;
         Ok(indexes
             .into_iter()
@@ -161,7 +176,7 @@ impl Server {
                 return Err(Fail::bad("VANISHED needs CHANGEDSINCE (RFC 7162 §3.2.6)"));
             }
         }
-        let mut indexes = self.resolve(client, set, uid)?;
+        let mut indexes = self.resolve(client, set, uid, false)?;
         let mut atts = items.expand();
         // RFC 3501 §6.4.8: UID FETCH responses always include UID (once: the response
         // builder drops it when the client named it too).
