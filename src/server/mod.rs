@@ -573,7 +573,7 @@ impl Server {
                 }
                 _ => false,
             };
-        let (allow_expunge, tell) = self.expunge_timing(client, &body, allow_expunge);
+        let (synced, tell) = self.expunge_timing(client, &body, allow_expunge);
         let doom = self.sessions.get(&client).and_then(|s| s.doomed.clone());
         let reckoning = match &doom {
             Some(d) if !d.after_reply => reckoning(&body),
@@ -598,6 +598,9 @@ impl Server {
         self.deliver_notifications(client, false);
         // `None`: IDLE and AUTHENTICATE answer later.
         let result = self.dispatch(client, &tag, body);
+        // expunge-timing=sync-commands: a selected mailbox renamed or deleted away, by this
+        // command too, is told wherever RFC 3501 §7.4.1 allows.
+        let allow_expunge = synced || (allow_expunge && self.selected_vanished(client));
         self.deliver_notifications(client, true);
         if let Some(result) = result {
             match (doom, reckoning) {
@@ -622,6 +625,7 @@ impl Server {
 
     /// Which of a session's pending changes a command tells it, as expunge-timing says:
     /// `(allow_expunge, tell)`, from RFC 3501 §7.4.1's `allow_expunge`; `tell == false`: none.
+    /// Under `sync-commands`, see also [`Server::selected_vanished`].
     fn expunge_timing(
         &self,
         client: ClientId,
@@ -638,7 +642,6 @@ impl Server {
                 let Some(selected) = view.map(|v| v.mailbox) else {
                     return (allow_expunge, true);
                 };
-                let vanished = self.store.get(selected).is_none_or(|m| m.deleted);
                 let tell = match body {
                     CommandBody::Status { mailbox, .. } => {
                         self.store.id_of(&mailbox.0) == Some(selected)
@@ -658,10 +661,18 @@ impl Server {
                         | CommandBody::Store { uid: true, .. }
                         | CommandBody::Copy { uid: true, .. }
                 );
-                // A mailbox renamed or deleted away is told wherever RFC 3501 §7.4.1 allows.
-                (allow_expunge && (sync || vanished), tell)
+                (allow_expunge && sync, tell)
             }
         }
+    }
+
+    /// Whether the session's selected mailbox no longer exists under its name: renamed or
+    /// deleted away (rename-selected, delete-selected `expunge-all`).
+    fn selected_vanished(&self, client: ClientId) -> bool {
+        self.sessions
+            .get(&client)
+            .and_then(|s| s.state.view())
+            .is_some_and(|v| self.store.get(v.mailbox).is_none_or(|m| m.deleted))
     }
 
     /// Ends a command: pending changes first (RFC 3501 §7), then the tagged response.
