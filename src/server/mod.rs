@@ -636,7 +636,7 @@ impl Server {
             // RFC 3501 §7.4.1: any command but those it names.
             policy::ExpungeTiming::AnyCommand => (allow_expunge, true),
             // Cyrus 3.6 behaviour: the expunges only with the commands that synchronise the
-            // view; STATUS of another mailbox and ENABLE tell nothing at all.
+            // view; STATUS of another mailbox tells nothing at all.
             policy::ExpungeTiming::SyncCommands => {
                 let view = self.sessions.get(&client).and_then(|s| s.state.view());
                 let Some(selected) = view.map(|v| v.mailbox) else {
@@ -646,7 +646,6 @@ impl Server {
                     CommandBody::Status { mailbox, .. } => {
                         self.store.id_of(&mailbox.0) == Some(selected)
                     }
-                    CommandBody::Enable { .. } => false,
                     _ => true,
                 };
                 let sync = matches!(

@@ -334,9 +334,10 @@ policy_enum! {
         /// forms too.
         AnyCommand = "any-command", "RFC 3501 §7.4.1";
         /// Only NOOP, CHECK, IDLE, EXPUNGE, APPEND, MOVE and UID FETCH, STORE, COPY, MOVE,
-        /// EXPUNGE; the others tell EXISTS and flags, but STATUS of another mailbox and ENABLE
-        /// nothing. A selected mailbox renamed or deleted away is told at any command that
-        /// tells (Cyrus 3.6 behaviour, observed live).
+        /// EXPUNGE; the others tell EXISTS and flags, but STATUS of another mailbox nothing.
+        /// A selected mailbox renamed or deleted away is told at any command that tells
+        /// (Cyrus 3.6 behaviour, observed live and in `tests/engine_cyrus_points.rs`; Cyrus's
+        /// ENABLE, valid there when selected, tells nothing either).
         SyncCommands = "sync-commands", "Cyrus 3.6 behaviour";
     }
 }
@@ -869,6 +870,30 @@ mod tests {
         let cyrus = Policies::preset("cyrus").unwrap();
         assert_eq!(cyrus.copy_expunged, CopyExpunged::SkipListed);
         assert_eq!(cyrus.rename_selected, RenameSelected::ExpungeAll);
+        // Found live on Cyrus 3.6; Dovecot 2.3 keeps the RFC's values.
+        assert_eq!(cyrus.expunge_timing, ExpungeTiming::SyncCommands);
+        assert_eq!(cyrus.store_silent, StoreSilent::Ignored);
+        assert_eq!(cyrus.seq_out_of_range, SeqOutOfRange::Ignore);
+        assert_eq!(dovecot.expunge_timing, ExpungeTiming::AnyCommand);
+        assert_eq!(dovecot.store_silent, StoreSilent::Honoured);
+        assert_eq!(dovecot.seq_out_of_range, SeqOutOfRange::Bad);
+    }
+
+    #[test]
+    fn every_preset_but_cyrus_keeps_the_rfc_values_of_the_cyrus_points() {
+        for preset in PRESETS.iter().filter(|p| p.name != "cyrus") {
+            let p = Policies::preset(preset.name).unwrap();
+            assert_eq!(
+                (p.expunge_timing, p.store_silent, p.seq_out_of_range),
+                (
+                    ExpungeTiming::AnyCommand,
+                    StoreSilent::Honoured,
+                    SeqOutOfRange::Bad
+                ),
+                "{}",
+                preset.name
+            );
+        }
     }
 
     #[test]

@@ -724,6 +724,24 @@ mod tests {
         assert_eq!(view.resolve(&rev, false).unwrap(), vec![0, 1, 2]);
     }
 
+    #[test]
+    fn resolve_within_drops_the_numbers_past_the_end() {
+        let (mut store, id) = mailbox_with(3);
+        let view = View::open(store.get_mut(id).unwrap(), false);
+        let s = set(&[
+            (SeqBound::Num(2), SeqBound::Num(9)),
+            (SeqBound::Num(7), SeqBound::Num(8)),
+        ]);
+        assert_eq!(view.resolve_within(&s), vec![1, 2]);
+        let beyond = set(&[(SeqBound::Num(4), SeqBound::Num(u32::MAX))]);
+        assert_eq!(view.resolve_within(&beyond), Vec::<Index>::new());
+        let star = set(&[(SeqBound::Num(9), SeqBound::Star)]);
+        assert_eq!(view.resolve_within(&star), vec![2]);
+        let (mut store, id) = mailbox_with(0);
+        let empty = View::open(store.get_mut(id).unwrap(), false);
+        assert_eq!(empty.resolve_within(&star), Vec::<Index>::new());
+    }
+
     /// The resolution before sets were merged: every range expanded, then sorted.
     fn naive(view: &View, s: &SequenceSet, uid: bool) -> Result<Vec<Index>, ()> {
         let mut out = Vec::new();
