@@ -231,7 +231,9 @@ policy_enum! {
         /// does not match them although FETCH still shows them `\Deleted` (Dovecot 2.3
         /// behaviour, `tests/servers/transcripts/dovecot-2.3.19.1/rfc2180-4.3-search.txt`). Keys
         /// on content still read the ghost's data: the transcripts do not show what Dovecot
-        /// does there.
+        /// does there. Seen later by hand: Dovecot reads the flags this session was last told
+        /// (there none: the `\Deleted` was set silently and never told), so once told, SEARCH,
+        /// SORT and THREAD `DELETED` match the expunged message; not modelled here.
         IncludeFlagless = "include-flagless", "Dovecot 2.3 behaviour";
     }
 }
