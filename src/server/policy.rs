@@ -338,8 +338,8 @@ policy_enum! {
         /// Only NOOP, CHECK, IDLE, EXPUNGE, APPEND, MOVE and UID FETCH, STORE, COPY, MOVE,
         /// EXPUNGE; the others tell EXISTS and flags, but STATUS of another mailbox nothing.
         /// A selected mailbox renamed or deleted away is told at any command that tells
-        /// (Cyrus 3.6 behaviour, observed live and in `tests/engine_cyrus_points.rs`; Cyrus's
-        /// ENABLE, valid there when selected, tells nothing either).
+        /// (Cyrus 3.6 behaviour, observed live and in `tests/engine_cyrus_points.rs`, IDLE not
+        /// observed; Cyrus's ENABLE, valid there when selected, tells nothing either).
         SyncCommands = "sync-commands", "Cyrus 3.6 behaviour";
     }
 }
