@@ -139,7 +139,11 @@ fn the_server_presets_pass_every_rfc2180_scenario() {
         let mut args: Vec<&str> = files.iter().map(String::as_str).collect();
         args.extend(["--preset", preset, "-q"]);
         let (code, out) = play(&args);
-        assert_eq!(code, i32::from(!other_points.is_empty()), "--preset {preset}: {out}");
+        assert_eq!(
+            code,
+            i32::from(!other_points.is_empty()),
+            "--preset {preset}: {out}"
+        );
         let failed: Vec<&str> = out
             .lines()
             .filter_map(|l| l.strip_prefix("# FAILED: scenarios/"))
