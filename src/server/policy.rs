@@ -632,7 +632,7 @@ pub const PRESETS: &[Preset] = &[
         rfc: "Cyrus IMAP 3.6.1",
         description: "Cyrus IMAP 3.6 (Debian 12 cyrus-imapd 3.6.1-4+deb12u5), verified against \
                       tests/servers/transcripts/cyrus-3.6.1-4+deb12u5/ and live in CI \
-                      (tests/live_servers.rs, which lists what the sandbox does not reproduce)",
+                      (tests/live_servers.rs)",
         settings: &[
             "select-shared=allow",
             "delete-selected=expunge-all",
