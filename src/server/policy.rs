@@ -227,13 +227,13 @@ policy_enum! {
         Omit = "omit", "RFC 2180 §4.3";
         /// Expunged messages are searched as ghosts and may be in the result (RFC 2180 §4.3).
         Include = "include", "RFC 2180 §4.3";
-        /// Expunged messages are searched as if they had no flags: `ALL` includes them, `DELETED`
-        /// does not match them although FETCH still shows them `\Deleted` (Dovecot 2.3
-        /// behaviour, `tests/servers/transcripts/dovecot-2.3.19.1/rfc2180-4.3-search.txt`). Keys
-        /// on content still read the ghost's data: the transcripts do not show what Dovecot
-        /// does there. Seen later by hand: Dovecot reads the flags this session was last told
-        /// (there none: the `\Deleted` was set silently and never told), so once told, SEARCH,
-        /// SORT and THREAD `DELETED` match the expunged message; not modelled here.
+        /// Expunged messages are searched with the flags this session was last told of: `ALL`
+        /// includes them, `DELETED` does not match a `\Deleted` set by another client and not
+        /// yet told, although FETCH then shows it (Dovecot 2.3 behaviour,
+        /// `tests/servers/transcripts/dovecot-2.3.19.1/rfc2180-4.3-search.txt`; once told, SEARCH,
+        /// SORT and THREAD match it, seen by hand and in `rfc5256-sort-thread-expunge`, B010).
+        /// Keys on content still read the ghost's data: the transcripts do not show what
+        /// Dovecot does there.
         IncludeFlagless = "include-flagless", "Dovecot 2.3 behaviour";
     }
 }

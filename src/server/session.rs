@@ -4,7 +4,7 @@
 //!
 //! The only conversion between sequence numbers and UIDs is here ([`View::resolve`]).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::protocol::framer::Framer;
@@ -146,6 +146,9 @@ pub struct Ghost {
     pub flags: Flags,
     /// The message's last mod-sequence (RFC 7162 §3.1).
     pub modseq: u64,
+    /// The flags this session was last told, when they are not `flags` (a change it was not
+    /// told of yet): what search-expunged `include-flagless` reads (Dovecot 2.3 behaviour).
+    pub told: Option<Flags>,
 }
 
 /// One message as this session sees it: its place in the list is its sequence number.
@@ -168,6 +171,8 @@ pub struct View {
     pub entries: Vec<Entry>,
     /// Messages whose flags another session changed, not yet reported (RFC 3501 §7.4.2).
     pub flags_changed: BTreeSet<Uid>,
+    /// For each message of `flags_changed`, its flags before the first change not reported.
+    pub told_flags: BTreeMap<Uid, Flags>,
     /// How many entries are expunged and not yet reported.
     pub pending_expunges: usize,
     /// Some pending expunge was made by another session: after reporting it, EXISTS is sent
@@ -246,6 +251,7 @@ impl View {
             entries,
             keywords_known: mailbox.keywords().len(),
             flags_changed: BTreeSet::new(),
+            told_flags: BTreeMap::new(),
             pending_expunges: 0,
             expunged_elsewhere: false,
             enabled: Enabled::default(),
@@ -365,13 +371,15 @@ impl View {
         if let Some(i) = self.index_of_uid(uid) {
             if let Some(entry) = self.entries.get_mut(i) {
                 if entry.expunged.is_none() {
-                    entry.expunged = Some(ghost);
+                    let told = self.told_flags.remove(&uid).or(ghost.told);
+                    entry.expunged = Some(Ghost { told, ..ghost });
                     self.pending_expunges += 1;
                     self.expunged_elsewhere |= !by_self;
                 }
             }
         }
         self.flags_changed.remove(&uid);
+        self.told_flags.remove(&uid);
     }
 
     /// Tells the session what changed since it was last told, as untagged responses appended
@@ -458,6 +466,7 @@ impl View {
         if let Some(mailbox) = mailbox {
             out.extend(self.announce_keywords(mailbox));
             let changed = std::mem::take(&mut self.flags_changed);
+            self.told_flags.clear();
             for uid in changed {
                 let Some(i) = self.index_of_uid(uid) else {
                     continue;
@@ -905,6 +914,7 @@ mod tests {
                 data: m.data.clone(),
                 flags: m.flags.clone(),
                 modseq: m.modseq,
+                told: None,
             };
             view.mark_expunged(Uid(uid), ghost, false);
         }

@@ -108,15 +108,25 @@ impl Server {
     }
 
     /// Records that flags changed, for every other session on the mailbox (RFC 3501 §7.4.2:
-    /// they are told with an untagged FETCH when they may be).
-    pub(crate) fn notify_flags(&mut self, by: ClientId, mailbox: MailboxId, uids: &[Uid]) {
+    /// they are told with an untagged FETCH when they may be); `changes`: each message with
+    /// its flags before the change.
+    pub(crate) fn notify_flags(
+        &mut self,
+        by: ClientId,
+        mailbox: MailboxId,
+        changes: &[(Uid, Flags)],
+    ) {
         for session in self.sessions.values_mut() {
             if session.id == by {
                 continue;
             }
             if let Some(view) = session.state.view_mut() {
                 if view.mailbox == mailbox {
-                    view.flags_changed.extend(uids.iter().copied());
+                    for (uid, before) in changes {
+                        if view.flags_changed.insert(*uid) {
+                            view.told_flags.insert(*uid, before.clone());
+                        }
+                    }
                 }
             }
         }
@@ -132,6 +142,7 @@ impl Server {
         {
             for uid in uids {
                 view.flags_changed.remove(uid);
+                view.told_flags.remove(uid);
             }
         }
     }
@@ -304,7 +315,7 @@ impl Server {
         // FLAGS.
         self.announce_keywords(client);
         let mut responses: Vec<(FetchResponse, Option<Citation>)> = Vec::new();
-        let mut newly_seen: Vec<Uid> = Vec::new();
+        let mut newly_seen: Vec<(Uid, Flags)> = Vec::new();
         let mut told: Vec<Uid> = Vec::new();
         let mut ghosts_seen: Vec<Index> = Vec::new();
         {
@@ -377,11 +388,11 @@ impl Server {
                         };
                         let flag_added = marks_seen && !before.contains(&Flag::Seen);
                         if flag_added {
-                            let mut after = before;
+                            let mut after = before.clone();
                             after.insert(&Flag::Seen);
                             // RFC 7162 §3.1: the flag change takes a new mod-sequence.
                             mailbox.set_flags(entry.uid, after);
-                            newly_seen.push(entry.uid);
+                            newly_seen.push((entry.uid, before));
                         }
                         let Some(message) = mailbox.message(entry.uid) else {
                             continue;
@@ -428,6 +439,7 @@ impl Server {
             for i in ghosts_seen {
                 if let Some(ghost) = view.entries.get_mut(i).and_then(|e| e.expunged.as_mut()) {
                     ghost.flags.insert(&Flag::Seen);
+                    ghost.told = None;
                 }
             }
         }

@@ -231,11 +231,11 @@ impl Server {
             let Some(before) = mailbox.message(message_uid).map(|m| m.flags.clone()) else {
                 continue;
             };
-            let mut after = before;
+            let mut after = before.clone();
             store_flags(&mut after, kind, flags);
             // RFC 7162 §3.1: a new mod-sequence only when the flags change.
             if mailbox.set_flags(message_uid, after) {
-                changed.push(message_uid);
+                changed.push((message_uid, before));
             }
             let Some(m) = mailbox.message(message_uid) else {
                 continue;
@@ -278,6 +278,7 @@ impl Server {
                     };
                     let before = ghost.flags.clone();
                     store_flags(&mut ghost.flags, kind, flags);
+                    ghost.told = None;
                     if silent && silent_ignored.is_none() && ghost.flags == before {
                         continue;
                     }
