@@ -4,7 +4,7 @@
 //!
 //! The only conversion between sequence numbers and UIDs is here ([`View::resolve`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::protocol::framer::Framer;
@@ -159,6 +159,9 @@ pub struct Entry {
     pub recent: bool,
     /// Expunged by another session, and this session not yet told (RFC 3501 §7.4.1).
     pub expunged: Option<Ghost>,
+    /// Its flags before another session's change this session was not told of yet (in
+    /// `View::flags_changed`), for [`Ghost::told`].
+    pub told: Option<Box<Flags>>,
 }
 
 /// A session's view of its selected mailbox.
@@ -171,8 +174,6 @@ pub struct View {
     pub entries: Vec<Entry>,
     /// Messages whose flags another session changed, not yet reported (RFC 3501 §7.4.2).
     pub flags_changed: BTreeSet<Uid>,
-    /// For each message of `flags_changed`, its flags before the first change not reported.
-    pub told_flags: BTreeMap<Uid, Flags>,
     /// How many entries are expunged and not yet reported.
     pub pending_expunges: usize,
     /// Some pending expunge was made by another session: after reporting it, EXISTS is sent
@@ -240,6 +241,7 @@ impl View {
                     uid: m.uid,
                     recent,
                     expunged: None,
+                    told: None,
                 }
             })
             .collect();
@@ -251,7 +253,6 @@ impl View {
             entries,
             keywords_known: mailbox.keywords().len(),
             flags_changed: BTreeSet::new(),
-            told_flags: BTreeMap::new(),
             pending_expunges: 0,
             expunged_elsewhere: false,
             enabled: Enabled::default(),
@@ -365,13 +366,29 @@ impl View {
         out
     }
 
+    /// Records that this session was told a message's current flags.
+    pub fn told_now(&mut self, uid: Uid) {
+        if let Some(e) = self.index_of_uid(uid).and_then(|i| self.entries.get_mut(i)) {
+            e.told = None;
+        }
+    }
+
+    /// Records another session's change of a message's flags, `before` them, to be told.
+    pub fn flags_changed_from(&mut self, uid: Uid, before: &Flags) {
+        if self.flags_changed.insert(uid) {
+            if let Some(e) = self.index_of_uid(uid).and_then(|i| self.entries.get_mut(i)) {
+                e.told = Some(Box::new(before.clone()));
+            }
+        }
+    }
+
     /// Marks messages expunged by another session (RFC 3501 §7.4.1: this session may not be
     /// told at once). Messages it never knew are simply gone.
     pub fn mark_expunged(&mut self, uid: Uid, ghost: Ghost, by_self: bool) {
         if let Some(i) = self.index_of_uid(uid) {
             if let Some(entry) = self.entries.get_mut(i) {
                 if entry.expunged.is_none() {
-                    let told = self.told_flags.remove(&uid).or(ghost.told);
+                    let told = entry.told.take().map(|t| *t).or(ghost.told);
                     entry.expunged = Some(Ghost { told, ..ghost });
                     self.pending_expunges += 1;
                     self.expunged_elsewhere |= !by_self;
@@ -379,7 +396,6 @@ impl View {
             }
         }
         self.flags_changed.remove(&uid);
-        self.told_flags.remove(&uid);
     }
 
     /// Tells the session what changed since it was last told, as untagged responses appended
@@ -450,6 +466,7 @@ impl View {
                     uid: m.uid,
                     recent,
                     expunged: None,
+                    told: None,
                 });
                 self.last_uid = m.uid;
                 announce = true;
@@ -466,7 +483,9 @@ impl View {
         if let Some(mailbox) = mailbox {
             out.extend(self.announce_keywords(mailbox));
             let changed = std::mem::take(&mut self.flags_changed);
-            self.told_flags.clear();
+            for &uid in &changed {
+                self.told_now(uid);
+            }
             for uid in changed {
                 let Some(i) = self.index_of_uid(uid) else {
                     continue;

@@ -123,9 +123,7 @@ impl Server {
             if let Some(view) = session.state.view_mut() {
                 if view.mailbox == mailbox {
                     for (uid, before) in changes {
-                        if view.flags_changed.insert(*uid) {
-                            view.told_flags.insert(*uid, before.clone());
-                        }
+                        view.flags_changed_from(*uid, before);
                     }
                 }
             }
@@ -142,7 +140,7 @@ impl Server {
         {
             for uid in uids {
                 view.flags_changed.remove(uid);
-                view.told_flags.remove(uid);
+                view.told_now(*uid);
             }
         }
     }
