@@ -46,3 +46,40 @@ fn search_unsupported_charset_and_invalid_utf8_rfc3501_6_4_4() {
     let bad = search(b"s SEARCH CHARSET UTF-8 TEXT {2+}\r\n\xff\xfe\r\n");
     assert_eq!(bad, ["* SEARCH", "s OK SEARCH completed"]);
 }
+
+/// Dovecot 2.3 behaviour (search-expunged `include-flagless`): a message another client
+/// expunged is searched with the flags this client was last told of. Its `\Deleted`, set
+/// silently by the other client, matches once told (here by a NOOP before the EXPUNGE), and
+/// not while untold; `include` always sees it.
+#[test]
+fn include_flagless_searches_an_expunged_message_with_the_flags_last_told() {
+    for (policy, told_first, want) in [
+        ("search-expunged=include-flagless", true, "* SEARCH 2"),
+        ("search-expunged=include-flagless", false, "* SEARCH"),
+        ("search-expunged=include", false, "* SEARCH 2"),
+    ] {
+        let mut policies = imap_sandbox::server::Policies::default();
+        policies.set_assignment(policy).unwrap();
+        let mut server = Server::new(World::default_world(), policies);
+        let (c1, c2) = (server.connect(), server.connect());
+        server.receive(c1, b"a LOGIN alice alice\r\nb SELECT FOO\r\n");
+        server.receive(c2, b"a LOGIN bob bob\r\nb SELECT FOO\r\n");
+        server.receive(c1, b"c STORE 2 +FLAGS.SILENT (\\Deleted)\r\n");
+        if told_first {
+            server.receive(c2, b"n NOOP\r\n");
+        }
+        server.receive(c1, b"d EXPUNGE\r\n");
+        let _ = server.take_output();
+        server.receive(c2, b"s SEARCH DELETED\r\n");
+        let lines: Vec<String> = server
+            .take_output()
+            .iter()
+            .filter(|o| o.client == c2)
+            .map(|o| String::from_utf8_lossy(&o.bytes).trim_end().to_string())
+            .collect();
+        assert!(
+            lines.iter().any(|l| l == want),
+            "{policy} {told_first}: {lines:?}"
+        );
+    }
+}

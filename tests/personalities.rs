@@ -28,64 +28,14 @@ const KNOWN: &[(&str, &str, &str, &str)] = &[
     ),
     (
         "cyrus",
-        "rfc2180-3.4-rename-plain",
-        "B001",
-        "the sandbox sends the EXPUNGEs of the emptied view with STATUS, Cyrus with the LIST \
-         that follows",
-    ),
-    (
-        "cyrus",
-        "rfc2180-3.4-rename-plain",
-        "B002",
-        "the sandbox sends the EXPUNGEs of the emptied view with STATUS, Cyrus with the LIST \
-         that follows",
-    ),
-    (
-        "cyrus",
-        "rfc2180-3.4-rename-plain",
-        "B003",
-        "FETCH 1 of the emptied view: BAD here (no messages left), NO from Cyrus (mailbox gone)",
-    ),
-    (
-        "cyrus",
-        "rfc2180-4.1.1-fetch-ghost",
-        "B003",
-        "FETCH of numbers beyond the mailbox: BAD here (RFC 3501 §9), NO from Cyrus",
-    ),
-    ("cyrus", "rfc2180-4.2.1-store-silent", "B001", CYRUS_SILENT),
-    (
-        "cyrus",
         "rfc2180-4.2.4-store-all-no",
         "B003",
         UNCHANGED_FLAGS,
-    ),
-    ("cyrus", "rfc2180-4.4.1-copy-refused", "A001", CYRUS_COPY),
-    (
-        "cyrus",
-        "rfc2180-4.4.2-copy-after-expunge",
-        "A001",
-        CYRUS_COPY,
-    ),
-    (
-        "cyrus",
-        "rfc2180-4.4.2-copy-after-expunge",
-        "A002",
-        CYRUS_COPY,
-    ),
-    (
-        "cyrus",
-        "rfc2180-4.4.2-copy-expunged-message",
-        "A001",
-        CYRUS_COPY,
     ),
 ];
 
 const UNCHANGED_FLAGS: &str = "a STORE that changes no flag: Dovecot and Cyrus send no FETCH, the \
      sandbox reports the flags as RFC 3501 §6.4.6 says it SHOULD";
-const CYRUS_SILENT: &str = "a STORE +FLAGS.SILENT over a mix: Cyrus still reports the live \
-     messages' new flags (RFC 3501 §6.4.6: .SILENT should not), the sandbox does not";
-const CYRUS_COPY: &str = "Cyrus sends no EXPUNGE with COPY (RFC 2180 §4.4 asks for it, and the \
-     sandbox sends it), so its sequence numbers still count the expunged message afterwards";
 
 /// One command of a recorded transcript and everything any client received after it.
 #[derive(Debug, Default)]

@@ -119,6 +119,15 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
         (vec!["expungeissued-code=on"], vec![]),
         (vec!["expungeissued-code=content"], vec![]),
         (vec!["context-update=immediate"], vec![]),
+        // The values found on Cyrus 3.6 that no other setting above uses.
+        (
+            vec![
+                "expunge-timing=sync-commands",
+                "store-silent=ignored",
+                "seq-out-of-range=ignore",
+            ],
+            vec![],
+        ),
         // Every RFC 2180 §4 scenario expunges while another client has the mailbox: under
         // `refuse` nothing is expunged, and their values cannot be told apart (COPY's
         // scenarios stop at a setup EXPUNGE that is refused).
@@ -130,6 +139,7 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "store-expunged|...",
                 "copy-expunged",
                 "search-expunged|...",
+                "expunge-timing|...",
             ],
         ),
         // A second SELECT refused: every scenario with two clients in one mailbox is
@@ -147,6 +157,7 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "modified-report",
                 "condstore-uid",
                 "context-update",
+                "expunge-timing",
             ],
         ),
         (
@@ -163,6 +174,7 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "modified-report|...",
                 "condstore-uid|...",
                 "context-update|...",
+                "expunge-timing",
             ],
         ),
     ];

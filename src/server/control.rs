@@ -158,7 +158,7 @@ impl Server {
             if let Some(mb) = self.store.get_mut(id) {
                 mb.register_keywords(&new);
             }
-            self.notify_flags(OUTSIDE, id, &[Uid(uid)]);
+            self.notify_flags(OUTSIDE, id, &[(Uid(uid), before)]);
             self.flush_idlers();
         }
         Ok(())

@@ -614,6 +614,7 @@ impl Server {
                 }
                 _ => false,
             };
+        let (synced, tell) = self.expunge_timing(client, &body, allow_expunge);
         let doom = self.sessions.get(&client).and_then(|s| s.doomed.clone());
         let reckoning = match &doom {
             Some(d) if !d.after_reply => reckoning(&body),
@@ -638,6 +639,9 @@ impl Server {
         self.deliver_notifications(client, false);
         // `None`: IDLE and AUTHENTICATE answer later.
         let result = self.dispatch(client, &tag, body);
+        // expunge-timing=sync-commands: a selected mailbox renamed or deleted away, by this
+        // command too, is told wherever RFC 3501 §7.4.1 allows.
+        let allow_expunge = synced || (allow_expunge && self.selected_vanished(client));
         self.deliver_notifications(client, true);
         if let Some(result) = result {
             match (doom, reckoning) {
@@ -645,6 +649,7 @@ impl Server {
                 (Some(doom), Reckoning::AfterData) => {
                     self.bye(client, doom.text, Some(doom.citation));
                 }
+                _ if !tell => self.reply(client, tag, result),
                 _ => self.finish(client, tag, result, allow_expunge),
             }
         }
@@ -659,9 +664,65 @@ impl Server {
         }
     }
 
+    /// Which of a session's pending changes a command tells it, as expunge-timing says:
+    /// `(allow_expunge, tell)`, from RFC 3501 §7.4.1's `allow_expunge`; `tell == false`: none.
+    /// Under `sync-commands`, see also [`Server::selected_vanished`].
+    fn expunge_timing(
+        &self,
+        client: ClientId,
+        body: &CommandBody,
+        allow_expunge: bool,
+    ) -> (bool, bool) {
+        match self.policies.expunge_timing {
+            // RFC 3501 §7.4.1: any command but those it names.
+            policy::ExpungeTiming::AnyCommand => (allow_expunge, true),
+            // Cyrus 3.6 behaviour: the expunges only with the commands that synchronise the
+            // view; STATUS of another mailbox tells nothing at all.
+            policy::ExpungeTiming::SyncCommands => {
+                let view = self.sessions.get(&client).and_then(|s| s.state.view());
+                let Some(selected) = view.map(|v| v.mailbox) else {
+                    return (allow_expunge, true);
+                };
+                let tell = match body {
+                    CommandBody::Status { mailbox, .. } => {
+                        self.store.id_of(&mailbox.0) == Some(selected)
+                    }
+                    _ => true,
+                };
+                let sync = matches!(
+                    body,
+                    CommandBody::Noop
+                        | CommandBody::Check
+                        | CommandBody::Expunge
+                        | CommandBody::UidExpunge { .. }
+                        | CommandBody::Append { .. }
+                        | CommandBody::Move { .. }
+                        | CommandBody::Fetch { uid: true, .. }
+                        | CommandBody::Store { uid: true, .. }
+                        | CommandBody::Copy { uid: true, .. }
+                );
+                (allow_expunge && sync, tell)
+            }
+        }
+    }
+
+    /// Whether the session's selected mailbox no longer exists under its name: renamed or
+    /// deleted away (rename-selected, delete-selected `expunge-all`).
+    fn selected_vanished(&self, client: ClientId) -> bool {
+        self.sessions
+            .get(&client)
+            .and_then(|s| s.state.view())
+            .is_some_and(|v| self.store.get(v.mailbox).is_none_or(|m| m.deleted))
+    }
+
     /// Ends a command: pending changes first (RFC 3501 §7), then the tagged response.
     fn finish(&mut self, client: ClientId, tag: Tag, result: CmdResult, allow_expunge: bool) {
         self.flush_session(client, allow_expunge);
+        self.reply(client, tag, result);
+    }
+
+    /// The tagged response, with nothing told before it.
+    fn reply(&mut self, client: ClientId, tag: Tag, result: CmdResult) {
         // A command answered from a deleted mailbox's ghost owes its form to RFC 2180 §3.2.
         let on_ghost = self
             .sessions

@@ -227,11 +227,13 @@ policy_enum! {
         Omit = "omit", "RFC 2180 §4.3";
         /// Expunged messages are searched as ghosts and may be in the result (RFC 2180 §4.3).
         Include = "include", "RFC 2180 §4.3";
-        /// Expunged messages are searched as if they had no flags: `ALL` includes them, `DELETED`
-        /// does not match them although FETCH still shows them `\Deleted` (Dovecot 2.3
-        /// behaviour, `tests/servers/transcripts/dovecot-2.3.19.1/rfc2180-4.3-search.txt`). Keys
-        /// on content still read the ghost's data: the transcripts do not show what Dovecot
-        /// does there.
+        /// Expunged messages are searched with the flags this session was last told of: `ALL`
+        /// includes them, `DELETED` does not match a `\Deleted` set by another client and not
+        /// yet told, although FETCH then shows it (Dovecot 2.3 behaviour,
+        /// `tests/servers/transcripts/dovecot-2.3.19.1/rfc2180-4.3-search.txt`; once told, SEARCH,
+        /// SORT and THREAD match it, seen by hand and in `rfc5256-sort-thread-expunge`, B010).
+        /// Keys on content still read the ghost's data: the transcripts do not show what
+        /// Dovecot does there.
         IncludeFlagless = "include-flagless", "Dovecot 2.3 behaviour";
     }
 }
@@ -324,6 +326,51 @@ policy_enum! {
     }
 }
 
+policy_enum! {
+    /// Which commands tell a session of the messages other clients expunged (RFC 3501 §7.4.1:
+    /// EXPUNGE "MUST NOT be sent ... while responding to a FETCH, STORE, or SEARCH command";
+    /// any other command may carry it, none must but NOOP's purpose is to).
+    ExpungeTiming, point = "expunge-timing", rfc = "RFC 3501 §7.4.1",
+    summary = "Which commands tell of other clients' expunges" {
+        /// Every command but FETCH, STORE, SEARCH, SORT and THREAD (RFC 5256 §3); their UID
+        /// forms too.
+        AnyCommand = "any-command", "RFC 3501 §7.4.1";
+        /// Only NOOP, CHECK, IDLE, EXPUNGE, APPEND, MOVE and UID FETCH, STORE, COPY, MOVE,
+        /// EXPUNGE; the others tell EXISTS and flags, but STATUS of another mailbox nothing.
+        /// A selected mailbox renamed or deleted away is told at any command that tells
+        /// (Cyrus 3.6 behaviour, observed live and in `tests/engine_cyrus_points.rs`, IDLE not
+        /// observed; Cyrus's ENABLE, valid there when selected, tells nothing either).
+        SyncCommands = "sync-commands", "Cyrus 3.6 behaviour";
+    }
+}
+
+policy_enum! {
+    /// Whether `.SILENT` leaves out a STORE's untagged FETCH (RFC 3501 §6.4.6: "A suffix of
+    /// ".SILENT" in the data item name prevents the untagged FETCH").
+    StoreSilent, point = "store-silent", rfc = "RFC 3501 §6.4.6",
+    summary = "STORE .SILENT: whether the new flags are still sent" {
+        /// No FETCH of the new flags (RFC 3501 §6.4.6); under CONDSTORE still one with MODSEQ
+        /// (RFC 7162 §3.1.3).
+        Honoured = "honoured", "RFC 3501 §6.4.6";
+        /// The new flags are sent as without .SILENT: departs from RFC 3501 §6.4.6, which
+        /// clients survive as they must accept FETCH at any time (Cyrus 3.6 behaviour).
+        Ignored = "ignored", "Cyrus 3.6 behaviour, contrary to RFC 3501 §6.4.6";
+    }
+}
+
+policy_enum! {
+    /// A message sequence number beyond the mailbox in FETCH, STORE, COPY or MOVE (RFC 3501
+    /// §9 seq-number: "The server should respond with a tagged BAD response").
+    SeqOutOfRange, point = "seq-out-of-range", rfc = "RFC 3501 §9",
+    summary = "A message number beyond the mailbox (FETCH, STORE, COPY, MOVE)" {
+        /// Tagged BAD (RFC 3501 §9 seq-number).
+        Bad = "bad", "RFC 3501 §9";
+        /// The numbers beyond are ignored; NO if a FETCH, COPY or MOVE names no message left,
+        /// OK for STORE (Cyrus 3.6 behaviour; RFC 3501 §9 says "should").
+        Ignore = "ignore", "Cyrus 3.6 behaviour";
+    }
+}
+
 /// The current value of every decision point: how the server behaves where RFC 2180 and
 /// RFC 2683 leave the choice to it. Set by field, by name (as on the command line), or from a
 /// named preset; a [`crate::server::Server`] reads them with each command.
@@ -358,6 +405,9 @@ pub struct Policies {
     pub notify_timing: NotifyTiming,
     pub notify_status_items: NotifyStatusItems,
     pub context_update: ContextUpdate,
+    pub expunge_timing: ExpungeTiming,
+    pub store_silent: StoreSilent,
+    pub seq_out_of_range: SeqOutOfRange,
 }
 
 impl Default for Policies {
@@ -386,6 +436,9 @@ impl Default for Policies {
             notify_timing: NotifyTiming::Immediate,
             notify_status_items: NotifyStatusItems::Required,
             context_update: ContextUpdate::WithResponses,
+            expunge_timing: ExpungeTiming::AnyCommand,
+            store_silent: StoreSilent::Honoured,
+            seq_out_of_range: SeqOutOfRange::Bad,
         }
     }
 }
@@ -427,6 +480,9 @@ macro_rules! each_point {
         $m!(notify_timing, NotifyTiming);
         $m!(notify_status_items, NotifyStatusItems);
         $m!(context_update, ContextUpdate);
+        $m!(expunge_timing, ExpungeTiming);
+        $m!(store_silent, StoreSilent);
+        $m!(seq_out_of_range, SeqOutOfRange);
     };
 }
 
@@ -565,6 +621,10 @@ pub const PRESETS: &[Preset] = &[
             "notify-status-items=required",
             // Not observed (CONTEXT=SEARCH is not probed): the RFC's anticipation.
             "context-update=with-responses",
+            // Observed live (tests/live_servers.rs): EXPUNGE with COPY, BAD beyond the mailbox.
+            "expunge-timing=any-command",
+            "store-silent=honoured",
+            "seq-out-of-range=bad",
         ],
     },
     Preset {
@@ -572,7 +632,7 @@ pub const PRESETS: &[Preset] = &[
         rfc: "Cyrus IMAP 3.6.1",
         description: "Cyrus IMAP 3.6 (Debian 12 cyrus-imapd 3.6.1-4+deb12u5), verified against \
                       tests/servers/transcripts/cyrus-3.6.1-4+deb12u5/ and live in CI \
-                      (tests/live_servers.rs, which lists what the sandbox does not reproduce)",
+                      (tests/live_servers.rs)",
         settings: &[
             "select-shared=allow",
             "delete-selected=expunge-all",
@@ -593,6 +653,11 @@ pub const PRESETS: &[Preset] = &[
             "notify-status-items=required",
             // Not observed (CONTEXT=SEARCH is not probed): the RFC's anticipation.
             "context-update=with-responses",
+            // Observed live (tests/live_servers.rs, rfc3501-7.4.1-expunge-timing,
+            // rfc3501-6.4.6-store-silent, rfc3501-9-seq-out-of-range).
+            "expunge-timing=sync-commands",
+            "store-silent=ignored",
+            "seq-out-of-range=ignore",
         ],
     },
     Preset {
@@ -807,6 +872,30 @@ mod tests {
         let cyrus = Policies::preset("cyrus").unwrap();
         assert_eq!(cyrus.copy_expunged, CopyExpunged::SkipListed);
         assert_eq!(cyrus.rename_selected, RenameSelected::ExpungeAll);
+        // Found live on Cyrus 3.6; Dovecot 2.3 keeps the RFC's values.
+        assert_eq!(cyrus.expunge_timing, ExpungeTiming::SyncCommands);
+        assert_eq!(cyrus.store_silent, StoreSilent::Ignored);
+        assert_eq!(cyrus.seq_out_of_range, SeqOutOfRange::Ignore);
+        assert_eq!(dovecot.expunge_timing, ExpungeTiming::AnyCommand);
+        assert_eq!(dovecot.store_silent, StoreSilent::Honoured);
+        assert_eq!(dovecot.seq_out_of_range, SeqOutOfRange::Bad);
+    }
+
+    #[test]
+    fn every_preset_but_cyrus_keeps_the_rfc_values_of_the_cyrus_points() {
+        for preset in PRESETS.iter().filter(|p| p.name != "cyrus") {
+            let p = Policies::preset(preset.name).unwrap();
+            assert_eq!(
+                (p.expunge_timing, p.store_silent, p.seq_out_of_range),
+                (
+                    ExpungeTiming::AnyCommand,
+                    StoreSilent::Honoured,
+                    SeqOutOfRange::Bad
+                ),
+                "{}",
+                preset.name
+            );
+        }
     }
 
     #[test]

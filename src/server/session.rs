@@ -156,6 +156,9 @@ pub struct Ghost {
     pub flags: Flags,
     /// The message's last mod-sequence (RFC 7162 §3.1).
     pub modseq: u64,
+    /// The flags this session was last told, when they are not `flags` (a change it was not
+    /// told of yet): what search-expunged `include-flagless` reads (Dovecot 2.3 behaviour).
+    pub told: Option<Flags>,
 }
 
 /// One message as this session sees it: its place in the list is its sequence number.
@@ -166,6 +169,9 @@ pub struct Entry {
     pub recent: bool,
     /// Expunged by another session, and this session not yet told (RFC 3501 §7.4.1).
     pub expunged: Option<Ghost>,
+    /// Its flags before another session's change this session was not told of yet (in
+    /// `View::flags_changed`), for [`Ghost::told`].
+    pub told: Option<Box<Flags>>,
 }
 
 /// A session's view of its selected mailbox.
@@ -245,6 +251,7 @@ impl View {
                     uid: m.uid,
                     recent,
                     expunged: None,
+                    told: None,
                 }
             })
             .collect();
@@ -364,13 +371,48 @@ impl View {
         Ok(out)
     }
 
+    /// The messages of a sequence set that exist, numbers beyond the mailbox left out (the
+    /// seq-out-of-range decision point's `ignore`); in O(messages + ranges × log ranges) like
+    /// [`View::resolve`].
+    pub fn resolve_within(&self, set: &SequenceSet) -> Vec<Index> {
+        let max = self.exists();
+        if max == 0 || set.is_last_result() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for &(lo, hi) in Ranges::of(set, max).spans() {
+            let hi = hi.min(max);
+            if lo <= hi {
+                out.extend((lo.max(1) as usize - 1)..(hi as usize));
+            }
+        }
+        out
+    }
+
+    /// Records that this session was told a message's current flags.
+    pub fn told_now(&mut self, uid: Uid) {
+        if let Some(e) = self.index_of_uid(uid).and_then(|i| self.entries.get_mut(i)) {
+            e.told = None;
+        }
+    }
+
+    /// Records another session's change of a message's flags, `before` them, to be told.
+    pub fn flags_changed_from(&mut self, uid: Uid, before: &Flags) {
+        if self.flags_changed.insert(uid) {
+            if let Some(e) = self.index_of_uid(uid).and_then(|i| self.entries.get_mut(i)) {
+                e.told = Some(Box::new(before.clone()));
+            }
+        }
+    }
+
     /// Marks messages expunged by another session (RFC 3501 §7.4.1: this session may not be
     /// told at once). Messages it never knew are simply gone.
     pub fn mark_expunged(&mut self, uid: Uid, ghost: Ghost, by_self: bool) {
         if let Some(i) = self.index_of_uid(uid) {
             if let Some(entry) = self.entries.get_mut(i) {
                 if entry.expunged.is_none() {
-                    entry.expunged = Some(ghost);
+                    let told = entry.told.take().map(|t| *t).or(ghost.told);
+                    entry.expunged = Some(Ghost { told, ..ghost });
                     self.pending_expunges += 1;
                     self.expunged_elsewhere |= !by_self;
                 }
@@ -449,6 +491,7 @@ impl View {
                     uid: m.uid,
                     recent,
                     expunged: None,
+                    told: None,
                 });
                 self.last_uid = m.uid;
                 announce = true;
@@ -466,6 +509,9 @@ impl View {
         if let Some(mailbox) = mailbox {
             out.extend(self.announce_keywords(mailbox));
             let changed = std::mem::take(&mut self.flags_changed);
+            for &uid in &changed {
+                self.told_now(uid);
+            }
             for uid in changed {
                 let Some(i) = self.index_of_uid(uid) else {
                     continue;
@@ -732,6 +778,24 @@ mod tests {
         assert_eq!(view.resolve(&rev, false).unwrap(), vec![0, 1, 2]);
     }
 
+    #[test]
+    fn resolve_within_drops_the_numbers_past_the_end() {
+        let (mut store, id) = mailbox_with(3);
+        let view = View::open(store.get_mut(id).unwrap(), false);
+        let s = set(&[
+            (SeqBound::Num(2), SeqBound::Num(9)),
+            (SeqBound::Num(7), SeqBound::Num(8)),
+        ]);
+        assert_eq!(view.resolve_within(&s), vec![1, 2]);
+        let beyond = set(&[(SeqBound::Num(4), SeqBound::Num(u32::MAX))]);
+        assert_eq!(view.resolve_within(&beyond), Vec::<Index>::new());
+        let star = set(&[(SeqBound::Num(9), SeqBound::Star)]);
+        assert_eq!(view.resolve_within(&star), vec![2]);
+        let (mut store, id) = mailbox_with(0);
+        let empty = View::open(store.get_mut(id).unwrap(), false);
+        assert_eq!(empty.resolve_within(&star), Vec::<Index>::new());
+    }
+
     /// The resolution before sets were merged: every range expanded, then sorted.
     fn naive(view: &View, s: &SequenceSet, uid: bool) -> Result<Vec<Index>, ()> {
         let mut out = Vec::new();
@@ -895,6 +959,7 @@ mod tests {
                 data: m.data.clone(),
                 flags: m.flags.clone(),
                 modseq: m.modseq,
+                told: None,
             };
             view.mark_expunged(Uid(uid), ghost, false);
         }

@@ -25,7 +25,7 @@ impl Server {
                 "The mailbox is read-only (EXAMINE): messages cannot be moved",
             ));
         }
-        let indexes = self.resolve(client, set, uid)?;
+        let indexes = self.resolve(client, set, uid, false)?;
         let target_id = match self.lookup(target) {
             Ok(id) => id,
             // RFC 3501 §6.4.7: TRYCREATE when the destination does not exist.

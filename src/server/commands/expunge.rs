@@ -97,6 +97,7 @@ impl Server {
                         data: m.data,
                         flags: m.flags,
                         modseq: m.modseq,
+                        told: None,
                     },
                 )
             })

@@ -7,7 +7,7 @@ use crate::protocol::types::{
 use crate::server::commands::condstore::{expunged_since, vanished_earlier};
 use crate::server::fetch_items::{nil_ok_value, nil_value, sets_seen, value, FetchResponse, Seen};
 use crate::server::mailstore::{Flags, MailboxId, Uid};
-use crate::server::policy::{Citation, ExpungeIssuedCode, FetchExpunged};
+use crate::server::policy::{Citation, ExpungeIssuedCode, FetchExpunged, SeqOutOfRange};
 use crate::server::session::Ranges;
 use crate::server::session::{Index, Session, View};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
@@ -66,14 +66,29 @@ impl Server {
     }
 
     /// Resolves a set against the session's view (the one seq/UID conversion is in `View`).
+    /// A sequence number beyond the mailbox is as seq-out-of-range says; under `ignore`, a
+    /// set that names no message left is a NO unless `empty_ok` (STORE).
     pub(crate) fn resolve(
         &self,
         client: ClientId,
         set: &SequenceSet,
         uid: bool,
+        empty_ok: bool,
     ) -> Result<Vec<Index>, Fail> {
         let view = selected_view(&self.sessions, client)?;
-        view.resolve(set, uid).map_err(|e| Fail::bad(e.0))
+        match (view.resolve(set, uid), self.policies.seq_out_of_range) {
+            (Ok(indexes), _) => Ok(indexes),
+            // RFC 3501 §9 seq-number: "should respond with a tagged BAD response".
+            (Err(e), SeqOutOfRange::Bad) => Err(Fail::bad(e.0)),
+            // Cyrus 3.6 behaviour: the numbers beyond are dropped.
+            (Err(_), policy @ SeqOutOfRange::Ignore) => {
+                let indexes = view.resolve_within(set);
+                if indexes.is_empty() && !empty_ok {
+                    return Err(Fail::no("No matching messages").cite(Citation::of(policy)));
+                }
+                Ok(indexes)
+            }
+        }
     }
 
     /// The UIDs a UID set names among the messages the session knows, sorted.
@@ -82,7 +97,7 @@ impl Server {
         client: ClientId,
         set: &SequenceSet,
     ) -> Result<Vec<Uid>, Fail> {
-        let indexes = self.resolve(client, set, true)?;
+        let indexes = self.resolve(client, set, true, true)?;
         let view = selected_view(&self.sessions, client)?;
         Ok(indexes
             .into_iter()
@@ -91,15 +106,23 @@ impl Server {
     }
 
     /// Records that flags changed, for every other session on the mailbox (RFC 3501 §7.4.2:
-    /// they are told with an untagged FETCH when they may be).
-    pub(crate) fn notify_flags(&mut self, by: ClientId, mailbox: MailboxId, uids: &[Uid]) {
+    /// they are told with an untagged FETCH when they may be); `changes`: each message with
+    /// its flags before the change.
+    pub(crate) fn notify_flags(
+        &mut self,
+        by: ClientId,
+        mailbox: MailboxId,
+        changes: &[(Uid, Flags)],
+    ) {
         for session in self.sessions.values_mut() {
             if session.id == by {
                 continue;
             }
             if let Some(view) = session.state.view_mut() {
                 if view.mailbox == mailbox {
-                    view.flags_changed.extend(uids.iter().copied());
+                    for (uid, before) in changes {
+                        view.flags_changed_from(*uid, before);
+                    }
                 }
             }
         }
@@ -115,6 +138,7 @@ impl Server {
         {
             for uid in uids {
                 view.flags_changed.remove(uid);
+                view.told_now(*uid);
             }
         }
     }
@@ -159,7 +183,7 @@ impl Server {
                 return Err(Fail::bad("VANISHED needs CHANGEDSINCE (RFC 7162 §3.2.6)"));
             }
         }
-        let mut indexes = self.resolve(client, set, uid)?;
+        let mut indexes = self.resolve(client, set, uid, false)?;
         let mut atts = items.expand();
         // RFC 3501 §6.4.8: UID FETCH responses always include UID (once: the response
         // builder drops it when the client named it too).
@@ -287,7 +311,7 @@ impl Server {
         // FLAGS.
         self.announce_keywords(client);
         let mut responses: Vec<(FetchResponse, Option<Citation>)> = Vec::new();
-        let mut newly_seen: Vec<Uid> = Vec::new();
+        let mut newly_seen: Vec<(Uid, Flags)> = Vec::new();
         let mut told: Vec<Uid> = Vec::new();
         let mut ghosts_seen: Vec<Index> = Vec::new();
         {
@@ -360,11 +384,11 @@ impl Server {
                         };
                         let flag_added = marks_seen && !before.contains(&Flag::Seen);
                         if flag_added {
-                            let mut after = before;
+                            let mut after = before.clone();
                             after.insert(&Flag::Seen);
                             // RFC 7162 §3.1: the flag change takes a new mod-sequence.
                             mailbox.set_flags(entry.uid, after);
-                            newly_seen.push(entry.uid);
+                            newly_seen.push((entry.uid, before));
                         }
                         let Some(message) = mailbox.message(entry.uid) else {
                             continue;
@@ -411,6 +435,7 @@ impl Server {
             for i in ghosts_seen {
                 if let Some(ghost) = view.entries.get_mut(i).and_then(|e| e.expunged.as_mut()) {
                     ghost.flags.insert(&Flag::Seen);
+                    ghost.told = None;
                 }
             }
         }

@@ -249,6 +249,7 @@ impl Server {
                             data: m.data.clone(),
                             flags: m.flags.clone(),
                             modseq: m.modseq,
+                            told: None,
                         },
                     )
                 })

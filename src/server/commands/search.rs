@@ -9,7 +9,7 @@ use crate::protocol::types::{
 };
 use crate::server::commands::fetch::{selected_view, Touched};
 use crate::server::limits;
-use crate::server::mailstore::{Flags, Mailbox, MessageData, Uid};
+use crate::server::mailstore::{Mailbox, MessageData, Uid};
 use crate::server::policy::{Citation, ContextUpdate, SearchExpunged};
 use crate::server::search_keys::{has_modseq, Bounds, Candidate, Plan};
 use crate::server::session::{Mode, Ranges, SearchContext, View};
@@ -126,7 +126,6 @@ impl Server {
             saw_expunged: false,
             reads: cost.readers.total() > 0,
         };
-        let no_flags = Flags::default();
         for i in candidates {
             let Some(entry) = view.entries.get(i) else {
                 continue;
@@ -141,8 +140,12 @@ impl Server {
                         // RFC 2180 §4.3: the server MAY leave expunged messages out.
                         SearchExpunged::Omit => continue,
                         SearchExpunged::Include => (&ghost.data, &ghost.flags, ghost.modseq),
-                        // Dovecot 2.3 behaviour: flag keys do not match expunged messages.
-                        SearchExpunged::IncludeFlagless => (&ghost.data, &no_flags, ghost.modseq),
+                        // Dovecot 2.3 behaviour: the flags this session was last told.
+                        SearchExpunged::IncludeFlagless => (
+                            &ghost.data,
+                            ghost.told.as_ref().unwrap_or(&ghost.flags),
+                            ghost.modseq,
+                        ),
                     }
                 }
                 None => match mailbox.message(entry.uid) {

@@ -6,7 +6,7 @@ use crate::server::commands::fetch::{selected_view, Touched};
 use crate::server::fetch_items::FetchResponse;
 use crate::server::limits;
 use crate::server::mailstore::{Flags, Uid};
-use crate::server::policy::{Citation, ModifiedReport, StoreExpunged};
+use crate::server::policy::{Citation, ModifiedReport, StoreExpunged, StoreSilent};
 use crate::server::session::View;
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 
@@ -43,7 +43,7 @@ impl Server {
             return Err(Fail::no("The selected mailbox no longer exists"));
         };
         limits::check_flags(mailbox, flags)?;
-        let indexes = self.resolve(client, set, uid)?;
+        let indexes = self.resolve(client, set, uid, true)?;
         // RFC 7162 §3.1: STORE with UNCHANGEDSINCE is a CONDSTORE enabling command (its first
         // one sends HIGHESTMODSEQ, as §3.1.3 Example 5 shows); not when it is refused.
         if unchanged_since.is_some() {
@@ -62,6 +62,12 @@ impl Server {
             .is_some_and(|s| s.enabled.uid_with_modseq(self.policies.condstore_uid));
         let Some(mailbox) = self.store.get(mailbox_id) else {
             return Err(Fail::no("The selected mailbox no longer exists"));
+        };
+        // RFC 3501 §6.4.6: .SILENT "prevents the untagged FETCH"; Cyrus 3.6 behaviour: it
+        // does not. `Some`: the citation of the FETCH responses sent anyway.
+        let silent_ignored = match self.policies.store_silent {
+            StoreSilent::Honoured => None,
+            policy @ StoreSilent::Ignored => silent.then(|| Citation::of(policy)),
         };
         let view = selected_view(&self.sessions, client)?;
         let mut live: Vec<(usize, Uid, bool)> = Vec::new();
@@ -229,11 +235,11 @@ impl Server {
             let Some(before) = mailbox.message(message_uid).map(|m| m.flags.clone()) else {
                 continue;
             };
-            let mut after = before;
+            let mut after = before.clone();
             store_flags(&mut after, kind, flags);
             // RFC 7162 §3.1: a new mod-sequence only when the flags change.
             if mailbox.set_flags(message_uid, after) {
-                changed.push(message_uid);
+                changed.push((message_uid, before));
             }
             let Some(m) = mailbox.message(message_uid) else {
                 continue;
@@ -242,9 +248,9 @@ impl Server {
             // includes the UID (RFC 3501 §6.4.8). RFC 7162 §3.1.3: with UNCHANGEDSINCE the
             // FETCH "MUST be sent, even if the .SILENT suffix is specified, and the response
             // MUST include the MODSEQ"; §3.2.4: once CONDSTORE is enabled, UID and MODSEQ.
-            if !silent || unchanged_since.is_some() {
+            if !silent || unchanged_since.is_some() || silent_ignored.is_some() {
                 let mut fetch = FetchResponse::new(View::seq_of(i).0);
-                if !silent {
+                if !silent || silent_ignored.is_some() {
                     fetch.push(FetchValue::Flags(m.flags.to_list(recent)));
                     told.push(message_uid);
                 }
@@ -254,7 +260,7 @@ impl Server {
                 if condstore {
                     fetch.push(FetchValue::ModSeq(m.modseq));
                 }
-                reports.push((i, fetch, None));
+                reports.push((i, fetch, silent_ignored.clone()));
             }
         }
         if apply == Apply::LiveAndGhosts {
@@ -276,7 +282,8 @@ impl Server {
                     };
                     let before = ghost.flags.clone();
                     store_flags(&mut ghost.flags, kind, flags);
-                    if silent && ghost.flags == before {
+                    ghost.told = None;
+                    if silent && silent_ignored.is_none() && ghost.flags == before {
                         continue;
                     }
                     let mut fetch = FetchResponse::new(View::seq_of(i).0);
