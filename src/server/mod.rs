@@ -277,6 +277,8 @@ pub const CAPABILITIES: &[&str] = &[
     "CONTEXT=SEARCH",
     // RFC 3502 §3.
     "MULTIAPPEND",
+    // RFC 3516 §4.1.
+    "BINARY",
 ];
 
 pub(crate) fn capabilities() -> Vec<String> {
