@@ -82,6 +82,7 @@ fn protocol_known_answers_hold_in_the_browser() {
     assert!(kat::check_rfc5182() >= 12);
     assert!(kat::check_rfc5267() >= 12);
     assert!(kat::check_rfc9051() >= 16);
+    assert!(kat::check_rfc3516() >= 8);
     assert!(kat::check_constructed_roundtrip() >= 150);
 }
 
