@@ -40,6 +40,12 @@ fn a_base64_attachment_is_decoded_rfc3516_4_2() {
     want.extend_from_slice(b")\r\nc OK FETCH completed\r\n");
     assert_eq!(text(&out), text(&want));
     assert_eq!(PDF.len(), 79);
+    // Part 1 is 7bit text: as stored, 36 octets, as Dovecot answers.
+    let out = run(&mut s, c, b"c2 FETCH 2 BINARY.SIZE[1]\r\n");
+    assert_eq!(
+        text(&out),
+        "* 2 FETCH (BINARY.SIZE[1] 36)\r\nc2 OK FETCH completed\r\n"
+    );
     // The partial counts decoded octets (RFC 3516 §4.2); past the end it is empty.
     let out = run(
         &mut s,

@@ -94,8 +94,6 @@ pub(crate) struct FetchResponse {
     /// The `BODY[section]<origin>` items present: a set, so a long list of sections costs
     /// linear time, not quadratic.
     sections: HashSet<(Section, Option<u32>)>,
-    /// The `BINARY[part]<origin>` (`Some`) and `BINARY.SIZE[part]` (`None`) items present.
-    binaries: HashSet<(Vec<u32>, Option<Option<u32>>)>,
 }
 
 impl FetchResponse {
@@ -105,7 +103,6 @@ impl FetchResponse {
             items: Vec::new(),
             plain: 0,
             sections: HashSet::new(),
-            binaries: HashSet::new(),
         }
     }
 
@@ -118,8 +115,11 @@ impl FetchResponse {
                 true
             }
             ItemName::Section(section, origin) => self.sections.insert((section.clone(), origin)),
-            ItemName::Binary(part, origin) => self.binaries.insert((part.to_vec(), Some(origin))),
-            ItemName::BinarySize(part) => self.binaries.insert((part.to_vec(), None)),
+            // A scan: BINARY items are few (at most `limits::FETCH_ITEMS` per FETCH), and a
+            // set of their own would cost the page more code than it saves time.
+            ItemName::Binary(..) | ItemName::BinarySize(_) => {
+                !self.items.iter().any(|v| ItemName::of_value(v) == name)
+            }
         }
     }
 
@@ -474,6 +474,37 @@ mod tests {
             ]
         );
         assert!(!FetchResponse::new(1).has_flags());
+    }
+
+    #[test]
+    fn binary_items_are_named_once_rfc3516_4_3() {
+        let binary = |part: Vec<u32>, origin| FetchValue::Binary {
+            part,
+            origin,
+            data: Some(b"x".to_vec()),
+            literal8: false,
+        };
+        let mut fetch = FetchResponse::new(1);
+        assert!(fetch.push(binary(vec![1], None)));
+        assert!(fetch.push(binary(vec![1], Some(0))));
+        assert!(fetch.push(FetchValue::BinarySize {
+            part: vec![1],
+            size: 1
+        }));
+        assert!(fetch.push(body(&[1], None, b"x")));
+        assert!(!fetch.push(binary(vec![1], None)));
+        assert!(!fetch.push(FetchValue::BinarySize {
+            part: vec![1],
+            size: 1
+        }));
+        // BINARY.PEEK[1] is answered as BINARY[1].
+        let peek = FetchAtt::Binary {
+            peek: true,
+            part: vec![1],
+            partial: None,
+        };
+        fetch.push_att(&peek, |_| panic!("BINARY[1] is already there"));
+        assert!(fetch.push(binary(vec![2], None)));
     }
 
     #[test]

@@ -473,17 +473,13 @@ impl Server {
                 },
             };
             let mime = data.mime();
-            if let Some(part) = parts
+            if parts
                 .iter()
-                .find(|part| mime.binary_unknown_cte(&data.raw, part))
+                .any(|part| mime.binary_unknown_cte(&data.raw, part))
             {
                 return Err(Fail::no(format!(
-                    "Message {} part [{}]: unknown Content-Transfer-Encoding",
-                    View::seq_of(i).0,
-                    part.iter()
-                        .map(u32::to_string)
-                        .collect::<Vec<_>>()
-                        .join(".")
+                    "Message {}: unknown Content-Transfer-Encoding",
+                    View::seq_of(i).0
                 ))
                 .with_code(Code::UnknownCte));
             }
