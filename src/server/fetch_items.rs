@@ -94,6 +94,8 @@ pub(crate) struct FetchResponse {
     /// The `BODY[section]<origin>` items present: a set, so a long list of sections costs
     /// linear time, not quadratic.
     sections: HashSet<(Section, Option<u32>)>,
+    /// The `BINARY[part]<origin>` (`Some`) and `BINARY.SIZE[part]` (`None`) items present.
+    binaries: HashSet<(Vec<u32>, Option<Option<u32>>)>,
 }
 
 impl FetchResponse {
@@ -103,6 +105,7 @@ impl FetchResponse {
             items: Vec::new(),
             plain: 0,
             sections: HashSet::new(),
+            binaries: HashSet::new(),
         }
     }
 
@@ -115,11 +118,8 @@ impl FetchResponse {
                 true
             }
             ItemName::Section(section, origin) => self.sections.insert((section.clone(), origin)),
-            // A scan: BINARY items are few (at most `limits::FETCH_ITEMS` per FETCH), and a
-            // set of their own would cost the page more code than it saves time.
-            ItemName::Binary(..) | ItemName::BinarySize(_) => {
-                !self.items.iter().any(|v| ItemName::of_value(v) == name)
-            }
+            ItemName::Binary(part, origin) => self.binaries.insert((part.to_vec(), Some(origin))),
+            ItemName::BinarySize(part) => self.binaries.insert((part.to_vec(), None)),
         }
     }
 
