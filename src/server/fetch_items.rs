@@ -216,8 +216,10 @@ pub(crate) fn value(att: &FetchAtt, m: &Seen<'_>) -> FetchValue {
                 data: section_data(m, section).map(|d| cut(d, *partial)),
             }
         }
-        // RFC 3516 §4.2: the partial counts octets of the DECODED data. §4.3: a string unless
-        // the data holds NUL (the encoder's choice); the SHOULD followed.
+        // RFC 3516 §4.2: the partial counts octets of the DECODED data. §4.3: "the server
+        // SHOULD return the data in a <string> instead of a <literal8>" when it holds no NUL:
+        // followed, so `literal8: false` and the encoder writes `~{n}` only for NUL. (Dovecot
+        // 2.3.19.1 sends `~{n}` for every part it decoded; not a decision point yet.)
         FetchAtt::Binary { part, partial, .. } => FetchValue::Binary {
             part: part.clone(),
             origin: partial.map(|(o, _)| o),
