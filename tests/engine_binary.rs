@@ -206,3 +206,23 @@ fn binary_of_an_expunged_message_follows_fetch_expunged_rfc2180_4_1() {
         assert!(text(&out).contains(want), "{value}: {}", text(&out));
     }
 }
+
+/// RFC 9051 §6.4.5 has the same items: an IMAP4rev2 session gets them too, and UID FETCH adds
+/// UID (RFC 3501 §6.4.8).
+#[test]
+fn an_imap4rev2_session_uid_fetches_binary_rfc9051_6_4_5() {
+    let mut s = Server::new(World::default_world(), Policies::default());
+    let c = s.connect();
+    run(&mut s, c, b"a LOGIN alice alice\r\n");
+    run(&mut s, c, b"b ENABLE IMAP4rev2\r\n");
+    run(&mut s, c, b"c SELECT INBOX\r\n");
+    let out = run(
+        &mut s,
+        c,
+        b"d UID FETCH 2 (BINARY.SIZE[2] BINARY.PEEK[2]<0.4>)\r\n",
+    );
+    assert_eq!(
+        text(&out),
+        "* 2 FETCH (BINARY.SIZE[2] 79 BINARY[2]<0> \"%PDF\" UID 2)\r\nd OK UID FETCH completed\r\n"
+    );
+}
