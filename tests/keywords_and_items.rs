@@ -47,6 +47,8 @@ fn item_name(item: &FetchValue) -> String {
         FetchValue::BodySection {
             section, origin, ..
         } => format!("BODY[{section:?}]<{origin:?}>"),
+        FetchValue::Binary { part, origin, .. } => format!("BINARY[{part:?}]<{origin:?}>"),
+        FetchValue::BinarySize { part, .. } => format!("BINARY.SIZE[{part:?}]"),
     }
 }
 

@@ -52,6 +52,12 @@ fn rfc9051_examples_parse_then_encode_to_the_same_octets() {
     assert!(kat::check_rfc9051() >= 16);
 }
 
+/// RFC 3516's grammar (BINARY): FETCH items, literal8 both ways, UNKNOWN-CTE.
+#[test]
+fn rfc3516_cases_parse_then_encode_to_the_same_octets() {
+    assert!(kat::check_rfc3516() >= 8);
+}
+
 #[test]
 fn constructed_values_encode_then_parse_to_the_same_value() {
     assert!(kat::check_constructed_roundtrip() >= 150);

@@ -83,6 +83,7 @@ fn protocol_known_answers_hold_in_the_browser() {
     assert!(kat::check_rfc5267() >= 12);
     assert!(kat::check_rfc9051() >= 16);
     assert!(kat::check_list_extensions() >= 80);
+    assert!(kat::check_rfc3516() >= 8);
     assert!(kat::check_constructed_roundtrip() >= 150);
 }
 

@@ -466,6 +466,31 @@ mod tests {
         );
     }
 
+    /// RFC 3516 §4.4 `literal8` (`~{n}`, and `~{n+}` as RFC 7888 §3 allows): framed as a
+    /// literal, NUL octets included, under the same limits.
+    #[test]
+    fn literal8_is_framed_like_a_literal() {
+        let mut f = Framer::new(small());
+        assert_eq!(
+            events(&mut f, b"a APPEND x ~{3}\r\n"),
+            vec![FrameEvent::NeedContinuation]
+        );
+        assert_eq!(
+            events(&mut f, b"a\0b\r\nb APPEND x ~{2+}\r\n\0\0\r\n"),
+            vec![
+                line(b"a APPEND x ~{3}\r\na\0b\r\n"),
+                line(b"b APPEND x ~{2+}\r\n\0\0\r\n")
+            ]
+        );
+        assert_eq!(
+            events(&mut f, b"c APPEND x ~{11}\r\n"),
+            vec![FrameEvent::Rejected {
+                tag: Some("c".into()),
+                reason: "Literal too large (limit 10 octets)".into()
+            }]
+        );
+    }
+
     #[test]
     fn byte_at_a_time() {
         let input = b"a LOGIN {3}\r\nbob {4+}\r\n\r\n\r\n\r\nb NOOP\n";

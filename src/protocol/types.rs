@@ -634,6 +634,17 @@ pub enum FetchAtt {
         /// `<origin.count>`
         partial: Option<(u32, u32)>,
     },
+    /// `BINARY[section-binary]<partial>` or `BINARY.PEEK[...]` (RFC 3516 §4.2): `part` is
+    /// `section-part`, empty for `[]`.
+    Binary {
+        peek: bool,
+        part: Vec<u32>,
+        partial: Option<(u32, u32)>,
+    },
+    /// `BINARY.SIZE[section-binary]` (RFC 3516 §4.2).
+    BinarySize {
+        part: Vec<u32>,
+    },
 }
 
 /// `section` (RFC 3501 §6.4.5, §9): a part path, then optionally a text specifier.
@@ -888,6 +899,19 @@ pub enum FetchValue {
     Rfc822(Option<Vec<u8>>),
     Rfc822Header(Option<Vec<u8>>),
     Rfc822Text(Option<Vec<u8>>),
+    /// `BINARY[section-binary]<origin> (nstring / literal8)` (RFC 3516 §4.3): the decoded
+    /// data, written as `literal8` when `literal8` is set or the data holds a NUL octet.
+    Binary {
+        part: Vec<u32>,
+        origin: Option<u32>,
+        data: Option<Vec<u8>>,
+        literal8: bool,
+    },
+    /// `BINARY.SIZE[section-binary] number` (RFC 3516 §4.3).
+    BinarySize {
+        part: Vec<u32>,
+        size: u32,
+    },
 }
 
 /// `envelope` (RFC 3501 §7.4.2, §9). Empty address lists are written as NIL.

@@ -30,6 +30,10 @@ enum ItemName<'a> {
     Plain(u16),
     /// `BODY[section]<origin>`.
     Section(&'a Section, Option<u32>),
+    /// `BINARY[part]<origin>` (RFC 3516 §4.3; `BINARY.PEEK` is answered as `BINARY`).
+    Binary(&'a [u32], Option<u32>),
+    /// `BINARY.SIZE[part]`.
+    BinarySize(&'a [u32]),
 }
 
 impl ItemName<'_> {
@@ -49,6 +53,10 @@ impl ItemName<'_> {
             FetchAtt::BodySection {
                 section, partial, ..
             } => return ItemName::Section(section, partial.map(|(origin, _)| origin)),
+            FetchAtt::Binary { part, partial, .. } => {
+                return ItemName::Binary(part, partial.map(|(origin, _)| origin))
+            }
+            FetchAtt::BinarySize { part } => return ItemName::BinarySize(part),
         })
     }
 
@@ -68,6 +76,8 @@ impl ItemName<'_> {
             FetchValue::BodySection {
                 section, origin, ..
             } => return ItemName::Section(section, *origin),
+            FetchValue::Binary { part, origin, .. } => return ItemName::Binary(part, *origin),
+            FetchValue::BinarySize { part, .. } => return ItemName::BinarySize(part),
         })
     }
 }
@@ -85,6 +95,8 @@ pub(crate) struct FetchResponse {
     /// The `BODY[section]<origin>` items present: a set, so a long list of sections costs
     /// linear time, not quadratic.
     sections: HashSet<(Section, Option<u32>)>,
+    /// The `BINARY[part]<origin>` (`Some`) and `BINARY.SIZE[part]` (`None`) items present.
+    binaries: HashSet<(Vec<u32>, Option<Option<u32>>)>,
 }
 
 impl FetchResponse {
@@ -94,6 +106,7 @@ impl FetchResponse {
             items: Vec::new(),
             plain: 0,
             sections: HashSet::new(),
+            binaries: HashSet::new(),
         }
     }
 
@@ -106,6 +119,8 @@ impl FetchResponse {
                 true
             }
             ItemName::Section(section, origin) => self.sections.insert((section.clone(), origin)),
+            ItemName::Binary(part, origin) => self.binaries.insert((part.to_vec(), Some(origin))),
+            ItemName::BinarySize(part) => self.binaries.insert((part.to_vec(), None)),
         }
     }
 
@@ -141,12 +156,36 @@ impl FetchResponse {
 }
 
 /// Whether fetching this item sets `\Seen` (RFC 3501 §6.4.5: BODY[...] and RFC822 and
-/// RFC822.TEXT do; BODY.PEEK[...] and RFC822.HEADER do not).
+/// RFC822.TEXT do; BODY.PEEK[...] and RFC822.HEADER do not; RFC 3516 §4.2: BINARY[...] does,
+/// BINARY.PEEK[...] does not).
 pub(crate) fn sets_seen(att: &FetchAtt) -> bool {
     matches!(
         att,
-        FetchAtt::BodySection { peek: false, .. } | FetchAtt::Rfc822 | FetchAtt::Rfc822Text
+        FetchAtt::BodySection { peek: false, .. }
+            | FetchAtt::Binary { peek: false, .. }
+            | FetchAtt::Rfc822
+            | FetchAtt::Rfc822Text
     )
+}
+
+/// `<origin.count>` of `data` (RFC 3501 §6.4.5): the octets from origin on, at most count of
+/// them; an origin past the end gives an empty string.
+fn cut(data: Vec<u8>, partial: Option<(u32, u32)>) -> Vec<u8> {
+    let Some((origin, count)) = partial else {
+        return data;
+    };
+    let start = (origin as usize).min(data.len());
+    let end = start.saturating_add(count as usize).min(data.len());
+    data.get(start..end).map(<[u8]>::to_vec).unwrap_or_default()
+}
+
+/// The decoded data of `BINARY[part]`: empty for a part that does not exist, as for
+/// `BODY[section]`; the FETCH handler refused an unknown encoding before asking.
+fn binary_data(m: &Seen<'_>, part: &[u32]) -> Vec<u8> {
+    match m.data.mime().binary(&m.data.raw, part) {
+        Some(Ok(data)) => data,
+        Some(Err(_)) | None => Vec::new(),
+    }
 }
 
 /// The value of one item.
@@ -171,26 +210,29 @@ pub(crate) fn value(att: &FetchAtt, m: &Seen<'_>) -> FetchValue {
         FetchAtt::BodySection {
             section, partial, ..
         } => {
-            let data = section_data(m, section);
-            // RFC 3501 §6.4.5: "<origin.octets>": a part starting at origin; an origin past
-            // the end gives an empty string. The response names only the origin (§7.4.2).
-            let (data, origin) = match partial {
-                Some((origin, count)) => {
-                    let cut = data.map(|d| {
-                        let start = (*origin as usize).min(d.len());
-                        let end = start.saturating_add(*count as usize).min(d.len());
-                        d.get(start..end).map(<[u8]>::to_vec).unwrap_or_default()
-                    });
-                    (cut, Some(*origin))
-                }
-                None => (data, None),
-            };
+            // RFC 3501 §6.4.5: "<origin.octets>"; the response names only the origin (§7.4.2).
             FetchValue::BodySection {
                 section: section.clone(),
-                origin,
-                data,
+                origin: partial.map(|(o, _)| o),
+                data: section_data(m, section).map(|d| cut(d, *partial)),
             }
         }
+        // RFC 3516 §4.2: the partial counts octets of the DECODED data. §4.3: "the server
+        // SHOULD return the data in a <string> instead of a <literal8>" when it holds no NUL:
+        // followed, so `literal8: false` and the encoder writes `~{n}` only for NUL. (Dovecot
+        // 2.3.19.1 sends `~{n}` for every part it decoded; not a decision point yet.)
+        FetchAtt::Binary { part, partial, .. } => FetchValue::Binary {
+            part: part.clone(),
+            origin: partial.map(|(o, _)| o),
+            data: Some(cut(binary_data(m, part), *partial)),
+            literal8: false,
+        },
+        // RFC 3516 §4.3: "MUST match the size of the <nstring> or <literal8> that will be
+        // returned by the corresponding FETCH BINARY request".
+        FetchAtt::BinarySize { part } => FetchValue::BinarySize {
+            part: part.clone(),
+            size: u32::try_from(binary_data(m, part).len()).unwrap_or(u32::MAX),
+        },
     }
 }
 
@@ -253,6 +295,17 @@ pub(crate) fn nil_value(att: &FetchAtt, uid: Uid, modseq: u64) -> FetchValue {
             origin: partial.map(|(o, _)| o),
             data: empty(),
         },
+        // RFC 2180 §4.1.3's NIL forms extended to BINARY: an empty string, size 0.
+        FetchAtt::Binary { part, partial, .. } => FetchValue::Binary {
+            part: part.clone(),
+            origin: partial.map(|(o, _)| o),
+            data: empty(),
+            literal8: false,
+        },
+        FetchAtt::BinarySize { part } => FetchValue::BinarySize {
+            part: part.clone(),
+            size: 0,
+        },
     }
 }
 
@@ -290,6 +343,17 @@ pub(crate) fn nil_ok_value(att: &FetchAtt, ghost: &Seen<'_>) -> FetchValue {
             section: section.clone(),
             origin: partial.map(|(o, _)| o),
             data: None,
+        },
+        // As BODY[...]: NIL content, size 0.
+        FetchAtt::Binary { part, partial, .. } => FetchValue::Binary {
+            part: part.clone(),
+            origin: partial.map(|(o, _)| o),
+            data: None,
+            literal8: false,
+        },
+        FetchAtt::BinarySize { part } => FetchValue::BinarySize {
+            part: part.clone(),
+            size: 0,
         },
     }
 }
@@ -413,6 +477,37 @@ mod tests {
             ]
         );
         assert!(!FetchResponse::new(1).has_flags());
+    }
+
+    #[test]
+    fn binary_items_are_named_once_rfc3516_4_3() {
+        let binary = |part: Vec<u32>, origin| FetchValue::Binary {
+            part,
+            origin,
+            data: Some(b"x".to_vec()),
+            literal8: false,
+        };
+        let mut fetch = FetchResponse::new(1);
+        assert!(fetch.push(binary(vec![1], None)));
+        assert!(fetch.push(binary(vec![1], Some(0))));
+        assert!(fetch.push(FetchValue::BinarySize {
+            part: vec![1],
+            size: 1
+        }));
+        assert!(fetch.push(body(&[1], None, b"x")));
+        assert!(!fetch.push(binary(vec![1], None)));
+        assert!(!fetch.push(FetchValue::BinarySize {
+            part: vec![1],
+            size: 1
+        }));
+        // BINARY.PEEK[1] is answered as BINARY[1].
+        let peek = FetchAtt::Binary {
+            peek: true,
+            part: vec![1],
+            partial: None,
+        };
+        fetch.push_att(&peek, |_| panic!("BINARY[1] is already there"));
+        assert!(fetch.push(binary(vec![2], None)));
     }
 
     #[test]

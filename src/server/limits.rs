@@ -200,6 +200,12 @@ pub fn check_fetch(atts: &[FetchAtt], octets: impl FnOnce() -> Octets) -> Result
                     _ => readers.whole += 1,
                 }
             }
+            // RFC 3516 §4.2: decoding reads the part once, like a BODY[section].
+            FetchAtt::Binary { part, .. } | FetchAtt::BinarySize { part } => {
+                let digits: usize = part.iter().map(|p| p.to_string().len() + 1).sum();
+                echoed = echoed.saturating_add(digits);
+                readers.whole += 1;
+            }
         }
     }
     if names > FETCH_HEADER_NAMES {

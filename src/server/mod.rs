@@ -288,6 +288,8 @@ pub const CAPABILITIES: &[&str] = &[
     "LIST-STATUS",
     "SPECIAL-USE",
     "CREATE-SPECIAL-USE",
+    // RFC 3516 §4.1.
+    "BINARY",
 ];
 
 /// RFC 3501 §9: `text = 1*TEXT-CHAR`, and `TEXT-CHAR` is 7-bit: the human-readable text of an

@@ -536,6 +536,50 @@ pub fn check_rfc9051() -> usize {
     check_examples("RFC 9051", &rfc9051_commands(), &rfc9051_responses())
 }
 
+/// RFC 3516 (BINARY) has no examples: commands written to its §7 grammar, and the responses
+/// Dovecot 2.3.19.1 gave to them
+/// (`tests/servers/transcripts/dovecot-2.3.19.1/extra-rfc3516-binary.txt`).
+pub fn rfc3516_commands() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        (
+            "§7 fetch-att",
+            b"i FETCH 1 (BINARY.SIZE[2] BINARY.PEEK[2])\r\n",
+        ),
+        ("§7 partial", b"j FETCH 1 BINARY.PEEK[2]<4.6>\r\n"),
+        ("§7 section-binary", b"s UID FETCH 1 (BINARY[] FLAGS)\r\n"),
+        (
+            "§7 append literal8",
+            b"g APPEND bin ~{19}\r\nSubject: x\r\n\r\nx\x00y\r\n\r\n",
+        ),
+    ]
+}
+
+pub fn rfc3516_responses() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        (
+            "§7 literal8",
+            b"* 1 FETCH (BINARY[2]<4> ~{6}\r\n-1.4\n%)\r\n",
+        ),
+        (
+            "§7 literal8",
+            b"* 4 FETCH (BINARY[1] ~{4}\r\n\x00a\x00b BINARY.SIZE[1] 4)\r\n",
+        ),
+        (
+            "§7 nstring",
+            b"* 1 FETCH (BINARY[3] \"\" BINARY.SIZE[3] 0)\r\n",
+        ),
+        (
+            "§4.3",
+            b"n NO [UNKNOWN-CTE] Unknown Content-Transfer-Encoding\r\n",
+        ),
+    ]
+}
+
+/// parse then encode gives the same octets for the RFC 3516 grammar's cases, both ways.
+pub fn check_rfc3516() -> usize {
+    check_examples("RFC 3516", &rfc3516_commands(), &rfc3516_responses())
+}
+
 /// RFC 5182 (SEARCHRES) client commands as printed, folded lines joined with one SP; atoms
 /// and keywords as the encoder writes them (`Smith` unquoted, `.SILENT` in capitals).
 pub fn rfc5182_commands() -> Vec<(&'static str, &'static [u8])> {
@@ -1273,6 +1317,31 @@ pub fn constructed_fetch_items() -> Vec<Vec<FetchValue>> {
             FetchValue::Rfc822Header(None),
             FetchValue::Rfc822Text(Some(b("text"))),
         ],
+        // RFC 3516 §4.3: a literal8 is parsed back as one, NUL or not.
+        vec![
+            FetchValue::Binary {
+                part: vec![1, 2],
+                origin: Some(7),
+                data: Some(vec![0, b'a', 0xff]),
+                literal8: true,
+            },
+            FetchValue::Binary {
+                part: vec![],
+                origin: None,
+                data: Some(b("plain")),
+                literal8: true,
+            },
+            FetchValue::Binary {
+                part: vec![3],
+                origin: None,
+                data: None,
+                literal8: false,
+            },
+            FetchValue::BinarySize {
+                part: vec![3],
+                size: 4_294_967_295,
+            },
+        ],
     ]
     .into_iter()
     .chain(extra)
@@ -1608,6 +1677,18 @@ pub fn constructed_commands() -> Vec<Command> {
                         },
                         partial: None,
                     },
+                    // RFC 3516 §7.
+                    FetchAtt::Binary {
+                        peek: true,
+                        part: vec![2],
+                        partial: Some((4, 6)),
+                    },
+                    FetchAtt::Binary {
+                        peek: false,
+                        part: vec![],
+                        partial: None,
+                    },
+                    FetchAtt::BinarySize { part: vec![1, 1] },
                 ],
                 parenthesized: true,
             },

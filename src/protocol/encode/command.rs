@@ -1,7 +1,7 @@
 //! Commands (RFC 3501 §6) as wire bytes, for test clients and the scenario player; literals
 //! in synchronizing form.
 
-use super::response::{status_item_name, write_id_params, write_section};
+use super::response::{status_item_name, write_id_params, write_section, write_section_binary};
 use super::*;
 
 /// Writes one command, `tag SP body CRLF`, with literals in synchronizing form.
@@ -161,7 +161,12 @@ fn write_command_body(body: &CommandBody, out: &mut Vec<u8>) {
                     write_date_time(date, out);
                 }
                 out.push(b' ');
-                write_literal(message, out);
+                // RFC 3516 §4.4: a message with NUL octets goes as a `literal8`.
+                if message.contains(&0) {
+                    write_literal8(message, out);
+                } else {
+                    write_literal(message, out);
+                }
             }
         }
         // RFC 5161 §3.1: `"ENABLE" 1*(SP capability)`.
@@ -398,6 +403,29 @@ pub(super) fn write_fetch_att(att: &FetchAtt, out: &mut Vec<u8>) {
                 write_number(*count, out);
                 out.push(b'>');
             }
+            return;
+        }
+        // RFC 3516 §7: `"BINARY" [".PEEK"] section-binary [partial] / "BINARY.SIZE"
+        // section-binary`.
+        FetchAtt::Binary {
+            peek,
+            part,
+            partial,
+        } => {
+            write_atom(if *peek { "BINARY.PEEK" } else { "BINARY" }, out);
+            write_section_binary(part, out);
+            if let Some((origin, count)) = partial {
+                out.push(b'<');
+                write_number(*origin, out);
+                out.push(b'.');
+                write_number(*count, out);
+                out.push(b'>');
+            }
+            return;
+        }
+        FetchAtt::BinarySize { part } => {
+            write_atom("BINARY.SIZE", out);
+            write_section_binary(part, out);
             return;
         }
     };

@@ -82,6 +82,22 @@ fn write_literal(s: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(s);
 }
 
+/// `literal8` (RFC 3516 §7): `"~{" number "}" CRLF *OCTET`, the synchronizing form.
+pub(crate) fn write_literal8(s: &[u8], out: &mut Vec<u8>) {
+    out.push(b'~');
+    write_literal(s, out);
+}
+
+/// A string or, when `s` holds a NUL octet (which no `string` may carry, RFC 3501 §9
+/// `CHAR8`), a `literal8` (RFC 3516 §4.3, §4.4).
+pub(crate) fn write_string_or_literal8(s: &[u8], out: &mut Vec<u8>) {
+    if s.contains(&0) {
+        write_literal8(s, out);
+    } else {
+        write_string(s, out);
+    }
+}
+
 /// Writes a `string` (RFC 3501 §9): quoted when every byte is a 7-bit TEXT-CHAR, otherwise a
 /// literal, since CR, LF, NUL and 8-bit octets may only travel in literals (RFC 3501 §4.3,
 /// RFC 2683 §3.4.2). Never an atom.

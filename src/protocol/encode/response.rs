@@ -472,6 +472,33 @@ fn write_fetch_value(v: &FetchValue, out: &mut Vec<u8>) {
             write_nstring_item("RFC822.HEADER ", data.as_deref(), out)
         }
         FetchValue::Rfc822Text(data) => write_nstring_item("RFC822.TEXT ", data.as_deref(), out),
+        // RFC 3516 §7: `"BINARY" section-binary SP (nstring / literal8)`, the origin only.
+        FetchValue::Binary {
+            part,
+            origin,
+            data,
+            literal8,
+        } => {
+            write_atom("BINARY", out);
+            write_section_binary(part, out);
+            if let Some(origin) = origin {
+                out.push(b'<');
+                write_number(*origin, out);
+                out.push(b'>');
+            }
+            out.push(b' ');
+            match data {
+                Some(data) if *literal8 => write_literal8(data, out),
+                Some(data) => write_string_or_literal8(data, out),
+                None => out.extend_from_slice(b"NIL"),
+            }
+        }
+        FetchValue::BinarySize { part, size } => {
+            write_atom("BINARY.SIZE", out);
+            write_section_binary(part, out);
+            out.push(b' ');
+            write_number(*size, out);
+        }
     }
 }
 
@@ -691,6 +718,17 @@ pub(super) fn write_section(section: &Section, out: &mut Vec<u8>) {
         }
     }
     out.push(b']');
+}
+
+/// `section-binary = "[" [section-part] "]"` (RFC 3516 §7).
+pub(super) fn write_section_binary(part: &[u32], out: &mut Vec<u8>) {
+    write_section(
+        &Section {
+            part: part.to_vec(),
+            text: None,
+        },
+        out,
+    );
 }
 
 /// `1*thread-list` (RFC 5256 §5): each thread `"(" thread-members [SP thread-nested] ")"`, or

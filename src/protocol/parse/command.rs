@@ -368,7 +368,12 @@ fn append_message(input: &[u8]) -> PResult<'_, AppendMessage> {
             rest = sp(r)?.0;
         }
     }
-    let (rest, message) = match string(rest) {
+    // RFC 3516 §4.4: the message may be a `literal8`, NUL octets and all.
+    let message = match rest.first() {
+        Some(b'~') => super::core::literal8(rest),
+        _ => string(rest),
+    };
+    let (rest, message) = match message {
         Ok(ok) => ok,
         Err(nom::Err::Error(_)) => return fail(rest, "Expected message literal"),
         Err(e) => return Err(e),

@@ -114,6 +114,18 @@ pub fn quoted(input: &[u8]) -> PResult<'_, Vec<u8>> {
 /// accepts it.
 pub fn literal(input: &[u8]) -> PResult<'_, Vec<u8>> {
     let (rest, _) = expect("literal", nom_tag("{")).parse(input)?;
+    literal_rest(rest, false)
+}
+
+/// `literal8 = "~{" number ["+"] "}" CRLF *OCTET` (RFC 3516 §7, with RFC 7888 §3's `+`):
+/// NUL octets allowed.
+pub fn literal8(input: &[u8]) -> PResult<'_, Vec<u8>> {
+    let (rest, _) = expect("literal8", nom_tag("~{")).parse(input)?;
+    literal_rest(rest, true)
+}
+
+/// A literal after its `{` or `~{`.
+fn literal_rest(rest: &[u8], nul_allowed: bool) -> PResult<'_, Vec<u8>> {
     let (rest, n) = number(rest)?;
     let (rest, _) = nom::combinator::opt(nom_tag("+")).parse(rest)?;
     let (rest, _) = expect("}", nom_tag("}")).parse(rest)?;
@@ -123,7 +135,7 @@ pub fn literal(input: &[u8]) -> PResult<'_, Vec<u8>> {
         Ok(ok) => ok,
         Err(_) => return cut_fail(rest, "Literal shorter than announced"),
     };
-    if data.contains(&0) {
+    if !nul_allowed && data.contains(&0) {
         return cut_fail(rest, "NUL octet in literal");
     }
     Ok((rest, data.to_vec()))
@@ -279,6 +291,10 @@ mod tests {
         assert!(literal(b"{5}\r\nabc").is_err());
         assert!(literal(b"{2}\r\na\0").is_err());
         assert!(literal(b"{2}x\r\nab").is_err());
+        assert_eq!(literal8(b"~{2}\r\na\0").unwrap().1, b"a\0".to_vec());
+        assert_eq!(literal8(b"~{1+}\r\n\0x").unwrap(), (&b"x"[..], vec![0]));
+        assert!(literal8(b"{2}\r\nab").is_err());
+        assert!(literal8(b"~{3}\r\nab").is_err());
         assert_eq!(astring(b"a]b c").unwrap().1, b"a]b".to_vec());
         assert_eq!(astring(b"\"\" c").unwrap().1, b"".to_vec());
         assert!(astring(b"(a").is_err());

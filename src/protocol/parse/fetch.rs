@@ -24,16 +24,7 @@ pub fn fetch_att(input: &[u8]) -> PResult<'_, FetchAtt> {
         "BODY" | "BODY.PEEK" if rest.first() == Some(&b'[') => {
             let peek = name.len() > 4;
             let (rest, section) = section(rest)?;
-            let (rest, partial) = match rest.first() {
-                Some(b'<') => {
-                    let (r, origin) = number(rest.get(1..).unwrap_or_default())?;
-                    let (r, ()) = byte(b'.', "Expected . in partial")(r)?;
-                    let (r, count) = nz_number(r)?;
-                    let (r, ()) = byte(b'>', "Expected >")(r)?;
-                    (r, Some((origin, count)))
-                }
-                _ => (rest, None),
-            };
+            let (rest, partial) = partial(rest)?;
             return Ok((
                 rest,
                 FetchAtt::BodySection {
@@ -44,9 +35,53 @@ pub fn fetch_att(input: &[u8]) -> PResult<'_, FetchAtt> {
             ));
         }
         "BODY" => FetchAtt::Body,
+        // RFC 3516 §7: `"BINARY" [".PEEK"] section-binary [partial] / "BINARY.SIZE"
+        // section-binary`.
+        "BINARY" | "BINARY.PEEK" => {
+            let (rest, part) = section_binary(rest)?;
+            let (rest, partial) = partial(rest)?;
+            let peek = name.len() > 6;
+            return Ok((
+                rest,
+                FetchAtt::Binary {
+                    peek,
+                    part,
+                    partial,
+                },
+            ));
+        }
+        "BINARY.SIZE" => {
+            let (rest, part) = section_binary(rest)?;
+            return Ok((rest, FetchAtt::BinarySize { part }));
+        }
         _ => return fail(input, "Expected fetch attribute"),
     };
     Ok((rest, att))
+}
+
+/// `partial = "<" number "." nz-number ">"` (RFC 3501 §9), when there is one.
+fn partial(input: &[u8]) -> PResult<'_, Option<(u32, u32)>> {
+    if input.first() != Some(&b'<') {
+        return Ok((input, None));
+    }
+    let (r, origin) = number(input.get(1..).unwrap_or_default())?;
+    let (r, ()) = byte(b'.', "Expected . in partial")(r)?;
+    let (r, count) = nz_number(r)?;
+    let (r, ()) = byte(b'>', "Expected >")(r)?;
+    Ok((r, Some((origin, count))))
+}
+
+/// `section-binary = "[" [section-part] "]"` (RFC 3516 §7): part numbers only, so
+/// `BINARY[HEADER]` or `BINARY[1.MIME]` is a syntax error.
+pub fn section_binary(input: &[u8]) -> PResult<'_, Vec<u32>> {
+    let (rest, section) = section(input)?;
+    if section.text.is_some() {
+        return fail(
+            input,
+            "BINARY takes part numbers only (RFC 3516 section-binary)",
+        );
+    }
+    Ok((rest, section.part))
 }
 
 /// `section = "[" [section-spec] "]"` (RFC 3501 §9), with
@@ -153,6 +188,9 @@ mod tests {
             b"BODY[]<0.0>",
             b"BODY[]<1>",
             b"RFC822.X",
+            b"BINARY[HEADER]",
+            b"BINARY.PEEK[1.MIME]",
+            b"BINARY",
         ] {
             assert!(
                 fetch_att(bad).is_err(),
@@ -160,6 +198,30 @@ mod tests {
                 String::from_utf8_lossy(bad)
             );
         }
+    }
+
+    #[test]
+    fn binary_attributes_rfc3516_7() {
+        assert_eq!(
+            fetch_att(b"binary.peek[1.2]<0.100>").unwrap().1,
+            FetchAtt::Binary {
+                peek: true,
+                part: vec![1, 2],
+                partial: Some((0, 100)),
+            }
+        );
+        assert_eq!(
+            fetch_att(b"BINARY[]").unwrap().1,
+            FetchAtt::Binary {
+                peek: false,
+                part: vec![],
+                partial: None,
+            }
+        );
+        assert_eq!(
+            fetch_att(b"BINARY.SIZE[2] ").unwrap(),
+            (&b" "[..], FetchAtt::BinarySize { part: vec![2] })
+        );
     }
 
     #[test]

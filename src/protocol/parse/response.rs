@@ -7,7 +7,7 @@ use super::core::{
     number, nz_number, paren_list, quoted, sp, string, tag, text, word,
 };
 use super::datetime::date_time;
-use super::fetch::section;
+use super::fetch::{section, section_binary};
 use super::flag::{flag_fetch, flag_list, flag_perm, mbx_list_flags};
 use super::mailbox::{mailbox, mailbox_in_code};
 use super::sequence::{sequence_set, uid_set};
@@ -656,6 +656,41 @@ fn msg_att_item(input: &[u8], depth: usize) -> PResult<'_, FetchValue> {
                 section,
                 origin,
                 data,
+            },
+        ));
+    }
+    // RFC 3516 §7: `"BINARY" section-binary SP (nstring / literal8) / "BINARY.SIZE"
+    // section-binary SP number`; in a response the partial is the origin only.
+    if upper == "BINARY" || upper == "BINARY.SIZE" {
+        let (rest, part) = section_binary(rest)?;
+        if upper == "BINARY.SIZE" {
+            let (rest, ()) = sp(rest)?;
+            let (rest, size) = number(rest)?;
+            return Ok((rest, FetchValue::BinarySize { part, size }));
+        }
+        let (rest, origin) = match rest.split_first() {
+            Some((b'<', after)) => {
+                let (r, n) = number(after)?;
+                let (r, ()) = byte(b'>', "Expected >")(r)?;
+                (r, Some(n))
+            }
+            _ => (rest, None),
+        };
+        let (rest, ()) = sp(rest)?;
+        let literal8 = rest.first() == Some(&b'~');
+        let (rest, data) = if literal8 {
+            let (r, d) = super::core::literal8(rest)?;
+            (r, Some(d))
+        } else {
+            nstring(rest)?
+        };
+        return Ok((
+            rest,
+            FetchValue::Binary {
+                part,
+                origin,
+                data,
+                literal8,
             },
         ));
     }

@@ -305,6 +305,13 @@ impl Server {
             let marks_seen = !read_only && atts.iter().any(sets_seen);
             (expunged_as, marks_seen, outcome)
         };
+        self.binary_decodable(
+            client,
+            mailbox_id,
+            &indexes,
+            &atts,
+            expunged_as == Expunged::Ghost,
+        )?;
 
         // Apply: keywords first, then one response per message, then the flag changes.
         // RFC 3501 §7.2.6: a FETCH response may only carry keywords the client was sent in
@@ -445,6 +452,64 @@ impl Server {
         self.flags_told(client, &told);
         self.notify_flags(client, mailbox_id, &newly_seen);
         outcome
+    }
+}
+
+impl Server {
+    /// RFC 3516 §4.3: BINARY or BINARY.SIZE of a part whose Content-Transfer-Encoding the
+    /// server cannot decode fails the request with `NO [UNKNOWN-CTE]`; checked for every
+    /// message (the live ones, and the ghosts when the FETCH serves them, RFC 2180 §4.1.1)
+    /// before anything is sent or `\Seen` is set, so the FETCH fails whole. One header lookup
+    /// per message and item.
+    fn binary_decodable(
+        &self,
+        client: ClientId,
+        mailbox: MailboxId,
+        indexes: &[Index],
+        atts: &[FetchAtt],
+        serve_ghosts: bool,
+    ) -> Result<(), Fail> {
+        let parts: Vec<&[u32]> = atts
+            .iter()
+            .filter_map(|a| match a {
+                FetchAtt::Binary { part, .. } | FetchAtt::BinarySize { part } => {
+                    Some(part.as_slice())
+                }
+                _ => None,
+            })
+            .collect();
+        if parts.is_empty() {
+            return Ok(());
+        }
+        let view = selected_view(&self.sessions, client)?;
+        let Some(mailbox) = self.store.get(mailbox) else {
+            return Ok(());
+        };
+        for &i in indexes {
+            let Some(entry) = view.entries.get(i) else {
+                continue;
+            };
+            let data = match &entry.expunged {
+                Some(ghost) if serve_ghosts => &ghost.data,
+                Some(_) => continue,
+                None => match mailbox.message(entry.uid) {
+                    Some(m) => &m.data,
+                    None => continue,
+                },
+            };
+            let mime = data.mime();
+            if parts
+                .iter()
+                .any(|part| mime.binary_unknown_cte(&data.raw, part))
+            {
+                return Err(Fail::no(format!(
+                    "Message {}: unknown Content-Transfer-Encoding",
+                    View::seq_of(i).0
+                ))
+                .with_code(Code::UnknownCte));
+            }
+        }
+        Ok(())
     }
 }
 

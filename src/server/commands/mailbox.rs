@@ -460,6 +460,21 @@ impl Server {
                     .with_code(Code::Cannot),
             );
         }
+        let mut messages = messages;
+        for (i, m) in messages.iter_mut().enumerate() {
+            // RFC 3516 §4.4: a `literal8` may bring NUL octets; they are kept in base64 bodies,
+            // or, where none can hold them, the message is refused with UNKNOWN-CTE.
+            if m.message.contains(&0) {
+                m.message = crate::server::mime::nul_to_base64(&m.message).ok_or_else(|| {
+                    Fail::no(which(
+                        i,
+                        "NUL octets outside a 7bit, 8bit or binary body part cannot be stored"
+                            .into(),
+                    ))
+                    .with_code(Code::UnknownCte)
+                })?;
+            }
+        }
         let mut all_flags: Vec<Flag> = Vec::new();
         for (i, m) in messages.iter().enumerate() {
             if m.message.is_empty() {

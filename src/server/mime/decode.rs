@@ -50,6 +50,30 @@ fn hex(c: u8) -> Option<u8> {
     }
 }
 
+/// Appends `data` base64-encoded (RFC 2045 §6.8): lines of 76 characters, each ending in CRLF.
+pub(crate) fn write_base64(data: &[u8], out: &mut Vec<u8>) {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let sextet = |n: u32, shift: u32| {
+        // cannot fail: the index is below 64.
+        ALPHABET
+            .get((n >> shift & 63) as usize)
+            .copied()
+            .unwrap_or(b'=')
+    };
+    // 57 octets make one 76-character line.
+    for line in data.chunks(57) {
+        for group in line.chunks(3) {
+            let b = |i: usize| u32::from(group.get(i).copied().unwrap_or(0));
+            let n = b(0) << 16 | b(1) << 8 | b(2);
+            out.push(sextet(n, 18));
+            out.push(sextet(n, 12));
+            out.push(if group.len() > 1 { sextet(n, 6) } else { b'=' });
+            out.push(if group.len() > 2 { sextet(n, 0) } else { b'=' });
+        }
+        out.extend_from_slice(b"\r\n");
+    }
+}
+
 /// `Content-Transfer-Encoding: base64` (RFC 2045 §6.8): characters outside the alphabet are
 /// ignored ("Any characters outside of the base64 alphabet are to be ignored"), `=` ends it.
 pub(crate) fn base64(s: &[u8]) -> Vec<u8> {

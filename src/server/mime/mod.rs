@@ -471,6 +471,97 @@ fn separate(out: &mut Vec<u8>) {
     }
 }
 
+/// A part whose Content-Transfer-Encoding the server cannot decode (RFC 3516 §4.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownCte;
+
+/// The Content-Transfer-Encodings BINARY decodes (RFC 2045 §6).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cte {
+    /// 7bit, 8bit, binary: the data as it is (RFC 2045 §6.2).
+    Identity,
+    Base64,
+    QuotedPrintable,
+}
+
+fn transfer_encoding(header: &[u8]) -> Result<Cte, UnknownCte> {
+    // RFC 2045 §6.1: no Content-Transfer-Encoding is 7bit; the values are case-insensitive.
+    let value = field_value(header, b"content-transfer-encoding").unwrap_or_default();
+    match value.trim_ascii().to_ascii_lowercase().as_slice() {
+        b"" | b"7bit" | b"8bit" | b"binary" => Ok(Cte::Identity),
+        b"base64" => Ok(Cte::Base64),
+        b"quoted-printable" => Ok(Cte::QuotedPrintable),
+        // RFC 3516 §4.3: "If the server does not know how to decode the section's CTE, it
+        // MUST fail the request".
+        _ => Err(UnknownCte),
+    }
+}
+
+/// A message appended with NUL octets (RFC 3516 §4.4 `literal8`), as the store keeps it: each
+/// leaf body that holds NUL and has an identity encoding (7bit, 8bit, binary) re-encoded as
+/// base64, its Content-Transfer-Encoding changed to say so, every other octet as sent. RFC 3516
+/// §4.4: "The server MAY modify the CTE of the appended data, however any such transformation
+/// MUST NOT result in a loss of data" (BINARY[part] gives back the octets sent). So BODY[] stays
+/// a `string`, which may not hold NUL (RFC 3501 §9 `CHAR8`, RFC 9051 §4.3). `None` when a NUL
+/// is anywhere else (a header, a base64 or quoted-printable body, a multipart's preamble):
+/// nothing can carry it there.
+pub fn nul_to_base64(raw: &[u8]) -> Option<Vec<u8>> {
+    let tree = MimeMessage::parse(raw);
+    let mut leaves = Vec::new();
+    nul_leaves(raw, &tree.root, &mut leaves);
+    let mut out = Vec::with_capacity(raw.len().saturating_mul(4) / 3);
+    let mut at = 0usize;
+    for leaf in leaves {
+        out.extend_from_slice(slice(raw, at, leaf.start));
+        if transfer_encoding(leaf.header(raw)).ok()? != Cte::Identity {
+            return None;
+        }
+        // The header as written, less its Content-Transfer-Encoding fields and its empty
+        // line, then the new field and the empty line.
+        let head = leaf.header(raw);
+        let mut from = 0usize;
+        for f in header::fields(head) {
+            if f.name.eq_ignore_ascii_case(b"content-transfer-encoding") {
+                let start = (f.raw.as_ptr() as usize).saturating_sub(head.as_ptr() as usize);
+                out.extend_from_slice(slice(head, from, start));
+                from = start.saturating_add(f.raw.len());
+            }
+        }
+        let rest = slice(head, from, head.len());
+        let rest = rest.strip_suffix(b"\n").unwrap_or(rest);
+        out.extend_from_slice(rest.strip_suffix(b"\r").unwrap_or(rest));
+        out.extend_from_slice(b"Content-Transfer-Encoding: base64\r\n\r\n");
+        decode::write_base64(leaf.body(raw), &mut out);
+        at = leaf.end;
+    }
+    out.extend_from_slice(slice(raw, at, raw.len()));
+    (!out.contains(&0)).then_some(out)
+}
+
+/// The leaf parts whose bodies hold NUL, in message order.
+fn nul_leaves<'a>(raw: &[u8], part: &'a Part, out: &mut Vec<&'a Part>) {
+    match &part.kind {
+        Kind::Leaf if part.body(raw).contains(&0) => out.push(part),
+        Kind::Leaf | Kind::TooDeep => {}
+        Kind::Multi(parts) => parts.iter().for_each(|p| nul_leaves(raw, p, out)),
+        Kind::Message(inner) => nul_leaves(raw, inner, out),
+    }
+}
+
+/// Every line break a CRLF: a bare LF gets its CR (RFC 3516 §6, RFC 9051 §6.4.5 BINARY).
+fn crlf_lines(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len());
+    let mut previous = 0u8;
+    for &b in data {
+        if b == b'\n' && previous != b'\r' {
+            out.push(b'\r');
+        }
+        out.push(b);
+        previous = b;
+    }
+    out
+}
+
 impl MimeMessage {
     /// Parses any octets; never panics. O(size × nesting depth), offsets only.
     pub fn parse(raw: &[u8]) -> MimeMessage {
@@ -498,30 +589,7 @@ impl MimeMessage {
         // The message itself behaves like the body of a message/rfc822 part: its part 1 is its
         // body unless it is multipart (RFC 3501 §6.4.5: "Non-[MIME-IMB] messages, and
         // non-multipart [MIME-IMB] messages with no encapsulated message, only have a part 1").
-        let (top, mut numbered) = match &self.root.kind {
-            Kind::Multi(parts) => (parts.as_slice(), true),
-            _ => (std::slice::from_ref(&self.root), false),
-        };
-        let mut numbers = section.part.iter();
-        let mut part = match numbers.next() {
-            Some(&n) => top.get(usize::try_from(n).ok()?.checked_sub(1)?)?,
-            None => &self.root,
-        };
-        for &n in numbers {
-            match part.child(n) {
-                Some((p, from_multipart)) => (part, numbered) = (p, from_multipart),
-                // RFC 3501 §6.4.5: "Every message has at least one part number"; as a message
-                // that is not multipart is its own part 1, so is a body part that is not: `n.1`
-                // of a leaf n is n itself, as dovecot 2.3.19.1 answers. Only once, and only for
-                // a part that has a number of its own in a multipart: `1.1.1` of a leaf 1 does
-                // not exist, nor `1.1` of a non-multipart message or `n.1.1` of a message/rfc822
-                // n holding one (dovecot answers "" for all of these).
-                None if n == 1 && numbered && matches!(part.kind, Kind::Leaf | Kind::TooDeep) => {
-                    numbered = false;
-                }
-                None => return None,
-            }
-        }
+        let part = self.locate(&section.part)?;
         // For HEADER / TEXT: the message whose header or text is meant.
         let message = || -> Option<&Part> {
             match (&part.kind, section.part.is_empty()) {
@@ -546,6 +614,78 @@ impl MimeMessage {
                 header_fields(message()?.header(raw), names, false)
             }
         })
+    }
+
+    /// The part a `section-part` names (the whole message when empty), or `None`.
+    fn locate(&self, part_numbers: &[u32]) -> Option<&Part> {
+        let (top, mut numbered) = match &self.root.kind {
+            Kind::Multi(parts) => (parts.as_slice(), true),
+            _ => (std::slice::from_ref(&self.root), false),
+        };
+        let mut numbers = part_numbers.iter();
+        let mut part = match numbers.next() {
+            Some(&n) => top.get(usize::try_from(n).ok()?.checked_sub(1)?)?,
+            None => &self.root,
+        };
+        for &n in numbers {
+            match part.child(n) {
+                Some((p, from_multipart)) => (part, numbered) = (p, from_multipart),
+                // RFC 3501 §6.4.5: "Every message has at least one part number"; as a message
+                // that is not multipart is its own part 1, so is a body part that is not: `n.1`
+                // of a leaf n is n itself, as dovecot 2.3.19.1 answers. Only once, and only for
+                // a part that has a number of its own in a multipart: `1.1.1` of a leaf 1 does
+                // not exist, nor `1.1` of a non-multipart message or `n.1.1` of a message/rfc822
+                // n holding one (dovecot answers "" for all of these).
+                None if n == 1 && numbered && matches!(part.kind, Kind::Leaf | Kind::TooDeep) => {
+                    numbered = false;
+                }
+                None => return None,
+            }
+        }
+        Some(part)
+    }
+
+    /// The octets of `BINARY[part]` (RFC 3516 §4.2, RFC 9051 §6.4.5): a leaf part's body
+    /// decoded from its Content-Transfer-Encoding, with the lines of a text/* part ending in
+    /// CRLF (RFC 3516 §6); `None` when the part does not exist (the caller sends an empty
+    /// string, as for `BODY[section]`), `Err` for an encoding this server cannot decode.
+    /// `[]` and multipart and message/rfc822 parts are sent as `BODY[]` sends them: their
+    /// own encoding is an identity one (RFC 2045 §6.4) and RFC 9051 §6.4.5 asks for BINARY of
+    /// leaf parts only. (Dovecot 2.3.19.1 decodes every leaf inside them instead,
+    /// `tests/servers/transcripts/dovecot-2.3.19.1/extra-rfc3516-binary.txt`.)
+    pub fn binary(&self, raw: &[u8], part: &[u32]) -> Option<Result<Vec<u8>, UnknownCte>> {
+        let found = self.locate(part)?;
+        if part.is_empty() {
+            return Some(Ok(raw.to_vec()));
+        }
+        let body = found.body(raw);
+        if !matches!(found.kind, Kind::Leaf) {
+            return Some(Ok(body.to_vec()));
+        }
+        let header = found.header(raw);
+        let decoded = match transfer_encoding(header) {
+            Err(e) => return Some(Err(e)),
+            Ok(Cte::Identity) => body.to_vec(),
+            Ok(Cte::Base64) => decode::base64(body),
+            Ok(Cte::QuotedPrintable) => decode::quoted_printable(body),
+        };
+        if media_type(header, DefaultType::Text)
+            .media_type
+            .eq_ignore_ascii_case(b"text")
+        {
+            return Some(Ok(crlf_lines(&decoded)));
+        }
+        Some(Ok(decoded))
+    }
+
+    /// Whether [`Self::binary`] of this part would be `Err`, found without decoding anything.
+    pub fn binary_unknown_cte(&self, raw: &[u8], part: &[u32]) -> bool {
+        match self.locate(part) {
+            Some(found) if !part.is_empty() && matches!(found.kind, Kind::Leaf) => {
+                transfer_encoding(found.header(raw)).is_err()
+            }
+            _ => false,
+        }
     }
 
     /// The header block of the message, including the empty line that ends it (`BODY[HEADER]`).

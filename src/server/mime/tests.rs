@@ -629,3 +629,59 @@ fn arbitrary_bytes_never_panic() {
         let _ = MimeMessage::parse(&raw[..cut]).body_structure(&raw[..cut]);
     }
 }
+
+/// RFC 3516 §4.2: BINARY[part] decodes base64 and quoted-printable leaves; text lines end in
+/// CRLF (§6); `[]` and multiparts are as stored; a missing part is `None`.
+#[test]
+fn binary_decodes_leaves_rfc3516() {
+    let raw = b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\
+Content-Type: text/plain\r\nContent-Transfer-Encoding: BASE64\r\n\r\nYQpiDQpj\r\n--b\r\n\
+Content-Type: application/x\r\nContent-Transfer-Encoding:  Quoted-Printable \r\n\r\n=00=\r\nz\r\n--b\r\n\
+Content-Transfer-Encoding: x-uuencode\r\n\r\nbegin\r\n--b--\r\n";
+    let m = MimeMessage::parse(raw);
+    // "a\nb\r\nc": the bare LF gets its CR.
+    assert_eq!(m.binary(raw, &[1]), Some(Ok(b"a\r\nb\r\nc".to_vec())));
+    assert_eq!(m.binary(raw, &[2]), Some(Ok(b"\0z".to_vec())));
+    assert_eq!(m.binary(raw, &[3]), Some(Err(UnknownCte)));
+    assert!(m.binary_unknown_cte(raw, &[3]));
+    assert!(!m.binary_unknown_cte(raw, &[2]));
+    assert_eq!(m.binary(raw, &[]), Some(Ok(raw.to_vec())));
+    assert_eq!(m.binary(raw, &[4]), None);
+    assert!(!m.binary_unknown_cte(raw, &[4]));
+}
+
+/// RFC 3516 §4.4: NUL in an identity-encoded leaf becomes base64, nothing lost; NUL anywhere
+/// else cannot be stored.
+#[test]
+fn nul_bodies_are_stored_as_base64_rfc3516_4_4() {
+    let raw = b"Subject: s\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\
+Content-Type: application/x\r\nContent-Transfer-Encoding: binary\r\nX-After: 1\r\n\r\n\
+\0\x01\x02\xff\r\n--b\r\n\r\nplain\r\n--b--\r\n";
+    let stored = nul_to_base64(raw).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&stored),
+        "Subject: s\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\
+Content-Type: application/x\r\nX-After: 1\r\nContent-Transfer-Encoding: base64\r\n\r\n\
+AAEC/w==\r\n\r\n--b\r\n\r\nplain\r\n--b--\r\n"
+    );
+    let m = MimeMessage::parse(&stored);
+    // The body was "\0\x01\x02\xff" and its delimiter's CRLF belongs to the delimiter.
+    assert_eq!(m.binary(&stored, &[1]), Some(Ok(vec![0, 1, 2, 0xff])));
+    assert_eq!(nul_to_base64(b"Subject: a\0\r\n\r\nx\r\n"), None);
+    assert_eq!(
+        nul_to_base64(b"Content-Transfer-Encoding: base64\r\n\r\nYQ\0==\r\n"),
+        None
+    );
+}
+
+#[test]
+fn base64_lines_are_76_characters_rfc2045_6_8() {
+    let mut out = Vec::new();
+    decode::write_base64(&[0xab; 58], &mut out);
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = text.split("\r\n").collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0].len(), 76);
+    assert_eq!(lines[1], "qw==");
+    assert_eq!(decode::base64(text.as_bytes()), vec![0xab; 58]);
+}
