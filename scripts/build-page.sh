@@ -20,6 +20,10 @@ RUSTC_BOOTSTRAP=1 \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
   wasm-pack build --profile wasm --target web --out-dir "${OUT:-pkg}" --no-pack -- \
   --no-default-features -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "$@"
+# The wasm-bindgen glue minified in place like www/'s scripts (measured on 2026-12-01: 5,797
+# bytes gzipped as generated, 3,379 minified).
+tools/node_modules/.bin/esbuild "${OUT:-pkg}/imap_sandbox.js" --minify --format=esm \
+  --outfile="${OUT:-pkg}/imap_sandbox.js" --allow-overwrite --log-level=warning
 rm -rf dist
 mkdir -p dist
 cp -R www/. dist/

@@ -505,9 +505,9 @@ pub struct Store {
     /// Live names (canonical: INBOX upper case) to mailboxes. Ghosts are not in here.
     names: VecMap<String, MailboxId>,
     /// Subscriptions per user (RFC 3501 §6.3.6): names, which need not exist.
-    subscriptions: HashMap<String, VecSet<String>>,
+    subscriptions: VecMap<String, VecSet<String>>,
     /// old name -> new name, for RFC 2180 §3.4's NEWNAME hint.
-    renamed: HashMap<String, String>,
+    renamed: VecMap<String, String>,
     next_id: u64,
     /// Source of UIDVALIDITY values: each new mailbox takes the next, so a name deleted and
     /// created again gets a different one (RFC 3501 §2.3.1.1, RFC 2683 §3.4.3).
@@ -519,8 +519,8 @@ impl Default for Store {
         Store {
             mailboxes: HashMap::new(),
             names: VecMap::new(),
-            subscriptions: HashMap::new(),
-            renamed: HashMap::new(),
+            subscriptions: VecMap::new(),
+            renamed: VecMap::new(),
             next_id: 1,
             next_uid_validity: 1_700_000_001,
         }
@@ -790,10 +790,16 @@ impl Store {
     }
 
     pub fn subscribe(&mut self, user: &str, name: &str) {
-        self.subscriptions
-            .entry(user.to_string())
-            .or_default()
-            .insert(canonical_name(name));
+        let name = canonical_name(name);
+        match self.subscriptions.get_mut(user) {
+            Some(set) => {
+                set.insert(name);
+            }
+            None => {
+                self.subscriptions
+                    .insert(user.to_string(), std::iter::once(name).collect());
+            }
+        }
     }
 
     pub fn unsubscribe(&mut self, user: &str, name: &str) -> bool {

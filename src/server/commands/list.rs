@@ -2,14 +2,13 @@
 //! (RFC 5819) and SPECIAL-USE (RFC 6154): the reference joined to the pattern (RFC 2683
 //! §3.4.9) and the wildcard matcher.
 
-use std::collections::BTreeSet;
-
 use crate::protocol::types::{
     Code, Data, ListItem, ListReturnOpt, ListSelectOpt, MailboxName, NameAttribute, Response,
     StatusItem,
 };
 use crate::server::limits::LIST_PATTERN_OCTETS;
 use crate::server::mailstore::DELIMITER;
+use crate::server::vecmap::VecSet;
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 
 /// LIST patterns longer than any mailbox name can match nothing; refusing them early keeps the
@@ -136,7 +135,7 @@ impl Server {
         // only those with a special use. Without RECURSIVEMATCH only those the patterns match
         // matter.
         let wanted = |n: &str| (!by_use || has_use(n)) && (recursive || matches(n));
-        let meets: BTreeSet<String> = if by_subscription {
+        let meets: VecSet<String> = if by_subscription {
             let subscribed = store.subscriptions(&user);
             subscribed.filter(|n| wanted(n)).cloned().collect()
         } else {
@@ -147,11 +146,11 @@ impl Server {
         // (§3.5); those with such a descendant the patterns do not match are `lonely`, the
         // only ancestors listed when they do not meet the criteria themselves (§3.3 rule 2B;
         // §3.5 "servers SHOULD suppress redundant CHILDINFO responses"). Sets of `String`
-        // only, as elsewhere in the engine: each new collection type costs the page's wasm.
-        let mut parents = BTreeSet::new();
-        let mut lonely = BTreeSet::new();
+        // as `VecSet`, as elsewhere in the engine: each new collection type costs the page's wasm.
+        let mut parents: VecSet<String> = VecSet::new();
+        let mut lonely: VecSet<String> = VecSet::new();
         if recursive {
-            for name in &meets {
+            for name in meets.iter() {
                 for (at, _) in name.match_indices(DELIMITER) {
                     let parent = name.get(..at).unwrap_or_default().to_string();
                     if !matches(name) {
@@ -161,9 +160,9 @@ impl Server {
                 }
             }
         }
-        let names: BTreeSet<String> = meets.iter().chain(&parents).cloned().collect();
+        let names: VecSet<String> = meets.iter().chain(parents.iter()).cloned().collect();
         let mut responses = Vec::new();
-        for name in &names {
+        for name in names.iter() {
             let listed = meets.contains(name);
             let childinfo = parents.contains(name);
             if !matches(name) || !(listed || lonely.contains(name)) {
