@@ -330,3 +330,30 @@ fn dir_world_error() -> String {
     assert_eq!(out.status.code(), Some(1));
     String::from_utf8_lossy(&out.stderr).to_string()
 }
+
+/// The endpoint serves at most 16 connections at once (`MAX_CONNECTIONS`): one more is
+/// answered 503, and once the idle ones go, requests are served again.
+#[test]
+fn idle_control_connections_do_not_pile_up() {
+    let s = serve(&[]);
+    let idle: Vec<TcpStream> = (0..16)
+        .map(|_| TcpStream::connect(&s.control).unwrap())
+        .collect();
+    // Let the server accept all sixteen before the seventeenth.
+    std::thread::sleep(Duration::from_millis(300));
+    let (status, v) = http(&s.control, "GET", "");
+    assert_eq!(status, 503, "{v}");
+    drop(idle);
+    let mut served = false;
+    for _ in 0..50 {
+        std::thread::sleep(Duration::from_millis(100));
+        if http(&s.control, "GET", "").0 == 200 {
+            served = true;
+            break;
+        }
+    }
+    assert!(
+        served,
+        "the endpoint did not recover after the idle connections closed"
+    );
+}

@@ -180,7 +180,24 @@ fn status_deleted_and_size_need_imap4rev2() {
         r[0].starts_with("a BAD DELETED and SIZE are IMAP4rev2"),
         "{r:?}"
     );
+    // The same for LIST-STATUS (RFC 5819 §2 takes STATUS's items).
+    let r = run(
+        &mut s,
+        c,
+        "d LIST \"\" FOO RETURN (STATUS (MESSAGES DELETED))",
+    );
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert!(r[0].starts_with("d BAD DELETED and SIZE"), "{r:?}");
     run(&mut s, c, "e ENABLE IMAP4rev2");
+    let r = run(
+        &mut s,
+        c,
+        "g LIST \"\" FOO RETURN (STATUS (MESSAGES DELETED))",
+    );
+    assert!(
+        r.iter().any(|l| l == "* STATUS FOO (MESSAGES 7 DELETED 0)"),
+        "{r:?}"
+    );
     run(&mut s, c, "s SELECT FOO");
     run(&mut s, c, "t STORE 1:2 +FLAGS (\\Deleted)");
     let r = run(&mut s, c, "b STATUS INBOX (DELETED SIZE)");

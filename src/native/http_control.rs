@@ -21,9 +21,13 @@
 //! | `reset` | `world`: `"default"`, `"empty"` or a world in the JSON form of [`super::world_file`] | |
 //! | `snapshot` | `max_messages` (optional, default 100) | `snapshot` |
 //! | `export` | | `world` (the JSON form) |
+//!
+//! Limits: [`MAX_BODY`], headers of 16 KB, 10 s to send a request, [`MAX_CONNECTIONS`] at once.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{json, Map, Value};
@@ -41,6 +45,9 @@ pub const MAX_BODY: usize = 64 * 1024 * 1024;
 const MAX_HEAD: usize = 16 * 1024;
 /// How long a connection may take to send its request.
 const READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections served at once; more are answered `503` and closed, so a client that opens
+/// many and sends nothing cannot make the endpoint spawn threads without bound.
+pub const MAX_CONNECTIONS: usize = 16;
 
 /// The verbs, for `GET /` and for the error about an unknown one.
 pub const VERBS: &[&str] = &[
@@ -80,10 +87,26 @@ pub fn spawn(addr: &str, control: Control) -> Result<SocketAddr, String> {
     let local = listener
         .local_addr()
         .map_err(|e| format!("--control {addr}: {e}"))?;
+    let active = Arc::new(AtomicUsize::new(0));
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
+            if active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+                active.fetch_sub(1, Ordering::SeqCst);
+                let busy = json!({"ok": false, "error": "too many control connections at once"});
+                answer(&stream, 503, &busy);
+                // Read what the client sent (briefly, and at most one body's worth) before
+                // closing, so that the close is not a reset that loses the answer.
+                let _ = stream.shutdown(std::net::Shutdown::Write);
+                let _ = stream.set_read_timeout(Some(Duration::from_millis(50)));
+                let _ = std::io::copy(&mut (&stream).take(MAX_HEAD as u64), &mut std::io::sink());
+                continue;
+            }
             let control = control.clone();
-            std::thread::spawn(move || serve_connection(stream, &control));
+            let active = Arc::clone(&active);
+            std::thread::spawn(move || {
+                serve_connection(stream, &control);
+                active.fetch_sub(1, Ordering::SeqCst);
+            });
         }
     });
     Ok(local)
@@ -91,7 +114,7 @@ pub fn spawn(addr: &str, control: Control) -> Result<SocketAddr, String> {
 
 fn serve_connection(stream: TcpStream, control: &Control) {
     let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
-    let Ok(mut writer) = stream.try_clone() else {
+    let Ok(writer) = stream.try_clone() else {
         return;
     };
     let mut reader = BufReader::new(stream);
@@ -103,12 +126,18 @@ fn serve_connection(stream: TcpStream, control: &Control) {
         },
         Err((status, e)) => (status, json!({"ok": false, "error": e})),
     };
+    answer(&writer, status, &body);
+}
+
+/// Writes one JSON answer (RFC 9112) and leaves the connection to be closed.
+fn answer(mut writer: &TcpStream, status: u16, body: &Value) {
     let text = body.to_string();
     let reason = match status {
         200 => "OK",
         404 => "Not Found",
         405 => "Method Not Allowed",
         413 => "Content Too Large",
+        503 => "Service Unavailable",
         _ => "Bad Request",
     };
     let head = format!(

@@ -123,6 +123,9 @@ impl Server {
             ListReturnOpt::Status(items) => Some(items.as_slice()),
             _ => None,
         });
+        if let Some(items) = status {
+            self.check_status_items(client, items)?;
+        }
         let user = self.user_of(client);
         let store = &self.store;
         let has_use = |name: &str| {

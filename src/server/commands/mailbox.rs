@@ -370,14 +370,7 @@ impl Server {
         name: &MailboxName,
         items: &[StatusItem],
     ) -> CmdResult {
-        // RFC 9051 §6.3.11 added DELETED and SIZE (Appendix E item 3); RFC 3501 §6.3.10, which
-        // a session that did not enable IMAP4rev2 follows, has neither.
-        let rev2_only = |i: &StatusItem| matches!(i, StatusItem::Deleted | StatusItem::Size);
-        if !self.rev2_enabled(client) && items.iter().any(rev2_only) {
-            return Err(Fail::bad(
-                "DELETED and SIZE are IMAP4rev2 STATUS items (RFC 9051 section 6.3.11): ENABLE IMAP4rev2 first",
-            ));
-        }
+        self.check_status_items(client, items)?;
         // Dovecot 2.3 behaviour (rename-selected=bye-next): the renamed-away name a doomed
         // session still has selected is answered from that mailbox, with OK [CLIENTBUG]
         // (RFC 3501 §6.3.10: STATUS SHOULD NOT be used on the selected mailbox).
@@ -521,6 +514,25 @@ impl Server {
 
 /// Maps a store error to the NO the client sees, with the RFC 9051 §7.1 code.
 /// The values of a STATUS response (RFC 3501 §6.3.10), also for LIST-STATUS (RFC 5819 §2).
+impl Server {
+    /// RFC 9051 §6.3.11 added DELETED and SIZE (Appendix E item 3); RFC 3501 §6.3.10, which a
+    /// session that did not enable IMAP4rev2 follows, has neither: BAD for STATUS and for
+    /// LIST's `RETURN (STATUS (...))` (RFC 5819 §2 takes STATUS's items) alike.
+    pub(crate) fn check_status_items(
+        &self,
+        client: ClientId,
+        items: &[StatusItem],
+    ) -> Result<(), Fail> {
+        let rev2_only = |i: &StatusItem| matches!(i, StatusItem::Deleted | StatusItem::Size);
+        if !self.rev2_enabled(client) && items.iter().any(rev2_only) {
+            return Err(Fail::bad(
+                "DELETED and SIZE are IMAP4rev2 STATUS items (RFC 9051 section 6.3.11): ENABLE IMAP4rev2 first",
+            ));
+        }
+        Ok(())
+    }
+}
+
 pub(crate) fn status_values(mb: &Mailbox, items: &[StatusItem]) -> Vec<StatusValue> {
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     items
