@@ -30,6 +30,8 @@ use crate::protocol::parse::{date_time, flag};
 use crate::protocol::types::{DateTime, Flag};
 use crate::protocol::utf7;
 use crate::server::mailstore::{Flags, MessageData, Store, Uid};
+use crate::server::mime::crlf_lines;
+use crate::server::mime::decode::{base64, write_base64};
 use crate::server::world::{datetime_from_unix, SANDBOX_EPOCH};
 use crate::server::{Server, User, World};
 
@@ -408,7 +410,7 @@ pub fn maildir(root: &Path) -> Result<World, String> {
             }
             if let Some(mb) = world.store.get_mut(id) {
                 mb.append(
-                    MessageData::new(crlf(&raw), datetime_from_unix(SANDBOX_EPOCH)),
+                    MessageData::new(crlf_lines(&raw), datetime_from_unix(SANDBOX_EPOCH)),
                     Flags::from_list(&flags),
                 );
                 if let Some(last) = mb.messages.last_mut() {
@@ -420,71 +422,31 @@ pub fn maildir(root: &Path) -> Result<World, String> {
     Ok(with_default_users(world))
 }
 
-/// Bare LF line ends as CRLF (RFC 5322 §2.1); CRLF left alone.
-fn crlf(raw: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(raw.len() + raw.len() / 32);
-    let mut prev = 0u8;
-    for &b in raw {
-        if b == b'\n' && prev != b'\r' {
-            out.push(b'\r');
-        }
-        out.push(b);
-        prev = b;
-    }
-    out
-}
-
-const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// RFC 4648 §4, with padding.
+/// RFC 4648 §4 on one line (MIME's encoder, its line breaks taken out).
 pub fn base64_encode(data: &[u8]) -> String {
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk.first().copied().unwrap_or(0),
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                let six = ((n >> (18 - 6 * i)) & 63) as usize;
-                out.push(char::from(BASE64.get(six).copied().unwrap_or(b'A')));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    let mut out = Vec::with_capacity(data.len().div_ceil(3) * 4 + data.len() / 28);
+    write_base64(data, &mut out);
+    out.retain(|b| !b.is_ascii_whitespace());
+    String::from_utf8_lossy(&out).into_owned()
 }
 
-/// RFC 4648 §4; whitespace ignored, padding optional; anything else is an error.
+/// RFC 4648 §4, whitespace ignored, padding optional: MIME's decoder, made strict first (it
+/// skips what is not base64, RFC 2045 §6.8), since a stray character in a world file or a
+/// control request is a mistake to report, not noise.
 pub fn base64_decode(text: &str) -> Result<Vec<u8>, String> {
-    let mut out = Vec::with_capacity(text.len() / 4 * 3);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    let mut padding = false;
-    for c in text.bytes() {
-        if c.is_ascii_whitespace() {
-            continue;
-        }
-        if c == b'=' {
-            padding = true;
-            continue;
-        }
-        let Some(v) = BASE64.iter().position(|&b| b == c) else {
-            return Err(format!("raw_base64: {:?} is not base64", char::from(c)));
-        };
-        if padding {
+    let alphabet = |c: char| c.is_ascii_alphanumeric() || c == '+' || c == '/';
+    if let Some(c) = text
+        .chars()
+        .find(|&c| !(alphabet(c) || c == '=' || c.is_ascii_whitespace()))
+    {
+        return Err(format!("raw_base64: {c:?} is not base64"));
+    }
+    if let Some((_, after)) = text.split_once('=') {
+        if after.chars().any(alphabet) {
             return Err("raw_base64: data after padding".into());
         }
-        acc = (acc << 6) | v as u32;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(((acc >> bits) & 0xff) as u8);
-        }
     }
-    Ok(out)
+    Ok(base64(text.as_bytes()))
 }
 
 #[cfg(test)]
@@ -607,5 +569,13 @@ mod tests {
         // RFC 4648 §10.
         assert_eq!(base64_encode(b"foobar"), "Zm9vYmFy");
         assert_eq!(base64_encode(b"fo"), "Zm8=");
+        // One line however long; strict where MIME's decoder is lenient.
+        assert!(!base64_encode(&[7; 300]).contains(['\r', '\n']));
+        assert_eq!(base64_decode("Zm9v\r\nYmFy").unwrap(), b"foobar");
+        assert_eq!(base64_decode("Zm8").unwrap(), b"fo");
+        assert!(base64_decode("Zm8=Zm8=")
+            .unwrap_err()
+            .contains("after padding"));
+        assert!(base64_decode("Zm*8").unwrap_err().contains("'*'"));
     }
 }

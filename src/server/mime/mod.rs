@@ -549,7 +549,7 @@ fn nul_leaves<'a>(raw: &[u8], part: &'a Part, out: &mut Vec<&'a Part>) {
 }
 
 /// Every line break a CRLF: a bare LF gets its CR (RFC 3516 §6, RFC 9051 §6.4.5 BINARY).
-fn crlf_lines(data: &[u8]) -> Vec<u8> {
+pub(crate) fn crlf_lines(data: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(data.len());
     let mut previous = 0u8;
     for &b in data {
