@@ -255,3 +255,32 @@ fn notify_message_new_fetch_carries_the_uid_for_imap4rev2() {
     );
     assert_eq!(lines(c2), ["* 8 EXISTS", "* 8 FETCH (FLAGS () UID 8)"]);
 }
+
+/// RFC 3501 §9 `TEXT-CHAR` is 7-bit, so an IMAP4rev1 session's response text is ASCII (the
+/// server's "§" written "section"); after ENABLE IMAP4rev2 it may be UTF-8 (RFC 9051
+/// Appendix E item 24), and the same refusal keeps its "§".
+#[test]
+fn response_text_is_ascii_for_imap4rev1_and_utf8_after_enable() {
+    let mut s = Server::new(World::default_world(), Policies::default());
+    let (c1, c2) = (s.connect(), s.connect());
+    for c in [c1, c2] {
+        run(&mut s, c, "l LOGIN alice alice");
+    }
+    // RFC 5161 §3.1: ENABLE before SELECT.
+    run(&mut s, c2, "e ENABLE IMAP4rev2");
+    for c in [c1, c2] {
+        run(&mut s, c, "s SELECT FOO");
+    }
+    let bad = "UID FETCH 1 (FLAGS) (CHANGEDSINCE 1 VANISHED)";
+    let r1 = run(&mut s, c1, &format!("a {bad}"));
+    let r2 = run(&mut s, c2, &format!("b {bad}"));
+    assert_eq!(
+        r1.last().unwrap(),
+        "a BAD VANISHED without ENABLE QRESYNC first (RFC 7162 section 3.2.6)"
+    );
+    assert_eq!(
+        r2.last().unwrap(),
+        "b BAD VANISHED without ENABLE QRESYNC first (RFC 7162 §3.2.6)"
+    );
+    assert!(r1.iter().all(|l| l.is_ascii()), "{r1:?}");
+}
