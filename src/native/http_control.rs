@@ -34,7 +34,6 @@ use serde_json::{json, Map, Value};
 
 use super::tcp::Control;
 use super::world_file;
-use crate::protocol::parse::flag;
 use crate::protocol::types::Flag;
 use crate::server::control::FlagChange;
 use crate::server::{Policies, Server, World};
@@ -382,7 +381,8 @@ fn number(f: &Map<String, Value>, name: &str) -> Result<u32, String> {
     }
 }
 
-/// `flags`: an array of flag strings (RFC 3501 §9 `flag`), none when absent.
+/// `flags`: an array of flag strings (RFC 3501 §9 `flag`), none when absent; read as a world
+/// file's are ([`world_file::parse_flags`]).
 fn flags(f: &Map<String, Value>) -> Result<Vec<Flag>, String> {
     let Some(v) = f.get("flags") else {
         return Ok(Vec::new());
@@ -390,18 +390,15 @@ fn flags(f: &Map<String, Value>) -> Result<Vec<Flag>, String> {
     let Value::Array(items) = v else {
         return Err("\"flags\" is not an array".into());
     };
-    items
+    let names = items
         .iter()
         .map(|item| {
-            let s = item
-                .as_str()
-                .ok_or_else(|| format!("\"flags\" holds {item}, not a string"))?;
-            match flag(s.as_bytes()) {
-                Ok((&[], f)) => Ok(f),
-                _ => Err(format!("{s:?} is not a flag (RFC 3501 §9)")),
-            }
+            item.as_str()
+                .map(str::to_string)
+                .ok_or_else(|| format!("\"flags\" holds {item}, not a string"))
         })
-        .collect()
+        .collect::<Result<Vec<String>, String>>()?;
+    world_file::parse_flags(&names)
 }
 
 #[cfg(test)]

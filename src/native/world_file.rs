@@ -224,7 +224,8 @@ fn parse_date_time(text: &str) -> Result<DateTime, String> {
     }
 }
 
-fn parse_flags(names: &[String]) -> Result<Vec<Flag>, String> {
+/// Flag names as IMAP writes them (RFC 3501 §9 `flag`); `\Recent` refused.
+pub(crate) fn parse_flags(names: &[String]) -> Result<Vec<Flag>, String> {
     names
         .iter()
         .map(|name| match flag(name.as_bytes()) {
