@@ -52,10 +52,11 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qF " $wbv"; then
   cargo install wasm-bindgen-cli --version "=$wbv" --force
 fi
 
-# esbuild minifies the page's scripts and styles into dist/ (scripts/build-page.sh); pinned in
-# tools/package-lock.json.
-if [ ! -x tools/node_modules/.bin/esbuild ]; then
-  say "installing esbuild for the page's build (tools/)"
+# esbuild minifies the page's scripts and styles into dist/, and binaryen's wasm-opt (a current
+# one, run under node; Debian's is too old, see Cargo.toml) shrinks the page's wasm
+# (scripts/build-page.sh); both pinned in tools/package-lock.json.
+if [ ! -x tools/node_modules/.bin/esbuild ] || [ ! -x tools/node_modules/.bin/wasm-opt ]; then
+  say "installing esbuild and binaryen for the page's build (tools/)"
   (cd tools && npm ci --no-audit --no-fund --silent)
 fi
 
