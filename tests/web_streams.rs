@@ -356,7 +356,24 @@ fn unknown_verbs_and_bad_arguments_throw_errors_that_say_what_is_wrong() {
     // Not a sandbox: a TypeError, not a panic.
     let e = connect_streams(&Object::new().into()).unwrap_err();
     assert!(e.is_instance_of::<js_sys::TypeError>(), "{e:?}");
+    assert!(connect_streams(&JsValue::NULL)
+        .unwrap_err()
+        .is_instance_of::<js_sys::TypeError>());
     // Nothing was changed, and the sandbox still works.
     let s = world.control(r#"{"verb": "snapshot", "max_messages": 0}"#);
     assert!(get(&s, "snapshot").is_object());
+}
+
+/// Text written instead of bytes is refused with a reason: the write rejects, and the
+/// connection is errored rather than fed garbage.
+#[wasm_bindgen_test]
+async fn a_chunk_that_is_not_bytes_is_refused() {
+    let world = World::new();
+    let pair = connect_streams(&world.0).unwrap();
+    let writer = call(&get(&pair, "writable"), "getWriter", &[]).unwrap();
+    let e = settle(call(&writer, "write", &["a1 NOOP\r\n".into()]).unwrap())
+        .await
+        .unwrap_err();
+    let message = String::from(e.unchecked_into::<js_sys::Error>().message());
+    assert!(message.contains("Uint8Array"), "{message}");
 }

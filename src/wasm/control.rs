@@ -97,16 +97,22 @@ impl Sandbox {
         client.0
     }
 
-    /// For `connectStreams`: bytes the client sent (any part of a command, or several).
+    /// For `connectStreams`: bytes the client sent (any part of a command, or several), a
+    /// `Uint8Array`.
     #[wasm_bindgen(js_name = streamWrite)]
-    pub fn stream_write(&mut self, client: u32, bytes: &[u8]) -> Result<(), JsError> {
+    pub fn stream_write(&mut self, client: u32, chunk: JsValue) -> Result<(), JsError> {
+        let Some(bytes) = chunk.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec) else {
+            return Err(JsError::new(
+                "connectStreams: the writable takes Uint8Array chunks (encode text with TextEncoder)",
+            ));
+        };
         let client = ClientId(client);
         if !self.links.iter().any(|l| l.client == client) {
             return Err(JsError::new(
                 "the connection is closed: the server ended it, or its stream was closed",
             ));
         }
-        self.server.receive(client, bytes);
+        self.server.receive(client, &bytes);
         let out = self.take_output();
         self.held.extend(out);
         Ok(())
