@@ -948,7 +948,7 @@ async function main() {
         await p.goto(`${base}?embed=1`);
         const transcript = await p.evaluate(async () => (await import('/examples/browser-client.mjs')).example());
         await p.close();
-        for (const want of ['* OK [CAPABILITY IMAP4rev1', 'a1 OK', 'BODY[] {33}\r\nSubject: hello\r\n\r\nfrom the test\r\n)',
+        for (const want of ['* OK [CAPABILITY IMAP4rev1', 'a1 OK', 'BODY[] {33}\r\nSubject: hello\r\n\r\nfrom the test\r\n UID 7',
           '+ idling', '* 7 FETCH (FLAGS (', '\\Flagged', 'a4 OK', '* BYE', 'a5 OK']) {
           assert(transcript.includes(want), `no ${JSON.stringify(want)} in:\n${transcript}`);
         }
