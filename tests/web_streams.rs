@@ -3,7 +3,7 @@
 //! streams of `connectStreams`, as a JavaScript client library would, while the test arranges
 //! and changes the world through `Sandbox.control`. Run with `wasm-pack test --headless
 //! --chrome -- --test web_streams` (wasm32 only).
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "js-control"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a test: a panic is a failure
 
 use imap_sandbox::wasm::{connect_streams, Sandbox};
