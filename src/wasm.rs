@@ -1,5 +1,6 @@
-//! The browser front end: the only file that names wasm_bindgen. Each method converts its
-//! arguments, calls one engine method, and converts the result back; no logic lives here.
+//! The browser front end: the only module that names wasm_bindgen (with its child `control`,
+//! the test API of cargo feature `js-control`). Each method converts its arguments, calls one
+//! engine method, and converts the result back; no logic lives here.
 //!
 //! A panic aborts the wasm instance; the page catches the resulting exception, instantiates the
 //! module again and creates a new [`Sandbox`] (see `www/`).

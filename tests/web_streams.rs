@@ -311,6 +311,45 @@ async fn closing_the_writable_ends_the_session() {
     assert!(text.contains("\\\\Deleted"), "still there: {text}");
 }
 
+/// A client of the page's line API (`connect`, `send`, `take`) beside a stream client: each
+/// gets its own output, none of the other's, and what a stream's command causes for the line
+/// client waits for its next `take`.
+#[wasm_bindgen_test]
+async fn line_clients_and_stream_clients_each_get_their_own_output() {
+    let world = World::new();
+    let text = |batch: JsValue| get(&batch, "text").as_string().unwrap();
+    let line_client = call(&world.0, "connect", &[]).unwrap();
+    assert!(text(call(&world.0, "take", &[]).unwrap()).starts_with("* OK [CAPABILITY"));
+    let mut c = Client::connect(&world).await;
+    let said = text(
+        call(
+            &world.0,
+            "send",
+            &[
+                line_client.clone(),
+                "a1 LOGIN alice alice\r\na2 SELECT INBOX\r\na3 IDLE\r\n".into(),
+            ],
+        )
+        .unwrap(),
+    );
+    assert!(
+        said.contains("a2 OK") && said.contains("+ idling"),
+        "{said}"
+    );
+    ok(&c.run("b1", "LOGIN bob bob").await);
+    ok(&c.run("b2", "SELECT INBOX").await);
+    ok(&c.run("b3", "STORE 2 +FLAGS (\\Answered)").await);
+    let pushed = text(call(&world.0, "take", &[]).unwrap());
+    assert!(
+        pushed.starts_with("* 2 FETCH (FLAGS (\\Answered"),
+        "{pushed}"
+    );
+    assert!(
+        !pushed.contains("b3"),
+        "a stream's output in the page's batch: {pushed}"
+    );
+}
+
 /// `reset` says BYE to every stream client and ends its readable (RFC 3501 §7.1.5).
 #[wasm_bindgen_test]
 async fn a_reset_ends_every_stream_with_bye() {
