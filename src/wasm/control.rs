@@ -71,10 +71,18 @@ pub fn connect_streams(
 #[wasm_bindgen]
 impl Sandbox {
     /// Runs one control verb, `{verb: NAME, ...}` with the fields of the native HTTP endpoint's
-    /// (README, "A control API for tests"), and returns its answer (`{uid}` for `deliver`,
-    /// `{expunged}` for `expunge`, `{snapshot}` for `snapshot`, `{}` otherwise). An unknown verb
-    /// or a bad argument throws an `Error` saying what is wrong; nothing is changed then.
-    pub fn control(&mut self, request: JsValue) -> Result<JsValue, JsError> {
+    /// (README, "Testing a JavaScript client in the browser"), and returns its answer (`{uid}`
+    /// for `deliver`, `{expunged}` for `expunge`, `{snapshot}` for `snapshot`, `{}` otherwise).
+    /// An unknown verb or a bad argument throws an `Error` saying what is wrong; nothing is
+    /// changed then.
+    #[wasm_bindgen(
+        unchecked_return_type = "{ uid?: number; expunged?: number; snapshot?: Snapshot }"
+    )]
+    pub fn control(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "{ verb: string; [field: string]: unknown }")]
+        request: JsValue,
+    ) -> Result<JsValue, JsError> {
         let verb: Verb = serde_wasm_bindgen::from_value(request)
             .map_err(|e| JsError::new(&format!("control: {e}")))?;
         let answer: Answer = self
