@@ -32,6 +32,9 @@ if [ -f tests/page/package.json ]; then
   # The page's build (no SORT/THREAD, std rebuilt for size): see scripts/build-page.sh.
   scripts/build-page.sh
   scripts/page-size.sh
-  node tests/page/run.mjs
+  # The package a client-library author builds (default features: `Sandbox.control` and
+  # `connectStreams`), for examples/browser-client.mjs, which run.mjs drives.
+  wasm-pack build --dev --target web --out-dir pkg-control --no-pack
+  REQUIRE_PKG_CONTROL=1 node tests/page/run.mjs
 fi
 step "all tests passed"

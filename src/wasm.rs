@@ -1,5 +1,6 @@
-//! The browser front end: the only file that names wasm_bindgen. Each method converts its
-//! arguments, calls one engine method, and converts the result back; no logic lives here.
+//! The browser front end: the only module that names wasm_bindgen (with its child `control`,
+//! the test API of cargo feature `js-control`). Each method converts its arguments, calls one
+//! engine method, and converts the result back; no logic lives here.
 //!
 //! A panic aborts the wasm instance; the page catches the resulting exception, instantiates the
 //! module again and creates a new [`Sandbox`] (see `www/`).
@@ -14,6 +15,12 @@ use crate::scenario::{
 use crate::server::policy::{PointInfo, Preset, PRESETS};
 use crate::server::snapshot::Snapshot;
 use crate::server::{ClientId, Output, Policies, Server, World};
+
+// `Sandbox.control` and `connectStreams`: not in the page's build.
+#[cfg(feature = "js-control")]
+mod control;
+#[cfg(feature = "js-control")]
+pub use control::connect_streams;
 
 /// One line (response) for one client, as the page shows it.
 #[derive(Serialize, Tsify)]
@@ -329,11 +336,27 @@ pub struct Sandbox {
     server: Server,
     /// The scenario being played on `server`, if any.
     playing: Option<(Scenario, Player)>,
+    /// The clients connected by `connectStreams`.
+    #[cfg(feature = "js-control")]
+    links: Vec<control::Link>,
+    /// Output for the other clients produced by a stream's or a control call, for `take`.
+    #[cfg(feature = "js-control")]
+    held: Vec<Output>,
 }
 
 impl Default for Sandbox {
     fn default() -> Self {
         Sandbox::new()
+    }
+}
+
+impl Sandbox {
+    /// The server's output for the page; with `connectStreams`, less what goes to the streams.
+    fn take_output(&mut self) -> Vec<Output> {
+        let out = self.server.take_output();
+        #[cfg(feature = "js-control")]
+        let out = self.route(out);
+        out
     }
 }
 
@@ -347,11 +370,17 @@ impl Sandbox {
         Sandbox {
             server: live_server(Policies::default()),
             playing: None,
+            #[cfg(feature = "js-control")]
+            links: Vec::new(),
+            #[cfg(feature = "js-control")]
+            held: Vec::new(),
         }
     }
 
     /// A fresh default world, every client gone (without BYE); the policies are kept.
     pub fn reset(&mut self) {
+        #[cfg(feature = "js-control")]
+        self.end_streams();
         self.server = live_server(*self.server.policies());
         self.playing = None;
     }
@@ -366,20 +395,20 @@ impl Sandbox {
     #[wasm_bindgen(unchecked_return_type = "LineBatch")]
     pub fn send(&mut self, client: u32, input: &str) -> JsValue {
         self.server.receive(ClientId(client), input.as_bytes());
-        lines(self.server.take_output())
+        lines(self.take_output())
     }
 
     /// Pending output (the greeting after `connect`).
     #[wasm_bindgen(unchecked_return_type = "LineBatch")]
     pub fn take(&mut self) -> JsValue {
-        lines(self.server.take_output())
+        lines(self.take_output())
     }
 
     /// Severs a client's connection (a logout without LOGOUT).
     #[wasm_bindgen(unchecked_return_type = "LineBatch")]
     pub fn disconnect(&mut self, client: u32) -> JsValue {
         self.server.disconnect(ClientId(client));
-        lines(self.server.take_output())
+        lines(self.take_output())
     }
 
     #[wasm_bindgen(js_name = isConnected)]
@@ -477,6 +506,8 @@ impl Sandbox {
             .policies_for(variant.as_deref(), &overrides.unwrap_or_default())
             .map_err(|e| JsError::new(&e))?;
         self.playing = None;
+        #[cfg(feature = "js-control")]
+        self.end_streams();
         self.server = scenario::fresh_server(policies);
         let player = Player::start(&sc, variant.as_deref(), &mut self.server)
             .map_err(|f| JsError::new(&f.message))?;

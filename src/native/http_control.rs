@@ -481,4 +481,32 @@ mod tests {
         assert!(err(r#"{"verb": "reset", "world": {"format": "x"}}"#).contains("format"));
         assert!(err(r#"{"verb": "add_user", "name": 3, "password": "p"}"#).contains("not a string"));
     }
+
+    /// The browser's `Sandbox.control` reads the same requests ([`crate::server::control::Verb`]):
+    /// every verb but `export` (and `reset` to a world object), with the same fields.
+    #[test]
+    fn the_browser_verbs_read_the_same_requests() {
+        use crate::server::control::Verb;
+        let requests = [
+            r#"{"verb": "add_user", "name": "u", "password": "p"}"#,
+            r#"{"verb": "create_mailbox", "mailbox": "A"}"#,
+            r#"{"verb": "deliver", "mailbox": "INBOX", "raw": "x", "flags": ["\\Seen"]}"#,
+            r#"{"verb": "set_flags", "mailbox": "A", "uid": 1, "change": "remove", "flags": []}"#,
+            r#"{"verb": "expunge", "mailbox": "A", "uids": [1, 2]}"#,
+            r#"{"verb": "set_policy", "point": "fetch-expunged", "value": "nil"}"#,
+            r#"{"verb": "preset", "name": "default"}"#,
+            r#"{"verb": "reset", "world": "empty"}"#,
+            r#"{"verb": "snapshot", "max_messages": 3}"#,
+        ];
+        let mut verbs: Vec<String> = Vec::new();
+        for request in requests {
+            let v: Value = serde_json::from_str(request).unwrap();
+            let verb = v["verb"].as_str().unwrap();
+            assert!(job(verb, v.as_object().unwrap()).is_ok(), "{request}");
+            serde_json::from_value::<Verb>(v.clone()).unwrap_or_else(|e| panic!("{request}: {e}"));
+            verbs.push(verb.to_string());
+        }
+        verbs.push("export".to_string());
+        assert_eq!(verbs, VERBS);
+    }
 }

@@ -26,7 +26,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::protocol::encode::{write_date_time, write_flag};
-use crate::protocol::parse::{date_time, flag};
+use crate::protocol::parse::date_time;
 use crate::protocol::types::{DateTime, Flag};
 use crate::protocol::utf7;
 use crate::server::mailstore::{Flags, MessageData, Store, Uid};
@@ -224,19 +224,10 @@ fn parse_date_time(text: &str) -> Result<DateTime, String> {
     }
 }
 
-/// Flag names as IMAP writes them (RFC 3501 §9 `flag`); `\Recent` refused.
+/// Flag names as IMAP writes them (RFC 3501 §9 `flag`); `\Recent` refused. One reader of flag
+/// names for world files and every control front end: [`crate::server::control::parse_flags`].
 pub(crate) fn parse_flags(names: &[String]) -> Result<Vec<Flag>, String> {
-    names
-        .iter()
-        .map(|name| match flag(name.as_bytes()) {
-            // RFC 3501 §2.3.2: \Recent is the server's to set.
-            Ok((&[], Flag::Recent)) => {
-                Err("\\Recent cannot be stored (RFC 3501 §2.3.2)".to_string())
-            }
-            Ok((&[], f)) => Ok(f),
-            _ => Err(format!("{name:?} is not a flag (RFC 3501 §9 flag)")),
-        })
-        .collect()
+    crate::server::control::parse_flags(names).map_err(|e| e.0)
 }
 
 /// The JSON form of the server's live world: its users, subscriptions and live mailboxes with

@@ -47,9 +47,12 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 use crate::protocol::types::Flag;
 use crate::server::mailstore::{Flags, MessageData, StoreError, Uid};
-use crate::server::{ClientId, Server, User, World};
+use crate::server::snapshot::Snapshot;
+use crate::server::{ClientId, Policies, Server, User, World};
 
 /// The sender of changes made through this API: no session has id 0 (ids start at 1), so
 /// every session hears of them as of another client's.
@@ -76,7 +79,189 @@ pub enum FlagChange {
     Replace,
 }
 
+/// One control call with its arguments, as a front end reads it from its caller (the wasm
+/// `Sandbox.control`): `{"verb": "deliver", "mailbox": "INBOX", "raw": "..."}`. The verbs and
+/// field names are those of the native HTTP endpoint (`serve --control`), less its `export`
+/// and its world objects for `reset`, which need the native world file.
+///
+/// ```
+/// use imap_sandbox::server::control::Verb;
+/// use imap_sandbox::server::{Policies, Server, World};
+///
+/// let mut server = Server::new(World::default_world(), Policies::default());
+/// let verb: Verb = serde_json::from_str(
+///     r#"{"verb": "deliver", "mailbox": "INBOX", "raw": "Subject: x\r\n\r\nhi\r\n", "flags": ["\\Seen"]}"#,
+/// ).unwrap();
+/// assert_eq!(server.control(verb).unwrap().uid, Some(7));
+/// ```
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "verb", rename_all = "snake_case")]
+pub enum Verb {
+    /// [`Server::add_user`].
+    AddUser { name: String, password: String },
+    /// [`Server::create_mailbox`].
+    CreateMailbox { mailbox: String },
+    /// [`Server::deliver`]; `flags` as IMAP writes them (`\Seen`, `$Label1`).
+    Deliver {
+        mailbox: String,
+        raw: Raw,
+        #[serde(default)]
+        flags: Vec<String>,
+    },
+    /// [`Server::set_flags`].
+    SetFlags {
+        mailbox: String,
+        uid: u32,
+        change: FlagChangeName,
+        #[serde(default)]
+        flags: Vec<String>,
+    },
+    /// [`Server::expunge`].
+    Expunge { mailbox: String, uids: Vec<u32> },
+    /// One decision point ([`Policies::set`]).
+    SetPolicy { point: String, value: String },
+    /// Every decision point from a preset ([`Policies::preset`]).
+    Preset { name: String },
+    /// [`Server::reset`] to the default or the empty world.
+    Reset { world: WorldName },
+    /// [`Server::snapshot`], at most `max_messages` (default 100) messages per list.
+    Snapshot { max_messages: Option<usize> },
+}
+
+/// A message's octets: a string (its UTF-8), or bytes (a `Uint8Array` in JavaScript, an array
+/// of numbers in JSON).
+#[derive(Debug, Clone)]
+pub struct Raw(pub Vec<u8>);
+
+impl<'de> Deserialize<'de> for Raw {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Raw, D::Error> {
+        struct Octets;
+        impl<'de> serde::de::Visitor<'de> for Octets {
+            type Value = Raw;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a message as a string or as bytes")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Raw, E> {
+                Ok(Raw(v.as_bytes().to_vec()))
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Raw, E> {
+                Ok(Raw(v.to_vec()))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Raw, E> {
+                Ok(Raw(v))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
+                let mut octets = Vec::new();
+                while let Some(b) = seq.next_element::<u8>()? {
+                    octets.push(b);
+                }
+                Ok(Raw(octets))
+            }
+        }
+        d.deserialize_any(Octets)
+    }
+}
+
+/// [`FlagChange`] by name.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlagChangeName {
+    Add,
+    Remove,
+    Replace,
+}
+
+/// The worlds `reset` can start from without a world file.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorldName {
+    Default,
+    Empty,
+}
+
+/// What a [`Verb`] answers: the fields its verb fills, the others absent.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Answer {
+    /// `deliver`: the new message's UID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<u32>,
+    /// `expunge`: how many messages were expunged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expunged: Option<usize>,
+    /// `snapshot`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<Snapshot>,
+}
+
+/// Flag names as IMAP writes them (RFC 3501 §9 `flag`), read by the one parser of the
+/// protocol; `\Recent` refused. World files and the control verbs both read flags with it.
+pub fn parse_flags(names: &[String]) -> Result<Vec<Flag>, ControlError> {
+    names
+        .iter()
+        .map(|name| match crate::protocol::parse::flag(name.as_bytes()) {
+            // RFC 3501 §2.3.2: \Recent is the server's to set.
+            Ok((&[], Flag::Recent)) => Err(ControlError(
+                "\\Recent cannot be stored (RFC 3501 §2.3.2)".to_string(),
+            )),
+            Ok((&[], f)) => Ok(f),
+            _ => Err(ControlError(format!(
+                "{name:?} is not a flag (RFC 3501 §9 flag)"
+            ))),
+        })
+        .collect()
+}
+
 impl Server {
+    /// Runs one control verb: the same calls as this module's methods, by name.
+    pub fn control(&mut self, verb: Verb) -> Result<Answer, ControlError> {
+        let mut answer = Answer::default();
+        match verb {
+            Verb::AddUser { name, password } => {
+                if name.is_empty() {
+                    return Err(ControlError("\"name\" is empty".into()));
+                }
+                self.add_user(&name, &password);
+            }
+            Verb::CreateMailbox { mailbox } => self.create_mailbox(&mailbox)?,
+            Verb::Deliver {
+                mailbox,
+                raw,
+                flags,
+            } => answer.uid = Some(self.deliver(&mailbox, &raw.0, &parse_flags(&flags)?)?),
+            Verb::SetFlags {
+                mailbox,
+                uid,
+                change,
+                flags,
+            } => {
+                let change = match change {
+                    FlagChangeName::Add => FlagChange::Add,
+                    FlagChangeName::Remove => FlagChange::Remove,
+                    FlagChangeName::Replace => FlagChange::Replace,
+                };
+                self.set_flags(&mailbox, uid, change, &parse_flags(&flags)?)?;
+            }
+            Verb::Expunge { mailbox, uids } => {
+                answer.expunged = Some(self.expunge(&mailbox, &uids)?);
+            }
+            Verb::SetPolicy { point, value } => self
+                .policies_mut()
+                .set(&point, &value)
+                .map_err(|e| ControlError(e.0))?,
+            Verb::Preset { name } => {
+                *self.policies_mut() = Policies::preset(&name).map_err(|e| ControlError(e.0))?;
+            }
+            Verb::Reset { world } => self.reset(match world {
+                WorldName::Default => World::default_world(),
+                WorldName::Empty => World::empty(),
+            }),
+            Verb::Snapshot { max_messages } => {
+                answer.snapshot = Some(self.snapshot(max_messages.unwrap_or(100)));
+            }
+        }
+        Ok(answer)
+    }
+
     /// The users who may log in.
     pub fn users(&self) -> &[User] {
         &self.users
@@ -387,5 +572,121 @@ mod tests {
         let text = said(&mut s, c2);
         assert!(text.contains("a NO"), "{text}");
         assert!(text.contains("b OK"), "{text}");
+    }
+
+    /// The verbs by name, read from JSON as a front end reads them from its caller.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn run(s: &mut Server, json: &str) -> Result<Answer, String> {
+        let verb: Verb = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        s.control(verb).map_err(|e| e.0)
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn each_verb_runs_by_name() {
+        let (mut s, c) = selected("INBOX");
+        run(
+            &mut s,
+            r#"{"verb": "add_user", "name": "dave", "password": "pw"}"#,
+        )
+        .unwrap();
+        assert!(s.users().iter().any(|u| u.name == "dave"));
+        run(
+            &mut s,
+            r#"{"verb": "create_mailbox", "mailbox": "Lists/rust"}"#,
+        )
+        .unwrap();
+        assert!(s.store().by_name("Lists/rust").is_some());
+        let a = run(
+            &mut s,
+            r#"{"verb": "deliver", "mailbox": "INBOX", "raw": [72, 105], "flags": ["$Label1"]}"#,
+        )
+        .unwrap();
+        assert_eq!(a.uid, Some(7));
+        let m = s.store().by_name("INBOX").unwrap().message(Uid(7)).unwrap();
+        assert_eq!(m.data.raw, b"Hi");
+        run(
+            &mut s,
+            r#"{"verb": "set_flags", "mailbox": "INBOX", "uid": 7, "change": "add", "flags": ["\\Flagged"]}"#,
+        )
+        .unwrap();
+        s.receive(c, b"a3 NOOP\r\n");
+        let text = said(&mut s, c);
+        assert!(text.contains("* 7 EXISTS\r\n"), "{text}");
+        assert!(text.contains("* 7 FETCH (FLAGS ("), "{text}");
+        assert!(text.contains("\\Flagged"), "{text}");
+        let a = run(
+            &mut s,
+            r#"{"verb": "expunge", "mailbox": "INBOX", "uids": [7, 99]}"#,
+        )
+        .unwrap();
+        assert_eq!(a.expunged, Some(1));
+        run(
+            &mut s,
+            r#"{"verb": "set_policy", "point": "fetch-expunged", "value": "nil"}"#,
+        )
+        .unwrap();
+        run(&mut s, r#"{"verb": "preset", "name": "default"}"#).unwrap();
+        let a = run(&mut s, r#"{"verb": "snapshot", "max_messages": 2}"#).unwrap();
+        assert!(a.snapshot.is_some() && a.uid.is_none());
+        run(&mut s, r#"{"verb": "reset", "world": "empty"}"#).unwrap();
+        assert!(!s.is_connected(c));
+        assert_eq!(s.store().live().count(), 1);
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn unknown_verbs_and_bad_arguments_say_what_is_wrong() {
+        let mut s = Server::new(World::default_world(), Policies::default());
+        let err = |s: &mut Server, json: &str| run(s, json).unwrap_err();
+        let e = err(&mut s, r#"{"verb": "fly"}"#);
+        assert!(
+            e.contains("unknown variant `fly`") && e.contains("add_user"),
+            "{e}"
+        );
+        assert!(err(&mut s, r#"{"mailbox": "INBOX"}"#).contains("missing field `verb`"));
+        let e = err(&mut s, r#"{"verb": "deliver", "mailbox": "INBOX"}"#);
+        assert!(e.contains("missing field `raw`"), "{e}");
+        let e = err(
+            &mut s,
+            r#"{"verb": "deliver", "mailbox": "INBOX", "raw": 5}"#,
+        );
+        assert!(e.contains("a message as a string or as bytes"), "{e}");
+        let e = err(
+            &mut s,
+            r#"{"verb": "deliver", "mailbox": "INBOX", "raw": "x", "flags": ["a b"]}"#,
+        );
+        assert!(e.contains("not a flag"), "{e}");
+        let e = err(
+            &mut s,
+            r#"{"verb": "deliver", "mailbox": "INBOX", "raw": "x", "flags": ["\\Recent"]}"#,
+        );
+        assert!(e.contains("RFC 3501 §2.3.2"), "{e}");
+        let e = err(
+            &mut s,
+            r#"{"verb": "set_flags", "mailbox": "INBOX", "uid": 1, "change": "swap"}"#,
+        );
+        assert!(
+            e.contains("unknown variant `swap`") && e.contains("replace"),
+            "{e}"
+        );
+        let e = err(
+            &mut s,
+            r#"{"verb": "expunge", "mailbox": "INBOX", "uids": [-1]}"#,
+        );
+        assert!(e.contains("invalid value"), "{e}");
+        assert!(err(&mut s, r#"{"verb": "reset", "world": "other"}"#).contains("`empty`"));
+        assert!(err(&mut s, r#"{"verb": "preset", "name": "nope"}"#).contains("default"));
+        assert!(err(
+            &mut s,
+            r#"{"verb": "add_user", "name": "", "password": "p"}"#
+        )
+        .contains("empty"));
+        assert!(
+            err(&mut s, r#"{"verb": "create_mailbox", "mailbox": "INBOX"}"#)
+                .contains("already exists")
+        );
+        // Nothing was changed by a refused call.
+        assert_eq!(s.store().by_name("INBOX").unwrap().messages.len(), 6);
     }
 }
