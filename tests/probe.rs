@@ -488,7 +488,10 @@ fn a_server_that_stops_answering_gets_a_timeout_in_each_row() {
                 let Verdict::Untested(why) = &row.verdict else {
                     panic!("{text}");
                 };
-                assert_eq!(why, "needs NOTIFY, which the server does not announce", "{text}");
+                assert_eq!(
+                    why, "needs NOTIFY, which the server does not announce",
+                    "{text}"
+                );
                 continue;
             }
             // The fake announces no CONTEXT=SEARCH, which the live-search lesson needs.

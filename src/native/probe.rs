@@ -1117,9 +1117,17 @@ fn map_notify(args: &str, names: &Names) -> Result<MappedNotify, String> {
     match word(0).as_deref() {
         Some("NONE") if tokens.len() == 1 => return Ok(out),
         Some("SET") => {}
-        _ => return Err(format!("NOTIFY{args} is not a NOTIFY SET or NONE the probe can map")),
+        _ => {
+            return Err(format!(
+                "NOTIFY{args} is not a NOTIFY SET or NONE the probe can map"
+            ))
+        }
     }
-    let mut i = if word(1).as_deref() == Some("STATUS") { 2 } else { 1 };
+    let mut i = if word(1).as_deref() == Some("STATUS") {
+        2
+    } else {
+        1
+    };
     // Byte ranges of mailbox names, with the names.
     let mut spans: Vec<(usize, usize, String)> = Vec::new();
     if i >= tokens.len() {
@@ -1128,7 +1136,9 @@ fn map_notify(args: &str, names: &Names) -> Result<MappedNotify, String> {
     while i < tokens.len() {
         // event-group = "(" filter-mailboxes SP events ")"
         if tokens.get(i) != Some(&NotifyToken::Open) {
-            return Err(format!("NOTIFY{args}: an event group must start with \"(\""));
+            return Err(format!(
+                "NOTIFY{args}: an event group must start with \"(\""
+            ));
         }
         let filter = word(i + 1).unwrap_or_default();
         i += 2;
