@@ -15,7 +15,9 @@
 //! What it touches: only mailboxes under one scratch mailbox it creates with a unique name
 //! (`imap-sandbox-probe-<pid>-<time>` under the personal namespace), deleted at the end, also
 //! after an error or Ctrl-C. Every mailbox argument of every command it sends is mapped into
-//! that scratch mailbox, and a command whose mailbox arguments it does not know is not sent.
+//! that scratch mailbox, and a command whose mailbox arguments it does not know is not sent
+//! (NOTIFY: the names of its MAILBOXES and SUBTREE filters; one with PERSONAL, INBOXES or
+//! SUBSCRIBED, which cover other mailboxes, is not sent, [`map_notify`]).
 //! The mailboxes of the default world a scenario names (FOO with its seven messages, FRED, ...)
 //! are made there by CREATE and APPEND before each play.
 //!
