@@ -47,14 +47,14 @@ const NOT_PROBED: &[(&str, &str, &str)] = &[
         "Cyrus 3.6 does not announce CONTEXT=SEARCH, which the scenarios varying it need",
     ),
     (
-        "",
+        "cyrus",
         "notify-timing",
-        "the probe does not send NOTIFY (its mailbox filters are not mapped to the scratch mailbox)",
+        "Cyrus 3.6 does not announce NOTIFY, which the scenarios varying it need",
     ),
     (
-        "",
+        "cyrus",
         "notify-status-items",
-        "the probe does not send NOTIFY (its mailbox filters are not mapped to the scratch mailbox)",
+        "Cyrus 3.6 does not announce NOTIFY, which the scenarios varying it need",
     ),
 ];
 

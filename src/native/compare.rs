@@ -14,7 +14,10 @@
 //! end); the INTERNALDATE of live messages (the time of the APPEND); `\Recent`; letter case
 //! (Cyrus upper-cases MIME types, RFC 2045 §5.1); a string sent as a literal or quoted
 //! (RFC 3501 §4.3); mod-sequence values (RFC 7162 §3.1: only their order is specified) and the
-//! order of a FETCH response's items. FLAGS in a FETCH answering a command that did not name
+//! order of a FETCH response's items; UIDVALIDITY values (RFC 3501 §2.3.1.1: the server
+//! chooses them; whether one is sent is compared); a STATUS response repeating one the client
+//! already had in the same answer (Dovecot 2.3 sends the STATUS of an empty mailbox again
+//! about 0.5 s after NOTIFY SET STATUS: it tells nothing new). FLAGS in a FETCH answering a command that did not name
 //! FLAGS, and FETCH responses carrying FLAGS alone, are reports of flag changes, which a server may send at any
 //! command (RFC 3501 §7.4.1) and the sandbox sends at NOOP: the sandbox's must each be among the
 //! server's, not the other way round; except in the answer to a STORE, whose FETCH responses
@@ -142,6 +145,7 @@ fn answer(heard: &Heard, asked_flags: bool) -> Answer {
         match words.as_slice() {
             ["*", "bye", ..] => a.bye = true,
             ["*", "ok" | "no" | "bad", ..] => {}
+            ["*", "status", ..] if a.data.contains(&line) => {}
             ["*", "list" | "lsub" | "flags", ..] => {}
             ["*", _, "expunge"] => a.expunges += 1,
             ["*", _, "exists" | "recent"] => {}
@@ -336,10 +340,11 @@ fn normalize(line: &str) -> String {
 
 /// Mod-sequence values masked (`modseq (*)`, `highestmodseq *`): a server chooses them, and
 /// only their order is specified (RFC 7162 §3.1: "strictly increasing"; Dovecot 2.3 gives all
-/// the messages of one STORE one mod-sequence, the sandbox one each). Expects a lower-cased line.
+/// the messages of one STORE one mod-sequence, the sandbox one each). UIDVALIDITY values too
+/// (`uidvalidity *`, RFC 3501 §2.3.1.1: chosen by the server). Expects a lower-cased line.
 fn masked_modseqs(line: &str) -> String {
     let mut s = line.to_string();
-    for key in ["modseq (", "highestmodseq "] {
+    for key in ["modseq (", "highestmodseq ", "uidvalidity "] {
         let mut out = String::new();
         let mut rest = s.as_str();
         while let Some(at) = rest.find(key) {
@@ -437,6 +442,22 @@ mod tests {
             normalize("* 2 FETCH (UID 2 MODSEQ (9))"),
             normalize("* 2 FETCH (MODSEQ (9))")
         );
+    }
+
+    #[test]
+    fn status_uidvalidity_values_and_repeats_are_the_servers() {
+        let a = heard(&["* STATUS foo (MESSAGES 0 UIDVALIDITY 1700000004)", "b OK"]);
+        let b = heard(&[
+            "* STATUS foo (MESSAGES 0 UIDVALIDITY 1796163305)",
+            "b OK",
+            "* STATUS foo (MESSAGES 0 UIDVALIDITY 1796163305)",
+        ]);
+        assert!(step_differences("b NOTIFY SET STATUS", &a, &b).is_empty());
+        // Whether UIDVALIDITY is sent, and other values, stay compared.
+        let b = heard(&["* STATUS foo (MESSAGES 0)", "b OK"]);
+        assert_eq!(step_differences("b NOTIFY SET STATUS", &a, &b).len(), 1);
+        let b = heard(&["* STATUS foo (MESSAGES 1 UIDVALIDITY 9)", "b OK"]);
+        assert_eq!(step_differences("b NOTIFY SET STATUS", &a, &b).len(), 1);
     }
 
     #[test]

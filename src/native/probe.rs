@@ -15,7 +15,9 @@
 //! What it touches: only mailboxes under one scratch mailbox it creates with a unique name
 //! (`imap-sandbox-probe-<pid>-<time>` under the personal namespace), deleted at the end, also
 //! after an error or Ctrl-C. Every mailbox argument of every command it sends is mapped into
-//! that scratch mailbox, and a command whose mailbox arguments it does not know is not sent.
+//! that scratch mailbox, and a command whose mailbox arguments it does not know is not sent
+//! (NOTIFY: the names of its MAILBOXES and SUBTREE filters; one with PERSONAL, INBOXES or
+//! SUBSCRIBED, which cover other mailboxes, is not sent, [`map_notify`]).
 //! The mailboxes of the default world a scenario names (FOO with its seven messages, FRED, ...)
 //! are made there by CREATE and APPEND before each play.
 //!
@@ -43,6 +45,12 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// `* BYE` sent at once to another client, say).
 pub const DEFAULT_SETTLE: Duration = Duration::from_millis(300);
 
+/// The same wait in a play that sends NOTIFY: a server may gather the events it tells of
+/// (Dovecot 2.3 sends them about 0.5 s after the change, `tests/servers/transcripts/
+/// dovecot-2.3.19.1/extra-rfc5465-notify-status.txt`), and RFC 5465 §3.1's "listens for event
+/// notifications all the time" sets no bound.
+pub const DEFAULT_NOTIFY_SETTLE: Duration = Duration::from_millis(1500);
+
 /// The most a single response may hold, so a server sending without end cannot fill memory.
 const MAX_RESPONSE: usize = 16 * 1024 * 1024;
 
@@ -66,6 +74,8 @@ pub struct ProbeArgs {
     pub timeout: Duration,
     /// After each command, how long the other connections are read.
     pub settle: Duration,
+    /// The same in a play that sends NOTIFY.
+    pub notify_settle: Duration,
     /// `--preset NAME`: compare with the sandbox under this preset (with the varied point set
     /// to each value in turn) instead of under each scenario's own policies.
     pub preset: Option<String>,
@@ -81,6 +91,7 @@ impl ProbeArgs {
             json: false,
             timeout: DEFAULT_TIMEOUT,
             settle: DEFAULT_SETTLE,
+            notify_settle: DEFAULT_NOTIFY_SETTLE,
             preset: None,
         }
     }
@@ -822,6 +833,8 @@ enum MailboxArgs {
     List,
     /// LOGIN: replaced by the probe's credentials.
     Login,
+    /// NOTIFY: the mailboxes of its filters ([`map_notify`]).
+    Notify,
 }
 
 /// The commands the probe sends, and where their mailbox arguments are. A command not here
@@ -848,6 +861,7 @@ fn mailbox_args(command: &str, uid: bool) -> Option<MailboxArgs> {
         "COPY" | "MOVE" => Some(MailboxArgs::At(&[1])),
         "LIST" | "LSUB" => Some(MailboxArgs::List),
         "LOGIN" => Some(MailboxArgs::Login),
+        "NOTIFY" => Some(MailboxArgs::Notify),
         _ => None,
     }
 }
@@ -861,6 +875,7 @@ fn needed_capability(command: &str, uid: bool) -> Option<&'static str> {
         ("NAMESPACE", false) => Some("NAMESPACE"),
         ("ENABLE", false) => Some("ENABLE"),
         ("ID", false) => Some("ID"),
+        ("NOTIFY", false) => Some("NOTIFY"),
         // RFC 5256 §1: SORT, and THREAD=ORDEREDSUBJECT / THREAD=REFERENCES (both are used by
         // the scenario that sends THREAD).
         ("SORT", _) => Some("SORT"),
@@ -930,6 +945,8 @@ struct Mapped {
     send: String,
     /// Default-world mailboxes the line names.
     mailboxes: Vec<String>,
+    /// Default-world mailboxes whose every descendant the line covers too (NOTIFY's SUBTREE).
+    subtrees: Vec<String>,
     /// Whether it lists with a wildcard (and so sees every mailbox of the world).
     wildcard: bool,
     capability: Option<&'static str>,
@@ -987,13 +1004,213 @@ fn map_command(send: &str, names: &Names, login: (&str, &str)) -> Result<Mapped,
             w.push(quoted(login.0));
             w.push(quoted(login.1));
         }
+        MailboxArgs::Notify => {
+            let at = first
+                .to_ascii_uppercase()
+                .find(" NOTIFY")
+                .map(|i| i + " NOTIFY".len())
+                .ok_or_else(|| format!("{first:?} is not a NOTIFY command"))?;
+            let (head, args) = first.split_at(at);
+            let notify = map_notify(args, names)?;
+            return Ok(Mapped {
+                send: format!("{head}{}{literal}", notify.send),
+                mailboxes: notify.mailboxes,
+                subtrees: notify.subtrees,
+                wildcard: false,
+                capability: needed_capability(&command, uid),
+            });
+        }
     }
     Ok(Mapped {
         send: format!("{}{literal}", w.join(" ")),
         mailboxes,
+        subtrees: Vec::new(),
         wildcard,
         capability: needed_capability(&command, uid),
     })
+}
+
+/// A NOTIFY command's arguments with their mailbox names mapped into the scratch mailbox.
+struct MappedNotify {
+    send: String,
+    mailboxes: Vec<String>,
+    subtrees: Vec<String>,
+}
+
+/// One token of NOTIFY's arguments: a parenthesis, or an atom or quoted string (its text
+/// as written) with its byte range in the arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum NotifyToken {
+    Open,
+    Close,
+    Word { text: String, at: usize, end: usize },
+}
+
+/// Splits NOTIFY's arguments into tokens. A `[...]` (a fetch-att's section, RFC 3501 §9) stays
+/// in its atom with its spaces and parentheses; a literal is refused (the scenarios send none).
+fn notify_tokens(args: &str) -> Result<Vec<NotifyToken>, String> {
+    let mut out = Vec::new();
+    let mut chars = args.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            ' ' => {}
+            '(' => out.push(NotifyToken::Open),
+            ')' => out.push(NotifyToken::Close),
+            '{' => return Err("a literal in NOTIFY is not mapped by the probe".to_string()),
+            '"' => {
+                let mut escaped = false;
+                let mut end = None;
+                for (i, q) in chars.by_ref() {
+                    if escaped {
+                        escaped = false;
+                    } else if q == '\\' {
+                        escaped = true;
+                    } else if q == '"' {
+                        end = Some(i + 1);
+                        break;
+                    }
+                }
+                let end = end.ok_or("an unterminated quoted string in NOTIFY")?;
+                let text = args.get(at..end).unwrap_or_default().to_string();
+                out.push(NotifyToken::Word { text, at, end });
+            }
+            _ => {
+                let mut end = at + c.len_utf8();
+                let mut brackets = usize::from(c == '[');
+                while let Some(&(i, n)) = chars.peek() {
+                    if brackets == 0 && matches!(n, ' ' | '(' | ')') {
+                        break;
+                    }
+                    match n {
+                        '[' => brackets += 1,
+                        ']' => brackets = brackets.saturating_sub(1),
+                        _ => {}
+                    }
+                    end = i + n.len_utf8();
+                    chars.next();
+                }
+                let text = args.get(at..end).unwrap_or_default().to_string();
+                out.push(NotifyToken::Word { text, at, end });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Maps the mailbox names of a NOTIFY command's arguments (what follows `NOTIFY`) into the
+/// scratch mailbox: those of its `mailboxes` and `subtree` filters, one name or a
+/// parenthesized list (RFC 5465 §8, `one-or-more-mailbox`). `selected` and
+/// `selected-delayed` name the selected mailbox, which is in the scratch mailbox already
+/// (§6.1). `personal`, `inboxes` and `subscribed` cover mailboxes outside it (§6.2 to §6.4:
+/// the user's own INBOX, every personal mailbox, every subscribed one), so a NOTIFY naming one
+/// is not sent, nor one with a filter the probe does not know.
+fn map_notify(args: &str, names: &Names) -> Result<MappedNotify, String> {
+    let tokens = notify_tokens(args)?;
+    let word = |i: usize| match tokens.get(i) {
+        Some(NotifyToken::Word { text, .. }) => Some(text.to_ascii_uppercase()),
+        _ => None,
+    };
+    let mut out = MappedNotify {
+        send: args.to_string(),
+        mailboxes: Vec::new(),
+        subtrees: Vec::new(),
+    };
+    // RFC 5465 §8: notify-none / notify-set.
+    match word(0).as_deref() {
+        Some("NONE") if tokens.len() == 1 => return Ok(out),
+        Some("SET") => {}
+        _ => {
+            return Err(format!(
+                "NOTIFY{args} is not a NOTIFY SET or NONE the probe can map"
+            ))
+        }
+    }
+    let mut i = if word(1).as_deref() == Some("STATUS") {
+        2
+    } else {
+        1
+    };
+    // Byte ranges of mailbox names, with the names.
+    let mut spans: Vec<(usize, usize, String)> = Vec::new();
+    if i >= tokens.len() {
+        return Err("NOTIFY SET without an event group".to_string());
+    }
+    while i < tokens.len() {
+        // event-group = "(" filter-mailboxes SP events ")"
+        if tokens.get(i) != Some(&NotifyToken::Open) {
+            return Err(format!(
+                "NOTIFY{args}: an event group must start with \"(\""
+            ));
+        }
+        let filter = word(i + 1).unwrap_or_default();
+        i += 2;
+        match filter.as_str() {
+            "SELECTED" | "SELECTED-DELAYED" => {}
+            "MAILBOXES" | "SUBTREE" => {
+                let first = spans.len();
+                let mut one = |t: Option<&NotifyToken>| match t {
+                    Some(NotifyToken::Word { text, at, end }) => {
+                        spans.push((*at, *end, unquote(text)));
+                        Ok(())
+                    }
+                    _ => Err(format!("NOTIFY{args}: {filter} names no mailbox")),
+                };
+                if tokens.get(i) == Some(&NotifyToken::Open) {
+                    i += 1;
+                    while tokens.get(i).is_some_and(|t| *t != NotifyToken::Close) {
+                        one(tokens.get(i))?;
+                        i += 1;
+                    }
+                    i += 1;
+                } else {
+                    one(tokens.get(i))?;
+                    i += 1;
+                }
+                if filter == "SUBTREE" {
+                    let group = spans.get(first..).unwrap_or_default();
+                    out.subtrees.extend(group.iter().map(|s| s.2.clone()));
+                }
+            }
+            "PERSONAL" | "INBOXES" | "SUBSCRIBED" => {
+                return Err(format!(
+                    "the probe does not send NOTIFY with {filter} (RFC 5465 §6: it covers \
+                     mailboxes outside the scratch mailbox)"
+                ))
+            }
+            other => {
+                return Err(format!(
+                    "the probe does not send NOTIFY with the filter {other:?} (it cannot tell \
+                     which mailboxes it covers)"
+                ))
+            }
+        }
+        // events = ( "(" event *(SP event) ")" ) / "NONE": then the group's closing
+        // parenthesis.
+        if tokens.get(i) != Some(&NotifyToken::Open) && word(i).as_deref() != Some("NONE") {
+            return Err(format!("NOTIFY{args}: a {filter} group without events"));
+        }
+        let mut depth = 1usize;
+        while depth > 0 {
+            match tokens.get(i) {
+                Some(NotifyToken::Open) => depth += 1,
+                Some(NotifyToken::Close) => depth -= 1,
+                Some(NotifyToken::Word { .. }) => {}
+                None => return Err(format!("NOTIFY{args}: an event group is not closed")),
+            }
+            i += 1;
+        }
+    }
+    let mut send = String::new();
+    let mut from = 0usize;
+    for (at, end, name) in &spans {
+        send.push_str(args.get(from..*at).unwrap_or_default());
+        send.push_str(&quote(&names.map(name)));
+        from = *end;
+    }
+    send.push_str(args.get(from..).unwrap_or_default());
+    out.send = send;
+    out.mailboxes = spans.into_iter().map(|s| s.2).collect();
+    Ok(out)
 }
 
 /// What one play of a scenario recorded.
@@ -1293,12 +1510,16 @@ impl Prober<'_> {
         // Map every line first: a line that cannot be sent makes the variant untestable.
         let mut setup = Vec::new();
         let mut world_names: BTreeSet<String> = BTreeSet::new();
+        let mut subtrees: BTreeSet<String> = BTreeSet::new();
         let mut wildcard = false;
+        let mut notify = false;
         for (n, cmd) in &sc.setup {
             match map_command(&format!("s {cmd}\r\n"), &names, self.login_of(*n)) {
                 Ok(m) => {
                     world_names.extend(m.mailboxes.iter().cloned());
+                    subtrees.extend(m.subtrees.iter().cloned());
                     wildcard |= m.wildcard;
+                    notify |= m.capability == Some("NOTIFY");
                     setup.push((*n, m.send));
                 }
                 Err(why) => {
@@ -1319,7 +1540,9 @@ impl Prober<'_> {
             match map_command(&step.send, &names, self.login_of(step.client)) {
                 Ok(m) => {
                     world_names.extend(m.mailboxes.iter().cloned());
+                    subtrees.extend(m.subtrees.iter().cloned());
                     wildcard |= m.wildcard;
+                    notify |= m.capability == Some("NOTIFY");
                     let tag = words(&step.send).into_iter().next().unwrap_or_default();
                     steps.push((index, step.client, Some(m.send), tag));
                 }
@@ -1329,9 +1552,16 @@ impl Prober<'_> {
                 }
             }
         }
-        let made = self.make_world(&names, &world_names, wildcard);
+        let made = self.make_world(&names, &world_names, &subtrees, wildcard);
         let result = match made {
-            Ok(()) => self.play_steps(&mut played, &setup, &steps, &names),
+            Ok(()) => {
+                let settle = if notify {
+                    self.args.settle.max(self.args.notify_settle)
+                } else {
+                    self.args.settle
+                };
+                self.play_steps(&mut played, &setup, &steps, &names, settle)
+            }
             Err(why) => {
                 played.untestable = Some(why);
                 Ok(())
@@ -1347,8 +1577,9 @@ impl Prober<'_> {
         setup: &[(usize, String)],
         steps: &[(usize, usize, Option<String>, String)],
         names: &Names,
+        settle: Duration,
     ) -> Result<(), ProbeError> {
-        let (timeout, settle, cancel) = (self.args.timeout, self.args.settle, self.cancel);
+        let (timeout, cancel) = (self.args.timeout, self.cancel);
         let mut conns: [Option<Conn>; 3] = [None, None, None];
         let result = (|| -> Result<(), ProbeError> {
             for (i, (n, line)) in setup.iter().enumerate() {
@@ -1445,11 +1676,13 @@ impl Prober<'_> {
     }
 
     /// Creates the play's root and the default world's mailboxes the play names (all of them
-    /// when it lists with a wildcard), with their messages.
+    /// when it lists with a wildcard, and every one under a NOTIFY SUBTREE), with their
+    /// messages.
     fn make_world(
         &mut self,
         names: &Names,
         wanted: &BTreeSet<String>,
+        subtrees: &BTreeSet<String>,
         all: bool,
     ) -> Result<(), String> {
         let world = World::default_world();
@@ -1461,6 +1694,7 @@ impl Prober<'_> {
                 all || wanted
                     .iter()
                     .any(|w| w == n || w.starts_with(&format!("{n}/")))
+                    || subtrees.iter().any(|t| n.starts_with(&format!("{t}/")))
             })
             .collect();
         // Parents first.
@@ -1973,6 +2207,72 @@ mod tests {
             names.unmap("* STATUS \"INBOX.probe.FOO\" (MESSAGES 7)"),
             "* STATUS FOO (MESSAGES 7)"
         );
+    }
+
+    #[test]
+    fn notify_filter_mailboxes_go_into_the_scratch_mailbox() {
+        let names = Names {
+            root: "INBOX.probe".to_string(),
+            sep: '.',
+        };
+        let m = map_command(
+            "b NOTIFY SET STATUS (SELECTED (MessageNew (UID BODY.PEEK[HEADER.FIELDS (From To Subject)]) MessageExpunge)) (SUBTREE Archive (MessageNew MessageExpunge))\r\n",
+            &names,
+            ("u", "p"),
+        )
+        .unwrap();
+        assert_eq!(
+            m.send,
+            "b NOTIFY SET STATUS (SELECTED (MessageNew (UID BODY.PEEK[HEADER.FIELDS (From To Subject)]) MessageExpunge)) (SUBTREE INBOX.probe.Archive (MessageNew MessageExpunge))\r\n"
+        );
+        assert_eq!(m.mailboxes, ["Archive"]);
+        assert_eq!(m.subtrees, ["Archive"]);
+        assert_eq!(m.capability, Some("NOTIFY"));
+        let m = map_command(
+            "a notify set (mailboxes (FOO \"Archive/2024\") (MessageNew MessageExpunge)) (Subtree FRED NONE) (selected-delayed (FlagChange))\r\n",
+            &names,
+            ("u", "p"),
+        )
+        .unwrap();
+        assert_eq!(
+            m.send,
+            "a notify set (mailboxes (INBOX.probe.FOO INBOX.probe.Archive.2024) (MessageNew MessageExpunge)) (Subtree INBOX.probe.FRED NONE) (selected-delayed (FlagChange))\r\n"
+        );
+        assert_eq!(m.mailboxes, ["FOO", "Archive/2024", "FRED"]);
+        assert_eq!(m.subtrees, ["FRED"]);
+        let m = map_command("x NOTIFY NONE\r\n", &names, ("u", "p")).unwrap();
+        assert_eq!(m.send, "x NOTIFY NONE\r\n");
+        assert!(m.mailboxes.is_empty());
+    }
+
+    #[test]
+    fn a_notify_covering_mailboxes_outside_the_scratch_mailbox_is_not_sent() {
+        let names = Names {
+            root: "probe".to_string(),
+            sep: '/',
+        };
+        for line in [
+            "a NOTIFY SET (PERSONAL (MailboxName SubscriptionChange))",
+            "a NOTIFY SET (SELECTED (MessageNew MessageExpunge)) (INBOXES (MessageNew MessageExpunge))",
+            "a NOTIFY SET STATUS (SUBSCRIBED (MessageNew MessageExpunge))",
+            "a NOTIFY SET (EVERYWHERE (MessageNew MessageExpunge))",
+            "a NOTIFY SET (MAILBOXES {3}",
+            "a NOTIFY SET (SUBTREE (MailboxName))",
+            "a NOTIFY SET",
+            "a NOTIFY SOMETIMES",
+            "a NOTIFY SET (SELECTED (MessageNew)",
+        ] {
+            let why = map_command(&format!("{line}\r\n"), &names, ("u", "p"));
+            assert!(why.is_err(), "{line} would be sent as {:?}", why.map(|m| m.send));
+        }
+        let why = map_command(
+            "a NOTIFY SET (PERSONAL (MessageNew MessageExpunge))\r\n",
+            &names,
+            ("u", "p"),
+        )
+        .err()
+        .unwrap();
+        assert!(why.contains("outside the scratch mailbox"), "{why}");
     }
 
     #[test]

@@ -56,7 +56,8 @@ struct Counts {
     uid_next: u32,
     uid_validity: u32,
     highest_modseq: u64,
-    /// Only kept under `notify-status-items=with-unseen` (it costs a pass over the messages).
+    /// Only kept under `notify-status-items` `with-unseen` and `unseen-no-uidvalidity` (it costs
+    /// a pass over the messages).
     unseen: Option<u32>,
 }
 
@@ -175,7 +176,7 @@ fn status_of(mb: &Mailbox, c: Counts, items: Items) -> Response {
         values.push(StatusValue::Messages(c.messages));
         values.push(StatusValue::UidNext(c.uid_next));
     }
-    if items.messages || items.validity {
+    if items.validity {
         values.push(StatusValue::UidValidity(c.uid_validity));
     }
     if let (true, Some(n)) = (items.unseen, c.unseen) {
@@ -218,12 +219,14 @@ fn list_item(store: &Store, user: &str, name: &str) -> ListItem {
     }
 }
 
-/// The citation of a STATUS notification: under `with-unseen` its UNSEEN is the point; under
-/// `required` the paragraph that asked for its items.
+/// The citation of a STATUS notification: under `with-unseen` and `unseen-no-uidvalidity`
+/// its items are the point; under `required` the paragraph that asked for them.
 fn cite(policy: NotifyStatusItems, paragraph: &'static str) -> Citation {
     match policy {
         NotifyStatusItems::Required => Citation::at(policy, paragraph),
-        NotifyStatusItems::WithUnseen => Citation::of(policy),
+        NotifyStatusItems::WithUnseen | NotifyStatusItems::UnseenNoUidvalidity => {
+            Citation::of(policy)
+        }
     }
 }
 
@@ -236,7 +239,7 @@ impl Server {
     /// at NOTIFY SET, and after each of the client's own commands (RFC 5465 §5: "The server
     /// SHOULD omit notifying the client if the event is caused by this client").
     fn notify_snapshot(&self, watch: &mut Watch, user: &str) {
-        let unseen = self.policies.notify_status_items == NotifyStatusItems::WithUnseen;
+        let unseen = self.policies.notify_status_items != NotifyStatusItems::Required;
         watch.counts.clear();
         watch.names.clear();
         for mb in self.store.live() {
@@ -274,10 +277,15 @@ impl Server {
                 let events = watch.events_for(&self.store, &user, &mb.name);
                 // §3.1: MessageNew: MESSAGES, UIDNEXT and UIDVALIDITY; MessageExpunge:
                 // MESSAGES; FlagChange with CONDSTORE: UIDVALIDITY and HIGHESTMODSEQ.
+                let unseen = match policy {
+                    NotifyStatusItems::Required => false,
+                    NotifyStatusItems::WithUnseen => events.flags,
+                    NotifyStatusItems::UnseenNoUidvalidity => true,
+                };
                 let items = Items {
                     messages: events.messages,
                     validity: true,
-                    unseen: events.flags && policy == NotifyStatusItems::WithUnseen,
+                    unseen,
                     modseq: condstore,
                 };
                 out.push(status_of(mb, *c, items));
@@ -424,6 +432,8 @@ impl Server {
     ) -> Vec<(Response, Option<Citation>)> {
         let policy = self.policies.notify_status_items;
         let with_unseen = policy == NotifyStatusItems::WithUnseen;
+        // Dovecot 2.3 behaviour: UIDVALIDITY only when it changed, UNSEEN with MESSAGES.
+        let no_validity = policy == NotifyStatusItems::UnseenNoUidvalidity;
         let mut out = Vec::new();
         // Cheap tests first: nothing is allocated for a mailbox that did not change (every
         // change to its messages or flags raises its HIGHESTMODSEQ, RFC 7162 §3.1), nor when
@@ -443,7 +453,7 @@ impl Server {
             }) {
                 continue;
             }
-            let now = counts_of(mb, with_unseen);
+            let now = counts_of(mb, with_unseen || no_validity);
             watch.counts.insert(mb.id, now);
             // §3.1: the selected mailbox's message events are SELECTED's alone.
             if Some(mb.id) == selected {
@@ -460,6 +470,8 @@ impl Server {
             // HIGHESTMODSEQ once CONDSTORE is enabled.
             if events.messages && (moved || validity) {
                 items.messages = true;
+                items.validity = !no_validity || validity;
+                items.unseen = no_validity;
                 items.modseq = condstore;
             }
             if events.flags {
@@ -467,10 +479,10 @@ impl Server {
                 items.validity |= validity;
                 // §5.1: with CONDSTORE, "at least HIGHESTMODSEQ and UIDVALIDITY".
                 if condstore && now.highest_modseq != was.highest_modseq {
-                    items.validity = true;
+                    items.validity |= !no_validity;
                     items.modseq = true;
                 }
-                if with_unseen && now.unseen != was.unseen {
+                if (with_unseen || no_validity) && now.unseen != was.unseen {
                     items.unseen = true;
                 }
                 items.unseen |= with_unseen && (items.messages || items.modseq);

@@ -303,6 +303,13 @@ policy_enum! {
         /// UNSEEN too, so a flag change is told without CONDSTORE as well (§5.1: "the server MAY
         /// also include the UNSEEN data item").
         WithUnseen = "with-unseen", "RFC 5465 §5.1";
+        /// UNSEEN in every STATUS that carries MESSAGES (NOTIFY SET STATUS's answer, MessageNew,
+        /// MessageExpunge, FlagChange or not) and, under FlagChange, whenever it changed; but
+        /// UIDVALIDITY only in NOTIFY SET STATUS's answer and when it changed, so a flag change
+        /// under CONDSTORE is `(HIGHESTMODSEQ n)` alone, short of §5.1's "at least HIGHESTMODSEQ
+        /// and UIDVALIDITY" (Dovecot 2.3 behaviour,
+        /// `tests/servers/transcripts/dovecot-2.3.19.1/extra-rfc5465-notify-status.txt`).
+        UnseenNoUidvalidity = "unseen-no-uidvalidity", "Dovecot 2.3 behaviour";
     }
 }
 
@@ -616,9 +623,11 @@ pub const PRESETS: &[Preset] = &[
             "modified-report=code-only",
             // Observed live, as modified-report.
             "condstore-uid=qresync",
-            // Not observed (the transcripts have no NOTIFY): the defaults.
+            // Observed live (tests/live_servers.rs, rfc5465-3.1-notify-set-status,
+            // rfc5465-5.1-flagchange-elsewhere): the news comes unasked, about 0.5 s after the
+            // change.
             "notify-timing=immediate",
-            "notify-status-items=required",
+            "notify-status-items=unseen-no-uidvalidity",
             // Not observed (CONTEXT=SEARCH is not probed): the RFC's anticipation.
             "context-update=with-responses",
             // Observed live (tests/live_servers.rs): EXPUNGE with COPY, BAD beyond the mailbox.
@@ -648,7 +657,7 @@ pub const PRESETS: &[Preset] = &[
             "modified-report=code-only",
             // Observed live, as modified-report.
             "condstore-uid=qresync",
-            // Not observed (the transcripts have no NOTIFY): the defaults.
+            // Not observable: Cyrus 3.6 has no NOTIFY. The defaults.
             "notify-timing=immediate",
             "notify-status-items=required",
             // Not observed (CONTEXT=SEARCH is not probed): the RFC's anticipation.
