@@ -6,6 +6,7 @@
 //! This module knows syntax only; it builds the values of [`crate::protocol::types`].
 
 mod body;
+mod catenate;
 mod command;
 mod core;
 mod datetime;
@@ -14,6 +15,7 @@ mod flag;
 mod list;
 mod mailbox;
 mod notify;
+mod quota;
 mod response;
 mod search;
 mod sequence;

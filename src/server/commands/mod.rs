@@ -4,6 +4,8 @@
 
 mod any;
 mod auth;
+#[cfg(feature = "catenate")]
+mod catenate;
 mod condstore;
 mod copy;
 mod expunge;
@@ -11,6 +13,7 @@ mod fetch;
 mod list;
 mod mailbox;
 mod notify;
+mod quota;
 pub(crate) mod rev2;
 pub(crate) mod search;
 mod select;
@@ -56,6 +59,10 @@ fn allowed(body: &CommandBody) -> Allowed {
         | ListExtended { .. }
         | Status { .. }
         | Append { .. }
+        // RFC 9208 §4.1: the quota commands are authenticated-state commands.
+        | GetQuota { .. }
+        | GetQuotaRoot { .. }
+        | SetQuota { .. }
         // RFC 2342 §5, RFC 2177 §3: valid once authenticated.
         | Namespace
         | Idle => Allowed::Authenticated,
@@ -169,13 +176,30 @@ impl Server {
                 date,
                 message,
                 more,
+                catenate,
             } => {
                 let first = AppendMessage {
                     flags,
                     date,
                     message,
+                    catenate,
                 };
-                self.handle_append(&mailbox, std::iter::once(first).chain(more).collect())
+                self.handle_append(
+                    client,
+                    &mailbox,
+                    std::iter::once(first).chain(more).collect(),
+                )
+            }
+            #[cfg(feature = "quota")]
+            GetQuota { root } => self.handle_getquota(client, &root),
+            #[cfg(feature = "quota")]
+            GetQuotaRoot { mailbox } => self.handle_getquotaroot(client, &mailbox),
+            #[cfg(feature = "quota")]
+            SetQuota { root, limits } => self.handle_setquota(client, &root, &limits),
+            // Never reached without the `quota` feature: the parser does not accept them.
+            #[cfg(not(feature = "quota"))]
+            GetQuota { .. } | GetQuotaRoot { .. } | SetQuota { .. } => {
+                Err(Fail::bad("QUOTA is not in this build"))
             }
             Namespace => self.handle_namespace(client),
             Enable { capabilities } => self.handle_enable(client, &capabilities),
@@ -230,6 +254,19 @@ impl Server {
             Move { set, mailbox, uid } => self.handle_copy(client, &set, &mailbox, uid, true),
             Notify(set) => self.handle_notify(client, set),
         })
+    }
+}
+
+/// CATENATE in a build without the `catenate` feature (the page's): never reached, because
+/// the parser does not accept it there.
+#[cfg(not(feature = "catenate"))]
+impl Server {
+    pub(crate) fn catenate(
+        &self,
+        _client: ClientId,
+        _parts: &[crate::protocol::types::CatPart],
+    ) -> Result<Vec<u8>, Fail> {
+        Err(Fail::bad("CATENATE is not in this build"))
     }
 }
 
