@@ -511,7 +511,10 @@ mod tests {
         assert_eq!(world.store.quota("me"), five);
         assert_eq!(world.store.quota("you"), QuotaLimits::default());
         let out = export_world(&world);
-        assert!(out.contains("\"quota\": {\n        \"storage_kib\": 5\n      }"), "{out}");
+        assert!(
+            out.contains("\"quota\": {\n        \"storage_kib\": 5\n      }"),
+            "{out}"
+        );
         assert_eq!(from_json(out.as_bytes()).unwrap().store.quota("me"), five);
         let bad = br#"{"format": "imap-sandbox world 1",
             "users": [{"name": "me", "password": "pw", "quota": {"bytes": 5}}]}"#;

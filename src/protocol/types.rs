@@ -134,6 +134,7 @@ pub enum CatPart {
 }
 
 /// `quota-resource = resource-name SP resource-usage SP resource-limit` (RFC 9208 §7).
+#[cfg(feature = "quota")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QuotaResource {
     /// `resource-name`, an atom (STORAGE, MESSAGE, ...), upper case as the server writes it.
@@ -228,16 +229,20 @@ pub enum CommandBody {
         /// The first message's CATENATE parts (RFC 4469 §5), `message` then empty.
         catenate: Option<Vec<CatPart>>,
     },
-    /// `getquota = "GETQUOTA" SP quota-root-name` (RFC 9208 §7).
+    /// `getquota = "GETQUOTA" SP quota-root-name` (RFC 9208 §7). The QUOTA variants exist
+    /// with the `quota` feature only, so the page's build carries no code for them.
+    #[cfg(feature = "quota")]
     GetQuota {
         root: String,
     },
     /// `getquotaroot = "GETQUOTAROOT" SP mailbox` (RFC 9208 §7).
+    #[cfg(feature = "quota")]
     GetQuotaRoot {
         mailbox: MailboxName,
     },
     /// `setquota = "SETQUOTA" SP quota-root-name SP setquota-list` (RFC 9208 §7): resource
     /// names (upper case) and limits.
+    #[cfg(feature = "quota")]
     SetQuota {
         root: String,
         limits: Vec<(String, u64)>,
@@ -346,8 +351,11 @@ impl CommandBody {
             ListExtended { .. } => "LIST",
             Status { .. } => "STATUS",
             Append { .. } => "APPEND",
+            #[cfg(feature = "quota")]
             GetQuota { .. } => "GETQUOTA",
+            #[cfg(feature = "quota")]
             GetQuotaRoot { .. } => "GETQUOTAROOT",
+            #[cfg(feature = "quota")]
             SetQuota { .. } => "SETQUOTA",
             Namespace => "NAMESPACE",
             Enable { .. } => "ENABLE",
@@ -455,7 +463,8 @@ pub enum StatusItem {
     Deleted,
     /// RFC 9051 §6.3.11 (RFC 8438): the mailbox's total size in octets.
     Size,
-    /// RFC 9208 §4.1.4: the octets an EXPUNGE would free.
+    /// RFC 9208 §4.1.4: the octets an EXPUNGE would free (feature `quota`).
+    #[cfg(feature = "quota")]
     DeletedStorage,
 }
 
@@ -473,7 +482,8 @@ pub enum StatusValue {
     Deleted(u32),
     /// RFC 9051 §9: `"SIZE" SP number64`.
     Size(u64),
-    /// RFC 9208 §7: `"DELETED-STORAGE" SP number64`.
+    /// RFC 9208 §7: `"DELETED-STORAGE" SP number64` (feature `quota`).
+    #[cfg(feature = "quota")]
     DeletedStorage(u64),
 }
 
@@ -803,9 +813,12 @@ pub enum Code {
     ServerBug,
     Unavailable,
     UnknownCte,
-    /// RFC 4469 §4.1: `"BADURL" SP url-resp-text`, the first URL that could not be used.
+    /// RFC 4469 §4.1: `"BADURL" SP url-resp-text`, the first URL that could not be used
+    /// (feature `catenate`, as TOOBIG).
+    #[cfg(feature = "catenate")]
     BadUrl(String),
     /// RFC 4469 §4.2: `TOOBIG`.
+    #[cfg(feature = "catenate")]
     TooBig,
     /// RFC 5465 §5.8: `NOTIFICATIONOVERFLOW`.
     NotificationOverflow,
@@ -891,13 +904,16 @@ pub enum Data {
         item: ListItem,
         criteria: Vec<String>,
     },
-    /// `quota-response = "QUOTA" SP quota-root-name SP quota-list` (RFC 9208 §7); the list
+    /// `quota-response = "QUOTA" SP quota-root-name SP quota-list` (RFC 9208 §7; feature
+    /// `quota`, as QUOTAROOT); the list
     /// may be empty on the wire only as `()`, which RFC 9208 §4.2.1 allows ("zero or more").
+    #[cfg(feature = "quota")]
     Quota {
         root: String,
         resources: Vec<QuotaResource>,
     },
     /// `quotaroot-response = "QUOTAROOT" SP mailbox *(SP quota-root-name)` (RFC 9208 §7).
+    #[cfg(feature = "quota")]
     QuotaRoot {
         mailbox: MailboxName,
         roots: Vec<String>,

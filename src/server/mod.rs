@@ -290,12 +290,17 @@ pub const CAPABILITIES: &[&str] = &[
     "CREATE-SPECIAL-USE",
     // RFC 3516 §4.1.
     "BINARY",
-    // RFC 4469 §2 (only with the `catenate` feature: see capabilities()).
+    // RFC 4469 §2 (only with the `catenate` feature).
+    #[cfg(feature = "catenate")]
     "CATENATE",
     // RFC 9208 §1, §3.1.1, §5.1, §5.2 (only with the `quota` feature).
+    #[cfg(feature = "quota")]
     "QUOTA",
+    #[cfg(feature = "quota")]
     "QUOTA=RES-STORAGE",
+    #[cfg(feature = "quota")]
     "QUOTA=RES-MESSAGE",
+    #[cfg(feature = "quota")]
     "QUOTASET",
 ];
 
@@ -331,8 +336,6 @@ pub(crate) fn capabilities() -> Vec<String> {
         .filter(|c| {
             cfg!(feature = "sort-thread") || !(c.starts_with("SORT") || c.starts_with("THREAD="))
         })
-        .filter(|c| cfg!(feature = "catenate") || **c != "CATENATE")
-        .filter(|c| cfg!(feature = "quota") || !c.starts_with("QUOTA"))
         .map(|c| c.to_string())
         .collect()
 }

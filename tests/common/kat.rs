@@ -582,6 +582,7 @@ pub fn check_rfc3516() -> usize {
 
 /// RFC 4469 (CATENATE) §A client commands, folded lines joined as sent: each continuation
 /// line starts with the octet after the literal, and the URLs are quoted as printed.
+#[cfg(feature = "catenate")]
 pub fn rfc4469_commands() -> Vec<(&'static str, &'static [u8])> {
     vec![
         (
@@ -601,6 +602,7 @@ pub fn rfc4469_commands() -> Vec<(&'static str, &'static [u8])> {
 }
 
 /// RFC 4469 server responses as printed (§A Example 4's BADURL joined onto one line).
+#[cfg(feature = "catenate")]
 pub fn rfc4469_responses() -> Vec<(&'static str, &'static [u8])> {
     vec![
         ("§A Example 1", b"A003 OK catenate append completed\r\n"),
@@ -618,6 +620,7 @@ pub fn rfc4469_responses() -> Vec<(&'static str, &'static [u8])> {
 
 /// parse then encode gives the same octets for every RFC 4469 example, both ways; the
 /// malformed forms are refused with a useful text.
+#[cfg(feature = "catenate")]
 pub fn check_rfc4469() -> usize {
     let n = check_examples("RFC 4469", &rfc4469_commands(), &rfc4469_responses());
     let refused: &[(&[u8], &str)] = &[
@@ -656,6 +659,7 @@ pub fn check_rfc4469() -> usize {
 }
 
 /// Each command is refused, tagged, with a text that says `why`.
+#[cfg(any(feature = "catenate", feature = "quota"))]
 fn check_refused(refused: &[(&[u8], &str)]) {
     let wrong: Vec<String> = refused
         .iter()
@@ -671,6 +675,7 @@ fn check_refused(refused: &[(&[u8], &str)]) {
 }
 
 /// RFC 9208 (QUOTA) client commands as printed (§4.1.1 to §4.1.4).
+#[cfg(feature = "quota")]
 pub fn rfc9208_commands() -> Vec<(&'static str, &'static [u8])> {
     vec![
         ("§4.1.1", b"G0001 GETQUOTA \"!partition/sda4\"\r\n"),
@@ -697,6 +702,7 @@ pub fn rfc9208_commands() -> Vec<(&'static str, &'static [u8])> {
 }
 
 /// RFC 9208 server responses as printed (§4.1 to §4.3).
+#[cfg(feature = "quota")]
 pub fn rfc9208_responses() -> Vec<(&'static str, &'static [u8])> {
     vec![
         (
@@ -736,6 +742,7 @@ pub fn rfc9208_responses() -> Vec<(&'static str, &'static [u8])> {
 
 /// parse then encode gives the same octets for every RFC 9208 example, both ways; the
 /// malformed forms are refused with a useful text.
+#[cfg(feature = "quota")]
 pub fn check_rfc9208() -> usize {
     let n = check_examples("RFC 9208", &rfc9208_commands(), &rfc9208_responses());
     // Lower case and bare atoms parse to the same values (RFC 9208 §7: case-insensitive).
@@ -1138,7 +1145,8 @@ pub fn bodystructure(extensions: bool) -> BodyStructure {
 
 /// Every `Code` variant (RFC 3501 §7.1, RFC 4315 §3, RFC 2180 §3.4, RFC 9051 §7.1).
 pub fn all_codes() -> Vec<Code> {
-    vec![
+    #[allow(unused_mut)]
+    let mut codes = vec![
         Code::Alert,
         Code::BadCharset(vec![]),
         Code::BadCharset(vec!["UTF-8".into(), "US-ASCII".into()]),
@@ -1195,9 +1203,6 @@ pub fn all_codes() -> Vec<Code> {
         Code::ServerBug,
         Code::Unavailable,
         Code::UnknownCte,
-        // RFC 4469 §4.1, §4.2.
-        Code::BadUrl("/INBOX;UIDVALIDITY=785799047/;UID=113330;section=1.5.9".into()),
-        Code::TooBig,
         // RFC 7162 §3.1.2.1, §3.1.2.2, §3.1.3.
         Code::HighestModSeq(715_194_045_007),
         Code::NoModSeq,
@@ -1212,7 +1217,14 @@ pub fn all_codes() -> Vec<Code> {
             atom: "X-BAR".into(),
             text: Some("some words".into()),
         },
-    ]
+    ];
+    // RFC 4469 §4.1, §4.2.
+    #[cfg(feature = "catenate")]
+    codes.extend([
+        Code::BadUrl("/INBOX;UIDVALIDITY=785799047/;UID=113330;section=1.5.9".into()),
+        Code::TooBig,
+    ]);
+    codes
 }
 
 /// Constructed responses: every `Response`, `Data` and `StatusKind` variant and every code.
@@ -1438,37 +1450,45 @@ pub fn constructed_responses() -> Vec<Response> {
         v.push(Response::Data(Data::Fetch { seq: 12, items }));
     }
     // RFC 9208 §7: QUOTA, QUOTAROOT and STATUS DELETED-STORAGE; root names that need quoting.
-    v.push(Response::Data(Data::Quota {
-        root: "User quota".into(),
-        resources: vec![
-            QuotaResource {
-                name: "STORAGE".into(),
-                usage: 0,
-                limit: 9_223_372_036_854_775_807,
-            },
-            QuotaResource {
-                name: "X-OTHER".into(),
-                usage: 3,
-                limit: 4,
-            },
-        ],
-    }));
-    v.push(Response::Data(Data::Quota {
-        root: String::new(),
-        resources: vec![],
-    }));
-    v.push(Response::Data(Data::QuotaRoot {
-        mailbox: MailboxName("Other Box".into()),
-        roots: vec!["".into(), "a\\\"b".into()],
-    }));
-    v.push(Response::Data(Data::Status {
-        mailbox: MailboxName("INBOX".into()),
-        items: vec![
-            StatusValue::Deleted(2),
-            StatusValue::DeletedStorage(9_223_372_036_854_775_807),
-        ],
-    }));
+    #[cfg(feature = "quota")]
+    v.extend(quota_responses());
     v
+}
+
+#[cfg(feature = "quota")]
+fn quota_responses() -> Vec<Response> {
+    vec![
+        Response::Data(Data::Quota {
+            root: "User quota".into(),
+            resources: vec![
+                QuotaResource {
+                    name: "STORAGE".into(),
+                    usage: 0,
+                    limit: 9_223_372_036_854_775_807,
+                },
+                QuotaResource {
+                    name: "X-OTHER".into(),
+                    usage: 3,
+                    limit: 4,
+                },
+            ],
+        }),
+        Response::Data(Data::Quota {
+            root: String::new(),
+            resources: vec![],
+        }),
+        Response::Data(Data::QuotaRoot {
+            mailbox: MailboxName("Other Box".into()),
+            roots: vec!["".into(), "a\\\"b".into()],
+        }),
+        Response::Data(Data::Status {
+            mailbox: MailboxName("INBOX".into()),
+            items: vec![
+                StatusValue::Deleted(2),
+                StatusValue::DeletedStorage(9_223_372_036_854_775_807),
+            ],
+        }),
+    ]
 }
 
 /// FETCH data (RFC 3501 §7.4.2): every `FetchValue` variant, sections with origins,
@@ -1600,7 +1620,8 @@ pub fn constructed_commands() -> Vec<Command> {
         month: 2,
         day: 1,
     };
-    let bodies = vec![
+    #[allow(unused_mut)]
+    let mut bodies = vec![
         CommandBody::Capability,
         CommandBody::Noop,
         CommandBody::Logout,
@@ -2060,6 +2081,9 @@ pub fn constructed_commands() -> Vec<Command> {
             mailbox: mbx("Archive"),
             uid: true,
         },
+    ];
+    #[cfg(feature = "catenate")]
+    bodies.extend([
         // RFC 4469 §5 CATENATE, alone and in a MULTIAPPEND (RFC 3502 §6).
         CommandBody::Append {
             mailbox: mbx("Drafts"),
@@ -2078,6 +2102,9 @@ pub fn constructed_commands() -> Vec<Command> {
                 CatPart::Text(b"".to_vec()),
             ]),
         },
+    ]);
+    #[cfg(feature = "quota")]
+    bodies.extend([
         // RFC 9208 §7.
         CommandBody::GetQuota { root: "".into() },
         CommandBody::GetQuota {
@@ -2094,7 +2121,7 @@ pub fn constructed_commands() -> Vec<Command> {
             root: "x".into(),
             limits: vec![],
         },
-    ];
+    ]);
     bodies
         .into_iter()
         .enumerate()

@@ -190,14 +190,17 @@ fn write_command_body(body: &CommandBody, out: &mut Vec<u8>) {
         // RFC 9208 §7: `"GETQUOTA" SP quota-root-name`, `"GETQUOTAROOT" SP mailbox`,
         // `"SETQUOTA" SP quota-root-name SP setquota-list`; a root name (an astring) is
         // written quoted, as RFC 9208 §4.1 writes them.
+        #[cfg(feature = "quota")]
         CommandBody::GetQuota { root } => {
             out.push(b' ');
             write_string(root.as_bytes(), out);
         }
+        #[cfg(feature = "quota")]
         CommandBody::GetQuotaRoot { mailbox } => {
             out.push(b' ');
             write_mailbox(mailbox, out);
         }
+        #[cfg(feature = "quota")]
         CommandBody::SetQuota { root, limits } => {
             out.push(b' ');
             write_string(root.as_bytes(), out);

@@ -1,5 +1,5 @@
 //! CATENATE (RFC 4469 §5): the `append-data` alternative that builds a message from literals
-//! and IMAP URLs. The command half is parsed only with the `catenate` feature.
+//! and IMAP URLs; only with the `catenate` feature.
 
 use super::core::{astring, keyword, literal, sp};
 use super::{fail, PResult};

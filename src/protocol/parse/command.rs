@@ -322,6 +322,7 @@ pub(crate) fn status_att(input: &[u8]) -> PResult<'_, StatusItem> {
         "DELETED" => StatusItem::Deleted,
         "SIZE" => StatusItem::Size,
         // RFC 9208 §7 `status-att =/ "DELETED" / "DELETED-STORAGE"`.
+        #[cfg(feature = "quota")]
         "DELETED-STORAGE" => StatusItem::DeletedStorage,
         _ => return fail(input, "Expected status attribute"),
     };

@@ -1,6 +1,5 @@
 //! QUOTA (RFC 9208 §7): GETQUOTA, GETQUOTAROOT and SETQUOTA (only with the `quota` feature),
-//! and the QUOTA and QUOTAROOT responses.
-#![cfg_attr(not(feature = "quota"), allow(dead_code))]
+//! and the QUOTA and QUOTAROOT responses: all only with the `quota` feature.
 
 use super::core::{ascii, astring, atom, mod_sequence_valzer, paren_list, sp};
 use super::mailbox::mailbox;

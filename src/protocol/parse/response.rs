@@ -254,6 +254,7 @@ pub fn resp_text_code(input: &[u8]) -> PResult<'_, Code> {
         // RFC 5465 §8.
         "NOTIFICATIONOVERFLOW" => Some(Code::NotificationOverflow),
         // RFC 4469 §5 `toobig-response-code`.
+        #[cfg(feature = "catenate")]
         "TOOBIG" => Some(Code::TooBig),
         _ => None,
     };
@@ -329,6 +330,7 @@ pub fn resp_text_code(input: &[u8]) -> PResult<'_, Code> {
         }
         // RFC 4469 §5: `"BADURL" SP url-resp-text`, `url-resp-text = 1*<any TEXT-CHAR except
         // "]">`; the URL in double quotes as in its §A example 4, which are taken off.
+        #[cfg(feature = "catenate")]
         "BADURL" => {
             let (r, ()) = sp(rest)?;
             let n = r
@@ -519,10 +521,12 @@ fn untagged(input: &[u8], depth: usize) -> PResult<'_, Response> {
             data(r, Data::Enabled(caps))
         }
         // RFC 9208 §7 `quota-response`, `quotaroot-response`.
+        #[cfg(feature = "quota")]
         "QUOTA" => {
             let (r, d) = super::quota::quota_response(rest)?;
             data(r, d)
         }
+        #[cfg(feature = "quota")]
         "QUOTAROOT" => {
             let (r, d) = super::quota::quotaroot_response(rest)?;
             data(r, d)
@@ -608,6 +612,7 @@ fn status_value(input: &[u8]) -> PResult<'_, StatusValue> {
         let (rest, n) = mod_sequence_valzer(rest)?;
         return Ok((rest, StatusValue::Size(n)));
     }
+    #[cfg(feature = "quota")]
     if item == DeletedStorage {
         // RFC 9208 §7: `"DELETED-STORAGE" SP number64`.
         let (rest, n) = mod_sequence_valzer(rest)?;
@@ -623,6 +628,7 @@ fn status_value(input: &[u8]) -> PResult<'_, StatusValue> {
         HighestModSeq => StatusValue::HighestModSeq(u64::from(n)),
         Deleted => StatusValue::Deleted(n),
         Size => StatusValue::Size(u64::from(n)),
+        #[cfg(feature = "quota")]
         DeletedStorage => StatusValue::DeletedStorage(u64::from(n)),
     };
     Ok((rest, v))

@@ -446,7 +446,9 @@ impl Server {
         };
         let mut messages = messages;
         // RFC 4469 §3: a CATENATE message is built first; a bad URL or a message too big
-        // refuses the whole command, none appended (RFC 3502 §6.3.11 for MULTIAPPEND).
+        // refuses the whole command, none appended (RFC 3502 §6.3.11 for MULTIAPPEND). Only
+        // the `catenate` feature's parser gives a message parts.
+        #[cfg(feature = "catenate")]
         for (i, m) in messages.iter_mut().enumerate() {
             if let Some(parts) = m.catenate.take() {
                 m.message = self.catenate(client, &parts).map_err(|mut f| {
@@ -545,9 +547,6 @@ impl Server {
     ) -> Result<(), Fail> {
         // RFC 9208 §4.1.4, §7: with QUOTA=RES-MESSAGE and QUOTA=RES-STORAGE advertised (the
         // `quota` feature), DELETED and DELETED-STORAGE are STATUS items in any session.
-        if !cfg!(feature = "quota") && items.contains(&StatusItem::DeletedStorage) {
-            return Err(Fail::bad("DELETED-STORAGE is not in this build"));
-        }
         let rev2_only = |i: &StatusItem| {
             matches!(i, StatusItem::Size)
                 || (!cfg!(feature = "quota") && matches!(i, StatusItem::Deleted))
@@ -578,6 +577,7 @@ pub(crate) fn status_values(mb: &Mailbox, items: &[StatusItem]) -> Vec<StatusVal
             StatusItem::Size => StatusValue::Size(mb.size()),
             // RFC 9208 §4.1.4: "the amount of storage space that can be reclaimed by
             // performing EXPUNGE": exactly the octets of the \Deleted messages here.
+            #[cfg(feature = "quota")]
             StatusItem::DeletedStorage => StatusValue::DeletedStorage(mb.deleted_size()),
         })
         .collect()

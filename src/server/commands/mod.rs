@@ -59,15 +59,14 @@ fn allowed(body: &CommandBody) -> Allowed {
         | ListExtended { .. }
         | Status { .. }
         | Append { .. }
-        // RFC 9208 §4.1: the quota commands are authenticated-state commands.
-        | GetQuota { .. }
-        | GetQuotaRoot { .. }
-        | SetQuota { .. }
         // RFC 2342 §5, RFC 2177 §3: valid once authenticated.
         | Namespace
         | Idle => Allowed::Authenticated,
         // RFC 5465 §8: `command-auth =/ notify`.
         Notify(_) => Allowed::Authenticated,
+        // RFC 9208 §4.1: the quota commands are authenticated-state commands.
+        #[cfg(feature = "quota")]
+        GetQuota { .. } | GetQuotaRoot { .. } | SetQuota { .. } => Allowed::Authenticated,
         // RFC 5161 §3.1: "only valid in the authenticated state ... before any mailbox is
         // selected".
         Enable { .. } => Allowed::AuthenticatedOnly,
@@ -196,11 +195,7 @@ impl Server {
             GetQuotaRoot { mailbox } => self.handle_getquotaroot(client, &mailbox),
             #[cfg(feature = "quota")]
             SetQuota { root, limits } => self.handle_setquota(client, &root, &limits),
-            // Never reached without the `quota` feature: the parser does not accept them.
-            #[cfg(not(feature = "quota"))]
-            GetQuota { .. } | GetQuotaRoot { .. } | SetQuota { .. } => {
-                Err(Fail::bad("QUOTA is not in this build"))
-            }
+
             Namespace => self.handle_namespace(client),
             Enable { capabilities } => self.handle_enable(client, &capabilities),
             Idle => return self.handle_idle(client, tag),
@@ -254,19 +249,6 @@ impl Server {
             Move { set, mailbox, uid } => self.handle_copy(client, &set, &mailbox, uid, true),
             Notify(set) => self.handle_notify(client, set),
         })
-    }
-}
-
-/// CATENATE in a build without the `catenate` feature (the page's): never reached, because
-/// the parser does not accept it there.
-#[cfg(not(feature = "catenate"))]
-impl Server {
-    pub(crate) fn catenate(
-        &self,
-        _client: ClientId,
-        _parts: &[crate::protocol::types::CatPart],
-    ) -> Result<Vec<u8>, Fail> {
-        Err(Fail::bad("CATENATE is not in this build"))
     }
 }
 

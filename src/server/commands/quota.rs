@@ -1,6 +1,6 @@
-//! QUOTA (RFC 9208): GETQUOTA, GETQUOTAROOT and SETQUOTA (with the `quota` feature), and the
-//! check by which APPEND, COPY and MOVE refuse what would exceed a limit (always: limits can
-//! also be set through the control API).
+//! QUOTA (RFC 9208): GETQUOTA, GETQUOTAROOT and SETQUOTA, and the check by which APPEND, COPY
+//! and MOVE refuse what would exceed a limit (set by them or through the control API); all
+//! with the `quota` feature (without it, the page's build, the check is a no-op).
 //!
 //! The model: the store is shared by every user (`world.rs`), so each user has one quota root
 //! that covers every mailbox, named `""` as RFC 9208 §4.2.2's first example names it (§3.2:
@@ -10,6 +10,7 @@
 //! a mailbox may have "no quota root associated with it, but one can be created"), and
 //! SETQUOTA `""` creates it.
 
+#[cfg(feature = "quota")]
 use crate::protocol::types::Code;
 use crate::server::{ClientId, Fail, Server};
 
@@ -23,6 +24,7 @@ impl Server {
     /// nothing yet. The limits are hard (§3.1.2: "an implementation MAY choose ... to disallow
     /// any command if the limit on a resource is or would be exceeded"): nothing over them is
     /// stored, so there is no soft-quota warning (§4.3.1's untagged NO) to send.
+    #[cfg(feature = "quota")]
     pub(crate) fn check_quota(
         &self,
         client: ClientId,
@@ -56,6 +58,18 @@ impl Server {
             over.join(", ")
         ))
         .with_code(Code::OverQuota))
+    }
+
+    /// Without the `quota` feature (the page's build) no limit can be set: nothing to check.
+    #[cfg(not(feature = "quota"))]
+    pub(crate) fn check_quota(
+        &self,
+        _client: ClientId,
+        _octets: u64,
+        _messages: u64,
+        _verb: &str,
+    ) -> Result<(), Fail> {
+        Ok(())
     }
 }
 
