@@ -78,6 +78,7 @@ mod handlers {
     use super::ROOT;
     use crate::protocol::types::{Code, Data, MailboxName, QuotaResource, Response};
     use crate::server::mailstore::{QuotaLimits, QuotaUsage};
+    use crate::server::policy::{Citation, QuotaSet};
     use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 
     /// The QUOTA response's triplets for these limits (RFC 9208 §4.2.1: "Resources not named in
@@ -151,18 +152,28 @@ mod handlers {
 
         /// SETQUOTA (RFC 9208 §4.1.3): the limits replace all the root's previous ones
         /// ("Any previous resource limits for the named quota root are discarded"); an empty
-        /// list removes the root. Any logged-in user may set the limits of their own root:
-        /// this is a sandbox whose users test their clients, and with no ACL (RFC 9208 §6
-        /// needs the `a` right only where RFC 4314 is implemented) there is no administrator
-        /// to ask. Only STORAGE and MESSAGE can be limited ("A client MUST be prepared for a
-        /// SETQUOTA command to fail if a limit cannot be set", §3.2); the untagged QUOTA
-        /// tells the limits now in force.
+        /// list removes the root. Whether a user may set their own root's limits is the
+        /// `setquota` decision point (RFC 9208 §4.1.3, §6). Only STORAGE and MESSAGE can be
+        /// limited ("A client MUST be prepared for a SETQUOTA command to fail if a limit cannot
+        /// be set", §3.2); the untagged QUOTA tells the limits now in force.
         pub(crate) fn handle_setquota(
             &mut self,
             client: ClientId,
             root: &str,
             limits: &[(String, u64)],
         ) -> CmdResult {
+            let policy = self.policies.quota_set;
+            match policy {
+                QuotaSet::Allow => {}
+                // RFC 9208 §6: the administrator's right.
+                QuotaSet::Refuse => {
+                    return Err(Fail::no(
+                        "Quota limits are set by the administrator here, not by SETQUOTA",
+                    )
+                    .with_code(Code::NoPerm)
+                    .cite(Citation::of(policy)))
+                }
+            }
             if root != ROOT {
                 return Err(Fail::no(format!(
                     "Quota root {root:?} cannot be set: the one quota root here is \"\""
@@ -187,7 +198,7 @@ mod handlers {
             if let Some(data) = self.quota_data(client) {
                 self.send(client, Response::Data(data), None);
             }
-            Ok(Done::text("SETQUOTA completed"))
+            Ok(Done::text("SETQUOTA completed").cite(Citation::of(policy)))
         }
     }
 }
