@@ -196,7 +196,9 @@ impl Server {
     /// Sets a user's quota limits (RFC 9208 §5.1 STORAGE in KiB, §5.2 MESSAGE), as SETQUOTA
     /// `""` by that user would; all `None` removes them. What is stored already stays, even
     /// over the new limits: only APPEND, COPY and MOVE that would add over them are refused
-    /// with `NO [OVERQUOTA]`; [`Server::deliver`] ("from outside") is not held to them.
+    /// with `NO [OVERQUOTA]`; [`Server::deliver`] ("from outside") is not held to them. Only
+    /// a build with the `quota` feature (the default) enforces them; the page's build keeps
+    /// them without effect.
     ///
     /// ```
     /// use imap_sandbox::server::mailstore::QuotaLimits;
