@@ -13,15 +13,21 @@ fn main() {
     // engine's own output, and the `# cite:` lines (which check each response's citation, the
     // badges' source being the engine itself) are left out: 0.9 KB gzipped of the page's budget.
     let response_check = std::env::var_os("CARGO_FEATURE_RESPONSE_CHECK").is_some();
+    // Likewise CATENATE (RFC 4469) and QUOTA (RFC 9208), features `catenate` and `quota`.
+    let catenate = std::env::var_os("CARGO_FEATURE_CATENATE").is_some();
+    let quota = std::env::var_os("CARGO_FEATURE_QUOTA").is_some();
     let mut names: Vec<_> = std::fs::read_dir("scenarios")
         .map(|dir| {
             dir.filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|x| x == "imap"))
                 .filter(|p| {
-                    sort_thread
-                        || !p
-                            .file_name()
-                            .is_some_and(|n| n.to_string_lossy().starts_with("rfc5256-"))
+                    let name = p
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    (sort_thread || !name.starts_with("rfc5256-"))
+                        && (catenate || !name.starts_with("rfc4469-"))
+                        && (quota || !name.starts_with("rfc9208-"))
                 })
                 .collect()
         })
@@ -34,7 +40,7 @@ fn main() {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let abs = std::fs::canonicalize(&path).unwrap_or(path);
-        if sort_thread && response_check {
+        if sort_thread && response_check && catenate && quota {
             let _ = writeln!(
                 out,
                 "    ({name:?}, include_str!({:?})),",
@@ -47,6 +53,12 @@ fn main() {
                     " SORT SORT=DISPLAY THREAD=ORDEREDSUBJECT THREAD=REFERENCES",
                     "",
                 );
+            }
+            if !quota {
+                text = text.replace(" QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE QUOTASET", "");
+            }
+            if !catenate {
+                text = text.replace(" BINARY CATENATE", " BINARY");
             }
             if !response_check {
                 text = text

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the page's wasm package into pkg/ (scripts/serve.sh, scripts/test.sh, scripts/bench.sh).
 # Everything here is for the page's 250 KB gzipped budget (scripts/page-size.sh checks it):
-# - `--no-default-features`: no SORT/THREAD (feature `sort-thread`) and no grammar self-check of
+# - `--no-default-features`: no SORT/THREAD (feature `sort-thread`), no CATENATE and QUOTA (features
+#   `catenate`, `quota`) and no grammar self-check of
 #   the engine's responses in the scenario player (feature `response-check`); see Cargo.toml, README.
 # - the standard library rebuilt for size (`-Zbuild-std`, its `optimize_for_size` feature) with
 #   the `immediate-abort` panic strategy: no panic messages or formatting machinery in the module.

@@ -29,7 +29,8 @@ CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome
 
 if [ -f tests/page/package.json ]; then
   step "page tests: playwright-core driving Debian's Chromium"
-  # The page's build (no SORT/THREAD, std rebuilt for size): see scripts/build-page.sh.
+  # The page's build (no SORT/THREAD, CATENATE or QUOTA, std rebuilt for size): see
+  # scripts/build-page.sh.
   scripts/build-page.sh
   scripts/page-size.sh
   # The package a client-library author builds (default features: `Sandbox.control` and

@@ -56,6 +56,11 @@ const NOT_PROBED: &[(&str, &str, &str)] = &[
         "notify-status-items",
         "Cyrus 3.6 does not announce NOTIFY, which the scenarios varying it need",
     ),
+    (
+        "",
+        "setquota",
+        "the probe does not send SETQUOTA or GETQUOTAROOT (RFC 9208 quota roots are not mailboxes it can map to the scratch mailbox), and the test servers announce no QUOTA",
+    ),
 ];
 
 /// A server started by `servers.py`, stopped (SIGTERM, which makes it clean up) when dropped.

@@ -64,7 +64,10 @@ fn expected(assignments: &[&str], untested: &[&str]) -> Vec<(String, String)> {
     p.table()
         .iter()
         .map(|row| {
-            let label = if untested.contains(&row.point) {
+            // SETQUOTA (RFC 9208) is never probed: the quota root is not a mailbox the probe
+            // can map into its scratch mailbox.
+            let never = row.point == "setquota";
+            let label = if untested.contains(&row.point) || never {
                 "untested".to_string()
             } else if untested.contains(&format!("{}|...", row.point).as_str()) {
                 // The scenarios play, but cannot tell this value from others.
@@ -483,6 +486,8 @@ fn a_server_that_stops_answering_gets_a_timeout_in_each_row() {
     for row in &report.rows {
         let want = match row.point.as_str() {
             "expungeissued-code" => continue,
+            // The probe never sends SETQUOTA: untested whatever the server does.
+            "setquota" => continue,
             // The fake announces no NOTIFY: the NOTIFY scenarios are not played.
             "notify-timing" | "notify-status-items" => {
                 let Verdict::Untested(why) = &row.verdict else {

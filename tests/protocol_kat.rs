@@ -58,6 +58,20 @@ fn rfc3516_cases_parse_then_encode_to_the_same_octets() {
     assert!(kat::check_rfc3516() >= 8);
 }
 
+/// RFC 4469's examples (CATENATE), commands and responses, and malformed forms refused.
+#[cfg(feature = "catenate")]
+#[test]
+fn rfc4469_examples_parse_then_encode_to_the_same_octets() {
+    assert!(kat::check_rfc4469() >= 15);
+}
+
+/// RFC 9208's examples (QUOTA), commands and responses, and malformed forms refused.
+#[cfg(feature = "quota")]
+#[test]
+fn rfc9208_examples_parse_then_encode_to_the_same_octets() {
+    assert!(kat::check_rfc9208() >= 35);
+}
+
 #[test]
 fn constructed_values_encode_then_parse_to_the_same_value() {
     assert!(kat::check_constructed_roundtrip() >= 150);
@@ -108,6 +122,10 @@ fn every_code_variant_is_in_the_kat_set() {
             Code::ServerBug => "ServerBug",
             Code::Unavailable => "Unavailable",
             Code::UnknownCte => "UnknownCte",
+            #[cfg(feature = "catenate")]
+            Code::BadUrl(_) => "BadUrl",
+            #[cfg(feature = "catenate")]
+            Code::TooBig => "TooBig",
             Code::HighestModSeq(_) => "HighestModSeq",
             Code::NoModSeq => "NoModSeq",
             Code::Modified(_) => "Modified",
@@ -116,7 +134,8 @@ fn every_code_variant_is_in_the_kat_set() {
             Code::Other { .. } => "Other",
         })
         .collect();
-    assert_eq!(seen.len(), 42, "{seen:?}");
+    let catenate = if cfg!(feature = "catenate") { 2 } else { 0 };
+    assert_eq!(seen.len(), 42 + catenate, "{seen:?}");
 }
 
 /// RFC 5258 (LIST-EXTENDED), RFC 5819 (LIST-STATUS) and RFC 6154 (SPECIAL-USE) examples,

@@ -180,12 +180,10 @@ fn status_deleted_and_size_need_imap4rev2() {
         r[0].starts_with("a BAD DELETED and SIZE are IMAP4rev2"),
         "{r:?}"
     );
-    // The same for LIST-STATUS (RFC 5819 §2 takes STATUS's items).
-    let r = run(
-        &mut s,
-        c,
-        "d LIST \"\" FOO RETURN (STATUS (MESSAGES DELETED))",
-    );
+    // The same for LIST-STATUS (RFC 5819 §2 takes STATUS's items). (DELETED alone is no
+    // longer IMAP4rev2-only with the `quota` feature: RFC 9208 §4.1.4 makes it a STATUS item
+    // wherever QUOTA=RES-MESSAGE is advertised.)
+    let r = run(&mut s, c, "d LIST \"\" FOO RETURN (STATUS (MESSAGES SIZE))");
     assert_eq!(r.len(), 1, "{r:?}");
     assert!(r[0].starts_with("d BAD DELETED and SIZE"), "{r:?}");
     run(&mut s, c, "e ENABLE IMAP4rev2");

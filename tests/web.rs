@@ -84,6 +84,10 @@ fn protocol_known_answers_hold_in_the_browser() {
     assert!(kat::check_rfc9051() >= 16);
     assert!(kat::check_list_extensions() >= 80);
     assert!(kat::check_rfc3516() >= 8);
+    #[cfg(feature = "catenate")]
+    assert!(kat::check_rfc4469() >= 15);
+    #[cfg(feature = "quota")]
+    assert!(kat::check_rfc9208() >= 35);
     assert!(kat::check_constructed_roundtrip() >= 150);
 }
 

@@ -58,6 +58,19 @@ pub struct UserEntry {
     pub password: String,
     #[serde(default)]
     pub subscriptions: Vec<String>,
+    /// The user's quota limits (RFC 9208, `Server::set_quota`); none when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota: Option<QuotaEntry>,
+}
+
+/// A user's quota limits: STORAGE in KiB (RFC 9208 §5.1), MESSAGE (§5.2); either may be absent.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuotaEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_kib: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messages: Option<u64>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -133,6 +146,13 @@ pub fn from_json(bytes: &[u8]) -> Result<World, String> {
     for u in &file.users {
         for name in &u.subscriptions {
             world.store.subscribe(&u.name, &utf7::encode(name));
+        }
+        if let Some(q) = &u.quota {
+            let limits = crate::server::mailstore::QuotaLimits {
+                storage_kib: q.storage_kib,
+                messages: q.messages,
+            };
+            world.store.set_quota(&u.name, limits);
         }
     }
     Ok(with_default_users(world))
@@ -251,6 +271,12 @@ fn export_parts(store: &Store, users: &[User]) -> String {
                 name: u.name.clone(),
                 password: u.password.clone(),
                 subscriptions: store.subscriptions(&u.name).map(|n| shown(n)).collect(),
+                quota: Some(store.quota(&u.name))
+                    .filter(|q| q.any())
+                    .map(|q| QuotaEntry {
+                        storage_kib: q.storage_kib,
+                        messages: q.messages,
+                    }),
             })
             .collect(),
         mailboxes: store
@@ -459,6 +485,31 @@ mod tests {
         assert_eq!(inbox.messages[0].flags, orig.messages[0].flags);
         assert_eq!(back.users.len(), 3);
         assert!(back.store.is_subscribed("bob", "Archive/2024"));
+    }
+
+    /// RFC 9208: a user's quota limits are read, written back, and absent when none.
+    #[test]
+    fn quota_limits_survive_export_and_load() {
+        use crate::server::mailstore::QuotaLimits;
+        let json = br#"{"format": "imap-sandbox world 1",
+            "users": [{"name": "me", "password": "pw", "quota": {"storage_kib": 5}},
+                      {"name": "you", "password": "pw"}]}"#;
+        let world = from_json(json).unwrap();
+        let five = QuotaLimits {
+            storage_kib: Some(5),
+            messages: None,
+        };
+        assert_eq!(world.store.quota("me"), five);
+        assert_eq!(world.store.quota("you"), QuotaLimits::default());
+        let out = export_world(&world);
+        assert!(
+            out.contains("\"quota\": {\n        \"storage_kib\": 5\n      }"),
+            "{out}"
+        );
+        assert_eq!(from_json(out.as_bytes()).unwrap().store.quota("me"), five);
+        let bad = br#"{"format": "imap-sandbox world 1",
+            "users": [{"name": "me", "password": "pw", "quota": {"bytes": 5}}]}"#;
+        assert!(from_json(bad).unwrap_err().contains("unknown field"));
     }
 
     #[test]

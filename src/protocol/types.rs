@@ -119,6 +119,28 @@ pub struct AppendMessage {
     pub flags: Vec<Flag>,
     pub date: Option<DateTime>,
     pub message: Vec<u8>,
+    /// RFC 4469 §5 `"CATENATE" SP "(" cat-part *(SP cat-part) ")"` in place of the literal
+    /// (`message` is then empty); `None` for a plain literal.
+    pub catenate: Option<Vec<CatPart>>,
+}
+
+/// `cat-part = text-literal / url` (RFC 4469 §5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum CatPart {
+    /// `text-literal = "TEXT" SP literal`: octets appended as they are.
+    Text(Vec<u8>),
+    /// `url = "URL" SP astring`: an IMAP URL (RFC 5092) whose octets are appended.
+    Url(String),
+}
+
+/// `quota-resource = resource-name SP resource-usage SP resource-limit` (RFC 9208 §7).
+#[cfg(feature = "quota")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuotaResource {
+    /// `resource-name`, an atom (STORAGE, MESSAGE, ...), upper case as the server writes it.
+    pub name: String,
+    pub usage: u64,
+    pub limit: u64,
 }
 
 /// Every command the server understands.
@@ -204,6 +226,26 @@ pub enum CommandBody {
         /// MULTIAPPEND (RFC 3502 §6: `append = "APPEND" SP mailbox 1*append-message`): the
         /// messages after the first, appended with it or not at all.
         more: Vec<AppendMessage>,
+        /// The first message's CATENATE parts (RFC 4469 §5), `message` then empty.
+        catenate: Option<Vec<CatPart>>,
+    },
+    /// `getquota = "GETQUOTA" SP quota-root-name` (RFC 9208 §7). The QUOTA variants exist
+    /// with the `quota` feature only, so the page's build carries no code for them.
+    #[cfg(feature = "quota")]
+    GetQuota {
+        root: String,
+    },
+    /// `getquotaroot = "GETQUOTAROOT" SP mailbox` (RFC 9208 §7).
+    #[cfg(feature = "quota")]
+    GetQuotaRoot {
+        mailbox: MailboxName,
+    },
+    /// `setquota = "SETQUOTA" SP quota-root-name SP setquota-list` (RFC 9208 §7): resource
+    /// names (upper case) and limits.
+    #[cfg(feature = "quota")]
+    SetQuota {
+        root: String,
+        limits: Vec<(String, u64)>,
     },
     /// RFC 2342.
     Namespace,
@@ -309,6 +351,12 @@ impl CommandBody {
             ListExtended { .. } => "LIST",
             Status { .. } => "STATUS",
             Append { .. } => "APPEND",
+            #[cfg(feature = "quota")]
+            GetQuota { .. } => "GETQUOTA",
+            #[cfg(feature = "quota")]
+            GetQuotaRoot { .. } => "GETQUOTAROOT",
+            #[cfg(feature = "quota")]
+            SetQuota { .. } => "SETQUOTA",
             Namespace => "NAMESPACE",
             Enable { .. } => "ENABLE",
             Id { .. } => "ID",
@@ -415,6 +463,9 @@ pub enum StatusItem {
     Deleted,
     /// RFC 9051 §6.3.11 (RFC 8438): the mailbox's total size in octets.
     Size,
+    /// RFC 9208 §4.1.4: the octets an EXPUNGE would free (feature `quota`).
+    #[cfg(feature = "quota")]
+    DeletedStorage,
 }
 
 /// One value in a STATUS response (RFC 3501 §7.2.4).
@@ -431,6 +482,9 @@ pub enum StatusValue {
     Deleted(u32),
     /// RFC 9051 §9: `"SIZE" SP number64`.
     Size(u64),
+    /// RFC 9208 §7: `"DELETED-STORAGE" SP number64` (feature `quota`).
+    #[cfg(feature = "quota")]
+    DeletedStorage(u64),
 }
 
 /// `store-att-flags` (RFC 3501 §6.4.6): `FLAGS`, `+FLAGS`, `-FLAGS`.
@@ -759,6 +813,13 @@ pub enum Code {
     ServerBug,
     Unavailable,
     UnknownCte,
+    /// RFC 4469 §4.1: `"BADURL" SP url-resp-text`, the first URL that could not be used
+    /// (feature `catenate`, as TOOBIG).
+    #[cfg(feature = "catenate")]
+    BadUrl(String),
+    /// RFC 4469 §4.2: `TOOBIG`.
+    #[cfg(feature = "catenate")]
+    TooBig,
     /// RFC 5465 §5.8: `NOTIFICATIONOVERFLOW`.
     NotificationOverflow,
     /// RFC 5465 §8: `"BADEVENT" SP "(" event-name *(SP event-name) ")"`, the events the
@@ -842,6 +903,20 @@ pub enum Data {
     ListChildInfo {
         item: ListItem,
         criteria: Vec<String>,
+    },
+    /// `quota-response = "QUOTA" SP quota-root-name SP quota-list` (RFC 9208 §7; feature
+    /// `quota`, as QUOTAROOT); the list
+    /// may be empty on the wire only as `()`, which RFC 9208 §4.2.1 allows ("zero or more").
+    #[cfg(feature = "quota")]
+    Quota {
+        root: String,
+        resources: Vec<QuotaResource>,
+    },
+    /// `quotaroot-response = "QUOTAROOT" SP mailbox *(SP quota-root-name)` (RFC 9208 §7).
+    #[cfg(feature = "quota")]
+    QuotaRoot {
+        mailbox: MailboxName,
+        roots: Vec<String>,
     },
 }
 

@@ -378,6 +378,39 @@ impl Server {
         Ok(present.len())
     }
 
+    /// Sets a user's quota limits (RFC 9208 §5.1 STORAGE in KiB, §5.2 MESSAGE), as SETQUOTA
+    /// `""` by that user would; all `None` removes them. What is stored already stays, even
+    /// over the new limits: only APPEND, COPY and MOVE that would add over them are refused
+    /// with `NO [OVERQUOTA]`; [`Server::deliver`] ("from outside") is not held to them. Only
+    /// a build with the `quota` feature (the default) enforces them; the page's build keeps
+    /// them without effect.
+    ///
+    /// ```
+    /// use imap_sandbox::server::mailstore::QuotaLimits;
+    /// use imap_sandbox::server::{Policies, Server, World};
+    ///
+    /// let mut server = Server::new(World::default_world(), Policies::default());
+    /// let limits = QuotaLimits { storage_kib: Some(1), messages: None };
+    /// server.set_quota("alice", limits);
+    /// assert_eq!(server.quota("alice"), limits);
+    /// let c1 = server.connect();
+    /// server.receive(c1, b"a1 LOGIN alice alice\r\na2 APPEND Drafts {5}\r\nhello\r\n");
+    /// let out: String = server
+    ///     .take_output()
+    ///     .iter()
+    ///     .map(|o| String::from_utf8_lossy(&o.bytes).into_owned())
+    ///     .collect();
+    /// assert!(out.contains("a2 NO [OVERQUOTA]"), "{out}"); // the default world is larger
+    /// ```
+    pub fn set_quota(&mut self, user: &str, limits: crate::server::mailstore::QuotaLimits) {
+        self.store.set_quota(user, limits);
+    }
+
+    /// A user's quota limits (all `None` when none are set).
+    pub fn quota(&self, user: &str) -> crate::server::mailstore::QuotaLimits {
+        self.store.quota(user)
+    }
+
     /// Replaces the world (store and users) with `world`: [`World::default_world`] or
     /// [`World::empty`], or one of a test's own. Every connected client is first sent
     /// `* BYE` and closed (RFC 3501 §7.1.5), since no session can survive its mailboxes

@@ -5,6 +5,8 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, OnceLock};
 
+use serde::Serialize;
+
 use crate::protocol::types::{DateTime, Envelope, Flag, MAX_MOD_SEQUENCE};
 use crate::server::mime::MimeMessage;
 use crate::server::vecmap::{VecMap, VecSet};
@@ -414,6 +416,15 @@ impl Mailbox {
         )
     }
 
+    /// STATUS DELETED-STORAGE (RFC 9208 §4.1.4): the octets of the `\Deleted` messages.
+    pub fn deleted_size(&self) -> u64 {
+        self.messages
+            .iter()
+            .filter(|m| m.flags.contains(&Flag::Deleted))
+            .map(|m| u64::from(m.data.size()))
+            .fold(0, u64::saturating_add)
+    }
+
     /// STATUS SIZE (RFC 9051 §6.3.11): the sum of the messages' RFC822.SIZE.
     pub fn size(&self) -> u64 {
         self.messages
@@ -512,6 +523,53 @@ pub struct Store {
     /// Source of UIDVALIDITY values: each new mailbox takes the next, so a name deleted and
     /// created again gets a different one (RFC 3501 §2.3.1.1, RFC 2683 §3.4.3).
     next_uid_validity: u32,
+    /// Quota limits per user (RFC 9208): none, unlimited, unless set.
+    quotas: VecMap<String, QuotaLimits>,
+}
+
+/// A user's quota limits (RFC 9208 §5.1, §5.2) over the one quota root that covers every
+/// mailbox of the shared store; `None` is no limit on that resource.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct QuotaLimits {
+    /// STORAGE, in units of 1024 octets (RFC 9208 §5.1).
+    pub storage_kib: Option<u64>,
+    /// MESSAGE, a number of messages (RFC 9208 §5.2).
+    pub messages: Option<u64>,
+}
+
+impl QuotaLimits {
+    /// Whether any resource is limited.
+    pub fn any(&self) -> bool {
+        self.storage_kib.is_some() || self.messages.is_some()
+    }
+
+    /// Whether the store would exceed a limit after adding `messages` messages of `octets`
+    /// octets to `usage`.
+    pub fn exceeded_by(&self, usage: QuotaUsage, octets: u64, messages: u64) -> bool {
+        let storage = self
+            .storage_kib
+            .is_some_and(|kib| usage.octets.saturating_add(octets) > kib.saturating_mul(1024));
+        let count = self
+            .messages
+            .is_some_and(|max| usage.messages.saturating_add(messages) > max);
+        storage || count
+    }
+}
+
+/// What the store holds, for quota (RFC 9208 §5.1, §5.2): the messages of every live
+/// mailbox, those flagged `\Deleted` and not yet expunged included (they take room until an
+/// EXPUNGE frees it, RFC 9208 §4.1.4 DELETED-STORAGE).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct QuotaUsage {
+    pub octets: u64,
+    pub messages: u64,
+}
+
+impl QuotaUsage {
+    /// STORAGE usage in units of 1024 octets, rounded up (RFC 9208 §5.1).
+    pub fn storage_kib(&self) -> u64 {
+        self.octets.div_ceil(1024)
+    }
 }
 
 impl Default for Store {
@@ -523,6 +581,7 @@ impl Default for Store {
             renamed: VecMap::new(),
             next_id: 1,
             next_uid_validity: 1_700_000_001,
+            quotas: VecMap::new(),
         }
     }
 }
@@ -546,6 +605,31 @@ pub fn canonical_name(name: &str) -> String {
 }
 
 impl Store {
+    /// A user's quota limits (RFC 9208): all `None` unless set.
+    pub fn quota(&self, user: &str) -> QuotaLimits {
+        self.quotas.get(user).copied().unwrap_or_default()
+    }
+
+    /// Sets a user's quota limits; all `None` removes them. Nothing stored changes: a store
+    /// already over the new limits keeps its messages, and only additions are refused.
+    pub fn set_quota(&mut self, user: &str, limits: QuotaLimits) {
+        if limits.any() {
+            self.quotas.insert(user.to_string(), limits);
+        } else {
+            self.quotas.remove(user);
+        }
+    }
+
+    /// The octets and messages of every live mailbox (RFC 9208 §5.1, §5.2).
+    pub fn quota_usage(&self) -> QuotaUsage {
+        self.live().fold(QuotaUsage::default(), |u, mb| QuotaUsage {
+            octets: u.octets.saturating_add(mb.size()),
+            messages: u
+                .messages
+                .saturating_add(u64::try_from(mb.messages.len()).unwrap_or(u64::MAX)),
+        })
+    }
+
     pub fn id_of(&self, name: &str) -> Option<MailboxId> {
         self.names.get(&canonical_name(name)).copied()
     }

@@ -290,6 +290,18 @@ pub const CAPABILITIES: &[&str] = &[
     "CREATE-SPECIAL-USE",
     // RFC 3516 §4.1.
     "BINARY",
+    // RFC 4469 §2 (only with the `catenate` feature).
+    #[cfg(feature = "catenate")]
+    "CATENATE",
+    // RFC 9208 §1, §3.1.1, §5.1, §5.2 (only with the `quota` feature).
+    #[cfg(feature = "quota")]
+    "QUOTA",
+    #[cfg(feature = "quota")]
+    "QUOTA=RES-STORAGE",
+    #[cfg(feature = "quota")]
+    "QUOTA=RES-MESSAGE",
+    #[cfg(feature = "quota")]
+    "QUOTASET",
 ];
 
 /// RFC 3501 §9: `text = 1*TEXT-CHAR`, and `TEXT-CHAR` is 7-bit: the human-readable text of an
@@ -1007,16 +1019,35 @@ mod capability_tests {
                 "{c}"
             );
         }
+        let featured =
+            |c: &str| c.starts_with("SORT") || c.starts_with("THREAD=") || c == "CATENATE";
+        let featured = |c: &str| featured(c) || c.starts_with("QUOTA");
         let others: Vec<&str> = super::CAPABILITIES
             .iter()
             .copied()
-            .filter(|c| !c.starts_with("SORT") && !c.starts_with("THREAD="))
+            .filter(|c| !featured(c))
             .collect();
         let kept: Vec<&str> = caps
             .iter()
             .map(String::as_str)
-            .filter(|c| !c.starts_with("SORT") && !c.starts_with("THREAD="))
+            .filter(|c| !featured(c))
             .collect();
         assert_eq!(kept, others);
+    }
+
+    /// CATENATE and the QUOTA capabilities likewise (features `catenate`, `quota`).
+    #[test]
+    fn catenate_and_quota_are_advertised_with_their_features() {
+        let caps = super::capabilities();
+        let has = |c: &str| caps.iter().any(|x| x == c);
+        assert_eq!(has("CATENATE"), cfg!(feature = "catenate"));
+        for c in [
+            "QUOTA",
+            "QUOTA=RES-STORAGE",
+            "QUOTA=RES-MESSAGE",
+            "QUOTASET",
+        ] {
+            assert_eq!(has(c), cfg!(feature = "quota"), "{c}");
+        }
     }
 }

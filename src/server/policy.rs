@@ -378,6 +378,24 @@ policy_enum! {
     }
 }
 
+#[cfg(feature = "quota")]
+policy_enum! {
+    /// Whether a logged-in user may set their own quota root's limits with SETQUOTA (RFC 9208
+    /// §4.1.3 gives SETQUOTA a NO for "can't set that data"; §6: where ACLs (RFC 4314) are
+    /// built, it needs the `a` right, which users seldom have on their own quota root). Another
+    /// session of the same user sees the outcome (GETQUOTAROOT). Only with the `quota` feature.
+    QuotaSet, point = "setquota", rfc = "RFC 9208 §4.1.3",
+    summary = "SETQUOTA by a user on their own quota root" {
+        /// Any logged-in user sets the limits of their own root `""`: the sandbox's users are
+        /// test suites arranging a quota over IMAP (RFC 9208 §4.1.3).
+        Allow = "allow", "RFC 9208 §4.1.3";
+        /// `NO [NOPERM]`: limits are the administrator's, as on servers where only the `a`
+        /// right (RFC 9208 §6, RFC 4314) allows SETQUOTA; here the control API
+        /// (`Server::set_quota`) or a world file sets them.
+        Refuse = "refuse", "RFC 9208 §6";
+    }
+}
+
 /// The current value of every decision point: how the server behaves where RFC 2180 and
 /// RFC 2683 leave the choice to it. Set by field, by name (as on the command line), or from a
 /// named preset; a [`crate::server::Server`] reads them with each command.
@@ -415,6 +433,9 @@ pub struct Policies {
     pub expunge_timing: ExpungeTiming,
     pub store_silent: StoreSilent,
     pub seq_out_of_range: SeqOutOfRange,
+    /// Feature `quota`.
+    #[cfg(feature = "quota")]
+    pub quota_set: QuotaSet,
 }
 
 impl Default for Policies {
@@ -446,6 +467,8 @@ impl Default for Policies {
             expunge_timing: ExpungeTiming::AnyCommand,
             store_silent: StoreSilent::Honoured,
             seq_out_of_range: SeqOutOfRange::Bad,
+            #[cfg(feature = "quota")]
+            quota_set: QuotaSet::Allow,
         }
     }
 }
@@ -490,6 +513,8 @@ macro_rules! each_point {
         $m!(expunge_timing, ExpungeTiming);
         $m!(store_silent, StoreSilent);
         $m!(seq_out_of_range, SeqOutOfRange);
+        #[cfg(feature = "quota")]
+        $m!(quota_set, QuotaSet);
     };
 }
 
@@ -634,6 +659,10 @@ pub const PRESETS: &[Preset] = &[
             "expunge-timing=any-command",
             "store-silent=honoured",
             "seq-out-of-range=bad",
+            // Not observed (the probe does not send QUOTA commands, and the test server's
+            // configuration has no quota plugin): the default.
+            #[cfg(feature = "quota")]
+            "setquota=allow",
         ],
     },
     Preset {
@@ -667,6 +696,10 @@ pub const PRESETS: &[Preset] = &[
             "expunge-timing=sync-commands",
             "store-silent=ignored",
             "seq-out-of-range=ignore",
+            // Not observed (the probe does not send QUOTA commands, and Cyrus 3.6 as the test
+            // servers configure it announces no QUOTA): the default.
+            #[cfg(feature = "quota")]
+            "setquota=allow",
         ],
     },
     Preset {

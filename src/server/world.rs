@@ -68,6 +68,16 @@ impl World {
         self
     }
 
+    /// Sets a user's quota limits (RFC 9208; see [`crate::server::Server::set_quota`]).
+    pub fn with_quota(
+        mut self,
+        user: &str,
+        limits: crate::server::mailstore::QuotaLimits,
+    ) -> World {
+        self.store.set_quota(user, limits);
+        self
+    }
+
     /// Appends a message (the raw RFC 5322 octets, CRLF line ends) to a mailbox, creating the
     /// mailbox (and its parents, RFC 3501 §6.3.3) when missing. No flags, INTERNALDATE
     /// 1-Jan-2024 00:00:00 +0000, not `\\Recent`; for anything else use [`World::store`]

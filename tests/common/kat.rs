@@ -580,6 +580,218 @@ pub fn check_rfc3516() -> usize {
     check_examples("RFC 3516", &rfc3516_commands(), &rfc3516_responses())
 }
 
+/// RFC 4469 (CATENATE) §A client commands, folded lines joined as sent: each continuation
+/// line starts with the octet after the literal, and the URLs are quoted as printed.
+#[cfg(feature = "catenate")]
+pub fn rfc4469_commands() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        (
+            "§A Example 1",
+            b"A003 APPEND Drafts (\\Seen \\Draft $MDNSent) CATENATE (URL \"/Drafts;UIDVALIDITY=385759045/;UID=20/;section=HEADER\" TEXT {42}\r\n\r\n--------------030308070208000400050907\r\n URL \"/Drafts;UIDVALIDITY=385759045/;UID=20/;section=1.MIME\" URL \"/Drafts;UIDVALIDITY=385759045/;UID=20/;section=1\" TEXT {42}\r\n\r\n--------------030308070208000400050907\r\n URL \"/Drafts;UIDVALIDITY=385759045/;UID=30\" TEXT {44}\r\n\r\n--------------030308070208000400050907--\r\n)\r\n",
+        ),
+        (
+            "§A Example 3",
+            b"A003 APPEND Drafts (\\Seen \\Draft $MDNSent) CATENATE (URL \"/Drafts;UIDVALIDITY=385759045/;UID=21/;section=HEADER\" TEXT {42}\r\n\r\n--------------030308070208000400050903\r\n URL \"/Drafts;UIDVALIDITY=385759045/;UID=21/;section=1.MIME\" URL \"/Drafts;UIDVALIDITY=385759045/;UID=21/;section=1\" TEXT {255}\r\n\r\n--------------030308070208000400050903\r\nContent-type: text/plain; charset=\"us-ascii\"\r\nContent-transfer-encoding: 7bit\r\n\r\nThis body part contained a Power Point presentation that was\r\ndeleted upon your request.\r\n--------------030308070208000400050903--\r\n)\r\n",
+        ),
+        // RFC 3502 §6 with RFC 4469 §5: a MULTIAPPEND whose second message is catenated.
+        (
+            "§5 with RFC 3502",
+            b"A004 APPEND Sent {3}\r\nab\n (\\Seen) CATENATE (URL \"/INBOX/;UID=1\")\r\n",
+        ),
+    ]
+}
+
+/// RFC 4469 server responses as printed (§A Example 4's BADURL joined onto one line).
+#[cfg(feature = "catenate")]
+pub fn rfc4469_responses() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        ("§A Example 1", b"A003 OK catenate append completed\r\n"),
+        (
+            "§A Example 2",
+            b"A003 OK [APPENDUID 385759045 45] append Completed\r\n",
+        ),
+        (
+            "§A Example 4",
+            b"A003 NO [BADURL \"/INBOX;UIDVALIDITY=785799047/;UID=113330;section=1.5.9\"] CATENATE append has failed, one message expunged\r\n",
+        ),
+        ("§4.2", b"A003 NO [TOOBIG] Message too big\r\n"),
+    ]
+}
+
+/// parse then encode gives the same octets for every RFC 4469 example, both ways; the
+/// malformed forms are refused with a useful text.
+#[cfg(feature = "catenate")]
+pub fn check_rfc4469() -> usize {
+    let n = check_examples("RFC 4469", &rfc4469_commands(), &rfc4469_responses());
+    let refused: &[(&[u8], &str)] = &[
+        (
+            b"a APPEND x CATENATE ()\r\n",
+            "Expected TEXT literal or URL",
+        ),
+        (b"a APPEND x CATENATE\r\n", "Missing argument"),
+        (
+            b"a APPEND x CATENATE TEXT {1}\r\nx\r\n",
+            "Expected ( after CATENATE",
+        ),
+        (
+            b"a APPEND x CATENATE (TEXT \"x\")\r\n",
+            "Expected literal after TEXT",
+        ),
+        (
+            b"a APPEND x CATENATE (URL)\r\n",
+            "Expected TEXT literal or URL",
+        ),
+        (
+            b"a APPEND x CATENATE (BODY {1}\r\nx)\r\n",
+            "Expected TEXT literal or URL",
+        ),
+        (
+            b"a APPEND x CATENATE (TEXT {1}\r\nx\r\n",
+            "Missing argument",
+        ),
+        (
+            b"a APPEND x CATENATE (URL \"/INBOX/;UID=1\"  TEXT {1}\r\nx)\r\n",
+            "Expected TEXT literal or URL",
+        ),
+    ];
+    check_refused(refused);
+    n + refused.len()
+}
+
+/// Each command is refused, tagged, with a text that says `why`.
+#[cfg(any(feature = "catenate", feature = "quota"))]
+fn check_refused(refused: &[(&[u8], &str)]) {
+    let wrong: Vec<String> = refused
+        .iter()
+        .filter_map(|(bytes, why)| match parse_command(bytes) {
+            Ok(c) => Some(format!("{:?} parsed: {c:?}", show(bytes))),
+            Err(e) if !e.text.contains(why) || e.tag.is_none() => {
+                Some(format!("{:?}: {:?}", show(bytes), e.text))
+            }
+            Err(_) => None,
+        })
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+/// RFC 9208 (QUOTA) client commands as printed (§4.1.1 to §4.1.4).
+#[cfg(feature = "quota")]
+pub fn rfc9208_commands() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        ("§4.1.1", b"G0001 GETQUOTA \"!partition/sda4\"\r\n"),
+        ("§4.1.2", b"G0002 GETQUOTAROOT INBOX\r\n"),
+        ("§4.1.3", b"S0000 GETQUOTA \"#user/alice\"\r\n"),
+        (
+            "§4.1.3",
+            b"S0001 SETQUOTA \"#user/alice\" (STORAGE 510)\r\n",
+        ),
+        (
+            "§4.1.3",
+            b"S0002 SETQUOTA \"!partition/sda4\" (STORAGE 99999999)\r\n",
+        ),
+        (
+            "§4.1.4",
+            b"S0003 STATUS INBOX (MESSAGES DELETED DELETED-STORAGE)\r\n",
+        ),
+        ("§7 setquota-list", b"a SETQUOTA \"\" ()\r\n"),
+        (
+            "§7 setquota-list",
+            b"a SETQUOTA \"\" (STORAGE 512 MESSAGE 9223372036854775807)\r\n",
+        ),
+    ]
+}
+
+/// RFC 9208 server responses as printed (§4.1 to §4.3).
+#[cfg(feature = "quota")]
+pub fn rfc9208_responses() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        (
+            "§4.1.1",
+            b"* QUOTA \"!partition/sda4\" (STORAGE 104 10923847)\r\n",
+        ),
+        ("§4.1.1", b"G0001 OK Getquota complete\r\n"),
+        (
+            "§4.1.2",
+            b"* QUOTAROOT INBOX \"#user/alice\" \"!partition/sda4\"\r\n",
+        ),
+        ("§4.1.2", b"* QUOTA \"#user/alice\" (MESSAGE 42 1000)\r\n"),
+        (
+            "§4.1.3",
+            b"* QUOTA \"#user/alice\" (STORAGE 54 111 MESSAGE 42 1000)\r\n",
+        ),
+        ("§4.1.3", b"* QUOTA \"#user/alice\" (STORAGE 58 512)\r\n"),
+        ("§4.1.3", b"S0002 NO Cannot change system limit\r\n"),
+        (
+            "§4.1.4",
+            b"* STATUS INBOX (MESSAGES 12 DELETED 4 DELETED-STORAGE 8)\r\n",
+        ),
+        ("§4.2.1", b"* QUOTA \"\" (STORAGE 10 512)\r\n"),
+        ("§4.2.2", b"* QUOTAROOT INBOX \"\"\r\n"),
+        ("§4.2.2", b"* QUOTAROOT comp.mail.mime\r\n"),
+        ("§4.3.1 Example 1", b"A003 NO [OVERQUOTA] APPEND Failed\r\n"),
+        (
+            "§4.3.1 Example 2",
+            b"* NO [OVERQUOTA] Soft quota has been exceeded\r\n",
+        ),
+        (
+            "§4.3.1 Example 3",
+            b"A004 OK [COPYUID 38505 304,319:320 3956:3958] COPY command completed\r\n",
+        ),
+    ]
+}
+
+/// parse then encode gives the same octets for every RFC 9208 example, both ways; the
+/// malformed forms are refused with a useful text.
+#[cfg(feature = "quota")]
+pub fn check_rfc9208() -> usize {
+    let n = check_examples("RFC 9208", &rfc9208_commands(), &rfc9208_responses());
+    // Lower case and bare atoms parse to the same values (RFC 9208 §7: case-insensitive).
+    let same: &[(&[u8], &[u8])] = &[
+        (b"a getquota x\r\n", b"a GETQUOTA \"x\"\r\n"),
+        (
+            b"a setquota x (storage 1)\r\n",
+            b"a SETQUOTA \"x\" (STORAGE 1)\r\n",
+        ),
+        (b"a getquotaroot inbox\r\n", b"a GETQUOTAROOT INBOX\r\n"),
+    ];
+    for (a, b) in same {
+        assert_eq!(parse_command(a).unwrap(), parse_command(b).unwrap());
+    }
+    let refused: &[(&[u8], &str)] = &[
+        (b"a GETQUOTA\r\n", "Missing argument"),
+        (b"a GETQUOTA \"\" x\r\n", "Expected CRLF"),
+        (b"a GETQUOTAROOT\r\n", "Missing argument"),
+        (b"a SETQUOTA \"\"\r\n", "Missing argument"),
+        (
+            b"a SETQUOTA \"\" STORAGE 1\r\n",
+            "Expected ( before the SETQUOTA resource limits",
+        ),
+        (b"a SETQUOTA \"\" (STORAGE)\r\n", "Expected SP"),
+        (b"a SETQUOTA \"\" (STORAGE x)\r\n", "Expected"),
+        (b"a SETQUOTA \"\" (STORAGE -1)\r\n", "Expected"),
+        (b"a SETQUOTA \"\" (STORAGE 9223372036854775808)\r\n", ""),
+        (
+            b"a SETQUOTA \"\" (STORAGE 1 STORAGE 2)\r\n",
+            "Resource STORAGE is given twice",
+        ),
+        (
+            b"a SETQUOTA \"\" (\"STORAGE\" 1)\r\n",
+            "Expected resource name",
+        ),
+    ];
+    check_refused(refused);
+    let bad_responses: &[&[u8]] = &[
+        b"* QUOTA \"\" (STORAGE 1)\r\n",
+        b"* QUOTA \"\"\r\n",
+        b"* QUOTAROOT\r\n",
+        b"a NO [BADURL] x\r\n",
+    ];
+    for bytes in bad_responses {
+        assert!(parse_response(bytes).is_err(), "{:?} parsed", show(bytes));
+    }
+    n + same.len() + refused.len() + bad_responses.len()
+}
+
 /// RFC 5182 (SEARCHRES) client commands as printed, folded lines joined with one SP; atoms
 /// and keywords as the encoder writes them (`Smith` unquoted, `.SILENT` in capitals).
 pub fn rfc5182_commands() -> Vec<(&'static str, &'static [u8])> {
@@ -933,7 +1145,8 @@ pub fn bodystructure(extensions: bool) -> BodyStructure {
 
 /// Every `Code` variant (RFC 3501 §7.1, RFC 4315 §3, RFC 2180 §3.4, RFC 9051 §7.1).
 pub fn all_codes() -> Vec<Code> {
-    vec![
+    #[allow(unused_mut)]
+    let mut codes = vec![
         Code::Alert,
         Code::BadCharset(vec![]),
         Code::BadCharset(vec!["UTF-8".into(), "US-ASCII".into()]),
@@ -1004,7 +1217,14 @@ pub fn all_codes() -> Vec<Code> {
             atom: "X-BAR".into(),
             text: Some("some words".into()),
         },
-    ]
+    ];
+    // RFC 4469 §4.1, §4.2.
+    #[cfg(feature = "catenate")]
+    codes.extend([
+        Code::BadUrl("/INBOX;UIDVALIDITY=785799047/;UID=113330;section=1.5.9".into()),
+        Code::TooBig,
+    ]);
+    codes
 }
 
 /// Constructed responses: every `Response`, `Data` and `StatusKind` variant and every code.
@@ -1229,7 +1449,46 @@ pub fn constructed_responses() -> Vec<Response> {
     for items in constructed_fetch_items() {
         v.push(Response::Data(Data::Fetch { seq: 12, items }));
     }
+    // RFC 9208 §7: QUOTA, QUOTAROOT and STATUS DELETED-STORAGE; root names that need quoting.
+    #[cfg(feature = "quota")]
+    v.extend(quota_responses());
     v
+}
+
+#[cfg(feature = "quota")]
+fn quota_responses() -> Vec<Response> {
+    vec![
+        Response::Data(Data::Quota {
+            root: "User quota".into(),
+            resources: vec![
+                QuotaResource {
+                    name: "STORAGE".into(),
+                    usage: 0,
+                    limit: 9_223_372_036_854_775_807,
+                },
+                QuotaResource {
+                    name: "X-OTHER".into(),
+                    usage: 3,
+                    limit: 4,
+                },
+            ],
+        }),
+        Response::Data(Data::Quota {
+            root: String::new(),
+            resources: vec![],
+        }),
+        Response::Data(Data::QuotaRoot {
+            mailbox: MailboxName("Other Box".into()),
+            roots: vec!["".into(), "a\\\"b".into()],
+        }),
+        Response::Data(Data::Status {
+            mailbox: MailboxName("INBOX".into()),
+            items: vec![
+                StatusValue::Deleted(2),
+                StatusValue::DeletedStorage(9_223_372_036_854_775_807),
+            ],
+        }),
+    ]
 }
 
 /// FETCH data (RFC 3501 §7.4.2): every `FetchValue` variant, sections with origins,
@@ -1361,7 +1620,8 @@ pub fn constructed_commands() -> Vec<Command> {
         month: 2,
         day: 1,
     };
-    let bodies = vec![
+    #[allow(unused_mut)]
+    let mut bodies = vec![
         CommandBody::Capability,
         CommandBody::Noop,
         CommandBody::Logout,
@@ -1500,6 +1760,7 @@ pub fn constructed_commands() -> Vec<Command> {
             }),
             message: b"Subject: x\r\n\r\nhi\r\n".to_vec(),
             more: vec![],
+            catenate: None,
         },
         CommandBody::Append {
             mailbox: mbx("Drafts"),
@@ -1507,6 +1768,7 @@ pub fn constructed_commands() -> Vec<Command> {
             date: None,
             message: vec![],
             more: vec![],
+            catenate: None,
         },
         // RFC 3502 §6: MULTIAPPEND.
         CommandBody::Append {
@@ -1519,13 +1781,16 @@ pub fn constructed_commands() -> Vec<Command> {
                     flags: vec![],
                     date: None,
                     message: b"two".to_vec(),
+                    catenate: None,
                 },
                 AppendMessage {
                     flags: vec![Flag::Seen, Flag::Keyword("$x".into())],
                     date: None,
                     message: vec![],
+                    catenate: None,
                 },
             ],
+            catenate: None,
         },
         CommandBody::Namespace,
         CommandBody::Enable {
@@ -1817,6 +2082,46 @@ pub fn constructed_commands() -> Vec<Command> {
             uid: true,
         },
     ];
+    #[cfg(feature = "catenate")]
+    bodies.extend([
+        // RFC 4469 §5 CATENATE, alone and in a MULTIAPPEND (RFC 3502 §6).
+        CommandBody::Append {
+            mailbox: mbx("Drafts"),
+            flags: vec![Flag::Draft],
+            date: None,
+            message: vec![],
+            more: vec![AppendMessage {
+                flags: vec![],
+                date: None,
+                message: vec![],
+                catenate: Some(vec![CatPart::Url("imap://alice@h/INBOX/;UID=1".into())]),
+            }],
+            catenate: Some(vec![
+                CatPart::Text(b"Subject: x\r\n\r\n".to_vec()),
+                CatPart::Url("/INBOX;UIDVALIDITY=1/;UID=2/;SECTION=HEADER.FIELDS%20(TO)".into()),
+                CatPart::Text(b"".to_vec()),
+            ]),
+        },
+    ]);
+    #[cfg(feature = "quota")]
+    bodies.extend([
+        // RFC 9208 §7.
+        CommandBody::GetQuota { root: "".into() },
+        CommandBody::GetQuota {
+            root: "#user/a b".into(),
+        },
+        CommandBody::GetQuotaRoot {
+            mailbox: mbx("Archive/2024"),
+        },
+        CommandBody::SetQuota {
+            root: "".into(),
+            limits: vec![("STORAGE".into(), 0), ("MESSAGE".into(), 10)],
+        },
+        CommandBody::SetQuota {
+            root: "x".into(),
+            limits: vec![],
+        },
+    ]);
     bodies
         .into_iter()
         .enumerate()

@@ -145,13 +145,15 @@ fn write_command_body(body: &CommandBody, out: &mut Vec<u8>) {
             date,
             message,
             more,
+            catenate,
         } => {
             out.push(b' ');
             write_mailbox(mailbox, out);
-            let first = std::iter::once((flags, date, message));
-            for (flags, date, message) in
-                first.chain(more.iter().map(|m| (&m.flags, &m.date, &m.message)))
-            {
+            let first = std::iter::once((flags, date, message, catenate));
+            for (flags, date, message, catenate) in first.chain(
+                more.iter()
+                    .map(|m| (&m.flags, &m.date, &m.message, &m.catenate)),
+            ) {
                 if !flags.is_empty() {
                     out.push(b' ');
                     write_flag_list(flags, out);
@@ -161,6 +163,22 @@ fn write_command_body(body: &CommandBody, out: &mut Vec<u8>) {
                     write_date_time(date, out);
                 }
                 out.push(b' ');
+                // RFC 4469 §5: `"CATENATE" SP "(" cat-part *(SP cat-part) ")"`, each TEXT
+                // part a literal, each URL an astring, written quoted as §A's examples do.
+                if let Some(parts) = catenate {
+                    write_atom("CATENATE ", out);
+                    write_paren_list(parts, out, |part, out| match part {
+                        CatPart::Text(text) => {
+                            write_atom("TEXT ", out);
+                            write_literal(text, out);
+                        }
+                        CatPart::Url(url) => {
+                            write_atom("URL ", out);
+                            write_string(url.as_bytes(), out);
+                        }
+                    });
+                    continue;
+                }
                 // RFC 3516 §4.4: a message with NUL octets goes as a `literal8`.
                 if message.contains(&0) {
                     write_literal8(message, out);
@@ -168,6 +186,29 @@ fn write_command_body(body: &CommandBody, out: &mut Vec<u8>) {
                     write_literal(message, out);
                 }
             }
+        }
+        // RFC 9208 §7: `"GETQUOTA" SP quota-root-name`, `"GETQUOTAROOT" SP mailbox`,
+        // `"SETQUOTA" SP quota-root-name SP setquota-list`; a root name (an astring) is
+        // written quoted, as RFC 9208 §4.1 writes them.
+        #[cfg(feature = "quota")]
+        CommandBody::GetQuota { root } => {
+            out.push(b' ');
+            write_string(root.as_bytes(), out);
+        }
+        #[cfg(feature = "quota")]
+        CommandBody::GetQuotaRoot { mailbox } => {
+            out.push(b' ');
+            write_mailbox(mailbox, out);
+        }
+        #[cfg(feature = "quota")]
+        CommandBody::SetQuota { root, limits } => {
+            out.push(b' ');
+            write_string(root.as_bytes(), out);
+            out.push(b' ');
+            write_paren_list(limits, out, |(name, limit), out| {
+                write_atom(name, out);
+                out.extend_from_slice(format!(" {limit}").as_bytes());
+            });
         }
         // RFC 5161 §3.1: `"ENABLE" 1*(SP capability)`.
         CommandBody::Enable { capabilities } => {

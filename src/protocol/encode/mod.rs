@@ -17,8 +17,8 @@ use super::types::{
     SearchReturnData, SearchReturnOpt, Section, SectionText, SelectParam, SeqBound, SequenceSet,
     SpecificFields, StatusItem, StatusKind, StatusResponse, StatusValue, StoreKind,
 };
+use super::types::{CatPart, SortKey, Thread, ThreadAlgorithm};
 use super::types::{ListReturnOpt, ListSelectOpt};
-use super::types::{SortKey, Thread, ThreadAlgorithm};
 
 mod command;
 mod notify;

@@ -145,6 +145,21 @@ fn write_code(code: &Code, out: &mut Vec<u8>) {
         Code::ServerBug => "SERVERBUG",
         Code::Unavailable => "UNAVAILABLE",
         Code::UnknownCte => "UNKNOWN-CTE",
+        // RFC 4469 §4.1, §5: `"BADURL" SP url-resp-text`, the URL in double quotes as its
+        // §A example 4 writes it; what would end the code or the line early is dropped.
+        #[cfg(feature = "catenate")]
+        Code::BadUrl(url) => {
+            write_atom("BADURL \"", out);
+            out.extend(
+                url.bytes()
+                    .filter(|&b| !matches!(b, b']' | b'"' | b'\r' | b'\n' | 0)),
+            );
+            out.push(b'"');
+            return;
+        }
+        // RFC 4469 §4.2.
+        #[cfg(feature = "catenate")]
+        Code::TooBig => "TOOBIG",
         // RFC 5465 §8.
         Code::NotificationOverflow => "NOTIFICATIONOVERFLOW",
         Code::BadEvent(names) => {
@@ -304,6 +319,28 @@ fn write_data(d: &Data, out: &mut Vec<u8>) {
             write_atom("ID ", out);
             write_id_params(params.as_ref(), out);
         }
+        // RFC 9208 §7: `"QUOTA" SP quota-root-name SP quota-list`; root names (astrings)
+        // quoted, as RFC 9208 §4.2 writes them.
+        #[cfg(feature = "quota")]
+        Data::Quota { root, resources } => {
+            write_atom("QUOTA ", out);
+            write_string(root.as_bytes(), out);
+            out.push(b' ');
+            write_paren_list(resources, out, |r, out| {
+                write_atom(&r.name, out);
+                out.extend_from_slice(format!(" {} {}", r.usage, r.limit).as_bytes());
+            });
+        }
+        // RFC 9208 §7: `"QUOTAROOT" SP mailbox *(SP quota-root-name)`.
+        #[cfg(feature = "quota")]
+        Data::QuotaRoot { mailbox, roots } => {
+            write_atom("QUOTAROOT ", out);
+            write_mailbox(mailbox, out);
+            for root in roots {
+                out.push(b' ');
+                write_string(root.as_bytes(), out);
+            }
+        }
     }
 }
 
@@ -365,6 +402,8 @@ pub(super) fn status_item_name(item: StatusItem) -> &'static str {
         StatusItem::HighestModSeq => "HIGHESTMODSEQ",
         StatusItem::Deleted => "DELETED",
         StatusItem::Size => "SIZE",
+        #[cfg(feature = "quota")]
+        StatusItem::DeletedStorage => "DELETED-STORAGE",
     }
 }
 
@@ -384,6 +423,12 @@ fn write_status_value(v: &StatusValue, out: &mut Vec<u8>) {
         // RFC 9051 §9: `"SIZE" SP number64`.
         StatusValue::Size(n) => {
             out.extend_from_slice(format!("SIZE {n}").as_bytes());
+            return;
+        }
+        // RFC 9208 §7: `"DELETED-STORAGE" SP number64`.
+        #[cfg(feature = "quota")]
+        StatusValue::DeletedStorage(n) => {
+            out.extend_from_slice(format!("DELETED-STORAGE {n}").as_bytes());
             return;
         }
     };

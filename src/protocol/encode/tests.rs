@@ -1160,6 +1160,7 @@ fn append_enable_id() {
         date,
         message: msg.clone(),
         more: vec![],
+        catenate: None,
     };
     assert_eq!(
         cmd("A003", append(vec![], None)),
@@ -1186,6 +1187,7 @@ fn append_enable_id() {
         date: None,
         message: vec![],
         more: vec![],
+        catenate: None,
     };
     assert_eq!(cmd("a", empty), "a APPEND x {0}\r\n\r\n");
     // RFC 3502 §6: MULTIAPPEND, the second message in the form of RFC 3502 §3's example.
@@ -1198,7 +1200,9 @@ fn append_enable_id() {
             flags: vec![Flag::Seen],
             date: Some(date),
             message: b"b\r\n".to_vec(),
+            catenate: None,
         }],
+        catenate: None,
     };
     assert_eq!(
         cmd("A003", multi),

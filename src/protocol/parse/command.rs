@@ -98,6 +98,13 @@ fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody> {
         }
         "STATUS" => status(rest),
         "APPEND" => append(rest),
+        // RFC 9208 §7.
+        #[cfg(feature = "quota")]
+        "GETQUOTA" => super::quota::getquota(rest),
+        #[cfg(feature = "quota")]
+        "GETQUOTAROOT" => super::quota::getquotaroot(rest),
+        #[cfg(feature = "quota")]
+        "SETQUOTA" => super::quota::setquota(rest),
         "NAMESPACE" => none(CommandBody::Namespace),
         "ENABLE" => enable(rest),
         "ID" => {
@@ -314,6 +321,9 @@ pub(crate) fn status_att(input: &[u8]) -> PResult<'_, StatusItem> {
         "HIGHESTMODSEQ" => StatusItem::HighestModSeq,
         "DELETED" => StatusItem::Deleted,
         "SIZE" => StatusItem::Size,
+        // RFC 9208 §7 `status-att =/ "DELETED" / "DELETED-STORAGE"`.
+        #[cfg(feature = "quota")]
+        "DELETED-STORAGE" => StatusItem::DeletedStorage,
         _ => return fail(input, "Expected status attribute"),
     };
     Ok((rest, item))
@@ -343,6 +353,7 @@ fn append(input: &[u8]) -> PResult<'_, CommandBody> {
             date: first.date,
             message: first.message,
             more,
+            catenate: first.catenate,
         },
     ))
 }
@@ -368,6 +379,20 @@ fn append_message(input: &[u8]) -> PResult<'_, AppendMessage> {
             rest = sp(r)?.0;
         }
     }
+    // RFC 4469 §5: `append-data =/ "CATENATE" SP "(" cat-part *(SP cat-part) ")"`.
+    #[cfg(feature = "catenate")]
+    if let Ok((r, ())) = super::core::keyword("CATENATE")(rest) {
+        let (rest, parts) = super::catenate::catenate(r)?;
+        return Ok((
+            rest,
+            AppendMessage {
+                flags,
+                date,
+                message: Vec::new(),
+                catenate: Some(parts),
+            },
+        ));
+    }
     // RFC 3516 §4.4: the message may be a `literal8`, NUL octets and all.
     let message = match rest.first() {
         Some(b'~') => super::core::literal8(rest),
@@ -384,6 +409,7 @@ fn append_message(input: &[u8]) -> PResult<'_, AppendMessage> {
             flags,
             date,
             message,
+            catenate: None,
         },
     ))
 }

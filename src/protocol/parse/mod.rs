@@ -6,6 +6,8 @@
 //! This module knows syntax only; it builds the values of [`crate::protocol::types`].
 
 mod body;
+#[cfg(feature = "catenate")]
+mod catenate;
 mod command;
 mod core;
 mod datetime;
@@ -14,6 +16,8 @@ mod flag;
 mod list;
 mod mailbox;
 mod notify;
+#[cfg(feature = "quota")]
+mod quota;
 mod response;
 mod search;
 mod sequence;

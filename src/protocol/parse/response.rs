@@ -253,6 +253,9 @@ pub fn resp_text_code(input: &[u8]) -> PResult<'_, Code> {
         "NOMODSEQ" => Some(Code::NoModSeq),
         // RFC 5465 §8.
         "NOTIFICATIONOVERFLOW" => Some(Code::NotificationOverflow),
+        // RFC 4469 §5 `toobig-response-code`.
+        #[cfg(feature = "catenate")]
+        "TOOBIG" => Some(Code::TooBig),
         _ => None,
     };
     if let Some(code) = bare {
@@ -323,6 +326,28 @@ pub fn resp_text_code(input: &[u8]) -> PResult<'_, Code> {
                     source,
                     destination,
                 },
+            ))
+        }
+        // RFC 4469 §5: `"BADURL" SP url-resp-text`, `url-resp-text = 1*<any TEXT-CHAR except
+        // "]">`; the URL in double quotes as in its §A example 4, which are taken off.
+        #[cfg(feature = "catenate")]
+        "BADURL" => {
+            let (r, ()) = sp(rest)?;
+            let n = r
+                .iter()
+                .take_while(|&&b| !matches!(b, b']' | 0 | b'\r' | b'\n'))
+                .count();
+            let text = r.get(..n).unwrap_or_default();
+            if text.is_empty() {
+                return fail(r, "Expected URL after BADURL");
+            }
+            let url = match text {
+                [b'"', inner @ .., b'"'] => inner,
+                _ => text,
+            };
+            Ok((
+                r.get(n..).unwrap_or_default(),
+                Code::BadUrl(String::from_utf8_lossy(url).into_owned()),
             ))
         }
         // RFC 5465 §8: `"BADEVENT" SP "(" event-name *(SP event-name) ")"`.
@@ -495,6 +520,17 @@ fn untagged(input: &[u8], depth: usize) -> PResult<'_, Response> {
             }
             data(r, Data::Enabled(caps))
         }
+        // RFC 9208 §7 `quota-response`, `quotaroot-response`.
+        #[cfg(feature = "quota")]
+        "QUOTA" => {
+            let (r, d) = super::quota::quota_response(rest)?;
+            data(r, d)
+        }
+        #[cfg(feature = "quota")]
+        "QUOTAROOT" => {
+            let (r, d) = super::quota::quotaroot_response(rest)?;
+            data(r, d)
+        }
         // RFC 2971 §4: `"ID" SPACE id_params_list`
         "ID" => {
             let (r, ()) = sp(rest)?;
@@ -576,6 +612,12 @@ fn status_value(input: &[u8]) -> PResult<'_, StatusValue> {
         let (rest, n) = mod_sequence_valzer(rest)?;
         return Ok((rest, StatusValue::Size(n)));
     }
+    #[cfg(feature = "quota")]
+    if item == DeletedStorage {
+        // RFC 9208 §7: `"DELETED-STORAGE" SP number64`.
+        let (rest, n) = mod_sequence_valzer(rest)?;
+        return Ok((rest, StatusValue::DeletedStorage(n)));
+    }
     let (rest, n) = number(rest)?;
     let v = match item {
         Messages => StatusValue::Messages(n),
@@ -586,6 +628,8 @@ fn status_value(input: &[u8]) -> PResult<'_, StatusValue> {
         HighestModSeq => StatusValue::HighestModSeq(u64::from(n)),
         Deleted => StatusValue::Deleted(n),
         Size => StatusValue::Size(u64::from(n)),
+        #[cfg(feature = "quota")]
+        DeletedStorage => StatusValue::DeletedStorage(u64::from(n)),
     };
     Ok((rest, v))
 }

@@ -96,6 +96,16 @@ impl Server {
                 .cite(c));
             }
         }
+        // RFC 9208 §4.3.1: OVERQUOTA when the copies would not fit, nothing copied. A MOVE
+        // counts as the COPY it begins with (RFC 6851 §3.3: as COPY, then the expunge), so
+        // it needs the room of its copies while they exist beside the originals.
+        let (octets, count) = picked
+            .iter()
+            .filter(|p| !p.3 || expunged_as == Expunged::Copied)
+            .fold((0u64, 0u64), |(o, n), p| {
+                (o.saturating_add(u64::from(p.1.size())), n.saturating_add(1))
+            });
+        self.check_quota(client, octets, count, verb)?;
         let Some(dest) = self.store.get_mut(target_id) else {
             return Err(
                 Fail::no(format!("Mailbox {} does not exist", target.0)).with_code(Code::TryCreate)

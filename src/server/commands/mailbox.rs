@@ -422,6 +422,7 @@ impl Server {
     /// as RFC 3502 updates it), and APPENDUID names them all (RFC 4315 §3).
     pub(crate) fn handle_append(
         &mut self,
+        client: ClientId,
         name: &MailboxName,
         messages: Vec<AppendMessage>,
     ) -> CmdResult {
@@ -443,8 +444,21 @@ impl Server {
                 text
             }
         };
+        let mut messages = messages;
+        // RFC 4469 §3: a CATENATE message is built first; a bad URL or a message too big
+        // refuses the whole command, none appended (RFC 3502 §6.3.11 for MULTIAPPEND). Only
+        // the `catenate` feature's parser gives a message parts.
+        #[cfg(feature = "catenate")]
+        for (i, m) in messages.iter_mut().enumerate() {
+            if let Some(parts) = m.catenate.take() {
+                m.message = self.catenate(client, &parts).map_err(|mut f| {
+                    f.text = which(i, f.text.clone());
+                    f
+                })?;
+            }
+        }
         let now = self.now();
-        let Some(mb) = self.store.get_mut(id) else {
+        let Some(mb) = self.store.get(id) else {
             return Err(self.missing(name));
         };
         if mb.noselect {
@@ -453,7 +467,6 @@ impl Server {
                     .with_code(Code::Cannot),
             );
         }
-        let mut messages = messages;
         for (i, m) in messages.iter_mut().enumerate() {
             // RFC 3516 §4.4: a `literal8` may bring NUL octets; they are kept in base64 bodies,
             // or, where none can hold them, the message is refused with UNKNOWN-CTE.
@@ -496,6 +509,15 @@ impl Server {
         if mb.uid_next.checked_add(count).is_none() {
             return Err(Fail::no("The mailbox has run out of UIDs").with_code(Code::Limit));
         }
+        // RFC 9208 §4.3.1: room for all of them, or none appended.
+        let octets = messages
+            .iter()
+            .map(|m| u64::try_from(m.message.len()).unwrap_or(u64::MAX))
+            .fold(0, u64::saturating_add);
+        self.check_quota(client, octets, u64::from(count), "APPEND")?;
+        let Some(mb) = self.store.get_mut(id) else {
+            return Err(self.missing(name));
+        };
         let uid_validity = mb.uid_validity;
         let mut uids = Vec::with_capacity(messages.len());
         for m in messages {
@@ -523,7 +545,12 @@ impl Server {
         client: ClientId,
         items: &[StatusItem],
     ) -> Result<(), Fail> {
-        let rev2_only = |i: &StatusItem| matches!(i, StatusItem::Deleted | StatusItem::Size);
+        // RFC 9208 §4.1.4, §7: with QUOTA=RES-MESSAGE and QUOTA=RES-STORAGE advertised (the
+        // `quota` feature), DELETED and DELETED-STORAGE are STATUS items in any session.
+        let rev2_only = |i: &StatusItem| {
+            matches!(i, StatusItem::Size)
+                || (!cfg!(feature = "quota") && matches!(i, StatusItem::Deleted))
+        };
         if !self.rev2_enabled(client) && items.iter().any(rev2_only) {
             return Err(Fail::bad(
                 "DELETED and SIZE are IMAP4rev2 STATUS items (RFC 9051 section 6.3.11): ENABLE IMAP4rev2 first",
@@ -548,6 +575,10 @@ pub(crate) fn status_values(mb: &Mailbox, items: &[StatusItem]) -> Vec<StatusVal
             // RFC 9051 §6.3.11.
             StatusItem::Deleted => StatusValue::Deleted(mb.deleted_count()),
             StatusItem::Size => StatusValue::Size(mb.size()),
+            // RFC 9208 §4.1.4: "the amount of storage space that can be reclaimed by
+            // performing EXPUNGE": exactly the octets of the \Deleted messages here.
+            #[cfg(feature = "quota")]
+            StatusItem::DeletedStorage => StatusValue::DeletedStorage(mb.deleted_size()),
         })
         .collect()
 }

@@ -4,6 +4,8 @@
 
 mod any;
 mod auth;
+#[cfg(feature = "catenate")]
+mod catenate;
 mod condstore;
 mod copy;
 mod expunge;
@@ -11,6 +13,7 @@ mod fetch;
 mod list;
 mod mailbox;
 mod notify;
+mod quota;
 pub(crate) mod rev2;
 pub(crate) mod search;
 mod select;
@@ -61,6 +64,9 @@ fn allowed(body: &CommandBody) -> Allowed {
         | Idle => Allowed::Authenticated,
         // RFC 5465 §8: `command-auth =/ notify`.
         Notify(_) => Allowed::Authenticated,
+        // RFC 9208 §4.1: the quota commands are authenticated-state commands.
+        #[cfg(feature = "quota")]
+        GetQuota { .. } | GetQuotaRoot { .. } | SetQuota { .. } => Allowed::Authenticated,
         // RFC 5161 §3.1: "only valid in the authenticated state ... before any mailbox is
         // selected".
         Enable { .. } => Allowed::AuthenticatedOnly,
@@ -169,14 +175,27 @@ impl Server {
                 date,
                 message,
                 more,
+                catenate,
             } => {
                 let first = AppendMessage {
                     flags,
                     date,
                     message,
+                    catenate,
                 };
-                self.handle_append(&mailbox, std::iter::once(first).chain(more).collect())
+                self.handle_append(
+                    client,
+                    &mailbox,
+                    std::iter::once(first).chain(more).collect(),
+                )
             }
+            #[cfg(feature = "quota")]
+            GetQuota { root } => self.handle_getquota(client, &root),
+            #[cfg(feature = "quota")]
+            GetQuotaRoot { mailbox } => self.handle_getquotaroot(client, &mailbox),
+            #[cfg(feature = "quota")]
+            SetQuota { root, limits } => self.handle_setquota(client, &root, &limits),
+
             Namespace => self.handle_namespace(client),
             Enable { capabilities } => self.handle_enable(client, &capabilities),
             Idle => return self.handle_idle(client, tag),
