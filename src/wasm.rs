@@ -219,7 +219,11 @@ fn client_ids(player: &Player) -> Vec<Option<u32>> {
 }
 
 fn live_server(policies: Policies) -> Server {
-    let mut server = Server::new(World::default_world(), policies);
+    live_server_of(World::default_world(), policies)
+}
+
+fn live_server_of(world: World, policies: Policies) -> Server {
+    let mut server = Server::new(world, policies);
     server.set_clock(Box::new(|| (js_sys::Date::now() / 1000.0) as i64));
     server
 }
@@ -545,6 +549,21 @@ impl Sandbox {
             finished: player.finished(sc),
         };
         Some(to_ts(&result))
+    }
+}
+
+/// The benchmarks' mailbox behind the page's own API: `bench/` times `send` and the page's
+/// `lines()` (www/engine.js) on it. Only in the benchmark build (cargo feature `bench`).
+#[cfg(feature = "bench")]
+#[wasm_bindgen]
+impl Sandbox {
+    /// A fresh world like `reset`, plus `BENCH` holding `messages` synthetic messages of about
+    /// 1.2 KB, every tenth `\Deleted` (`crate::bench::world_with`); every client gone.
+    #[wasm_bindgen(js_name = benchWorld)]
+    pub fn bench_world(&mut self, messages: u32) {
+        let world = crate::bench::world_with(messages as usize, true);
+        self.server = live_server_of(world, *self.server.policies());
+        self.playing = None;
     }
 }
 
