@@ -49,8 +49,9 @@ say "building (release, native and wasm)"
 cargo build --release --features bench --example bench >&2
 # Two wasm packages: the page's (pkg/, measured for size and page load) and the benchmarks'
 # (pkg-bench/, with the `bench` feature and its export, loaded by bench/).
-# pkg-bench/ is built as the page's pkg/ is (scripts/build-page.sh), plus the feature.
-OUT=pkg-bench scripts/build-page.sh --features bench >&2
+# pkg-bench/ is built as the page's pkg/ is (scripts/build-page.sh), plus the workloads and,
+# for the hostile lines' SORT and THREAD, the feature the page leaves out.
+OUT=pkg-bench scripts/build-page.sh --features bench,sort-thread >&2
 scripts/build-page.sh >&2
 
 echo "## Run of $(date -u +%Y-%m-%d) on $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
