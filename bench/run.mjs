@@ -1,16 +1,31 @@
-// The browser benchmarks: serves the repository (www/ at /, pkg/ at /pkg/, pkg-bench/ at
-// /pkg-bench/, bench/ at /bench/),
-// drives Debian's Chromium with playwright-core and prints Markdown tables.
-//   node bench/run.mjs            (NATIVE_CPS=<commands/s> adds the native/browser ratio)
+// The browser benchmarks: serves the repository (the page at /: dist/ when
+// scripts/build-page.sh made it, else www/; pkg/ at /pkg/, pkg-bench/ at /pkg-bench/, bench/ at
+// /bench/), drives Debian's Chromium with playwright-core and prints Markdown tables.
+//   node bench/run.mjs            (NATIVE_CPS=<commands/s> adds the wasm/native ratio;
+//                                  BENCH_SUMMARY=<file> appends the figures of issue 14's summary
+//                                  there, bench/summary.mjs; BENCH_ROUNDS=5 rounds of the
+//                                  boundary rows; BENCH_QUICK=1 leaves out the 1-session scale
+//                                  table and the hostile lines)
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { extname, join, normalize, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const MOUNTS = [['/pkg-bench/', 'pkg-bench'], ['/pkg/', 'pkg'], ['/bench/', 'bench'], ['/scenarios/', 'scenarios'], ['/', 'www']];
+const SITE = existsSync(join(ROOT, 'dist', 'index.html')) ? 'dist' : 'www';
+const MOUNTS = [['/pkg-bench/', 'pkg-bench'], ['/pkg/', 'pkg'], ['/bench/', 'bench'], ['/scenarios/', 'scenarios'], ['/', SITE]];
+const QUICK = process.env.BENCH_QUICK === '1';
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
+/** One figure for the summary table of scripts/bench.sh (bench/summary.mjs reads them). */
+const note = (key, value) => {
+  if (process.env.BENCH_SUMMARY) appendFileSync(process.env.BENCH_SUMMARY, `${key}\t${value}\n`);
+};
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 const TYPES = {
   '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
   '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml',
@@ -55,14 +70,15 @@ try {
   const native = Number(process.env.NATIVE_CPS);
   if (native > 0) {
     console.log(`| native (same run) | | | ${native.toFixed(0)} |`);
-    console.log(`\nnative / wasm = **${(native / cps).toFixed(2)}**`);
+    console.log(`\nwasm / native = **${(cps / native).toFixed(2)}**`);
+    note('wasm_native', (cps / native).toFixed(2));
   }
   console.log();
 
   // 2. Scale in the browser: the 50 ms target is for single commands on 100k messages.
   const sizes = [1000, 10000, 100000];
   console.log('### 2. Scale, headless Chromium (wasm; milliseconds; µs per message in brackets)\n');
-  for (const sessions of [1, 3]) {
+  for (const sessions of QUICK ? [3] : [1, 3]) {
     const columns = [];
     for (const n of sizes) columns.push(await page.evaluate(([n, s]) => window.imapBench.scale(n, s), [n, sessions]));
     console.log(`${sessions} session(s) selected:\n`);
@@ -75,45 +91,74 @@ try {
       });
       const last = columns[2][row].millis;
       console.log(`| ${step.command} | ${cells.join(' | ')} | ${last < 50 ? 'yes' : 'no'} |`);
+      // Flat: µs per message at 100k over that at 10k, for the commands that take 1 ms or more
+      // at 10k (below that the clock, coarsened to 0.1 ms, and the noise decide).
+      const growth = (columns[2][row].millis / sizes[2]) / (columns[1][row].millis / sizes[1]);
+      if (sessions === 3 && columns[1][row].millis >= 1) note(`scale_wasm\t${step.command}`, growth.toFixed(2));
     });
     console.log();
   }
+
+  // Issue 14's rows through the page's own API (Sandbox.send and www/engine.js lines()).
+  const b = await page.evaluate(([n, r]) => window.imapBench.boundary(n, r), [100000, ROUNDS]);
+  console.log(`### 2b. 100k messages through the page's API, headless Chromium (wasm; ms to JS values in hand)\n`);
+  console.log(`\`Sandbox.send\` then the page's \`lines()\`; 3 sessions selected; ${ROUNDS} rounds, each on a fresh world.\n`);
+  console.log('| command | median ms | min ms | max ms |');
+  console.log('|---|---:|---:|---:|');
+  for (const [label, ms] of Object.entries(b)) {
+    console.log(`| ${label} | ${median(ms).toFixed(1)} | ${Math.min(...ms).toFixed(1)} | ${Math.max(...ms).toFixed(1)} |`);
+    note(`boundary\t${label}`, median(ms).toFixed(1));
+  }
+  note('boundary_rounds', ROUNDS);
+  console.log();
   await page.close();
 
   // 6. Hostile 64 KB lines on 20,000 messages, on a fresh page (its own wasm memory).
-  const hostilePage = await browser.newPage();
-  await hostilePage.goto(`${base}/bench/index.html`);
-  await hostilePage.waitForSelector('body[data-ready="true"]', { timeout: 60000 });
-  const h = await hostilePage.evaluate(() => window.imapBench.hostile());
-  console.log('### 6. Hostile 64 KB lines on 20,000 messages, headless Chromium (wasm)\n');
-  console.log(`wasm memory after the run (its peak): ${(h.memoryBytes / 1048576).toFixed(0)} MiB\n`);
-  console.log('| command | ms | response MiB | tagged reply |');
-  console.log('|---|---:|---:|---|');
-  for (const s of h.steps) {
-    console.log(`| ${s.command} | ${s.millis.toFixed(1)} | ${(s.octets / 1048576).toFixed(1)} | \`${s.reply.replaceAll('|', '\\|')}\` |`);
+  if (!QUICK) {
+    const hostilePage = await browser.newPage();
+    await hostilePage.goto(`${base}/bench/index.html`);
+    await hostilePage.waitForSelector('body[data-ready="true"]', { timeout: 60000 });
+    const h = await hostilePage.evaluate(() => window.imapBench.hostile());
+    console.log('### 6. Hostile 64 KB lines on 20,000 messages, headless Chromium (wasm)\n');
+    console.log(`wasm memory after the run (its peak): ${(h.memoryBytes / 1048576).toFixed(0)} MiB\n`);
+    console.log('| command | ms | response MiB | tagged reply |');
+    console.log('|---|---:|---:|---|');
+    for (const s of h.steps) {
+      console.log(`| ${s.command} | ${s.millis.toFixed(1)} | ${(s.octets / 1048576).toFixed(1)} | \`${s.reply.replaceAll('|', '\\|')}\` |`);
+    }
+    console.log();
+    await hostilePage.close();
   }
-  console.log();
-  await hostilePage.close();
 
-  // 5. The page: navigation to the first usable prompt.
+  // 5. The page: navigation to the first usable prompt (the page sets data-ready once its
+  // panes take input), read in the page: performance.now() counts from the navigation's start.
   console.log('### 5. Page load, headless Chromium\n');
-  if (existsSync(join(ROOT, 'www', 'index.html'))) {
+  if (existsSync(join(ROOT, SITE, 'index.html'))) {
+    const context = await browser.newContext();
+    await context.addInitScript(() => {
+      new MutationObserver((_, seen) => {
+        if (document.body && document.body.dataset.ready === 'true') {
+          window.benchReadyAt = performance.now();
+          seen.disconnect();
+        }
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
+    });
     const times = [];
-    for (let i = 0; i < 5; i++) {
-      const p = await browser.newPage();
-      const t = Date.now();
+    for (let i = 0; i < 7; i++) {
+      const p = await context.newPage();
       await p.goto(`${base}/`);
-      await p.waitForSelector('body[data-ready="true"], #c1-input:enabled', { timeout: 60000 });
-      times.push(Date.now() - t);
+      await p.waitForSelector('body[data-ready="true"]', { timeout: 60000 });
+      times.push(await p.evaluate(() => window.benchReadyAt));
       await p.close();
     }
-    times.sort((a, b) => a - b);
+    await context.close();
     console.log('| runs | min ms | median ms | max ms |');
     console.log('|---:|---:|---:|---:|');
-    console.log(`| ${times.length} | ${times[0]} | ${times[2]} | ${times[4]} |`);
-    console.log('\n(fresh page each run, served from loopback; HTTP cache of the browser context kept)\n');
+    console.log(`| ${times.length} | ${Math.min(...times).toFixed(0)} | ${median(times).toFixed(0)} | ${Math.max(...times).toFixed(0)} |`);
+    console.log(`\n(${SITE}/ and pkg/ from loopback; a fresh page each run, the browser context's HTTP cache kept; from the navigation's start to the page's data-ready, when the panes take input)\n`);
+    note('page_load', median(times).toFixed(0));
   } else {
-    console.log('skipped: no www/index.html in this checkout\n');
+    console.log(`skipped: no ${SITE}/index.html in this checkout\n`);
   }
 } finally {
   await browser.close();

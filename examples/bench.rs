@@ -1,33 +1,99 @@
 //! The native benchmarks; `scripts/bench.sh` runs them (with the browser ones) in release mode.
 //!
 //! ```text
-//! cargo run --release --example bench -- [engine|scale|tcp|memory|hostile|sort]...   (all when none given)
+//! cargo run --release --features bench --example bench -- [engine|scale|tcp|memory|million|hostile|sort]...
 //! ```
 //!
-//! Prints Markdown tables. Never a pass/fail judgement on time: that is for people to read.
+//! All of them when none is given. Prints Markdown tables. Never a pass/fail judgement on time:
+//! that is for people to read. With `BENCH_SUMMARY=FILE`, the figures of issue 14's summary table
+//! are appended to FILE too (`bench/summary.mjs` prints the table); with
+//! `BENCH_DOVECOT=HOST:PORT`, `tcp` runs its workload against that Dovecot as well (user
+//! `ref`/`ref`, as `tests/servers/servers.py` starts it), side by side.
 // A benchmark program, not the server: a panic just ends the run.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 // The benchmarks need threads and sockets; the browser workload runs from bench/ instead.
 #![cfg_attr(target_arch = "wasm32", no_main)]
 #![cfg(not(target_arch = "wasm32"))]
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use imap_sandbox::bench::{
-    mixed_workload, scale, sort_and_thread, synthetic_message, world_with, Driver, SORT_MESSAGES,
-    WORKLOAD_COMMANDS_PER_SESSION,
+    mixed_workload, scale, sort_and_thread, synthetic_message, timed, world_of, Driver, BODY_LINES,
+    BODY_LINES_1KB, MAILBOX, SORT_MESSAGES, WORKLOAD_COMMANDS_PER_SESSION,
 };
 use imap_sandbox::native::tcp::{Options, TcpServer};
 use imap_sandbox::server::{Policies, Server, World};
+
+/// The allocator, counting the bytes it holds for the memory tables while [`COUNTING`] is on
+/// (off for the timed benchmarks: a shared counter would slow the TCP threads down).
+struct Counting;
+
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static HEAP: AtomicI64 = AtomicI64::new(0);
+
+fn count(bytes: usize, sign: i64) {
+    if COUNTING.load(Ordering::Relaxed) {
+        HEAP.fetch_add(sign * bytes as i64, Ordering::Relaxed);
+    }
+}
+
+// SAFETY: every call is passed to `System` unchanged; only the counter is added.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = System.alloc(layout);
+        if !p.is_null() {
+            count(layout.size(), 1);
+        }
+        p
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let p = System.alloc_zeroed(layout);
+        if !p.is_null() {
+            count(layout.size(), 1);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        count(layout.size(), -1);
+        System.dealloc(ptr, layout)
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = System.realloc(ptr, layout, new_size);
+        if !p.is_null() {
+            count(layout.size(), -1);
+            count(new_size, 1);
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Appends one figure for issue 14's summary table to `$BENCH_SUMMARY` (bench/summary.mjs).
+fn note(key: &str, value: impl std::fmt::Display) {
+    if let Ok(path) = std::env::var("BENCH_SUMMARY") {
+        let line = format!("{key}\t{value}\n");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path);
+        let _ = file.and_then(|mut f| f.write_all(line.as_bytes()));
+    }
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let all = args.is_empty();
     let want = |name: &str| all || args.iter().any(|a| a == name);
+    // From the start, so that every byte freed later was counted when it was allocated.
+    COUNTING.store(want("memory") || want("million"), Ordering::Relaxed);
     if want("engine") {
         engine();
     }
@@ -38,7 +104,10 @@ fn main() {
         tcp();
     }
     if want("memory") {
-        memory();
+        memory(100_000, BODY_LINES, 3);
+    }
+    if want("million") {
+        memory(1_000_000, BODY_LINES_1KB, 1);
     }
     if want("hostile") {
         hostile_table();
@@ -170,6 +239,15 @@ fn scale_table() {
                 })
                 .collect();
             println!("| {} | {} |", step.command, cells.join(" | "));
+            // Flat: µs per message at 100k over that at 10k, for the commands that take 1 ms
+            // or more at 10k (below that the clock and the noise decide).
+            let growth = (columns[2][row].millis / 100.0) / (columns[1][row].millis / 10.0);
+            if sessions == 3 && columns[1][row].millis >= 1.0 {
+                note(
+                    &format!("scale_native\t{}", step.command),
+                    format!("{growth:.2}"),
+                );
+            }
         }
         println!();
     }
@@ -251,17 +329,69 @@ struct LoadResult {
     secs: f64,
 }
 
-fn run_load(clients: usize, duration: Duration) -> LoadResult {
+/// Where the load goes: the server's address and the LOGIN of client `i`.
+struct Target {
+    name: String,
+    addr: SocketAddr,
+    login: fn(usize) -> String,
+}
+
+fn sandbox_login(i: usize) -> String {
+    let user = ["alice", "bob", "carol"][i % 3];
+    format!("LOGIN {user} {user}")
+}
+
+/// The user `tests/servers/servers.py` gives its Dovecot.
+fn dovecot_login(_: usize) -> String {
+    "LOGIN ref ref".to_string()
+}
+
+/// The sandbox's TCP server over [`load_world`] in this process, for the time of `f`.
+fn with_sandbox<T>(f: impl FnOnce(&Target) -> T) -> T {
     let engine = Server::new(load_world(), Policies::default());
     let server = TcpServer::bind("127.0.0.1:0", engine, Options::default()).expect("bind");
-    let addr = server.local_addr().expect("address");
+    let target = Target {
+        name: "sandbox".to_string(),
+        addr: server.local_addr().expect("address"),
+        login: sandbox_login,
+    };
     let stopper = server.stopper();
     let running = thread::spawn(move || server.run());
+    let result = f(&target);
+    stopper.stop();
+    let _ = running.join();
+    result
+}
 
+/// [`load_world`]'s mailboxes in a Dovecot, APPENDed over IMAP (LITERAL+).
+fn fill_dovecot(target: &Target) {
+    let mut c = Client::connect(target.addr).expect("connect to Dovecot");
+    assert!(
+        c.command(&(target.login)(0)).unwrap_or(false),
+        "Dovecot LOGIN"
+    );
+    for m in 0..LOAD_MAILBOXES {
+        assert!(c.command(&format!("CREATE LOAD{m}")).unwrap_or(false));
+        for i in 0..100 {
+            let raw = synthetic_message(i);
+            let append = format!(
+                "APPEND LOAD{m} {{{}+}}\r\n{}",
+                raw.len(),
+                String::from_utf8_lossy(&raw)
+            );
+            assert!(c.command(&append).unwrap_or(false), "Dovecot APPEND");
+        }
+    }
+    let _ = c.command("LOGOUT");
+}
+
+fn run_load(target: &Target, clients: usize, duration: Duration) -> LoadResult {
+    let addr = target.addr;
     let barrier = Arc::new(Barrier::new(clients + 1));
     let mut handles = Vec::new();
     for i in 0..clients {
         let barrier = barrier.clone();
+        let login = (target.login)(i);
         // Connect one by one, so the listen backlog is never the bottleneck.
         let client = Client::connect(addr);
         handles.push(thread::spawn(move || {
@@ -274,11 +404,7 @@ fn run_load(clients: usize, duration: Duration) -> LoadResult {
                     return (0, 1, latencies);
                 }
             };
-            let user = ["alice", "bob", "carol"][i % 3];
-            let setup = [
-                format!("LOGIN {user} {user}"),
-                format!("SELECT LOAD{}", i % LOAD_MAILBOXES),
-            ];
+            let setup = [login, format!("SELECT LOAD{}", i % LOAD_MAILBOXES)];
             for c in &setup {
                 if !matches!(client.command(c), Ok(true)) {
                     errors += 1;
@@ -329,8 +455,6 @@ fn run_load(clients: usize, duration: Duration) -> LoadResult {
         result.latencies_us.extend(latencies);
     }
     result.secs = start.elapsed().as_secs_f64();
-    stopper.stop();
-    let _ = running.join();
     result
 }
 
@@ -344,31 +468,71 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
 
 fn tcp() {
     let duration = Duration::from_secs(5);
+    let dovecot = std::env::var("BENCH_DOVECOT").ok().map(|addr| Target {
+        name: "Dovecot".to_string(),
+        addr: addr.parse().expect("BENCH_DOVECOT=HOST:PORT"),
+        login: dovecot_login,
+    });
+    if let Some(d) = &dovecot {
+        fill_dovecot(d);
+    }
     println!("### 3. Native TCP on loopback\n");
     println!(
         "Each client logs in, selects one of {LOAD_MAILBOXES} mailboxes of 100 messages, then loops \
          NOOP, FETCH 1:10 (FLAGS UID), UID SEARCH UNSEEN, STORE +FLAGS.SILENT, \
          FETCH (BODY.PEEK[HEADER] RFC822.SIZE), STORE -FLAGS.SILENT for {}s, one command at a \
-         time; load generator in the same process as the server.\n",
+         time; load generator in the same process as the sandbox's server (and apart from \
+         Dovecot's processes).\n",
         duration.as_secs()
     );
-    println!("| clients | commands | commands/s | p50 ms | p95 ms | p99 ms | max ms | errors |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!(
+        "| clients | server | commands | commands/s | p50 ms | p95 ms | p99 ms | max ms | errors |"
+    );
+    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+    let mut ratios = Vec::new();
     for clients in [10usize, 100, 500] {
-        let mut r = run_load(clients, duration);
-        r.latencies_us.sort_unstable();
-        println!(
-            "| {clients} | {} | {:.0} | {:.2} | {:.2} | {:.2} | {:.2} | {} |",
-            r.commands,
-            r.commands as f64 / r.secs,
-            percentile(&r.latencies_us, 0.50),
-            percentile(&r.latencies_us, 0.95),
-            percentile(&r.latencies_us, 0.99),
-            percentile(&r.latencies_us, 1.0),
-            r.errors
-        );
+        let sandbox = with_sandbox(|t| load_row(t, clients, duration));
+        if let Some(d) = &dovecot {
+            let theirs = load_row(d, clients, duration);
+            ratios.push((clients, sandbox.0 / theirs.0));
+            note(
+                &format!("dovecot_ratio\t{clients}"),
+                format!("{:.2}", sandbox.0 / theirs.0),
+            );
+            note(&format!("tcp_errors\t{clients}"), sandbox.1 + theirs.1);
+        }
     }
     println!();
+    if !ratios.is_empty() {
+        let cells: Vec<String> = ratios
+            .iter()
+            .map(|(c, r)| format!("{r:.2} at {c} clients"))
+            .collect();
+        println!(
+            "sandbox / Dovecot, commands per second: {}\n",
+            cells.join(", ")
+        );
+    }
+}
+
+/// One run of the TCP workload against `target`, printed as a table row; its commands per
+/// second and errors.
+fn load_row(target: &Target, clients: usize, duration: Duration) -> (f64, u64) {
+    let mut r = run_load(target, clients, duration);
+    r.latencies_us.sort_unstable();
+    let cps = r.commands as f64 / r.secs;
+    println!(
+        "| {clients} | {} | {} | {:.0} | {:.2} | {:.2} | {:.2} | {:.2} | {} |",
+        target.name,
+        r.commands,
+        cps,
+        percentile(&r.latencies_us, 0.50),
+        percentile(&r.latencies_us, 0.95),
+        percentile(&r.latencies_us, 0.99),
+        percentile(&r.latencies_us, 1.0),
+        r.errors
+    );
+    (cps, r.errors)
 }
 
 /// Resident set size in bytes (Linux: /proc/self/statm, pages of 4 KiB).
@@ -378,42 +542,95 @@ fn rss() -> Option<u64> {
     Some(pages * 4096)
 }
 
-fn memory() {
-    println!("### 4b. Memory per 10k messages, native\n");
-    let before = rss();
-    let world = world_with(10_000, false);
+/// Bytes the allocator holds now (counted since the start of `main`).
+fn heap() -> i64 {
+    HEAP.load(Ordering::Relaxed)
+}
+
+/// Memory of a mailbox of `messages` synthetic messages with `body_lines` body lines, as it is
+/// built and then used by `sessions` sessions (the last one acting): the allocator's count
+/// and RSS after each step, and what each holds beyond the raw message octets, per message.
+fn memory(messages: usize, body_lines: usize, sessions: usize) {
+    let clock = Instant::now();
+    let now = move || clock.elapsed().as_secs_f64() * 1000.0;
+    let (heap0, rss0) = (heap(), rss().unwrap_or(0));
+    let t = now();
+    let world = world_of(messages, body_lines, false);
+    let built_ms = now() - t;
     let raw: u64 = world
         .store
-        .by_name(imap_sandbox::bench::MAILBOX)
+        .by_name(MAILBOX)
         .map(|m| m.messages.iter().map(|m| m.data.raw.len() as u64).sum())
         .unwrap_or(0);
-    let built = rss();
-    let mut d = Driver::new(world, 3);
-    for s in 0..3 {
-        d.run(s, b"SELECT BENCH");
-    }
-    let selected = rss();
-    d.run(0, b"SEARCH TEXT needle");
-    let parsed = rss();
-    let mb = |a: Option<u64>, b: Option<u64>| match (a, b) {
-        (Some(a), Some(b)) => format!("{:.1}", (b as f64 - a as f64) / 1_048_576.0),
-        _ => "n/a".to_string(),
-    };
-    println!("| what | MiB |");
-    println!("|---|---:|");
+    let count = messages as f64;
     println!(
-        "| raw message octets (10k synthetic messages of ~{} B) | {:.1} |",
-        raw / 10_000,
+        "### 4b. Memory and times, {messages} messages of ~{} B, {sessions} session(s), native\n",
+        raw / messages as u64
+    );
+    println!(
+        "Heap: the bytes the allocator holds (a counting global allocator); RSS: the process's \
+         resident set. Each minus the {:.1} MiB of raw message octets, per message.\n",
         raw as f64 / 1_048_576.0
     );
-    println!("| RSS after building the mailbox | {} |", mb(before, built));
-    println!(
-        "| + 3 sessions selected (views) | {} |",
-        mb(built, selected)
-    );
-    println!(
-        "| + MIME parsed (SEARCH TEXT touched every message) | {} |",
-        mb(selected, parsed)
-    );
+    println!("| step | ms | heap MiB | RSS MiB | heap beyond raw, B/message | RSS beyond raw, B/message |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    let row = |label: &str, ms: f64| -> (f64, f64) {
+        let h = (heap() - heap0) as f64;
+        let r = rss().unwrap_or(0) as f64 - rss0 as f64;
+        let (hb, rb) = ((h - raw as f64) / count, (r - raw as f64) / count);
+        println!(
+            "| {label} | {ms:.1} | {:.1} | {:.1} | {hb:.0} | {rb:.0} |",
+            h / 1_048_576.0,
+            r / 1_048_576.0
+        );
+        (hb, rb)
+    };
+    let key = if messages >= 1_000_000 {
+        "million"
+    } else {
+        "memory"
+    };
+    let (built, _) = row("mailbox built", built_ms);
+    note(&format!("{key}_built_heap"), format!("{built:.0}"));
+    let mut d = Driver::new(world, sessions);
+    let actor = sessions - 1;
+    let select = format!("SELECT {MAILBOX}");
+    let others: Vec<usize> = (0..actor).collect();
+    let _ = timed(&mut d, &now, &[("SELECT", &select, &others)]);
+    let search = "SEARCH TEXT needle";
+    let me = [actor];
+    let mut plan: Vec<(&'static str, &str, &[usize])> = vec![
+        ("+ SELECT (every session selected)", &select, &me),
+        ("+ FETCH 1:* (FLAGS)", "FETCH 1:* (FLAGS)", &me),
+        ("+ SEARCH TEXT (first)", search, &me),
+        ("+ SEARCH TEXT (again)", search, &me),
+    ];
+    // Envelopes are kept once computed (MessageData); 1M of them would take minutes here.
+    if messages <= 100_000 {
+        plan.push((
+            "+ FETCH 1:* (ENVELOPE): envelopes kept",
+            "FETCH 1:* (ENVELOPE)",
+            &me,
+        ));
+    }
+    for step in plan {
+        let ms = timed(&mut d, &now, &[step])
+            .first()
+            .map_or(0.0, |s| s.millis);
+        let (hb, rb) = row(step.0, ms);
+        note(&format!("{key}_ms\t{}", step.0), format!("{ms:.1}"));
+        if step.0.starts_with("+ SEARCH TEXT (again)") {
+            note(&format!("{key}_heap"), format!("{hb:.0}"));
+            note(&format!("{key}_rss"), format!("{rb:.0}"));
+            note(
+                &format!("{key}_total_mib"),
+                format!("{:.0}", (heap() - heap0) as f64 / 1_048_576.0),
+            );
+        }
+    }
     println!();
+    if let Err(e) = d.finish(()) {
+        println!("error: {e}\n");
+        note(&format!("{key}_error"), e.trim_end());
+    }
 }

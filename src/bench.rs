@@ -84,8 +84,7 @@ pub fn sort_and_thread(messages: usize, now: &dyn Fn() -> f64) -> Result<Vec<Ste
     }
     let mut d = Driver::new(world, 1);
     d.run(0, format!("SELECT {MAILBOX}").as_bytes());
-    let mut steps = Vec::new();
-    for (label, command) in [
+    let rows: Vec<(&'static str, &str, &[usize])> = [
         (
             "SORT (SUBJECT) (first, parses MIME)",
             "SORT (SUBJECT) UTF-8 ALL",
@@ -99,18 +98,12 @@ pub fn sort_and_thread(messages: usize, now: &dyn Fn() -> f64) -> Result<Vec<Ste
         ("THREAD ORDEREDSUBJECT", "THREAD ORDEREDSUBJECT UTF-8 ALL"),
         ("THREAD REFERENCES", "THREAD REFERENCES UTF-8 ALL"),
         ("UID THREAD REFERENCES", "UID THREAD REFERENCES UTF-8 ALL"),
-    ] {
-        let t = now();
-        d.run(0, command.as_bytes());
-        steps.push(Step {
-            command: label,
-            millis: now() - t,
-        });
-    }
-    match d.first_error {
-        Some(e) => Err(e),
-        None => Ok(steps),
-    }
+    ]
+    .into_iter()
+    .map(|(label, command)| (label, command, &[0usize][..]))
+    .collect();
+    let steps = timed(&mut d, now, &rows);
+    d.finish(steps)
 }
 
 /// Messages in [`MAILBOX`] for [`mixed_workload`].
@@ -119,9 +112,21 @@ pub const WORKLOAD_MESSAGES: usize = 200;
 /// Commands each session sends per iteration of [`mixed_workload`].
 pub const WORKLOAD_COMMANDS_PER_SESSION: u64 = 10;
 
+/// Body lines of [`synthetic_message`]: about 1.2 KB a message.
+pub const BODY_LINES: usize = 14;
+
+/// Body lines of a message of about 1 KB (the 1M-message row of the scale benchmark).
+pub const BODY_LINES_1KB: usize = 11;
+
 /// A plain-text message of about 1.2 KB, different for each `i`; one in a hundred has the word
 /// `needle` in its body, one in ten is about a "report".
 pub fn synthetic_message(i: usize) -> Vec<u8> {
+    message_with_lines(i, BODY_LINES)
+}
+
+/// [`synthetic_message`] with `lines` body lines of about 70 octets each (about 230 octets of
+/// header).
+pub fn message_with_lines(i: usize, lines: usize) -> Vec<u8> {
     let topic = if i % 10 == 0 {
         "Quarterly report"
     } else {
@@ -140,17 +145,25 @@ pub fn synthetic_message(i: usize) -> Vec<u8> {
         s = i % 37,
         mm = i % 60,
     );
-    for line in 0..14 {
+    for line in 0..lines {
         m.push_str(&format!(
             "Line {line} of message {i}: the quick brown fox jumps over the lazy {word}.\r\n"
         ));
     }
+    // Exactly its size, as a message read from an APPEND literal is: the memory benchmark
+    // counts what the store holds beyond the raw octets, not this builder's spare capacity.
+    m.shrink_to_fit();
     m.into_bytes()
 }
 
 /// The default world plus [`MAILBOX`] holding `messages` synthetic messages; every tenth is
 /// `\Deleted` when `tenth_deleted` (the scale benchmark's EXPUNGE removes exactly 10%).
 pub fn world_with(messages: usize, tenth_deleted: bool) -> World {
+    world_of(messages, BODY_LINES, tenth_deleted)
+}
+
+/// [`world_with`], its messages with `body_lines` body lines ([`message_with_lines`]).
+pub fn world_of(messages: usize, body_lines: usize, tenth_deleted: bool) -> World {
     let mut world = World::default_world();
     let Some(mailbox) = world
         .store
@@ -167,7 +180,10 @@ pub fn world_with(messages: usize, tenth_deleted: bool) -> World {
         } else {
             Flags::default()
         };
-        mailbox.append(MessageData::new(synthetic_message(i), date), flags);
+        mailbox.append(
+            MessageData::new(message_with_lines(i, body_lines), date),
+            flags,
+        );
         if let Some(m) = mailbox.messages.last_mut() {
             m.recent_unclaimed = false;
         }
@@ -211,6 +227,14 @@ impl Driver {
             d.run(i, format!("LOGIN {user} {user}").as_bytes());
         }
         d
+    }
+
+    /// `value`, or the first command's answer that was not a tagged OK.
+    pub fn finish<T>(&self, value: T) -> Result<T, String> {
+        match &self.first_error {
+            Some(e) => Err(e.clone()),
+            None => Ok(value),
+        }
     }
 
     /// Sends one command (without tag and CRLF; literals must be non-synchronizing, `{n+}`)
@@ -271,10 +295,7 @@ pub fn mixed_workload(iterations: u32) -> Result<u64, String> {
             d.run(s, format!("UID FETCH {n}:* (FLAGS)").as_bytes());
         }
     }
-    match d.first_error {
-        Some(e) => Err(e),
-        None => Ok(d.commands - start),
-    }
+    d.finish(d.commands - start)
 }
 
 /// One timed step of [`scale`].
@@ -294,10 +315,40 @@ pub fn scale(messages: usize, sessions: usize, now: &dyn Fn() -> f64) -> Result<
     for s in 0..actor {
         d.run(s, format!("SELECT {MAILBOX}").as_bytes());
     }
+    let others: Vec<usize> = (0..actor).collect();
+    let select = format!("SELECT {MAILBOX}");
+    let search = "SEARCH TEXT needle";
+    let steps = timed(
+        &mut d,
+        now,
+        &[
+            ("SELECT", &select, &[actor]),
+            ("FETCH 1:* (FLAGS)", "FETCH 1:* (FLAGS)", &[actor]),
+            ("SEARCH TEXT (first, parses MIME)", search, &[actor]),
+            ("SEARCH TEXT (again)", search, &[actor]),
+            (
+                "STORE 1:* +FLAGS (\\Flagged)",
+                "STORE 1:* +FLAGS (\\Flagged)",
+                &[actor],
+            ),
+            ("EXPUNGE (10%)", "EXPUNGE", &[actor]),
+            ("NOOP of the others (told of it all)", "NOOP", &others),
+        ],
+    );
+    d.finish(steps)
+}
+
+/// Runs each row `(label, command, sessions)` in turn: the command for each of the sessions,
+/// all of them timed together with `now` (milliseconds). A row with no session is left out.
+pub fn timed(
+    d: &mut Driver,
+    now: &dyn Fn() -> f64,
+    rows: &[(&'static str, &str, &[usize])],
+) -> Vec<Step> {
     let mut steps = Vec::new();
-    let mut timed = |d: &mut Driver, label: &'static str, command: &str, sessions: &[usize]| {
+    for &(label, command, sessions) in rows {
         if sessions.is_empty() {
-            return;
+            continue;
         }
         let t = now();
         for &s in sessions {
@@ -307,27 +358,8 @@ pub fn scale(messages: usize, sessions: usize, now: &dyn Fn() -> f64) -> Result<
             command: label,
             millis: now() - t,
         });
-    };
-    let select = format!("SELECT {MAILBOX}");
-    timed(&mut d, "SELECT", &select, &[actor]);
-    timed(&mut d, "FETCH 1:* (FLAGS)", "FETCH 1:* (FLAGS)", &[actor]);
-    let search = "SEARCH TEXT needle";
-    timed(&mut d, "SEARCH TEXT (first, parses MIME)", search, &[actor]);
-    timed(&mut d, "SEARCH TEXT (again)", search, &[actor]);
-    let store = "STORE 1:* +FLAGS (\\Flagged)";
-    timed(&mut d, "STORE 1:* +FLAGS (\\Flagged)", store, &[actor]);
-    timed(&mut d, "EXPUNGE (10%)", "EXPUNGE", &[actor]);
-    let others: Vec<usize> = (0..actor).collect();
-    timed(
-        &mut d,
-        "NOOP of the others (told of it all)",
-        "NOOP",
-        &others,
-    );
-    match d.first_error {
-        Some(e) => Err(e),
-        None => Ok(steps),
     }
+    steps
 }
 
 /// Messages in the mailbox of [`hostile_lines`]: the size the cost bounds are stated for.

@@ -579,6 +579,22 @@ impl Sandbox {
     }
 }
 
+/// The benchmarks' mailbox behind the page's own API: `bench/` times `send` and the page's
+/// `lines()` (www/engine.js) on it. Only in the benchmark build (cargo feature `bench`).
+#[cfg(feature = "bench")]
+#[wasm_bindgen]
+impl Sandbox {
+    /// A fresh world like `reset`, plus `BENCH` holding `messages` synthetic messages of about
+    /// 1.2 KB, every tenth `\Deleted` (`crate::bench::world_with`); every client gone.
+    #[wasm_bindgen(js_name = benchWorld)]
+    pub fn bench_world(&mut self, messages: u32) {
+        let world = crate::bench::world_with(messages as usize, true);
+        // The engine's own clock, not the page's: none of the timed commands reads the time.
+        self.server = Server::new(world, *self.server.policies());
+        self.playing = None;
+    }
+}
+
 /// The benchmarks of `bench/` (see `crate::bench`): `"workload"` runs the mixed workload for `n`
 /// iterations and returns the number of commands (the page times the call); `"scale"` returns
 /// the timed steps on a mailbox of `n` messages with `sessions` sessions, timed with

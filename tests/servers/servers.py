@@ -11,6 +11,7 @@ Install them first with tests/servers/install.sh (dovecot from apt, cyrus and co
 under /opt/imap-servers, since the three packages conflict with each other).
 
     python3 tests/servers/servers.py cyrus [--port 14303]   # runs until Ctrl-C, prints how to log in
+    python3 tests/servers/servers.py dovecot --conf-extra bench/dovecot.conf   # scripts/bench.sh
 
 Used as a module by tests/servers/observe.py: `with start("cyrus") as server: ...`.
 """
@@ -105,7 +106,7 @@ class Server:
             print(f"kept {self.tmp}", file=sys.stderr)
 
 
-def start_dovecot(port):
+def start_dovecot(port, conf_extra=None):
     """tests/dovecot/dovecot.conf.in, as tests/dovecot/reference.py uses it, minus its three
     mail_*cache_fields lines: those pin FETCH answers for the MIME known-answer tests, but here we
     want Dovecot's stock caching, which decides what a FETCH of an expunged message can show."""
@@ -127,6 +128,9 @@ def start_dovecot(port):
     text = "".join(line for line in text.splitlines(True)
                    if not line.lstrip().startswith(("mail_cache_fields", "mail_always_cache",
                                                     "mail_never_cache")))
+    if conf_extra:  # settings of its own for one use (scripts/bench.sh: connection limits)
+        with open(conf_extra) as f:
+            text += "\n" + f.read()
     with open(conf, "w") as f:
         f.write(text)
     t0 = time.monotonic()
@@ -243,7 +247,11 @@ def start_courier(port):
 STARTERS = {"dovecot": start_dovecot, "cyrus": start_cyrus, "courier": start_courier}
 
 
-def start(name, port=None):
+def start(name, port=None, conf_extra=None):
+    if conf_extra:
+        if name != "dovecot":
+            sys.exit("--conf-extra is for dovecot only")
+        return start_dovecot(port or PORTS[name], conf_extra)
     return STARTERS[name](port or PORTS[name])
 
 
@@ -251,9 +259,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("server", choices=sorted(STARTERS))
     ap.add_argument("--port", type=int)
+    ap.add_argument("--conf-extra", metavar="FILE", help="dovecot: settings appended to its config")
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    with start(args.server, args.port) as server:
+    with start(args.server, args.port, args.conf_extra) as server:
         login = f"LOGIN {server.user} {server.password}" if server.user else "(PREAUTH)"
         print(f"{server.name} {server.version} on 127.0.0.1:{server.port}, ready after "
               f"{server.ready_seconds:.2f}s; {login}; data in {server.tmp}; Ctrl-C stops it",
