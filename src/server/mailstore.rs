@@ -192,7 +192,7 @@ impl MessageData {
     pub fn envelope(&self) -> Arc<Envelope> {
         Arc::clone(
             self.envelope
-                .get_or_init(|| Arc::new(self.mime().envelope(&self.raw))),
+                .get_or_init(|| Arc::new(crate::server::mime::envelope(&self.raw))),
         )
     }
 

@@ -30,7 +30,8 @@ struct Token<'a> {
 }
 
 fn lex(s: &[u8]) -> Vec<Token<'_>> {
-    let mut out = Vec::new();
+    // `Name <user@host>` is seven tokens: room for that at once, not four reallocations.
+    let mut out = Vec::with_capacity(8);
     let mut i = 0usize;
     let mut space = false;
     while let Some(&b) = s.get(i) {

@@ -124,8 +124,13 @@ fn unfold_with(value: &[u8], fold_as_space: bool) -> Vec<u8> {
         .iter()
         .position(|&b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
         .unwrap_or(value.len());
+    let value = value.get(start..).unwrap_or_default();
+    // Most fields are one line: nothing to remove.
+    if !value.contains(&b'\n') && !value.contains(&b'\r') {
+        return value.to_vec();
+    }
     let mut out = Vec::with_capacity(value.len());
-    let mut bytes = value.get(start..).unwrap_or_default().iter().peekable();
+    let mut bytes = value.iter().peekable();
     while let Some(&b) = bytes.next() {
         match b {
             b'\r' if bytes.peek() == Some(&&b'\n') => {}

@@ -685,3 +685,27 @@ fn base64_lines_are_76_characters_rfc2045_6_8() {
     assert_eq!(lines[1], "qw==");
     assert_eq!(decode::base64(text.as_bytes()), vec![0xab; 58]);
 }
+
+#[test]
+fn envelope_from_the_header_alone_is_the_parsed_messages() {
+    // The header-only ENVELOPE the store caches (MessageData::envelope) against the one of the
+    // parsed structure: folded fields, bare LF, no blank line, an empty header, a multipart body
+    // whose parts have their own From and Subject.
+    let samples: [&[u8]; 7] = [
+        b"From: A <a@x>\r\nTo: b@y,\r\n c@z\r\nSubject: s\r\n\tt\r\n\r\nbody\r\n",
+        b"From: A <a@x>\nSubject: lf\n\nbody\n",
+        b"Subject: no blank line\r\nFrom: a@x",
+        b"\r\nFrom: not a header\r\n",
+        b"",
+        b"Content-Type: multipart/mixed; boundary=b\r\nSubject: top\r\n\r\n--b\r\nFrom: inner@x\r\nSubject: inner\r\n\r\nx\r\n--b--\r\n",
+        b"Subject:  two  spaces \r\nSender:\r\nReply-To: r@x\r\nFrom: f@x\r\n\r\n",
+    ];
+    for raw in samples {
+        assert_eq!(
+            envelope(&crate::server::mime::envelope(raw)),
+            envelope(&MimeMessage::parse(raw).envelope(raw)),
+            "{}",
+            String::from_utf8_lossy(raw)
+        );
+    }
+}
