@@ -111,6 +111,7 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "fetch-expunged=omit",
                 "modified-report=fetch",
                 "condstore-uid=condstore",
+                "other-flags-changed=apply-other-flags",
             ],
             vec![],
         ),
@@ -158,6 +159,7 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "condstore-uid",
                 "context-update",
                 "expunge-timing",
+                "other-flags-changed",
             ],
         ),
         (
@@ -175,6 +177,7 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "condstore-uid|...",
                 "context-update|...",
                 "expunge-timing",
+                "other-flags-changed|...",
             ],
         ),
     ];

@@ -371,6 +371,24 @@ policy_enum! {
     }
 }
 
+policy_enum! {
+    /// A STORE +FLAGS or -FLAGS with UNCHANGEDSINCE on a message whose mod-sequence rose since,
+    /// when the flags it names are as this session was last told them: the change was to other
+    /// flags (RFC 7162 §3.1.12: "the server doesn't have to report MODIFIED to the client.
+    /// Instead, the server may set the $Processed flag"). Not for FLAGS (§3.1.12: "can't be
+    /// performed in case of a conditional STORE FLAGS"), nor UNCHANGEDSINCE 0 (§3.1.3: it
+    /// "always fails").
+    OtherFlagsChanged, point = "other-flags-changed", rfc = "RFC 7162 §3.1.12",
+    summary = "STORE UNCHANGEDSINCE +FLAGS/-FLAGS after another client changed other flags" {
+        /// The message fails and is named in `[MODIFIED]` (RFC 7162 §3.1.3; Dovecot 2.3 and
+        /// Cyrus 3.6, `tests/servers/transcripts/*/extra-rfc7162-3.1.12-*.txt`).
+        Strict = "strict", "RFC 7162 §3.1.3";
+        /// The flags are stored anyway and an untagged FETCH gives the new FLAGS and MODSEQ,
+        /// also for `.SILENT` (RFC 7162 §3.1.12).
+        ApplyOtherFlags = "apply-other-flags", "RFC 7162 §3.1.12";
+    }
+}
+
 /// The current value of every decision point: how the server behaves where RFC 2180 and
 /// RFC 2683 leave the choice to it. Set by field, by name (as on the command line), or from a
 /// named preset; a [`crate::server::Server`] reads them with each command.
@@ -408,6 +426,7 @@ pub struct Policies {
     pub expunge_timing: ExpungeTiming,
     pub store_silent: StoreSilent,
     pub seq_out_of_range: SeqOutOfRange,
+    pub other_flags_changed: OtherFlagsChanged,
 }
 
 impl Default for Policies {
@@ -439,6 +458,7 @@ impl Default for Policies {
             expunge_timing: ExpungeTiming::AnyCommand,
             store_silent: StoreSilent::Honoured,
             seq_out_of_range: SeqOutOfRange::Bad,
+            other_flags_changed: OtherFlagsChanged::Strict,
         }
     }
 }
@@ -483,6 +503,7 @@ macro_rules! each_point {
         $m!(expunge_timing, ExpungeTiming);
         $m!(store_silent, StoreSilent);
         $m!(seq_out_of_range, SeqOutOfRange);
+        $m!(other_flags_changed, OtherFlagsChanged);
     };
 }
 
@@ -625,6 +646,8 @@ pub const PRESETS: &[Preset] = &[
             "expunge-timing=any-command",
             "store-silent=honoured",
             "seq-out-of-range=bad",
+            // tests/servers/transcripts/dovecot-2.3.19.1/extra-rfc7162-3.1.12-*.txt, and live.
+            "other-flags-changed=strict",
         ],
     },
     Preset {
@@ -658,6 +681,8 @@ pub const PRESETS: &[Preset] = &[
             "expunge-timing=sync-commands",
             "store-silent=ignored",
             "seq-out-of-range=ignore",
+            // tests/servers/transcripts/cyrus-3.6.1-4+deb12u5/extra-rfc7162-3.1.12-*.txt, and live.
+            "other-flags-changed=strict",
         ],
     },
     Preset {
