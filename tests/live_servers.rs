@@ -47,6 +47,11 @@ const NOT_PROBED: &[(&str, &str, &str)] = &[
         "Cyrus 3.6 does not announce CONTEXT=SEARCH, which the scenarios varying it need",
     ),
     (
+        "cyrus",
+        "cancelupdate-unknown",
+        "Cyrus 3.6 does not announce CONTEXT=SEARCH, which the scenarios varying it need",
+    ),
+    (
         "",
         "notify-timing",
         "the probe does not send NOTIFY (its mailbox filters are not mapped to the scratch mailbox)",

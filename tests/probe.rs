@@ -112,6 +112,7 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "modified-report=fetch",
                 "condstore-uid=condstore",
                 "other-flags-changed=apply-other-flags",
+                "cancelupdate-unknown=no",
             ],
             vec![],
         ),
@@ -160,6 +161,7 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "context-update",
                 "expunge-timing",
                 "other-flags-changed",
+                "cancelupdate-unknown",
             ],
         ),
         (
@@ -178,6 +180,7 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "context-update|...",
                 "expunge-timing",
                 "other-flags-changed|...",
+                "cancelupdate-unknown|...",
             ],
         ),
     ];

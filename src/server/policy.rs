@@ -389,6 +389,20 @@ policy_enum! {
     }
 }
 
+policy_enum! {
+    /// CANCELUPDATE naming a tag with no live search behind it (never a search with RETURN
+    /// (UPDATE), or cancelled already): RFC 5267 §4.3.5 defines the command for "the tags of
+    /// the commands used to request updates" and names no error for others.
+    CancelupdateUnknown, point = "cancelupdate-unknown", rfc = "RFC 5267 §4.3.5",
+    summary = "CANCELUPDATE of a tag with no live search" {
+        /// OK: after the command no updates come for any tag named, all the client asked.
+        Ok = "ok", "RFC 5267 §4.3.5";
+        /// NO, while the live searches named are cancelled all the same (Dovecot 2.3
+        /// behaviour, `tests/servers/transcripts/dovecot-2.3.19.1/extra-rfc5267-cancelupdate-unknown.txt`).
+        No = "no", "Dovecot 2.3 behaviour";
+    }
+}
+
 /// The current value of every decision point: how the server behaves where RFC 2180 and
 /// RFC 2683 leave the choice to it. Set by field, by name (as on the command line), or from a
 /// named preset; a [`crate::server::Server`] reads them with each command.
@@ -427,6 +441,7 @@ pub struct Policies {
     pub store_silent: StoreSilent,
     pub seq_out_of_range: SeqOutOfRange,
     pub other_flags_changed: OtherFlagsChanged,
+    pub cancelupdate_unknown: CancelupdateUnknown,
 }
 
 impl Default for Policies {
@@ -459,6 +474,7 @@ impl Default for Policies {
             store_silent: StoreSilent::Honoured,
             seq_out_of_range: SeqOutOfRange::Bad,
             other_flags_changed: OtherFlagsChanged::Strict,
+            cancelupdate_unknown: CancelupdateUnknown::Ok,
         }
     }
 }
@@ -504,6 +520,7 @@ macro_rules! each_point {
         $m!(store_silent, StoreSilent);
         $m!(seq_out_of_range, SeqOutOfRange);
         $m!(other_flags_changed, OtherFlagsChanged);
+        $m!(cancelupdate_unknown, CancelupdateUnknown);
     };
 }
 
@@ -648,6 +665,8 @@ pub const PRESETS: &[Preset] = &[
             "seq-out-of-range=bad",
             // tests/servers/transcripts/dovecot-2.3.19.1/extra-rfc7162-3.1.12-*.txt, and live.
             "other-flags-changed=strict",
+            // extra-rfc5267-cancelupdate-unknown.txt, and live.
+            "cancelupdate-unknown=no",
         ],
     },
     Preset {
@@ -683,6 +702,8 @@ pub const PRESETS: &[Preset] = &[
             "seq-out-of-range=ignore",
             // tests/servers/transcripts/cyrus-3.6.1-4+deb12u5/extra-rfc7162-3.1.12-*.txt, and live.
             "other-flags-changed=strict",
+            // Not observed (Cyrus 3.6 lacks CONTEXT=SEARCH): the default.
+            "cancelupdate-unknown=ok",
         ],
     },
     Preset {
