@@ -48,7 +48,7 @@ const NOT_PROBED: &[(&str, &str, &str)] = &[
     ),
     (
         "cyrus",
-        "cancelupdate-unknown",
+        "cancelupdate-tag",
         "Cyrus 3.6 does not announce CONTEXT=SEARCH, which the scenarios varying it need",
     ),
     (

@@ -112,7 +112,7 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "modified-report=fetch",
                 "condstore-uid=condstore",
                 "other-flags-changed=apply-other-flags",
-                "cancelupdate-unknown=no",
+                "cancelupdate-tag=no",
             ],
             vec![],
         ),
@@ -161,7 +161,7 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "context-update",
                 "expunge-timing",
                 "other-flags-changed",
-                "cancelupdate-unknown",
+                "cancelupdate-tag",
             ],
         ),
         (
@@ -180,7 +180,7 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "context-update|...",
                 "expunge-timing",
                 "other-flags-changed|...",
-                "cancelupdate-unknown|...",
+                "cancelupdate-tag|...",
             ],
         ),
     ];
@@ -485,8 +485,9 @@ fn a_server_that_stops_answering_gets_a_timeout_in_each_row() {
             "expungeissued-code" => continue,
             // The probe never sends NOTIFY: untested whatever the server does.
             "notify-timing" | "notify-status-items" => continue,
-            // The fake announces no CONTEXT=SEARCH, which the live-search lesson needs.
-            "context-update" => {
+            // The fake announces no CONTEXT=SEARCH, which the live-search lesson and
+            // CANCELUPDATE need.
+            "context-update" | "cancelupdate-tag" => {
                 let Verdict::Untested(why) = &row.verdict else {
                     panic!("{text}");
                 };

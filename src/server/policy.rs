@@ -379,7 +379,7 @@ policy_enum! {
     /// performed in case of a conditional STORE FLAGS"), nor UNCHANGEDSINCE 0 (§3.1.3: it
     /// "always fails").
     OtherFlagsChanged, point = "other-flags-changed", rfc = "RFC 7162 §3.1.12",
-    summary = "STORE UNCHANGEDSINCE +FLAGS/-FLAGS after another client changed other flags" {
+    summary = "UNCHANGEDSINCE +FLAGS when only other flags changed" {
         /// The message fails and is named in `[MODIFIED]` (RFC 7162 §3.1.3; Dovecot 2.3 and
         /// Cyrus 3.6, `tests/servers/transcripts/*/extra-rfc7162-3.1.12-*.txt`).
         Strict = "strict", "RFC 7162 §3.1.3";
@@ -393,7 +393,7 @@ policy_enum! {
     /// CANCELUPDATE naming a tag with no live search behind it (never a search with RETURN
     /// (UPDATE), or cancelled already): RFC 5267 §4.3.5 defines the command for "the tags of
     /// the commands used to request updates" and names no error for others.
-    CancelupdateUnknown, point = "cancelupdate-unknown", rfc = "RFC 5267 §4.3.5",
+    CancelupdateTag, point = "cancelupdate-tag", rfc = "RFC 5267 §4.3.5",
     summary = "CANCELUPDATE of a tag with no live search" {
         /// OK: after the command no updates come for any tag named, all the client asked.
         Ok = "ok", "RFC 5267 §4.3.5";
@@ -441,7 +441,7 @@ pub struct Policies {
     pub store_silent: StoreSilent,
     pub seq_out_of_range: SeqOutOfRange,
     pub other_flags_changed: OtherFlagsChanged,
-    pub cancelupdate_unknown: CancelupdateUnknown,
+    pub cancelupdate_tag: CancelupdateTag,
 }
 
 impl Default for Policies {
@@ -474,7 +474,7 @@ impl Default for Policies {
             store_silent: StoreSilent::Honoured,
             seq_out_of_range: SeqOutOfRange::Bad,
             other_flags_changed: OtherFlagsChanged::Strict,
-            cancelupdate_unknown: CancelupdateUnknown::Ok,
+            cancelupdate_tag: CancelupdateTag::Ok,
         }
     }
 }
@@ -520,7 +520,7 @@ macro_rules! each_point {
         $m!(store_silent, StoreSilent);
         $m!(seq_out_of_range, SeqOutOfRange);
         $m!(other_flags_changed, OtherFlagsChanged);
-        $m!(cancelupdate_unknown, CancelupdateUnknown);
+        $m!(cancelupdate_tag, CancelupdateTag);
     };
 }
 
@@ -666,7 +666,7 @@ pub const PRESETS: &[Preset] = &[
             // tests/servers/transcripts/dovecot-2.3.19.1/extra-rfc7162-3.1.12-*.txt, and live.
             "other-flags-changed=strict",
             // extra-rfc5267-cancelupdate-unknown.txt, and live.
-            "cancelupdate-unknown=no",
+            "cancelupdate-tag=no",
         ],
     },
     Preset {
@@ -703,7 +703,7 @@ pub const PRESETS: &[Preset] = &[
             // tests/servers/transcripts/cyrus-3.6.1-4+deb12u5/extra-rfc7162-3.1.12-*.txt, and live.
             "other-flags-changed=strict",
             // Not observed (Cyrus 3.6 lacks CONTEXT=SEARCH): the default.
-            "cancelupdate-unknown=ok",
+            "cancelupdate-tag=ok",
         ],
     },
     Preset {
