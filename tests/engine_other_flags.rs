@@ -98,3 +98,20 @@ fn unchangedsince_0_always_fails() {
         "{lines:?}"
     );
 }
+
+/// RFC 7162 §3.1.12: "the optimization described in this section can't be performed in case of
+/// a conditional STORE FLAGS".
+#[test]
+fn store_flags_always_fails() {
+    let (mut server, c1) = changed_by_c2("other-flags-changed=apply-other-flags");
+    let lines = answer(
+        &mut server,
+        c1,
+        "t STORE 1 (UNCHANGEDSINCE 2) FLAGS.SILENT (\\Flagged)",
+    );
+    assert_eq!(
+        last(&lines),
+        "t OK [MODIFIED 1] Conditional STORE failed",
+        "{lines:?}"
+    );
+}

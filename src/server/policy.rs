@@ -32,6 +32,10 @@ macro_rules! policy_enum {
             pub const SUMMARY: &'static str = $summary;
             /// Every value, in documentation order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// Every value's name, in the order of `ALL`.
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
+            /// Every value's RFC paragraph, in the order of `ALL`.
+            pub const RFCS: &'static [&'static str] = &[$($vrfc),+];
 
             /// The value's name.
             pub fn as_str(self) -> &'static str {
@@ -500,6 +504,20 @@ pub struct PointInfo {
     pub values: Vec<(&'static str, &'static str)>,
 }
 
+/// The error for a value `point` does not have; `names` are the ones it has. One function for
+/// every point, not one copy per enum, to keep the page's wasm small.
+fn unknown_value(point: &str, value: &str, names: &[&str]) -> PolicyError {
+    PolicyError(format!(
+        "unknown value {value:?} for {point}; one of: {}",
+        names.join(", ")
+    ))
+}
+
+/// A point's `(value, RFC paragraph)` rows for [`PointInfo::values`].
+fn value_rows(names: &[&'static str], rfcs: &[&'static str]) -> Vec<(&'static str, &'static str)> {
+    names.iter().copied().zip(rfcs.iter().copied()).collect()
+}
+
 macro_rules! each_point {
     ($m:ident) => {
         $m!(select_shared, SelectShared);
@@ -530,13 +548,8 @@ impl Policies {
         macro_rules! try_set {
             ($field:ident, $ty:ident) => {
                 if point == $ty::POINT {
-                    self.$field = $ty::from_name(value).ok_or_else(|| {
-                        let names: Vec<_> = $ty::ALL.iter().map(|v| v.as_str()).collect();
-                        PolicyError(format!(
-                            "unknown value {value:?} for {point}; one of: {}",
-                            names.join(", ")
-                        ))
-                    })?;
+                    self.$field = $ty::from_name(value)
+                        .ok_or_else(|| unknown_value(point, value, $ty::NAMES))?;
                     return Ok(());
                 }
             };
@@ -586,7 +599,7 @@ impl Policies {
                     rfc: $ty::RFC,
                     summary: $ty::SUMMARY,
                     current: self.$field.as_str(),
-                    values: $ty::ALL.iter().map(|v| (v.as_str(), v.rfc())).collect(),
+                    values: value_rows($ty::NAMES, $ty::RFCS),
                 });
             };
         }
