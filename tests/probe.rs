@@ -161,7 +161,6 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "context-update",
                 "expunge-timing",
                 "other-flags-changed",
-                "cancelupdate-tag",
             ],
         ),
         (
@@ -180,7 +179,6 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "context-update|...",
                 "expunge-timing",
                 "other-flags-changed|...",
-                "cancelupdate-tag|...",
             ],
         ),
     ];
