@@ -48,6 +48,11 @@ const NOT_PROBED: &[(&str, &str, &str)] = &[
     ),
     (
         "cyrus",
+        "cancelupdate-tag",
+        "Cyrus 3.6 does not announce CONTEXT=SEARCH, which the scenarios varying it need",
+    ),
+    (
+        "cyrus",
         "notify-timing",
         "Cyrus 3.6 does not announce NOTIFY, which the scenarios varying it need",
     ),

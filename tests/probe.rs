@@ -119,6 +119,8 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "modified-report=fetch",
                 "condstore-uid=condstore",
                 "notify-timing=next-command",
+                "other-flags-changed=apply-other-flags",
+                "cancelupdate-tag=no",
             ],
             vec![],
         ),
@@ -167,6 +169,7 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "notify-status-items",
                 "context-update",
                 "expunge-timing",
+                "other-flags-changed",
             ],
         ),
         (
@@ -184,6 +187,7 @@ fn the_sandbox_is_classified_as_the_values_it_runs_under() {
                 "condstore-uid|...",
                 "context-update|...",
                 "expunge-timing",
+                "other-flags-changed|...",
             ],
         ),
     ];
@@ -499,8 +503,9 @@ fn a_server_that_stops_answering_gets_a_timeout_in_each_row() {
                 );
                 continue;
             }
-            // The fake announces no CONTEXT=SEARCH, which the live-search lesson needs.
-            "context-update" => {
+            // The fake announces no CONTEXT=SEARCH, which the live-search lesson and
+            // CANCELUPDATE need.
+            "context-update" | "cancelupdate-tag" => {
                 let Verdict::Untested(why) = &row.verdict else {
                     panic!("{text}");
                 };

@@ -215,8 +215,9 @@ fn random_sessions_keep_the_store_consistent_rfc3501_rfc2180() {
     let mut checked = 0;
     let mut appended = 0;
     let mut vanished = 0;
-    // 32 seeds: with NOTIFY among the commands, 24 no longer saw more than 10 VANISHED.
-    for seed in 1..=32u64 {
+    // 40 seeds: with NOTIFY among the commands, 24 no longer saw more than 10 VANISHED; with
+    // 19 decision points (each run draws its policies from the table), 32 no longer did.
+    for seed in 1..=40u64 {
         let (c, a, v) = run(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15), 460);
         checked += c;
         appended += a;

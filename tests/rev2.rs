@@ -282,3 +282,36 @@ fn response_text_is_ascii_for_imap4rev1_and_utf8_after_enable() {
     );
     assert!(r1.iter().all(|l| l.is_ascii()), "{r1:?}");
 }
+
+/// An IMAP4rev2 session that selects a mailbox first takes `\Recent` from the IMAP4rev1 session
+/// that selects it after: RFC 3501 §2.3.2 gives it to "the first session to have been notified
+/// about this message", whatever that session speaks, and RFC 9051 (Appendix E item 12) only
+/// stops showing it to IMAP4rev2 sessions. EXAMINE claims nothing (RFC 3501 §6.3.2), in either.
+#[test]
+fn an_imap4rev2_session_selecting_first_takes_recent_from_imap4rev1() {
+    for (rev2_command, rev1_recent) in [
+        ("s SELECT FOO", "* 0 RECENT"),
+        ("s EXAMINE FOO", "* 1 RECENT"),
+    ] {
+        let mut s = Server::new(World::default_world(), Policies::default());
+        let (c1, c2) = (s.connect(), s.connect());
+        run(&mut s, c1, "l LOGIN alice alice");
+        run(&mut s, c2, "l LOGIN bob bob");
+        let a = run(&mut s, c1, "a APPEND FOO {7+}\r\nHi: x\r\n");
+        assert!(a.last().unwrap().starts_with("a OK"), "{a:?}");
+        run(&mut s, c2, "e ENABLE IMAP4rev2");
+        let r2 = run(&mut s, c2, rev2_command);
+        assert!(!r2.iter().any(|l| l.contains("RECENT")), "{r2:?}");
+        let r1 = run(&mut s, c1, "s SELECT FOO");
+        assert!(
+            r1.contains(&rev1_recent.to_string()),
+            "{rev2_command}: {r1:?}"
+        );
+        let f1 = run(&mut s, c1, "f FETCH 8 FLAGS");
+        assert_eq!(
+            f1.first().is_some_and(|l| l.contains("\\Recent")),
+            rev2_command.contains("EXAMINE"),
+            "{rev2_command}: {f1:?}"
+        );
+    }
+}

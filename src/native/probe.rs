@@ -852,9 +852,8 @@ fn mailbox_args(command: &str, uid: bool) -> Option<MailboxArgs> {
     }
     match c.as_str() {
         "NOOP" | "CHECK" | "CLOSE" | "UNSELECT" | "EXPUNGE" | "FETCH" | "STORE" | "SEARCH"
-        | "CAPABILITY" | "LOGOUT" | "NAMESPACE" | "ENABLE" | "ID" | "SORT" | "THREAD" => {
-            Some(MailboxArgs::At(&[]))
-        }
+        | "CAPABILITY" | "LOGOUT" | "NAMESPACE" | "ENABLE" | "ID" | "SORT" | "THREAD"
+        | "CANCELUPDATE" => Some(MailboxArgs::At(&[])),
         "SELECT" | "EXAMINE" | "CREATE" | "DELETE" | "SUBSCRIBE" | "UNSUBSCRIBE" | "STATUS"
         | "APPEND" => Some(MailboxArgs::At(&[0])),
         "RENAME" => Some(MailboxArgs::At(&[0, 1])),
@@ -880,6 +879,8 @@ fn needed_capability(command: &str, uid: bool) -> Option<&'static str> {
         // the scenario that sends THREAD).
         ("SORT", _) => Some("SORT"),
         ("THREAD", _) => Some("THREAD=REFERENCES"),
+        // RFC 5267 §4.3.5.
+        ("CANCELUPDATE", false) => Some("CONTEXT=SEARCH"),
         _ => None,
     }
 }

@@ -32,6 +32,10 @@ macro_rules! policy_enum {
             pub const SUMMARY: &'static str = $summary;
             /// Every value, in documentation order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// Every value's name, in the order of `ALL`.
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
+            /// Every value's RFC paragraph, in the order of `ALL`.
+            pub const RFCS: &'static [&'static str] = &[$($vrfc),+];
 
             /// The value's name.
             pub fn as_str(self) -> &'static str {
@@ -396,6 +400,38 @@ policy_enum! {
     }
 }
 
+policy_enum! {
+    /// A STORE +FLAGS or -FLAGS with UNCHANGEDSINCE on a message whose mod-sequence rose since,
+    /// when the flags it names are as this session was last told them: the change was to other
+    /// flags (RFC 7162 §3.1.12: "the server doesn't have to report MODIFIED to the client.
+    /// Instead, the server may set the $Processed flag"). Not for FLAGS (§3.1.12: "can't be
+    /// performed in case of a conditional STORE FLAGS"), nor UNCHANGEDSINCE 0 (§3.1.3: it
+    /// "always fails").
+    OtherFlagsChanged, point = "other-flags-changed", rfc = "RFC 7162 §3.1.12",
+    summary = "UNCHANGEDSINCE +FLAGS when only other flags changed" {
+        /// The message fails and is named in `[MODIFIED]` (RFC 7162 §3.1.3; Dovecot 2.3 and
+        /// Cyrus 3.6, `tests/servers/transcripts/*/extra-rfc7162-3.1.12-*.txt`).
+        Strict = "strict", "RFC 7162 §3.1.3";
+        /// The flags are stored anyway and an untagged FETCH gives the new FLAGS and MODSEQ,
+        /// also for `.SILENT` (RFC 7162 §3.1.12).
+        ApplyOtherFlags = "apply-other-flags", "RFC 7162 §3.1.12";
+    }
+}
+
+policy_enum! {
+    /// CANCELUPDATE naming a tag with no live search behind it (never a search with RETURN
+    /// (UPDATE), or cancelled already): RFC 5267 §4.3.5 defines the command for "the tags of
+    /// the commands used to request updates" and names no error for others.
+    CancelupdateTag, point = "cancelupdate-tag", rfc = "RFC 5267 §4.3.5",
+    summary = "CANCELUPDATE of a tag with no live search" {
+        /// OK: after the command no updates come for any tag named, all the client asked.
+        Ok = "ok", "RFC 5267 §4.3.5";
+        /// NO, while the live searches named are cancelled all the same (Dovecot 2.3
+        /// behaviour, `tests/servers/transcripts/dovecot-2.3.19.1/extra-rfc5267-cancelupdate-unknown.txt`).
+        No = "no", "Dovecot 2.3 behaviour";
+    }
+}
+
 /// The current value of every decision point: how the server behaves where RFC 2180 and
 /// RFC 2683 leave the choice to it. Set by field, by name (as on the command line), or from a
 /// named preset; a [`crate::server::Server`] reads them with each command.
@@ -436,6 +472,8 @@ pub struct Policies {
     /// Feature `quota`.
     #[cfg(feature = "quota")]
     pub quota_set: QuotaSet,
+    pub other_flags_changed: OtherFlagsChanged,
+    pub cancelupdate_tag: CancelupdateTag,
 }
 
 impl Default for Policies {
@@ -469,6 +507,8 @@ impl Default for Policies {
             seq_out_of_range: SeqOutOfRange::Bad,
             #[cfg(feature = "quota")]
             quota_set: QuotaSet::Allow,
+            other_flags_changed: OtherFlagsChanged::Strict,
+            cancelupdate_tag: CancelupdateTag::Ok,
         }
     }
 }
@@ -494,6 +534,20 @@ pub struct PointInfo {
     pub values: Vec<(&'static str, &'static str)>,
 }
 
+/// The error for a value `point` does not have; `names` are the ones it has. One function for
+/// every point, not one copy per enum, to keep the page's wasm small.
+fn unknown_value(point: &str, value: &str, names: &[&str]) -> PolicyError {
+    PolicyError(format!(
+        "unknown value {value:?} for {point}; one of: {}",
+        names.join(", ")
+    ))
+}
+
+/// A point's `(value, RFC paragraph)` rows for [`PointInfo::values`].
+fn value_rows(names: &[&'static str], rfcs: &[&'static str]) -> Vec<(&'static str, &'static str)> {
+    names.iter().copied().zip(rfcs.iter().copied()).collect()
+}
+
 macro_rules! each_point {
     ($m:ident) => {
         $m!(select_shared, SelectShared);
@@ -515,6 +569,8 @@ macro_rules! each_point {
         $m!(seq_out_of_range, SeqOutOfRange);
         #[cfg(feature = "quota")]
         $m!(quota_set, QuotaSet);
+        $m!(other_flags_changed, OtherFlagsChanged);
+        $m!(cancelupdate_tag, CancelupdateTag);
     };
 }
 
@@ -524,13 +580,8 @@ impl Policies {
         macro_rules! try_set {
             ($field:ident, $ty:ident) => {
                 if point == $ty::POINT {
-                    self.$field = $ty::from_name(value).ok_or_else(|| {
-                        let names: Vec<_> = $ty::ALL.iter().map(|v| v.as_str()).collect();
-                        PolicyError(format!(
-                            "unknown value {value:?} for {point}; one of: {}",
-                            names.join(", ")
-                        ))
-                    })?;
+                    self.$field = $ty::from_name(value)
+                        .ok_or_else(|| unknown_value(point, value, $ty::NAMES))?;
                     return Ok(());
                 }
             };
@@ -580,7 +631,7 @@ impl Policies {
                     rfc: $ty::RFC,
                     summary: $ty::SUMMARY,
                     current: self.$field.as_str(),
-                    values: $ty::ALL.iter().map(|v| (v.as_str(), v.rfc())).collect(),
+                    values: value_rows($ty::NAMES, $ty::RFCS),
                 });
             };
         }
@@ -663,6 +714,10 @@ pub const PRESETS: &[Preset] = &[
             // configuration has no quota plugin): the default.
             #[cfg(feature = "quota")]
             "setquota=allow",
+            // tests/servers/transcripts/dovecot-2.3.19.1/extra-rfc7162-3.1.12-*.txt, and live.
+            "other-flags-changed=strict",
+            // extra-rfc5267-cancelupdate-unknown.txt, and live.
+            "cancelupdate-tag=no",
         ],
     },
     Preset {
@@ -700,6 +755,10 @@ pub const PRESETS: &[Preset] = &[
             // servers configure it announces no QUOTA): the default.
             #[cfg(feature = "quota")]
             "setquota=allow",
+            // tests/servers/transcripts/cyrus-3.6.1-4+deb12u5/extra-rfc7162-3.1.12-*.txt, and live.
+            "other-flags-changed=strict",
+            // Not observed (Cyrus 3.6 lacks CONTEXT=SEARCH): the default.
+            "cancelupdate-tag=ok",
         ],
     },
     Preset {

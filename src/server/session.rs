@@ -480,6 +480,8 @@ impl View {
             let first_new = mailbox.messages.partition_point(|m| m.uid <= self.last_uid);
             for m in mailbox.messages.iter_mut().skip(first_new) {
                 let recent = m.recent_unclaimed;
+                // RFC 3501 §2.3.2: the first session told claims it, an IMAP4rev2 one too (RFC
+                // 9051 is silent: it only stops showing \Recent; tests/rev2.rs).
                 if recent && !self.read_only {
                     m.recent_unclaimed = false;
                 }

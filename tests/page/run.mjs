@@ -182,7 +182,7 @@ async function main() {
       await page.selectOption('#policy-fetch-expunged', 'nil');
       await page.locator('.transcript .line.policy', { hasText: 'Policy fetch-expunged = nil' }).first().waitFor();
       const rows = await page.locator('#policy-list .policy').count();
-      assert(rows === 17, `${rows} decision points shown (imap-sandbox policies lists 17)`);
+      assert(rows === 19, `${rows} decision points shown (imap-sandbox policies lists 19)`);
       assert((await page.locator('#policy-fetch-expunged').inputValue()) === 'nil', 'select shows nil');
     });
 

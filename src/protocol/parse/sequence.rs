@@ -54,7 +54,13 @@ pub fn sequence_set(input: &[u8]) -> PResult<'_, SequenceSet> {
 }
 
 /// A sequence set in a command: `sequence-set =/ seq-last-command`, `seq-last-command = "$"`
-/// (RFC 5182 §3). Only a lone `$` is read: `$` combined with numbers (`1,$`) is refused.
+/// (RFC 5182 §3). Only a lone `$` is read: `$` combined with numbers (`1,$`) is refused. The
+/// ABNF would let `sequence-set`'s own recursion end in `$` (`1,$`, not `$,1` or `$:4`), but
+/// RFC 5182 §1 has `$` "used instead of" a sequence set and combines it with numbers only through
+/// OR (§2.2 Example 4); Dovecot 2.3 answers every mix BAD
+/// (`tests/servers/transcripts/dovecot-2.3.19.1/extra-rfc5182-dollar-combined.txt`). Cyrus 3.6
+/// lacks SEARCHRES. Evaluating `1,$` would be the other reading: not offered (the page's budget,
+/// and [`SequenceSet`] holds `$` only alone).
 pub fn command_sequence_set(input: &[u8]) -> PResult<'_, SequenceSet> {
     match input.split_first() {
         Some((b'$', rest)) => Ok((rest, SequenceSet::last_result())),

@@ -10,7 +10,7 @@ use crate::protocol::types::{
 use crate::server::commands::fetch::{selected_view, Touched};
 use crate::server::limits;
 use crate::server::mailstore::{Mailbox, MessageData, Uid};
-use crate::server::policy::{Citation, ContextUpdate, SearchExpunged};
+use crate::server::policy::{CancelupdateTag, Citation, ContextUpdate, SearchExpunged};
 use crate::server::search_keys::{has_modseq, Bounds, Candidate, Plan};
 use crate::server::session::{Mode, Ranges, SearchContext, View};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
@@ -317,9 +317,9 @@ impl Server {
     }
 
     /// CANCELUPDATE (RFC 5267 §4.3.5): no more updates for the searches with these tags. A tag
-    /// with no search behind it cancels nothing: RFC 5267 names no error for it, and after the
-    /// command no updates come for that tag, which is all the client asked.
+    /// with no search behind it cancels nothing, and is answered as cancelupdate-tag says.
     pub(crate) fn handle_cancel_update(&mut self, client: ClientId, tags: &[String]) -> CmdResult {
+        let policy = self.policies.cancelupdate_tag;
         let Some(view) = self
             .sessions
             .get_mut(&client)
@@ -327,8 +327,21 @@ impl Server {
         else {
             return Err(Fail::bad("No mailbox selected"));
         };
+        let unknown = tags
+            .iter()
+            .any(|t| !view.contexts.iter().any(|c| &c.tag == t));
         view.contexts.retain(|c| !tags.contains(&c.tag));
-        Ok(Done::text("No further updates"))
+        match (unknown, policy) {
+            (false, _) => Ok(Done::text("No further updates")),
+            // RFC 5267 §4.3.5 names no error: no updates come for the tag, as asked.
+            (true, CancelupdateTag::Ok) => {
+                Ok(Done::text("No further updates").cite(Citation::of(policy)))
+            }
+            // Dovecot 2.3 behaviour: NO, the live ones named cancelled all the same.
+            (true, CancelupdateTag::No) => {
+                Err(Fail::no("Unknown tag: no live search has it").cite(Citation::of(policy)))
+            }
+        }
     }
 
     fn search(

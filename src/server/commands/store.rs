@@ -1,12 +1,16 @@
 //! STORE and UID STORE (RFC 3501 §6.4.6, §6.4.8), with RFC 2180 §4.2 for messages another
 //! session expunged and UNCHANGEDSINCE (RFC 7162 §3.1.3).
 
+use std::collections::BTreeSet;
+
 use crate::protocol::types::{Code, FetchValue, Flag, SequenceSet, StoreKind};
 use crate::server::commands::fetch::{selected_view, Touched};
 use crate::server::fetch_items::FetchResponse;
 use crate::server::limits;
 use crate::server::mailstore::{Flags, Uid};
-use crate::server::policy::{Citation, ModifiedReport, StoreExpunged, StoreSilent};
+use crate::server::policy::{
+    Citation, ModifiedReport, OtherFlagsChanged, StoreExpunged, StoreSilent,
+};
 use crate::server::session::View;
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 
@@ -74,18 +78,38 @@ impl Server {
         let mut ghosts: Vec<usize> = Vec::new();
         // RFC 7162 §3.1.3: messages whose mod-sequence is above UNCHANGEDSINCE are left alone
         // and listed in `[MODIFIED]`; UNCHANGEDSINCE 0 fails for every message (mod-sequences
-        // are positive). The set was merged, so a message named twice is tested once. The
-        // optimisation of §3.1.12 (apply +FLAGS/-FLAGS anyway when the change since was to
-        // other flags) is not made: it needs each session's cached flags, which the views do
-        // not keep, and neither Dovecot 2.3.19.1 nor Cyrus 3.6.1 makes it (both answer
-        // [MODIFIED]; tests/servers/transcripts/*/extra-rfc7162-3.1.12-*.txt).
+        // are positive). The set was merged, so a message named twice is tested once.
         let mut modified: Vec<(usize, Uid, bool)> = Vec::new();
+        // RFC 7162 §3.1.12, as other-flags-changed says: `applied_anyway`, the failed messages
+        // stored all the same; `strict_decided`, some failed message that value would store.
+        let other_flags = self.policies.other_flags_changed;
+        let mut applied_anyway: BTreeSet<Uid> = BTreeSet::new();
+        let mut strict_decided = false;
         for i in indexes {
             if let Some(e) = view.entries.get(i) {
                 if e.expunged.is_some() {
                     ghosts.push(i);
                 } else if let (Some(limit), Some(m)) = (unchanged_since, mailbox.message(e.uid)) {
-                    if m.modseq > limit {
+                    // RFC 7162 §3.1.12: the named flags are as the session was last told them
+                    // (its "cached flag state"); not for FLAGS, nor UNCHANGEDSINCE 0 (§3.1.3).
+                    let cached = e.told.as_deref().unwrap_or(&m.flags);
+                    let other_flags_only = limit > 0
+                        && kind != StoreKind::Replace
+                        && flags
+                            .iter()
+                            .all(|f| cached.contains(f) == m.flags.contains(f));
+                    if m.modseq > limit && other_flags_only {
+                        match other_flags {
+                            OtherFlagsChanged::Strict => {
+                                strict_decided = true;
+                                modified.push((i, e.uid, e.recent));
+                            }
+                            OtherFlagsChanged::ApplyOtherFlags => {
+                                applied_anyway.insert(e.uid);
+                                live.push((i, e.uid, e.recent));
+                            }
+                        }
+                    } else if m.modseq > limit {
                         modified.push((i, e.uid, e.recent));
                     } else {
                         live.push((i, e.uid, e.recent));
@@ -185,12 +209,23 @@ impl Server {
         };
         // RFC 7162 §3.1.3: "the server MUST return in the tagged response a MODIFIED response
         // code" listing the failed messages; "It can also be used in a NO response" (Example 11).
+        // Under other-flags-changed=strict the reply owes its [MODIFIED] to that value when a
+        // message it names would have been stored under the other.
+        let modified_citation = if strict_decided {
+            Citation::of(other_flags)
+        } else {
+            Citation::of(failed_policy)
+        };
         let outcome = match (modified_code, outcome) {
+            // RFC 7162 §3.1.12: no [MODIFIED] for the messages stored anyway.
+            (None, Ok(done)) if done.citation.is_none() && !applied_anyway.is_empty() => {
+                Ok(done.cite(Citation::of(other_flags)))
+            }
             (None, outcome) => outcome,
             (Some(code), Ok(_)) => Ok(Done {
                 code: Some(code),
                 text: "Conditional STORE failed".to_string(),
-                citation: Some(Citation::of(failed_policy)),
+                citation: Some(modified_citation),
             }),
             (Some(code), Err(fail)) => Err(fail.with_code(code)),
         };
@@ -213,7 +248,14 @@ impl Server {
                 }
             }
         }
-        let mut told: Vec<Uid> = modified.iter().map(|&(_, u, _)| u).collect();
+        // The failed messages' flags are told only where `fetch` sent them; under `code-only`
+        // another client's change to them is still owed (Dovecot 2.3 and Cyrus 3.6 send it
+        // before the `[MODIFIED]` reply, `extra-rfc7162-3.1.12-*.txt`).
+        let mut told: Vec<Uid> = if failed_policy == ModifiedReport::Fetch {
+            modified.iter().map(|&(_, u, _)| u).collect()
+        } else {
+            Vec::new()
+        };
         // Every live message failed UNCHANGEDSINCE: nothing is stored, not even a keyword
         // registered in the mailbox.
         let nothing_left = apply == Apply::Live && live.is_empty() && !modified.is_empty();
@@ -248,9 +290,12 @@ impl Server {
             // includes the UID (RFC 3501 §6.4.8). RFC 7162 §3.1.3: with UNCHANGEDSINCE the
             // FETCH "MUST be sent, even if the .SILENT suffix is specified, and the response
             // MUST include the MODSEQ"; §3.2.4: once CONDSTORE is enabled, UID and MODSEQ.
+            // RFC 7162 §3.1.12: a message stored anyway is answered "with a new mod-sequence
+            // and flags", .SILENT or not.
+            let anyway = applied_anyway.contains(&message_uid);
             if !silent || unchanged_since.is_some() || silent_ignored.is_some() {
                 let mut fetch = FetchResponse::new(View::seq_of(i).0);
-                if !silent || silent_ignored.is_some() {
+                if !silent || silent_ignored.is_some() || anyway {
                     fetch.push(FetchValue::Flags(m.flags.to_list(recent)));
                     told.push(message_uid);
                 }
@@ -260,7 +305,8 @@ impl Server {
                 if condstore {
                     fetch.push(FetchValue::ModSeq(m.modseq));
                 }
-                reports.push((i, fetch, silent_ignored.clone()));
+                let citation = anyway.then(|| Citation::of(other_flags));
+                reports.push((i, fetch, citation.or_else(|| silent_ignored.clone())));
             }
         }
         if apply == Apply::LiveAndGhosts {
