@@ -228,6 +228,11 @@ fn malformed_catenate_and_quota_commands_are_bad_with_a_reason() {
 #[test]
 fn quota_roots_exist_once_a_limit_is_set_rfc9208_4_1() {
     let mut s = Server::new(World::default_world(), Policies::default());
+    // The default is `refuse`, as Dovecot 2.3 and Cyrus 3.6 answer a user's SETQUOTA.
+    let c = login(&mut s, "alice");
+    let out = run(&mut s, c, "b SETQUOTA \"\" (STORAGE 1000)\r\n");
+    assert!(last(&out).starts_with("b NO [NOPERM]"), "{out:?}");
+    s.policies_mut().set("setquota", "allow").unwrap();
     let c = login(&mut s, "alice");
     let out = run(&mut s, c, "b GETQUOTAROOT INBOX\r\n");
     assert_eq!(out, ["* QUOTAROOT INBOX", "b OK GETQUOTAROOT completed"]);

@@ -64,7 +64,7 @@ const NOT_PROBED: &[(&str, &str, &str)] = &[
     (
         "",
         "setquota",
-        "the probe does not send SETQUOTA or GETQUOTAROOT (RFC 9208 quota roots are not mailboxes it can map to the scratch mailbox), and the test servers announce no QUOTA",
+        "the probe sends no SETQUOTA: a quota root (RFC 9208 §3.2) is the account's, not a mailbox inside the scratch mailbox, and setting it would change limits outside that (the cyrus preset's value was observed by hand)",
     ),
 ];
 

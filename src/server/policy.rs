@@ -393,7 +393,9 @@ policy_enum! {
         /// Any logged-in user sets the limits of their own root `""`: the sandbox's users are
         /// test suites arranging a quota over IMAP (RFC 9208 §4.1.3).
         Allow = "allow", "RFC 9208 §4.1.3";
-        /// `NO [NOPERM]`: limits are the administrator's, as on servers where only the `a`
+        /// `NO [NOPERM]` (the default; Dovecot 2.3 and Cyrus 3.6 answer NO, without a code,
+        /// `tests/servers/transcripts/*/extra-rfc9208-setquota.txt`): limits are the
+        /// administrator's, as on servers where only the `a`
         /// right (RFC 9208 §6, RFC 4314) allows SETQUOTA; here the control API
         /// (`Server::set_quota`) or a world file sets them.
         Refuse = "refuse", "RFC 9208 §6";
@@ -506,7 +508,8 @@ impl Default for Policies {
             store_silent: StoreSilent::Honoured,
             seq_out_of_range: SeqOutOfRange::Bad,
             #[cfg(feature = "quota")]
-            quota_set: QuotaSet::Allow,
+            // Dovecot 2.3 and Cyrus 3.6 both refuse (observed by hand; README, Policies).
+            quota_set: QuotaSet::Refuse,
             other_flags_changed: OtherFlagsChanged::Strict,
             cancelupdate_tag: CancelupdateTag::Ok,
         }
@@ -710,10 +713,13 @@ pub const PRESETS: &[Preset] = &[
             "expunge-timing=any-command",
             "store-silent=honoured",
             "seq-out-of-range=bad",
-            // Not observed (the probe does not send QUOTA commands, and the test server's
-            // configuration has no quota plugin): the default.
+            // Observed by hand with the quota plugin on (bench/ and tests/servers/ run Dovecot
+            // without it), not by the probe (which sends no SETQUOTA: a quota root is the
+            // account's, outside its scratch mailbox): NO "Quota can be changed only by admin",
+            // without the [NOPERM] code `refuse` sends
+            // (tests/servers/transcripts/dovecot-2.3.19.1/extra-rfc9208-setquota.txt).
             #[cfg(feature = "quota")]
-            "setquota=allow",
+            "setquota=refuse",
             // tests/servers/transcripts/dovecot-2.3.19.1/extra-rfc7162-3.1.12-*.txt, and live.
             "other-flags-changed=strict",
             // extra-rfc5267-cancelupdate-unknown.txt, and live.
@@ -751,10 +757,12 @@ pub const PRESETS: &[Preset] = &[
             "expunge-timing=sync-commands",
             "store-silent=ignored",
             "seq-out-of-range=ignore",
-            // Not observed (the probe does not send QUOTA commands, and Cyrus 3.6 as the test
-            // servers configure it announces no QUOTA): the default.
+            // Observed by hand, not by the probe (which sends no SETQUOTA: a quota root is the
+            // account's, outside its scratch mailbox): a user's SETQUOTA on any root answers NO
+            // "Permission denied", without the [NOPERM] code `refuse` sends
+            // (tests/servers/transcripts/cyrus-3.6.1-4+deb12u5/extra-rfc9208-setquota.txt).
             #[cfg(feature = "quota")]
-            "setquota=allow",
+            "setquota=refuse",
             // tests/servers/transcripts/cyrus-3.6.1-4+deb12u5/extra-rfc7162-3.1.12-*.txt, and live.
             "other-flags-changed=strict",
             // Not observed (Cyrus 3.6 lacks CONTEXT=SEARCH): the default.
