@@ -1622,6 +1622,14 @@ pub fn constructed_commands() -> Vec<Command> {
             charset: "US-ASCII".into(),
             search: vec![SearchKey::Subject(b("a b")), SearchKey::Uid(star.clone())],
             uid: true,
+            // RFC 5267 §5 `extended-sort`.
+            #[cfg(feature = "sort-thread")]
+            ret: Some(vec![
+                SearchReturnOpt::Count,
+                SearchReturnOpt::Partial(500, 400),
+                SearchReturnOpt::Update,
+                SearchReturnOpt::Context,
+            ]),
         },
         CommandBody::Thread {
             algorithm: ThreadAlgorithm::References,

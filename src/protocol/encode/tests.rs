@@ -1536,6 +1536,7 @@ fn sort_and_thread_rfc5256() {
                 charset: "UTF-8".into(),
                 search: vec![SearchKey::Since(d(1, 2, 1994))],
                 uid: false,
+                ret: None,
             },
         ),
         (
@@ -1545,6 +1546,7 @@ fn sort_and_thread_rfc5256() {
                 charset: "UTF-8".into(),
                 search: vec![SearchKey::All],
                 uid: false,
+                ret: None,
             },
         ),
         (
@@ -1554,6 +1556,7 @@ fn sort_and_thread_rfc5256() {
                 charset: "US-ASCII".into(),
                 search: vec![SearchKey::Text(b("not in mailbox"))],
                 uid: false,
+                ret: None,
             },
         ),
         (
@@ -1600,6 +1603,7 @@ fn sort_and_thread_rfc5256() {
                 charset: "UTF-8".into(),
                 search: vec![SearchKey::All],
                 uid: true,
+                ret: None,
             },
         ),
         (

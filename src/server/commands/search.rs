@@ -272,7 +272,7 @@ impl Server {
     /// octets and this one does too (so a change to every message costs at most one reading
     /// pass; RFC 5267 §4.3.1: the server "MAY refuse to provide updates"; the other return
     /// options were honoured).
-    fn keep_context(&mut self, client: ClientId, context: SearchContext) {
+    pub(crate) fn keep_context(&mut self, client: ClientId, context: SearchContext) {
         let Some(view) = self
             .sessions
             .get_mut(&client)
@@ -306,7 +306,7 @@ impl Server {
     }
 
     /// Sets `$` of the session's view (RFC 5182 §2.1).
-    fn save_result(&mut self, client: ClientId, uids: Ranges) {
+    pub(crate) fn save_result(&mut self, client: ClientId, uids: Ranges) {
         if let Some(view) = self
             .sessions
             .get_mut(&client)
@@ -331,23 +331,18 @@ impl Server {
         Ok(Done::text("No further updates"))
     }
 
-    fn search(
-        &mut self,
+    /// The checks of a searching command's return options (SEARCH, UID SEARCH, SORT, UID SORT:
+    /// RFC 5267 §4.1), and whether it asks for UPDATE.
+    pub(crate) fn check_return_opts(
+        &self,
         client: ClientId,
         tag: &Tag,
-        charset: Option<&str>,
-        criteria: &[SearchKey],
-        uid: bool,
-        ret: Option<Vec<SearchReturnOpt>>,
-    ) -> CmdResult {
-        let update = ret
-            .as_ref()
-            .is_some_and(|opts| opts.contains(&SearchReturnOpt::Update));
+        opts: &[SearchReturnOpt],
+    ) -> Result<bool, Fail> {
+        let update = opts.contains(&SearchReturnOpt::Update);
         // RFC 5267 §4.4: "A single command MUST NOT contain more than one PARTIAL or ALL search
         // return option".
-        let ranged = ret
-            .as_deref()
-            .unwrap_or_default()
+        let ranged = opts
             .iter()
             .filter(|o| matches!(o, SearchReturnOpt::All | SearchReturnOpt::Partial(..)));
         if ranged.count() > 1 {
@@ -369,6 +364,19 @@ impl Server {
                 tag.0
             )));
         }
+        Ok(update)
+    }
+
+    fn search(
+        &mut self,
+        client: ClientId,
+        tag: &Tag,
+        charset: Option<&str>,
+        criteria: &[SearchKey],
+        uid: bool,
+        ret: Option<Vec<SearchReturnOpt>>,
+    ) -> CmdResult {
+        let update = self.check_return_opts(client, tag, ret.as_deref().unwrap_or_default())?;
         if let Some(cs) = charset {
             if !CHARSETS.iter().any(|c| c.eq_ignore_ascii_case(cs)) {
                 // RFC 3501 §6.4.4: NO with BADCHARSET listing the supported charsets.
@@ -399,6 +407,8 @@ impl Server {
             result: hit_uids.iter().map(|&u| Uid(u)).collect(),
             checked: mailbox.highest_modseq(),
             reads: matched.reads,
+            #[cfg(feature = "sort-thread")]
+            sorted: None,
         });
         let citation = saw_expunged.then(|| Citation::of(self.policies.search_expunged));
         // RFC 7162 §3.1.5: with a MODSEQ key and a non-empty result, the highest mod-sequence
@@ -480,7 +490,7 @@ fn each_set(body: &mut CommandBody, put: &dyn Fn(&mut SequenceSet, bool)) {
 
 /// The criteria with every sequence-set key turned into the UID key naming the same messages
 /// now (RFC 5267 §4.3: message numbers are "evaluated at the time the command is received").
-fn in_uids(criteria: &[SearchKey], view: &View) -> Vec<SearchKey> {
+pub(crate) fn in_uids(criteria: &[SearchKey], view: &View) -> Vec<SearchKey> {
     criteria
         .iter()
         .map(|key| match key {
@@ -528,7 +538,7 @@ fn update_pairs(numbers: &[u32]) -> Vec<(u32, SequenceSet)> {
         .unwrap_or_default()
 }
 
-fn update_response(context: &SearchContext, data: Vec<SearchReturnData>) -> Response {
+pub(crate) fn update_response(context: &SearchContext, data: Vec<SearchReturnData>) -> Response {
     Response::Data(Data::ESearch {
         tag: Some(context.tag.clone()),
         uid: context.uid,
@@ -545,6 +555,12 @@ pub(crate) fn context_removals(view: &mut View) -> Vec<Response> {
         return out;
     }
     for context in &mut view.contexts {
+        // CONTEXT=SORT: positions in the requested order (RFC 5267 §4.3.4).
+        #[cfg(feature = "sort-thread")]
+        if context.sorted.is_some() {
+            out.extend(super::sort::sorted_removals(context, &view.entries));
+            continue;
+        }
         let mut numbers = Vec::new();
         for (i, entry) in view.entries.iter().enumerate() {
             if entry.expunged.is_some() && context.result.remove(&entry.uid) {
@@ -634,6 +650,15 @@ pub(crate) fn context_changes(view: &mut View, mailbox: &Mailbox) -> Vec<Respons
         for (uid, _) in &added {
             context.result.insert(*uid);
         }
+        // CONTEXT=SORT: positions in the requested order (RFC 5267 §4.3.3, §4.3.4).
+        #[cfg(feature = "sort-thread")]
+        if let Some(sorted) = context.sorted.as_mut() {
+            let data = super::sort::sorted_changes(sorted, &removed, &added, mailbox);
+            if !data.is_empty() {
+                out.push(update_response(context, data));
+            }
+            continue;
+        }
         let removed: Vec<u32> = removed.iter().map(|&(_, n)| n).collect();
         let added: Vec<u32> = added.iter().map(|&(_, n)| n).collect();
         let (removed, added) = (update_pairs(&removed), update_pairs(&added));
@@ -652,7 +677,7 @@ pub(crate) fn context_changes(view: &mut View, mailbox: &Mailbox) -> Vec<Respons
 
 /// What SAVE keeps of the UIDs found (ascending), RFC 5182 §2.4: with MIN and/or MAX and
 /// neither ALL nor COUNT, only the messages those return; otherwise all found.
-fn saved(opts: &[SearchReturnOpt], uids: &[u32]) -> Ranges {
+pub(crate) fn saved(opts: &[SearchReturnOpt], uids: &[u32]) -> Ranges {
     use SearchReturnOpt::*;
     let has = |o: SearchReturnOpt| opts.contains(&o);
     let picked: Vec<u32> = if (has(Min) || has(Max)) && !has(All) && !has(Count) {
@@ -667,7 +692,7 @@ fn saved(opts: &[SearchReturnOpt], uids: &[u32]) -> Ranges {
 
 /// The ESEARCH response for `RETURN (opts)` (RFC 4731 §3.1), or `None` when only SAVE was
 /// asked for (RFC 5182 §2.2 Example 1: no untagged response). `hits` ascend.
-fn esearch(
+pub(crate) fn esearch(
     tag: &Tag,
     uid: bool,
     opts: &[SearchReturnOpt],
