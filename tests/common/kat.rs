@@ -733,10 +733,7 @@ pub fn rfc5267_sort_responses() -> Vec<(&'static str, &'static [u8])> {
         ("§4.3", b"B01 BAD Tag reuse\r\n"),
         ("§4.3.1", b"* ESEARCH (TAG \"B02\") COUNT 74\r\n"),
         ("§4.3.1", b"* NO [NOUPDATE \"B02\"] Too many contexts\r\n"),
-        (
-            "§4.3.1",
-            b"B02 OK Search completed, will not notify.\r\n",
-        ),
+        ("§4.3.1", b"B02 OK Search completed, will not notify.\r\n"),
         (
             "RFC 7162 §3.1.10",
             b"* ESEARCH (TAG \"a\") ALL 5,3,2,1 MODSEQ 1236\r\n",
