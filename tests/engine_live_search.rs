@@ -1,4 +1,4 @@
-//! RFC 5267 §4.3: a live search's (or live sort's) result, as its client rebuilds it from the first ESEARCH and
+//! RFC 5267 §4.3: a live search's or sort's result, as its client rebuilds it from the first ESEARCH and
 //! the ADDTO / REMOVEFROM updates that follow, always equals a fresh search, whatever other
 //! sessions and the client itself do to the mailbox, under either `context-update` value.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a test: a panic is a failure

@@ -193,7 +193,13 @@ fn write_command_body(body: &CommandBody, out: &mut Vec<u8>) {
             ..
         } => {
             if let Some(opts) = ret {
-                write_return_opts(opts, out);
+                out.extend_from_slice(b" RETURN ");
+                write_paren_list(opts, out, |o, out| match o {
+                    SearchReturnOpt::Partial(a, b) => {
+                        out.extend_from_slice(format!("PARTIAL {a}:{b}").as_bytes())
+                    }
+                    _ => out.extend_from_slice(search_return_opt(*o).as_bytes()),
+                });
             }
             if let Some(charset) = charset {
                 out.extend_from_slice(b" CHARSET ");
@@ -433,9 +439,10 @@ pub(super) fn write_fetch_att(att: &FetchAtt, out: &mut Vec<u8>) {
     write_atom(name, out);
 }
 
-/// `search-return-opt` (RFC 4731 §4, RFC 5182 §3).
 /// `search-return-opts = SP "RETURN" SP "(" [search-return-opt *(SP search-return-opt)] ")"`
-/// (RFC 4466 §2.6.1), for SEARCH and the extended SORT (RFC 5267 §5).
+/// (RFC 4466 §2.6.1), for the extended SORT (RFC 5267 §5); SEARCH writes the same inline, so
+/// that the page's build (no SORT) does not change.
+#[cfg(feature = "sort-thread")]
 fn write_return_opts(opts: &[SearchReturnOpt], out: &mut Vec<u8>) {
     out.extend_from_slice(b" RETURN ");
     write_paren_list(opts, out, |o, out| match o {
@@ -446,6 +453,7 @@ fn write_return_opts(opts: &[SearchReturnOpt], out: &mut Vec<u8>) {
     });
 }
 
+/// `search-return-opt` (RFC 4731 §4, RFC 5182 §3).
 pub(crate) fn search_return_opt(opt: SearchReturnOpt) -> &'static str {
     match opt {
         SearchReturnOpt::Min => "MIN",

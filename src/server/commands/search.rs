@@ -64,6 +64,48 @@ fn intersect(a: &[usize], b: &[usize]) -> Vec<usize> {
     out
 }
 
+/// The checks of a searching command's return options (SEARCH, UID SEARCH, SORT, UID SORT:
+/// RFC 5267 §4.1): returns BAD from the handler, else evaluates to whether UPDATE is asked for.
+/// `$ret` is an `Option` of the options, as written (`None` without RETURN). A macro, not a
+/// function, so that SEARCH compiles in the page's build (no SORT) to exactly what it did
+/// before SORT shared these checks: the page's budget is counted in bytes.
+macro_rules! check_return_opts {
+    ($server:ident, $client:expr, $tag:expr, $ret:ident) => {{
+        let update = $ret
+            .as_ref()
+            .is_some_and(|opts| opts.contains(&SearchReturnOpt::Update));
+        // RFC 5267 §4.4: "A single command MUST NOT contain more than one PARTIAL or ALL search
+        // return option".
+        let ranged = $ret
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .filter(|o| matches!(o, SearchReturnOpt::All | SearchReturnOpt::Partial(..)));
+        if ranged.count() > 1 {
+            return Err(Fail::bad(
+                "At most one PARTIAL or ALL return option (RFC 5267 §4.4)",
+            ));
+        }
+        // RFC 5267 §4.3: "An attempt to use UPDATE where a tag is already in use with a
+        // previous searching command that itself used UPDATE SHALL result in the server
+        // rejecting the searching command with a BAD response."
+        if update
+            && selected_view(&$server.sessions, $client)?
+                .contexts
+                .iter()
+                .any(|c| c.tag == $tag.0)
+        {
+            return Err(Fail::bad(format!(
+                "Tag reuse: {} already names a search with UPDATE (RFC 5267 §4.3)",
+                $tag.0
+            )));
+        }
+        update
+    }};
+}
+#[cfg(feature = "sort-thread")]
+pub(crate) use check_return_opts;
+
 /// One message a search matched.
 pub(crate) struct Hit {
     pub seq: u32,
@@ -331,42 +373,6 @@ impl Server {
         Ok(Done::text("No further updates"))
     }
 
-    /// The checks of a searching command's return options (SEARCH, UID SEARCH, SORT, UID SORT:
-    /// RFC 5267 §4.1), and whether it asks for UPDATE.
-    pub(crate) fn check_return_opts(
-        &self,
-        client: ClientId,
-        tag: &Tag,
-        opts: &[SearchReturnOpt],
-    ) -> Result<bool, Fail> {
-        let update = opts.contains(&SearchReturnOpt::Update);
-        // RFC 5267 §4.4: "A single command MUST NOT contain more than one PARTIAL or ALL search
-        // return option".
-        let ranged = opts
-            .iter()
-            .filter(|o| matches!(o, SearchReturnOpt::All | SearchReturnOpt::Partial(..)));
-        if ranged.count() > 1 {
-            return Err(Fail::bad(
-                "At most one PARTIAL or ALL return option (RFC 5267 §4.4)",
-            ));
-        }
-        // RFC 5267 §4.3: "An attempt to use UPDATE where a tag is already in use with a
-        // previous searching command that itself used UPDATE SHALL result in the server
-        // rejecting the searching command with a BAD response."
-        if update
-            && selected_view(&self.sessions, client)?
-                .contexts
-                .iter()
-                .any(|c| c.tag == tag.0)
-        {
-            return Err(Fail::bad(format!(
-                "Tag reuse: {} already names a search with UPDATE (RFC 5267 §4.3)",
-                tag.0
-            )));
-        }
-        Ok(update)
-    }
-
     fn search(
         &mut self,
         client: ClientId,
@@ -376,7 +382,7 @@ impl Server {
         uid: bool,
         ret: Option<Vec<SearchReturnOpt>>,
     ) -> CmdResult {
-        let update = self.check_return_opts(client, tag, ret.as_deref().unwrap_or_default())?;
+        let update = check_return_opts!(self, client, tag, ret);
         if let Some(cs) = charset {
             if !CHARSETS.iter().any(|c| c.eq_ignore_ascii_case(cs)) {
                 // RFC 3501 §6.4.4: NO with BADCHARSET listing the supported charsets.

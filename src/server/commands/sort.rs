@@ -11,7 +11,7 @@ use crate::protocol::types::{
 };
 use crate::server::commands::fetch::{selected_view, Touched};
 use crate::server::commands::search::{
-    esearch, in_uids, saved, update_response, Hit, Matched, CHARSETS,
+    check_return_opts, esearch, in_uids, saved, update_response, Hit, Matched, CHARSETS,
 };
 use crate::server::mailstore::{Mailbox, Uid};
 use crate::server::policy::Citation;
@@ -75,8 +75,8 @@ impl Server {
 
     /// The SORT result in this session's view (RFC 5256 §3): the matching messages' sequence
     /// numbers or UIDs in order, the highest mod-sequence among them (`None` when none matched),
-    /// and whether messages another session expunged were met. What SORT answers, and what
-    /// ESORT and CONTEXT=SORT (RFC 5267) can build on.
+    /// and whether messages another session expunged were met: what SORT answers (ESORT keeps
+    /// more of each message, see `esort`).
     pub(crate) fn sorted(
         &self,
         client: ClientId,
@@ -147,7 +147,8 @@ impl Server {
         uid: bool,
         opts: &[SearchReturnOpt],
     ) -> CmdResult {
-        let update = self.check_return_opts(client, tag, opts)?;
+        let ret = Some(opts);
+        let update = check_return_opts!(self, client, tag, ret);
         check_charset(charset)?;
         let readers = header_readers(criteria);
         let matched = self.search_matches(client, search, readers)?;
