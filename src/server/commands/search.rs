@@ -490,6 +490,21 @@ fn each_set(body: &mut CommandBody, put: &dyn Fn(&mut SequenceSet, bool)) {
             }
             keys(criteria, put);
         }
+        // RFC 5182 §1: `$` in "any command based on SEARCH, e.g., SORT and THREAD", in their
+        // search keys, walked as SEARCH's are.
+        #[cfg(feature = "sort-thread")]
+        CommandBody::Sort { search, .. } | CommandBody::Thread { search, .. } => {
+            let mut keys = CommandBody::Search {
+                charset: None,
+                criteria: std::mem::take(search),
+                uid: false,
+                ret: None,
+            };
+            each_set(&mut keys, put);
+            if let CommandBody::Search { criteria, .. } = keys {
+                *search = criteria;
+            }
+        }
         _ => {}
     }
 }

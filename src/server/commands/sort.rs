@@ -186,7 +186,10 @@ impl Server {
                 criteria: in_uids(search, view),
                 result: uids.iter().map(|&u| Uid(u)).collect(),
                 checked: mailbox.highest_modseq(),
-                // An update reads the headers of the messages that join, for their values.
+                // RFC 5267 §4.3.1 lets a server refuse sorted contexts more readily than SEARCH
+                // ones ("sorted contexts require a higher implementation cost"); this one applies
+                // SEARCH's rules (`keep_context`), counting a SORT whose keys read headers as a
+                // reading context: each update reads the headers of the messages that join.
                 reads: matched.reads || readers > 0,
                 sorted: Some(Sorted::new(criteria, kept)),
             })
