@@ -734,6 +734,47 @@ mod tests {
     use super::*;
     use crate::server::world::datetime_from_unix;
 
+    /// RFC 5267 §4.3.3, §4.3.4: runs of neighbours, positions counted after the runs before
+    /// are applied, ties by UID (RFC 5256 §3), REVERSE not reversing the tie.
+    #[test]
+    fn a_live_sort_removes_and_inserts_in_runs_at_positions() {
+        let criteria = [SortCriterion {
+            reverse: true,
+            key: SortKey::Subject,
+        }];
+        let message = |subject: &str| {
+            MessageData::new(
+                format!("Subject: {subject}\r\n\r\nx\r\n").into_bytes(),
+                datetime_from_unix(0),
+            )
+        };
+        let data: Vec<_> = ["e", "d", "c", "b", "a", "c"].map(message).into();
+        // UIDs 1..=6; in reverse subject order: e(1) d(2) c(3) c(6) b(4) a(5).
+        let values = |i: usize| SortValues::of(&data[i], &criteria);
+        let mut live = Sorted::new(
+            &criteria,
+            [0, 1, 2, 5, 3, 4]
+                .iter()
+                .map(|&i| (Uid(i as u32 + 1), values(i)))
+                .collect(),
+        );
+        // d, c(3) and a leave: d and c(3) neighbours at 2; then a is 4th of e c(6) b a.
+        let gone = BTreeMap::from([(Uid(2), 20), (Uid(3), 30), (Uid(5), 50)]);
+        assert_eq!(live.remove(&gone), vec![(2, vec![20, 30]), (4, vec![50])]);
+        // e c(6) b: d and c(3) come back at 2 (c(3) before c(6): equal values, lower UID),
+        // then a at 6, the end of e d c(3) c(6) b a.
+        let back = vec![
+            (Uid(5), 5, &*data[4]),
+            (Uid(3), 3, &*data[2]),
+            (Uid(2), 2, &*data[1]),
+        ];
+        assert_eq!(live.insert(back), vec![(2, vec![2, 3]), (6, vec![5])]);
+        let uids: Vec<u32> = live.order.iter().map(|(u, _)| u.0).collect();
+        assert_eq!(uids, vec![1, 2, 3, 6, 4, 5]);
+        assert_eq!(live.insert(Vec::new()), vec![]);
+        assert_eq!(live.remove(&BTreeMap::new()), vec![]);
+    }
+
     fn base(s: &str) -> (String, bool) {
         let (b, r) = extract(&decode_rfc2047(s.as_bytes()));
         (String::from_utf8(b).unwrap(), r)

@@ -356,3 +356,30 @@ pub(crate) fn sorted_changes(
     }
     data
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 5267 §3.2, §3.3: only ascending runs become ranges, and the set expands, in order,
+    /// to exactly the numbers given.
+    #[test]
+    fn a_set_in_the_requested_order() {
+        let written = |numbers: &[u32]| {
+            let mut out = Vec::new();
+            if let Some(set) = in_order_set(numbers) {
+                crate::protocol::encode::write_sequence_set(&set, &mut out);
+            }
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(
+            written(&[23765, 23764, 23763, 23761]),
+            "23765,23764,23763,23761"
+        );
+        assert_eq!(written(&[5, 6, 7, 1, 2, 3, 4]), "5:7,1:4");
+        assert_eq!(written(&[2, 1, 3]), "2,1,3");
+        assert_eq!(written(&[u32::MAX, 1]), "4294967295,1");
+        assert_eq!(written(&[]), "");
+        assert!(in_order_set(&[]).is_none());
+    }
+}
