@@ -149,6 +149,9 @@ impl Server {
     ) -> CmdResult {
         let ret = Some(opts);
         let update = check_return_opts!(self, client, tag, ret);
+        // RFC 5267 §4.2: CONTEXT is a hint that "Servers MAY ignore"; ignored, as for SEARCH:
+        // no result is kept between commands but a live one (§4.5: either way the answers are
+        // the same).
         check_charset(charset)?;
         let readers = header_readers(criteria);
         let matched = self.search_matches(client, search, readers)?;
