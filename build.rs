@@ -6,8 +6,9 @@ use std::fmt::Write as _;
 fn main() {
     println!("cargo:rerun-if-changed=scenarios");
     // Without the `sort-thread` feature (the page's build) the engine has no SORT or THREAD,
-    // so their scenarios (RFC 5256) stay out of the library, and the CAPABILITY lines the other
-    // scenarios expect lose the four capabilities that build does not advertise.
+    // so their scenarios (RFC 5256, and RFC 5267's ESORT and CONTEXT=SORT) stay out of the
+    // library, and the CAPABILITY lines the other scenarios expect lose the six capabilities
+    // that build does not advertise.
     let sort_thread = std::env::var_os("CARGO_FEATURE_SORT_THREAD").is_some();
     // Without the `response-check` feature (the page's build) the player does not check the
     // engine's own output, and the `# cite:` lines (which check each response's citation, the
@@ -25,7 +26,7 @@ fn main() {
                         .file_name()
                         .map(|n| n.to_string_lossy().into_owned())
                         .unwrap_or_default();
-                    (sort_thread || !name.starts_with("rfc5256-"))
+                    (sort_thread || !needs_sort(&name))
                         && (catenate || !name.starts_with("rfc4469-"))
                         && (quota || !name.starts_with("rfc9208-"))
                 })
@@ -50,7 +51,7 @@ fn main() {
             let mut text = std::fs::read_to_string(&abs).unwrap_or_default();
             if !sort_thread {
                 text = text.replace(
-                    " SORT SORT=DISPLAY THREAD=ORDEREDSUBJECT THREAD=REFERENCES",
+                    " SORT SORT=DISPLAY THREAD=ORDEREDSUBJECT THREAD=REFERENCES ESORT CONTEXT=SORT",
                     "",
                 );
             }
@@ -76,4 +77,10 @@ fn main() {
     let dest =
         std::path::Path::new(&std::env::var("OUT_DIR").unwrap_or_default()).join("scenarios.rs");
     let _ = std::fs::write(dest, out);
+}
+
+/// A scenario of SORT or THREAD: RFC 5256's, and RFC 5267's about SORT (ESORT, CONTEXT=SORT),
+/// which have `sort` in their names (`rfc5267-3.3-esort.imap`).
+fn needs_sort(name: &str) -> bool {
+    name.starts_with("rfc5256-") || (name.starts_with("rfc5267-") && name.contains("sort"))
 }

@@ -1,4 +1,4 @@
-//! RFC 5267 §4.3: a live search's result, as its client rebuilds it from the first ESEARCH and
+//! RFC 5267 §4.3: a live search's or sort's result, as its client rebuilds it from the first ESEARCH and
 //! the ADDTO / REMOVEFROM updates that follow, always equals a fresh search, whatever other
 //! sessions and the client itself do to the mailbox, under either `context-update` value.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a test: a panic is a failure
@@ -147,4 +147,186 @@ fn a_live_result_rebuilt_from_updates_equals_a_fresh_search_rfc5267_4_3() {
         }
     }
     assert!(checks >= 1800);
+}
+
+/// The sorted result a client keeps from ESORT's ALL and CONTEXT=SORT's positioned updates
+/// (RFC 5267 §4.3.3, §4.3.4): ADDTO inserts its set at the position, REMOVEFROM takes out the
+/// set that starts there (checked: those numbers must be there, in that order), pairs applied
+/// in order; EXPUNGE renumbers a sequence-number result.
+#[derive(Default)]
+struct SortModel {
+    order: Vec<u32>,
+    uid: bool,
+    /// ADDTO and REMOVEFROM pairs applied.
+    pairs: usize,
+}
+
+impl SortModel {
+    fn apply(&mut self, response: &Response) {
+        match response {
+            Response::Data(Data::Expunge(n)) if !self.uid => {
+                assert!(!self.order.contains(n), "EXPUNGE {n} before its REMOVEFROM");
+                for m in &mut self.order {
+                    if *m > *n {
+                        *m -= 1;
+                    }
+                }
+            }
+            Response::Data(Data::ESearch { tag, uid, data }) if tag.as_deref() == Some("live") => {
+                assert_eq!(*uid, self.uid);
+                for item in data {
+                    match item {
+                        SearchReturnData::All(set) => self.order = numbers(set),
+                        SearchReturnData::AddTo(pairs) => {
+                            for (position, set) in pairs {
+                                assert!(*position >= 1, "position 0 in a SORT update");
+                                let at = *position as usize - 1;
+                                assert!(at <= self.order.len(), "ADDTO at {position}");
+                                self.order.splice(at..at, numbers(set));
+                                self.pairs += 1;
+                            }
+                        }
+                        SearchReturnData::RemoveFrom(pairs) => {
+                            for (position, set) in pairs {
+                                assert!(*position >= 1, "position 0 in a SORT update");
+                                let at = *position as usize - 1;
+                                let gone = numbers(set);
+                                assert_eq!(
+                                    self.order.get(at..at + gone.len()),
+                                    Some(&gone[..]),
+                                    "REMOVEFROM ({position} ...) of {:?}",
+                                    self.order
+                                );
+                                self.order.drain(at..at + gone.len());
+                                self.pairs += 1;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Sends `line` from `client`; every response `watcher` gets goes through `model`.
+fn send_sorted(
+    server: &mut Server,
+    client: ClientId,
+    line: &str,
+    watcher: ClientId,
+    model: &mut SortModel,
+) -> Vec<Response> {
+    server.receive(client, format!("{line}\r\n").as_bytes());
+    let mut mine = Vec::new();
+    for out in server.take_output() {
+        let (response, _) = parse_response(&out.bytes).expect("every response parses");
+        if out.client == watcher {
+            model.apply(&response);
+        }
+        if out.client == client {
+            mine.push(response);
+        }
+    }
+    mine
+}
+
+/// RFC 5267 §4.3 for CONTEXT=SORT: a live SORT's result, rebuilt by its client from ALL and the
+/// positioned ADDTO / REMOVEFROM that follow, always equals a fresh SORT, in order, whatever
+/// other sessions and the client do (flags, EXPUNGE, MOVE, APPEND of messages that sort
+/// anywhere), in UIDs and in sequence numbers, under either `context-update` value.
+#[test]
+fn a_live_sort_rebuilt_from_updates_equals_a_fresh_sort_rfc5267_4_3() {
+    const ORDERS: &[&str] = &[
+        "DATE",
+        "REVERSE ARRIVAL",
+        "SUBJECT",
+        "FROM REVERSE DATE",
+        "REVERSE SIZE",
+        "REVERSE SUBJECT ARRIVAL",
+    ];
+    const SUBJECTS: &[&str] = &["apple", "Re: zebra", "Meeting notes, 4 March", "mango", ""];
+    let (mut checks, mut pairs) = (0, 0);
+    for (seed, policy) in (1..=12u64).zip(["with-responses", "immediate"].iter().cycle()) {
+        let mut rng = XorShift(seed.wrapping_mul(0x2545_F491_4F6C_DD1D));
+        let mut policies = Policies::default();
+        policies.set("context-update", policy).unwrap();
+        let mut server = Server::new(World::default_world(), policies);
+        let (w, o) = (server.connect(), server.connect());
+        for c in [w, o] {
+            server.receive(c, b"a LOGIN alice alice\r\nb SELECT FOO\r\n");
+        }
+        let _ = server.take_output();
+        let key = rng.pick(KEYS);
+        let order = rng.pick(ORDERS);
+        let uid = seed % 4 < 2;
+        let command = if uid { "UID SORT" } else { "SORT" };
+        let mut model = SortModel {
+            uid,
+            ..SortModel::default()
+        };
+        let fresh = |server: &mut Server, model: &mut SortModel| {
+            let answer = send_sorted(
+                server,
+                w,
+                &format!("f {command} ({order}) UTF-8 {key}"),
+                w,
+                model,
+            );
+            answer
+                .iter()
+                .find_map(|r| match r {
+                    Response::Data(Data::Sort(n, _)) => Some(n.clone()),
+                    _ => None,
+                })
+                .expect("a SORT response")
+        };
+        send_sorted(
+            &mut server,
+            w,
+            &format!("live {command} RETURN (UPDATE ALL) ({order}) UTF-8 {key}"),
+            w,
+            &mut model,
+        );
+        let now = fresh(&mut server, &mut model);
+        assert_eq!(model.order, now, "{order} {key}");
+        for step in 0..120 {
+            let who = if rng.below(4) == 0 { w } else { o };
+            let set = rng.pick(&["1", "2:4", "1:*", "3,5,7", "*"]);
+            let line = match rng.below(8) {
+                0 => "x EXPUNGE".to_string(),
+                1 => {
+                    let message = format!(
+                        "Subject: {}\r\nFrom: {}@example.org\r\nDate: {} Mar 2025 10:00:00 +0000\r\n\r\nHi\r\n",
+                        rng.pick(SUBJECTS),
+                        rng.pick(&["alice", "bob", "zed"]),
+                        1 + rng.below(28)
+                    );
+                    format!(
+                        "x APPEND FOO (\\Flagged) \"{:02}-Mar-2025 09:00:00 +0000\" {{{}+}}\r\n{message}",
+                        1 + rng.below(28),
+                        message.len()
+                    )
+                }
+                2 => format!("x MOVE {set} Trash"),
+                _ => format!(
+                    "x STORE {set} {}FLAGS ({})",
+                    rng.pick(&["+", "-", ""]),
+                    rng.pick(&["\\Seen", "\\Deleted", "\\Flagged", "$Junk", "\\Seen $Junk"])
+                ),
+            };
+            send_sorted(&mut server, who, &line, w, &mut model);
+            send_sorted(&mut server, w, "n NOOP", w, &mut model);
+            let now = fresh(&mut server, &mut model);
+            assert_eq!(
+                model.order, now,
+                "seed {seed} {policy} step {step} {command} ({order}) {key}: after {line:?}"
+            );
+            checks += 1;
+        }
+        pairs += model.pairs;
+    }
+    assert!(checks >= 1400);
+    assert!(pairs >= 200, "{pairs} updates");
 }

@@ -46,6 +46,13 @@ fn rfc5267_examples_parse_then_encode_to_the_same_octets() {
     assert!(kat::check_rfc5267() >= 12);
 }
 
+/// RFC 5267's examples about SORT (ESORT, CONTEXT=SORT), and RFC 7162 §3.1.10 Example 20.
+#[test]
+#[cfg(feature = "sort-thread")]
+fn rfc5267_sort_examples_parse_then_encode_to_the_same_octets() {
+    assert!(kat::check_rfc5267_sort() >= 13);
+}
+
 /// RFC 9051's examples where IMAP4rev2 differs from RFC 3501, and STATUS DELETED and SIZE.
 #[test]
 fn rfc9051_examples_parse_then_encode_to_the_same_octets() {

@@ -81,6 +81,8 @@ fn protocol_known_answers_hold_in_the_browser() {
     assert!(kat::check_rfc4731() >= 17);
     assert!(kat::check_rfc5182() >= 12);
     assert!(kat::check_rfc5267() >= 12);
+    #[cfg(feature = "sort-thread")]
+    assert!(kat::check_rfc5267_sort() >= 13);
     assert!(kat::check_rfc9051() >= 16);
     assert!(kat::check_list_extensions() >= 80);
     assert!(kat::check_rfc3516() >= 8);

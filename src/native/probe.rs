@@ -1811,8 +1811,9 @@ impl Prober<'_> {
 }
 
 /// A capability the variant's lines need that the server does not announce: for a command
-/// (MOVE, UNSELECT, ...), a search return option (RFC 5267 §4.1: UPDATE needs CONTEXT=SEARCH)
-/// or a response code (RFC 4315 §3 UIDPLUS's APPENDUID and COPYUID).
+/// (MOVE, UNSELECT, ...), a search return option (RFC 5267 §4.1: UPDATE needs CONTEXT=SEARCH,
+/// or CONTEXT=SORT in a SORT; §3.1: SORT RETURN needs ESORT) or a response code (RFC 4315 §3
+/// UIDPLUS's APPENDUID and COPYUID).
 fn missing_capability(sc: &Scenario, value: &str, capabilities: &[String]) -> Option<String> {
     let has = |cap: &str| capabilities.iter().any(|c| c.eq_ignore_ascii_case(cap));
     let live_search = |line: &str| {
@@ -1831,6 +1832,17 @@ fn missing_capability(sc: &Scenario, value: &str, capabilities: &[String]) -> Op
         }
         if live_search(&step.send) && !has("CONTEXT=SEARCH") {
             return Some("CONTEXT=SEARCH".to_string());
+        }
+        let upper = step.send.to_ascii_uppercase();
+        if upper.contains(" SORT RETURN (") {
+            let need = if upper.contains("UPDATE") {
+                "CONTEXT=SORT"
+            } else {
+                "ESORT"
+            };
+            if !has(need) {
+                return Some(need.to_string());
+            }
         }
         for e in step.expect.iter().filter(|e| applies(&e.only, Some(value))) {
             let uidplus = e.pattern.contains("[APPENDUID") || e.pattern.contains("[COPYUID");
@@ -2316,6 +2328,22 @@ mod tests {
             Some("UIDPLUS")
         );
         assert_eq!(missing_capability(&sc, "refuse", &no_uidplus), None);
+        let sorts = Scenario::parse(
+            "# vary: context-update = with-responses immediate\n\
+             C1: a SORT RETURN (ALL) (DATE) UTF-8 ALL\nS1: a OK ...\n\
+             [immediate] C1: b UID SORT RETURN (UPDATE) (DATE) UTF-8 ALL\n[immediate] S1: b OK x\n",
+        )
+        .unwrap();
+        let esort = caps(&["IMAP4rev1", "SORT", "ESORT"]);
+        assert_eq!(missing_capability(&sorts, "with-responses", &esort), None);
+        assert_eq!(
+            missing_capability(&sorts, "immediate", &esort).as_deref(),
+            Some("CONTEXT=SORT")
+        );
+        assert_eq!(
+            missing_capability(&sorts, "with-responses", &caps(&["IMAP4rev1", "SORT"])).as_deref(),
+            Some("ESORT")
+        );
     }
 
     #[test]

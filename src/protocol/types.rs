@@ -289,6 +289,12 @@ pub enum CommandBody {
         charset: String,
         search: Vec<SearchKey>,
         uid: bool,
+        /// `search-return-opts` of an extended SORT (RFC 5267 §5 `extended-sort`, ESORT and
+        /// CONTEXT=SORT): `None` without RETURN (a SORT response); `Some(vec![])` for
+        /// `RETURN ()`, which means ALL (§3.3). Only in builds with SORT (feature
+        /// `sort-thread`), so the page's command type does not change.
+        #[cfg(feature = "sort-thread")]
+        ret: Option<Vec<SearchReturnOpt>>,
     },
     /// RFC 5256 §3 THREAD and UID THREAD.
     Thread {

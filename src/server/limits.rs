@@ -25,8 +25,8 @@ pub const SEARCH_KEYS: usize = 256;
 pub const LAST_RESULT_RANGES: usize = 1 << 18;
 
 /// Searches with RETURN (UPDATE) one session may keep (RFC 5267 §4.3.1: at least one MUST be
-/// provided, more SHOULD). Each is looked at again, for the messages that changed, every time
-/// its session is told of changes.
+/// provided, more SHOULD), live SORTs (CONTEXT=SORT) included. Each is looked at again, for
+/// the messages that changed, every time its session is told of changes.
 pub const SEARCH_CONTEXTS: usize = 8;
 
 /// Items per FETCH after macros are expanded (there are a dozen kinds; the rest are sections).

@@ -273,6 +273,12 @@ pub const CAPABILITIES: &[&str] = &[
     "SORT=DISPLAY",
     "THREAD=ORDEREDSUBJECT",
     "THREAD=REFERENCES",
+    // RFC 5267 §3.1, §4.1: SORT RETURN (...), and with UPDATE live; only in builds with SORT
+    // (an element left out by `cfg` leaves the page's list as it was).
+    #[cfg(feature = "sort-thread")]
+    "ESORT",
+    #[cfg(feature = "sort-thread")]
+    "CONTEXT=SORT",
     // RFC 5465 §3.
     "NOTIFY",
     // RFC 4731 §4.
@@ -1012,6 +1018,8 @@ mod capability_tests {
             "SORT=DISPLAY",
             "THREAD=ORDEREDSUBJECT",
             "THREAD=REFERENCES",
+            "ESORT",
+            "CONTEXT=SORT",
         ] {
             assert_eq!(
                 caps.iter().any(|x| x == c),

@@ -226,6 +226,10 @@ pub struct SearchContext {
     /// A key reads message octets (headers or text), so each update may read the changed
     /// messages: at most one such live search per session.
     pub reads: bool,
+    /// A SORT's result in its requested order (CONTEXT=SORT, RFC 5267 §4.1), whose updates name
+    /// positions in it; `None` for a SEARCH, whose order is the mailbox's.
+    #[cfg(feature = "sort-thread")]
+    pub sorted: Option<crate::server::sort::Sorted>,
 }
 
 /// A resolved message: its index in the view (sequence number - 1).

@@ -1,12 +1,13 @@
 //! Ordering messages for SORT (RFC 5256 §3, RFC 5957) and THREAD: the base subject of
 //! RFC 5256 §2.1, the sent date of §2.2, the sort keys and the comparator. Pure functions over
-//! message data, so a later ESORT / CONTEXT=SORT (RFC 5267) can reuse [`sort`]: it knows no
-//! sessions and writes no responses.
+//! message data, reused by ESORT and CONTEXT=SORT (RFC 5267; [`Sorted`] keeps a live result
+//! in order): it knows no sessions and writes no responses.
 
 use crate::protocol::types::{Address, Envelope, SortCriterion, SortKey};
-use crate::server::mailstore::MessageData;
+use crate::server::mailstore::{MessageData, Uid};
 use crate::server::mime::decode_rfc2047;
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 /// One message matched by the search criteria, in sequence-number order.
 pub(crate) struct Sortable<'a> {
@@ -19,39 +20,168 @@ pub(crate) struct Sortable<'a> {
 /// implicit sort criterion of "sequence number"", and REVERSE does not reverse it; `messages`
 /// is in sequence order and the sort is stable, which gives both.
 pub(crate) fn sort(messages: &[Sortable<'_>], criteria: &[SortCriterion]) -> Vec<usize> {
-    // Each key computed once per message, not once per comparison; the envelope (for the
-    // address keys) once per message, not once per key.
-    let addresses = criteria.iter().any(|c| {
-        matches!(
-            c.key,
-            SortKey::Cc | SortKey::From | SortKey::To | SortKey::DisplayFrom | SortKey::DisplayTo
-        )
-    });
-    let keys: Vec<Vec<Value>> = messages
+    sort_with_values(messages, criteria).0
+}
+
+/// [`sort`], and each message's values under `criteria` (indexed as `messages`), which a live
+/// SORT result keeps (CONTEXT=SORT, [`Sorted`]).
+pub(crate) fn sort_with_values(
+    messages: &[Sortable<'_>],
+    criteria: &[SortCriterion],
+) -> (Vec<usize>, Vec<SortValues>) {
+    // Each key computed once per message, not once per comparison.
+    let keys: Vec<SortValues> = messages
         .iter()
-        .map(|m| {
-            let envelope = addresses.then(|| m.data.mime().envelope(&m.data.raw));
-            criteria
-                .iter()
-                .map(|c| value(m.data, envelope.as_ref(), c.key))
-                .collect()
-        })
+        .map(|m| SortValues::of(m.data, criteria))
         .collect();
     let mut order: Vec<usize> = (0..messages.len()).collect();
-    sort_indexes(&mut order, &|a, b| {
-        let (Some(ka), Some(kb)) = (keys.get(a), keys.get(b)) else {
-            return Ordering::Equal;
-        };
-        for ((x, y), c) in ka.iter().zip(kb).zip(criteria) {
-            let o = x.cmp(y);
-            if o != Ordering::Equal {
-                // RFC 5256 §3 REVERSE: "the effect of that criterion but in reverse".
-                return if c.reverse { o.reverse() } else { o };
+    sort_indexes(&mut order, &|a, b| match (keys.get(a), keys.get(b)) {
+        (Some(ka), Some(kb)) => compare(ka, kb, criteria),
+        _ => Ordering::Equal,
+    });
+    (order, keys)
+}
+
+/// A message's values under the sort criteria, one per criterion: what SORT compares, and what
+/// a live SORT result keeps of each of its messages, so that a message joining it is placed
+/// without reading the others again (RFC 5267 Appendix B: "UPDATE contexts created with SORT
+/// or UID SORT will almost certainly require some form of results caching").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortValues(Vec<Value>);
+
+impl SortValues {
+    pub(crate) fn of(data: &MessageData, criteria: &[SortCriterion]) -> SortValues {
+        let addresses = criteria.iter().any(|c| {
+            matches!(
+                c.key,
+                SortKey::Cc
+                    | SortKey::From
+                    | SortKey::To
+                    | SortKey::DisplayFrom
+                    | SortKey::DisplayTo
+            )
+        });
+        // The envelope (for the address keys) once per message, not once per key.
+        let envelope = addresses.then(|| data.mime().envelope(&data.raw));
+        SortValues(
+            criteria
+                .iter()
+                .map(|c| value(data, envelope.as_ref(), c.key))
+                .collect(),
+        )
+    }
+}
+
+/// How two messages' values compare under `criteria`, before the implicit sequence-number
+/// criterion (RFC 5256 §3).
+pub(crate) fn compare(a: &SortValues, b: &SortValues, criteria: &[SortCriterion]) -> Ordering {
+    for ((x, y), c) in a.0.iter().zip(&b.0).zip(criteria) {
+        let o = x.cmp(y);
+        if o != Ordering::Equal {
+            // RFC 5256 §3 REVERSE: "the effect of that criterion but in reverse".
+            return if c.reverse { o.reverse() } else { o };
+        }
+    }
+    Ordering::Equal
+}
+
+/// One run of a live SORT result's update: the context position (from 1) where it applies and
+/// the numbers of its messages in the requested order (RFC 5267 §4.3.3, §4.3.4).
+pub(crate) type Run = (u32, Vec<u32>);
+
+/// A SORT result kept up to date (CONTEXT=SORT, RFC 5267 §4.3): its messages in the requested
+/// order, each with its values. Two messages never change places (their values are of message
+/// data, which does not change, and ties go by UID, which is mailbox order: RFC 5256 §3's
+/// implicit sequence-number criterion), so an update only takes messages out and puts new ones
+/// in, and neither moves the rest.
+#[derive(Debug, Clone)]
+pub struct Sorted {
+    criteria: Vec<SortCriterion>,
+    order: Vec<(Uid, SortValues)>,
+}
+
+impl Sorted {
+    /// `order`: the result in the requested order, each message with its values.
+    pub(crate) fn new(criteria: &[SortCriterion], order: Vec<(Uid, SortValues)>) -> Sorted {
+        Sorted {
+            criteria: criteria.to_vec(),
+            order,
+        }
+    }
+
+    /// Takes the messages of `gone` (each UID with the number the client knows it by) out, in
+    /// runs of neighbours. RFC 5267 §4.3.4: "the first result in the set will occupy the given
+    /// context position before removal", and "each pair is processed in the order that it
+    /// appears": a run's position counts the messages kept before it, the earlier runs being
+    /// gone by then.
+    pub(crate) fn remove(&mut self, gone: &BTreeMap<Uid, u32>) -> Vec<Run> {
+        let mut runs: Vec<Run> = Vec::new();
+        let mut kept = 0usize;
+        let mut open = false;
+        for (uid, _) in &self.order {
+            match gone.get(uid) {
+                Some(&n) => match runs.last_mut() {
+                    Some((_, numbers)) if open => numbers.push(n),
+                    _ => {
+                        runs.push((position(kept), vec![n]));
+                        open = true;
+                    }
+                },
+                None => {
+                    kept = kept.saturating_add(1);
+                    open = false;
+                }
             }
         }
-        Ordering::Equal
-    });
-    order
+        self.order.retain(|(uid, _)| !gone.contains_key(uid));
+        runs
+    }
+
+    /// Puts `added` (UID, the client's number for it, the data) in its places, in runs of
+    /// neighbours. RFC 5267 §4.3.3: "the first result in the set will occupy the new context
+    /// position after insertion": the runs are found in the merged order, front to back, so
+    /// each position holds once the runs before it are in.
+    pub(crate) fn insert(&mut self, added: Vec<(Uid, u32, &MessageData)>) -> Vec<Run> {
+        let criteria = &self.criteria;
+        let mut added: Vec<(Uid, u32, SortValues)> = added
+            .into_iter()
+            .map(|(uid, n, data)| (uid, n, SortValues::of(data, criteria)))
+            .collect();
+        let before = |a: (&Uid, &SortValues), b: (&Uid, &SortValues)| {
+            compare(a.1, b.1, criteria).then(a.0.cmp(b.0)) == Ordering::Less
+        };
+        added.sort_by(|a, b| compare(&a.2, &b.2, criteria).then(a.0.cmp(&b.0)));
+        let old = std::mem::take(&mut self.order);
+        let mut merged = Vec::with_capacity(old.len().saturating_add(added.len()));
+        let mut old = old.into_iter().peekable();
+        let mut runs: Vec<Run> = Vec::new();
+        let mut open = false;
+        for (uid, n, values) in added {
+            while let Some((u, v)) = old.peek() {
+                if !before((u, v), (&uid, &values)) {
+                    break;
+                }
+                open = false;
+                merged.extend(old.next());
+            }
+            match runs.last_mut() {
+                Some((_, numbers)) if open => numbers.push(n),
+                _ => {
+                    runs.push((position(merged.len()), vec![n]));
+                    open = true;
+                }
+            }
+            merged.push((uid, values));
+        }
+        merged.extend(old);
+        self.order = merged;
+        runs
+    }
+}
+
+/// The context position of the place after `before` results (positions count from 1).
+fn position(before: usize) -> u32 {
+    u32::try_from(before.saturating_add(1)).unwrap_or(u32::MAX)
 }
 
 /// Sorts `items` stably by `cmp`. Every ordering of SORT and THREAD goes through here, so the
@@ -603,6 +733,47 @@ fn leader(s: &[u8]) -> Option<usize> {
 mod tests {
     use super::*;
     use crate::server::world::datetime_from_unix;
+
+    /// RFC 5267 §4.3.3, §4.3.4: runs of neighbours, positions counted after the runs before
+    /// are applied, ties by UID (RFC 5256 §3), REVERSE not reversing the tie.
+    #[test]
+    fn a_live_sort_removes_and_inserts_in_runs_at_positions() {
+        let criteria = [SortCriterion {
+            reverse: true,
+            key: SortKey::Subject,
+        }];
+        let message = |subject: &str| {
+            MessageData::new(
+                format!("Subject: {subject}\r\n\r\nx\r\n").into_bytes(),
+                datetime_from_unix(0),
+            )
+        };
+        let data: Vec<_> = ["e", "d", "c", "b", "a", "c"].map(message).into();
+        // UIDs 1..=6; in reverse subject order: e(1) d(2) c(3) c(6) b(4) a(5).
+        let values = |i: usize| SortValues::of(&data[i], &criteria);
+        let mut live = Sorted::new(
+            &criteria,
+            [0, 1, 2, 5, 3, 4]
+                .iter()
+                .map(|&i| (Uid(i as u32 + 1), values(i)))
+                .collect(),
+        );
+        // d, c(3) and a leave: d and c(3) neighbours at 2; then a is 4th of e c(6) b a.
+        let gone = BTreeMap::from([(Uid(2), 20), (Uid(3), 30), (Uid(5), 50)]);
+        assert_eq!(live.remove(&gone), vec![(2, vec![20, 30]), (4, vec![50])]);
+        // e c(6) b: d and c(3) come back at 2 (c(3) before c(6): equal values, lower UID),
+        // then a at 6, the end of e d c(3) c(6) b a.
+        let back = vec![
+            (Uid(5), 5, &*data[4]),
+            (Uid(3), 3, &*data[2]),
+            (Uid(2), 2, &*data[1]),
+        ];
+        assert_eq!(live.insert(back), vec![(2, vec![2, 3]), (6, vec![5])]);
+        let uids: Vec<u32> = live.order.iter().map(|(u, _)| u.0).collect();
+        assert_eq!(uids, vec![1, 2, 3, 6, 4, 5]);
+        assert_eq!(live.insert(Vec::new()), vec![]);
+        assert_eq!(live.remove(&BTreeMap::new()), vec![]);
+    }
 
     fn base(s: &str) -> (String, bool) {
         let (b, r) = extract(&decode_rfc2047(s.as_bytes()));

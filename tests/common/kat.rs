@@ -905,6 +905,75 @@ pub fn check_rfc5267() -> usize {
     check_examples("RFC 5267", &rfc5267_commands(), &rfc5267_responses())
 }
 
+/// RFC 5267's examples about SORT (ESORT §3, CONTEXT=SORT §4), and RFC 7162 §3.1.10 Example
+/// 20 (ESORT with MODSEQ). Elided results (`[...]`) are cut at the last number printed.
+#[cfg(feature = "sort-thread")]
+pub fn rfc5267_sort_commands() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        (
+            "§3.3",
+            b"E01 UID SORT RETURN () (REVERSE DATE) UTF-8 UNDELETED UNKEYWORD $Junk\r\n",
+        ),
+        (
+            "RFC 7162 §3.1.10",
+            b"a SORT RETURN (ALL) (DATE) UTF-8 MODSEQ 1234\r\n",
+        ),
+        (
+            "§5",
+            b"S1 SORT RETURN (CONTEXT UPDATE PARTIAL 500:400 MIN MAX COUNT) (SUBJECT) UTF-8 ALL\r\n",
+        ),
+        (
+            "§4.3 adapted",
+            b"B01 SORT RETURN (UPDATE) (DATE) UTF-8 FLAGGED\r\n",
+        ),
+        (
+            "§4.3.1 adapted",
+            b"B02 UID SORT RETURN (UPDATE COUNT) (ARRIVAL) UTF-8 KEYWORD $Junk\r\n",
+        ),
+    ]
+}
+
+/// RFC 5267 server responses about SORT as printed.
+#[cfg(feature = "sort-thread")]
+pub fn rfc5267_sort_responses() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        (
+            "§3.3",
+            b"* ESEARCH (TAG \"E01\") UID ALL 23765,23764,23763,23761\r\n",
+        ),
+        ("§3.3", b"E01 OK Sort completed\r\n"),
+        ("§4.3", b"B01 BAD Tag reuse\r\n"),
+        ("§4.3.1", b"* ESEARCH (TAG \"B02\") COUNT 74\r\n"),
+        ("§4.3.1", b"* NO [NOUPDATE \"B02\"] Too many contexts\r\n"),
+        ("§4.3.1", b"B02 OK Search completed, will not notify.\r\n"),
+        (
+            "RFC 7162 §3.1.10",
+            b"* ESEARCH (TAG \"a\") ALL 5,3,2,1 MODSEQ 1236\r\n",
+        ),
+        ("RFC 7162 §3.1.10", b"a OK Extended SORT completed\r\n"),
+    ]
+}
+
+/// parse then encode gives the same octets for every RFC 5267 example about SORT, both ways;
+/// the two printed without SORT's criteria and charset (§4.3 B01, §4.3.1 B02) do not parse.
+#[cfg(feature = "sort-thread")]
+pub fn check_rfc5267_sort() -> usize {
+    for (section, bad) in [
+        ("§4.3", &b"B01 SORT RETURN (UPDATE) FLAGGED\r\n"[..]),
+        (
+            "§4.3.1",
+            b"B02 UID SORT RETURN (UPDATE COUNT) UTF-8 KEYWORD $Junk\r\n",
+        ),
+    ] {
+        assert!(parse_command(bad).is_err(), "RFC 5267 {section}");
+    }
+    check_examples(
+        "RFC 5267",
+        &rfc5267_sort_commands(),
+        &rfc5267_sort_responses(),
+    )
+}
+
 /// parse then encode gives the same octets for every RFC 4731 example, both ways.
 pub fn check_rfc4731() -> usize {
     check_examples("RFC 4731", &rfc4731_commands(), &rfc4731_responses())
@@ -1887,6 +1956,14 @@ pub fn constructed_commands() -> Vec<Command> {
             charset: "US-ASCII".into(),
             search: vec![SearchKey::Subject(b("a b")), SearchKey::Uid(star.clone())],
             uid: true,
+            // RFC 5267 §5 `extended-sort`.
+            #[cfg(feature = "sort-thread")]
+            ret: Some(vec![
+                SearchReturnOpt::Count,
+                SearchReturnOpt::Partial(500, 400),
+                SearchReturnOpt::Update,
+                SearchReturnOpt::Context,
+            ]),
         },
         CommandBody::Thread {
             algorithm: ThreadAlgorithm::References,

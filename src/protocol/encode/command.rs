@@ -252,13 +252,20 @@ fn write_command_body(body: &CommandBody, out: &mut Vec<u8>) {
             }
         }
         // RFC 5256 §5: `"SORT" SP sort-criteria SP search-criteria`,
-        // `search-criteria = charset 1*(SP search-key)`.
+        // `search-criteria = charset 1*(SP search-key)`; RFC 5267 §5 `extended-sort` puts
+        // `search-return-opts` after the name.
         CommandBody::Sort {
             criteria,
             charset,
             search,
+            #[cfg(feature = "sort-thread")]
+            ret,
             ..
         } => {
+            #[cfg(feature = "sort-thread")]
+            if let Some(opts) = ret {
+                write_return_opts(opts, out);
+            }
             out.push(b' ');
             write_paren_list(criteria, out, |c, out| {
                 if c.reverse {
@@ -471,6 +478,20 @@ pub(super) fn write_fetch_att(att: &FetchAtt, out: &mut Vec<u8>) {
         }
     };
     write_atom(name, out);
+}
+
+/// `search-return-opts = SP "RETURN" SP "(" [search-return-opt *(SP search-return-opt)] ")"`
+/// (RFC 4466 §2.6.1), for the extended SORT (RFC 5267 §5); SEARCH writes the same inline, so
+/// that the page's build (no SORT) does not change.
+#[cfg(feature = "sort-thread")]
+fn write_return_opts(opts: &[SearchReturnOpt], out: &mut Vec<u8>) {
+    out.extend_from_slice(b" RETURN ");
+    write_paren_list(opts, out, |o, out| match o {
+        SearchReturnOpt::Partial(a, b) => {
+            out.extend_from_slice(format!("PARTIAL {a}:{b}").as_bytes())
+        }
+        _ => out.extend_from_slice(search_return_opt(*o).as_bytes()),
+    });
 }
 
 /// `search-return-opt` (RFC 4731 §4, RFC 5182 §3).

@@ -1540,6 +1540,7 @@ fn sort_and_thread_rfc5256() {
                 charset: "UTF-8".into(),
                 search: vec![SearchKey::Since(d(1, 2, 1994))],
                 uid: false,
+                ret: None,
             },
         ),
         (
@@ -1549,6 +1550,7 @@ fn sort_and_thread_rfc5256() {
                 charset: "UTF-8".into(),
                 search: vec![SearchKey::All],
                 uid: false,
+                ret: None,
             },
         ),
         (
@@ -1558,6 +1560,7 @@ fn sort_and_thread_rfc5256() {
                 charset: "US-ASCII".into(),
                 search: vec![SearchKey::Text(b("not in mailbox"))],
                 uid: false,
+                ret: None,
             },
         ),
         (
@@ -1604,6 +1607,7 @@ fn sort_and_thread_rfc5256() {
                 charset: "UTF-8".into(),
                 search: vec![SearchKey::All],
                 uid: true,
+                ret: None,
             },
         ),
         (
@@ -1700,6 +1704,85 @@ fn sort_and_thread_rfc5256() {
     ] {
         assert!(parse_response(bad.as_bytes()).is_err(), "{bad}");
     }
+}
+
+/// ESORT (RFC 5267 §3, §5 `extended-sort`): RETURN options after the command name, parsed to
+/// their values and written back; an extended SORT's ESEARCH keeps the order of its set (§3.2:
+/// `23765,23764` is not a range). Malformed forms do not parse, so the command gets BAD.
+#[test]
+#[cfg(feature = "sort-thread")]
+fn extended_sort_rfc5267() {
+    use crate::protocol::parse::{parse_command, parse_response};
+    use crate::protocol::types::{SortCriterion, SortKey};
+    let key = |reverse, key| SortCriterion { reverse, key };
+    let commands = [
+        (
+            "E01 UID SORT RETURN () (REVERSE DATE) UTF-8 UNDELETED UNKEYWORD $Junk\r\n",
+            CommandBody::Sort {
+                criteria: vec![key(true, SortKey::Date)],
+                charset: "UTF-8".into(),
+                search: vec![SearchKey::Undeleted, SearchKey::Unkeyword("$Junk".into())],
+                uid: true,
+                ret: Some(vec![]),
+            },
+        ),
+        (
+            "a sort return (min max partial 9:2 update context save count) (size) utf-8 all\r\n",
+            CommandBody::Sort {
+                criteria: vec![key(false, SortKey::Size)],
+                charset: "utf-8".into(),
+                search: vec![SearchKey::All],
+                uid: false,
+                ret: Some(vec![
+                    SearchReturnOpt::Min,
+                    SearchReturnOpt::Max,
+                    SearchReturnOpt::Partial(9, 2),
+                    SearchReturnOpt::Update,
+                    SearchReturnOpt::Context,
+                    SearchReturnOpt::Save,
+                    SearchReturnOpt::Count,
+                ]),
+            },
+        ),
+    ];
+    for (line, body) in commands {
+        let parsed = parse_command(line.as_bytes()).unwrap();
+        assert_eq!(parsed.body, body, "{line}");
+        let again = cmd(&parsed.tag.0, body);
+        assert_eq!(parse_command(again.as_bytes()).unwrap(), parsed);
+        assert!(again.eq_ignore_ascii_case(line), "{again}");
+    }
+    for bad in [
+        // RFC 5267 §4.3 and §4.3.1 as printed: no sort criteria, no charset.
+        "B01 SORT RETURN (UPDATE) FLAGGED\r\n",
+        "B02 UID SORT RETURN (UPDATE COUNT) UTF-8 KEYWORD $Junk\r\n",
+        "a SORT RETURN (MIN)(DATE) UTF-8 ALL\r\n",
+        "a SORT RETURN MIN (DATE) UTF-8 ALL\r\n",
+        "a SORT RETURN (BOGUS) (DATE) UTF-8 ALL\r\n",
+        "a SORT RETURN (PARTIAL 1:*) (DATE) UTF-8 ALL\r\n",
+        "a SORT RETURN (PARTIAL 0:1) (DATE) UTF-8 ALL\r\n",
+        "a SORT (DATE) RETURN (ALL) UTF-8 ALL\r\n",
+        "a SORT RETURN () UTF-8 ALL\r\n",
+    ] {
+        assert!(parse_command(bad.as_bytes()).is_err(), "{bad}");
+    }
+    let line = "* ESEARCH (TAG \"E01\") UID ALL 23765,23764,23763,23761,5:7,1\r\n";
+    let (parsed, _) = parse_response(line.as_bytes()).unwrap();
+    let Response::Data(Data::ESearch { data, .. }) = &parsed else {
+        panic!("{parsed:?}");
+    };
+    assert_eq!(
+        data,
+        &vec![SearchReturnData::All(set(&[
+            (23765, None),
+            (23764, None),
+            (23763, None),
+            (23761, None),
+            (5, Some(7)),
+            (1, None)
+        ]))]
+    );
+    assert_eq!(resp(parsed), line);
 }
 
 /// A thread nested far deeper than any parser budget is written without recursion.

@@ -516,7 +516,7 @@ fn cancel_update(input: &[u8]) -> PResult<'_, CommandBody> {
 /// After `SP "RETURN" SP`: `"(" [search-return-opt *(SP search-return-opt)] ")"` (RFC 4466
 /// §2.6.1), `search-return-opt = "MIN" / "MAX" / "ALL" / "COUNT"` (RFC 4731 §4) `/ "SAVE"`
 /// (RFC 5182 §3) `/ "CONTEXT" / "UPDATE"` (RFC 5267 §5). Any other option fails to parse, so the command gets BAD.
-fn search_return_opts(input: &[u8]) -> PResult<'_, Vec<SearchReturnOpt>> {
+pub(crate) fn search_return_opts(input: &[u8]) -> PResult<'_, Vec<SearchReturnOpt>> {
     paren_list(input, true, |i| {
         let (r, name) = word(i)?;
         let opt = match ascii(name).to_ascii_uppercase().as_str() {

@@ -11,10 +11,20 @@ use crate::protocol::types::{
     CommandBody, SearchKey, SortCriterion, SortKey, Thread, ThreadAlgorithm,
 };
 
-/// `sort = ["UID" SP] "SORT" SP sort-criteria SP search-criteria` (RFC 5256 §5), after the
-/// command name.
+/// `sort = ["UID" SP] "SORT" SP sort-criteria SP search-criteria` (RFC 5256 §5), and
+/// `extended-sort = ["UID" SP] "SORT" search-return-opts SP sort-criteria SP search-criteria`
+/// (RFC 5267 §5, ESORT), after the command name.
+#[cfg(feature = "sort-thread")]
 pub(super) fn sort(input: &[u8], uid: bool, depth: usize) -> PResult<'_, CommandBody> {
-    let (rest, ()) = sp(input)?;
+    let (mut rest, ()) = sp(input)?;
+    let mut ret = None;
+    // RFC 4466 §2.6.1 `search-return-opts = SP "RETURN" SP "(" [search-return-opt *(SP
+    // search-return-opt)] ")"`: the options SEARCH takes (RFC 5267 §3).
+    if let Ok((r, ())) = super::core::keyword("RETURN ")(rest) {
+        let (r, opts) = super::command::search_return_opts(r)?;
+        ret = Some(opts);
+        rest = sp(r)?.0;
+    }
     let (rest, criteria) = sort_criteria(rest)?;
     let (rest, ()) = sp(rest)?;
     let (rest, (charset, search)) = search_criteria(rest, depth)?;
@@ -25,6 +35,7 @@ pub(super) fn sort(input: &[u8], uid: bool, depth: usize) -> PResult<'_, Command
             charset,
             search,
             uid,
+            ret,
         },
     ))
 }

@@ -211,6 +211,16 @@ impl Server {
                 uid,
                 ret,
             } => self.handle_search(client, tag, charset.as_deref(), &criteria, uid, ret),
+            #[cfg(feature = "sort-thread")]
+            Sort {
+                criteria,
+                charset,
+                search,
+                uid,
+                ret,
+            } => self.handle_sort(client, tag, &criteria, &charset, &search, uid, ret),
+            // The page's build: no RETURN options (feature `sort-thread`).
+            #[cfg(not(feature = "sort-thread"))]
             Sort {
                 criteria,
                 charset,

@@ -64,6 +64,48 @@ fn intersect(a: &[usize], b: &[usize]) -> Vec<usize> {
     out
 }
 
+/// The checks of a searching command's return options (SEARCH, UID SEARCH, SORT, UID SORT:
+/// RFC 5267 §4.1): returns BAD from the handler, else evaluates to whether UPDATE is asked for.
+/// `$ret` is an `Option` of the options, as written (`None` without RETURN). A macro, not a
+/// function, so that SEARCH compiles in the page's build (no SORT) to exactly what it did
+/// before SORT shared these checks: the page's budget is counted in bytes.
+macro_rules! check_return_opts {
+    ($server:ident, $client:expr, $tag:expr, $ret:ident) => {{
+        let update = $ret
+            .as_ref()
+            .is_some_and(|opts| opts.contains(&SearchReturnOpt::Update));
+        // RFC 5267 §4.4: "A single command MUST NOT contain more than one PARTIAL or ALL search
+        // return option".
+        let ranged = $ret
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .filter(|o| matches!(o, SearchReturnOpt::All | SearchReturnOpt::Partial(..)));
+        if ranged.count() > 1 {
+            return Err(Fail::bad(
+                "At most one PARTIAL or ALL return option (RFC 5267 §4.4)",
+            ));
+        }
+        // RFC 5267 §4.3: "An attempt to use UPDATE where a tag is already in use with a
+        // previous searching command that itself used UPDATE SHALL result in the server
+        // rejecting the searching command with a BAD response."
+        if update
+            && selected_view(&$server.sessions, $client)?
+                .contexts
+                .iter()
+                .any(|c| c.tag == $tag.0)
+        {
+            return Err(Fail::bad(format!(
+                "Tag reuse: {} already names a search with UPDATE (RFC 5267 §4.3)",
+                $tag.0
+            )));
+        }
+        update
+    }};
+}
+#[cfg(feature = "sort-thread")]
+pub(crate) use check_return_opts;
+
 /// One message a search matched.
 pub(crate) struct Hit {
     pub seq: u32,
@@ -272,7 +314,7 @@ impl Server {
     /// octets and this one does too (so a change to every message costs at most one reading
     /// pass; RFC 5267 §4.3.1: the server "MAY refuse to provide updates"; the other return
     /// options were honoured).
-    fn keep_context(&mut self, client: ClientId, context: SearchContext) {
+    pub(crate) fn keep_context(&mut self, client: ClientId, context: SearchContext) {
         let Some(view) = self
             .sessions
             .get_mut(&client)
@@ -306,7 +348,7 @@ impl Server {
     }
 
     /// Sets `$` of the session's view (RFC 5182 §2.1).
-    fn save_result(&mut self, client: ClientId, uids: Ranges) {
+    pub(crate) fn save_result(&mut self, client: ClientId, uids: Ranges) {
         if let Some(view) = self
             .sessions
             .get_mut(&client)
@@ -353,35 +395,7 @@ impl Server {
         uid: bool,
         ret: Option<Vec<SearchReturnOpt>>,
     ) -> CmdResult {
-        let update = ret
-            .as_ref()
-            .is_some_and(|opts| opts.contains(&SearchReturnOpt::Update));
-        // RFC 5267 §4.4: "A single command MUST NOT contain more than one PARTIAL or ALL search
-        // return option".
-        let ranged = ret
-            .as_deref()
-            .unwrap_or_default()
-            .iter()
-            .filter(|o| matches!(o, SearchReturnOpt::All | SearchReturnOpt::Partial(..)));
-        if ranged.count() > 1 {
-            return Err(Fail::bad(
-                "At most one PARTIAL or ALL return option (RFC 5267 §4.4)",
-            ));
-        }
-        // RFC 5267 §4.3: "An attempt to use UPDATE where a tag is already in use with a
-        // previous searching command that itself used UPDATE SHALL result in the server
-        // rejecting the searching command with a BAD response."
-        if update
-            && selected_view(&self.sessions, client)?
-                .contexts
-                .iter()
-                .any(|c| c.tag == tag.0)
-        {
-            return Err(Fail::bad(format!(
-                "Tag reuse: {} already names a search with UPDATE (RFC 5267 §4.3)",
-                tag.0
-            )));
-        }
+        let update = check_return_opts!(self, client, tag, ret);
         if let Some(cs) = charset {
             if !CHARSETS.iter().any(|c| c.eq_ignore_ascii_case(cs)) {
                 // RFC 3501 §6.4.4: NO with BADCHARSET listing the supported charsets.
@@ -412,6 +426,8 @@ impl Server {
             result: hit_uids.iter().map(|&u| Uid(u)).collect(),
             checked: mailbox.highest_modseq(),
             reads: matched.reads,
+            #[cfg(feature = "sort-thread")]
+            sorted: None,
         });
         let citation = saw_expunged.then(|| Citation::of(self.policies.search_expunged));
         // RFC 7162 §3.1.5: with a MODSEQ key and a non-empty result, the highest mod-sequence
@@ -487,13 +503,28 @@ fn each_set(body: &mut CommandBody, put: &dyn Fn(&mut SequenceSet, bool)) {
             }
             keys(criteria, put);
         }
+        // RFC 5182 §1: `$` in "any command based on SEARCH, e.g., SORT and THREAD", in their
+        // search keys, walked as SEARCH's are.
+        #[cfg(feature = "sort-thread")]
+        CommandBody::Sort { search, .. } | CommandBody::Thread { search, .. } => {
+            let mut keys = CommandBody::Search {
+                charset: None,
+                criteria: std::mem::take(search),
+                uid: false,
+                ret: None,
+            };
+            each_set(&mut keys, put);
+            if let CommandBody::Search { criteria, .. } = keys {
+                *search = criteria;
+            }
+        }
         _ => {}
     }
 }
 
 /// The criteria with every sequence-set key turned into the UID key naming the same messages
 /// now (RFC 5267 §4.3: message numbers are "evaluated at the time the command is received").
-fn in_uids(criteria: &[SearchKey], view: &View) -> Vec<SearchKey> {
+pub(crate) fn in_uids(criteria: &[SearchKey], view: &View) -> Vec<SearchKey> {
     criteria
         .iter()
         .map(|key| match key {
@@ -541,7 +572,7 @@ fn update_pairs(numbers: &[u32]) -> Vec<(u32, SequenceSet)> {
         .unwrap_or_default()
 }
 
-fn update_response(context: &SearchContext, data: Vec<SearchReturnData>) -> Response {
+pub(crate) fn update_response(context: &SearchContext, data: Vec<SearchReturnData>) -> Response {
     Response::Data(Data::ESearch {
         tag: Some(context.tag.clone()),
         uid: context.uid,
@@ -558,6 +589,12 @@ pub(crate) fn context_removals(view: &mut View) -> Vec<Response> {
         return out;
     }
     for context in &mut view.contexts {
+        // CONTEXT=SORT: positions in the requested order (RFC 5267 §4.3.4).
+        #[cfg(feature = "sort-thread")]
+        if context.sorted.is_some() {
+            out.extend(super::sort::sorted_removals(context, &view.entries));
+            continue;
+        }
         let mut numbers = Vec::new();
         for (i, entry) in view.entries.iter().enumerate() {
             if entry.expunged.is_some() && context.result.remove(&entry.uid) {
@@ -647,6 +684,15 @@ pub(crate) fn context_changes(view: &mut View, mailbox: &Mailbox) -> Vec<Respons
         for (uid, _) in &added {
             context.result.insert(*uid);
         }
+        // CONTEXT=SORT: positions in the requested order (RFC 5267 §4.3.3, §4.3.4).
+        #[cfg(feature = "sort-thread")]
+        if let Some(sorted) = context.sorted.as_mut() {
+            let data = super::sort::sorted_changes(sorted, &removed, &added, mailbox);
+            if !data.is_empty() {
+                out.push(update_response(context, data));
+            }
+            continue;
+        }
         let removed: Vec<u32> = removed.iter().map(|&(_, n)| n).collect();
         let added: Vec<u32> = added.iter().map(|&(_, n)| n).collect();
         let (removed, added) = (update_pairs(&removed), update_pairs(&added));
@@ -665,7 +711,7 @@ pub(crate) fn context_changes(view: &mut View, mailbox: &Mailbox) -> Vec<Respons
 
 /// What SAVE keeps of the UIDs found (ascending), RFC 5182 §2.4: with MIN and/or MAX and
 /// neither ALL nor COUNT, only the messages those return; otherwise all found.
-fn saved(opts: &[SearchReturnOpt], uids: &[u32]) -> Ranges {
+pub(crate) fn saved(opts: &[SearchReturnOpt], uids: &[u32]) -> Ranges {
     use SearchReturnOpt::*;
     let has = |o: SearchReturnOpt| opts.contains(&o);
     let picked: Vec<u32> = if (has(Min) || has(Max)) && !has(All) && !has(Count) {
@@ -680,7 +726,7 @@ fn saved(opts: &[SearchReturnOpt], uids: &[u32]) -> Ranges {
 
 /// The ESEARCH response for `RETURN (opts)` (RFC 4731 §3.1), or `None` when only SAVE was
 /// asked for (RFC 5182 §2.2 Example 1: no untagged response). `hits` ascend.
-fn esearch(
+pub(crate) fn esearch(
     tag: &Tag,
     uid: bool,
     opts: &[SearchReturnOpt],
