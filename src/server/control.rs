@@ -85,6 +85,8 @@ pub enum FlagChange {
 /// and its world objects for `reset`, which need the native world file.
 ///
 /// ```
+/// # // serde_json is a native dev-dependency only; `wasm-pack test` builds doctests for wasm too.
+/// # #[cfg(not(target_arch = "wasm32"))] {
 /// use imap_sandbox::server::control::Verb;
 /// use imap_sandbox::server::{Policies, Server, World};
 ///
@@ -93,6 +95,7 @@ pub enum FlagChange {
 ///     r#"{"verb": "deliver", "mailbox": "INBOX", "raw": "Subject: x\r\n\r\nhi\r\n", "flags": ["\\Seen"]}"#,
 /// ).unwrap();
 /// assert_eq!(server.control(verb).unwrap().uid, Some(7));
+/// # }
 /// ```
 #[derive(Debug, Clone, Deserialize)]
 #[serde(tag = "verb", rename_all = "snake_case")]
