@@ -4,8 +4,8 @@
 //! §4).
 
 use crate::protocol::types::{
-    Code, CommandBody, Data, FetchAtt, Response, SearchKey, SearchReturnData, SearchReturnOpt, SequenceSet,
-    StatusKind, StatusResponse, Tag,
+    Code, CommandBody, Data, FetchAtt, Response, SearchKey, SearchReturnData, SearchReturnOpt,
+    SequenceSet, StatusKind, StatusResponse, Tag,
 };
 use crate::server::commands::fetch::{selected_view, Touched};
 use crate::server::fetch_items::{value, FetchResponse, Seen};
