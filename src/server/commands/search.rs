@@ -83,7 +83,7 @@ macro_rules! check_return_opts {
         }
         // RFC 5465 §7's attributes are bounded as a FETCH's are; the octets each new message
         // costs are checked when it arrives (`context_changes`).
-        crate::server::limits::check_fetch(&fetch, crate::server::limits::Octets::default)?;
+        $crate::server::commands::search::fetch_within(&fetch, Default::default())?;
         // RFC 5267 §4.4: "A single command MUST NOT contain more than one PARTIAL or ALL search
         // return option".
         let ranged = $ret
@@ -734,6 +734,12 @@ pub(crate) fn context_changes(view: &mut View, mailbox: &Mailbox) -> Vec<Respons
     out
 }
 
+/// [`limits::check_fetch`] of UPDATE's attributes (RFC 5465 §7) for messages of these octets:
+/// one function, so the page's module holds one copy of the generic check for both callers.
+pub(crate) fn fetch_within(atts: &[FetchAtt], octets: limits::Octets) -> Result<(), Fail> {
+    limits::check_fetch(atts, || octets)
+}
+
 /// The FETCH of UPDATE's attributes for a new message that joined `context`'s result (RFC
 /// 5465 §7), or none when reading them would pass the limits (as for a FETCH of it; the ADDTO
 /// still tells of it). The values are read without setting `\Seen`, as `BODY.PEEK[...]`
@@ -752,7 +758,7 @@ fn new_message_fetch(
         whole: u64::from(m.data.size()),
         header: u64::try_from(header).unwrap_or(u64::MAX),
     };
-    limits::check_fetch(&context.fetch, || octets).ok()?;
+    fetch_within(&context.fetch, octets).ok()?;
     let seen = Seen {
         uid: m.uid,
         data: &m.data,
