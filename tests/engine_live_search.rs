@@ -330,3 +330,147 @@ fn a_live_sort_rebuilt_from_updates_equals_a_fresh_sort_rfc5267_4_3() {
     assert!(checks >= 1400);
     assert!(pairs >= 200, "{pairs} updates");
 }
+
+/// Every response `client` is sent while `lines` are received, as text, in order.
+fn transcript(server: &mut Server, lines: &[(ClientId, &str)], watcher: ClientId) -> Vec<String> {
+    let mut out = Vec::new();
+    for (client, line) in lines {
+        server.receive(*client, format!("{line}\r\n").as_bytes());
+        for o in server.take_output() {
+            if o.client == watcher {
+                parse_response(&o.bytes).expect("every response parses");
+                out.push(String::from_utf8_lossy(&o.bytes).into_owned());
+            }
+        }
+    }
+    out
+}
+
+/// RFC 5465 §7: new messages (APPEND, COPY, MOVE by another session, and the client's own
+/// APPEND) that join a live result are fetched with UPDATE's attributes, "the EXISTS response
+/// MUST precede any FETCH responses, and together they MUST precede the ESEARCH response";
+/// `BODY[]` asked for there does not set `\Seen` (read as BODY.PEEK); under either
+/// `context-update` value.
+#[test]
+fn new_messages_joining_a_live_search_are_fetched_between_exists_and_addto_rfc5465_7() {
+    for policy in ["with-responses", "immediate"] {
+        let mut policies = Policies::default();
+        policies.set("context-update", policy).unwrap();
+        let mut server = Server::new(World::default_world(), policies);
+        let (w, o) = (server.connect(), server.connect());
+        for c in [w, o] {
+            server.receive(c, b"a LOGIN alice alice\r\nb SELECT FOO\r\n");
+        }
+        let _ = server.take_output();
+        let out = transcript(
+            &mut server,
+            &[
+                (w, "live SEARCH RETURN (UPDATE (UID BODY[])) UNSEEN"),
+                (o, "x APPEND FOO {7+}\r\nHi: x\r\n"),
+                (o, "x COPY 1:2 FOO"),
+                (o, "x APPEND FOO (\\Seen) {7+}\r\nHi: y\r\n"),
+                (w, "n NOOP"),
+            ],
+            w,
+        );
+        let kinds: Vec<&str> = out
+            .iter()
+            .filter_map(|l| {
+                [" EXISTS", " FETCH (UID", "ESEARCH (TAG \"live\") ADDTO"]
+                    .into_iter()
+                    .find(|k| l.contains(k))
+            })
+            .collect();
+        let exists = kinds.iter().rposition(|k| *k == " EXISTS").unwrap();
+        let first_fetch = kinds.iter().position(|k| *k == " FETCH (UID").unwrap();
+        let addto = kinds.iter().position(|k| k.contains("ADDTO")).unwrap();
+        assert!(
+            exists < first_fetch && first_fetch < addto,
+            "{policy}: {out:?}"
+        );
+        // The \Seen message appended last does not match UNSEEN: no FETCH for it.
+        let fetched = kinds.iter().filter(|k| **k == " FETCH (UID").count();
+        let added = out.iter().find(|l| l.contains("ADDTO")).unwrap();
+        assert!(
+            out.iter().all(|l| !l.contains("Hi: y")),
+            "{policy}: {out:?}"
+        );
+        assert!(
+            fetched >= 1 && out.iter().any(|l| l.contains("Hi: x")),
+            "{out:?}"
+        );
+        // Not marked read by the FETCH the server chose to send.
+        let flags = transcript(&mut server, &[(w, "f FETCH 8 FLAGS")], w);
+        assert!(flags[0].starts_with("* 8 FETCH (FLAGS ("), "{flags:?}");
+        assert!(!flags[0].contains("\\Seen"), "{policy}: {flags:?}");
+        assert!(added.contains("ADDTO (0 8"), "{policy}: {added}");
+        // The client's own APPEND: the same, in the tagged command's responses.
+        let own = transcript(&mut server, &[(w, "y APPEND FOO {7+}\r\nHi: z\r\n")], w);
+        let text = own.concat();
+        let (e, f, a) = (
+            text.find(" EXISTS").unwrap(),
+            text.find("Hi: z").unwrap(),
+            text.find("ADDTO").unwrap(),
+        );
+        assert!(e < f && f < a, "{policy}: {own:?}");
+    }
+}
+
+/// Too many attributes in UPDATE's list are refused as a FETCH of them would be (limits).
+#[test]
+fn update_fetch_attributes_are_bounded_like_fetch() {
+    let mut server = Server::new(World::default_world(), Policies::default());
+    let w = server.connect();
+    server.receive(w, b"a LOGIN alice alice\r\nb SELECT FOO\r\n");
+    let _ = server.take_output();
+    let many = vec!["UID"; 65].join(" ");
+    let out = transcript(
+        &mut server,
+        &[(w, &format!("t SEARCH RETURN (UPDATE ({many})) ALL"))],
+        w,
+    );
+    assert!(out.iter().any(|l| l.starts_with("t NO [LIMIT]")), "{out:?}");
+    let out = transcript(
+        &mut server,
+        &[(w, "t SEARCH RETURN (UPDATE (UID FOO)) ALL")],
+        w,
+    );
+    assert!(
+        out.iter()
+            .any(|l| l.starts_with("t BAD ") && l.contains("RFC 5465")),
+        "{out:?}"
+    );
+}
+
+/// RFC 5465 §7 applies to CONTEXT=SORT too ("CONTEXT=SEARCH and/or CONTEXT=SORT"): a new
+/// message joining a live SORT is fetched between its EXISTS and the ADDTO.
+#[cfg(feature = "sort-thread")]
+#[test]
+fn new_messages_joining_a_live_sort_are_fetched_rfc5465_7() {
+    let mut server = Server::new(World::default_world(), Policies::default());
+    let (w, o) = (server.connect(), server.connect());
+    for c in [w, o] {
+        server.receive(c, b"a LOGIN alice alice\r\nb SELECT FOO\r\n");
+    }
+    let _ = server.take_output();
+    let out = transcript(
+        &mut server,
+        &[
+            (
+                w,
+                "live UID SORT RETURN (UPDATE (UID FLAGS) COUNT) (REVERSE ARRIVAL) UTF-8 ALL",
+            ),
+            (o, "x APPEND FOO (\\Flagged) {7+}\r\nHi: x\r\n"),
+            (w, "n NOOP"),
+        ],
+        w,
+    );
+    let text = out.concat();
+    let (e, f, a) = (
+        text.find(" EXISTS").unwrap(),
+        text.find("FETCH (UID ").unwrap(),
+        text.find("UID ADDTO").unwrap(),
+    );
+    assert!(e < f && f < a, "{out:?}");
+    assert!(text.contains("FLAGS (\\Flagged"), "{out:?}");
+}

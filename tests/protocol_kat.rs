@@ -28,6 +28,12 @@ fn rfc5465_examples_parse_then_encode_to_the_same_octets() {
     assert!(kat::check_rfc5465() >= 40);
 }
 
+/// RFC 5465 §7's example (UPDATE with fetch attributes) and malformed attribute lists refused.
+#[test]
+fn rfc5465_update_fetch_parses_then_encodes_to_the_same_octets() {
+    assert!(kat::check_rfc5465_update() >= 12);
+}
+
 /// RFC 4731's examples (ESEARCH), commands and responses.
 #[test]
 fn rfc4731_examples_parse_then_encode_to_the_same_octets() {

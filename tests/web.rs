@@ -78,6 +78,7 @@ fn protocol_known_answers_hold_in_the_browser() {
     assert!(kat::check_rfc3501_responses() >= 60);
     assert!(kat::check_rfc7162() >= 35);
     assert!(kat::check_rfc5465() >= 40);
+    assert!(kat::check_rfc5465_update() >= 12);
     assert!(kat::check_rfc4731() >= 17);
     assert!(kat::check_rfc5182() >= 12);
     assert!(kat::check_rfc5267() >= 12);

@@ -553,7 +553,7 @@ impl Drop for Thread {
 }
 
 /// `search-return-opt` (RFC 4731 §4, RFC 5182 §3): what `SEARCH RETURN (...)` reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum SearchReturnOpt {
     Min,
     Max,
@@ -563,8 +563,10 @@ pub enum SearchReturnOpt {
     Save,
     /// RFC 5267 §4.2: a hint that the criteria will be used again.
     Context,
-    /// RFC 5267 §4.3: ADDTO and REMOVEFROM as the result changes.
-    Update,
+    /// RFC 5267 §4.3: ADDTO and REMOVEFROM as the result changes; RFC 5465 §8
+    /// `modifier-update = "UPDATE" [ "(" fetch-att *(SP fetch-att) ")" ]`: the attributes of
+    /// each new message that joins the result, sent before the ADDTO (§7). Empty without a list.
+    Update(Vec<FetchAtt>),
     /// `"PARTIAL" SP partial-range` (RFC 5267 §4.4): results `a` to `b` (1-based, either
     /// order), as written.
     Partial(u32, u32),

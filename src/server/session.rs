@@ -226,6 +226,12 @@ pub struct SearchContext {
     /// A key reads message octets (headers or text), so each update may read the changed
     /// messages: at most one such live search per session.
     pub reads: bool,
+    /// UPDATE's fetch attributes (RFC 5465 §7): sent for each new message that joins the result.
+    pub fetch: Vec<crate::protocol::types::FetchAtt>,
+    /// The highest UID the session had been told of when the result was last brought up to
+    /// date: a message above it that joins is new (its FETCH is due), one below joined by a
+    /// flag change (none is).
+    pub last_uid: Uid,
     /// A SORT's result in its requested order (CONTEXT=SORT, RFC 5267 §4.1), whose updates name
     /// positions in it; `None` for a SEARCH, whose order is the mailbox's.
     #[cfg(feature = "sort-thread")]

@@ -235,12 +235,7 @@ fn write_command_body(body: &CommandBody, out: &mut Vec<u8>) {
         } => {
             if let Some(opts) = ret {
                 out.extend_from_slice(b" RETURN ");
-                write_paren_list(opts, out, |o, out| match o {
-                    SearchReturnOpt::Partial(a, b) => {
-                        out.extend_from_slice(format!("PARTIAL {a}:{b}").as_bytes())
-                    }
-                    _ => out.extend_from_slice(search_return_opt(*o).as_bytes()),
-                });
+                write_paren_list(opts, out, write_search_return_opt);
             }
             if let Some(charset) = charset {
                 out.extend_from_slice(b" CHARSET ");
@@ -486,16 +481,26 @@ pub(super) fn write_fetch_att(att: &FetchAtt, out: &mut Vec<u8>) {
 #[cfg(feature = "sort-thread")]
 fn write_return_opts(opts: &[SearchReturnOpt], out: &mut Vec<u8>) {
     out.extend_from_slice(b" RETURN ");
-    write_paren_list(opts, out, |o, out| match o {
+    write_paren_list(opts, out, write_search_return_opt);
+}
+
+/// One `search-return-opt`, with PARTIAL's range (RFC 5267 §5) and UPDATE's fetch attributes
+/// (RFC 5465 §8, written with a space before the list as its §7 example does).
+fn write_search_return_opt(opt: &SearchReturnOpt, out: &mut Vec<u8>) {
+    match opt {
         SearchReturnOpt::Partial(a, b) => {
             out.extend_from_slice(format!("PARTIAL {a}:{b}").as_bytes())
         }
-        _ => out.extend_from_slice(search_return_opt(*o).as_bytes()),
-    });
+        SearchReturnOpt::Update(atts) if !atts.is_empty() => {
+            out.extend_from_slice(b"UPDATE ");
+            write_paren_list(atts, out, write_fetch_att);
+        }
+        _ => out.extend_from_slice(search_return_opt(opt).as_bytes()),
+    }
 }
 
 /// `search-return-opt` (RFC 4731 §4, RFC 5182 §3).
-pub(crate) fn search_return_opt(opt: SearchReturnOpt) -> &'static str {
+pub(crate) fn search_return_opt(opt: &SearchReturnOpt) -> &'static str {
     match opt {
         SearchReturnOpt::Min => "MIN",
         SearchReturnOpt::Max => "MAX",
@@ -503,7 +508,7 @@ pub(crate) fn search_return_opt(opt: SearchReturnOpt) -> &'static str {
         SearchReturnOpt::Count => "COUNT",
         SearchReturnOpt::Save => "SAVE",
         SearchReturnOpt::Context => "CONTEXT",
-        SearchReturnOpt::Update => "UPDATE",
+        SearchReturnOpt::Update(_) => "UPDATE",
         SearchReturnOpt::Partial(..) => "PARTIAL",
     }
 }

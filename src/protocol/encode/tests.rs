@@ -1737,7 +1737,7 @@ fn extended_sort_rfc5267() {
                     SearchReturnOpt::Min,
                     SearchReturnOpt::Max,
                     SearchReturnOpt::Partial(9, 2),
-                    SearchReturnOpt::Update,
+                    SearchReturnOpt::Update(vec![]),
                     SearchReturnOpt::Context,
                     SearchReturnOpt::Save,
                     SearchReturnOpt::Count,

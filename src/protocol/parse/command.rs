@@ -515,7 +515,7 @@ fn cancel_update(input: &[u8]) -> PResult<'_, CommandBody> {
 
 /// After `SP "RETURN" SP`: `"(" [search-return-opt *(SP search-return-opt)] ")"` (RFC 4466
 /// §2.6.1), `search-return-opt = "MIN" / "MAX" / "ALL" / "COUNT"` (RFC 4731 §4) `/ "SAVE"`
-/// (RFC 5182 §3) `/ "CONTEXT" / "UPDATE"` (RFC 5267 §5). Any other option fails to parse, so the command gets BAD.
+/// (RFC 5182 §3) `/ "CONTEXT" / "UPDATE"` (RFC 5267 §5; UPDATE's fetch attributes, RFC 5465 §8). Any other option fails to parse, so the command gets BAD.
 pub(crate) fn search_return_opts(input: &[u8]) -> PResult<'_, Vec<SearchReturnOpt>> {
     paren_list(input, true, |i| {
         let (r, name) = word(i)?;
@@ -527,7 +527,22 @@ pub(crate) fn search_return_opts(input: &[u8]) -> PResult<'_, Vec<SearchReturnOp
             "SAVE" => SearchReturnOpt::Save,
             // RFC 5267 §5 `modifier-context`, `modifier-update`.
             "CONTEXT" => SearchReturnOpt::Context,
-            "UPDATE" => SearchReturnOpt::Update,
+            // RFC 5465 §8: `modifier-update = "UPDATE" [ "(" fetch-att *(SP fetch-att) ")" ]`.
+            // Its §7 example writes a space before the list, the ABNF none: both are read.
+            "UPDATE" => {
+                let list = match r.split_first() {
+                    Some((b'(', _)) => r,
+                    Some((b' ', after)) if after.first() == Some(&b'(') => after,
+                    _ => return Ok((r, SearchReturnOpt::Update(Vec::new()))),
+                };
+                return match paren_list(list, false, fetch_att) {
+                    Ok((r, atts)) => Ok((r, SearchReturnOpt::Update(atts))),
+                    Err(_) => fail(
+                        list,
+                        "Expected UPDATE's fetch attributes: ( fetch-att *(SP fetch-att) ) (RFC 5465 §8)",
+                    ),
+                };
+            }
             // RFC 5267 §5: `modifier-partial = "PARTIAL" SP partial-range`.
             "PARTIAL" => {
                 let (r, ()) = sp(r)?;

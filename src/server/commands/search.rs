@@ -4,10 +4,11 @@
 //! §4).
 
 use crate::protocol::types::{
-    Code, CommandBody, Data, Response, SearchKey, SearchReturnData, SearchReturnOpt, SequenceSet,
-    StatusKind, StatusResponse, Tag,
+    Code, CommandBody, Data, FetchAtt, Response, SearchKey, SearchReturnData, SearchReturnOpt,
+    SequenceSet, StatusKind, StatusResponse, Tag,
 };
 use crate::server::commands::fetch::{selected_view, Touched};
+use crate::server::fetch_items::{value, FetchResponse, Seen};
 use crate::server::limits;
 use crate::server::mailstore::{Mailbox, MessageData, Uid};
 use crate::server::policy::{CancelupdateTag, Citation, ContextUpdate, SearchExpunged};
@@ -65,15 +66,24 @@ fn intersect(a: &[usize], b: &[usize]) -> Vec<usize> {
 }
 
 /// The checks of a searching command's return options (SEARCH, UID SEARCH, SORT, UID SORT:
-/// RFC 5267 §4.1): returns BAD from the handler, else evaluates to whether UPDATE is asked for.
+/// RFC 5267 §4.1): returns BAD from the handler, else evaluates to whether UPDATE is asked for
+/// and UPDATE's fetch attributes (RFC 5465 §7; empty without them).
 /// `$ret` is an `Option` of the options, as written (`None` without RETURN). A macro, not a
 /// function, so that SEARCH compiles in the page's build (no SORT) to exactly what it did
 /// before SORT shared these checks: the page's budget is counted in bytes.
 macro_rules! check_return_opts {
     ($server:ident, $client:expr, $tag:expr, $ret:ident) => {{
-        let update = $ret
-            .as_ref()
-            .is_some_and(|opts| opts.contains(&SearchReturnOpt::Update));
+        let mut update = false;
+        let mut fetch = Vec::new();
+        for opt in $ret.iter().flat_map(|opts| opts.iter()) {
+            if let SearchReturnOpt::Update(atts) = opt {
+                update = true;
+                fetch.extend(atts.iter().cloned());
+            }
+        }
+        // RFC 5465 §7's attributes are bounded as a FETCH's are; the octets each new message
+        // costs are checked when it arrives (`context_changes`).
+        $crate::server::commands::search::fetch_within(&fetch, Default::default())?;
         // RFC 5267 §4.4: "A single command MUST NOT contain more than one PARTIAL or ALL search
         // return option".
         let ranged = $ret
@@ -100,7 +110,7 @@ macro_rules! check_return_opts {
                 $tag.0
             )));
         }
-        update
+        (update, fetch)
     }};
 }
 #[cfg(feature = "sort-thread")]
@@ -395,7 +405,7 @@ impl Server {
         uid: bool,
         ret: Option<Vec<SearchReturnOpt>>,
     ) -> CmdResult {
-        let update = check_return_opts!(self, client, tag, ret);
+        let (update, fetch) = check_return_opts!(self, client, tag, ret);
         if let Some(cs) = charset {
             if !CHARSETS.iter().any(|c| c.eq_ignore_ascii_case(cs)) {
                 // RFC 3501 §6.4.4: NO with BADCHARSET listing the supported charsets.
@@ -426,6 +436,8 @@ impl Server {
             result: hit_uids.iter().map(|&u| Uid(u)).collect(),
             checked: mailbox.highest_modseq(),
             reads: matched.reads,
+            fetch,
+            last_uid: view.last_uid,
             #[cfg(feature = "sort-thread")]
             sorted: None,
         });
@@ -637,13 +649,14 @@ pub(crate) fn context_changes(view: &mut View, mailbox: &Mailbox) -> Vec<Respons
         max_seq: view.exists(),
         max_uid: view.entries.last().map_or(0, |e| e.uid.0),
     };
+    let rev2 = view.enabled.rev2;
     for context in &mut view.contexts {
         if context.checked >= highest {
             continue;
         }
         let (plan, _, slots) = Plan::compile(&context.criteria, &bounds);
         let mut has_keywords = slots.buffer();
-        let (mut added, mut removed) = (Vec::new(), Vec::new());
+        let (mut added, mut removed, mut fetches) = (Vec::new(), Vec::new(), Vec::new());
         for (i, entry) in view.entries.iter().enumerate() {
             if entry.expunged.is_some() {
                 continue;
@@ -670,13 +683,25 @@ pub(crate) fn context_changes(view: &mut View, mailbox: &Mailbox) -> Vec<Respons
                 plan.matches(&candidate, &bounds),
                 context.result.contains(&entry.uid),
             ) {
-                (true, false) => added.push((entry.uid, number)),
+                (true, false) => {
+                    added.push((entry.uid, number));
+                    // RFC 5465 §7: "No untagged FETCH response SHOULD be returned if a message
+                    // becomes a member of UPDATE SEARCH due to flag or annotation changes":
+                    // only a message new since the last update gets one.
+                    if entry.uid > context.last_uid && !context.fetch.is_empty() {
+                        fetches.extend(new_message_fetch(context, rev2, seq, entry.recent, m));
+                    }
+                }
                 (false, true) => removed.push((entry.uid, number)),
                 _ => {}
             }
         }
         drop(plan);
         context.checked = highest;
+        context.last_uid = view.last_uid;
+        // RFC 5465 §7: "the EXISTS response MUST precede any FETCH responses, and together they
+        // MUST precede the ESEARCH response" (the EXISTS went out before this is called).
+        out.extend(fetches);
         let mut data = Vec::new();
         for (uid, _) in &removed {
             context.result.remove(uid);
@@ -709,6 +734,48 @@ pub(crate) fn context_changes(view: &mut View, mailbox: &Mailbox) -> Vec<Respons
     out
 }
 
+/// [`limits::check_fetch`] of UPDATE's attributes (RFC 5465 §7) for messages of these octets:
+/// one function, so the page's module holds one copy of the generic check for both callers.
+pub(crate) fn fetch_within(atts: &[FetchAtt], octets: limits::Octets) -> Result<(), Fail> {
+    limits::check_fetch(atts, || octets)
+}
+
+/// The FETCH of UPDATE's attributes for a new message that joined `context`'s result (RFC
+/// 5465 §7), or none when reading them would pass the limits (as for a FETCH of it; the ADDTO
+/// still tells of it). The values are read without setting `\Seen`, as `BODY.PEEK[...]`
+/// would: RFC 3501 §6.4.5 sets it for a FETCH command the client sent, and RFC 5465 §5.2 asks
+/// clients not to name items that set it here ("The client SHOULD NOT use FETCH attributes that
+/// implicitly set the \seen flag"), so a message the user has not read is not marked read.
+fn new_message_fetch(
+    context: &SearchContext,
+    rev2: bool,
+    seq: u32,
+    recent: bool,
+    m: &crate::server::mailstore::Message,
+) -> Option<Response> {
+    let header = m.data.mime().header_bytes(&m.data.raw).len();
+    let octets = limits::Octets {
+        whole: u64::from(m.data.size()),
+        header: u64::try_from(header).unwrap_or(u64::MAX),
+    };
+    fetch_within(&context.fetch, octets).ok()?;
+    let seen = Seen {
+        uid: m.uid,
+        data: &m.data,
+        flags: m.flags.to_list(recent),
+        modseq: m.modseq,
+    };
+    let mut fetch = FetchResponse::new(seq);
+    for att in &context.fetch {
+        fetch.push_att(att, |a| value(a, &seen));
+    }
+    // RFC 9051 §7.5.2: an unsolicited FETCH carries UID for an IMAP4rev2 session.
+    if rev2 {
+        fetch.push_att(&FetchAtt::Uid, |a| value(a, &seen));
+    }
+    Some(fetch.into_response())
+}
+
 /// What SAVE keeps of the UIDs found (ascending), RFC 5182 §2.4: with MIN and/or MAX and
 /// neither ALL nor COUNT, only the messages those return; otherwise all found.
 pub(crate) fn saved(opts: &[SearchReturnOpt], uids: &[u32]) -> Ranges {
@@ -737,7 +804,7 @@ pub(crate) fn esearch(
     // RFC 4731 §3.1: "If the list of result options is empty, ... This is equivalent to
     // "(ALL)"."
     let want = |o: SearchReturnOpt| opts.contains(&o) || (o == All && opts.is_empty());
-    if !opts.is_empty() && opts.iter().all(|&o| o == Save) {
+    if !opts.is_empty() && opts.iter().all(|o| *o == Save) {
         return None;
     }
     let (first, last) = (hits.first(), hits.last());

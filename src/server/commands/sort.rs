@@ -148,7 +148,7 @@ impl Server {
         opts: &[SearchReturnOpt],
     ) -> CmdResult {
         let ret = Some(opts);
-        let update = check_return_opts!(self, client, tag, ret);
+        let (update, fetch) = check_return_opts!(self, client, tag, ret);
         // RFC 5267 §4.2: CONTEXT is a hint that "Servers MAY ignore"; ignored, as for SEARCH:
         // no result is kept between commands but a live one (§4.5: either way the answers are
         // the same).
@@ -194,6 +194,8 @@ impl Server {
                 // SEARCH's rules (`keep_context`), counting a SORT whose keys read headers as a
                 // reading context: each update reads the headers of the messages that join.
                 reads: matched.reads || readers > 0,
+                fetch,
+                last_uid: view.last_uid,
                 sorted: Some(Sorted::new(criteria, kept)),
             })
         } else {
