@@ -83,3 +83,54 @@ fn include_flagless_searches_an_expunged_message_with_the_flags_last_told() {
         );
     }
 }
+
+/// RFC 5182 §3: `sequence-set =/ seq-last-command` lets a list end in `$` (`1,$`, the numbers
+/// and the saved result), but `$` cannot start one (`$,1`) or be a range's end (`1:$`). An
+/// empty saved result adds nothing (§2.1 "a valid, but non-matching list"). UID commands use
+/// the saved UIDs (§2.1).
+#[test]
+fn dollar_ends_a_sequence_set_rfc5182_3() {
+    let mut server = Server::new(World::default_world(), Policies::default());
+    let c = server.connect();
+    server.receive(c, b"a LOGIN alice alice\r\nb EXAMINE INBOX\r\n");
+    let _ = server.take_output();
+    let mut run = |line: &[u8]| -> Vec<String> {
+        server.receive(c, line);
+        server
+            .take_output()
+            .iter()
+            .map(|o| String::from_utf8_lossy(&o.bytes).trim_end().to_string())
+            .collect()
+    };
+    let saved = run(b"s SEARCH RETURN (SAVE) 3:4\r\n");
+    assert_eq!(saved.last().unwrap(), "s OK SEARCH completed", "{saved:?}");
+    let fetched = run(b"f FETCH 1,$ (UID)\r\n");
+    assert_eq!(
+        fetched,
+        [
+            "* 1 FETCH (UID 1)",
+            "* 3 FETCH (UID 3)",
+            "* 4 FETCH (UID 4)",
+            "f OK FETCH completed"
+        ]
+    );
+    let searched = run(b"s2 SEARCH 2,$\r\n");
+    assert_eq!(searched, ["* SEARCH 2 3 4", "s2 OK SEARCH completed"]);
+    let uid = run(b"u UID SEARCH UID 1,$\r\n");
+    assert_eq!(uid, ["* SEARCH 1 3 4", "u OK UID SEARCH completed"]);
+    for bad in [
+        &b"x FETCH $,1 (UID)\r\n"[..],
+        b"x FETCH 1:$ (UID)\r\n",
+        b"x FETCH 1,$:4 (UID)\r\n",
+    ] {
+        let out = run(bad);
+        assert!(out.last().unwrap().starts_with("x BAD"), "{out:?}");
+    }
+    // An empty saved result: `1,$` is message 1.
+    let none = run(b"n SEARCH RETURN (SAVE) UID 9999\r\n");
+    assert_eq!(none.last().unwrap(), "n OK SEARCH completed", "{none:?}");
+    assert_eq!(
+        run(b"g FETCH 1,$ (UID)\r\n"),
+        ["* 1 FETCH (UID 1)", "g OK FETCH completed"]
+    );
+}

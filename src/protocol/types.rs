@@ -43,8 +43,19 @@ pub struct SeqRange {
     pub end: SeqBound,
 }
 
+impl SeqRange {
+    /// `$` ending a longer set (`1,$`: RFC 5182 §3 extends `sequence-set`, whose own recursion
+    /// may then end in `seq-last-command`): the range 0:0, which no `nz-number` can write. The
+    /// server puts the saved result in its place before the set is used.
+    pub const LAST_RESULT: SeqRange = SeqRange {
+        start: SeqBound::Num(0),
+        end: SeqBound::Num(0),
+    };
+}
+
 /// `sequence-set` (RFC 3501 §9): non-empty, in the order the client wrote it. The empty list
-/// is `$` (RFC 5182 §3 `seq-last-command`), which no range list can be.
+/// is `$` (RFC 5182 §3 `seq-last-command`), which no range list can be; `$` after numbers
+/// (`1,$`) is [`SeqRange::LAST_RESULT`] as the last range.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SequenceSet(pub Vec<SeqRange>);
 
@@ -58,6 +69,11 @@ impl SequenceSet {
     /// empty set it then stands for: "a valid, but non-matching list", RFC 5182 §2.1).
     pub fn is_last_result(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Whether `$` is in this set: alone, or ending it (`1,$`).
+    pub fn uses_last_result(&self) -> bool {
+        self.0.is_empty() || self.0.last() == Some(&SeqRange::LAST_RESULT)
     }
 }
 

@@ -14,8 +14,8 @@ use super::types::{
     Address, BasicFields, BodyStructure, Code, Command, CommandBody, Continue, Data, Date,
     DateTime, Disposition, EntryType, Envelope, FetchAtt, FetchItems, FetchValue, Flag, FlagPerm,
     IdParams, ListItem, MailboxName, NameAttribute, NamespaceDesc, Response, SearchKey,
-    SearchReturnData, SearchReturnOpt, Section, SectionText, SelectParam, SeqBound, SequenceSet,
-    SpecificFields, StatusItem, StatusKind, StatusResponse, StatusValue, StoreKind,
+    SearchReturnData, SearchReturnOpt, Section, SectionText, SelectParam, SeqBound, SeqRange,
+    SequenceSet, SpecificFields, StatusItem, StatusKind, StatusResponse, StatusValue, StoreKind,
 };
 use super::types::{CatPart, SortKey, Thread, ThreadAlgorithm};
 use super::types::{ListReturnOpt, ListSelectOpt};
@@ -241,6 +241,10 @@ pub fn write_sequence_set(set: &SequenceSet, out: &mut Vec<u8>) {
     for (i, range) in set.0.iter().enumerate() {
         if i > 0 {
             out.push(b',');
+        }
+        if *range == SeqRange::LAST_RESULT {
+            out.push(b'$');
+            continue;
         }
         write_seq_bound(range.start, out);
         if range.end != range.start {

@@ -33,7 +33,12 @@ fn seq_range(input: &[u8], allow_star: bool) -> PResult<'_, SeqRange> {
     }
 }
 
-fn ranges<'a>(input: &'a [u8], allow_star: bool, what: &'static str) -> PResult<'a, SequenceSet> {
+fn ranges<'a>(
+    input: &'a [u8],
+    allow_star: bool,
+    dollar_last: bool,
+    what: &'static str,
+) -> PResult<'a, SequenceSet> {
     let (mut rest, first) = match seq_range(input, allow_star) {
         Ok(ok) => ok,
         Err(nom::Err::Error(_)) => return fail(input, what),
@@ -41,6 +46,12 @@ fn ranges<'a>(input: &'a [u8], allow_star: bool, what: &'static str) -> PResult<
     };
     let mut out = vec![first];
     while let Some((b',', after)) = rest.split_first() {
+        // RFC 5182 §3: `sequence-set =/ seq-last-command` lets the recursion end in `$`.
+        if let (true, Some((b'$', r))) = (dollar_last, after.split_first()) {
+            out.push(SeqRange::LAST_RESULT);
+            rest = r;
+            break;
+        }
         let (r, range) = seq_range(after, allow_star)?;
         out.push(range);
         rest = r;
@@ -50,28 +61,27 @@ fn ranges<'a>(input: &'a [u8], allow_star: bool, what: &'static str) -> PResult<
 
 /// `sequence-set = (seq-number / seq-range) *("," sequence-set)` (RFC 3501 §9).
 pub fn sequence_set(input: &[u8]) -> PResult<'_, SequenceSet> {
-    ranges(input, true, "Expected sequence set")
+    ranges(input, true, false, "Expected sequence set")
 }
 
 /// A sequence set in a command: `sequence-set =/ seq-last-command`, `seq-last-command = "$"`
-/// (RFC 5182 §3). Only a lone `$` is read: `$` combined with numbers (`1,$`) is refused. The
-/// ABNF would let `sequence-set`'s own recursion end in `$` (`1,$`, not `$,1` or `$:4`), but
-/// RFC 5182 §1 has `$` "used instead of" a sequence set and combines it with numbers only through
-/// OR (§2.2 Example 4); Dovecot 2.3 answers every mix BAD
-/// (`tests/servers/transcripts/dovecot-2.3.19.1/extra-rfc5182-dollar-combined.txt`). Cyrus 3.6
-/// lacks SEARCHRES. Evaluating `1,$` would be the other reading: not offered (the page's budget,
-/// and [`SequenceSet`] holds `$` only alone).
+/// (RFC 5182 §3): `$` alone, or ending a list of numbers and ranges (`1,$`), which the ABNF
+/// allows through `sequence-set`'s own recursion; not first (`$,1`) nor in a range (`$:4`),
+/// which it does not. RFC 5182 §2.2 Example 4 combines `$` with numbers through OR instead,
+/// and Dovecot 2.3 answers `1,$` BAD
+/// (`tests/servers/transcripts/dovecot-2.3.19.1/extra-rfc5182-dollar-combined.txt`); the
+/// grammar is what is built here.
 pub fn command_sequence_set(input: &[u8]) -> PResult<'_, SequenceSet> {
     match input.split_first() {
         Some((b'$', rest)) => Ok((rest, SequenceSet::last_result())),
-        _ => sequence_set(input),
+        _ => ranges(input, true, true, "Expected sequence set"),
     }
 }
 
 /// `uid-set = (uniqueid / uid-range) *("," uid-set)` (RFC 4315 §4): like a sequence set but
 /// without `*`.
 pub fn uid_set(input: &[u8]) -> PResult<'_, SequenceSet> {
-    ranges(input, false, "Expected UID set")
+    ranges(input, false, false, "Expected UID set")
 }
 
 #[cfg(test)]
@@ -84,9 +94,21 @@ mod tests {
         let (rest, set) = command_sequence_set(b"$ (UID)").unwrap();
         assert_eq!(rest, b" (UID)");
         assert!(set.is_last_result());
-        // Only a lone `$`: with numbers it is refused, or left over for the caller to refuse.
-        assert!(command_sequence_set(b"1,$").is_err());
+        // `$` ending a list (RFC 5182 §3's ABNF); not first, not in a range.
+        let (rest, set) = command_sequence_set(b"1,3:4,$ (UID)").unwrap();
+        assert_eq!(rest, b" (UID)");
+        assert_eq!(set.0.last(), Some(&SeqRange::LAST_RESULT));
+        assert_eq!(set.0.len(), 3);
+        assert!(set.uses_last_result() && !set.is_last_result());
         assert_eq!(command_sequence_set(b"$,1").unwrap().0, b",1");
+        assert_eq!(command_sequence_set(b"1,$:4").unwrap().0, b":4");
+        assert!(command_sequence_set(b"1,$,2").unwrap().0.starts_with(b",2"));
+        // Written back as read.
+        let mut out = Vec::new();
+        crate::protocol::encode::write_sequence_set(&set, &mut out);
+        assert_eq!(out, b"1,3:4,$");
+        // Not in responses or UID sets.
+        assert!(sequence_set(b"1,$").is_err());
         // Responses never carry `$`.
         assert!(sequence_set(b"$").is_err());
         assert!(uid_set(b"$").is_err());

@@ -5,7 +5,7 @@
 
 use crate::protocol::types::{
     Code, CommandBody, Data, FetchAtt, Response, SearchKey, SearchReturnData, SearchReturnOpt,
-    SequenceSet, StatusKind, StatusResponse, Tag,
+    SeqRange, SequenceSet, StatusKind, StatusResponse, Tag,
 };
 use crate::server::commands::fetch::{selected_view, Touched};
 use crate::server::fetch_items::{value, FetchResponse, Seen};
@@ -242,7 +242,7 @@ impl Server {
         };
         let uses = std::cell::Cell::new(0usize);
         let count = |set: &mut SequenceSet, _: bool| {
-            uses.set(uses.get() + usize::from(set.is_last_result()));
+            uses.set(uses.get() + usize::from(set.uses_last_result()));
         };
         each_set(body, &count);
         let ranges = uses.get().saturating_mul(view.saved.spans().len());
@@ -257,6 +257,11 @@ impl Server {
         let put = |set: &mut SequenceSet, uid: bool| {
             if set.is_last_result() {
                 *set = view.last_result(uid);
+            } else if set.0.last() == Some(&SeqRange::LAST_RESULT) {
+                // `1,$` (RFC 5182 §3): the numbers and the saved result; an empty result adds
+                // nothing (§2.1: "a valid, but non-matching list").
+                set.0.pop();
+                set.0.extend(view.last_result(uid).0);
             }
         };
         each_set(body, &put);
