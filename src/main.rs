@@ -572,12 +572,18 @@ mod cli {
 
     fn print_policies() {
         let table = Policies::default().table();
+        // The citations line up under the longest value name of any point.
+        let width = table
+            .iter()
+            .flat_map(|row| row.values.iter().map(|(value, _)| value.len()))
+            .max()
+            .unwrap_or(0);
         println!("Decision points (default marked *):\n");
         for row in table {
             println!("{}  ({})\n    {}", row.point, row.rfc, row.summary);
             for (value, rfc) in row.values {
                 let mark = if value == row.current { "*" } else { " " };
-                println!("    {mark} {value:<16} {rfc}");
+                println!("    {mark} {value:<width$} {rfc}");
             }
             println!();
         }

@@ -238,3 +238,25 @@ fn an_unreadable_certificate_is_named() {
         r.stderr
     );
 }
+
+/// `imap-sandbox policies`: each value line is `    M value  citation`, and the citations of
+/// every point line up in one column, however long the longest value name
+/// (`unseen-no-uidvalidity`) is.
+#[test]
+fn policies_citations_line_up() {
+    let r = run(&["policies"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let columns: Vec<usize> = r
+        .stdout
+        .lines()
+        .take_while(|l| !l.starts_with("Presets"))
+        .filter(|l| l.starts_with("    * ") || l.starts_with("      "))
+        .map(|l| {
+            let value_end = 6 + l[6..].find(' ').unwrap();
+            value_end + l[value_end..].find(|c: char| c != ' ').unwrap()
+        })
+        .collect();
+    assert!(columns.len() > 40, "{}", r.stdout);
+    assert!(columns.iter().all(|&c| c == columns[0]), "{}", r.stdout);
+    assert!(r.stdout.contains("unseen-no-uidvalidity "), "{}", r.stdout);
+}
