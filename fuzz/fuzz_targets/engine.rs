@@ -68,6 +68,15 @@ const COMMANDS: &[&str] = &[
     "NOTIFY NONE",
     "SORT (REVERSE SUBJECT) UTF-8 `",
     "THREAD REFERENCES UTF-8 `",
+    // 2026-12-01, fourth session: ESORT and CONTEXT=SORT (RFC 5267 §3, §4), RFC 5465 §7's
+    // UPDATE fetch attributes, `$` ending a set (RFC 5182 §3), QUOTA's read side (RFC 9208).
+    // CATENATE and SETQUOTA are left out: the harness's model would not know the messages or
+    // limits they make.
+    "SORT RETURN (MIN MAX COUNT ALL) (ARRIVAL) UTF-8 `",
+    "UID SORT RETURN (UPDATE) (REVERSE SUBJECT) UTF-8 `",
+    "SEARCH RETURN (UPDATE (UID FLAGS)) `",
+    "FETCH ^,$ (FLAGS)",
+    "GETQUOTAROOT ~",
 ];
 
 struct Bytes<'a>(&'a [u8]);
