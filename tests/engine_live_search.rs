@@ -98,19 +98,42 @@ fn fresh(server: &mut Server, watcher: ClientId, key: &str) -> BTreeSet<u32> {
         .expect("a SEARCH response")
 }
 
+/// Two sessions of alice with FOO selected under `context-update=policy`: the watcher, which
+/// keeps the live result, and the other, which changes the mailbox.
+fn watcher_and_other(policy: &str) -> (Server, ClientId, ClientId) {
+    let mut policies = Policies::default();
+    policies.set("context-update", policy).unwrap();
+    let mut server = Server::new(World::default_world(), policies);
+    let (w, o) = (server.connect(), server.connect());
+    for c in [w, o] {
+        server.receive(c, b"a LOGIN alice alice\r\nb SELECT FOO\r\n");
+    }
+    let _ = server.take_output();
+    (server, w, o)
+}
+
+/// One random change to FOO: EXPUNGE, an APPEND (the line `append` makes), a MOVE to Trash or
+/// a STORE, on a random set.
+fn random_change(rng: &mut XorShift, append: impl FnOnce(&mut XorShift) -> String) -> String {
+    let set = rng.pick(&["1", "2:4", "1:*", "3,5,7", "*"]);
+    match rng.below(8) {
+        0 => "x EXPUNGE".to_string(),
+        1 => append(rng),
+        2 => format!("x MOVE {set} Trash"),
+        _ => format!(
+            "x STORE {set} {}FLAGS ({})",
+            rng.pick(&["+", "-", ""]),
+            rng.pick(&["\\Seen", "\\Deleted", "\\Flagged", "$Junk", "\\Seen $Junk"])
+        ),
+    }
+}
+
 #[test]
 fn a_live_result_rebuilt_from_updates_equals_a_fresh_search_rfc5267_4_3() {
     let mut checks = 0;
     for (seed, policy) in (1..=12u64).zip(["with-responses", "immediate"].iter().cycle()) {
         let mut rng = XorShift(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        let mut policies = Policies::default();
-        policies.set("context-update", policy).unwrap();
-        let mut server = Server::new(World::default_world(), policies);
-        let (w, o) = (server.connect(), server.connect());
-        for c in [w, o] {
-            server.receive(c, b"a LOGIN alice alice\r\nb SELECT FOO\r\n");
-        }
-        let _ = server.take_output();
+        let (mut server, w, o) = watcher_and_other(policy);
         let key = rng.pick(KEYS);
         let mut model = BTreeSet::new();
         send(
@@ -123,17 +146,9 @@ fn a_live_result_rebuilt_from_updates_equals_a_fresh_search_rfc5267_4_3() {
         assert_eq!(model, fresh(&mut server, w, key), "{key}");
         for step in 0..150 {
             let who = if rng.below(4) == 0 { w } else { o };
-            let set = rng.pick(&["1", "2:4", "1:*", "3,5,7", "*"]);
-            let line = match rng.below(8) {
-                0 => "x EXPUNGE".to_string(),
-                1 => "x APPEND FOO (\\Flagged) {7+}\r\nHi: x\r\n".to_string(),
-                2 => format!("x MOVE {set} Trash"),
-                _ => format!(
-                    "x STORE {set} {}FLAGS ({})",
-                    rng.pick(&["+", "-", ""]),
-                    rng.pick(&["\\Seen", "\\Deleted", "\\Flagged", "$Junk", "\\Seen $Junk"])
-                ),
-            };
+            let line = random_change(&mut rng, |_| {
+                "x APPEND FOO (\\Flagged) {7+}\r\nHi: x\r\n".into()
+            });
             send(&mut server, who, &line, w, &mut model);
             // The watcher is told of everything at its next command (RFC 3501 §7.4.1 holds
             // EXPUNGE back during FETCH, STORE and SEARCH; NOOP has none of that).
@@ -250,14 +265,7 @@ fn a_live_sort_rebuilt_from_updates_equals_a_fresh_sort_rfc5267_4_3() {
     let (mut checks, mut pairs) = (0, 0);
     for (seed, policy) in (1..=12u64).zip(["with-responses", "immediate"].iter().cycle()) {
         let mut rng = XorShift(seed.wrapping_mul(0x2545_F491_4F6C_DD1D));
-        let mut policies = Policies::default();
-        policies.set("context-update", policy).unwrap();
-        let mut server = Server::new(World::default_world(), policies);
-        let (w, o) = (server.connect(), server.connect());
-        for c in [w, o] {
-            server.receive(c, b"a LOGIN alice alice\r\nb SELECT FOO\r\n");
-        }
-        let _ = server.take_output();
+        let (mut server, w, o) = watcher_and_other(policy);
         let key = rng.pick(KEYS);
         let order = rng.pick(ORDERS);
         let uid = seed % 4 < 2;
@@ -293,29 +301,19 @@ fn a_live_sort_rebuilt_from_updates_equals_a_fresh_sort_rfc5267_4_3() {
         assert_eq!(model.order, now, "{order} {key}");
         for step in 0..120 {
             let who = if rng.below(4) == 0 { w } else { o };
-            let set = rng.pick(&["1", "2:4", "1:*", "3,5,7", "*"]);
-            let line = match rng.below(8) {
-                0 => "x EXPUNGE".to_string(),
-                1 => {
-                    let message = format!(
+            let line = random_change(&mut rng, |rng| {
+                let message = format!(
                         "Subject: {}\r\nFrom: {}@example.org\r\nDate: {} Mar 2025 10:00:00 +0000\r\n\r\nHi\r\n",
                         rng.pick(SUBJECTS),
                         rng.pick(&["alice", "bob", "zed"]),
                         1 + rng.below(28)
                     );
-                    format!(
+                format!(
                         "x APPEND FOO (\\Flagged) \"{:02}-Mar-2025 09:00:00 +0000\" {{{}+}}\r\n{message}",
                         1 + rng.below(28),
                         message.len()
                     )
-                }
-                2 => format!("x MOVE {set} Trash"),
-                _ => format!(
-                    "x STORE {set} {}FLAGS ({})",
-                    rng.pick(&["+", "-", ""]),
-                    rng.pick(&["\\Seen", "\\Deleted", "\\Flagged", "$Junk", "\\Seen $Junk"])
-                ),
-            };
+            });
             send_sorted(&mut server, who, &line, w, &mut model);
             send_sorted(&mut server, w, "n NOOP", w, &mut model);
             let now = fresh(&mut server, &mut model);
@@ -354,14 +352,7 @@ fn transcript(server: &mut Server, lines: &[(ClientId, &str)], watcher: ClientId
 #[test]
 fn new_messages_joining_a_live_search_are_fetched_between_exists_and_addto_rfc5465_7() {
     for policy in ["with-responses", "immediate"] {
-        let mut policies = Policies::default();
-        policies.set("context-update", policy).unwrap();
-        let mut server = Server::new(World::default_world(), policies);
-        let (w, o) = (server.connect(), server.connect());
-        for c in [w, o] {
-            server.receive(c, b"a LOGIN alice alice\r\nb SELECT FOO\r\n");
-        }
-        let _ = server.take_output();
+        let (mut server, w, o) = watcher_and_other(policy);
         let out = transcript(
             &mut server,
             &[
