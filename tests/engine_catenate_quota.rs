@@ -54,12 +54,12 @@ fn store_state(server: &Server) -> String {
 
 fn raw(server: &Server, mailbox: &str, uid: u32) -> Vec<u8> {
     let mb = server.store().by_name(mailbox).unwrap();
-    mb.message(Uid(uid)).unwrap().data.raw.clone()
+    mb.message(Uid(uid)).unwrap().data.raw.to_vec()
 }
 
 fn last_raw(server: &Server, mailbox: &str) -> Vec<u8> {
     let mb = server.store().by_name(mailbox).unwrap();
-    mb.messages.last().unwrap().data.raw.clone()
+    mb.messages.last().unwrap().data.raw.to_vec()
 }
 
 fn literal(text: &[u8]) -> String {

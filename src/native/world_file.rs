@@ -527,7 +527,7 @@ mod tests {
         assert!(mb.messages[0]
             .flags
             .contains(&Flag::Keyword("$Work".into())));
-        assert_eq!(mb.messages[1].data.raw, b"Subject: b\r\n\r\n\xff\r\n");
+        assert_eq!(&*mb.messages[1].data.raw, b"Subject: b\r\n\r\n\xff\r\n");
         assert_eq!(mb.messages[1].data.internal_date.zone_minutes, -300);
         assert!(world.store.by_name("Caf&AOk-").is_some(), "the parent");
         let again = from_json(export_world(&world).as_bytes()).unwrap();
@@ -562,11 +562,11 @@ mod tests {
         let inbox = world.store.by_name("INBOX").unwrap();
         assert_eq!(inbox.messages.len(), 2);
         assert_eq!(
-            inbox.messages[0].data.raw,
+            &*inbox.messages[0].data.raw,
             b"Subject: one\r\n\r\nFrom the start\r\nline\r\n"
         );
         assert_eq!(
-            inbox.messages[1].data.raw,
+            &*inbox.messages[1].data.raw,
             b"Subject: two\r\n\r\nbody From x\r\n"
         );
     }
@@ -585,7 +585,7 @@ mod tests {
         let world = maildir(&root).unwrap();
         let inbox = world.store.by_name("INBOX").unwrap();
         assert_eq!(inbox.messages.len(), 2);
-        assert_eq!(inbox.messages[0].data.raw, b"Subject: s\r\n\r\nx\r\n");
+        assert_eq!(&*inbox.messages[0].data.raw, b"Subject: s\r\n\r\nx\r\n");
         assert!(inbox.messages[0].flags.contains(&Flag::Seen));
         assert!(inbox.messages[0].flags.contains(&Flag::Flagged));
         assert!(!inbox.messages[1].flags.contains(&Flag::Seen));

@@ -640,7 +640,7 @@ mod tests {
         .unwrap();
         assert_eq!(a.uid, Some(7));
         let m = s.store().by_name("INBOX").unwrap().message(Uid(7)).unwrap();
-        assert_eq!(m.data.raw, b"Hi");
+        assert_eq!(&*m.data.raw, b"Hi");
         run(
             &mut s,
             r#"{"verb": "set_flags", "mailbox": "INBOX", "uid": 7, "change": "add", "flags": ["\\Flagged"]}"#,

@@ -196,7 +196,7 @@ pub(crate) fn value(att: &FetchAtt, m: &Seen<'_>) -> FetchValue {
         FetchAtt::Flags => FetchValue::Flags(m.flags.clone()),
         FetchAtt::ModSeq => FetchValue::ModSeq(m.modseq),
         FetchAtt::InternalDate => FetchValue::InternalDate(m.data.internal_date),
-        FetchAtt::Rfc822 => FetchValue::Rfc822(Some(raw.clone())),
+        FetchAtt::Rfc822 => FetchValue::Rfc822(Some(raw.to_vec())),
         FetchAtt::Rfc822Header => FetchValue::Rfc822Header(section_data(m, &header())),
         FetchAtt::Rfc822Size => FetchValue::Rfc822Size(m.data.size()),
         FetchAtt::Rfc822Text => FetchValue::Rfc822Text(section_data(m, &text())),

@@ -31,8 +31,10 @@ pub struct MailboxId(pub u64);
 pub struct Flags {
     system: u8,
     /// In the spelling first used; compared case-insensitively (RFC 3501 §2.3.2: keywords are
-    /// atoms, and servers treat them case-insensitively).
-    keywords: Keywords,
+    /// atoms, and servers treat them case-insensitively). Boxed, and `None` when there are none
+    /// (never an empty list, so equality holds), so a message without keywords spends one word
+    /// on them rather than two `Vec`s (issue 14's memory row).
+    keywords: Option<Box<Keywords>>,
 }
 
 /// Keywords in the order they were added, each with a hash of its ASCII-folded spelling, so a
@@ -102,7 +104,10 @@ impl Flags {
     pub fn contains(&self, flag: &Flag) -> bool {
         match (system_bit(flag), flag) {
             (Some(bit), _) => self.system & bit != 0,
-            (None, Flag::Keyword(k)) => self.keywords.position(k).is_some(),
+            (None, Flag::Keyword(k)) => self
+                .keywords
+                .as_ref()
+                .is_some_and(|w| w.position(k).is_some()),
             (None, _) => false,
         }
     }
@@ -112,7 +117,7 @@ impl Flags {
     pub fn insert(&mut self, flag: &Flag) {
         match (system_bit(flag), flag) {
             (Some(bit), _) => self.system |= bit,
-            (None, Flag::Keyword(k)) => self.keywords.add(k),
+            (None, Flag::Keyword(k)) => self.keywords.get_or_insert_with(Box::default).add(k),
             (None, _) => {}
         }
     }
@@ -120,7 +125,14 @@ impl Flags {
     pub fn remove(&mut self, flag: &Flag) {
         match (system_bit(flag), flag) {
             (Some(bit), _) => self.system &= !bit,
-            (None, Flag::Keyword(k)) => self.keywords.remove(k),
+            (None, Flag::Keyword(k)) => {
+                if let Some(w) = self.keywords.as_mut() {
+                    w.remove(k);
+                    if w.names.is_empty() {
+                        self.keywords = None;
+                    }
+                }
+            }
             (None, _) => {}
         }
     }
@@ -151,12 +163,12 @@ impl Flags {
         if recent {
             out.push(Flag::Recent);
         }
-        out.extend(self.keywords.names.iter().cloned().map(Flag::Keyword));
+        out.extend(self.keywords().cloned().map(Flag::Keyword));
         out
     }
 
     pub fn keywords(&self) -> impl Iterator<Item = &String> {
-        self.keywords.names.iter()
+        self.keywords.iter().flat_map(|w| w.names.iter())
     }
 }
 
@@ -164,7 +176,7 @@ impl Flags {
 #[derive(Debug)]
 pub struct MessageData {
     /// The RFC 5322 octets exactly as appended.
-    pub raw: Vec<u8>,
+    pub raw: Box<[u8]>,
     pub internal_date: DateTime,
     mime: OnceLock<MimeMessage>,
     /// ENVELOPE, computed the first time it is fetched and shared by every later FETCH and by
@@ -176,7 +188,9 @@ pub struct MessageData {
 impl MessageData {
     pub fn new(raw: Vec<u8>, internal_date: DateTime) -> Arc<MessageData> {
         Arc::new(MessageData {
-            raw,
+            // Boxed: no spare capacity kept, and one word less than a `Vec` (issue 14's memory
+            // row).
+            raw: raw.into_boxed_slice(),
             internal_date,
             mime: OnceLock::new(),
             envelope: OnceLock::new(),
@@ -953,6 +967,30 @@ pub(crate) fn mailbox_with(n: usize) -> (Store, MailboxId) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What every message costs beside its octets (issue 14's memory row, BENCHMARKS.md 4b):
+    /// keywords boxed, the octets boxed, a session's entry one word per ghost. A field added
+    /// inline to these grows every message of every mailbox, so it fails here first.
+    #[test]
+    fn per_message_structures_stay_small() {
+        assert!(std::mem::size_of::<Flags>() <= 16);
+        assert!(std::mem::size_of::<Message>() <= 40);
+        assert!(std::mem::size_of::<MessageData>() <= 104);
+        assert!(std::mem::size_of::<crate::server::session::Entry>() <= 24);
+    }
+
+    #[test]
+    fn flags_without_their_last_keyword_equal_flags_that_never_had_one() {
+        let mut f = Flags::from_list(&[Flag::Seen, Flag::Keyword("$Work".into())]);
+        assert!(f.contains(&Flag::Keyword("$work".into())));
+        f.remove(&Flag::Keyword("$WORK".into()));
+        assert_eq!(f, Flags::from_list(&[Flag::Seen]));
+        assert_eq!(f.keywords().count(), 0);
+        assert_eq!(f.to_list(false), vec![Flag::Seen]);
+        // Removing a keyword that is not there leaves no empty list behind either.
+        f.remove(&Flag::Keyword("$Other".into()));
+        assert_eq!(f, Flags::from_list(&[Flag::Seen]));
+    }
 
     #[test]
     fn the_envelope_is_computed_once_and_shared() {

@@ -167,8 +167,10 @@ pub struct Entry {
     pub uid: Uid,
     /// This session is the one that sees the message as `\Recent` (RFC 3501 §2.3.2).
     pub recent: bool,
-    /// Expunged by another session, and this session not yet told (RFC 3501 §7.4.1).
-    pub expunged: Option<Ghost>,
+    /// Expunged by another session, and this session not yet told (RFC 3501 §7.4.1). Boxed:
+    /// a ghost is rare, and inline it made every entry of every selecting session 144 bytes
+    /// instead of 24 (issue 14's memory row).
+    pub expunged: Option<Box<Ghost>>,
     /// Its flags before another session's change this session was not told of yet (in
     /// `View::flags_changed`), for [`Ghost::told`].
     pub told: Option<Box<Flags>>,
@@ -422,7 +424,7 @@ impl View {
             if let Some(entry) = self.entries.get_mut(i) {
                 if entry.expunged.is_none() {
                     let told = entry.told.take().map(|t| *t).or(ghost.told);
-                    entry.expunged = Some(Ghost { told, ..ghost });
+                    entry.expunged = Some(Box::new(Ghost { told, ..ghost }));
                     self.pending_expunges += 1;
                     self.expunged_elsewhere |= !by_self;
                 }

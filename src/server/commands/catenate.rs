@@ -77,7 +77,7 @@ impl Server {
             .ok_or_else(|| format!("no message with UID {} in {}", t.uid, t.mailbox))?;
         let raw = &m.data.raw;
         let data = match &t.section {
-            None => raw.clone(),
+            None => raw.to_vec(),
             Some(s) => m
                 .data
                 .mime()
