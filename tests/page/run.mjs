@@ -350,6 +350,42 @@ async function main() {
       setTimeout(() => r(performance.now() - t0), 0);
     }));
 
+    await check('first prompt: the engine is fetched beside the page\u2019s script, once, and C1 answers before the scenario library is listed', async () => {
+      const p = await freshPage();
+      // At the moment the page says it is ready: a line typed into C1 at once, and what the
+      // scenario picker holds then (the library is listed after the prompt is painted).
+      await p.addInitScript(() => {
+        new MutationObserver((_, seen) => {
+          if (!document.body || document.body.dataset.ready !== 'true') return;
+          seen.disconnect();
+          const input = document.getElementById('c1-input');
+          window.atReady = { listed: document.getElementById('scenario-select').options.length, play: !document.getElementById('play').disabled };
+          input.value = 'a1 LOGIN alice alice';
+          input.form.requestSubmit();
+          // After the pane's own microtask that puts the answer in the transcript.
+          queueMicrotask(() => {
+            window.atReady.answer = document.querySelector('#c1 .transcript').textContent.includes('a1 OK');
+            window.atReady.listedAfter = document.getElementById('scenario-select').options.length;
+          });
+        }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
+      });
+      await p.reload();
+      await p.waitForFunction(() => window.atReady && 'answer' in window.atReady, null, { timeout: 30000 });
+      const at = await p.evaluate(() => window.atReady);
+      assert(at.answer, `C1 did not answer at once: ${JSON.stringify(at)}`);
+      assert(at.listed === 0 && at.listedAfter === 0 && !at.play, `the scenario library was listed before the first prompt: ${JSON.stringify(at)}`);
+      // Then it is listed: the picker, its card and Play.
+      await p.waitForFunction(() => document.getElementById('scenario-select').options.length > 10 && document.getElementById('scenario-title').textContent !== '' && !document.getElementById('play').disabled, null, { timeout: 10000 });
+      // The wasm module was requested once (index.html's preload, used by the engine's own
+      // fetch), before the page's script had arrived, not after it ran.
+      const res = await p.evaluate(() => performance.getEntriesByType('resource').map((e) => ({ name: new URL(e.name).pathname, start: e.startTime, end: e.responseEnd })));
+      const wasm = res.filter((r) => r.name === '/pkg/imap_sandbox_bg.wasm');
+      const app = res.find((r) => r.name === '/app.js');
+      assert(wasm.length === 1, `the wasm module was fetched ${wasm.length} times`);
+      assert(app && wasm[0].start < app.end, `the wasm module was requested at ${wasm[0].start} ms, after app.js arrived (${app && app.end} ms)`);
+      await p.close();
+    });
+
     await check('2,000 messages: FETCH 1:* (FLAGS ENVELOPE) completes fast, the page stays responsive, old lines fold', async () => {
       const p = await freshPage();
       await type(p, 1, 'a1 LOGIN alice alice');
