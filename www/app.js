@@ -250,7 +250,11 @@ function typeLine(pane, text) {
     const advice = engine.call(() => engine.statics().hint(text), null);
     if (advice) pane.addNote(`What to do: ${advice}`, 'advice');
   }
-  if (!pane.closed) pane.suggest(continuation);
+  // A replayed workspace puts the next tag in the input once, at its end (restore).
+  if (!pane.closed) {
+    if (replaying) pane.owed = continuation;
+    else pane.suggest(continuation);
+  }
   record(['line', pane.n, text]);
   refresh();
 }
@@ -677,15 +681,14 @@ async function restore(saved) {
     for (const event of saved.log) {
       const [kind, a, b] = event;
       const pane = panes[a - 1];
-      if (kind === 'line' && pane && !pane.closed && pane.client !== null) {
-        pane.input.value = String(b);
-        pane.submit();
-      } else if (kind === 'step' && player.loaded && !player.loaded.finished) await player.stepOnce(false);
+      if (kind === 'line' && pane && !pane.closed && pane.client !== null) pane.submit(String(b)); else if (kind === 'step' && player.loaded && !player.loaded.finished) await player.stepOnce(false);
       else if (kind === 'policy') changePolicy(a, b);
       else if (kind === 'preset') applyPreset(a);
       else if (kind === 'sever' && pane) severPane(pane);
       else if (kind === 'reconnect' && pane) connectPane(pane);
     }
+    // The input of a pane whose last event was a typed line (any other event suggests itself).
+    for (const pane of panes) if (pane.owed !== undefined) pane.suggest(pane.owed);
     ws.log = saved.log.slice();
     ws.omitted = saved.omitted || 0;
     if (ws.omitted) {
@@ -785,11 +788,19 @@ async function main() {
     }, 0),
   );
   if (query.get('autoplay') === '1' && player.loaded && !unknown) {
-    // Plays once the player is on screen (in an iframe: once the iframe is), not before.
+    // Plays once the player is on screen (in an iframe: once the iframe is), not before, and
+    // not when it was only passed over while the page around it was laid out (an iframe ready
+    // before the content above it has its height is on screen for a moment): it must stay
+    // there for SETTLE_MS.
+    const SETTLE_MS = 500;
+    let settle = null;
     const seen = new IntersectionObserver((entries) => {
-      if (!entries.some((e) => e.isIntersecting)) return;
-      seen.disconnect();
-      if (player.loaded && !player.loaded.finished && !player.playing) player.play();
+      clearTimeout(settle);
+      if (!entries[entries.length - 1].isIntersecting) return;
+      settle = setTimeout(() => {
+        seen.disconnect();
+        if (player.loaded && !player.loaded.finished && !player.playing) player.play();
+      }, SETTLE_MS);
     }, { threshold: 0.3 });
     seen.observe(document.querySelector('.layout'));
   } else if (!embed && !touch) panes[0].input.focus();

@@ -424,6 +424,38 @@ async function main() {
       await p.close();
     });
 
+    await check('a reload restores the workspace exactly: transcripts, inputs, hints, history', async () => {
+      const p = await freshPage();
+      await type(p, 1, 'a1 LOGIN alice alice');
+      await type(p, 2, 'b1 LOGIN bob bob');
+      await type(p, 1, 'a2 SELECT INBOX');
+      await type(p, 2, 'b2 SELECT INBOX');
+      await type(p, 2, 'b3 FETCH 1 (FLAGS)');
+      // C1 ends inside a literal the server has asked for: no tag offered, the octets counted.
+      await type(p, 1, 'a3 APPEND INBOX {5}');
+      await waitForText(p, 1, '+ ');
+      await waitForText(p, 2, 'b3 OK');
+      const state = () => p.evaluate(() => [1, 2, 3].map((n) => ({
+        transcript: document.querySelector(`#c${n} .transcript`).innerText,
+        input: document.getElementById(`c${n}-input`).value,
+        hint: document.querySelector(`#c${n} .input-hint`).textContent,
+      })));
+      const before = await state();
+      assert(before[0].input === '' && /5 octets to go/.test(before[0].hint) && before[1].input === 'b4 ', JSON.stringify(before.map((b) => [b.input, b.hint])));
+      // Saved (debounced), then reloaded from localStorage.
+      await p.waitForFunction(() => location.hash.includes('log='), null, { timeout: 10000 });
+      await p.goto(base);
+      await p.waitForSelector('body[data-ready="true"]');
+      const after = await state();
+      for (const [i, b] of before.entries()) {
+        for (const key of ['transcript', 'input', 'hint']) assert(after[i][key] === b[key], `C${i + 1} ${key} after the reload:\n${after[i][key]}\nbefore:\n${b[key]}`);
+      }
+      // The replayed lines are in the history, as typed ones are.
+      await p.locator('#c2-input').press('ArrowUp');
+      assert((await p.inputValue('#c2-input')) === 'b3 FETCH 1 (FLAGS)', `C2 history: ${await p.inputValue('#c2-input')}`);
+      await p.close();
+    });
+
     await check('a long workspace reloads quickly and its permalink is compressed, bounded and says what it left out', async () => {
       const p = await freshPage();
       // After the page's own (debounced) save of its empty workspace.
@@ -946,6 +978,45 @@ async function main() {
       assert(!(await p.locator('#late .pick').isVisible()), 'hide-picker did not hide the picker');
       await p.locator('#late').scrollIntoViewIfNeeded();
       await p.waitForFunction(() => document.querySelector('#late').dataset.state === 'finished', null, { timeout: 30000 });
+      await p.close();
+    });
+
+    await check('an iframe embed on screen only while the page around it is laid out does not autoplay', async () => {
+      const p = await freshPage(`${base}embed-example.html`, { width: 800, height: 600 }, '#element-player[data-ready="true"]');
+      // The embed's visibility callbacks, seen from the host page.
+      await p.addInitScript(() => {
+        const Observer = window.IntersectionObserver;
+        window.IntersectionObserver = class extends Observer {
+          constructor(callback, options) {
+            super((entries, o) => {
+              if (window.frameElement && entries.some((e) => e.isIntersecting)) window.frameElement.dataset.seen = 'true';
+              callback(entries, o);
+            }, options);
+          }
+        };
+      });
+      // An autoplaying iframe at the top, pushed below the fold once it has been seen on screen
+      // (as content above it that gets its height late would push it).
+      await p.evaluate((src) => {
+        const spacer = document.createElement('div');
+        const frame = document.createElement('iframe');
+        frame.id = 'shifted';
+        frame.src = src;
+        frame.style.cssText = 'width: 100%; height: 300px';
+        document.body.prepend(spacer, frame);
+        new MutationObserver(() => {
+          if (frame.dataset.seen) spacer.style.height = '3000px';
+        }).observe(frame, { attributes: true, attributeFilter: ['data-seen'] });
+      }, `${base}?scenario=rfc2180-4.1.1-fetch-ghost&variant=ghost&embed=1&autoplay=1`);
+      await p.waitForFunction(() => document.getElementById('shifted').dataset.seen === 'true', null, { timeout: 30000 });
+      const f = p.frameLocator('#shifted');
+      await f.locator('body[data-ready="true"]').waitFor({ state: 'attached', timeout: 15000 });
+      await p.waitForTimeout(1500);
+      const early = await f.locator('#player-status').innerText();
+      assert(early.startsWith('Step 0 of'), `the iframe played once pushed off screen: ${early}`);
+      // Scrolled to, it plays.
+      await p.locator('#shifted').scrollIntoViewIfNeeded();
+      await f.locator('#player-status', { hasText: 'Finished' }).waitFor({ timeout: 30000 });
       await p.close();
     });
 
