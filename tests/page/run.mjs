@@ -360,7 +360,8 @@ async function main() {
           seen.disconnect();
           const input = document.getElementById('c1-input');
           window.atReady = { listed: document.getElementById('scenario-select').options.length, play: !document.getElementById('play').disabled };
-          input.value = 'a1 LOGIN alice alice';
+          // A command no policy decides (a cited answer would list the library for its tooltip).
+          input.value = 'a1 NOOP';
           input.form.requestSubmit();
           // After the pane's own microtask that puts the answer in the transcript.
           queueMicrotask(() => {
@@ -383,6 +384,39 @@ async function main() {
       const app = res.find((r) => r.name === '/app.js');
       assert(wasm.length === 1, `the wasm module was fetched ${wasm.length} times`);
       assert(app && wasm[0].start < app.end, `the wasm module was requested at ${wasm[0].start} ms, after app.js arrived (${app && app.end} ms)`);
+      await p.close();
+    });
+
+    await check('a cited line answered before the scenario library is listed still gets its value\u2019s explanation', async () => {
+      const p = await freshPage();
+      // At data-ready, before the library is listed: a FETCH of a message another client
+      // expunged, whose answer a policy decides (cited, with a tooltip).
+      await p.addInitScript(() => {
+        new MutationObserver((_, seen) => {
+          if (!document.body || document.body.dataset.ready !== 'true') return;
+          seen.disconnect();
+          const lines = [[1, 'a1 LOGIN alice alice'], [1, 'a2 SELECT FOO'], [2, 'b1 LOGIN bob bob'], [2, 'b2 SELECT FOO'],
+            [2, 'b3 STORE 1 +FLAGS.SILENT (\\Deleted)'], [2, 'b4 EXPUNGE'], [1, 'a3 FETCH 1 FLAGS']];
+          for (const [n, text] of lines) {
+            const input = document.getElementById(`c${n}-input`);
+            input.value = text;
+            input.form.requestSubmit();
+          }
+          queueMicrotask(() => {
+            const cited = document.querySelector('#c1 .line.cited');
+            window.citedAtReady = cited ? { title: cited.title, more: (cited.querySelector('.why-more') || {}).textContent || '' } : null;
+          });
+        }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
+      });
+      await p.reload();
+      await p.waitForFunction(() => window.citedAtReady !== undefined, null, { timeout: 30000 });
+      const cited = await p.evaluate(() => window.citedAtReady);
+      assert(cited && cited.more, `no cited line, or no explanation: ${JSON.stringify(cited)}`);
+      // The same sentence as the Policies tab's, once everything is listed.
+      const [, point, value] = /^(\S+) = (\S+)/.exec(cited.title) || [];
+      await p.waitForFunction(() => !document.getElementById('play').disabled, null, { timeout: 10000 });
+      const title = await p.locator(`#policy-${point} option[value="${value}"]`).getAttribute('title');
+      assert(cited.more === title, `badge: ${cited.more}; Policies tab: ${title}`);
       await p.close();
     });
 
