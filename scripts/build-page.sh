@@ -36,8 +36,8 @@ tools/node_modules/.bin/esbuild "${OUT:-pkg}/imap_sandbox.js" --minify --format=
 # the modules they import: one request each instead of a chain of imports the browser discovers
 # one level at a time (measured on 2026-12-02, the machine loaded: app.js arrived at ~200 ms,
 # the last module of its chain, replay.js, at ~470 ms), and 2.7 KB less gzipped (one file
-# compresses better than nine). engine.js stays a module of its own, imported by both the bundle and the
-# tests and benchmarks (`import('/engine.js')` must reach the page's own Sandbox).
+# compresses better than nine). engine.js stays a module of its own, imported by the bundle and
+# by the tests and benchmarks (`import('/engine.js')` must reach the page's own Sandbox).
 rm -rf dist
 mkdir -p dist
 cp -R www/. dist/

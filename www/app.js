@@ -681,7 +681,8 @@ async function restore(saved) {
     for (const event of saved.log) {
       const [kind, a, b] = event;
       const pane = panes[a - 1];
-      if (kind === 'line' && pane && !pane.closed && pane.client !== null) pane.submit(String(b)); else if (kind === 'step' && player.loaded && !player.loaded.finished) await player.stepOnce(false);
+      if (kind === 'line' && pane && !pane.closed && pane.client !== null) pane.submit(String(b));
+      else if (kind === 'step' && player.loaded && !player.loaded.finished) await player.stepOnce(false);
       else if (kind === 'policy') changePolicy(a, b);
       else if (kind === 'preset') applyPreset(a);
       else if (kind === 'sever' && pane) severPane(pane);
