@@ -782,13 +782,14 @@ async function main() {
     noteAll(`This link could not be read (${saved.unreadable}): the sandbox starts without its session. The link is kept in the address bar.`, 'error');
   }
   document.body.dataset.ready = 'true';
-  // What the first prompt does not need, once it is painted (a task queued from a frame
-  // callback runs after that frame).
+  // What the first prompt does not need, once it is painted (a callback asked for from a frame
+  // callback runs after that frame) and the page is idle: after a key already pressed, too.
+  const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 0));
   requestAnimationFrame(() =>
-    setTimeout(() => {
+    idle(() => {
       if (!picked) pick();
       policyPanel.setPresets(engine.call(() => engine.statics().presets(), []));
-    }, 0),
+    }, { timeout: 500 }),
   );
   if (query.get('autoplay') === '1' && player.loaded && !unknown) {
     // Plays once the player is on screen (in an iframe: once the iframe is), not before, and

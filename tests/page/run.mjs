@@ -368,13 +368,19 @@ async function main() {
             window.atReady.answer = document.querySelector('#c1 .transcript').textContent.includes('a1 OK');
             window.atReady.listedAfter = document.getElementById('scenario-select').options.length;
           });
+          // A task queued once the prompt is painted (as a key press would be) runs before the
+          // library is listed: that waits for the page to be idle.
+          requestAnimationFrame(() => setTimeout(() => {
+            window.atReady.listedAfterFrame = document.getElementById('scenario-select').options.length;
+          }, 0));
         }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
       });
       await p.reload();
-      await p.waitForFunction(() => window.atReady && 'answer' in window.atReady, null, { timeout: 30000 });
+      await p.waitForFunction(() => window.atReady && 'listedAfterFrame' in window.atReady, null, { timeout: 30000 });
       const at = await p.evaluate(() => window.atReady);
       assert(at.answer, `C1 did not answer at once: ${JSON.stringify(at)}`);
       assert(at.listed === 0 && at.listedAfter === 0 && !at.play, `the scenario library was listed before the first prompt: ${JSON.stringify(at)}`);
+      assert(at.listedAfterFrame === 0, `the scenario library was listed before a task queued after the first frame: ${JSON.stringify(at)}`);
       // Then it is listed: the picker, its card and Play.
       await p.waitForFunction(() => document.getElementById('scenario-select').options.length > 10 && document.getElementById('scenario-title').textContent !== '' && !document.getElementById('play').disabled, null, { timeout: 10000 });
       // The wasm module was requested once (index.html's preload, used by the engine's own
