@@ -38,7 +38,8 @@ const paneByClient = new Map();
 // The scenario library (the picker, the tooltips' texts): parsing and listing it takes longer
 // than everything else the first prompt needs (30-110 ms measured on 2026-12-02), so it is
 // listed when first needed (a workspace that starts with a scenario, a cited line's tooltip,
-// Compare, Timeline, the player's buttons) or else just after the first prompt is painted.
+// Compare, Timeline, the player's buttons) or else once the page is idle after the first prompt
+// is painted.
 let library = null;
 
 function scenarioLibrary() {
