@@ -6,17 +6,25 @@
 // tells the page through `onRestart`. The world is lost: the page says so in the panes.
 
 const PKG = '/pkg/imap_sandbox.js';
+const WASM = '/pkg/imap_sandbox_bg.wasm';
 
 let generation = 0;
 let mod = null;
 let sandbox = null;
 let restartListener = () => {};
+// The compiled module, shared by every instance (a restart instantiates it again).
+let compiled = null;
 
 async function load() {
   generation += 1;
+  // Compiled as its bytes arrive (index.html preloads them), while the bindings are imported.
+  // Served with another type than application/wasm, it cannot be streamed: the bindings then
+  // fetch it themselves.
+  if (!compiled) compiled = WebAssembly.compileStreaming(fetch(WASM)).catch(() => null);
   const url = generation === 1 ? PKG : `${PKG}?instance=${generation}`;
-  mod = await import(url);
-  await mod.default();
+  const [bindings, module] = await Promise.all([import(url), compiled]);
+  mod = bindings;
+  await mod.default(module ? { module_or_path: module } : undefined);
   sandbox = new mod.Sandbox();
   return sandbox;
 }

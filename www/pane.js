@@ -68,6 +68,8 @@ export class Pane {
     this.fold = null;
     this.foldText = null;
     this.folded = 0;
+    // The suggestion a replayed workspace owes the input, made once at its end (app.js).
+    this.owed = undefined;
 
     this.log = root.querySelector('.transcript');
     this.form = root.querySelector('form');
@@ -93,6 +95,7 @@ export class Pane {
 
   /** Puts the next tag in the input, unless the user is in a literal or answering a `+`. */
   suggest(afterContinuation = false) {
+    this.owed = undefined;
     if (this.literal > 0 || this.closed || this.continuing || this.mode !== 'command') {
       this.input.value = '';
     } else if (!afterContinuation) {
@@ -387,9 +390,9 @@ export class Pane {
     }
   }
 
-  submit() {
+  /** Sends the input line, or `text` (a replayed workspace's line, typed by no one). */
+  submit(text = this.input.value) {
     if (this.closed || this.locked) return;
-    const text = this.input.value;
     // An empty line is sent only to end a command after its literal (an empty Cn: line).
     if (this.literal === 0 && !this.continuing && text.trim() === '') return;
     if (this.literal === 0 && text.trim() === this.suggestedTag()) return;
@@ -405,8 +408,8 @@ export class Pane {
    * that fills the literal exactly is sent without CRLF so the command can go on.
    */
   frame(text) {
-    const bytes = encoder.encode(text).length;
     if (this.literal > 0) {
+      const bytes = encoder.encode(text).length;
       let wire;
       if (bytes >= this.literal) {
         // The literal ends inside (or at the end of) this line; the rest continues the command.

@@ -350,6 +350,82 @@ async function main() {
       setTimeout(() => r(performance.now() - t0), 0);
     }));
 
+    await check('first prompt: the engine is fetched beside the page\u2019s script, once, and C1 answers before the scenario library is listed', async () => {
+      const p = await freshPage();
+      // At the moment the page says it is ready: a line typed into C1 at once, and what the
+      // scenario picker holds then (the library is listed after the prompt is painted).
+      await p.addInitScript(() => {
+        new MutationObserver((_, seen) => {
+          if (!document.body || document.body.dataset.ready !== 'true') return;
+          seen.disconnect();
+          const input = document.getElementById('c1-input');
+          window.atReady = { listed: document.getElementById('scenario-select').options.length, play: !document.getElementById('play').disabled };
+          // A command no policy decides (a cited answer would list the library for its tooltip).
+          input.value = 'a1 NOOP';
+          input.form.requestSubmit();
+          // After the pane's own microtask that puts the answer in the transcript.
+          queueMicrotask(() => {
+            window.atReady.answer = document.querySelector('#c1 .transcript').textContent.includes('a1 OK');
+            window.atReady.listedAfter = document.getElementById('scenario-select').options.length;
+          });
+          // A task queued once the prompt is painted (as a key press would be) runs before the
+          // library is listed: that waits for the page to be idle.
+          requestAnimationFrame(() => setTimeout(() => {
+            window.atReady.listedAfterFrame = document.getElementById('scenario-select').options.length;
+          }, 0));
+        }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
+      });
+      await p.reload();
+      await p.waitForFunction(() => window.atReady && 'listedAfterFrame' in window.atReady, null, { timeout: 30000 });
+      const at = await p.evaluate(() => window.atReady);
+      assert(at.answer, `C1 did not answer at once: ${JSON.stringify(at)}`);
+      assert(at.listed === 0 && at.listedAfter === 0 && !at.play, `the scenario library was listed before the first prompt: ${JSON.stringify(at)}`);
+      assert(at.listedAfterFrame === 0, `the scenario library was listed before a task queued after the first frame: ${JSON.stringify(at)}`);
+      // Then it is listed: the picker, its card and Play.
+      await p.waitForFunction(() => document.getElementById('scenario-select').options.length > 10 && document.getElementById('scenario-title').textContent !== '' && !document.getElementById('play').disabled, null, { timeout: 10000 });
+      // The wasm module was requested once (index.html's preload, used by the engine's own
+      // fetch), before the page's script had arrived, not after it ran.
+      const res = await p.evaluate(() => performance.getEntriesByType('resource').map((e) => ({ name: new URL(e.name).pathname, start: e.startTime, end: e.responseEnd })));
+      const wasm = res.filter((r) => r.name === '/pkg/imap_sandbox_bg.wasm');
+      const app = res.find((r) => r.name === '/app.js');
+      assert(wasm.length === 1, `the wasm module was fetched ${wasm.length} times`);
+      assert(app && wasm[0].start < app.end, `the wasm module was requested at ${wasm[0].start} ms, after app.js arrived (${app && app.end} ms)`);
+      await p.close();
+    });
+
+    await check('a cited line answered before the scenario library is listed still gets its value\u2019s explanation', async () => {
+      const p = await freshPage();
+      // At data-ready, before the library is listed: a FETCH of a message another client
+      // expunged, whose answer a policy decides (cited, with a tooltip).
+      await p.addInitScript(() => {
+        new MutationObserver((_, seen) => {
+          if (!document.body || document.body.dataset.ready !== 'true') return;
+          seen.disconnect();
+          const lines = [[1, 'a1 LOGIN alice alice'], [1, 'a2 SELECT FOO'], [2, 'b1 LOGIN bob bob'], [2, 'b2 SELECT FOO'],
+            [2, 'b3 STORE 1 +FLAGS.SILENT (\\Deleted)'], [2, 'b4 EXPUNGE'], [1, 'a3 FETCH 1 FLAGS']];
+          for (const [n, text] of lines) {
+            const input = document.getElementById(`c${n}-input`);
+            input.value = text;
+            input.form.requestSubmit();
+          }
+          queueMicrotask(() => {
+            const cited = document.querySelector('#c1 .line.cited');
+            window.citedAtReady = cited ? { title: cited.title, more: (cited.querySelector('.why-more') || {}).textContent || '' } : null;
+          });
+        }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
+      });
+      await p.reload();
+      await p.waitForFunction(() => window.citedAtReady !== undefined, null, { timeout: 30000 });
+      const cited = await p.evaluate(() => window.citedAtReady);
+      assert(cited && cited.more, `no cited line, or no explanation: ${JSON.stringify(cited)}`);
+      // The same sentence as the Policies tab's, once everything is listed.
+      const [, point, value] = /^(\S+) = (\S+)/.exec(cited.title) || [];
+      await p.waitForFunction(() => !document.getElementById('play').disabled, null, { timeout: 10000 });
+      const title = await p.locator(`#policy-${point} option[value="${value}"]`).getAttribute('title');
+      assert(cited.more === title, `badge: ${cited.more}; Policies tab: ${title}`);
+      await p.close();
+    });
+
     await check('2,000 messages: FETCH 1:* (FLAGS ENVELOPE) completes fast, the page stays responsive, old lines fold', async () => {
       const p = await freshPage();
       await type(p, 1, 'a1 LOGIN alice alice');
@@ -385,6 +461,38 @@ async function main() {
       assert(folded.includes('S1: * 1 FETCH (FLAGS') && folded.includes('C1: f1 FETCH 1:*'), 'early lines are not in the fold');
       await p.locator('#c1 .transcript').evaluate((e) => { e.scrollTop = 0; });
       await p.screenshot({ path: join(shots, 'fold-2000.png') });
+      await p.close();
+    });
+
+    await check('a reload restores the workspace exactly: transcripts, inputs, hints, history', async () => {
+      const p = await freshPage();
+      await type(p, 1, 'a1 LOGIN alice alice');
+      await type(p, 2, 'b1 LOGIN bob bob');
+      await type(p, 1, 'a2 SELECT INBOX');
+      await type(p, 2, 'b2 SELECT INBOX');
+      await type(p, 2, 'b3 FETCH 1 (FLAGS)');
+      // C1 ends inside a literal the server has asked for: no tag offered, the octets counted.
+      await type(p, 1, 'a3 APPEND INBOX {5}');
+      await waitForText(p, 1, '+ ');
+      await waitForText(p, 2, 'b3 OK');
+      const state = () => p.evaluate(() => [1, 2, 3].map((n) => ({
+        transcript: document.querySelector(`#c${n} .transcript`).innerText,
+        input: document.getElementById(`c${n}-input`).value,
+        hint: document.querySelector(`#c${n} .input-hint`).textContent,
+      })));
+      const before = await state();
+      assert(before[0].input === '' && /5 octets to go/.test(before[0].hint) && before[1].input === 'b4 ', JSON.stringify(before.map((b) => [b.input, b.hint])));
+      // Saved (debounced), then reloaded from localStorage.
+      await p.waitForFunction(() => location.hash.includes('log='), null, { timeout: 10000 });
+      await p.goto(base);
+      await p.waitForSelector('body[data-ready="true"]');
+      const after = await state();
+      for (const [i, b] of before.entries()) {
+        for (const key of ['transcript', 'input', 'hint']) assert(after[i][key] === b[key], `C${i + 1} ${key} after the reload:\n${after[i][key]}\nbefore:\n${b[key]}`);
+      }
+      // The replayed lines are in the history, as typed ones are.
+      await p.locator('#c2-input').press('ArrowUp');
+      assert((await p.inputValue('#c2-input')) === 'b3 FETCH 1 (FLAGS)', `C2 history: ${await p.inputValue('#c2-input')}`);
       await p.close();
     });
 
@@ -910,6 +1018,45 @@ async function main() {
       assert(!(await p.locator('#late .pick').isVisible()), 'hide-picker did not hide the picker');
       await p.locator('#late').scrollIntoViewIfNeeded();
       await p.waitForFunction(() => document.querySelector('#late').dataset.state === 'finished', null, { timeout: 30000 });
+      await p.close();
+    });
+
+    await check('an iframe embed on screen only while the page around it is laid out does not autoplay', async () => {
+      const p = await freshPage(`${base}embed-example.html`, { width: 800, height: 600 }, '#element-player[data-ready="true"]');
+      // The embed's visibility callbacks, seen from the host page.
+      await p.addInitScript(() => {
+        const Observer = window.IntersectionObserver;
+        window.IntersectionObserver = class extends Observer {
+          constructor(callback, options) {
+            super((entries, o) => {
+              if (window.frameElement && entries.some((e) => e.isIntersecting)) window.frameElement.dataset.seen = 'true';
+              callback(entries, o);
+            }, options);
+          }
+        };
+      });
+      // An autoplaying iframe at the top, pushed below the fold once it has been seen on screen
+      // (as content above it that gets its height late would push it).
+      await p.evaluate((src) => {
+        const spacer = document.createElement('div');
+        const frame = document.createElement('iframe');
+        frame.id = 'shifted';
+        frame.src = src;
+        frame.style.cssText = 'width: 100%; height: 300px';
+        document.body.prepend(spacer, frame);
+        new MutationObserver(() => {
+          if (frame.dataset.seen) spacer.style.height = '3000px';
+        }).observe(frame, { attributes: true, attributeFilter: ['data-seen'] });
+      }, `${base}?scenario=rfc2180-4.1.1-fetch-ghost&variant=ghost&embed=1&autoplay=1`);
+      await p.waitForFunction(() => document.getElementById('shifted').dataset.seen === 'true', null, { timeout: 30000 });
+      const f = p.frameLocator('#shifted');
+      await f.locator('body[data-ready="true"]').waitFor({ state: 'attached', timeout: 15000 });
+      await p.waitForTimeout(1500);
+      const early = await f.locator('#player-status').innerText();
+      assert(early.startsWith('Step 0 of'), `the iframe played once pushed off screen: ${early}`);
+      // Scrolled to, it plays.
+      await p.locator('#shifted').scrollIntoViewIfNeeded();
+      await f.locator('#player-status', { hasText: 'Finished' }).waitFor({ timeout: 30000 });
       await p.close();
     });
 
