@@ -1017,12 +1017,18 @@ pub enum FetchValue {
     },
 }
 
-/// An [`Envelope`] written once in its wire form (RFC 3501 §9 `envelope`) and shared; built only
-/// by `EncodedEnvelope::new` (in the encoder), so the bytes are always the encoder's output.
+/// An [`Envelope`] written once in its wire form (RFC 3501 §9 `envelope`) and shared: by
+/// `EncodedEnvelope::new` (the encoder) or by the engine's own writer, which a test holds to the
+/// encoder's octets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EncodedEnvelope(pub(in crate::protocol) Arc<[u8]>);
 
 impl EncodedEnvelope {
+    /// `wire`, which the caller has written as an RFC 3501 §9 `envelope`.
+    pub(crate) fn from_wire(wire: Vec<u8>) -> EncodedEnvelope {
+        EncodedEnvelope(wire.into())
+    }
+
     /// The `envelope` production, from `(` to `)`.
     pub fn as_bytes(&self) -> &[u8] {
         &self.0

@@ -193,7 +193,12 @@ impl MessageData {
     /// ENVELOPE (RFC 3501 §7.4.2), computed once.
     pub fn envelope(&self) -> EncodedEnvelope {
         self.envelope
-            .get_or_init(|| EncodedEnvelope::new(&crate::server::mime::envelope(&self.raw)))
+            .get_or_init(|| {
+                // An envelope is mostly its header's text: room for that at once.
+                let mut wire = Vec::with_capacity(self.raw.len().min(1024));
+                crate::server::mime::write_envelope(&self.raw, &mut wire);
+                EncodedEnvelope::from_wire(wire)
+            })
             .clone()
     }
 
