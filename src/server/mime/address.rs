@@ -265,13 +265,50 @@ fn comment_text(comment: &[u8], out: &mut Vec<u8>) {
     }
 }
 
-fn name_text(s: &[u8], name: Name, out: &mut Vec<u8>) -> bool {
-    match name {
-        Name::None => return false,
-        Name::Phrase(span) => join(s, span, true, out),
-        Name::Comment(span) => comment_text(s.get(span.from..span.to).unwrap_or_default(), out),
+/// The joined words of `span` ([`join`]): the span itself when joining would give the same
+/// octets (no quoted string, comment or line break in it, and, for a phrase, no whitespace but
+/// single spaces; for the rest no whitespace at all), as almost every address's parts are;
+/// else joined into `scratch`.
+fn text<'a>(s: &'a [u8], span: Span, spaces: bool, scratch: &'a mut Vec<u8>) -> &'a [u8] {
+    let raw = s.get(span.from..span.to).unwrap_or_default();
+    let mut prev = 0u8;
+    let verbatim = raw.iter().all(|&b| {
+        let ok = match b {
+            b'"' | b'(' | b'\t' | b'\r' | b'\n' => false,
+            b' ' => spaces && prev != b' ',
+            _ => true,
+        };
+        prev = b;
+        ok
+    });
+    if verbatim {
+        return raw;
     }
-    true
+    scratch.clear();
+    join(s, span, spaces, scratch);
+    scratch
+}
+
+/// The display name's text, if there is one.
+fn name_text<'a>(s: &'a [u8], name: Name, scratch: &'a mut Vec<u8>) -> Option<&'a [u8]> {
+    match name {
+        Name::None => None,
+        Name::Phrase(span) => Some(text(s, span, true, scratch)),
+        Name::Comment(span) => {
+            scratch.clear();
+            comment_text(s.get(span.from..span.to).unwrap_or_default(), scratch);
+            Some(scratch)
+        }
+    }
+}
+
+/// `text` or, when it is empty, `missing`.
+fn or_missing<'a>(text: &'a [u8], missing: &'static [u8]) -> &'a [u8] {
+    if text.is_empty() {
+        missing
+    } else {
+        text
+    }
 }
 
 /// An RFC 5322 §3.4 `address-list` (also `mailbox-list`), with the obsolete forms of §4.4
@@ -456,10 +493,8 @@ struct Addresses(Vec<Address>);
 
 impl Sink for Addresses {
     fn group_start(&mut self, s: &[u8], name: Span) {
-        let mut group = Vec::new();
-        join(s, name, true, &mut group);
         self.0.push(Address {
-            mailbox: Some(group),
+            mailbox: Some(text(s, name, true, &mut Vec::new()).to_vec()),
             ..Address::default()
         });
     }
@@ -469,28 +504,19 @@ impl Sink for Addresses {
     }
 
     fn mailbox(&mut self, s: &[u8], m: &Mailbox) {
-        let mut name = Vec::new();
-        let name = name_text(s, m.name, &mut name).then_some(name);
-        let adl = m.adl.map(|span| {
-            let mut adl = Vec::new();
-            join(s, span, false, &mut adl);
-            adl
-        });
-        let part = |span: Option<Span>, missing: &[u8]| {
-            let mut v = Vec::new();
-            if let Some(span) = span {
-                join(s, span, false, &mut v);
-            }
-            if v.is_empty() {
-                v.extend_from_slice(missing);
-            }
-            Some(v)
+        let mut scratch = Vec::new();
+        let mut part = |span: Option<Span>, spaces| {
+            span.map_or(&[][..], |span| text(s, span, spaces, &mut scratch))
+                .to_vec()
         };
+        let adl = m.adl.is_some().then(|| part(m.adl, false));
+        let mailbox = Some(or_missing(&part(Some(m.local), false), MISSING_MAILBOX).to_vec());
+        let host = Some(or_missing(&part(m.host, false), MISSING_DOMAIN).to_vec());
         self.0.push(Address {
-            name,
+            name: name_text(s, m.name, &mut scratch).map(<[u8]>::to_vec),
             adl,
-            mailbox: part(Some(m.local), MISSING_MAILBOX),
-            host: part(m.host, MISSING_DOMAIN),
+            mailbox,
+            host,
         });
     }
 }
@@ -501,7 +527,7 @@ impl Sink for Addresses {
 /// [`address_list`]'s result (a test holds them equal).
 struct Wire<'o> {
     out: &'o mut Vec<u8>,
-    /// Each part is joined here, then written as a string.
+    /// Where a part that is not written as it stands is joined.
     scratch: Vec<u8>,
     any: bool,
 }
@@ -514,26 +540,13 @@ impl Wire<'_> {
             self.out.push(b'(');
         }
     }
-
-    /// `scratch` as an nstring, or `missing` when it is empty.
-    fn part(&mut self, missing: &[u8]) {
-        let text = if self.scratch.is_empty() {
-            missing
-        } else {
-            &self.scratch
-        };
-        write_string(text, self.out);
-        self.scratch.clear();
-    }
 }
 
 impl Sink for Wire<'_> {
     fn group_start(&mut self, s: &[u8], name: Span) {
         self.open();
         self.out.extend_from_slice(b"(NIL NIL ");
-        join(s, name, true, &mut self.scratch);
-        write_string(&self.scratch, self.out);
-        self.scratch.clear();
+        write_string(text(s, name, true, &mut self.scratch), self.out);
         self.out.extend_from_slice(b" NIL)");
     }
 
@@ -544,32 +557,21 @@ impl Sink for Wire<'_> {
 
     fn mailbox(&mut self, s: &[u8], m: &Mailbox) {
         self.open();
+        let (out, scratch) = (&mut *self.out, &mut self.scratch);
         // RFC 3501 §9: `address = "(" addr-name SP addr-adl SP addr-mailbox SP addr-host ")"`.
-        self.out.push(b'(');
-        if name_text(s, m.name, &mut self.scratch) {
-            write_string(&self.scratch, self.out);
-            self.scratch.clear();
-        } else {
-            self.out.extend_from_slice(b"NIL");
-        }
-        self.out.push(b' ');
-        match m.adl {
-            Some(span) => {
-                join(s, span, false, &mut self.scratch);
-                write_string(&self.scratch, self.out);
-                self.scratch.clear();
-            }
-            None => self.out.extend_from_slice(b"NIL"),
-        }
-        self.out.push(b' ');
-        join(s, m.local, false, &mut self.scratch);
-        self.part(MISSING_MAILBOX);
-        self.out.push(b' ');
-        if let Some(span) = m.host {
-            join(s, span, false, &mut self.scratch);
-        }
-        self.part(MISSING_DOMAIN);
-        self.out.push(b')');
+        out.push(b'(');
+        write_nstring(name_text(s, m.name, scratch), out);
+        out.push(b' ');
+        write_nstring(m.adl.map(|span| text(s, span, false, scratch)), out);
+        out.push(b' ');
+        write_string(
+            or_missing(text(s, m.local, false, scratch), MISSING_MAILBOX),
+            out,
+        );
+        out.push(b' ');
+        let host = m.host.map_or(&[][..], |span| text(s, span, false, scratch));
+        write_string(or_missing(host, MISSING_DOMAIN), out);
+        out.push(b')');
     }
 }
 
