@@ -2,9 +2,10 @@
 //! Lenient like a mature server: whatever cannot be parsed is skipped, never an error.
 //!
 //! One pass over the field's octets and no token vector: the lexer looks one token ahead (a
-//! token is a span of the field; nothing is copied), the parser hands each address to a
-//! [`Sink`] as spans, and the sink writes the parts it wants straight where they go: a vector
-//! of [`Address`] (SORT, SEARCH, BODYSTRUCTURE) or the ENVELOPE's wire form (FETCH).
+//! token is a span of the field; nothing is copied) and the parser writes each address straight
+//! in its RFC 3501 §9 wire form, which is what FETCH ENVELOPE sends and the engine keeps. The
+//! [`Envelope`] and [`Address`] values (BODYSTRUCTURE, SORT, SEARCH) are read back from those
+//! octets, so the two forms cannot differ.
 
 use std::borrow::Cow;
 
@@ -192,14 +193,6 @@ struct Mailbox {
     host: Option<Span>,
 }
 
-/// Where the parser puts what it finds, in order: RFC 3501 §7.4.2 writes a group as a start
-/// marker (NIL NIL name NIL), its members and an end marker (NIL NIL NIL NIL).
-trait Sink {
-    fn group_start(&mut self, s: &[u8], name: Span);
-    fn group_end(&mut self);
-    fn mailbox(&mut self, s: &[u8], m: &Mailbox);
-}
-
 /// The words of `span` joined as RFC 3501 §7.4.2 reports them: atoms, literals and specials as
 /// written, quoted strings unquoted (RFC 5322 §3.2.4), comments left out; with `spaces`, one
 /// space before each word after the first that had whitespace before it (a phrase), else none
@@ -229,11 +222,15 @@ fn join(s: &[u8], span: Span, spaces: bool, out: &mut Vec<u8>) {
 /// RFC 5322 §3.2.4: the content of a quoted string, each quoted-pair as its octet; line breaks
 /// left by unfolding are dropped.
 fn unquote(quoted: &[u8], out: &mut Vec<u8>) {
-    let mut it = quoted.iter().skip(1);
-    while let Some(&c) = it.next() {
+    let mut i = 1;
+    while let Some(&c) = quoted.get(i) {
+        i += 1;
         match c {
             b'"' => break,
-            b'\\' => out.extend(it.next()),
+            b'\\' => {
+                out.extend_from_slice(quoted.get(i..=i).unwrap_or_default());
+                i += 1;
+            }
             b'\r' | b'\n' => {}
             _ => out.push(c),
         }
@@ -243,9 +240,9 @@ fn unquote(quoted: &[u8], out: &mut Vec<u8>) {
 /// RFC 5322 §3.2.2: the text of a comment without its outer parentheses, nested ones kept,
 /// each quoted-pair as its octet, line breaks dropped.
 fn comment_text(comment: &[u8], out: &mut Vec<u8>) {
-    let mut depth = 1usize;
-    let mut it = comment.iter().skip(1);
-    while let Some(&c) = it.next() {
+    let (mut depth, mut i) = (1usize, 1);
+    while let Some(&c) = comment.get(i) {
+        i += 1;
         match c {
             b'(' => depth = depth.saturating_add(1),
             b')' => {
@@ -255,7 +252,8 @@ fn comment_text(comment: &[u8], out: &mut Vec<u8>) {
                 }
             }
             b'\\' => {
-                out.extend(it.next());
+                out.extend_from_slice(comment.get(i..=i).unwrap_or_default());
+                i += 1;
                 continue;
             }
             b'\r' | b'\n' => continue,
@@ -312,9 +310,9 @@ fn or_missing<'a>(text: &'a [u8], missing: &'static [u8]) -> &'a [u8] {
 }
 
 /// An RFC 5322 §3.4 `address-list` (also `mailbox-list`), with the obsolete forms of §4.4
-/// tolerated, given to `sink`. Encoded words stay as written (RFC 3501 §7.4.2 returns header
+/// tolerated, written by `sink`. Encoded words stay as written (RFC 3501 §7.4.2 returns header
 /// text undecoded).
-fn parse(s: &[u8], sink: &mut impl Sink) {
+fn parse(s: &[u8], sink: &mut Wire<'_>) {
     let mut lx = Lexer::new(s);
     while let Some(t) = lx.peek() {
         // Empty list elements (RFC 5322 §4.4 obs-addr-list) and stray `;`.
@@ -350,7 +348,7 @@ fn words(lx: &mut Lexer<'_>, comment: &mut Option<Span>) -> (Span, usize) {
 }
 
 /// One `address` (or `mailbox` inside a group) at the lexer; always consumes a token.
-fn item(lx: &mut Lexer<'_>, sink: &mut impl Sink, in_group: bool) {
+fn item(lx: &mut Lexer<'_>, sink: &mut Wire<'_>, in_group: bool) {
     let start = lx.at();
     let mut comment = None;
     let (phrase, words_read) = words(lx, &mut comment);
@@ -488,43 +486,9 @@ fn domain(lx: &mut Lexer<'_>, comment: &mut Option<Span>) -> Span {
     Span { from, to }
 }
 
-/// The parsed list as [`Address`] values.
-struct Addresses(Vec<Address>);
-
-impl Sink for Addresses {
-    fn group_start(&mut self, s: &[u8], name: Span) {
-        self.0.push(Address {
-            mailbox: Some(text(s, name, true, &mut Vec::new()).to_vec()),
-            ..Address::default()
-        });
-    }
-
-    fn group_end(&mut self) {
-        self.0.push(Address::default());
-    }
-
-    fn mailbox(&mut self, s: &[u8], m: &Mailbox) {
-        let mut scratch = Vec::new();
-        let mut part = |span: Option<Span>, spaces| {
-            span.map_or(&[][..], |span| text(s, span, spaces, &mut scratch))
-                .to_vec()
-        };
-        let adl = m.adl.is_some().then(|| part(m.adl, false));
-        let mailbox = Some(or_missing(&part(Some(m.local), false), MISSING_MAILBOX).to_vec());
-        let host = Some(or_missing(&part(m.host, false), MISSING_DOMAIN).to_vec());
-        self.0.push(Address {
-            name: name_text(s, m.name, &mut scratch).map(<[u8]>::to_vec),
-            adl,
-            mailbox,
-            host,
-        });
-    }
-}
-
-/// The parsed list written as RFC 3501 §9 `env-from` (and friends) writes it: `"(" 1*address
-/// ")"`, no spaces between the addresses, each `"(" addr-name SP addr-adl SP addr-mailbox SP
-/// addr-host ")"`; NIL when there are none. The same octets as the protocol encoder writes for
-/// [`address_list`]'s result (a test holds them equal).
+/// Writes the parsed list as RFC 3501 §9 `env-from` (and friends): `"(" 1*address ")"`, no
+/// spaces between the addresses, each `"(" addr-name SP addr-adl SP addr-mailbox SP addr-host
+/// ")"`; NIL when there are none (`any` stays false).
 struct Wire<'o> {
     out: &'o mut Vec<u8>,
     /// Where a part that is not written as it stands is joined.
@@ -533,45 +497,122 @@ struct Wire<'o> {
 }
 
 impl Wire<'_> {
-    /// The list's `(` before its first address.
+    /// The list's `(` before its first address, then the address's own `(`.
     fn open(&mut self) {
         if !self.any {
             self.any = true;
             self.out.push(b'(');
         }
+        self.out.push(b'(');
     }
-}
 
-impl Sink for Wire<'_> {
     fn group_start(&mut self, s: &[u8], name: Span) {
         self.open();
-        self.out.extend_from_slice(b"(NIL NIL ");
+        self.out.extend_from_slice(b"NIL NIL ");
         write_string(text(s, name, true, &mut self.scratch), self.out);
         self.out.extend_from_slice(b" NIL)");
     }
 
     fn group_end(&mut self) {
         self.open();
-        self.out.extend_from_slice(b"(NIL NIL NIL NIL)");
+        self.out.extend_from_slice(b"NIL NIL NIL NIL)");
     }
 
     fn mailbox(&mut self, s: &[u8], m: &Mailbox) {
+        // RFC 3501 §9: `address = "(" addr-name SP addr-adl SP addr-mailbox SP addr-host ")"`.
         self.open();
         let (out, scratch) = (&mut *self.out, &mut self.scratch);
-        // RFC 3501 §9: `address = "(" addr-name SP addr-adl SP addr-mailbox SP addr-host ")"`.
-        out.push(b'(');
         write_nstring(name_text(s, m.name, scratch), out);
         out.push(b' ');
         write_nstring(m.adl.map(|span| text(s, span, false, scratch)), out);
         out.push(b' ');
-        write_string(
-            or_missing(text(s, m.local, false, scratch), MISSING_MAILBOX),
-            out,
-        );
+        let local = text(s, m.local, false, scratch);
+        write_string(or_missing(local, MISSING_MAILBOX), out);
         out.push(b' ');
         let host = m.host.map_or(&[][..], |span| text(s, span, false, scratch));
         write_string(or_missing(host, MISSING_DOMAIN), out);
         out.push(b')');
+    }
+}
+
+/// The address list `value` written as [`Wire`] writes it; `scratch` is working space.
+/// Returns whether it held an address (false: NIL was written).
+fn write_address_list(value: &[u8], scratch: &mut Vec<u8>, out: &mut Vec<u8>) -> bool {
+    let mut wire = Wire {
+        out,
+        scratch: std::mem::take(scratch),
+        any: false,
+    };
+    parse(value, &mut wire);
+    let any = wire.any;
+    *scratch = wire.scratch;
+    out.extend_from_slice(if any { b")" } else { b"NIL" });
+    any
+}
+
+/// Reads back the octets [`write_envelope`] and [`write_address_list`] write (and nothing
+/// else: it trusts them): RFC 3501 §9 `nstring`s as `write_string` writes them (NIL, a quoted
+/// string with `\` before `"` and `\`, or a literal), in parenthesised lists.
+struct Reader<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl Reader<'_> {
+    fn byte(&mut self) -> Option<u8> {
+        let b = self.s.get(self.i).copied();
+        self.i = self.i.saturating_add(1);
+        b
+    }
+
+    /// One nstring and the separator (SP or `)`) after it.
+    fn nstring(&mut self) -> Option<Vec<u8>> {
+        let mut v = Vec::new();
+        match self.byte()? {
+            // NIL
+            b'N' => {
+                self.i = self.i.saturating_add(3);
+                return None;
+            }
+            b'"' => loop {
+                match self.byte() {
+                    Some(b'"') | None => break,
+                    Some(b'\\') => v.extend(self.byte()),
+                    Some(b) => v.push(b),
+                }
+            },
+            // `{n}` CRLF and n octets
+            _ => {
+                let mut n = 0usize;
+                while let Some(d @ b'0'..=b'9') = self.byte() {
+                    n = n.saturating_mul(10).saturating_add(usize::from(d - b'0'));
+                }
+                let from = self.i.saturating_add(2);
+                self.i = from.saturating_add(n);
+                v.extend_from_slice(self.s.get(from..self.i).unwrap_or_default());
+            }
+        }
+        self.i = self.i.saturating_add(1);
+        Some(v)
+    }
+
+    /// An address list (NIL or `(` addresses `)`) and the separator after it.
+    fn list(&mut self) -> Vec<Address> {
+        let mut list = Vec::new();
+        if self.byte() == Some(b'(') {
+            while self.byte() == Some(b'(') {
+                list.push(Address {
+                    name: self.nstring(),
+                    adl: self.nstring(),
+                    mailbox: self.nstring(),
+                    host: self.nstring(),
+                });
+            }
+        } else {
+            self.i = self.i.saturating_add(2);
+        }
+        self.i = self.i.saturating_add(1);
+        list
     }
 }
 
@@ -580,30 +621,9 @@ impl Sink for Wire<'_> {
 /// (NIL NIL NIL NIL), RFC 3501 §7.4.2. Encoded words stay as written (RFC 3501 §7.4.2 returns
 /// header text undecoded).
 pub(crate) fn address_list(value: &[u8]) -> Vec<Address> {
-    let mut list = Addresses(Vec::new());
-    parse(value, &mut list);
-    list.0
-}
-
-/// The list written as RFC 3501 §9 `env-from` (and friends); `scratch` is working space.
-/// Returns whether it held an address (false: NIL was written).
-fn write_address_list(value: Option<&[u8]>, scratch: &mut Vec<u8>, out: &mut Vec<u8>) -> bool {
-    let mut wire = Wire {
-        out,
-        scratch: std::mem::take(scratch),
-        any: false,
-    };
-    if let Some(value) = value {
-        parse(value, &mut wire);
-    }
-    let any = wire.any;
-    *scratch = wire.scratch;
-    if any {
-        out.push(b')');
-    } else {
-        out.extend_from_slice(b"NIL");
-    }
-    any
+    let mut wire = Vec::new();
+    write_address_list(value, &mut Vec::new(), &mut wire);
+    Reader { s: &wire, i: 0 }.list()
 }
 
 /// The subject as ENVELOPE reports it: unfolded, runs of whitespace as one space and none at
@@ -726,84 +746,73 @@ const ENVELOPE_FIELDS: [&[u8]; 10] = [
     b"message-id",
 ];
 
-/// The first occurrence of each of [`ENVELOPE_FIELDS`] in `header`, unfolded.
-fn envelope_fields(header: &[u8]) -> [Option<Cow<'_, [u8]>>; 10] {
+/// The ENVELOPE of the entity whose header block is `header`, written as RFC 3501 §9
+/// `envelope` (`"(" env-date SP env-subject SP env-from SP env-sender SP env-reply-to SP
+/// env-to SP env-cc SP env-bcc SP env-in-reply-to SP env-message-id ")"`): what the engine
+/// keeps and copies into every FETCH ENVELOPE. The first occurrence of each field is used;
+/// unstructured fields are unfolded but otherwise as written (RFC 3501 §7.4.2).
+pub(crate) fn write_envelope(header: &[u8], out: &mut Vec<u8>) {
     let mut values: [Option<Cow<'_, [u8]>>; 10] = Default::default();
     for f in fields(header) {
-        let Some(slot) = ENVELOPE_FIELDS
+        let slot = ENVELOPE_FIELDS
             .iter()
-            .position(|n| f.name.eq_ignore_ascii_case(n))
-        else {
-            continue;
-        };
-        if let Some(v @ None) = values.get_mut(slot) {
+            .position(|n| f.name.eq_ignore_ascii_case(n));
+        if let Some(v @ None) = slot.and_then(|slot| values.get_mut(slot)) {
             *v = Some(unfold_cow(f.value));
         }
     }
-    values
-}
-
-/// The ENVELOPE of the entity whose header block is `header` (RFC 3501 §7.4.2). The first
-/// occurrence of each field is used. Unstructured fields are unfolded but otherwise as written.
-pub(crate) fn envelope(header: &[u8]) -> Envelope {
-    let [date, subj, from, sender, reply_to, to, cc, bcc, in_reply_to, message_id] =
-        envelope_fields(header);
-    let list = |v: Option<Cow<'_, [u8]>>| v.as_deref().map_or_else(Vec::new, address_list);
-    let from = list(from);
-    // RFC 3501 §7.4.2: "If the Sender or Reply-To lines are absent in the [RFC-2822] header, or
-    // are present but empty, the server sets the corresponding member of the envelope to be the
-    // same value as the from member".
-    let or_from = |l: Vec<Address>| if l.is_empty() { from.clone() } else { l };
-    Envelope {
-        date: date.map(Cow::into_owned),
-        subject: subj.as_deref().map(subject),
-        sender: or_from(list(sender)),
-        reply_to: or_from(list(reply_to)),
-        from,
-        to: list(to),
-        cc: list(cc),
-        bcc: list(bcc),
-        in_reply_to: in_reply_to.map(Cow::into_owned),
-        message_id: message_id.map(Cow::into_owned),
-    }
-}
-
-/// [`envelope`] written straight as RFC 3501 §9 `envelope` (`"(" env-date SP env-subject SP
-/// env-from SP env-sender SP env-reply-to SP env-to SP env-cc SP env-bcc SP env-in-reply-to SP
-/// env-message-id ")"`) without building it: the octets the protocol encoder writes for
-/// [`envelope`]'s result (a test holds them equal), for the engine to keep and copy into every
-/// FETCH ENVELOPE.
-pub(crate) fn write_envelope(header: &[u8], out: &mut Vec<u8>) {
-    let [date, subj, from, sender, reply_to, to, cc, bcc, in_reply_to, message_id] =
-        envelope_fields(header);
     let mut scratch = Vec::new();
+    let mut from = 0..0;
     out.push(b'(');
-    write_nstring(date.as_deref(), out);
-    out.push(b' ');
-    write_nstring(subj.as_deref().map(subject).as_deref(), out);
-    out.push(b' ');
-    let from_at = out.len();
-    write_address_list(from.as_deref(), &mut scratch, out);
-    let from_end = out.len();
-    for list in [sender, reply_to] {
-        out.push(b' ');
+    for (slot, value) in values.iter().enumerate() {
+        if slot > 0 {
+            out.push(b' ');
+        }
         let at = out.len();
-        // RFC 3501 §7.4.2: an absent or empty Sender or Reply-To is the from member.
-        if !write_address_list(list.as_deref(), &mut scratch, out) {
-            out.truncate(at);
-            // cannot fail: from_at..from_end was written above and out has only grown since.
-            out.extend_from_within(from_at..from_end);
+        match (slot, value.as_deref()) {
+            (2..=7, Some(v)) if write_address_list(v, &mut scratch, out) => {}
+            (2..=7, _) => {
+                out.truncate(at);
+                // RFC 3501 §7.4.2: "If the Sender or Reply-To lines are absent in the
+                // [RFC-2822] header, or are present but empty, the server sets the
+                // corresponding member of the envelope to be the same value as the from
+                // member".
+                if slot == 3 || slot == 4 {
+                    // cannot fail: `from` was written above and `out` has only grown since.
+                    out.extend_from_within(from.clone());
+                } else {
+                    out.extend_from_slice(b"NIL");
+                }
+            }
+            (1, Some(v)) => write_string(&subject(v), out),
+            (_, v) => write_nstring(v, out),
+        }
+        if slot == 2 {
+            from = at..out.len();
         }
     }
-    for list in [to, cc, bcc] {
-        out.push(b' ');
-        write_address_list(list.as_deref(), &mut scratch, out);
-    }
-    out.push(b' ');
-    write_nstring(in_reply_to.as_deref(), out);
-    out.push(b' ');
-    write_nstring(message_id.as_deref(), out);
     out.push(b')');
+}
+
+/// The ENVELOPE of the entity whose header block is `header` (RFC 3501 §7.4.2), read back from
+/// what [`write_envelope`] writes.
+pub(crate) fn envelope(header: &[u8]) -> Envelope {
+    let mut wire = Vec::new();
+    write_envelope(header, &mut wire);
+    let mut r = Reader { s: &wire, i: 1 };
+    // Struct fields are evaluated in the order written: the wire's order.
+    Envelope {
+        date: r.nstring(),
+        subject: r.nstring(),
+        from: r.list(),
+        sender: r.list(),
+        reply_to: r.list(),
+        to: r.list(),
+        cc: r.list(),
+        bcc: r.list(),
+        in_reply_to: r.nstring(),
+        message_id: r.nstring(),
+    }
 }
 
 #[cfg(test)]
