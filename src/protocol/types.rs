@@ -1017,16 +1017,16 @@ pub enum FetchValue {
     },
 }
 
-/// An [`Envelope`] written once in its wire form (RFC 3501 §9 `envelope`) and shared: by
-/// `EncodedEnvelope::new` (the encoder) or by the engine's own writer, which a test holds to the
+/// An [`Envelope`] in its wire form (RFC 3501 §9 `envelope`): by `EncodedEnvelope::new` (the
+/// encoder) or a copy of the octets the engine keeps, whose writer a test holds to the
 /// encoder's octets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct EncodedEnvelope(pub(in crate::protocol) Arc<[u8]>);
+pub struct EncodedEnvelope(pub(in crate::protocol) Vec<u8>);
 
 impl EncodedEnvelope {
     /// `wire`, which the caller has written as an RFC 3501 §9 `envelope`.
-    pub(crate) fn from_wire(wire: Vec<u8>) -> EncodedEnvelope {
-        EncodedEnvelope(wire.into())
+    pub(crate) fn from_wire(wire: &[u8]) -> EncodedEnvelope {
+        EncodedEnvelope(wire.to_vec())
     }
 
     /// The `envelope` production, from `(` to `)`.

@@ -561,7 +561,7 @@ impl EncodedEnvelope {
     pub fn new(env: &Envelope) -> EncodedEnvelope {
         let mut out = Vec::new();
         write_envelope(env, &mut out);
-        EncodedEnvelope(out.into())
+        EncodedEnvelope(out)
     }
 }
 
