@@ -19,7 +19,7 @@ use crate::protocol::types::{Address, Envelope};
 const MISSING_MAILBOX: &[u8] = b"MISSING_MAILBOX";
 const MISSING_DOMAIN: &[u8] = b"MISSING_DOMAIN";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 enum Tok {
     /// A run of atext (RFC 5322 §3.2.3); 8-bit octets are accepted as atext.
     Atom,
@@ -205,7 +205,7 @@ fn join(s: &[u8], span: Span, spaces: bool, out: &mut Vec<u8>) {
     while let Some(t) = next {
         next = lex(s, t.span.to);
         let text = s.get(t.span.from..t.span.to).unwrap_or_default();
-        if t.tok == Tok::Comment {
+        if matches!(t.tok, Tok::Comment) {
             continue;
         }
         if spaces && !first && t.space_before {
@@ -228,7 +228,7 @@ fn unquote(quoted: &[u8], out: &mut Vec<u8>) {
         match c {
             b'"' => break,
             b'\\' => {
-                out.extend_from_slice(quoted.get(i..=i).unwrap_or_default());
+                out.extend(quoted.get(i).copied());
                 i += 1;
             }
             b'\r' | b'\n' => {}
@@ -252,7 +252,7 @@ fn comment_text(comment: &[u8], out: &mut Vec<u8>) {
                 }
             }
             b'\\' => {
-                out.extend_from_slice(comment.get(i..=i).unwrap_or_default());
+                out.extend(comment.get(i).copied());
                 i += 1;
                 continue;
             }
@@ -377,11 +377,11 @@ fn item(lx: &mut Lexer<'_>, sink: &mut Wire<'_>, in_group: bool) {
             // Comments inside the angle brackets (`<user (x)@ (y) example.org>`) are not a
             // display name; dovecot 2.3.19.1 drops them too.
             let (local, _) = words(lx, &mut None);
-            let host = (lx.peek() == Some(Tok::Special(b'@'))).then(|| {
+            let host = matches!(lx.peek(), Some(Tok::Special(b'@'))).then(|| {
                 lx.bump();
                 domain(lx, &mut None)
             });
-            if lx.peek() == Some(Tok::Special(b'>')) {
+            if matches!(lx.peek(), Some(Tok::Special(b'>'))) {
                 lx.bump();
             }
             while let Some(Token {
@@ -447,7 +447,7 @@ fn item(lx: &mut Lexer<'_>, sink: &mut Wire<'_>, in_group: bool) {
 /// RFC 5322 §4.4 `obs-route = obs-domain-list ":"`, kept as written without spaces
 /// (`@relay.example,@other.example`), which is what RFC 3501 §7.4.2 calls the at-domain-list.
 fn route(lx: &mut Lexer<'_>) -> Option<Span> {
-    if lx.peek() != Some(Tok::Special(b'@')) {
+    if !matches!(lx.peek(), Some(Tok::Special(b'@'))) {
         return None;
     }
     let mut q = *lx;
@@ -778,8 +778,8 @@ pub(crate) fn write_envelope(header: &[u8], out: &mut Vec<u8>) {
                 // corresponding member of the envelope to be the same value as the from
                 // member".
                 if slot == 3 || slot == 4 {
-                    // cannot fail: `from` was written above and `out` has only grown since.
-                    out.extend_from_within(from.clone());
+                    let from = out.get(from.clone()).unwrap_or_default().to_vec();
+                    out.extend_from_slice(&from);
                 } else {
                     out.extend_from_slice(b"NIL");
                 }
