@@ -192,18 +192,12 @@ impl MessageData {
 
     /// ENVELOPE (RFC 3501 §7.4.2), computed once.
     pub fn envelope(&self) -> EncodedEnvelope {
-        EncodedEnvelope::from_wire(self.envelope_wire())
-    }
-
-    /// ENVELOPE as RFC 3501 §9 `envelope` octets, computed once: for a response writer that
-    /// copies them straight into its output.
-    pub fn envelope_wire(&self) -> &[u8] {
-        self.envelope.get_or_init(|| {
+        EncodedEnvelope::from_wire(self.envelope.get_or_init(|| {
             // An envelope is mostly its header's text: room for that at once.
             let mut wire = Vec::with_capacity(self.raw.len().min(1024));
             crate::server::mime::write_envelope(&self.raw, &mut wire);
             wire.into_boxed_slice()
-        })
+        }))
     }
 
     /// RFC822.SIZE: the exact number of octets (RFC 3501 §6.4.5).
