@@ -574,13 +574,21 @@ impl Reader<'_> {
                 self.i = self.i.saturating_add(3);
                 return None;
             }
-            b'"' => loop {
-                match self.byte() {
-                    Some(b'"') | None => break,
-                    Some(b'\\') => v.extend(self.byte()),
-                    Some(b) => v.push(b),
+            b'"' => {
+                // The run before the first `"` or `\` at once (most strings have no escape).
+                let rest = self.s.get(self.i..).unwrap_or_default();
+                let run = rest.iter().position(|&b| b == b'"' || b == b'\\');
+                let run = run.unwrap_or(rest.len());
+                v.extend_from_slice(rest.get(..run).unwrap_or_default());
+                self.i = self.i.saturating_add(run);
+                loop {
+                    match self.byte() {
+                        Some(b'"') | None => break,
+                        Some(b'\\') => v.extend(self.byte()),
+                        Some(b) => v.push(b),
+                    }
                 }
-            },
+            }
             // `{n}` CRLF and n octets
             _ => {
                 let mut n = 0usize;
@@ -799,7 +807,12 @@ pub(crate) fn write_envelope(header: &[u8], out: &mut Vec<u8>) {
 pub(crate) fn envelope(header: &[u8]) -> Envelope {
     let mut wire = Vec::new();
     write_envelope(header, &mut wire);
-    let mut r = Reader { s: &wire, i: 1 };
+    read_envelope(&wire)
+}
+
+/// The [`Envelope`] whose wire form [`write_envelope`] wrote.
+pub(crate) fn read_envelope(wire: &[u8]) -> Envelope {
+    let mut r = Reader { s: wire, i: 1 };
     // Struct fields are evaluated in the order written: the wire's order.
     Envelope {
         date: r.nstring(),
