@@ -36,7 +36,7 @@ fn item_name(item: &FetchValue) -> String {
         FetchValue::Flags(_) => "FLAGS".into(),
         FetchValue::InternalDate(_) => "INTERNALDATE".into(),
         FetchValue::Rfc822Size(_) => "RFC822.SIZE".into(),
-        FetchValue::Envelope(_) => "ENVELOPE".into(),
+        FetchValue::Envelope(_) | FetchValue::EncodedEnvelope(_) => "ENVELOPE".into(),
         FetchValue::Body(_) => "BODY".into(),
         FetchValue::BodyStructure(_) => "BODYSTRUCTURE".into(),
         FetchValue::Uid(_) => "UID".into(),

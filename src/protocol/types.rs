@@ -982,6 +982,10 @@ pub enum FetchValue {
     Rfc822Size(u32),
     /// Shared: the engine keeps each message's envelope once and sends it as often as asked.
     Envelope(Arc<Envelope>),
+    /// `"ENVELOPE" SP envelope` with the `envelope` already written: the form the engine keeps
+    /// (one byte string per message instead of a struct of many vectors). The response parser
+    /// never yields it; it yields [`FetchValue::Envelope`].
+    EncodedEnvelope(EncodedEnvelope),
     /// `BODY`: no extension data is written.
     Body(Box<BodyStructure>),
     /// `BODYSTRUCTURE`: extension data is written.
@@ -1011,6 +1015,24 @@ pub enum FetchValue {
         part: Vec<u32>,
         size: u32,
     },
+}
+
+/// An [`Envelope`] in its wire form (RFC 3501 §9 `envelope`): by `EncodedEnvelope::new` (the
+/// encoder) or a copy of the octets the engine keeps, whose writer a test holds to the
+/// encoder's octets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EncodedEnvelope(pub(in crate::protocol) Vec<u8>);
+
+impl EncodedEnvelope {
+    /// `wire`, which the caller has written as an RFC 3501 §9 `envelope`.
+    pub(crate) fn from_wire(wire: &[u8]) -> EncodedEnvelope {
+        EncodedEnvelope(wire.to_vec())
+    }
+
+    /// The `envelope` production, from `(` to `)`.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 /// `envelope` (RFC 3501 §7.4.2, §9). Empty address lists are written as NIL.

@@ -65,7 +65,7 @@ impl ItemName<'_> {
             FetchValue::Flags(_) => &FetchAtt::Flags,
             FetchValue::InternalDate(_) => &FetchAtt::InternalDate,
             FetchValue::Rfc822Size(_) => &FetchAtt::Rfc822Size,
-            FetchValue::Envelope(_) => &FetchAtt::Envelope,
+            FetchValue::Envelope(_) | FetchValue::EncodedEnvelope(_) => &FetchAtt::Envelope,
             FetchValue::Body(_) => &FetchAtt::Body,
             FetchValue::BodyStructure(_) => &FetchAtt::BodyStructure,
             FetchValue::Uid(_) => &FetchAtt::Uid,
@@ -192,7 +192,7 @@ fn binary_data(m: &Seen<'_>, part: &[u32]) -> Vec<u8> {
 pub(crate) fn value(att: &FetchAtt, m: &Seen<'_>) -> FetchValue {
     let raw = &m.data.raw;
     match att {
-        FetchAtt::Envelope => FetchValue::Envelope(m.data.envelope()),
+        FetchAtt::Envelope => FetchValue::EncodedEnvelope(m.data.envelope()),
         FetchAtt::Flags => FetchValue::Flags(m.flags.clone()),
         FetchAtt::ModSeq => FetchValue::ModSeq(m.modseq),
         FetchAtt::InternalDate => FetchValue::InternalDate(m.data.internal_date),

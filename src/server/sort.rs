@@ -5,7 +5,7 @@
 
 use crate::protocol::types::{Address, Envelope, SortCriterion, SortKey};
 use crate::server::mailstore::{MessageData, Uid};
-use crate::server::mime::decode_rfc2047;
+use crate::server::mime::{self, decode_rfc2047};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
@@ -61,8 +61,10 @@ impl SortValues {
                     | SortKey::DisplayTo
             )
         });
-        // The envelope (for the address keys) once per message, not once per key.
-        let envelope = addresses.then(|| data.mime().envelope(&data.raw));
+        // The envelope (for the address keys) once per message, not once per key, read from
+        // the octets the message keeps for FETCH ENVELOPE (built the first time either needs
+        // them), not parsed again for every SORT.
+        let envelope = addresses.then(|| mime::read_envelope(data.envelope().as_bytes()));
         SortValues(
             criteria
                 .iter()

@@ -12,10 +12,11 @@
 
 use super::types::{
     Address, BasicFields, BodyStructure, Code, Command, CommandBody, Continue, Data, Date,
-    DateTime, Disposition, EntryType, Envelope, FetchAtt, FetchItems, FetchValue, Flag, FlagPerm,
-    IdParams, ListItem, MailboxName, NameAttribute, NamespaceDesc, Response, SearchKey,
-    SearchReturnData, SearchReturnOpt, Section, SectionText, SelectParam, SeqBound, SeqRange,
-    SequenceSet, SpecificFields, StatusItem, StatusKind, StatusResponse, StatusValue, StoreKind,
+    DateTime, Disposition, EncodedEnvelope, EntryType, Envelope, FetchAtt, FetchItems, FetchValue,
+    Flag, FlagPerm, IdParams, ListItem, MailboxName, NameAttribute, NamespaceDesc, Response,
+    SearchKey, SearchReturnData, SearchReturnOpt, Section, SectionText, SelectParam, SeqBound,
+    SeqRange, SequenceSet, SpecificFields, StatusItem, StatusKind, StatusResponse, StatusValue,
+    StoreKind,
 };
 use super::types::{CatPart, SortKey, Thread, ThreadAlgorithm};
 use super::types::{ListReturnOpt, ListSelectOpt};

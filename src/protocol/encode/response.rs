@@ -486,6 +486,10 @@ fn write_fetch_value(v: &FetchValue, out: &mut Vec<u8>) {
             write_atom("ENVELOPE ", out);
             write_envelope(env, out);
         }
+        FetchValue::EncodedEnvelope(env) => {
+            write_atom("ENVELOPE ", out);
+            out.extend_from_slice(env.as_bytes());
+        }
         FetchValue::Body(body) => {
             write_atom("BODY ", out);
             write_body(body, false, out);
@@ -550,6 +554,15 @@ fn write_fetch_value(v: &FetchValue, out: &mut Vec<u8>) {
 fn write_nstring_item(keyword: &str, data: Option<&[u8]>, out: &mut Vec<u8>) {
     write_atom(keyword, out);
     write_nstring(data, out);
+}
+
+impl EncodedEnvelope {
+    /// `env` written as [`write_envelope`] writes it, kept to be copied into every response.
+    pub fn new(env: &Envelope) -> EncodedEnvelope {
+        let mut out = Vec::new();
+        write_envelope(env, &mut out);
+        EncodedEnvelope(out)
+    }
 }
 
 /// `envelope` (RFC 3501 §7.4.2, §9): date, subject, from, sender, reply-to, to, cc, bcc,

@@ -3,6 +3,8 @@
 //! Content-Disposition (RFC 2045 §5.1, RFC 2183 §2) with RFC 2231 parameter continuations.
 //! Works on byte slices only; knows nothing of parts, sections or IMAP.
 
+use std::borrow::Cow;
+
 /// `(attribute, value)` pairs in the order they are reported.
 pub(crate) type Params = Vec<(Vec<u8>, Vec<u8>)>;
 
@@ -106,6 +108,11 @@ pub(crate) fn first<'a>(header: &'a [u8], name: &[u8]) -> Option<Field<'a>> {
 /// WSP") with the whitespace after the colon removed. Trailing whitespace is kept, as dovecot
 /// 2.3.19.1 keeps it in ENVELOPE (`Message-ID: <x@y> ` gives `"<x@y> "`).
 pub(crate) fn unfold(value: &[u8]) -> Vec<u8> {
+    unfold_cow(value).into_owned()
+}
+
+/// [`unfold`], borrowing the value when it is one line (most fields are).
+pub(crate) fn unfold_cow(value: &[u8]) -> Cow<'_, [u8]> {
     unfold_with(value, false)
 }
 
@@ -114,12 +121,12 @@ pub(crate) fn unfold(value: &[u8]) -> Vec<u8> {
 /// space, as dovecot 2.3.19.1 searches it. Whitespace at the end of the field is kept (dovecot
 /// matches `HEADER X "b  "` in `X: a b\r\n \r\n`).
 pub(crate) fn unfold_to_spaces(value: &[u8]) -> Vec<u8> {
-    unfold_with(value, true)
+    unfold_with(value, true).into_owned()
 }
 
 /// The one unfolding loop: leading whitespace dropped, CRLF (or a bare LF) removed, and with
 /// `fold_as_space` the WSP octet that follows a line break replaced by one space.
-fn unfold_with(value: &[u8], fold_as_space: bool) -> Vec<u8> {
+fn unfold_with(value: &[u8], fold_as_space: bool) -> Cow<'_, [u8]> {
     let start = value
         .iter()
         .position(|&b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
@@ -127,7 +134,7 @@ fn unfold_with(value: &[u8], fold_as_space: bool) -> Vec<u8> {
     let value = value.get(start..).unwrap_or_default();
     // Most fields are one line: nothing to remove.
     if !value.contains(&b'\n') && !value.contains(&b'\r') {
-        return value.to_vec();
+        return Cow::Borrowed(value);
     }
     let mut out = Vec::with_capacity(value.len());
     let mut bytes = value.iter().peekable();
@@ -142,7 +149,7 @@ fn unfold_with(value: &[u8], fold_as_space: bool) -> Vec<u8> {
             _ => out.push(b),
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Every run of spaces and tabs as one space (`a \t b` gives `a b`), for the subject as ENVELOPE

@@ -569,6 +569,17 @@ pub fn envelope(raw: &[u8]) -> Envelope {
     address::envelope(raw.get(..header::header_len(raw)).unwrap_or(raw))
 }
 
+/// [`envelope`] written as RFC 3501 §9 `envelope` into `out`, without building it: the form
+/// the engine keeps and copies into every FETCH ENVELOPE.
+pub fn write_envelope(raw: &[u8], out: &mut Vec<u8>) {
+    address::write_envelope(raw.get(..header::header_len(raw)).unwrap_or(raw), out);
+}
+
+/// The [`Envelope`] whose RFC 3501 §9 octets [`write_envelope`] wrote (the engine keeps them).
+pub fn read_envelope(wire: &[u8]) -> Envelope {
+    address::read_envelope(wire)
+}
+
 impl MimeMessage {
     /// Parses any octets; never panics. O(size × nesting depth), offsets only.
     pub fn parse(raw: &[u8]) -> MimeMessage {
