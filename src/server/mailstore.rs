@@ -183,8 +183,10 @@ pub struct MessageData {
     /// every copy of the message (COPY shares the data): building it parses the header's
     /// address lists, which cost more than the rest of a FETCH (BENCHMARKS.md, issue 11). Kept
     /// in its wire form, one byte string (about a fifth of the struct's memory, and a FETCH
-    /// copies it instead of encoding it again).
-    envelope: OnceLock<Box<[u8]>>,
+    /// copies it instead of encoding it again). The slice's box is boxed again so the field is
+    /// one word, not two: every message pays for the field, only fetched ones for the octets
+    /// (issue 14's memory row, `per_message_structures_stay_small`).
+    envelope: OnceLock<Box<Box<[u8]>>>,
 }
 
 impl MessageData {
@@ -210,7 +212,7 @@ impl MessageData {
             // An envelope is mostly its header's text: room for that at once.
             let mut wire = Vec::with_capacity(self.raw.len().min(1024));
             crate::server::mime::write_envelope(&self.raw, &mut wire);
-            wire.into_boxed_slice()
+            Box::new(wire.into_boxed_slice())
         }))
     }
 
