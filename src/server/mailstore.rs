@@ -136,23 +136,41 @@ impl Flags {
 
     /// The flags in the order servers conventionally list them; `recent` adds `\Recent`.
     pub fn to_list(&self, recent: bool) -> Vec<Flag> {
-        let mut out = Vec::new();
-        for (bit, flag) in [
-            (ANSWERED, Flag::Answered),
-            (FLAGGED, Flag::Flagged),
-            (DELETED, Flag::Deleted),
-            (SEEN, Flag::Seen),
-            (DRAFT, Flag::Draft),
-        ] {
-            if self.system & bit != 0 {
-                out.push(flag);
-            }
-        }
+        let mut out: Vec<Flag> = self.system_flags().collect();
         if recent {
             out.push(Flag::Recent);
         }
         out.extend(self.keywords.names.iter().cloned().map(Flag::Keyword));
         out
+    }
+
+    /// The system flags set, as they are written (RFC 3501 §9 `flag`), in [`Flags::to_list`]'s
+    /// order.
+    pub fn system_names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        [
+            (ANSWERED, "\\Answered"),
+            (FLAGGED, "\\Flagged"),
+            (DELETED, "\\Deleted"),
+            (SEEN, "\\Seen"),
+            (DRAFT, "\\Draft"),
+        ]
+        .into_iter()
+        .filter(|(bit, _)| self.system & bit != 0)
+        .map(|(_, name)| name)
+    }
+
+    /// The system flags set, in [`Flags::to_list`]'s order.
+    pub fn system_flags(&self) -> impl Iterator<Item = Flag> + '_ {
+        [
+            (ANSWERED, Flag::Answered),
+            (FLAGGED, Flag::Flagged),
+            (DELETED, Flag::Deleted),
+            (SEEN, Flag::Seen),
+            (DRAFT, Flag::Draft),
+        ]
+        .into_iter()
+        .filter(|(bit, _)| self.system & bit != 0)
+        .map(|(_, flag)| flag)
     }
 
     pub fn keywords(&self) -> impl Iterator<Item = &String> {
@@ -272,6 +290,14 @@ impl Mailbox {
         self.messages.binary_search_by_key(&uid, |m| m.uid).ok()
     }
 
+    /// [`Mailbox::position`], trying `hint` first (the next message of a walk in UID order).
+    pub fn position_near(&self, uid: Uid, hint: usize) -> Option<usize> {
+        match self.messages.get(hint) {
+            Some(m) if m.uid == uid => Some(hint),
+            _ => self.position(uid),
+        }
+    }
+
     pub fn message(&self, uid: Uid) -> Option<&Message> {
         self.position(uid).and_then(|i| self.messages.get(i))
     }
@@ -318,9 +344,14 @@ impl Mailbox {
     /// sequence for the message MUST be updated"; setting a flag already set "SHOULD NOT
     /// change the mod-sequence"). Returns whether they changed.
     pub fn set_flags(&mut self, uid: Uid, flags: Flags) -> bool {
-        let Some(i) = self.position(uid) else {
-            return false;
-        };
+        match self.position(uid) {
+            Some(i) => self.set_flags_at(i, flags),
+            None => false,
+        }
+    }
+
+    /// [`Mailbox::set_flags`] of the message at position `i` of `messages`.
+    pub fn set_flags_at(&mut self, i: usize, flags: Flags) -> bool {
         if self.messages.get(i).is_none_or(|m| m.flags == flags) {
             return false;
         }
