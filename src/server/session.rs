@@ -170,8 +170,9 @@ pub struct Entry {
     /// Expunged by another session, and this session not yet told (RFC 3501 §7.4.1).
     pub expunged: Option<Ghost>,
     /// Its flags before another session's change this session was not told of yet (in
-    /// `View::flags_changed`), for [`Ghost::told`].
-    pub told: Option<Box<Flags>>,
+    /// `View::flags_changed`), for [`Ghost::told`]. Shared: a change of many messages records
+    /// one copy for each run of equal flags.
+    pub told: Option<Arc<Flags>>,
 }
 
 /// A session's view of its selected mailbox.
@@ -419,7 +420,7 @@ impl View {
     pub fn flags_changed_from(&mut self, uid: Uid, before: &Flags) {
         if self.flags_changed.insert(uid) {
             if let Some(e) = self.index_of_uid(uid).and_then(|i| self.entries.get_mut(i)) {
-                e.told = Some(Box::new(before.clone()));
+                e.told = Some(Arc::new(before.clone()));
             }
         }
     }
@@ -437,6 +438,7 @@ impl View {
         }
         let mut fresh = Vec::new();
         let mut next = 0;
+        let mut shared: Option<Arc<Flags>> = None;
         let none_yet = self.flags_changed.is_empty();
         for (uid, before) in changes {
             if !none_yet && self.flags_changed.contains(uid) {
@@ -445,7 +447,12 @@ impl View {
             if let Some(i) = self.index_near(*uid, next) {
                 next = i + 1;
                 if let Some(e) = self.entries.get_mut(i) {
-                    e.told = Some(Box::new(before.clone()));
+                    let told = match &shared {
+                        Some(told) if **told == *before => told.clone(),
+                        _ => Arc::new(before.clone()),
+                    };
+                    shared = Some(told.clone());
+                    e.told = Some(told);
                 }
             }
             fresh.push(*uid);
@@ -458,17 +465,43 @@ impl View {
     /// Marks messages expunged by another session (RFC 3501 §7.4.1: this session may not be
     /// told at once). Messages it never knew are simply gone.
     pub fn mark_expunged(&mut self, uid: Uid, ghost: Ghost, by_self: bool) {
-        if let Some(i) = self.index_of_uid(uid) {
+        self.mark_expunged_near(uid, ghost, by_self, 0);
+    }
+
+    /// [`View::mark_expunged`] for each message, in ascending UID order: the entries found by
+    /// one walk.
+    pub fn mark_all_expunged(&mut self, removed: &[(Uid, Ghost)], by_self: bool) {
+        let mut next = 0;
+        for (uid, ghost) in removed {
+            if let Some(i) = self.mark_expunged_near(*uid, ghost.clone(), by_self, next) {
+                next = i + 1;
+            }
+        }
+    }
+
+    /// [`View::mark_expunged`], the entry looked for at `hint` first; returns where it was.
+    fn mark_expunged_near(
+        &mut self,
+        uid: Uid,
+        ghost: Ghost,
+        by_self: bool,
+        hint: Index,
+    ) -> Option<Index> {
+        let found = self.index_near(uid, hint);
+        if let Some(i) = found {
             if let Some(entry) = self.entries.get_mut(i) {
                 if entry.expunged.is_none() {
-                    let told = entry.told.take().map(|t| *t).or(ghost.told);
+                    let told = entry.told.take().map(Arc::unwrap_or_clone).or(ghost.told);
                     entry.expunged = Some(Ghost { told, ..ghost });
                     self.pending_expunges += 1;
                     self.expunged_elsewhere |= !by_self;
                 }
             }
         }
-        self.flags_changed.remove(&uid);
+        if !self.flags_changed.is_empty() {
+            self.flags_changed.remove(&uid);
+        }
+        found
     }
 
     /// Tells the session what changed since it was last told, as untagged responses appended

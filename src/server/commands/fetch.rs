@@ -259,11 +259,17 @@ impl Server {
             };
             let mut expunged: Vec<u32> = Vec::new();
             let mut live = 0usize;
+            let mut next = 0;
             for &i in &indexes {
                 match view.entries.get(i) {
                     Some(e) if e.expunged.is_some() => expunged.push(View::seq_of(i).0),
-                    Some(e) if mailbox.message(e.uid).is_some() => live += 1,
-                    _ => {}
+                    Some(e) => {
+                        if let Some(p) = mailbox.position_near(e.uid, next) {
+                            next = p + 1;
+                            live += 1;
+                        }
+                    }
+                    None => {}
                 }
             }
             let ok = |text: &str| Ok(Done::text(text).cite(citation.clone()));

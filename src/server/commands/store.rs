@@ -89,7 +89,9 @@ impl Server {
             if let Some(e) = view.entries.get(i) {
                 if e.expunged.is_some() {
                     ghosts.push(i);
-                } else if let (Some(limit), Some(m)) = (unchanged_since, mailbox.message(e.uid)) {
+                } else if let Some((limit, m)) =
+                    unchanged_since.and_then(|limit| Some((limit, mailbox.message(e.uid)?)))
+                {
                     // RFC 7162 §3.1.12: the named flags are as the session was last told them
                     // (its "cached flag state"); not for FLAGS, nor UNCHANGEDSINCE 0 (§3.1.3).
                     let cached = e.told.as_deref().unwrap_or(&m.flags);
