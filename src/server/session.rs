@@ -416,32 +416,15 @@ impl View {
         }
     }
 
-    /// Records another session's change of a message's flags, `before` them, to be told.
-    pub fn flags_changed_from(&mut self, uid: Uid, before: &Flags) {
-        if self.flags_changed.insert(uid) {
-            if let Some(e) = self.index_of_uid(uid).and_then(|i| self.entries.get_mut(i)) {
-                e.told = Some(Arc::new(before.clone()));
-            }
-        }
-    }
-
-    /// [`View::flags_changed_from`] for each change. Changes in ascending UID order (as the
-    /// handlers make them, walking a set) are recorded in one walk over the entries and one
-    /// merge into `flags_changed`, not one search and one tree insertion each.
+    /// Records another session's change of these messages' flags, each with its flags before
+    /// the change, to be told (RFC 3501 §7.4.2). Changes in ascending UID order (as the
+    /// handlers make them, walking a set) find their entries in one walk, not one search
+    /// each, and each run of equal flags before is kept once.
     pub fn flags_changed_from_all(&mut self, changes: &[(Uid, Flags)]) {
-        let ascending = changes.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0));
-        if !ascending {
-            for (uid, before) in changes {
-                self.flags_changed_from(*uid, before);
-            }
-            return;
-        }
-        let mut fresh = Vec::new();
         let mut next = 0;
         let mut shared: Option<Arc<Flags>> = None;
-        let none_yet = self.flags_changed.is_empty();
         for (uid, before) in changes {
-            if !none_yet && self.flags_changed.contains(uid) {
+            if !self.flags_changed.insert(*uid) {
                 continue;
             }
             if let Some(i) = self.index_near(*uid, next) {
@@ -455,11 +438,7 @@ impl View {
                     e.told = Some(told);
                 }
             }
-            fresh.push(*uid);
         }
-        // Sorted already: the tree is built in one pass, and merged in another.
-        let mut fresh: BTreeSet<Uid> = fresh.into_iter().collect();
-        self.flags_changed.append(&mut fresh);
     }
 
     /// Marks messages expunged by another session (RFC 3501 §7.4.1: this session may not be
@@ -596,6 +575,7 @@ impl View {
         if let Some(mailbox) = mailbox {
             out.extend(self.announce_keywords(mailbox));
             let changed = std::mem::take(&mut self.flags_changed);
+            flags.reserve(changed.len());
             // RFC 7162 §3.1: once CONDSTORE is enabled, MODSEQ too; §3.2.4: the UID as the
             // condstore-uid decision point reads it.
             let with_uid = self.enabled.uid_in_unsolicited(condstore_uid);
