@@ -209,23 +209,18 @@ pub(crate) fn write_flags_fetch(
     let mut space = false;
     if let Some((flags, recent)) = flags {
         out.extend_from_slice(b"FLAGS (");
-        let mut first = true;
-        let mut each = |out: &mut Vec<u8>| {
-            if !std::mem::take(&mut first) {
-                out.push(b' ');
-            }
-        };
-        for flag in flags.system_names() {
-            each(out);
-            out.extend_from_slice(flag.as_bytes());
-        }
+        // Each flag followed by a space, the last space then taken back.
+        let start = out.len();
+        flags.write_system(out);
         if recent {
-            each(out);
-            out.extend_from_slice(b"\\Recent");
+            out.extend_from_slice(b"\\Recent ");
         }
         for keyword in flags.keywords() {
-            each(out);
             write_atom(keyword, out);
+            out.push(b' ');
+        }
+        if out.len() > start {
+            out.pop();
         }
         out.push(b')');
         space = true;

@@ -151,7 +151,18 @@ impl Flags {
 
     /// The flags in the order servers conventionally list them; `recent` adds `\Recent`.
     pub fn to_list(&self, recent: bool) -> Vec<Flag> {
-        let mut out: Vec<Flag> = self.system_flags().collect();
+        let mut out = Vec::new();
+        for (bit, flag) in [
+            (ANSWERED, Flag::Answered),
+            (FLAGGED, Flag::Flagged),
+            (DELETED, Flag::Deleted),
+            (SEEN, Flag::Seen),
+            (DRAFT, Flag::Draft),
+        ] {
+            if self.system & bit != 0 {
+                out.push(flag);
+            }
+        }
         if recent {
             out.push(Flag::Recent);
         }
@@ -160,32 +171,19 @@ impl Flags {
     }
 
     /// The system flags set, as they are written (RFC 3501 §9 `flag`), in [`Flags::to_list`]'s
-    /// order.
-    pub fn system_names(&self) -> impl Iterator<Item = &'static str> + '_ {
-        [
-            (ANSWERED, "\\Answered"),
-            (FLAGGED, "\\Flagged"),
-            (DELETED, "\\Deleted"),
-            (SEEN, "\\Seen"),
-            (DRAFT, "\\Draft"),
-        ]
-        .into_iter()
-        .filter(|(bit, _)| self.system & bit != 0)
-        .map(|(_, name)| name)
-    }
-
-    /// The system flags set, in [`Flags::to_list`]'s order.
-    pub fn system_flags(&self) -> impl Iterator<Item = Flag> + '_ {
-        [
-            (ANSWERED, Flag::Answered),
-            (FLAGGED, Flag::Flagged),
-            (DELETED, Flag::Deleted),
-            (SEEN, Flag::Seen),
-            (DRAFT, Flag::Draft),
-        ]
-        .into_iter()
-        .filter(|(bit, _)| self.system & bit != 0)
-        .map(|(_, flag)| flag)
+    /// order, each followed by a space.
+    pub fn write_system(&self, out: &mut Vec<u8>) {
+        for (bit, name) in [
+            (ANSWERED, "\\Answered "),
+            (FLAGGED, "\\Flagged "),
+            (DELETED, "\\Deleted "),
+            (SEEN, "\\Seen "),
+            (DRAFT, "\\Draft "),
+        ] {
+            if self.system & bit != 0 {
+                out.extend_from_slice(name.as_bytes());
+            }
+        }
     }
 
     pub fn keywords(&self) -> impl Iterator<Item = &String> {
@@ -390,10 +388,13 @@ impl Mailbox {
         let mut previous_removed = false;
         let mut kept = Vec::with_capacity(self.messages.len());
         // Both in UID order: one walk over the two, not a search per message.
-        let mut doomed = uids.iter().peekable();
+        let mut doomed = uids.iter();
+        let mut next = doomed.next();
         for m in std::mem::take(&mut self.messages) {
-            while doomed.next_if(|&&u| u < m.uid).is_some() {}
-            if doomed.next_if(|&&u| u == m.uid).is_some() {
+            while next.is_some_and(|&u| u < m.uid) {
+                next = doomed.next();
+            }
+            if next == Some(&m.uid) {
                 match spans.last_mut() {
                     Some(last) if previous_removed => last.1 = m.uid.0,
                     _ => spans.push((m.uid.0, m.uid.0)),

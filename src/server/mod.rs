@@ -805,30 +805,23 @@ impl Server {
             self.policies.condstore_uid,
             &mut flags,
         ));
-        let flushed = responses.len();
         // RFC 5267 §4.3.3: ADDTO in sequence numbers comes after the EXISTS.
-        if let Some(mailbox) = self.store.get(view.mailbox) {
-            responses.extend(commands::search::context_changes(view, mailbox));
-        }
-        // A FETCH about a flag change: its UID item is condstore-uid's (RFC 7162 §3.2.4).
-        let uid_citation = self.condstore_uid_citation(client);
-        let citation = |r: &Response| match r {
-            Response::Data(crate::protocol::types::Data::Fetch { .. }) => uid_citation.clone(),
-            _ => None,
+        let changes = match self.store.get(view.mailbox) {
+            Some(mailbox) => commands::search::context_changes(view, mailbox),
+            None => Vec::new(),
         };
-        // The flag changes come last of what the view had to tell (`View::flush`).
-        let changes = responses.split_off(flushed);
         for r in responses {
-            let citation = citation(&r);
-            self.send(client, r, citation);
+            self.send(client, r, None);
         }
+        // The flag changes come last of what the view had to tell (`View::flush`). A FETCH
+        // about a flag change: its UID item is condstore-uid's (RFC 7162 §3.2.4).
+        let uid_citation = self.condstore_uid_citation(client);
         self.outbox.reserve(flags.len(), 40);
         for fetch in &flags {
             self.send_flags_fetch(client, fetch, uid_citation.clone());
         }
         for r in changes {
-            let citation = citation(&r);
-            self.send(client, r, citation);
+            self.send(client, r, None);
         }
     }
 

@@ -53,15 +53,17 @@ impl Batch {
 
     /// One [`Output`] per line.
     pub fn into_outputs(self) -> Vec<Output> {
-        self.iter()
-            .map(|(line, bytes)| Output {
+        let mut out = Vec::with_capacity(self.lines.len());
+        for (line, bytes) in self.iter() {
+            out.push(Output {
                 client: line.client,
                 bytes: bytes.to_vec(),
                 kind: line.kind,
                 status: line.status,
                 citation: line.citation.as_deref().cloned(),
-            })
-            .collect()
+            });
+        }
+        out
     }
 
     /// The batch of these outputs, in their order.

@@ -444,30 +444,7 @@ impl View {
     /// Marks messages expunged by another session (RFC 3501 §7.4.1: this session may not be
     /// told at once). Messages it never knew are simply gone.
     pub fn mark_expunged(&mut self, uid: Uid, ghost: Ghost, by_self: bool) {
-        self.mark_expunged_near(uid, ghost, by_self, 0);
-    }
-
-    /// [`View::mark_expunged`] for each message, in ascending UID order: the entries found by
-    /// one walk.
-    pub fn mark_all_expunged(&mut self, removed: &[(Uid, Ghost)], by_self: bool) {
-        let mut next = 0;
-        for (uid, ghost) in removed {
-            if let Some(i) = self.mark_expunged_near(*uid, ghost.clone(), by_self, next) {
-                next = i + 1;
-            }
-        }
-    }
-
-    /// [`View::mark_expunged`], the entry looked for at `hint` first; returns where it was.
-    fn mark_expunged_near(
-        &mut self,
-        uid: Uid,
-        ghost: Ghost,
-        by_self: bool,
-        hint: Index,
-    ) -> Option<Index> {
-        let found = self.index_near(uid, hint);
-        if let Some(i) = found {
+        if let Some(i) = self.index_of_uid(uid) {
             if let Some(entry) = self.entries.get_mut(i) {
                 if entry.expunged.is_none() {
                     let told = entry.told.take().map(Arc::unwrap_or_clone).or(ghost.told);
@@ -477,10 +454,7 @@ impl View {
                 }
             }
         }
-        if !self.flags_changed.is_empty() {
-            self.flags_changed.remove(&uid);
-        }
-        found
+        self.flags_changed.remove(&uid);
     }
 
     /// Tells the session what changed since it was last told, as untagged responses appended

@@ -190,19 +190,13 @@ pub(crate) fn write_number(n: u32, out: &mut Vec<u8>) {
 }
 
 /// A number in decimal, without the allocation of `to_string` (a FETCH 1:* writes two a line).
-pub(crate) fn write_number64(mut n: u64, out: &mut Vec<u8>) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    for d in digits.iter_mut().rev() {
-        // `n % 10` is below 10.
-        *d = b'0' + (n % 10) as u8;
-        n /= 10;
-        start -= 1;
-        if n == 0 {
-            break;
-        }
+pub(crate) fn write_number64(n: u64, out: &mut Vec<u8>) {
+    // At most 20 digits deep.
+    if n >= 10 {
+        write_number64(n / 10, out);
     }
-    out.extend_from_slice(digits.get(start..).unwrap_or_default());
+    // `n % 10` is below 10.
+    out.push(b'0' + (n % 10) as u8);
 }
 
 /// Writes items separated by single spaces.

@@ -106,7 +106,9 @@ impl Server {
             let by_self = session.id == by;
             if let Some(view) = session.state.view_mut() {
                 if view.mailbox == mailbox {
-                    view.mark_all_expunged(&removed, by_self);
+                    for (uid, ghost) in &removed {
+                        view.mark_expunged(*uid, ghost.clone(), by_self);
+                    }
                 }
             }
         }
