@@ -173,14 +173,16 @@ impl Flags {
     /// The system flags set, as they are written (RFC 3501 §9 `flag`), in [`Flags::to_list`]'s
     /// order, each followed by a space.
     pub fn write_system(&self, out: &mut Vec<u8>) {
-        for (bit, name) in [
-            (ANSWERED, "\\Answered "),
-            (FLAGGED, "\\Flagged "),
-            (DELETED, "\\Deleted "),
-            (SEEN, "\\Seen "),
-            (DRAFT, "\\Draft "),
-        ] {
-            if self.system & bit != 0 {
+        // In bit order: ANSWERED, FLAGGED, DELETED, SEEN, DRAFT.
+        const NAMES: [&str; 5] = [
+            "\\Answered ",
+            "\\Flagged ",
+            "\\Deleted ",
+            "\\Seen ",
+            "\\Draft ",
+        ];
+        for (i, name) in NAMES.iter().enumerate() {
+            if self.system & (1 << i) != 0 {
                 out.extend_from_slice(name.as_bytes());
             }
         }

@@ -54,14 +54,16 @@ impl Batch {
     /// One [`Output`] per line.
     pub fn into_outputs(self) -> Vec<Output> {
         let mut out = Vec::with_capacity(self.lines.len());
-        for (line, bytes) in self.iter() {
+        let mut start = 0;
+        for line in self.lines {
             out.push(Output {
                 client: line.client,
-                bytes: bytes.to_vec(),
+                bytes: self.bytes.get(start..line.end).unwrap_or_default().to_vec(),
                 kind: line.kind,
                 status: line.status,
-                citation: line.citation.as_deref().cloned(),
+                citation: line.citation.map(|c| *c),
             });
+            start = line.end;
         }
         out
     }
