@@ -249,14 +249,15 @@ impl Driver {
         line.extend_from_slice(b"\r\n");
         self.server.receive(client, &line);
         self.commands += 1;
-        let out = self.server.take_output();
+        // The batch, as the page's wasm API takes it (`Server::take_batch`).
+        let out = self.server.take_batch();
+        self.octets += out.bytes.len() as u64;
         let mut ok = false;
-        for o in &out {
-            self.octets += o.bytes.len() as u64;
+        for (o, bytes) in out.iter() {
             if o.client == client && o.kind == OutputKind::Tagged {
                 ok = o.status == Some(StatusKind::Ok);
                 if !ok && self.first_error.is_none() {
-                    self.first_error = Some(String::from_utf8_lossy(&o.bytes).into_owned());
+                    self.first_error = Some(String::from_utf8_lossy(bytes).into_owned());
                 }
             }
         }

@@ -14,7 +14,7 @@ use crate::scenario::{
 };
 use crate::server::policy::{PointInfo, Preset, PRESETS};
 use crate::server::snapshot::Snapshot;
-use crate::server::{ClientId, Output, Policies, Server, World};
+use crate::server::{Batch, ClientId, Output, Policies, Server, World};
 
 // `Sandbox.control` and `connectStreams`: not in the page's build.
 #[cfg(feature = "js-control")]
@@ -143,37 +143,41 @@ fn line(o: Output, failed: bool) -> Line {
     }
 }
 
-// A batch of lines as `send`, `take` and `disconnect` return it: every line's text in one string
-// and three numbers a line in one Uint32Array, each copied across the boundary once, instead of
-// one object with six properties a line (20,000 lines of a FETCH cost ~100 ms that way in
-// Chromium; BENCHMARKS.md, issue 11). www/engine.js turns it back into `Line` objects.
+// A batch of lines as `send`, `take` and `disconnect` return it: the engine's batch (its lines'
+// octets in one buffer, `Server::take_batch`) as one string, and three numbers a line in one
+// Uint32Array, each copied across the boundary once, instead of one object with six properties
+// a line (20,000 lines of a FETCH cost ~100 ms that way in Chromium; BENCHMARKS.md, issue 11).
+// The usual batch is ASCII and crosses as it is, with no copy or count per line (issue 14).
+// www/engine.js turns it back into `Line` objects.
 #[wasm_bindgen(typescript_custom_section)]
 const LINE_BATCH: &'static str = r#"
 /** Lines in one batch (www/engine.js `lines` reads it): `meta` holds three numbers a line, where
- * its text ends in `text` (UTF-16 offset), its client, and bits: kind (0 untagged, 1 tagged,
- * 2 continuation, 3 closed), status << 2 (0 none, 1 OK, 2 NO, 3 BAD, 4 BYE, 5 PREAUTH), 32 when
- * cited (its citation is the next of `citations`). */
+ * it ends in `text` (UTF-16 offset; it starts where the previous line ends), its client, and
+ * bits: kind (0 untagged, 1 tagged, 2 continuation, 3 closed), status << 2 (0 none, 1 OK, 2 NO,
+ * 3 BAD, 4 BYE, 5 PREAUTH), 32 when cited (its citation is the next of `citations`), 64 when it
+ * ends in CRLF (the line's text leaves those two units out). */
 export interface LineBatch { text: string; meta: Uint32Array; citations: Citation[] }
 "#;
 
-fn lines(out: Vec<Output>) -> JsValue {
+fn lines(batch: Batch) -> JsValue {
     use crate::protocol::types::StatusKind;
     use crate::server::OutputKind;
-    let mut text = String::with_capacity(out.iter().map(|o| o.bytes.len()).sum());
-    let mut meta: Vec<u32> = Vec::with_capacity(out.len().saturating_mul(3));
+    let mut meta: Vec<u32> = Vec::with_capacity(batch.lines.len().saturating_mul(3));
     let citations = js_sys::Array::new();
+    // ASCII: the octets are the text, and octet offsets its UTF-16 offsets. Otherwise each
+    // line as lossy UTF-8, its end counted in UTF-16 units as JavaScript counts a string.
+    let ascii = batch.bytes.is_ascii();
+    let mut text = String::new();
     let mut end = 0u32;
-    for o in out {
-        let line = String::from_utf8_lossy(&o.bytes);
-        let line = line.strip_suffix("\r\n").unwrap_or(&line);
-        text.push_str(line);
-        // JavaScript counts a string in UTF-16 units.
-        let units = if line.is_ascii() {
-            line.len()
+    for (o, bytes) in batch.iter() {
+        if ascii {
+            end = u32::try_from(o.end).unwrap_or(u32::MAX);
         } else {
-            line.encode_utf16().count()
-        };
-        end = end.saturating_add(u32::try_from(units).unwrap_or(u32::MAX));
+            let line = String::from_utf8_lossy(bytes);
+            text.push_str(&line);
+            let units = line.encode_utf16().count();
+            end = end.saturating_add(u32::try_from(units).unwrap_or(u32::MAX));
+        }
         let kind = match o.kind {
             OutputKind::Untagged => 0,
             OutputKind::Tagged => 1,
@@ -197,8 +201,15 @@ fn lines(out: Vec<Output>) -> JsValue {
             }
             None => 0,
         };
-        meta.extend([end, o.client.0, kind | status << 2 | cited]);
+        let crlf = if bytes.ends_with(b"\r\n") { 64 } else { 0 };
+        meta.extend([end, o.client.0, kind | status << 2 | cited | crlf]);
     }
+    let text = if ascii {
+        // Cannot fail: ASCII is UTF-8.
+        String::from_utf8(batch.bytes).unwrap_or_default()
+    } else {
+        text
+    };
     let batch = js_sys::Object::new();
     // Cannot fail: `batch` is a plain object.
     let _ = js_sys::Reflect::set(&batch, &"text".into(), &text.into());
@@ -352,10 +363,19 @@ impl Default for Sandbox {
 
 impl Sandbox {
     /// The server's output for the page; with `connectStreams`, less what goes to the streams.
+    #[cfg(feature = "js-control")]
     fn take_output(&mut self) -> Vec<Output> {
         let out = self.server.take_output();
+        self.route(out)
+    }
+
+    /// [`Sandbox::take_output`] as one batch (the page's build has no streams: the engine's
+    /// batch as it is).
+    fn take_batch(&mut self) -> Batch {
         #[cfg(feature = "js-control")]
-        let out = self.route(out);
+        let out = Batch::from_outputs(self.take_output());
+        #[cfg(not(feature = "js-control"))]
+        let out = self.server.take_batch();
         out
     }
 }
@@ -395,20 +415,20 @@ impl Sandbox {
     #[wasm_bindgen(unchecked_return_type = "LineBatch")]
     pub fn send(&mut self, client: u32, input: &str) -> JsValue {
         self.server.receive(ClientId(client), input.as_bytes());
-        lines(self.take_output())
+        lines(self.take_batch())
     }
 
     /// Pending output (the greeting after `connect`).
     #[wasm_bindgen(unchecked_return_type = "LineBatch")]
     pub fn take(&mut self) -> JsValue {
-        lines(self.take_output())
+        lines(self.take_batch())
     }
 
     /// Severs a client's connection (a logout without LOGOUT).
     #[wasm_bindgen(unchecked_return_type = "LineBatch")]
     pub fn disconnect(&mut self, client: u32) -> JsValue {
         self.server.disconnect(ClientId(client));
-        lines(self.take_output())
+        lines(self.take_batch())
     }
 
     #[wasm_bindgen(js_name = isConnected)]

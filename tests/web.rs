@@ -125,7 +125,9 @@ mod api {
             let line = js_sys::Object::new();
             let set = |k: &str, v: JsValue| Reflect::set(&line, &k.into(), &v).unwrap();
             set("client", m[1].into());
-            set("text", text.slice(start, m[0]).into());
+            // Bit 64: the line ends in CRLF, which its text leaves out.
+            let end = if m[2] & 64 != 0 { m[0] - 2 } else { m[0] };
+            set("text", text.slice(start, end).into());
             set("kind", kinds[(m[2] & 3) as usize].into());
             set("status", statuses[((m[2] >> 2) & 7) as usize].into());
             let citation = if m[2] & 32 != 0 {

@@ -108,7 +108,7 @@ export function lines(batch) {
     const bits = meta[j + 2];
     out[i] = {
       client: meta[j + 1],
-      text: text.slice(start, end),
+      text: text.slice(start, bits & 64 ? end - 2 : end),
       kind: KINDS[bits & 3],
       status: STATUSES[(bits >> 2) & 7],
       citation: bits & 32 ? citations[cited++] : null,

@@ -9,7 +9,7 @@ use crate::protocol::types::{
     BasicFields, BodyStructure, Data, Date, DateTime, FetchAtt, FetchValue, Flag, Response,
     Section, SectionText, SeqBound, SeqRange, SequenceSet, SpecificFields,
 };
-use crate::server::mailstore::{MessageData, Uid};
+use crate::server::mailstore::{Flags, MessageData, Uid};
 use crate::server::mime::without_extension;
 
 /// A message as one session sees it at this moment.
@@ -153,6 +153,94 @@ impl FetchResponse {
             items: self.items,
         })
     }
+}
+
+/// A FETCH response of FLAGS, UID and MODSEQ only, each optional, in that order: what STORE
+/// answers (RFC 3501 §6.4.6), what a session is told of another's flag change (RFC 3501
+/// §7.4.2), and FETCH (FLAGS) itself. [`FlagsFetch::write`] encodes it straight into the
+/// output, without building the response, its flag list or its keywords' strings: a FETCH 1:*
+/// or STORE 1:* is one of these per message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlagsFetch {
+    pub seq: u32,
+    /// The flags, and whether `\Recent` is listed too.
+    pub flags: Option<(Flags, bool)>,
+    pub uid: Option<u32>,
+    pub modseq: Option<u64>,
+}
+
+impl FlagsFetch {
+    /// The octets `encode_response` gives for the [`FetchResponse`] of the same items (a test
+    /// holds them equal), CRLF included.
+    pub fn write(&self, out: &mut Vec<u8>) {
+        let flags = self.flags.as_ref().map(|(f, recent)| (f, *recent));
+        write_flags_fetch(self.seq, flags, self.uid, self.modseq, out);
+    }
+
+    /// The same response as a [`FetchResponse`].
+    #[cfg(test)]
+    fn response(&self) -> Response {
+        let mut fetch = FetchResponse::new(self.seq);
+        if let Some((flags, recent)) = &self.flags {
+            fetch.push(FetchValue::Flags(flags.to_list(*recent)));
+        }
+        if let Some(uid) = self.uid {
+            fetch.push(FetchValue::Uid(uid));
+        }
+        if let Some(modseq) = self.modseq {
+            fetch.push(FetchValue::ModSeq(modseq));
+        }
+        fetch.into_response()
+    }
+}
+
+/// [`FlagsFetch::write`] of borrowed flags.
+pub(crate) fn write_flags_fetch(
+    seq: u32,
+    flags: Option<(&Flags, bool)>,
+    uid: Option<u32>,
+    modseq: Option<u64>,
+    out: &mut Vec<u8>,
+) {
+    use crate::protocol::encode::{write_atom, write_number, write_number64};
+    out.extend_from_slice(b"* ");
+    write_number(seq, out);
+    out.extend_from_slice(b" FETCH (");
+    let mut space = false;
+    if let Some((flags, recent)) = flags {
+        out.extend_from_slice(b"FLAGS (");
+        // Each flag followed by a space, the last space then taken back.
+        let start = out.len();
+        flags.write_system(out);
+        if recent {
+            out.extend_from_slice(b"\\Recent ");
+        }
+        for keyword in flags.keywords() {
+            write_atom(keyword, out);
+            out.push(b' ');
+        }
+        if out.len() > start {
+            out.pop();
+        }
+        out.push(b')');
+        space = true;
+    }
+    if let Some(uid) = uid {
+        if std::mem::replace(&mut space, true) {
+            out.push(b' ');
+        }
+        out.extend_from_slice(b"UID ");
+        write_number(uid, out);
+    }
+    if let Some(modseq) = modseq {
+        if space {
+            out.push(b' ');
+        }
+        out.extend_from_slice(b"MODSEQ (");
+        write_number64(modseq, out);
+        out.push(b')');
+    }
+    out.extend_from_slice(b")\r\n");
 }
 
 /// Whether fetching this item sets `\Seen` (RFC 3501 §6.4.5: BODY[...] and RFC822 and
@@ -399,6 +487,48 @@ pub fn uid_set(uids: &[Uid]) -> SequenceSet {
 mod tests {
     use super::*;
     use crate::protocol::types::Envelope;
+
+    #[test]
+    fn flags_fetch_writes_the_octets_of_its_fetch_response() {
+        use crate::protocol::encode::encode_response;
+        use crate::server::mailstore::Flags;
+        let lists: Vec<Vec<Flag>> = vec![
+            vec![],
+            vec![Flag::Seen],
+            vec![
+                Flag::Draft,
+                Flag::Seen,
+                Flag::Deleted,
+                Flag::Flagged,
+                Flag::Answered,
+            ],
+            vec![Flag::Keyword("$Forwarded".into()), Flag::Flagged],
+            vec![Flag::Keyword("a".into()), Flag::Keyword("B\r\nc".into())],
+        ];
+        for list in &lists {
+            for flags in [None, Some(false), Some(true)] {
+                for uid in [None, Some(7), Some(u32::MAX)] {
+                    for modseq in [None, Some(1), Some(u64::MAX)] {
+                        for seq in [1, 10, 4_294_967_295] {
+                            let fetch = FlagsFetch {
+                                seq,
+                                flags: flags.map(|recent| (Flags::from_list(list), recent)),
+                                uid,
+                                modseq,
+                            };
+                            let (mut direct, mut built) = (Vec::new(), Vec::new());
+                            fetch.write(&mut direct);
+                            encode_response(&fetch.response(), &mut built);
+                            assert_eq!(
+                                String::from_utf8_lossy(&direct),
+                                String::from_utf8_lossy(&built)
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn uid_sets_collapse_runs() {

@@ -40,10 +40,25 @@ pub struct Flags {
 /// Keywords in the order they were added, each with a hash of its ASCII-folded spelling, so a
 /// lookup compares one number per keyword and the spelling only on a hash match: STORE, COPY
 /// and SEARCH test every flag of every message of a set against these lists.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Default, PartialEq, Eq)]
 struct Keywords {
     names: Vec<String>,
     folded: Vec<u64>,
+}
+
+impl Clone for Keywords {
+    /// Most messages have no keywords: their flags are copied for every message a STORE or
+    /// FETCH reports, so that case does not go through two vectors' general copy.
+    fn clone(&self) -> Self {
+        if self.names.is_empty() {
+            Keywords::default()
+        } else {
+            Keywords {
+                names: self.names.clone(),
+                folded: self.folded.clone(),
+            }
+        }
+    }
 }
 
 /// FNV-1a over the ASCII-lower-cased octets: equal for keywords that compare equal.
@@ -165,6 +180,24 @@ impl Flags {
         }
         out.extend(self.keywords().cloned().map(Flag::Keyword));
         out
+    }
+
+    /// The system flags set, as they are written (RFC 3501 §9 `flag`), in [`Flags::to_list`]'s
+    /// order, each followed by a space.
+    pub fn write_system(&self, out: &mut Vec<u8>) {
+        // In bit order: ANSWERED, FLAGGED, DELETED, SEEN, DRAFT.
+        const NAMES: [&str; 5] = [
+            "\\Answered ",
+            "\\Flagged ",
+            "\\Deleted ",
+            "\\Seen ",
+            "\\Draft ",
+        ];
+        for (i, name) in NAMES.iter().enumerate() {
+            if self.system & (1 << i) != 0 {
+                out.extend_from_slice(name.as_bytes());
+            }
+        }
     }
 
     pub fn keywords(&self) -> impl Iterator<Item = &String> {
@@ -292,6 +325,14 @@ impl Mailbox {
         self.messages.binary_search_by_key(&uid, |m| m.uid).ok()
     }
 
+    /// [`Mailbox::position`], trying `hint` first (the next message of a walk in UID order).
+    pub fn position_near(&self, uid: Uid, hint: usize) -> Option<usize> {
+        match self.messages.get(hint) {
+            Some(m) if m.uid == uid => Some(hint),
+            _ => self.position(uid),
+        }
+    }
+
     pub fn message(&self, uid: Uid) -> Option<&Message> {
         self.position(uid).and_then(|i| self.messages.get(i))
     }
@@ -338,9 +379,14 @@ impl Mailbox {
     /// sequence for the message MUST be updated"; setting a flag already set "SHOULD NOT
     /// change the mod-sequence"). Returns whether they changed.
     pub fn set_flags(&mut self, uid: Uid, flags: Flags) -> bool {
-        let Some(i) = self.position(uid) else {
-            return false;
-        };
+        match self.position(uid) {
+            Some(i) => self.set_flags_at(i, flags),
+            None => false,
+        }
+    }
+
+    /// [`Mailbox::set_flags`] of the message at position `i` of `messages`.
+    pub fn set_flags_at(&mut self, i: usize, flags: Flags) -> bool {
         if self.messages.get(i).is_none_or(|m| m.flags == flags) {
             return false;
         }
@@ -363,8 +409,14 @@ impl Mailbox {
         let mut spans: Vec<(u32, u32)> = Vec::new();
         let mut previous_removed = false;
         let mut kept = Vec::with_capacity(self.messages.len());
+        // Both in UID order: one walk over the two, not a search per message.
+        let mut doomed = uids.iter();
+        let mut next = doomed.next();
         for m in std::mem::take(&mut self.messages) {
-            if uids.binary_search(&m.uid).is_ok() {
+            while next.is_some_and(|&u| u < m.uid) {
+                next = doomed.next();
+            }
+            if next == Some(&m.uid) {
                 match spans.last_mut() {
                     Some(last) if previous_removed => last.1 = m.uid.0,
                     _ => spans.push((m.uid.0, m.uid.0)),
@@ -1012,6 +1064,26 @@ mod tests {
         let kept = data.envelope.get().map(|e| e.as_ptr());
         assert_eq!(data.envelope(), first);
         assert_eq!(data.envelope.get().map(|e| e.as_ptr()), kept);
+    }
+
+    #[test]
+    fn remove_takes_exactly_the_uids_named() {
+        let date = crate::server::world::datetime_from_unix(crate::server::world::SANDBOX_EPOCH);
+        let mut s = Store::default();
+        let id = s.create("Box").unwrap();
+        let mb = s.get_mut(id).unwrap();
+        for _ in 0..8 {
+            mb.append(MessageData::new(b"x\r\n".to_vec(), date), Flags::default());
+        }
+        let uid = |n: &[u32]| n.iter().map(|&u| Uid(u)).collect::<Vec<_>>();
+        let uids_of = |ms: &[Message]| ms.iter().map(|m| m.uid.0).collect::<Vec<_>>();
+        // With a UID that is not there (9) and one named twice.
+        let gone = mb.remove(&uid(&[2, 2, 3, 7, 9]));
+        assert_eq!(uids_of(&gone), [2, 3, 7]);
+        assert_eq!(uids_of(&mb.messages), [1, 4, 5, 6, 8]);
+        let gone = mb.remove(&uid(&[1, 8]));
+        assert_eq!(uids_of(&gone), [1, 8]);
+        assert_eq!(uids_of(&mb.messages), [4, 5, 6]);
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub(crate) mod limits;
 pub mod mailstore;
 pub mod mime;
 mod notify;
+pub mod outbox;
 pub mod policy;
 mod sasl;
 mod search_keys;
@@ -47,6 +48,7 @@ use crate::protocol::types::{
     Code, Command, CommandBody, Continue, DateTime, Response, StatusKind, StatusResponse, Tag,
 };
 
+pub use outbox::{Batch, BatchLine};
 pub use policy::{Citation, Policies, PolicyError};
 pub use session::{ClientId, Transport};
 pub use world::World;
@@ -229,15 +231,10 @@ pub struct Server {
     policies: Policies,
     limits: Limits,
     next_client: u32,
-    outbox: Vec<Output>,
-    /// Where `send` encodes a response before copying it out at its exact size: one
-    /// allocation per response instead of one per doubling (BENCHMARKS.md, issue 11).
-    scratch: Vec<u8>,
+    /// Responses are encoded straight into it: no allocation per response (issue 14).
+    outbox: Batch,
     clock: Clock,
 }
-
-/// The largest response `Server::send` copies out of its scratch buffer (bigger ones take it).
-const SCRATCH_KEEP: usize = 4096;
 
 impl std::fmt::Debug for Server {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -357,8 +354,7 @@ impl Server {
             policies,
             limits: Limits::default(),
             next_client: 1,
-            outbox: Vec::new(),
-            scratch: Vec::new(),
+            outbox: Batch::default(),
             clock: default_clock(),
         }
     }
@@ -468,6 +464,12 @@ impl Server {
 
     /// Takes every output produced so far, in order.
     pub fn take_output(&mut self) -> Vec<Output> {
+        self.take_batch().into_outputs()
+    }
+
+    /// [`Server::take_output`] as one [`Batch`]: the lines' octets in one buffer, without a
+    /// copy or an allocation per line (the form the page's wasm API uses).
+    pub fn take_batch(&mut self) -> Batch {
         std::mem::take(&mut self.outbox)
     }
 
@@ -523,13 +525,7 @@ impl Server {
         }
         let leftover = session.framer.take_input();
         session.framer = Framer::new(self.limits);
-        self.outbox.push(Output {
-            client,
-            bytes: leftover,
-            kind: OutputKind::StartTls,
-            status: None,
-            citation: None,
-        });
+        self.outbox.push(client, &leftover, OutputKind::StartTls);
     }
 
     /// The capabilities `client` is told of (RFC 3501 §7.2.1): the server's, plus what its
@@ -802,19 +798,30 @@ impl Server {
             Vec::new()
         };
         let mailbox = self.store.get_mut(view.mailbox);
-        responses.extend(view.flush(mailbox, allow_expunge, self.policies.condstore_uid));
+        let mut flags = Vec::new();
+        responses.extend(view.flush(
+            mailbox,
+            allow_expunge,
+            self.policies.condstore_uid,
+            &mut flags,
+        ));
         // RFC 5267 §4.3.3: ADDTO in sequence numbers comes after the EXISTS.
-        if let Some(mailbox) = self.store.get(view.mailbox) {
-            responses.extend(commands::search::context_changes(view, mailbox));
-        }
-        // A FETCH about a flag change: its UID item is condstore-uid's (RFC 7162 §3.2.4).
-        let uid_citation = self.condstore_uid_citation(client);
+        let changes = match self.store.get(view.mailbox) {
+            Some(mailbox) => commands::search::context_changes(view, mailbox),
+            None => Vec::new(),
+        };
         for r in responses {
-            let citation = match &r {
-                Response::Data(crate::protocol::types::Data::Fetch { .. }) => uid_citation.clone(),
-                _ => None,
-            };
-            self.send(client, r, citation);
+            self.send(client, r, None);
+        }
+        // The flag changes come last of what the view had to tell (`View::flush`). A FETCH
+        // about a flag change: its UID item is condstore-uid's (RFC 7162 §3.2.4).
+        let uid_citation = self.condstore_uid_citation(client);
+        self.outbox.reserve(flags.len(), 40);
+        for fetch in &flags {
+            self.send_flags_fetch(client, fetch, uid_citation.clone());
+        }
+        for r in changes {
+            self.send(client, r, None);
         }
     }
 
@@ -863,13 +870,7 @@ impl Server {
                 let old = std::mem::replace(&mut session.state, State::Logout);
                 self.leave_mailbox(old);
             }
-            self.outbox.push(Output {
-                client: id,
-                bytes: Vec::new(),
-                kind: OutputKind::Closed,
-                status: None,
-                citation: None,
-            });
+            self.outbox.push(id, &[], OutputKind::Closed);
         }
     }
 
@@ -908,30 +909,27 @@ impl Server {
         } else {
             ascii_text(&mut response);
         }
-        let mut scratch = std::mem::take(&mut self.scratch);
-        scratch.clear();
-        encode_response(&response, &mut scratch);
-        // A large response leaves as it is, so the scratch buffer never stays large.
-        let bytes = if scratch.len() > SCRATCH_KEEP {
-            scratch
-        } else {
-            let bytes = scratch.clone();
-            self.scratch = scratch;
-            bytes
-        };
+        encode_response(&response, &mut self.outbox.bytes);
         let (kind, status) = match &response {
             Response::Status(s) if s.tag.is_some() => (OutputKind::Tagged, Some(s.kind)),
             Response::Status(s) => (OutputKind::Untagged, Some(s.kind)),
             Response::Data(_) => (OutputKind::Untagged, None),
             Response::Continue(_) => (OutputKind::Continuation, None),
         };
-        self.outbox.push(Output {
-            client,
-            bytes,
-            kind,
-            status,
-            citation,
-        });
+        self.outbox.end_line(client, kind, status, citation);
+    }
+
+    /// Queues a FETCH response of flags, UID and MODSEQ ([`fetch_items::FlagsFetch`]): what
+    /// [`Server::send`] does with the same response, without building it.
+    pub(crate) fn send_flags_fetch(
+        &mut self,
+        client: ClientId,
+        fetch: &fetch_items::FlagsFetch,
+        citation: Option<Citation>,
+    ) {
+        fetch.write(&mut self.outbox.bytes);
+        self.outbox
+            .end_line(client, OutputKind::Untagged, None, citation);
     }
 
     pub(crate) fn send_status(

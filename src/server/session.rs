@@ -15,7 +15,7 @@ use crate::protocol::types::{
 use crate::server::mailstore::{Flags, Mailbox, MailboxId, MessageData, SeqNum, Uid};
 use crate::server::policy::Citation;
 
-use crate::server::fetch_items::FetchResponse;
+use crate::server::fetch_items::FlagsFetch;
 
 /// A connected client, as numbered by the engine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -172,8 +172,9 @@ pub struct Entry {
     /// instead of 24 (issue 14's memory row).
     pub expunged: Option<Box<Ghost>>,
     /// Its flags before another session's change this session was not told of yet (in
-    /// `View::flags_changed`), for [`Ghost::told`].
-    pub told: Option<Box<Flags>>,
+    /// `View::flags_changed`), for [`Ghost::told`]. Shared: a change of many messages records
+    /// one copy for each run of equal flags.
+    pub told: Option<Arc<Flags>>,
 }
 
 /// A session's view of its selected mailbox.
@@ -334,6 +335,15 @@ impl View {
         self.entries.binary_search_by_key(&uid, |e| e.uid).ok()
     }
 
+    /// [`View::index_of_uid`], trying `hint` first: walking a set in order, the next message
+    /// is usually the next entry, and a FETCH 1:* needs no search per message.
+    pub fn index_near(&self, uid: Uid, hint: Index) -> Option<Index> {
+        match self.entries.get(hint) {
+            Some(e) if e.uid == uid => Some(hint),
+            _ => self.index_of_uid(uid),
+        }
+    }
+
     /// Resolves a sequence set (`uid == false`) or UID set (`uid == true`) to the view's
     /// indexes, ascending and without duplicates, in O(messages + ranges × log ranges) time and
     /// O(messages + ranges) memory: the ranges are merged first ([`Ranges`]), so `1:*,1:*,...`
@@ -408,11 +418,27 @@ impl View {
         }
     }
 
-    /// Records another session's change of a message's flags, `before` them, to be told.
-    pub fn flags_changed_from(&mut self, uid: Uid, before: &Flags) {
-        if self.flags_changed.insert(uid) {
-            if let Some(e) = self.index_of_uid(uid).and_then(|i| self.entries.get_mut(i)) {
-                e.told = Some(Box::new(before.clone()));
+    /// Records another session's change of these messages' flags, each with its flags before
+    /// the change, to be told (RFC 3501 §7.4.2). Changes in ascending UID order (as the
+    /// handlers make them, walking a set) find their entries in one walk, not one search
+    /// each, and each run of equal flags before is kept once.
+    pub fn flags_changed_from_all(&mut self, changes: &[(Uid, Flags)]) {
+        let mut next = 0;
+        let mut shared: Option<Arc<Flags>> = None;
+        for (uid, before) in changes {
+            if !self.flags_changed.insert(*uid) {
+                continue;
+            }
+            if let Some(i) = self.index_near(*uid, next) {
+                next = i + 1;
+                if let Some(e) = self.entries.get_mut(i) {
+                    let told = match &shared {
+                        Some(told) if **told == *before => told.clone(),
+                        _ => Arc::new(before.clone()),
+                    };
+                    shared = Some(told.clone());
+                    e.told = Some(told);
+                }
             }
         }
     }
@@ -423,7 +449,7 @@ impl View {
         if let Some(i) = self.index_of_uid(uid) {
             if let Some(entry) = self.entries.get_mut(i) {
                 if entry.expunged.is_none() {
-                    let told = entry.told.take().map(|t| *t).or(ghost.told);
+                    let told = entry.told.take().map(Arc::unwrap_or_clone).or(ghost.told);
                     entry.expunged = Some(Box::new(Ghost { told, ..ghost }));
                     self.pending_expunges += 1;
                     self.expunged_elsewhere |= !by_self;
@@ -442,12 +468,14 @@ impl View {
     /// - EXISTS and RECENT for new messages (RFC 3501 §7.3.1, §7.3.2), claiming `\Recent`
     ///   for this session unless read-only (RFC 3501 §2.3.2);
     /// - FLAGS and PERMANENTFLAGS for new keywords ([`View::announce_keywords`]);
-    /// - FETCH (FLAGS) for flags changed elsewhere (RFC 3501 §7.4.2).
+    /// - FETCH (FLAGS) for flags changed elsewhere (RFC 3501 §7.4.2), appended to `flags`
+    ///   instead (they follow the others).
     pub fn flush(
         &mut self,
         mut mailbox: Option<&mut Mailbox>,
         allow_expunge: bool,
         condstore_uid: crate::server::policy::CondstoreUid,
+        flags: &mut Vec<FlagsFetch>,
     ) -> Vec<Response> {
         let mut out = Vec::new();
         let mut announce = false;
@@ -523,33 +551,37 @@ impl View {
         if let Some(mailbox) = mailbox {
             out.extend(self.announce_keywords(mailbox));
             let changed = std::mem::take(&mut self.flags_changed);
-            for &uid in &changed {
-                self.told_now(uid);
-            }
+            flags.reserve(changed.len());
+            // RFC 7162 §3.1: once CONDSTORE is enabled, MODSEQ too; §3.2.4: the UID as the
+            // condstore-uid decision point reads it.
+            let with_uid = self.enabled.uid_in_unsolicited(condstore_uid);
+            let condstore = self.enabled.condstore;
+            // Both walks go up in UID order, each from where the last one stopped.
+            let (mut next, mut next_message) = (0, 0);
             for uid in changed {
-                let Some(i) = self.index_of_uid(uid) else {
+                let Some(i) = self.index_near(uid, next) else {
                     continue;
                 };
-                let Some(entry) = self.entries.get(i) else {
+                next = i + 1;
+                let Some(entry) = self.entries.get_mut(i) else {
                     continue;
                 };
+                // Told now (`View::told_now`), expunged or not.
+                entry.told = None;
                 if entry.expunged.is_some() {
                     continue;
                 }
-                if let Some(m) = mailbox.message(uid) {
-                    let mut fetch = FetchResponse::new(View::seq_of(i).0);
-                    fetch.push(crate::protocol::types::FetchValue::Flags(
-                        m.flags.to_list(entry.recent),
-                    ));
-                    // RFC 7162 §3.1: once CONDSTORE is enabled, MODSEQ too; §3.2.4: the UID as
-                    // the condstore-uid decision point reads it.
-                    if self.enabled.uid_in_unsolicited(condstore_uid) {
-                        fetch.push(crate::protocol::types::FetchValue::Uid(uid.0));
-                    }
-                    if self.enabled.condstore {
-                        fetch.push(crate::protocol::types::FetchValue::ModSeq(m.modseq));
-                    }
-                    out.push(fetch.into_response());
+                let Some(p) = mailbox.position_near(uid, next_message) else {
+                    continue;
+                };
+                next_message = p + 1;
+                if let Some(m) = mailbox.messages.get(p) {
+                    flags.push(FlagsFetch {
+                        seq: View::seq_of(i).0,
+                        flags: Some((m.flags.clone(), entry.recent)),
+                        uid: with_uid.then_some(uid.0),
+                        modseq: condstore.then_some(m.modseq),
+                    });
                 }
             }
         }
@@ -982,11 +1014,17 @@ mod tests {
             .flush(
                 Some(mb),
                 false,
-                crate::server::policy::CondstoreUid::Qresync
+                crate::server::policy::CondstoreUid::Qresync,
+                &mut Vec::new()
             )
             .is_empty());
         assert_eq!(view.exists(), 7);
-        let out = view.flush(Some(mb), true, crate::server::policy::CondstoreUid::Qresync);
+        let out = view.flush(
+            Some(mb),
+            true,
+            crate::server::policy::CondstoreUid::Qresync,
+            &mut Vec::new(),
+        );
         let expected: Vec<Response> = [4, 4, 4, 4]
             .iter()
             .map(|&n| Response::Data(Data::Expunge(n)))

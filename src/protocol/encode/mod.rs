@@ -186,8 +186,18 @@ fn write_text(text: &str, placeholder: &str, out: &mut Vec<u8>) {
     }
 }
 
-fn write_number(n: u32, out: &mut Vec<u8>) {
-    out.extend_from_slice(n.to_string().as_bytes());
+pub(crate) fn write_number(n: u32, out: &mut Vec<u8>) {
+    write_number64(u64::from(n), out);
+}
+
+/// A number in decimal, without the allocation of `to_string` (a FETCH 1:* writes two a line).
+pub(crate) fn write_number64(n: u64, out: &mut Vec<u8>) {
+    // At most 20 digits deep.
+    if n >= 10 {
+        write_number64(n / 10, out);
+    }
+    // `n % 10` is below 10.
+    out.push(b'0' + (n % 10) as u8);
 }
 
 /// Writes items separated by single spaces.
@@ -218,8 +228,12 @@ fn write_paren_list<T>(items: &[T], out: &mut Vec<u8>, write: impl FnMut(&T, &mu
 /// Writes an atom-like value (tag, keyword, capability, mechanism, base64) as held. No valid
 /// atom contains CR, LF or NUL (RFC 3501 §9 `ATOM-CHAR`), so dropping them changes no valid
 /// value and keeps a broken one from ending the line early.
-fn write_atom(s: &str, out: &mut Vec<u8>) {
-    out.extend(s.bytes().filter(|&b| b != b'\r' && b != b'\n' && b != 0));
+pub(crate) fn write_atom(s: &str, out: &mut Vec<u8>) {
+    if s.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
+        out.extend(s.bytes().filter(|&b| b != b'\r' && b != b'\n' && b != 0));
+    } else {
+        out.extend_from_slice(s.as_bytes());
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

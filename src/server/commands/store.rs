@@ -3,9 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::protocol::types::{Code, FetchValue, Flag, SequenceSet, StoreKind};
+use crate::protocol::types::{Code, Flag, SequenceSet, StoreKind};
 use crate::server::commands::fetch::{selected_view, Touched};
-use crate::server::fetch_items::FetchResponse;
+use crate::server::fetch_items::FlagsFetch;
 use crate::server::limits;
 use crate::server::mailstore::{Flags, Uid};
 use crate::server::policy::{
@@ -74,7 +74,7 @@ impl Server {
             policy @ StoreSilent::Ignored => silent.then(|| Citation::of(policy)),
         };
         let view = selected_view(&self.sessions, client)?;
-        let mut live: Vec<(usize, Uid, bool)> = Vec::new();
+        let mut live: Vec<(usize, Uid, bool)> = Vec::with_capacity(indexes.len());
         let mut ghosts: Vec<usize> = Vec::new();
         // RFC 7162 §3.1.3: messages whose mod-sequence is above UNCHANGEDSINCE are left alone
         // and listed in `[MODIFIED]`; UNCHANGEDSINCE 0 fails for every message (mod-sequences
@@ -89,7 +89,9 @@ impl Server {
             if let Some(e) = view.entries.get(i) {
                 if e.expunged.is_some() {
                     ghosts.push(i);
-                } else if let (Some(limit), Some(m)) = (unchanged_since, mailbox.message(e.uid)) {
+                } else if let Some((limit, m)) =
+                    unchanged_since.and_then(|limit| Some((limit, mailbox.message(e.uid)?)))
+                {
                     // RFC 7162 §3.1.12: the named flags are as the session was last told them
                     // (its "cached flag state"); not for FLAGS, nor UNCHANGEDSINCE 0 (§3.1.3).
                     let cached = e.told.as_deref().unwrap_or(&m.flags);
@@ -237,13 +239,13 @@ impl Server {
                     let Some(m) = mailbox.message(message_uid) else {
                         continue;
                     };
-                    let mut fetch = FetchResponse::new(View::seq_of(i).0);
-                    fetch.push(FetchValue::Flags(m.flags.to_list(recent)));
-                    // RFC 3501 §6.4.8 (UID STORE); RFC 7162 §3.2.4 as condstore-uid reads it.
-                    if uid || condstore_uid {
-                        fetch.push(FetchValue::Uid(message_uid.0));
-                    }
-                    fetch.push(FetchValue::ModSeq(m.modseq));
+                    let fetch = FlagsFetch {
+                        seq: View::seq_of(i).0,
+                        flags: Some((m.flags.clone(), recent)),
+                        // RFC 3501 §6.4.8 (UID STORE); RFC 7162 §3.2.4 as condstore-uid reads it.
+                        uid: (uid || condstore_uid).then_some(message_uid.0),
+                        modseq: Some(m.modseq),
+                    };
                     reports.push((i, fetch, Some(Citation::of(failed_policy))));
                 }
             }
@@ -262,7 +264,7 @@ impl Server {
         if apply == Apply::Nothing || nothing_left {
             self.announce_keywords(client);
             for (_, fetch, citation) in reports {
-                self.send(client, fetch.into_response(), citation);
+                self.send_flags_fetch(client, &fetch, citation);
             }
             self.flags_told(client, &told);
             return outcome;
@@ -272,18 +274,26 @@ impl Server {
         };
         let flags = mailbox.canonical_flags(flags);
         let flags = flags.as_slice();
-        let mut changed = Vec::new();
+        let mut changed = Vec::with_capacity(live.len());
+        reports.reserve(live.len());
+        told.reserve(live.len());
+        // The messages are walked in UID order: each is looked for after the last.
+        let mut next = 0;
         for (i, message_uid, recent) in live {
-            let Some(before) = mailbox.message(message_uid).map(|m| m.flags.clone()) else {
+            let Some(p) = mailbox.position_near(message_uid, next) else {
+                continue;
+            };
+            next = p + 1;
+            let Some(before) = mailbox.messages.get(p).map(|m| m.flags.clone()) else {
                 continue;
             };
             let mut after = before.clone();
             store_flags(&mut after, kind, flags);
             // RFC 7162 §3.1: a new mod-sequence only when the flags change.
-            if mailbox.set_flags(message_uid, after) {
+            if mailbox.set_flags_at(p, after) {
                 changed.push((message_uid, before));
             }
-            let Some(m) = mailbox.message(message_uid) else {
+            let Some(m) = mailbox.messages.get(p) else {
                 continue;
             };
             // RFC 3501 §6.4.6: without .SILENT, an untagged FETCH with the new flags; UID STORE
@@ -292,19 +302,18 @@ impl Server {
             // MUST include the MODSEQ"; §3.2.4: once CONDSTORE is enabled, UID and MODSEQ.
             // RFC 7162 §3.1.12: a message stored anyway is answered "with a new mod-sequence
             // and flags", .SILENT or not.
-            let anyway = applied_anyway.contains(&message_uid);
+            let anyway = !applied_anyway.is_empty() && applied_anyway.contains(&message_uid);
             if !silent || unchanged_since.is_some() || silent_ignored.is_some() {
-                let mut fetch = FetchResponse::new(View::seq_of(i).0);
-                if !silent || silent_ignored.is_some() || anyway {
-                    fetch.push(FetchValue::Flags(m.flags.to_list(recent)));
+                let with_flags = !silent || silent_ignored.is_some() || anyway;
+                if with_flags {
                     told.push(message_uid);
                 }
-                if uid || condstore_uid {
-                    fetch.push(FetchValue::Uid(message_uid.0));
-                }
-                if condstore {
-                    fetch.push(FetchValue::ModSeq(m.modseq));
-                }
+                let fetch = FlagsFetch {
+                    seq: View::seq_of(i).0,
+                    flags: with_flags.then(|| (m.flags.clone(), recent)),
+                    uid: (uid || condstore_uid).then_some(message_uid.0),
+                    modseq: condstore.then_some(m.modseq),
+                };
                 let citation = anyway.then(|| Citation::of(other_flags));
                 reports.push((i, fetch, citation.or_else(|| silent_ignored.clone())));
             }
@@ -332,25 +341,24 @@ impl Server {
                     if silent && silent_ignored.is_none() && ghost.flags == before {
                         continue;
                     }
-                    let mut fetch = FetchResponse::new(View::seq_of(i).0);
-                    fetch.push(FetchValue::Flags(ghost.flags.to_list(recent)));
-                    if uid || condstore_uid {
-                        fetch.push(FetchValue::Uid(entry.uid.0));
-                    }
-                    if condstore {
-                        fetch.push(FetchValue::ModSeq(ghost.modseq));
-                    }
+                    let fetch = FlagsFetch {
+                        seq: View::seq_of(i).0,
+                        flags: Some((ghost.flags.clone(), recent)),
+                        uid: (uid || condstore_uid).then_some(entry.uid.0),
+                        modseq: condstore.then_some(ghost.modseq),
+                    };
                     reports.push((i, fetch, report.clone()));
                 }
             }
         }
         reports.sort_by_key(|(i, _, _)| *i);
+        self.outbox.reserve(reports.len(), 40);
         // RFC 3501 §7.2.6: a keyword this STORE created is announced before a FETCH carries it.
         self.announce_keywords(client);
         for (_, fetch, citation) in reports {
-            self.send(
+            self.send_flags_fetch(
                 client,
-                fetch.into_response(),
+                &fetch,
                 // One citation per line: the STORE's own decision point first, then the
                 // UID item's (condstore-uid).
                 citation
