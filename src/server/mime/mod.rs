@@ -464,6 +464,50 @@ fn collect_text(raw: &[u8], part: &Part, default: DefaultType, out: &mut Vec<u8>
     }
 }
 
+/// What [`MimeMessage::body_text`] of a message is, told from its top-level header alone: the
+/// same decisions as [`collect_text`] makes for the top-level part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextShape {
+    /// One text part in an identity encoding (7bit, 8bit, binary or none, RFC 2045 §6.2) and a
+    /// charset that is not converted: the body text is the body as written
+    /// ([`MimeMessage::text_bytes`]).
+    AsWritten,
+    /// One part that is not text: there is no body text.
+    Empty,
+    /// Anything else (multipart, message/rfc822, base64, quoted-printable, ISO-8859-1): only
+    /// [`MimeMessage::body_text`] tells.
+    Decoded,
+}
+
+/// The [`TextShape`] of a message: a scan of its top-level header, no part tree.
+pub fn text_shape(raw: &[u8]) -> TextShape {
+    let (header, _) = split_header(raw);
+    let t = media_type(header, DefaultType::Text);
+    if t.media_type.eq_ignore_ascii_case(b"multipart") || t.is(b"message", b"rfc822") {
+        return TextShape::Decoded;
+    }
+    if !t.media_type.eq_ignore_ascii_case(b"text") {
+        return TextShape::Empty;
+    }
+    let encoding = field_value(header, b"content-transfer-encoding")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let charset = param(&t.params, b"charset")
+        .unwrap_or(b"us-ascii")
+        .to_ascii_lowercase();
+    match encoding.as_slice() {
+        b"quoted-printable" | b"base64" => TextShape::Decoded,
+        _ if decode::converts(&charset) => TextShape::Decoded,
+        _ => TextShape::AsWritten,
+    }
+}
+
+/// The top-level header block (including the empty line that ends it) and the body of a
+/// message: [`MimeMessage::header_bytes`] and [`MimeMessage::text_bytes`] without a part tree.
+pub fn split_header(raw: &[u8]) -> (&[u8], &[u8]) {
+    raw.split_at(header::header_len(raw).min(raw.len()))
+}
+
 /// Ends the text collected so far with a line break, so that a match cannot span two pieces.
 fn separate(out: &mut Vec<u8>) {
     if !out.is_empty() && !out.ends_with(b"\n") {
