@@ -489,14 +489,17 @@ pub enum TextShape {
 
 /// The [`TextShape`] of a message: a scan of its top-level header, no part tree.
 pub fn text_shape(raw: &[u8]) -> TextShape {
-    let (header, _) = split_header(raw);
     // Only Content-Type and Content-Transfer-Encoding decide, and a field's name starts its
     // first line (RFC 5322 §2.2), so only lines starting with "content-" are parsed: the
-    // first field at or after such a line is what `header::first` finds for its name.
+    // first field at or after such a line is what `header::first` finds for its name. The
+    // header ends at the first empty line, as `header::header_len` finds it.
     let (mut content_type, mut encoding) = (None, None);
-    let line_starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', header).map(|i| i + 1));
+    let line_starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', raw).map(|i| i + 1));
     for start in line_starts {
-        let line = header.get(start..).unwrap_or_default();
+        let line = raw.get(start..).unwrap_or_default();
+        if line.starts_with(b"\n") || line.starts_with(b"\r\n") {
+            break;
+        }
         if !line
             .get(..8)
             .is_some_and(|n| n.eq_ignore_ascii_case(b"content-"))
