@@ -3,12 +3,13 @@
 //! sessions beyond the numbers the session layer gives it.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
 use crate::protocol::types::{DateTime, EncodedEnvelope, Flag, MAX_MOD_SEQUENCE};
-use crate::server::mime::MimeMessage;
+use crate::server::mime::{MimeMessage, TextShape};
 use crate::server::vecmap::{VecMap, VecSet};
 
 /// The hierarchy delimiter (RFC 3501 §5.1.1); advertised by LIST and NAMESPACE.
@@ -220,6 +221,10 @@ pub struct MessageData {
     /// one word, not two: every message pays for the field, only fetched ones for the octets
     /// (issue 14's memory row, `per_message_structures_stay_small`).
     envelope: OnceLock<Box<Box<[u8]>>>,
+    /// [`TextShape`] for SEARCH BODY and TEXT, found the first time one runs (0: not yet), so
+    /// that a search needs no part tree of a message whose body is its text. One octet, which
+    /// sits in the struct's padding (its size is unchanged, `text_shape_costs_no_memory`).
+    text_shape: AtomicU8,
 }
 
 impl MessageData {
@@ -231,7 +236,28 @@ impl MessageData {
             internal_date,
             mime: OnceLock::new(),
             envelope: OnceLock::new(),
+            text_shape: AtomicU8::new(0),
         })
+    }
+
+    /// What SEARCH BODY and TEXT read ([`crate::server::mime::text_shape`]), computed once.
+    pub fn text_shape(&self) -> TextShape {
+        // Relaxed: the value is a function of `raw`, so a race at worst computes it twice.
+        match self.text_shape.load(Ordering::Relaxed) {
+            1 => TextShape::AsWritten,
+            2 => TextShape::Empty,
+            3 => TextShape::Decoded,
+            _ => {
+                let shape = crate::server::mime::text_shape(&self.raw);
+                let code = match shape {
+                    TextShape::AsWritten => 1,
+                    TextShape::Empty => 2,
+                    TextShape::Decoded => 3,
+                };
+                self.text_shape.store(code, Ordering::Relaxed);
+                shape
+            }
+        }
     }
 
     /// The MIME structure, parsed the first time it is needed.

@@ -117,9 +117,18 @@ pub(crate) fn to_utf8(charset: &[u8], s: Vec<u8>) -> Result<Vec<u8>, Vec<u8>> {
     let cs = charset.to_ascii_lowercase();
     match cs.as_slice() {
         b"utf-8" | b"utf8" | b"us-ascii" | b"ascii" => Ok(s),
-        b"iso-8859-1" | b"iso8859-1" | b"latin1" | b"latin-1" => Ok(latin1_to_utf8(&s)),
+        _ if converts(&cs) => Ok(latin1_to_utf8(&s)),
         _ => Err(s),
     }
+}
+
+/// Whether [`to_utf8`] changes octets in this charset (lower-case): only ISO-8859-1 is
+/// converted; UTF-8 and US-ASCII are kept, and so are charsets it cannot convert.
+pub(crate) fn converts(lower_charset: &[u8]) -> bool {
+    matches!(
+        lower_charset,
+        b"iso-8859-1" | b"iso8859-1" | b"latin1" | b"latin-1"
+    )
 }
 
 /// Decodes the RFC 2047 encoded words of a header value to UTF-8. Encoded words in charsets

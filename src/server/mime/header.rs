@@ -35,7 +35,7 @@ pub(crate) fn header_len(entity: &[u8]) -> usize {
 
 /// The index of the first `byte` at or after `from`.
 pub(crate) fn find_byte(s: &[u8], from: usize, byte: u8) -> Option<usize> {
-    let pos = s.get(from..)?.iter().position(|&b| b == byte)?;
+    let pos = memchr::memchr(byte, s.get(from..)?)?;
     Some(from.saturating_add(pos))
 }
 

@@ -85,7 +85,15 @@ impl MediaType {
 }
 
 fn media_type(header: &[u8], default: DefaultType) -> MediaType {
-    let parsed = header::first(header, b"content-type").and_then(|f| header::content_type(f.value));
+    media_type_of(
+        header::first(header, b"content-type").map(|f| f.value),
+        default,
+    )
+}
+
+/// [`media_type`] from the value of the first Content-Type field, if any.
+fn media_type_of(content_type: Option<&[u8]>, default: DefaultType) -> MediaType {
+    let parsed = content_type.and_then(header::content_type);
     let (media_type, subtype, mut params) = match (parsed, default) {
         (Some(t), _) => t,
         // RFC 2046 §5.1.5: in a digest, "the default Content-Type value for a body part is
@@ -462,6 +470,134 @@ fn collect_text(raw: &[u8], part: &Part, default: DefaultType, out: &mut Vec<u8>
             out.extend_from_slice(&text);
         }
     }
+}
+
+/// What [`MimeMessage::body_text`] of a message is, told from its top-level header alone: the
+/// same decisions as [`collect_text`] makes for the top-level part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextShape {
+    /// One text part in an identity encoding (7bit, 8bit, binary or none, RFC 2045 §6.2) and a
+    /// charset that is not converted: the body text is the body as written
+    /// ([`MimeMessage::text_bytes`]).
+    AsWritten,
+    /// One part that is not text: there is no body text.
+    Empty,
+    /// Anything else (multipart, message/rfc822, base64, quoted-printable, ISO-8859-1): only
+    /// [`MimeMessage::body_text`] tells.
+    Decoded,
+}
+
+/// The [`TextShape`] of a message: a scan of its top-level header, no part tree.
+pub fn text_shape(raw: &[u8]) -> TextShape {
+    // Only Content-Type and Content-Transfer-Encoding decide, and a field's name starts its
+    // first line (RFC 5322 §2.2), so only lines starting with "content-" are parsed: the
+    // first field at or after such a line is what `header::first` finds for its name. The
+    // header ends at the first empty line, as `header::header_len` finds it.
+    let (mut content_type, mut encoding) = (None, None);
+    let line_starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', raw).map(|i| i + 1));
+    for start in line_starts {
+        let line = raw.get(start..).unwrap_or_default();
+        if line.starts_with(b"\n") || line.starts_with(b"\r\n") {
+            break;
+        }
+        if !line
+            .get(..8)
+            .is_some_and(|n| n.eq_ignore_ascii_case(b"content-"))
+        {
+            continue;
+        }
+        if let Some(f) = header::fields(line).next() {
+            if f.name.eq_ignore_ascii_case(b"content-type") {
+                content_type.get_or_insert(f.value);
+            } else if f.name.eq_ignore_ascii_case(b"content-transfer-encoding") {
+                encoding.get_or_insert(f.value);
+            }
+        }
+    }
+    // As `field_value`: the first field's value, unfolded.
+    let encoding = encoding
+        .map(header::unfold)
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let decoded = matches!(encoding.as_slice(), b"quoted-printable" | b"base64");
+    // RFC 2045 §5.2: no Content-Type is text/plain; charset=us-ascii.
+    if !decoded && content_type.is_none_or(plain_text_type) {
+        return TextShape::AsWritten;
+    }
+    let t = media_type_of(content_type, DefaultType::Text);
+    if t.media_type.eq_ignore_ascii_case(b"multipart") || t.is(b"message", b"rfc822") {
+        return TextShape::Decoded;
+    }
+    if !t.media_type.eq_ignore_ascii_case(b"text") {
+        return TextShape::Empty;
+    }
+    let charset = param(&t.params, b"charset")
+        .unwrap_or(b"us-ascii")
+        .to_ascii_lowercase();
+    if decoded || decode::converts(&charset) {
+        TextShape::Decoded
+    } else {
+        TextShape::AsWritten
+    }
+}
+
+/// Whether a Content-Type value is `text/<subtype>` with only simple `name=value` parameters
+/// (letters, digits, `.`, `_`, `+`, `-`; no quotes, comments, folds or RFC 2231 forms) and at
+/// most one charset, not one that [`decode::to_utf8`] converts: the common
+/// `text/plain; charset=us-ascii`, told without the allocations of [`media_type`]. `false`
+/// says only "ask [`media_type`]".
+fn plain_text_type(value: &[u8]) -> bool {
+    let simple = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'+' | b'-');
+    let blank = |b: &u8| matches!(b, b' ' | b'\t');
+    let start = value.iter().position(|b| !blank(b)).unwrap_or(value.len());
+    let end = value
+        .iter()
+        .rposition(|b| !blank(b))
+        .map_or(start, |e| e + 1);
+    let value = value.get(start..end).unwrap_or_default();
+    let Some((t, rest)) = value.split_at_checked(5) else {
+        return false;
+    };
+    if !t.eq_ignore_ascii_case(b"text/") {
+        return false;
+    }
+    let mut pieces = rest.split(|&b| b == b';');
+    if !pieces
+        .next()
+        .is_some_and(|sub| !sub.is_empty() && sub.iter().all(simple))
+    {
+        return false;
+    }
+    let mut charsets = 0usize;
+    for p in pieces {
+        let p = p
+            .get(p.iter().position(|b| !blank(b)).unwrap_or(p.len())..)
+            .unwrap_or_default();
+        let Some((name, value)) = p.iter().position(|&b| b == b'=').map(|eq| p.split_at(eq)) else {
+            return false;
+        };
+        let value = value.get(1..).unwrap_or_default();
+        let value = value
+            .get(..value.iter().rposition(|b| !blank(b)).map_or(0, |e| e + 1))
+            .unwrap_or_default();
+        let ok = |t: &[u8]| !t.is_empty() && t.iter().all(simple);
+        if !ok(name) || !ok(value) {
+            return false;
+        }
+        if name.eq_ignore_ascii_case(b"charset") {
+            charsets = charsets.saturating_add(1);
+            if charsets > 1 || decode::converts(&value.to_ascii_lowercase()) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// The top-level header block (including the empty line that ends it) and the body of a
+/// message: [`MimeMessage::header_bytes`] and [`MimeMessage::text_bytes`] without a part tree.
+pub fn split_header(raw: &[u8]) -> (&[u8], &[u8]) {
+    raw.split_at(header::header_len(raw).min(raw.len()))
 }
 
 /// Ends the text collected so far with a line break, so that a match cannot span two pieces.
