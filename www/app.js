@@ -222,7 +222,7 @@ function route(lines, origin = null) {
     const pane = paneByClient.get(line.client);
     if (!pane) continue;
     pane.addServerLine(line);
-    timeline.add(`S${pane.n}`, line.kind === 'closed' ? '(closed)' : line.text);
+    timeline.add(pane.serverName, line.kind === 'closed' ? '(closed)' : line.text);
     if (line.kind === 'closed') {
       paneByClient.delete(line.client);
       pane.setConnected(null);

@@ -15,6 +15,8 @@ const MAX_LIVE = 600;
 const KEEP_LIVE = 400;
 const MAX_CHARS = 48000;
 const KEEP_CHARS = 32000;
+// Folded text reaches the DOM (find-in-page, copy) at most this long after its reply is shown.
+const FOLD_IDLE_MS = 200;
 
 let tooltipSeq = 0;
 const scrolling = new Set();
@@ -68,6 +70,11 @@ export class Pane {
     this.fold = null;
     this.foldText = null;
     this.folded = 0;
+    // Folded lines not yet in the fold's text (batches of plain lines), and the idle callback
+    // that puts them there.
+    this.foldPending = [];
+    this.foldTimer = null;
+    this.serverName = `S${n}`;
     // The suggestion a replayed workspace owes the input, made once at its end (app.js).
     this.owed = undefined;
 
@@ -199,6 +206,7 @@ export class Pane {
     this.fold = null;
     this.foldText = null;
     this.folded = 0;
+    this.foldPending = [];
   }
 
   /**
@@ -208,8 +216,9 @@ export class Pane {
    * are folded, as plain text, behind "show N earlier lines" (a <details>: its text is still
    * found by the browser's find-in-page, which opens it, and can be selected and copied).
    */
-  queueLine(plain, build) {
-    const entry = { plain, build };
+  queueLine(plain, build, line = null) {
+    // A server line is built from `line` by buildServerLine: no closure per line of a long reply.
+    const entry = { plain, build, line };
     this.queue.push(entry);
     // Any line ends a run of dimmed step marks (addStepMark starts the next one).
     this.dimRun = null;
@@ -249,7 +258,8 @@ export class Pane {
     if (text.length) this.addFolded(text);
     const frag = document.createDocumentFragment();
     for (; i < queue.length; i += 1) {
-      const li = queue[i].build();
+      const e = queue[i];
+      const li = e.build ? e.build() : this.buildServerLine(e.line);
       li.dataset.plain = queue[i].plain;
       frag.append(li);
       this.live += 1;
@@ -259,6 +269,11 @@ export class Pane {
     this.scroll();
   }
 
+  /**
+   * Folds `text` (plain lines, oldest first). The count is shown at once; the text itself (20,000
+   * ENVELOPE lines are ~7 MB to join and copy into the DOM) goes into the fold after the reply is
+   * painted, when the page is idle (within FOLD_IDLE_MS), or at once when the fold is opened.
+   */
   addFolded(text) {
     if (!this.fold) {
       this.fold = el('li', 'fold');
@@ -266,13 +281,32 @@ export class Pane {
       this.foldSummary = el('summary', 'fold-summary');
       this.foldText = el('pre', 'fold-text');
       details.append(this.foldSummary, this.foldText);
+      details.addEventListener('toggle', () => this.foldNow());
       this.fold.append(details);
       this.log.prepend(this.fold);
     }
-    // A text node per batch: appending to one node would copy all the folded text every time.
-    this.foldText.append(`${this.folded ? '\n' : ''}${text.join('\n')}`);
+    this.foldPending.push(text);
     this.folded += text.length;
     this.foldSummary.textContent = `show ${this.folded} earlier line${this.folded === 1 ? '' : 's'}`;
+    if (this.foldTimer === null) {
+      const later = () => {
+        this.foldTimer = null;
+        this.foldNow();
+      };
+      this.foldTimer = typeof requestIdleCallback === 'function'
+        ? requestIdleCallback(later, { timeout: FOLD_IDLE_MS })
+        : setTimeout(later, FOLD_IDLE_MS);
+    }
+  }
+
+  /** Puts the folded lines still pending into the fold's text. */
+  foldNow() {
+    const pending = this.foldPending;
+    if (!pending.length || !this.foldText) return;
+    this.foldPending = [];
+    // A text node per batch: appending to one node would copy all the folded text every time.
+    const first = !this.foldText.firstChild;
+    this.foldText.append(...pending.map((text, i) => `${first && i === 0 ? '' : '\n'}${text.join('\n')}`));
   }
 
   /**
@@ -297,11 +331,11 @@ export class Pane {
 
   /** A response: `line` is one Line from the wasm API. */
   addServerLine(line) {
-    const shown = line.kind === 'closed' ? '(connection closed)' : line.text;
-    this.queueLine(`S${this.n}: ${shown}`, () => this.buildServerLine(line, shown));
+    this.queueLine(`${this.serverName}: ${line.kind === 'closed' ? '(connection closed)' : line.text}`, null, line);
   }
 
-  buildServerLine(line, shown) {
+  buildServerLine(line) {
+    const shown = line.kind === 'closed' ? '(connection closed)' : line.text;
     const classes = ['line', 'server', line.kind];
     if (line.status) classes.push(`st-${line.status.toLowerCase()}`);
     if (line.failed) classes.push('failed');
