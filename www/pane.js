@@ -15,6 +15,7 @@ const MAX_LIVE = 600;
 const KEEP_LIVE = 400;
 const MAX_CHARS = 48000;
 const KEEP_CHARS = 32000;
+const CLOSED = '(connection closed)';
 // Folded text reaches the DOM (find-in-page, copy) at most this long after its reply is shown.
 const FOLD_IDLE_MS = 200;
 
@@ -216,14 +217,28 @@ export class Pane {
    * are folded, as plain text, behind "show N earlier lines" (a <details>: its text is still
    * found by the browser's find-in-page, which opens it, and can be selected and copied).
    */
-  queueLine(plain, build, line = null) {
-    // A server line is built from `line` by buildServerLine: no closure per line of a long reply.
-    const entry = { plain, build, line };
-    this.queue.push(entry);
+  queueLine(plain, build) {
+    const entry = { plain, build };
+    this.enqueue(entry);
+    return entry;
+  }
+
+  /** Queues an entry ({ plain, build }) or a server line (a Line from the wasm API, as it is). */
+  enqueue(item) {
+    this.queue.push(item);
     // Any line ends a run of dimmed step marks (addStepMark starts the next one).
     this.dimRun = null;
     if (this.queue.length === 1) queueMicrotask(() => this.flush());
-    return entry;
+  }
+
+  /**
+   * A queued item's plain text. A server line's is written only when it is needed (as an
+   * element's, or into the fold's text once idle): a reply of 20,000 lines builds no string
+   * per line before it is painted.
+   */
+  plainOf(item) {
+    if (item.build) return item.plain;
+    return `${this.serverName}: ${item.kind === 'closed' ? CLOSED : item.text}`;
   }
 
   flush() {
@@ -232,12 +247,13 @@ export class Pane {
     this.queue = [];
     let lines = this.live + queue.length;
     let chars = this.liveChars;
-    for (const entry of queue) chars += entry.plain.length;
+    // A server line's plain text is its text after `Sn: ` (4 characters).
+    const size = (item) => (item.build ? item.plain.length : 4 + (item.kind === 'closed' ? CLOSED.length : item.text.length));
+    for (const item of queue) chars += size(item);
     const folding = lines > MAX_LIVE || chars > MAX_CHARS;
-    const over = () => folding && (lines > KEEP_LIVE || chars > KEEP_CHARS);
     const text = [];
     // Elements already shown go first, oldest first (the fold is the transcript's first child).
-    while (this.live > 0 && over()) {
+    while (folding && this.live > 0 && (lines > KEEP_LIVE || chars > KEEP_CHARS)) {
       const li = this.fold ? this.fold.nextElementSibling : this.log.firstElementChild;
       if (!li) break;
       const plain = li.dataset.plain || li.textContent;
@@ -250,27 +266,29 @@ export class Pane {
     }
     // The newest line always stays an element.
     let i = 0;
-    for (; i < queue.length - 1 && over(); i += 1) {
-      text.push(queue[i].plain);
-      lines -= 1;
-      chars -= queue[i].plain.length;
+    if (folding) {
+      for (; i < queue.length - 1 && (lines > KEEP_LIVE || chars > KEEP_CHARS); i += 1) {
+        lines -= 1;
+        chars -= size(queue[i]);
+      }
     }
-    if (text.length) this.addFolded(text);
+    if (text.length || i) this.addFolded(i ? text.concat(queue.slice(0, i)) : text);
     const frag = document.createDocumentFragment();
     for (; i < queue.length; i += 1) {
-      const e = queue[i];
-      const li = e.build ? e.build() : this.buildServerLine(e.line);
-      li.dataset.plain = queue[i].plain;
+      const item = queue[i];
+      const li = item.build ? item.build() : this.buildServerLine(item);
+      const plain = this.plainOf(item);
+      li.dataset.plain = plain;
       frag.append(li);
       this.live += 1;
-      this.liveChars += queue[i].plain.length;
+      this.liveChars += plain.length;
     }
     this.log.append(frag);
     this.scroll();
   }
 
   /**
-   * Folds `text` (plain lines, oldest first). The count is shown at once; the text itself (20,000
+   * Folds `text` (plain lines or queued items, oldest first). The count is shown at once; the text itself (20,000
    * ENVELOPE lines are ~7 MB to join and copy into the DOM) goes into the fold after the reply is
    * painted, when the page is idle (within FOLD_IDLE_MS), or at once when the fold is opened.
    */
@@ -306,7 +324,10 @@ export class Pane {
     this.foldPending = [];
     // A text node per batch: appending to one node would copy all the folded text every time.
     const first = !this.foldText.firstChild;
-    this.foldText.append(...pending.map((text, i) => `${first && i === 0 ? '' : '\n'}${text.join('\n')}`));
+    this.foldText.append(...pending.map((text, i) => {
+      const plain = text.map((x) => (typeof x === 'string' ? x : this.plainOf(x)));
+      return `${first && i === 0 ? '' : '\n'}${plain.join('\n')}`;
+    }));
   }
 
   /**
@@ -331,11 +352,11 @@ export class Pane {
 
   /** A response: `line` is one Line from the wasm API. */
   addServerLine(line) {
-    this.queueLine(`${this.serverName}: ${line.kind === 'closed' ? '(connection closed)' : line.text}`, null, line);
+    this.enqueue(line);
   }
 
   buildServerLine(line) {
-    const shown = line.kind === 'closed' ? '(connection closed)' : line.text;
+    const shown = line.kind === 'closed' ? CLOSED : line.text;
     const classes = ['line', 'server', line.kind];
     if (line.status) classes.push(`st-${line.status.toLowerCase()}`);
     if (line.failed) classes.push('failed');
