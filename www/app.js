@@ -135,7 +135,14 @@ const timeline = new Timeline(
 /** The panes a step touched: the one that typed, and every one that heard something. */
 function touched(pane, lines) {
   const set = new Set([pane]);
-  for (const l of lines) if (paneByClient.has(l.client)) set.add(paneByClient.get(l.client));
+  // A long reply is one client's lines in a row: one look-up per run, not per line.
+  let last;
+  for (const l of lines) {
+    if (l.client === last) continue;
+    last = l.client;
+    const p = paneByClient.get(last);
+    if (p) set.add(p);
+  }
   return set;
 }
 
@@ -218,8 +225,17 @@ function nonDefaultPolicies() {
 /** Shows every line in its client's pane; returns whether `origin` got a continuation request. */
 function route(lines, origin = null) {
   const originClient = origin ? origin.client : null;
+  // What Pane.received looks at: the origin's tagged and continuation lines (and its close).
+  const own = [];
+  // A long reply is one client's lines in a row: one look-up per run, not per line.
+  let client;
+  let pane;
   for (const line of lines) {
-    const pane = paneByClient.get(line.client);
+    if (line.client !== client) {
+      client = line.client;
+      pane = paneByClient.get(client);
+    }
+    if (line.client === originClient && line.kind !== 'untagged') own.push(line);
     if (!pane) continue;
     pane.addServerLine(line);
     timeline.add(pane.serverName, line.kind === 'closed' ? '(closed)' : line.text);
@@ -227,10 +243,11 @@ function route(lines, origin = null) {
       paneByClient.delete(line.client);
       pane.setConnected(null);
       pane.addNote('The server closed the connection. Press Reconnect for a new one.', 'closed-note');
+      client = undefined;
     }
   }
   if (!origin || originClient === null) return false;
-  return origin.received(lines.filter((l) => l.client === originClient));
+  return origin.received(own);
 }
 
 function typeLine(pane, text) {

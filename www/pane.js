@@ -245,31 +245,44 @@ export class Pane {
     const queue = this.queue;
     if (!queue.length) return;
     this.queue = [];
-    let lines = this.live + queue.length;
-    let chars = this.liveChars;
     // A server line's plain text is its text after `Sn: ` (4 characters).
     const size = (item) => (item.build ? item.plain.length : 4 + (item.kind === 'closed' ? CLOSED.length : item.text.length));
-    for (const item of queue) chars += size(item);
-    const folding = lines > MAX_LIVE || chars > MAX_CHARS;
-    const text = [];
-    // Elements already shown go first, oldest first (the fold is the transcript's first child).
-    while (folding && this.live > 0 && (lines > KEEP_LIVE || chars > KEEP_CHARS)) {
-      const li = this.fold ? this.fold.nextElementSibling : this.log.firstElementChild;
-      if (!li) break;
-      const plain = li.dataset.plain || li.textContent;
-      text.push(plain);
-      li.remove();
-      this.live -= 1;
-      this.liveChars = Math.max(0, this.liveChars - plain.length);
-      lines -= 1;
-      chars -= plain.length;
+    const n = queue.length;
+    let folding = this.live + n > MAX_LIVE;
+    if (!folding) {
+      let chars = this.liveChars;
+      for (const item of queue) chars += size(item);
+      folding = chars > MAX_CHARS;
     }
-    // The newest line always stays an element.
+    const text = [];
+    // The first queued item kept as an element.
     let i = 0;
     if (folding) {
-      for (; i < queue.length - 1 && (lines > KEEP_LIVE || chars > KEEP_CHARS); i += 1) {
+      // The longest run of the newest lines within KEEP_LIVE lines and KEEP_CHARS characters,
+      // found from the end: a reply of 20,000 lines costs the ~100 lines kept, not 20,000. The
+      // newest line always stays an element.
+      let kept = 0;
+      let keptChars = 0;
+      for (i = n; i > 0; i -= 1) {
+        const sz = size(queue[i - 1]);
+        if (kept > 0 && (kept >= KEEP_LIVE || keptChars + sz > KEEP_CHARS)) break;
+        kept += 1;
+        keptChars += sz;
+      }
+      let lines = this.live + kept;
+      let chars = this.liveChars + keptChars;
+      // Elements already shown, oldest first (the fold is the transcript's first child): all of
+      // them when queued lines are folded too, else until the rest is within the budget.
+      while (this.live > 0 && (i > 0 || lines > KEEP_LIVE || chars > KEEP_CHARS)) {
+        const li = this.fold ? this.fold.nextElementSibling : this.log.firstElementChild;
+        if (!li) break;
+        const plain = li.dataset.plain || li.textContent;
+        text.push(plain);
+        li.remove();
+        this.live -= 1;
+        this.liveChars = Math.max(0, this.liveChars - plain.length);
         lines -= 1;
-        chars -= size(queue[i]);
+        chars -= plain.length;
       }
     }
     if (text.length || i) this.addFolded(i ? text.concat(queue.slice(0, i)) : text);

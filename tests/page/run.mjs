@@ -523,9 +523,16 @@ async function main() {
         details.open = true;
         await toggled;
         const want = Number(/\d+/.exec(details.querySelector('summary').textContent)[0]);
-        return { want, have: details.querySelector('.fold-text').textContent.split('\n').length };
+        const folded = details.querySelector('.fold-text').textContent.split('\n');
+        const live = [...document.querySelectorAll('#c1 .transcript > .line')].map((li) => li.dataset.plain);
+        return { want, have: folded.length, all: folded.concat(live) };
       });
       assert(opened.have === opened.want, `opened fold: ${opened.have} lines of ${opened.want}`);
+      // The fold and the elements after it hold the whole session once, in order.
+      const at = (line) => opened.all.indexOf(line);
+      assert(at('S1: f1 OK FETCH completed') < at('C1: f2 FETCH 1:* (FLAGS)'), 'f1 is not folded before f2');
+      const f2 = opened.all.slice(at('C1: f2 FETCH 1:* (FLAGS)')).filter((l) => /^S1: \* \d+ FETCH \(FLAGS \(/.test(l));
+      assert(f2.length > 1500 && f2.every((l, k) => l.startsWith(`S1: * ${k + 1} FETCH`)), `f2's replies: ${f2.length}, ${f2.slice(0, 3)}`);
       await p.close();
     });
 
