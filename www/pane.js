@@ -18,6 +18,7 @@ const KEEP_CHARS = 32000;
 const CLOSED = '(connection closed)';
 // Folded text reaches the DOM (find-in-page, copy) at most this long after its reply is shown.
 const FOLD_IDLE_MS = 200;
+const FOLD_CHUNK = 2000;
 
 let tooltipSeq = 0;
 const scrolling = new Set();
@@ -319,28 +320,45 @@ export class Pane {
     this.foldPending.push(text);
     this.folded += text.length;
     this.foldSummary.textContent = `show ${this.folded} earlier line${this.folded === 1 ? '' : 's'}`;
-    if (this.foldTimer === null) {
-      const later = () => {
-        this.foldTimer = null;
-        this.foldNow();
-      };
-      this.foldTimer = typeof requestIdleCallback === 'function'
-        ? requestIdleCallback(later, { timeout: FOLD_IDLE_MS })
-        : setTimeout(later, FOLD_IDLE_MS);
-    }
+    this.foldSoon();
   }
 
-  /** Puts the folded lines still pending into the fold's text. */
-  foldNow() {
+  foldSoon() {
+    if (this.foldTimer !== null) return;
+    const later = (deadline) => {
+      this.foldTimer = null;
+      this.foldNow(deadline);
+    };
+    this.foldTimer = typeof requestIdleCallback === 'function'
+      ? requestIdleCallback(later, { timeout: FOLD_IDLE_MS })
+      : setTimeout(later, FOLD_IDLE_MS);
+  }
+
+  /**
+   * Puts the folded lines still pending into the fold's text: all of them, or, given an idle
+   * `deadline`, FOLD_CHUNK lines at a time while the page is idle (a task of a few ms each,
+   * so a key typed meanwhile does not wait for 20,000 lines), the rest in the next idle time.
+   */
+  foldNow(deadline) {
     const pending = this.foldPending;
-    if (!pending.length || !this.foldText) return;
-    this.foldPending = [];
-    // A text node per batch: appending to one node would copy all the folded text every time.
-    const first = !this.foldText.firstChild;
-    this.foldText.append(...pending.map((text, i) => {
-      const plain = text.map((x) => (typeof x === 'string' ? x : this.plainOf(x)));
-      return `${first && i === 0 ? '' : '\n'}${plain.join('\n')}`;
-    }));
+    if (!this.foldText) {
+      this.foldPending = [];
+      return;
+    }
+    while (pending.length) {
+      const batch = pending[0];
+      const end = deadline ? Math.min(batch.length, FOLD_CHUNK) : batch.length;
+      const plain = new Array(end);
+      for (let i = 0; i < end; i += 1) plain[i] = typeof batch[i] === 'string' ? batch[i] : this.plainOf(batch[i]);
+      if (end === batch.length) pending.shift();
+      else pending[0] = batch.slice(end);
+      // A text node per chunk: appending to one node would copy all the folded text every time.
+      this.foldText.append(`${this.foldText.firstChild ? '\n' : ''}${plain.join('\n')}`);
+      if (pending.length && deadline && (deadline.didTimeout || deadline.timeRemaining() < 1)) {
+        this.foldSoon();
+        return;
+      }
+    }
   }
 
   /**

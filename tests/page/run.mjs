@@ -473,11 +473,11 @@ async function main() {
       await waitForText(p, 1, 'a2 OK');
       const r = await p.evaluate(async () => {
         const engine = await import('/engine.js');
-        // 1,500 distinct messages, APPENDed by another connection straight through the engine.
+        // 2,500 distinct messages, APPENDed by another connection straight through the engine.
         engine.call((s) => {
           const id = s.connect();
           s.send(id, 'x LOGIN alice alice\r\n');
-          for (let i = 0; i < 1500; i += 1) {
+          for (let i = 0; i < 2500; i += 1) {
             const msg = `From: Sender ${i} <s${i}@example.org>\r\nSubject: Lunch #${i}\r\nMessage-ID: <m${i}@example.org>\r\n\r\nHello ${i}\r\n`;
             s.send(id, `x APPEND INBOX {${msg.length}+}\r\n${msg}\r\n`);
           }
@@ -502,11 +502,16 @@ async function main() {
         while (foldText().split('\n').length < Number(/\d+/.exec(summary)[0]) && performance.now() - t0 < 5000) {
           await new Promise((res) => setTimeout(res, 20));
         }
-        return { summary, before, lines: foldText().split('\n'), found: window.find('Lunch #7', false, false, true) };
+        return {
+          summary, before, lines: foldText().split('\n'), found: window.find('Lunch #7', false, false, true),
+          nodes: document.querySelector('#c1 .fold-text').childNodes.length,
+        };
       });
       const n = Number(/^show (\d+) earlier lines$/.exec(r.summary)?.[1]);
-      assert(n > 900, `fold summary right after the reply: ${r.summary}`);
-      // Without the deferral the ~1,000 folded ENVELOPE lines are joined and copied into the DOM
+      assert(n > 2000, `fold summary right after the reply: ${r.summary}`);
+      // Written in chunks of at most 2,000 lines, a short task each, not one long task.
+      assert(r.nodes > 1, `the ${n} folded lines were written in ${r.nodes} piece(s)`);
+      // Without the deferral the ~2,400 folded ENVELOPE lines are joined and copied into the DOM
       // before the reply's frame.
       assert(r.before === 0, `the folded text (${r.before} characters) was written before the reply was painted`);
       assert(r.lines.length === n, `the fold holds ${r.lines.length} lines, its summary says ${n}`);
@@ -532,7 +537,7 @@ async function main() {
       const at = (line) => opened.all.indexOf(line);
       assert(at('S1: f1 OK FETCH completed') < at('C1: f2 FETCH 1:* (FLAGS)'), 'f1 is not folded before f2');
       const f2 = opened.all.slice(at('C1: f2 FETCH 1:* (FLAGS)')).filter((l) => /^S1: \* \d+ FETCH \(FLAGS \(/.test(l));
-      assert(f2.length > 1500 && f2.every((l, k) => l.startsWith(`S1: * ${k + 1} FETCH`)), `f2's replies: ${f2.length}, ${f2.slice(0, 3)}`);
+      assert(f2.length > 2500 && f2.every((l, k) => l.startsWith(`S1: * ${k + 1} FETCH`)), `f2's replies: ${f2.length}, ${f2.slice(0, 3)}`);
       await p.close();
     });
 
