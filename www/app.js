@@ -223,10 +223,8 @@ function nonDefaultPolicies() {
 // ---- clients ---------------------------------------------------------------------------------
 
 /** Shows every line in its client's pane; returns whether `origin` got a continuation request. */
-function route(lines, origin = null) {
+function route(lines, origin = null, own = []) {
   const originClient = origin ? origin.client : null;
-  // What Pane.received looks at: the origin's tagged and continuation lines (and its close).
-  const own = [];
   // A long reply is one client's lines in a row: one look-up per run, not per line.
   let client;
   let pane;
@@ -235,6 +233,7 @@ function route(lines, origin = null) {
       client = line.client;
       pane = paneByClient.get(client);
     }
+    // What Pane.received and typeLine look at: the origin's tagged and continuation lines.
     if (line.client === originClient && line.kind !== 'untagged') own.push(line);
     if (!pane) continue;
     pane.addServerLine(line);
@@ -261,9 +260,10 @@ function typeLine(pane, text) {
   if (!continuing) timeline.mark(panes, touched(pane, lines));
   pane.addClientLine(text, inLiteral ? 'literal' : '');
   timeline.add(`C${pane.n}`, text);
-  const continuation = route(lines, pane);
+  const own = [];
+  const continuation = route(lines, pane, own);
   // A refused line gets advice on what to change, when the engine sees a common mistake in it.
-  const refused = lines.some((l) => l.client === client && l.kind === 'tagged' && (l.status === 'BAD' || l.status === 'NO'));
+  const refused = own.some((l) => l.kind === 'tagged' && (l.status === 'BAD' || l.status === 'NO'));
   if (refused && !inLiteral) {
     const advice = engine.call(() => engine.statics().hint(text), null);
     if (advice) pane.addNote(`What to do: ${advice}`, 'advice');
