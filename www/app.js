@@ -135,7 +135,14 @@ const timeline = new Timeline(
 /** The panes a step touched: the one that typed, and every one that heard something. */
 function touched(pane, lines) {
   const set = new Set([pane]);
-  for (const l of lines) if (paneByClient.has(l.client)) set.add(paneByClient.get(l.client));
+  // A long reply is one client's lines in a row: one look-up per run, not per line.
+  let last;
+  for (const l of lines) {
+    if (l.client === last) continue;
+    last = l.client;
+    const p = paneByClient.get(last);
+    if (p) set.add(p);
+  }
   return set;
 }
 
@@ -216,21 +223,30 @@ function nonDefaultPolicies() {
 // ---- clients ---------------------------------------------------------------------------------
 
 /** Shows every line in its client's pane; returns whether `origin` got a continuation request. */
-function route(lines, origin = null) {
+function route(lines, origin = null, own = []) {
   const originClient = origin ? origin.client : null;
+  // A long reply is one client's lines in a row: one look-up per run, not per line.
+  let client;
+  let pane;
   for (const line of lines) {
-    const pane = paneByClient.get(line.client);
+    if (line.client !== client) {
+      client = line.client;
+      pane = paneByClient.get(client);
+    }
+    // What Pane.received and typeLine look at: the origin's tagged and continuation lines.
+    if (line.client === originClient && line.kind !== 'untagged') own.push(line);
     if (!pane) continue;
     pane.addServerLine(line);
-    timeline.add(`S${pane.n}`, line.kind === 'closed' ? '(closed)' : line.text);
+    timeline.add(pane.serverName, line.kind === 'closed' ? '(closed)' : line.text);
     if (line.kind === 'closed') {
       paneByClient.delete(line.client);
       pane.setConnected(null);
       pane.addNote('The server closed the connection. Press Reconnect for a new one.', 'closed-note');
+      client = undefined;
     }
   }
   if (!origin || originClient === null) return false;
-  return origin.received(lines.filter((l) => l.client === originClient));
+  return origin.received(own);
 }
 
 function typeLine(pane, text) {
@@ -244,9 +260,10 @@ function typeLine(pane, text) {
   if (!continuing) timeline.mark(panes, touched(pane, lines));
   pane.addClientLine(text, inLiteral ? 'literal' : '');
   timeline.add(`C${pane.n}`, text);
-  const continuation = route(lines, pane);
+  const own = [];
+  const continuation = route(lines, pane, own);
   // A refused line gets advice on what to change, when the engine sees a common mistake in it.
-  const refused = lines.some((l) => l.client === client && l.kind === 'tagged' && (l.status === 'BAD' || l.status === 'NO'));
+  const refused = own.some((l) => l.kind === 'tagged' && (l.status === 'BAD' || l.status === 'NO'));
   if (refused && !inLiteral) {
     const advice = engine.call(() => engine.statics().hint(text), null);
     if (advice) pane.addNote(`What to do: ${advice}`, 'advice');

@@ -15,6 +15,10 @@ const MAX_LIVE = 600;
 const KEEP_LIVE = 400;
 const MAX_CHARS = 48000;
 const KEEP_CHARS = 32000;
+const CLOSED = '(connection closed)';
+// Folded text reaches the DOM (find-in-page, copy) at most this long after its reply is shown.
+const FOLD_IDLE_MS = 200;
+const FOLD_CHUNK = 2000;
 
 let tooltipSeq = 0;
 const scrolling = new Set();
@@ -68,6 +72,11 @@ export class Pane {
     this.fold = null;
     this.foldText = null;
     this.folded = 0;
+    // Folded lines not yet in the fold's text (batches of plain lines), and the idle callback
+    // that puts them there.
+    this.foldPending = [];
+    this.foldTimer = null;
+    this.serverName = `S${n}`;
     // The suggestion a replayed workspace owes the input, made once at its end (app.js).
     this.owed = undefined;
 
@@ -199,6 +208,7 @@ export class Pane {
     this.fold = null;
     this.foldText = null;
     this.folded = 0;
+    this.foldPending = [];
   }
 
   /**
@@ -210,55 +220,92 @@ export class Pane {
    */
   queueLine(plain, build) {
     const entry = { plain, build };
-    this.queue.push(entry);
+    this.enqueue(entry);
+    return entry;
+  }
+
+  /** Queues an entry ({ plain, build }) or a server line (a Line from the wasm API, as it is). */
+  enqueue(item) {
+    this.queue.push(item);
     // Any line ends a run of dimmed step marks (addStepMark starts the next one).
     this.dimRun = null;
     if (this.queue.length === 1) queueMicrotask(() => this.flush());
-    return entry;
+  }
+
+  /**
+   * A queued item's plain text. A server line's is written only when it is needed (as an
+   * element's, or into the fold's text once idle): a reply of 20,000 lines builds no string
+   * per line before it is painted.
+   */
+  plainOf(item) {
+    if (item.build) return item.plain;
+    return `${this.serverName}: ${item.kind === 'closed' ? CLOSED : item.text}`;
   }
 
   flush() {
     const queue = this.queue;
     if (!queue.length) return;
     this.queue = [];
-    let lines = this.live + queue.length;
-    let chars = this.liveChars;
-    for (const entry of queue) chars += entry.plain.length;
-    const folding = lines > MAX_LIVE || chars > MAX_CHARS;
-    const over = () => folding && (lines > KEEP_LIVE || chars > KEEP_CHARS);
+    // A server line's plain text is its text after `Sn: ` (4 characters).
+    const size = (item) => (item.build ? item.plain.length : 4 + (item.kind === 'closed' ? CLOSED.length : item.text.length));
+    const n = queue.length;
+    let folding = this.live + n > MAX_LIVE;
+    if (!folding) {
+      let chars = this.liveChars;
+      for (const item of queue) chars += size(item);
+      folding = chars > MAX_CHARS;
+    }
     const text = [];
-    // Elements already shown go first, oldest first (the fold is the transcript's first child).
-    while (this.live > 0 && over()) {
-      const li = this.fold ? this.fold.nextElementSibling : this.log.firstElementChild;
-      if (!li) break;
-      const plain = li.dataset.plain || li.textContent;
-      text.push(plain);
-      li.remove();
-      this.live -= 1;
-      this.liveChars = Math.max(0, this.liveChars - plain.length);
-      lines -= 1;
-      chars -= plain.length;
-    }
-    // The newest line always stays an element.
+    // The first queued item kept as an element.
     let i = 0;
-    for (; i < queue.length - 1 && over(); i += 1) {
-      text.push(queue[i].plain);
-      lines -= 1;
-      chars -= queue[i].plain.length;
+    if (folding) {
+      // The longest run of the newest lines within KEEP_LIVE lines and KEEP_CHARS characters,
+      // found from the end: a reply of 20,000 lines costs the ~100 lines kept, not 20,000. The
+      // newest line always stays an element.
+      let kept = 0;
+      let keptChars = 0;
+      for (i = n; i > 0; i -= 1) {
+        const sz = size(queue[i - 1]);
+        if (kept > 0 && (kept >= KEEP_LIVE || keptChars + sz > KEEP_CHARS)) break;
+        kept += 1;
+        keptChars += sz;
+      }
+      let lines = this.live + kept;
+      let chars = this.liveChars + keptChars;
+      // Elements already shown, oldest first (the fold is the transcript's first child): all of
+      // them when queued lines are folded too, else until the rest is within the budget.
+      while (this.live > 0 && (i > 0 || lines > KEEP_LIVE || chars > KEEP_CHARS)) {
+        const li = this.fold ? this.fold.nextElementSibling : this.log.firstElementChild;
+        if (!li) break;
+        const plain = li.dataset.plain || li.textContent;
+        text.push(plain);
+        li.remove();
+        this.live -= 1;
+        this.liveChars = Math.max(0, this.liveChars - plain.length);
+        lines -= 1;
+        chars -= plain.length;
+      }
     }
-    if (text.length) this.addFolded(text);
+    if (text.length || i) this.addFolded(i ? text.concat(queue.slice(0, i)) : text);
     const frag = document.createDocumentFragment();
     for (; i < queue.length; i += 1) {
-      const li = queue[i].build();
-      li.dataset.plain = queue[i].plain;
+      const item = queue[i];
+      const li = item.build ? item.build() : this.buildServerLine(item);
+      const plain = this.plainOf(item);
+      li.dataset.plain = plain;
       frag.append(li);
       this.live += 1;
-      this.liveChars += queue[i].plain.length;
+      this.liveChars += plain.length;
     }
     this.log.append(frag);
     this.scroll();
   }
 
+  /**
+   * Folds `text` (plain lines or queued items, oldest first). The count is shown at once; the text itself (20,000
+   * ENVELOPE lines are ~7 MB to join and copy into the DOM) goes into the fold after the reply is
+   * painted, when the page is idle (within FOLD_IDLE_MS), or at once when the fold is opened.
+   */
   addFolded(text) {
     if (!this.fold) {
       this.fold = el('li', 'fold');
@@ -266,13 +313,52 @@ export class Pane {
       this.foldSummary = el('summary', 'fold-summary');
       this.foldText = el('pre', 'fold-text');
       details.append(this.foldSummary, this.foldText);
+      details.addEventListener('toggle', () => this.foldNow());
       this.fold.append(details);
       this.log.prepend(this.fold);
     }
-    // A text node per batch: appending to one node would copy all the folded text every time.
-    this.foldText.append(`${this.folded ? '\n' : ''}${text.join('\n')}`);
+    this.foldPending.push(text);
     this.folded += text.length;
     this.foldSummary.textContent = `show ${this.folded} earlier line${this.folded === 1 ? '' : 's'}`;
+    this.foldSoon();
+  }
+
+  foldSoon() {
+    if (this.foldTimer !== null) return;
+    const later = (deadline) => {
+      this.foldTimer = null;
+      this.foldNow(deadline);
+    };
+    this.foldTimer = typeof requestIdleCallback === 'function'
+      ? requestIdleCallback(later, { timeout: FOLD_IDLE_MS })
+      : setTimeout(later, FOLD_IDLE_MS);
+  }
+
+  /**
+   * Puts the folded lines still pending into the fold's text: all of them, or, given an idle
+   * `deadline`, FOLD_CHUNK lines at a time while the page is idle (a task of a few ms each,
+   * so a key typed meanwhile does not wait for 20,000 lines), the rest in the next idle time.
+   */
+  foldNow(deadline) {
+    const pending = this.foldPending;
+    if (!this.foldText) {
+      this.foldPending = [];
+      return;
+    }
+    while (pending.length) {
+      const batch = pending[0];
+      const end = deadline ? Math.min(batch.length, FOLD_CHUNK) : batch.length;
+      const plain = new Array(end);
+      for (let i = 0; i < end; i += 1) plain[i] = typeof batch[i] === 'string' ? batch[i] : this.plainOf(batch[i]);
+      if (end === batch.length) pending.shift();
+      else pending[0] = batch.slice(end);
+      // A text node per chunk: appending to one node would copy all the folded text every time.
+      this.foldText.append(`${this.foldText.firstChild ? '\n' : ''}${plain.join('\n')}`);
+      if (pending.length && deadline && (deadline.didTimeout || deadline.timeRemaining() < 1)) {
+        this.foldSoon();
+        return;
+      }
+    }
   }
 
   /**
@@ -297,11 +383,11 @@ export class Pane {
 
   /** A response: `line` is one Line from the wasm API. */
   addServerLine(line) {
-    const shown = line.kind === 'closed' ? '(connection closed)' : line.text;
-    this.queueLine(`S${this.n}: ${shown}`, () => this.buildServerLine(line, shown));
+    this.enqueue(line);
   }
 
-  buildServerLine(line, shown) {
+  buildServerLine(line) {
+    const shown = line.kind === 'closed' ? CLOSED : line.text;
     const classes = ['line', 'server', line.kind];
     if (line.status) classes.push(`st-${line.status.toLowerCase()}`);
     if (line.failed) classes.push('failed');

@@ -13,7 +13,8 @@ export class Timeline {
   constructor(dom, hooks) {
     this.dom = dom;
     this.hooks = hooks;
-    this.lines = [];
+    // Who and what, in pairs (`C1`, `a1 LOGIN ...`, `S1`, ...): written out only when shown.
+    this.raw = [];
     this.step = 0;
     dom.close.addEventListener('click', () => this.close());
     dom.root.addEventListener('keydown', (e) => {
@@ -25,7 +26,7 @@ export class Timeline {
   }
 
   reset() {
-    this.lines = [];
+    this.raw = [];
     this.step = 0;
     if (!this.dom.root.hidden) this.render();
   }
@@ -42,11 +43,22 @@ export class Timeline {
 
   /** Lines in the RFC notation: `who` is `C1`, `S2`, ... */
   add(who, text) {
-    const s = String(text);
-    // Most lines have no CRLF inside (a literal's lines do): no split for them.
-    if (!s.includes('\r\n')) this.lines.push(`${who}: ${s}`);
-    else for (const piece of s.split('\r\n')) this.lines.push(`${who}: ${piece}`);
+    // A reply of 20,000 lines costs 20,000 pushes here, no string built until the view is shown.
+    this.raw.push(who, text);
     if (!this.dom.root.hidden) this.renderSoon();
+  }
+
+  /** The lines as the RFC prints them; a line with CRLFs inside (a literal's) is one per piece. */
+  lines() {
+    const out = [];
+    const raw = this.raw;
+    for (let i = 0; i < raw.length; i += 2) {
+      const s = String(raw[i + 1]);
+      // Most lines have no CRLF inside: no split for them.
+      if (!s.includes('\r\n')) out.push(`${raw[i]}: ${s}`);
+      else for (const piece of s.split('\r\n')) out.push(`${raw[i]}: ${piece}`);
+    }
+    return out;
   }
 
   renderSoon() {
@@ -59,8 +71,9 @@ export class Timeline {
   }
 
   render() {
-    this.dom.text.textContent = this.lines.join('\n');
-    this.dom.count.textContent = `${this.step} step${this.step === 1 ? '' : 's'}, ${this.lines.length} lines`;
+    const lines = this.lines();
+    this.dom.text.textContent = lines.join('\n');
+    this.dom.count.textContent = `${this.step} step${this.step === 1 ? '' : 's'}, ${lines.length} lines`;
   }
 
   show() {

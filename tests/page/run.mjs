@@ -457,10 +457,87 @@ async function main() {
       assert(live <= 600, `${live} lines kept as elements`);
       const summary = await p.locator('#c1 .fold summary').innerText();
       assert(/^show \d+ earlier lines$/.test(summary), `fold summary: ${summary}`);
+      // The folded text lands after the reply is painted (the next check).
+      await p.waitForFunction(() => document.querySelector('#c1 .fold-text').textContent.includes('C1: f1 FETCH 1:*'), null, { timeout: 5000 });
       const folded = await p.locator('#c1 .fold-text').textContent();
       assert(folded.includes('S1: * 1 FETCH (FLAGS') && folded.includes('C1: f1 FETCH 1:*'), 'early lines are not in the fold');
       await p.locator('#c1 .transcript').evaluate((e) => { e.scrollTop = 0; });
       await p.screenshot({ path: join(shots, 'fold-2000.png') });
+      await p.close();
+    });
+
+    await check('a long reply is painted before its folded lines are written out; they follow at idle, all of them, searchable', async () => {
+      const p = await freshPage();
+      await type(p, 1, 'a1 LOGIN alice alice');
+      await type(p, 1, 'a2 SELECT INBOX');
+      await waitForText(p, 1, 'a2 OK');
+      const r = await p.evaluate(async () => {
+        const engine = await import('/engine.js');
+        // 2,500 distinct messages, APPENDed by another connection straight through the engine.
+        engine.call((s) => {
+          const id = s.connect();
+          s.send(id, 'x LOGIN alice alice\r\n');
+          for (let i = 0; i < 2500; i += 1) {
+            const msg = `From: Sender ${i} <s${i}@example.org>\r\nSubject: Lunch #${i}\r\nMessage-ID: <m${i}@example.org>\r\n\r\nHello ${i}\r\n`;
+            s.send(id, `x APPEND INBOX {${msg.length}+}\r\n${msg}\r\n`);
+          }
+          s.disconnect(id);
+        });
+        const input = document.getElementById('c1-input');
+        // C1 hears of them at its next command.
+        input.value = 'a3 NOOP';
+        input.form.requestSubmit();
+        await new Promise((res) => setTimeout(res, 50));
+        const foldText = () => (document.querySelector('#c1 .fold-text') || { textContent: '' }).textContent;
+        input.value = 'f1 FETCH 1:* (FLAGS ENVELOPE)';
+        input.form.requestSubmit();
+        // The reply is in the transcript after this task's microtasks, before its frame.
+        await Promise.resolve();
+        const sum = document.querySelector('#c1 .fold summary');
+        if (!sum) return { summary: `no fold: ${document.querySelectorAll('#c1 .line').length} lines, last ${document.querySelector('#c1 .transcript').lastElementChild.textContent}` };
+        const summary = sum.textContent;
+        const before = foldText().length;
+        await new Promise((res) => requestAnimationFrame(() => setTimeout(res, 0)));
+        const t0 = performance.now();
+        while (foldText().split('\n').length < Number(/\d+/.exec(summary)[0]) && performance.now() - t0 < 5000) {
+          await new Promise((res) => setTimeout(res, 20));
+        }
+        return {
+          summary, before, lines: foldText().split('\n'), found: window.find('Lunch #7', false, false, true),
+          nodes: document.querySelector('#c1 .fold-text').childNodes.length,
+        };
+      });
+      const n = Number(/^show (\d+) earlier lines$/.exec(r.summary)?.[1]);
+      assert(n > 2000, `fold summary right after the reply: ${r.summary}`);
+      // Written in chunks of at most 2,000 lines, a short task each, not one long task.
+      assert(r.nodes > 1, `the ${n} folded lines were written in ${r.nodes} piece(s)`);
+      // Without the deferral the ~2,400 folded ENVELOPE lines are joined and copied into the DOM
+      // before the reply's frame.
+      assert(r.before === 0, `the folded text (${r.before} characters) was written before the reply was painted`);
+      assert(r.lines.length === n, `the fold holds ${r.lines.length} lines, its summary says ${n}`);
+      assert(r.lines.some((l) => l.startsWith('S1: * 1 FETCH (FLAGS')) && r.lines.includes('C1: f1 FETCH 1:* (FLAGS ENVELOPE)'), 'early lines are not in the fold');
+      assert(r.found, 'find-in-page does not find a folded line');
+      // Opening the fold at once after a reply shows all of its lines (no idle wait).
+      const opened = await p.evaluate(async () => {
+        const input = document.getElementById('c1-input');
+        input.value = 'f2 FETCH 1:* (FLAGS)';
+        input.form.requestSubmit();
+        await Promise.resolve();
+        const details = document.querySelector('#c1 .fold details');
+        const toggled = new Promise((res) => details.addEventListener('toggle', res, { once: true }));
+        details.open = true;
+        await toggled;
+        const want = Number(/\d+/.exec(details.querySelector('summary').textContent)[0]);
+        const folded = details.querySelector('.fold-text').textContent.split('\n');
+        const live = [...document.querySelectorAll('#c1 .transcript > .line')].map((li) => li.dataset.plain);
+        return { want, have: folded.length, all: folded.concat(live) };
+      });
+      assert(opened.have === opened.want, `opened fold: ${opened.have} lines of ${opened.want}`);
+      // The fold and the elements after it hold the whole session once, in order.
+      const at = (line) => opened.all.indexOf(line);
+      assert(at('S1: f1 OK FETCH completed') < at('C1: f2 FETCH 1:* (FLAGS)'), 'f1 is not folded before f2');
+      const f2 = opened.all.slice(at('C1: f2 FETCH 1:* (FLAGS)')).filter((l) => /^S1: \* \d+ FETCH \(FLAGS \(/.test(l));
+      assert(f2.length > 2500 && f2.every((l, k) => l.startsWith(`S1: * ${k + 1} FETCH`)), `f2's replies: ${f2.length}, ${f2.slice(0, 3)}`);
       await p.close();
     });
 
