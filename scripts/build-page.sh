@@ -49,3 +49,7 @@ find dist -name '*.js' ! -name app.js ! -name player.js ! -name engine.js -delet
 tools/node_modules/.bin/esbuild www/app.js www/player.js --bundle --external:./engine.js \
   --format=esm --minify --outdir=dist --log-level=warning
 tools/node_modules/.bin/esbuild www/engine.js www/*.css --minify --outdir=dist --log-level=warning
+# index.html without its indentation and its comment lines (measured on 2026-12-02: 2,432 -> 2,317
+# bytes gzipped). Its <pre> elements are empty (the page fills them), so no text changes;
+# embed-example.html shows code in <pre> and is left as written.
+sed -i -e 's/^[[:space:]]*//' -e '/^<!--.*-->$/d' dist/index.html

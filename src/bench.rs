@@ -325,7 +325,7 @@ pub fn scale(messages: usize, sessions: usize, now: &dyn Fn() -> f64) -> Result<
         &[
             ("SELECT", &select, &[actor]),
             ("FETCH 1:* (FLAGS)", "FETCH 1:* (FLAGS)", &[actor]),
-            ("SEARCH TEXT (first, parses MIME)", search, &[actor]),
+            ("SEARCH TEXT (first)", search, &[actor]),
             ("SEARCH TEXT (again)", search, &[actor]),
             (
                 "STORE 1:* +FLAGS (\\Flagged)",

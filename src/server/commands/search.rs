@@ -178,6 +178,7 @@ impl Server {
             saw_expunged: false,
             reads: cost.readers.total() > 0,
         };
+        let mut next = 0;
         for i in candidates {
             let Some(entry) = view.entries.get(i) else {
                 continue;
@@ -200,10 +201,16 @@ impl Server {
                         ),
                     }
                 }
-                None => match mailbox.message(entry.uid) {
-                    Some(m) => (&m.data, &m.flags, m.modseq),
-                    None => continue,
-                },
+                // Entries and messages are both in UID order: the next message is tried first.
+                None => {
+                    let Some(m) = mailbox.position_near(entry.uid, next).and_then(|p| {
+                        next = p + 1;
+                        mailbox.messages.get(p)
+                    }) else {
+                        continue;
+                    };
+                    (&m.data, &m.flags, m.modseq)
+                }
             };
             slots.mark(flags, &mut has_keywords);
             let candidate = Candidate {
