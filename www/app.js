@@ -521,6 +521,9 @@ const player = {
     }
     if (!start || !sc) return false;
     const info = this.info(name);
+    // The variant's own title, as on the card: the base title tells another variant's story.
+    const vt = info && (info.variant_text || []).find((t) => t.variant === variant);
+    const title = (vt && vt.title) || (info ? info.title : name);
     // Clients the scenario never types for (C3 in a two-client scenario).
     const used = new Set([...sc.setup.map(([n]) => n), ...sc.steps.map((st) => st.client)]);
     paneByClient.clear();
@@ -534,7 +537,7 @@ const player = {
         paneByClient.set(id, pane);
         pane.setConnected(id);
       }
-      pane.addNote(`Scenario: ${info ? info.title : name} (${sc.rfc})${variant && info.vary ? ` \u00b7 ${info.vary.point} = ${variant}` : ''}`, 'scenario');
+      pane.addNote(`Scenario: ${title} (${sc.rfc})${variant && info.vary ? ` \u00b7 ${info.vary.point} = ${variant}` : ''}`, 'scenario');
     }
     for (const [n, cmd] of sc.setup) panes[n - 1].addNote(`setup: ${cmd}`, 'setup');
     renderPolicies(start.policies);

@@ -871,6 +871,13 @@ async function main() {
       assert(noText !== nilText && noText.includes('tagged reply is NO') && noText.includes('A client'), noText);
       assert((await p.locator('#scenario-variant').innerText()).includes('RFC 2180 \u00a74.1.2'), await p.locator('#scenario-variant').innerText());
       await p.close();
+      // The panes' "Scenario:" note tells the same variant's story as the card.
+      const q = await freshPage(`${base}?scenario=rfc2180-4.1.3-fetch-nil&variant=no`);
+      const note = q.locator('#c2 .line.scenario').first();
+      await note.waitFor({ timeout: 10000 });
+      const said = await note.innerText();
+      assert(said.includes('answered with NO') && !said.includes('NIL values') && said.includes('fetch-expunged = no'), said);
+      await q.close();
     });
 
     // ---- issue 11 §3: one timeline --------------------------------------------------------------
