@@ -210,6 +210,19 @@ impl std::fmt::Display for SyntaxError {
 /// and the browser tests have it without a file system: `(file name, text)`, sorted by name.
 pub const LIBRARY: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/scenarios.rs"));
 
+/// `all[start..end]`, in a constant: the page's build stores its library's texts in one string
+/// (build.rs, `page_library`) and each entry slices its own out. The bounds come from build.rs,
+/// on character boundaries; were they not, the text would be empty rather than a build failure.
+#[doc(hidden)]
+pub const fn library_text(all: &'static str, start: usize, end: usize) -> &'static str {
+    let (head, _) = all.as_bytes().split_at(end);
+    let (_, text) = head.split_at(start);
+    match std::str::from_utf8(text) {
+        Ok(text) => text,
+        Err(_) => "",
+    }
+}
+
 const MAX_CLIENTS: usize = 3;
 
 /// A client line that severs the connection instead of sending anything: `Cn: (disconnect)`.
