@@ -385,7 +385,10 @@ impl Sandbox {
     /// A server over the default world with the default policies.
     #[wasm_bindgen(constructor)]
     pub fn new() -> Sandbox {
-        // Installed here, not in a start function: the test runner does not call those.
+        // Installed here, not in a start function: the test runner does not call those. Not in
+        // the page's build, whose `immediate-abort` panic strategy (scripts/build-page.sh) traps
+        // without calling any hook: the hook and its formatting were dead code there.
+        #[cfg(not(panic = "immediate-abort"))]
         console_error_panic_hook::set_once();
         Sandbox {
             server: live_server(Policies::default()),
