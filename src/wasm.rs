@@ -9,6 +9,7 @@ use serde::Serialize;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
+use crate::quoted::Quoted;
 use crate::scenario::{
     self, Draft, DraftCitation, DraftLine, DraftStep, Player, Run, Scenario, VariantText, LIBRARY,
 };
@@ -227,7 +228,7 @@ fn library(name: &str) -> Result<(&'static str, Scenario), JsError> {
     let (file, text) = LIBRARY
         .iter()
         .find(|(file, _)| *file == name || file.strip_suffix(".imap") == Some(name))
-        .ok_or_else(|| JsError::new(&format!("no scenario named {name:?}")))?;
+        .ok_or_else(|| JsError::new(&format!("no scenario named {}", Quoted(name))))?;
     let sc = Scenario::parse(text).map_err(|e| JsError::new(&format!("{file}: {e}")))?;
     Ok((file.strip_suffix(".imap").unwrap_or(file), sc))
 }
@@ -520,7 +521,8 @@ impl Sandbox {
         if let Some((point, values)) = &sc.vary {
             if !variant.as_ref().is_some_and(|v| values.contains(v)) {
                 return Err(JsError::new(&format!(
-                    "scenario {name:?} varies {point}: choose a variant ({})",
+                    "scenario {} varies {point}: choose a variant ({})",
+                    Quoted(name),
                     values.join(", ")
                 )));
             }
