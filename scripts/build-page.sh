@@ -31,14 +31,8 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immedi
 # binaryen's wasm-opt at -O1 (the npm package's, pinned in tools/; Debian's 108 corrupts the
 # module, Cargo.toml). Measured on 2026-12-01 on the page's module: -O1 --converge 213,458 ->
 # 210,592 bytes gzipped; -Oz and -O2 make the module smaller raw but 10 KB larger gzipped (they
-# inline and reorder into less repetitive code), so the page kept -O1 until:
-# -O2 with binaryen's inlining turned off (the three size limits at 0; LLVM has already inlined
-# what it chose) keeps -O2's other passes and none of the copies: measured on 2026-12-02,
-# 217,222 -> 215,499 bytes gzipped against -O1 --converge. (It is binaryen's inlining of
-# functions with one caller, the default with no size limit, that made -O2 10 KB larger.)
-tools/node_modules/.bin/wasm-opt -O2 --always-inline-max-function-size=0 \
-  --flexible-inline-max-function-size=0 --one-caller-inline-max-function-size=0 \
-  --converge --enable-bulk-memory --enable-reference-types \
+# inline and reorder into less repetitive code), so the page keeps -O1.
+tools/node_modules/.bin/wasm-opt -O1 --converge --enable-bulk-memory --enable-reference-types \
   --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   --enable-multivalue --enable-simd "${OUT:-pkg}/imap_sandbox_bg.wasm" -o "${OUT:-pkg}/imap_sandbox_bg.wasm"
 # The wasm-bindgen glue minified in place like www/'s scripts (measured on 2026-12-01: 5,797
