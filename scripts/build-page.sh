@@ -31,7 +31,11 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immedi
 # binaryen's wasm-opt at -O1 (the npm package's, pinned in tools/; Debian's 108 corrupts the
 # module, Cargo.toml). Measured on 2026-12-01 on the page's module: -O1 --converge 213,458 ->
 # 210,592 bytes gzipped; -Oz and -O2 make the module smaller raw but 10 KB larger gzipped (they
-# inline and reorder into less repetitive code), so the page keeps -O1.
+# inline and reorder into less repetitive code), so the page keeps -O1. Also measured on
+# 2026-12-02: -O2 with binaryen's inlining off (the three inline size limits at 0) is 1.9 KB
+# smaller gzipped than -O1, but the browser benchmark's mixed workload ran slower with it in four
+# alternating runs out of four (45-62k against 63-86k commands/s, bench/run.mjs, machine shared),
+# so it is not used.
 tools/node_modules/.bin/wasm-opt -O1 --converge --enable-bulk-memory --enable-reference-types \
   --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   --enable-multivalue --enable-simd "${OUT:-pkg}/imap_sandbox_bg.wasm" -o "${OUT:-pkg}/imap_sandbox_bg.wasm"
