@@ -15,6 +15,9 @@
 #   16.4), so SEARCH TEXT and BODY scan 16 octets at a time (memchr's simd128 code,
 #   src/server/search_keys.rs). Measured on 2026-12-02: the gzipped wasm 1,150 bytes smaller
 #   with it than without (214,015 against 215,165).
+# - `-Zlocation-detail=none`: no file names, lines or columns in the `Location`s that code which
+#   may panic still passes along; with `immediate-abort` nothing reads them. Measured on
+#   2026-12-02: the page 243,534 -> 243,226 bytes gzipped.
 # - dist/: the page as served (scripts/serve.py serves it at /): www/ copied, its scripts and
 #   styles minified by esbuild (tools/, installed by scripts/setup.sh). Measured on 2026-12-01:
 #   the page's own scripts and styles 40,146 bytes gzipped as written, 27,804 minified.
@@ -22,13 +25,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUSTC_BOOTSTRAP=1 \
-CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Ctarget-feature=+simd128" \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Ctarget-feature=+simd128 -Zlocation-detail=none" \
   wasm-pack build --profile wasm --target web --out-dir "${OUT:-pkg}" --no-pack -- \
   --no-default-features -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "$@"
 # binaryen's wasm-opt at -O1 (the npm package's, pinned in tools/; Debian's 108 corrupts the
 # module, Cargo.toml). Measured on 2026-12-01 on the page's module: -O1 --converge 213,458 ->
 # 210,592 bytes gzipped; -Oz and -O2 make the module smaller raw but 10 KB larger gzipped (they
-# inline and reorder into less repetitive code), so the page keeps -O1.
+# inline and reorder into less repetitive code), so the page keeps -O1. Also measured on
+# 2026-12-02: -O2 with binaryen's inlining off (the three inline size limits at 0) is 1.9 KB
+# smaller gzipped than -O1, but the browser benchmark's mixed workload ran slower with it in four
+# alternating runs out of four (45-62k against 63-86k commands/s, bench/run.mjs, machine shared),
+# so it is not used.
 tools/node_modules/.bin/wasm-opt -O1 --converge --enable-bulk-memory --enable-reference-types \
   --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   --enable-multivalue --enable-simd "${OUT:-pkg}/imap_sandbox_bg.wasm" -o "${OUT:-pkg}/imap_sandbox_bg.wasm"

@@ -10,6 +10,7 @@
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod protocol;
+mod quoted;
 pub mod scenario;
 pub mod server;
 

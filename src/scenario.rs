@@ -57,6 +57,7 @@ use serde::Serialize;
 
 #[cfg(feature = "response-check")]
 use crate::protocol::parse::parse_response;
+use crate::quoted::Quoted;
 use crate::server::{Citation, ClientId, Output, OutputKind, Policies, Server, World};
 
 /// A parsed scenario.
@@ -139,7 +140,8 @@ impl Cite {
         let err = |message: String| SyntaxError { line_no, message };
         let (head, rfc) = text.split_once(char::is_whitespace).ok_or_else(|| {
             err(format!(
-                "expected `# cite: POINT[=VALUE] PARAGRAPH`, got {text:?}"
+                "expected `# cite: POINT[=VALUE] PARAGRAPH`, got {text}",
+                text = Quoted(text)
             ))
         })?;
         let (point, value) = match head.split_once('=') {
@@ -151,8 +153,9 @@ impl Cite {
             // Said without the command line: the page reads scenarios too (issue 11 §4).
             let points: Vec<&str> = check.table().iter().map(|row| row.point).collect();
             return Err(err(format!(
-                "unknown decision point {point:?} in # cite:; one of: {}",
-                points.join(", ")
+                "unknown decision point {point} in # cite:; one of: {}",
+                points.join(", "),
+                point = Quoted(point)
             )));
         }
         if let Some(v) = value {
@@ -210,6 +213,19 @@ impl std::fmt::Display for SyntaxError {
 /// and the browser tests have it without a file system: `(file name, text)`, sorted by name.
 pub const LIBRARY: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/scenarios.rs"));
 
+/// `all[start..end]`, in a constant: the page's build stores its library's texts in one string
+/// (build.rs, `page_library`) and each entry slices its own out. The bounds come from build.rs,
+/// on character boundaries; were they not, the text would be empty rather than a build failure.
+#[doc(hidden)]
+pub const fn library_text(all: &'static str, start: usize, end: usize) -> &'static str {
+    let (head, _) = all.as_bytes().split_at(end);
+    let (_, text) = head.split_at(start);
+    match std::str::from_utf8(text) {
+        Ok(text) => text,
+        Err(_) => "",
+    }
+}
+
 const MAX_CLIENTS: usize = 3;
 
 /// A client line that severs the connection instead of sending anything: `Cn: (disconnect)`.
@@ -220,7 +236,10 @@ fn client_number(s: &str, line_no: usize) -> Result<usize, SyntaxError> {
         Ok(n) if (1..=MAX_CLIENTS).contains(&n) => Ok(n),
         _ => Err(SyntaxError {
             line_no,
-            message: format!("client number must be 1 to {MAX_CLIENTS}, got {s:?}"),
+            message: format!(
+                "client number must be 1 to {MAX_CLIENTS}, got {}",
+                Quoted(s)
+            ),
         }),
     }
 }
@@ -354,9 +373,9 @@ impl Scenario {
                         sc.explain.push_str(value);
                     }
                     "policy" => {
-                        let (k, v) = value
-                            .split_once('=')
-                            .ok_or_else(|| err(format!("expected NAME=VALUE, got {value:?}")))?;
+                        let (k, v) = value.split_once('=').ok_or_else(|| {
+                            err(format!("expected NAME=VALUE, got {}", Quoted(value)))
+                        })?;
                         Policies::default()
                             .set(k.trim(), v.trim())
                             .map_err(|e| err(e.0))?;
@@ -364,9 +383,9 @@ impl Scenario {
                             .push((k.trim().to_string(), v.trim().to_string()));
                     }
                     "vary" => {
-                        let (k, vs) = value
-                            .split_once('=')
-                            .ok_or_else(|| err(format!("expected POINT = V1 V2, got {value:?}")))?;
+                        let (k, vs) = value.split_once('=').ok_or_else(|| {
+                            err(format!("expected POINT = V1 V2, got {}", Quoted(value)))
+                        })?;
                         let values: Vec<String> =
                             vs.split_whitespace().map(str::to_string).collect();
                         for v in &values {
@@ -380,7 +399,7 @@ impl Scenario {
                             .ok_or_else(|| err("expected `Cn COMMAND`".to_string()))?;
                         let n = who
                             .strip_prefix('C')
-                            .ok_or_else(|| err(format!("expected Cn, got {who:?}")))?;
+                            .ok_or_else(|| err(format!("expected Cn, got {}", Quoted(who))))?;
                         sc.setup
                             .push((client_number(n, line_no)?, cmd.trim().to_string()));
                     }
@@ -419,9 +438,12 @@ impl Scenario {
                     return Err(err(format!("[{v}] is not one of the `# vary:` values")));
                 }
             }
-            let (tag, content) = body
-                .split_once(':')
-                .ok_or_else(|| err(format!("expected `Cn: ...` or `Sn: ...`, got {body:?}")))?;
+            let (tag, content) = body.split_once(':').ok_or_else(|| {
+                err(format!(
+                    "expected `Cn: ...` or `Sn: ...`, got {}",
+                    Quoted(body)
+                ))
+            })?;
             // One space after the colon belongs to the notation, the rest to the line.
             let content = content.strip_prefix(' ').unwrap_or(content);
             if let Some(n) = tag.strip_prefix('C') {
@@ -487,7 +509,7 @@ impl Scenario {
                 });
                 after_expect = true;
             } else {
-                return Err(err(format!("expected Cn: or Sn:, got {tag:?}")));
+                return Err(err(format!("expected Cn: or Sn:, got {}", Quoted(tag))));
             }
         }
         if let Some((c, remaining)) = literal {
@@ -753,10 +775,10 @@ impl Player {
                     failures.push(Failure {
                         line_no: e.line_no,
                         message: format!(
-                            "S{}! {:?} must not appear, but the server sent {:?}",
+                            "S{}! {} must not appear, but the server sent {}",
                             e.client,
-                            e.pattern,
-                            text_of(o)
+                            Quoted(&e.pattern),
+                            Quoted(&text_of(o))
                         ),
                     });
                 }
@@ -781,8 +803,12 @@ impl Player {
                         (None, Some(got)) if annotated => failures.push(Failure {
                             line_no: e.line_no,
                             message: format!(
-                                "S{} {:?} cites {}={} {}, which no # cite: line names",
-                                e.client, text, got.point, got.value, got.rfc
+                                "S{} {} cites {}={} {}, which no # cite: line names",
+                                e.client,
+                                Quoted(&text),
+                                got.point,
+                                got.value,
+                                got.rfc
                             ),
                         }),
                         (None, _) => {}
@@ -791,9 +817,9 @@ impl Player {
                                 failures.push(Failure {
                                     line_no: c.line_no,
                                     message: format!(
-                                        "S{} {:?} must cite {}\n      but it cites {}",
+                                        "S{} {} must cite {}\n      but it cites {}",
                                         e.client,
-                                        text,
+                                        Quoted(&text),
                                         c.describe(),
                                         got
                                     ),
@@ -811,8 +837,10 @@ impl Player {
                 failures.push(Failure {
                     line_no: e.line_no,
                     message: format!(
-                        "S{} expected {:?}\n      but got {:?}",
-                        e.client, e.pattern, text
+                        "S{} expected {}\n      but got {}",
+                        e.client,
+                        Quoted(&e.pattern),
+                        Quoted(&text)
                     ),
                 });
                 *used = true;
@@ -823,8 +851,9 @@ impl Player {
                 failures.push(Failure {
                     line_no: e.line_no,
                     message: format!(
-                        "S{} expected {:?}\n      but the server sent nothing more",
-                        e.client, e.pattern
+                        "S{} expected {}\n      but the server sent nothing more",
+                        e.client,
+                        Quoted(&e.pattern)
                     ),
                 });
             }
@@ -857,7 +886,7 @@ impl Player {
             if failed {
                 failures.push(Failure {
                     line_no: step.line_no,
-                    message: format!("unexpected response to C{n}: {:?}", text_of(o)),
+                    message: format!("unexpected response to C{n}: {}", Quoted(&text_of(o))),
                 });
             }
         }
@@ -1028,7 +1057,7 @@ impl Draft {
     pub fn write(&self) -> Result<String, String> {
         let one_line = |what: &str, text: &str| {
             if text.contains(['\r', '\n']) {
-                Err(format!("{what} {text:?} has a line break"))
+                Err(format!("{what} {} has a line break", Quoted(text)))
             } else {
                 Ok(())
             }

@@ -9,6 +9,7 @@ use serde::Serialize;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
+use crate::quoted::Quoted;
 use crate::scenario::{
     self, Draft, DraftCitation, DraftLine, DraftStep, Player, Run, Scenario, VariantText, LIBRARY,
 };
@@ -227,7 +228,7 @@ fn library(name: &str) -> Result<(&'static str, Scenario), JsError> {
     let (file, text) = LIBRARY
         .iter()
         .find(|(file, _)| *file == name || file.strip_suffix(".imap") == Some(name))
-        .ok_or_else(|| JsError::new(&format!("no scenario named {name:?}")))?;
+        .ok_or_else(|| JsError::new(&format!("no scenario named {}", Quoted(name))))?;
     let sc = Scenario::parse(text).map_err(|e| JsError::new(&format!("{file}: {e}")))?;
     Ok((file.strip_suffix(".imap").unwrap_or(file), sc))
 }
@@ -385,7 +386,10 @@ impl Sandbox {
     /// A server over the default world with the default policies.
     #[wasm_bindgen(constructor)]
     pub fn new() -> Sandbox {
-        // Installed here, not in a start function: the test runner does not call those.
+        // Installed here, not in a start function: the test runner does not call those. Not in
+        // the page's build, whose `immediate-abort` panic strategy (scripts/build-page.sh) traps
+        // without calling any hook: the hook and its formatting were dead code there.
+        #[cfg(not(panic = "immediate-abort"))]
         console_error_panic_hook::set_once();
         Sandbox {
             server: live_server(Policies::default()),
@@ -517,7 +521,8 @@ impl Sandbox {
         if let Some((point, values)) = &sc.vary {
             if !variant.as_ref().is_some_and(|v| values.contains(v)) {
                 return Err(JsError::new(&format!(
-                    "scenario {name:?} varies {point}: choose a variant ({})",
+                    "scenario {} varies {point}: choose a variant ({})",
+                    Quoted(name),
                     values.join(", ")
                 )));
             }

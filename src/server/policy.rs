@@ -9,6 +9,8 @@
 
 use serde::Serialize;
 
+use crate::quoted::Quoted;
+
 /// Declares a policy enum with its wire names, the decision point's name and RFC reference.
 macro_rules! policy_enum {
     (
@@ -541,7 +543,8 @@ pub struct PointInfo {
 /// every point, not one copy per enum, to keep the page's wasm small.
 fn unknown_value(point: &str, value: &str, names: &[&str]) -> PolicyError {
     PolicyError(format!(
-        "unknown value {value:?} for {point}; one of: {}",
+        "unknown value {} for {point}; one of: {}",
+        Quoted(value),
         names.join(", ")
     ))
 }
@@ -598,16 +601,17 @@ impl Policies {
         }
         each_point!(name);
         Err(PolicyError(format!(
-            "unknown decision point {point:?}; one of: {}",
+            "unknown decision point {}; one of: {}",
+            Quoted(point),
             points.join(", ")
         )))
     }
 
     /// Parses `NAME=VALUE`, as given to `--policy`.
     pub fn set_assignment(&mut self, assignment: &str) -> Result<(), PolicyError> {
-        let (point, value) = assignment
-            .split_once('=')
-            .ok_or_else(|| PolicyError(format!("expected NAME=VALUE, got {assignment:?}")))?;
+        let (point, value) = assignment.split_once('=').ok_or_else(|| {
+            PolicyError(format!("expected NAME=VALUE, got {}", Quoted(assignment)))
+        })?;
         self.set(point.trim(), value.trim())
     }
 
@@ -647,7 +651,8 @@ impl Policies {
         let preset = PRESETS.iter().find(|p| p.name == name).ok_or_else(|| {
             let names: Vec<_> = PRESETS.iter().map(|p| p.name).collect();
             PolicyError(format!(
-                "unknown preset {name:?}; one of: {}",
+                "unknown preset {}; one of: {}",
+                Quoted(name),
                 names.join(", ")
             ))
         })?;
