@@ -15,7 +15,6 @@ use crate::protocol::types::{
 use crate::server::mailstore::{Flags, Mailbox, MailboxId, MessageData, SeqNum, Uid};
 use crate::server::policy::Citation;
 
-
 /// A connected client, as numbered by the engine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct ClientId(pub u32);
@@ -503,8 +502,7 @@ impl View {
             };
             next = i + 1;
             // A message expunged elsewhere is not reported (RFC 3501 §7.4.1: its EXPUNGE is).
-            if self.entries.get(i).is_none_or(|e| e.expunged.is_some()) || !self.mark_changed(i)
-            {
+            if self.entries.get(i).is_none_or(|e| e.expunged.is_some()) || !self.mark_changed(i) {
                 continue;
             }
             let told = match shared.iter().rev().take(8).find(|t| ***t == *before) {
@@ -1113,9 +1111,7 @@ mod tests {
             view.mark_expunged(Uid(uid), ghost, false);
         }
         mb.messages.retain(|m| m.uid.0 < 4);
-        assert!(view
-            .flush(Some(mb), false)
-            .is_empty());
+        assert!(view.flush(Some(mb), false).is_empty());
         assert_eq!(view.exists(), 7);
         let out = view.flush(Some(mb), true);
         let expected: Vec<Response> = [4, 4, 4, 4]
@@ -1124,6 +1120,40 @@ mod tests {
             .chain([Response::Data(Data::Exists(3))])
             .collect();
         assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn flag_changes_are_counted_told_once_and_walked_in_order() {
+        let (mut store, id) = mailbox_with(7);
+        let mb = store.get_mut(id).unwrap();
+        let mut view = View::open(mb, false);
+        let before = Flags::default();
+        let changes: Vec<(Uid, Flags)> = [6, 2, 9]
+            .iter()
+            .map(|&u| (Uid(u), before.clone()))
+            .collect();
+        // 9 is not known to the view yet; 2 is found out of order.
+        view.flags_changed_from_all(&changes);
+        view.flags_changed_from_all(&changes[..1]);
+        assert_eq!(view.flag_changes(), 3);
+        assert_eq!(view.changed_uids(), [Uid(2), Uid(6), Uid(9)]);
+        // The flags before are kept once for all the entries.
+        let told = |v: &View, i: usize| v.entries[i].told.clone().unwrap();
+        assert!(Arc::ptr_eq(&told(&view, 1), &told(&view, 5)));
+        view.told_at(1);
+        view.told_at(1);
+        assert_eq!(view.flag_changes(), 2);
+        assert!(view.entries[1].told.is_none());
+        let mut emitted = Vec::new();
+        view.flush_flags(
+            mb,
+            crate::server::policy::CondstoreUid::Qresync,
+            |seq, _, _, _| emitted.push(seq),
+        );
+        assert_eq!(emitted, [6]);
+        // 9 is still owed, for when the view learns of it.
+        assert_eq!(view.changed_uids(), [Uid(9)]);
+        assert!(view.entries.iter().all(|e| !e.changed && e.told.is_none()));
     }
 
     #[test]

@@ -329,10 +329,7 @@ impl Server {
         // no record of them (issue 14). One citation per line: the STORE's own decision point
         // first, then the UID item's (condstore-uid).
         let outbox = &mut self.outbox;
-        outbox.reserve(
-            if report_live { live.len() } else { 0 } + reports.len(),
-            40,
-        );
+        outbox.reserve(if report_live { live.len() } else { 0 } + reports.len(), 40);
         let cite = |citation: Option<Citation>| {
             citation
                 .or_else(|| report.clone())
