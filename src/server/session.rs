@@ -194,7 +194,8 @@ pub struct View {
     flags_changed: usize,
     changed_span: (Uid, Uid),
     /// Messages another session changed that this session does not know yet (they arrived
-    /// after its last flush): their FETCH follows their EXISTS, as for any other change.
+    /// after its last flush), ascending: their FETCH follows their EXISTS, as for any other
+    /// change.
     changed_unknown: Vec<Uid>,
     /// How many entries are expunged and not yet reported.
     pub pending_expunges: usize,
@@ -441,18 +442,10 @@ impl View {
 
     /// The UIDs of [`View::flag_changes`], ascending.
     pub fn changed_uids(&self) -> Vec<Uid> {
-        let mut uids: Vec<Uid> = self
-            .entries
-            .get(self.changed_range())
-            .unwrap_or_default()
-            .iter()
-            .filter(|e| e.changed)
-            .map(|e| e.uid)
-            .collect();
-        uids.extend(&self.changed_unknown);
-        uids.sort_unstable();
-        uids.dedup();
-        uids
+        let known = self.entries.get(self.changed_range()).unwrap_or_default();
+        let known = known.iter().filter(|e| e.changed).map(|e| e.uid);
+        // The others are above every known one.
+        known.chain(self.changed_unknown.iter().copied()).collect()
     }
 
     /// The entries from the lowest to the highest changed UID; empty when none is changed.
@@ -495,8 +488,11 @@ impl View {
         let mut shared: Vec<Arc<Flags>> = Vec::new();
         for (uid, before) in changes {
             let Some(i) = self.index_near(*uid, next) else {
+                // Kept sorted and once each; appended at the end as changes come in order.
                 if *uid > self.last_uid {
-                    self.changed_unknown.push(*uid);
+                    if let Err(p) = self.changed_unknown.binary_search(uid) {
+                        self.changed_unknown.insert(p, *uid);
+                    }
                 }
                 continue;
             };
