@@ -529,7 +529,9 @@ impl View {
             }
             self.told_at(i);
         }
-        self.changed_unknown.retain(|&u| u != uid);
+        if let Ok(p) = self.changed_unknown.binary_search(&uid) {
+            self.changed_unknown.remove(p);
+        }
     }
 
     /// Tells the session what changed since it was last told, as untagged responses appended
@@ -1150,6 +1152,15 @@ mod tests {
         // 9 is still owed, for when the view learns of it.
         assert_eq!(view.changed_uids(), [Uid(9)]);
         assert!(view.entries.iter().all(|e| !e.changed && e.told.is_none()));
+        // Expunged before the view learns of it: nothing is owed.
+        let ghost = Ghost {
+            data: mb.message(Uid(1)).unwrap().data.clone(),
+            flags: Flags::default(),
+            modseq: 1,
+            told: None,
+        };
+        view.mark_expunged(Uid(9), ghost, false);
+        assert_eq!(view.flag_changes(), 0);
     }
 
     #[test]
