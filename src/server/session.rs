@@ -529,9 +529,7 @@ impl View {
             }
             self.told_at(i);
         }
-        if let Ok(p) = self.changed_unknown.binary_search(&uid) {
-            self.changed_unknown.remove(p);
-        }
+        self.changed_unknown.retain(|&u| u != uid);
     }
 
     /// Tells the session what changed since it was last told, as untagged responses appended
