@@ -798,13 +798,7 @@ impl Server {
             Vec::new()
         };
         let mailbox = self.store.get_mut(view.mailbox);
-        let mut flags = Vec::new();
-        responses.extend(view.flush(
-            mailbox,
-            allow_expunge,
-            self.policies.condstore_uid,
-            &mut flags,
-        ));
+        responses.extend(view.flush(mailbox, allow_expunge));
         // RFC 5267 §4.3.3: ADDTO in sequence numbers comes after the EXISTS.
         let changes = match self.store.get(view.mailbox) {
             Some(mailbox) => commands::search::context_changes(view, mailbox),
@@ -813,12 +807,24 @@ impl Server {
         for r in responses {
             self.send(client, r, None);
         }
-        // The flag changes come last of what the view had to tell (`View::flush`). A FETCH
-        // about a flag change: its UID item is condstore-uid's (RFC 7162 §3.2.4).
+        // The flag changes come last of what the view had to tell (`View::flush_flags`),
+        // written straight into the output. A FETCH about a flag change: its UID item is
+        // condstore-uid's (RFC 7162 §3.2.4).
         let uid_citation = self.condstore_uid_citation(client);
-        self.outbox.reserve(flags.len(), 40);
-        for fetch in &flags {
-            self.send_flags_fetch(client, fetch, uid_citation.clone());
+        let condstore_uid = self.policies.condstore_uid;
+        if let Some(view) = self
+            .sessions
+            .get_mut(&client)
+            .and_then(|s| s.state.view_mut())
+        {
+            if let Some(mailbox) = self.store.get(view.mailbox) {
+                let outbox = &mut self.outbox;
+                outbox.reserve(view.flag_changes(), 40);
+                view.flush_flags(mailbox, condstore_uid, |seq, flags, uid, modseq| {
+                    fetch_items::write_flags_fetch(seq, flags, uid, modseq, &mut outbox.bytes);
+                    outbox.end_line(client, OutputKind::Untagged, None, uid_citation.clone());
+                });
+            }
         }
         for r in changes {
             self.send(client, r, None);

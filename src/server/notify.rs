@@ -389,7 +389,7 @@ impl Server {
                     .is_some_and(|m| m.uid > v.last_uid);
                 newer
                     || (!sel.delayed && v.pending_expunges > 0)
-                    || (sel.flags && !v.flags_changed.is_empty())
+                    || (sel.flags && v.flag_changes() > 0)
             });
         if !due {
             return;

@@ -15,8 +15,6 @@ use crate::protocol::types::{
 use crate::server::mailstore::{Flags, Mailbox, MailboxId, MessageData, SeqNum, Uid};
 use crate::server::policy::Citation;
 
-use crate::server::fetch_items::FlagsFetch;
-
 /// A connected client, as numbered by the engine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct ClientId(pub u32);
@@ -171,9 +169,14 @@ pub struct Entry {
     /// a ghost is rare, and inline it made every entry of every selecting session 144 bytes
     /// instead of 24 (issue 14's memory row).
     pub expunged: Option<Box<Ghost>>,
-    /// Its flags before another session's change this session was not told of yet (in
-    /// `View::flags_changed`), for [`Ghost::told`]. Shared: a change of many messages records
-    /// one copy for each run of equal flags.
+    /// Another session changed its flags and this session was not told yet (RFC 3501
+    /// §7.4.2). A flag here rather than a set of UIDs in the view: a change of every message
+    /// costs each other session one write per message, and its NOOP one walk (issue 14). In
+    /// the padding after `recent`: the entry stays 24 bytes.
+    pub changed: bool,
+    /// Its flags before another session's change this session was not told of yet (while
+    /// `changed`), for [`Ghost::told`]. Shared: a change of many messages records one copy for
+    /// each distinct value of the flags before.
     pub told: Option<Arc<Flags>>,
 }
 
@@ -185,8 +188,15 @@ pub struct View {
     pub read_only: bool,
     /// In sequence-number order; UIDs strictly ascending (RFC 3501 §2.3.1.1).
     pub entries: Vec<Entry>,
-    /// Messages whose flags another session changed, not yet reported (RFC 3501 §7.4.2).
-    pub flags_changed: BTreeSet<Uid>,
+    /// How many entries are [`Entry::changed`] (RFC 3501 §7.4.2), and the lowest and highest
+    /// of their UIDs: a flush walks those entries only, so a NOOP after a change of one
+    /// message reads one entry.
+    flags_changed: usize,
+    changed_span: (Uid, Uid),
+    /// Messages another session changed that this session does not know yet (they arrived
+    /// after its last flush), ascending: their FETCH follows their EXISTS, as for any other
+    /// change.
+    changed_unknown: Vec<Uid>,
     /// How many entries are expunged and not yet reported.
     pub pending_expunges: usize,
     /// Some pending expunge was made by another session: after reporting it, EXISTS is sent
@@ -264,6 +274,7 @@ impl View {
                     uid: m.uid,
                     recent,
                     expunged: None,
+                    changed: false,
                     told: None,
                 }
             })
@@ -275,7 +286,9 @@ impl View {
             recent_count: entries.iter().filter(|e| e.recent).count(),
             entries,
             keywords_known: mailbox.keywords().len(),
-            flags_changed: BTreeSet::new(),
+            flags_changed: 0,
+            changed_span: (Uid(0), Uid(0)),
+            changed_unknown: Vec::new(),
             pending_expunges: 0,
             expunged_elsewhere: false,
             enabled: Enabled::default(),
@@ -411,34 +424,93 @@ impl View {
         out
     }
 
-    /// Records that this session was told a message's current flags.
-    pub fn told_now(&mut self, uid: Uid) {
-        if let Some(e) = self.index_of_uid(uid).and_then(|i| self.entries.get_mut(i)) {
+    /// Records that this session was told the current flags of the message at `index`: a
+    /// change another session made to them needs no second FETCH (RFC 3501 §7.4.2).
+    pub fn told_at(&mut self, index: Index) {
+        if let Some(e) = self.entries.get_mut(index) {
             e.told = None;
+            if std::mem::take(&mut e.changed) {
+                self.flags_changed = self.flags_changed.saturating_sub(1);
+            }
         }
+    }
+
+    /// How many messages' flags another session changed that this session was not told of.
+    pub fn flag_changes(&self) -> usize {
+        self.flags_changed + self.changed_unknown.len()
+    }
+
+    /// The UIDs of [`View::flag_changes`], ascending.
+    pub fn changed_uids(&self) -> Vec<Uid> {
+        let known = self.entries.get(self.changed_range()).unwrap_or_default();
+        let known = known.iter().filter(|e| e.changed).map(|e| e.uid);
+        // The others are above every known one.
+        known.chain(self.changed_unknown.iter().copied()).collect()
+    }
+
+    /// The entries from the lowest to the highest changed UID; empty when none is changed.
+    fn changed_range(&self) -> std::ops::Range<Index> {
+        if self.flags_changed == 0 {
+            return 0..0;
+        }
+        let (lo, hi) = self.changed_span;
+        let start = self.entries.partition_point(|e| e.uid < lo);
+        let end = self.entries.partition_point(|e| e.uid <= hi);
+        start..end.max(start)
+    }
+
+    /// Marks the entry at `index` [`Entry::changed`]; false when it already was.
+    fn mark_changed(&mut self, index: Index) -> bool {
+        let Some(e) = self.entries.get_mut(index) else {
+            return false;
+        };
+        if std::mem::replace(&mut e.changed, true) {
+            return false;
+        }
+        let uid = e.uid;
+        self.changed_span = if self.flags_changed == 0 {
+            (uid, uid)
+        } else {
+            (self.changed_span.0.min(uid), self.changed_span.1.max(uid))
+        };
+        self.flags_changed += 1;
+        true
     }
 
     /// Records another session's change of these messages' flags, each with its flags before
     /// the change, to be told (RFC 3501 §7.4.2). Changes in ascending UID order (as the
     /// handlers make them, walking a set) find their entries in one walk, not one search
-    /// each, and each run of equal flags before is kept once.
+    /// each, and each distinct value of the flags before is kept once.
     pub fn flags_changed_from_all(&mut self, changes: &[(Uid, Flags)]) {
         let mut next = 0;
-        let mut shared: Option<Arc<Flags>> = None;
+        // The few latest distinct values: a change of many messages meets few, and looking
+        // further back would make a change of many distinct ones quadratic.
+        let mut shared: Vec<Arc<Flags>> = Vec::new();
         for (uid, before) in changes {
-            if !self.flags_changed.insert(*uid) {
+            let Some(i) = self.index_near(*uid, next) else {
+                // Kept sorted and once each; appended at the end as changes come in order.
+                if *uid > self.last_uid {
+                    if let Err(p) = self.changed_unknown.binary_search(uid) {
+                        self.changed_unknown.insert(p, *uid);
+                    }
+                }
+                continue;
+            };
+            next = i + 1;
+            // A message expunged elsewhere is not reported (RFC 3501 §7.4.1: its EXPUNGE is).
+            if self.entries.get(i).is_none_or(|e| e.expunged.is_some()) || !self.mark_changed(i) {
                 continue;
             }
-            if let Some(i) = self.index_near(*uid, next) {
-                next = i + 1;
-                if let Some(e) = self.entries.get_mut(i) {
-                    let told = match &shared {
-                        Some(told) if **told == *before => told.clone(),
-                        _ => Arc::new(before.clone()),
-                    };
-                    shared = Some(told.clone());
-                    e.told = Some(told);
+            let told = match shared.iter().rev().take(8).find(|t| ***t == *before) {
+                Some(told) => told.clone(),
+                None => {
+                    let told = Arc::new(before.clone());
+                    shared.push(told.clone());
+                    told
                 }
+            };
+            if let Some(e) = self.entries.get_mut(i) {
+                e.told = Some(told);
             }
         }
     }
@@ -455,8 +527,9 @@ impl View {
                     self.expunged_elsewhere |= !by_self;
                 }
             }
+            self.told_at(i);
         }
-        self.flags_changed.remove(&uid);
+        self.changed_unknown.retain(|&u| u != uid);
     }
 
     /// Tells the session what changed since it was last told, as untagged responses appended
@@ -467,15 +540,13 @@ impl View {
     ///   (RFC 3501 §7.4.1), then EXISTS with the new count, as RFC 2180 §4.1.1 shows;
     /// - EXISTS and RECENT for new messages (RFC 3501 §7.3.1, §7.3.2), claiming `\Recent`
     ///   for this session unless read-only (RFC 3501 §2.3.2);
-    /// - FLAGS and PERMANENTFLAGS for new keywords ([`View::announce_keywords`]);
-    /// - FETCH (FLAGS) for flags changed elsewhere (RFC 3501 §7.4.2), appended to `flags`
-    ///   instead (they follow the others).
+    /// - FLAGS and PERMANENTFLAGS for new keywords ([`View::announce_keywords`]).
+    ///
+    /// The FETCH responses for flags changed elsewhere follow: [`View::flush_flags`].
     pub fn flush(
         &mut self,
         mut mailbox: Option<&mut Mailbox>,
         allow_expunge: bool,
-        condstore_uid: crate::server::policy::CondstoreUid,
-        flags: &mut Vec<FlagsFetch>,
     ) -> Vec<Response> {
         let mut out = Vec::new();
         let mut announce = false;
@@ -533,6 +604,7 @@ impl View {
                     uid: m.uid,
                     recent,
                     expunged: None,
+                    changed: false,
                     told: None,
                 });
                 self.last_uid = m.uid;
@@ -550,42 +622,67 @@ impl View {
         }
         if let Some(mailbox) = mailbox {
             out.extend(self.announce_keywords(mailbox));
-            let changed = std::mem::take(&mut self.flags_changed);
-            flags.reserve(changed.len());
-            // RFC 7162 §3.1: once CONDSTORE is enabled, MODSEQ too; §3.2.4: the UID as the
-            // condstore-uid decision point reads it.
-            let with_uid = self.enabled.uid_in_unsolicited(condstore_uid);
-            let condstore = self.enabled.condstore;
-            // Both walks go up in UID order, each from where the last one stopped.
-            let (mut next, mut next_message) = (0, 0);
-            for uid in changed {
-                let Some(i) = self.index_near(uid, next) else {
-                    continue;
-                };
-                next = i + 1;
-                let Some(entry) = self.entries.get_mut(i) else {
-                    continue;
-                };
-                // Told now (`View::told_now`), expunged or not.
-                entry.told = None;
-                if entry.expunged.is_some() {
-                    continue;
-                }
-                let Some(p) = mailbox.position_near(uid, next_message) else {
-                    continue;
-                };
-                next_message = p + 1;
-                if let Some(m) = mailbox.messages.get(p) {
-                    flags.push(FlagsFetch {
-                        seq: View::seq_of(i).0,
-                        flags: Some((m.flags.clone(), entry.recent)),
-                        uid: with_uid.then_some(uid.0),
-                        modseq: condstore.then_some(m.modseq),
-                    });
-                }
-            }
         }
         out
+    }
+
+    /// Tells the session of flags changed elsewhere (RFC 3501 §7.4.2), after [`View::flush`]:
+    /// `emit` gets each FETCH response's sequence number, flags (with `\Recent` or not), UID
+    /// and MODSEQ, in ascending order, for the caller to write straight into its output. The
+    /// changed entries are walked once, from the lowest changed UID to the highest.
+    pub fn flush_flags(
+        &mut self,
+        mailbox: &Mailbox,
+        condstore_uid: crate::server::policy::CondstoreUid,
+        mut emit: impl FnMut(u32, Option<(&Flags, bool)>, Option<u32>, Option<u64>),
+    ) {
+        // Changes of messages that arrived since: the flush just made them entries.
+        for uid in std::mem::take(&mut self.changed_unknown) {
+            match self.index_of_uid(uid) {
+                Some(i) => {
+                    self.mark_changed(i);
+                }
+                None if uid > self.last_uid => self.changed_unknown.push(uid),
+                None => {}
+            }
+        }
+        // RFC 7162 §3.1: once CONDSTORE is enabled, MODSEQ too; §3.2.4: the UID as the
+        // condstore-uid decision point reads it.
+        let with_uid = self.enabled.uid_in_unsolicited(condstore_uid);
+        let condstore = self.enabled.condstore;
+        let range = self.changed_range();
+        let start = range.start;
+        // Both walks go up in UID order, the mailbox's from where the last one stopped.
+        let mut next_message = 0;
+        for (i, entry) in self
+            .entries
+            .get_mut(range)
+            .unwrap_or_default()
+            .iter_mut()
+            .enumerate()
+        {
+            if !std::mem::take(&mut entry.changed) {
+                continue;
+            }
+            // Told now (`View::told_at`), expunged or not.
+            entry.told = None;
+            if entry.expunged.is_some() {
+                continue;
+            }
+            let Some(p) = mailbox.position_near(entry.uid, next_message) else {
+                continue;
+            };
+            next_message = p + 1;
+            if let Some(m) = mailbox.messages.get(p) {
+                emit(
+                    View::seq_of(start + i).0,
+                    Some((&m.flags, entry.recent)),
+                    with_uid.then_some(entry.uid.0),
+                    condstore.then_some(m.modseq),
+                );
+            }
+        }
+        self.flags_changed = 0;
     }
 
     /// FLAGS and PERMANENTFLAGS again when the mailbox gained keywords since this session was
@@ -1010,27 +1107,58 @@ mod tests {
             view.mark_expunged(Uid(uid), ghost, false);
         }
         mb.messages.retain(|m| m.uid.0 < 4);
-        assert!(view
-            .flush(
-                Some(mb),
-                false,
-                crate::server::policy::CondstoreUid::Qresync,
-                &mut Vec::new()
-            )
-            .is_empty());
+        assert!(view.flush(Some(mb), false).is_empty());
         assert_eq!(view.exists(), 7);
-        let out = view.flush(
-            Some(mb),
-            true,
-            crate::server::policy::CondstoreUid::Qresync,
-            &mut Vec::new(),
-        );
+        let out = view.flush(Some(mb), true);
         let expected: Vec<Response> = [4, 4, 4, 4]
             .iter()
             .map(|&n| Response::Data(Data::Expunge(n)))
             .chain([Response::Data(Data::Exists(3))])
             .collect();
         assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn flag_changes_are_counted_told_once_and_walked_in_order() {
+        let (mut store, id) = mailbox_with(7);
+        let mb = store.get_mut(id).unwrap();
+        let mut view = View::open(mb, false);
+        let before = Flags::default();
+        let changes: Vec<(Uid, Flags)> = [6, 2, 9]
+            .iter()
+            .map(|&u| (Uid(u), before.clone()))
+            .collect();
+        // 9 is not known to the view yet; 2 is found out of order.
+        view.flags_changed_from_all(&changes);
+        view.flags_changed_from_all(&changes[..1]);
+        assert_eq!(view.flag_changes(), 3);
+        assert_eq!(view.changed_uids(), [Uid(2), Uid(6), Uid(9)]);
+        // The flags before are kept once for all the entries.
+        let told = |v: &View, i: usize| v.entries[i].told.clone().unwrap();
+        assert!(Arc::ptr_eq(&told(&view, 1), &told(&view, 5)));
+        view.told_at(1);
+        view.told_at(1);
+        assert_eq!(view.flag_changes(), 2);
+        assert!(view.entries[1].told.is_none());
+        let mut emitted = Vec::new();
+        view.flush_flags(
+            mb,
+            crate::server::policy::CondstoreUid::Qresync,
+            |seq, _, _, _| emitted.push(seq),
+        );
+        assert_eq!(emitted, [6]);
+        // 9 is still owed, for when the view learns of it.
+        assert_eq!(view.changed_uids(), [Uid(9)]);
+        assert!(view.entries.iter().all(|e| !e.changed && e.told.is_none()));
+        // Expunged before the view learns of it: nothing is owed.
+        let ghost = Ghost {
+            data: mb.message(Uid(1)).unwrap().data.clone(),
+            flags: Flags::default(),
+            modseq: 1,
+            told: None,
+        };
+        view.mark_expunged(Uid(9), ghost, false);
+        assert_eq!(view.flag_changes(), 0);
     }
 
     #[test]

@@ -198,7 +198,7 @@ impl Server {
                         .collect(),
                     view.entries.len(),
                     view.pending_expunges,
-                    view.flags_changed.iter().map(|u| u.0).collect(),
+                    view.changed_uids().iter().map(|u| u.0).collect(),
                     new,
                 )
             }

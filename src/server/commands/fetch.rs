@@ -137,16 +137,11 @@ impl Server {
             .and_then(|s| s.state.view_mut())
         {
             let mut next = 0;
+            // The entries walked in the order of `uids`.
             for &uid in uids {
-                if !view.flags_changed.is_empty() {
-                    view.flags_changed.remove(&uid);
-                }
-                // `View::told_now`, the entries walked in the order of `uids`.
                 if let Some(i) = view.index_near(uid, next) {
                     next = i + 1;
-                    if let Some(e) = view.entries.get_mut(i) {
-                        e.told = None;
-                    }
+                    view.told_at(i);
                 }
             }
         }

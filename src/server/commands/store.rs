@@ -5,14 +5,14 @@ use std::collections::BTreeSet;
 
 use crate::protocol::types::{Code, Flag, SequenceSet, StoreKind};
 use crate::server::commands::fetch::{selected_view, Touched};
-use crate::server::fetch_items::FlagsFetch;
+use crate::server::fetch_items::{write_flags_fetch, FlagsFetch};
 use crate::server::limits;
 use crate::server::mailstore::{Flags, Uid};
 use crate::server::policy::{
     Citation, ModifiedReport, OtherFlagsChanged, StoreExpunged, StoreSilent,
 };
 use crate::server::session::View;
-use crate::server::{ClientId, CmdResult, Done, Fail, Server};
+use crate::server::{ClientId, CmdResult, Done, Fail, OutputKind, Server};
 
 /// What a STORE asks to do to each message.
 pub(crate) struct Change<'a> {
@@ -253,7 +253,7 @@ impl Server {
         // The failed messages' flags are told only where `fetch` sent them; under `code-only`
         // another client's change to them is still owed (Dovecot 2.3 and Cyrus 3.6 send it
         // before the `[MODIFIED]` reply, `extra-rfc7162-3.1.12-*.txt`).
-        let mut told: Vec<Uid> = if failed_policy == ModifiedReport::Fetch {
+        let told: Vec<Uid> = if failed_policy == ModifiedReport::Fetch {
             modified.iter().map(|&(_, u, _)| u).collect()
         } else {
             Vec::new()
@@ -274,50 +274,6 @@ impl Server {
         };
         let flags = mailbox.canonical_flags(flags);
         let flags = flags.as_slice();
-        let mut changed = Vec::with_capacity(live.len());
-        reports.reserve(live.len());
-        told.reserve(live.len());
-        // The messages are walked in UID order: each is looked for after the last.
-        let mut next = 0;
-        for (i, message_uid, recent) in live {
-            let Some(p) = mailbox.position_near(message_uid, next) else {
-                continue;
-            };
-            next = p + 1;
-            let Some(before) = mailbox.messages.get(p).map(|m| m.flags.clone()) else {
-                continue;
-            };
-            let mut after = before.clone();
-            store_flags(&mut after, kind, flags);
-            // RFC 7162 §3.1: a new mod-sequence only when the flags change.
-            if mailbox.set_flags_at(p, after) {
-                changed.push((message_uid, before));
-            }
-            let Some(m) = mailbox.messages.get(p) else {
-                continue;
-            };
-            // RFC 3501 §6.4.6: without .SILENT, an untagged FETCH with the new flags; UID STORE
-            // includes the UID (RFC 3501 §6.4.8). RFC 7162 §3.1.3: with UNCHANGEDSINCE the
-            // FETCH "MUST be sent, even if the .SILENT suffix is specified, and the response
-            // MUST include the MODSEQ"; §3.2.4: once CONDSTORE is enabled, UID and MODSEQ.
-            // RFC 7162 §3.1.12: a message stored anyway is answered "with a new mod-sequence
-            // and flags", .SILENT or not.
-            let anyway = !applied_anyway.is_empty() && applied_anyway.contains(&message_uid);
-            if !silent || unchanged_since.is_some() || silent_ignored.is_some() {
-                let with_flags = !silent || silent_ignored.is_some() || anyway;
-                if with_flags {
-                    told.push(message_uid);
-                }
-                let fetch = FlagsFetch {
-                    seq: View::seq_of(i).0,
-                    flags: with_flags.then(|| (m.flags.clone(), recent)),
-                    uid: (uid || condstore_uid).then_some(message_uid.0),
-                    modseq: condstore.then_some(m.modseq),
-                };
-                let citation = anyway.then(|| Citation::of(other_flags));
-                reports.push((i, fetch, citation.or_else(|| silent_ignored.clone())));
-            }
-        }
         if apply == Apply::LiveAndGhosts {
             // Dovecot 2.3 behaviour: the copies change in this session's view only (the
             // messages are gone from the mailbox), and are reported; for .SILENT, those whose
@@ -351,20 +307,89 @@ impl Server {
                 }
             }
         }
+        // The failed messages' and the ghosts' responses (few), merged in sequence order with
+        // the live messages' below.
         reports.sort_by_key(|(i, _, _)| *i);
-        self.outbox.reserve(reports.len(), 40);
-        // RFC 3501 §7.2.6: a keyword this STORE created is announced before a FETCH carries it.
+        // RFC 3501 §7.2.6: a keyword this STORE created (`canonical_flags` registered it) is
+        // announced before a FETCH carries it.
         self.announce_keywords(client);
-        for (_, fetch, citation) in reports {
-            self.send_flags_fetch(
-                client,
-                &fetch,
-                // One citation per line: the STORE's own decision point first, then the
-                // UID item's (condstore-uid).
-                citation
-                    .or_else(|| report.clone())
-                    .or_else(|| uid_citation.clone()),
+        // RFC 3501 §6.4.6: without .SILENT, an untagged FETCH with the new flags; UID STORE
+        // includes the UID (RFC 3501 §6.4.8). RFC 7162 §3.1.3: with UNCHANGEDSINCE the FETCH
+        // "MUST be sent, even if the .SILENT suffix is specified, and the response MUST include
+        // the MODSEQ"; §3.2.4: once CONDSTORE is enabled, UID and MODSEQ.
+        let report_live = !silent || unchanged_since.is_some() || silent_ignored.is_some();
+        let Some(mailbox) = self.store.get_mut(mailbox_id) else {
+            return Err(Fail::no("The selected mailbox no longer exists"));
+        };
+        let mut view = self
+            .sessions
+            .get_mut(&client)
+            .and_then(|s| s.state.view_mut());
+        // The responses go straight into the output, one line per message: a STORE 1:* keeps
+        // no record of them (issue 14). One citation per line: the STORE's own decision point
+        // first, then the UID item's (condstore-uid).
+        let outbox = &mut self.outbox;
+        outbox.reserve(if report_live { live.len() } else { 0 } + reports.len(), 40);
+        let cite = |citation: Option<Citation>| {
+            citation
+                .or_else(|| report.clone())
+                .or_else(|| uid_citation.clone())
+        };
+        let mut reports = reports.into_iter().peekable();
+        let mut changed = Vec::with_capacity(live.len());
+        // The messages are walked in UID order: each is looked for after the last.
+        let mut next = 0;
+        for (i, message_uid, recent) in live {
+            while let Some((_, fetch, citation)) = reports.next_if(|(j, _, _)| *j < i) {
+                fetch.write(&mut outbox.bytes);
+                outbox.end_line(client, OutputKind::Untagged, None, cite(citation));
+            }
+            let Some(p) = mailbox.position_near(message_uid, next) else {
+                continue;
+            };
+            next = p + 1;
+            let Some(before) = mailbox.messages.get(p).map(|m| m.flags.clone()) else {
+                continue;
+            };
+            let mut after = before.clone();
+            store_flags(&mut after, kind, flags);
+            // RFC 7162 §3.1: a new mod-sequence only when the flags change.
+            if mailbox.set_flags_at(p, after) {
+                changed.push((message_uid, before));
+            }
+            let Some(m) = mailbox.messages.get(p) else {
+                continue;
+            };
+            if !report_live {
+                continue;
+            }
+            // RFC 7162 §3.1.12: a message stored anyway is answered "with a new mod-sequence
+            // and flags", .SILENT or not.
+            let anyway = !applied_anyway.is_empty() && applied_anyway.contains(&message_uid);
+            let with_flags = !silent || silent_ignored.is_some() || anyway;
+            if with_flags {
+                if let Some(view) = view.as_mut() {
+                    view.told_at(i);
+                }
+            }
+            write_flags_fetch(
+                View::seq_of(i).0,
+                with_flags.then_some((&m.flags, recent)),
+                (uid || condstore_uid).then_some(message_uid.0),
+                condstore.then_some(m.modseq),
+                &mut outbox.bytes,
             );
+            let citation = anyway.then(|| Citation::of(other_flags));
+            outbox.end_line(
+                client,
+                OutputKind::Untagged,
+                None,
+                cite(citation.or_else(|| silent_ignored.clone())),
+            );
+        }
+        for (_, fetch, citation) in reports {
+            fetch.write(&mut outbox.bytes);
+            outbox.end_line(client, OutputKind::Untagged, None, cite(citation));
         }
         self.flags_told(client, &told);
         self.notify_flags(client, mailbox_id, &changed);
