@@ -155,8 +155,8 @@ const LINE_BATCH: &'static str = r#"
 /** Lines in one batch (www/engine.js `lines` reads it): `meta` holds three numbers a line, where
  * it ends in `text` (UTF-16 offset; it starts where the previous line ends), its client, and
  * bits: kind (0 untagged, 1 tagged, 2 continuation, 3 closed), status << 2 (0 none, 1 OK, 2 NO,
- * 3 BAD, 4 BYE, 5 PREAUTH), 32 when cited (its citation is the next of `citations`), 64 when it
- * ends in CRLF (the line's text leaves those two units out). */
+ * 3 BAD, 4 BYE, 5 PREAUTH), 32 when cited (its citation is `citations[bits >> 7]`, the next
+ * one), 64 when it ends in CRLF (the line's text leaves those two units out). */
 export interface LineBatch { text: string; meta: Uint32Array; citations: Citation[] }
 "#;
 
@@ -195,10 +195,15 @@ fn lines(batch: Batch) -> JsValue {
             Some(StatusKind::Bye) => 4,
             Some(StatusKind::PreAuth) => 5,
         };
+        // The citation's place in `citations` goes with it, so a line is read without the
+        // lines before it (www/engine.js builds a line when it is looked at).
         let cited = match &o.citation {
             Some(c) => {
-                citations.push(&to_js(c));
-                32
+                citations
+                    .push(&to_js(c))
+                    .saturating_sub(1)
+                    .saturating_mul(128)
+                    | 32
             }
             None => 0,
         };

@@ -132,6 +132,8 @@ mod api {
             set("status", statuses[((m[2] >> 2) & 7) as usize].into());
             let citation = if m[2] & 32 != 0 {
                 cited += 1;
+                // Its place in `citations` rides along (www/engine.js reads one line alone).
+                assert_eq!(m[2] >> 7, cited - 1, "a cited line's citation index");
                 citations.get(cited - 1)
             } else {
                 JsValue::NULL

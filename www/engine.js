@@ -92,29 +92,54 @@ export function settled() {
 const KINDS = ['untagged', 'tagged', 'continuation', 'closed'];
 const STATUSES = [null, 'OK', 'NO', 'BAD', 'BYE', 'PREAUTH'];
 
+/** One line of a batch (`client`, `text`, `kind`, `status`, `citation`), read from it when asked. */
+class Line {
+  constructor(batch, i) {
+    this.b = batch;
+    this.j = i * 3;
+  }
+
+  get bits() {
+    return this.b.meta[this.j + 2];
+  }
+
+  get client() {
+    return this.b.meta[this.j + 1];
+  }
+
+  get text() {
+    const { meta } = this.b;
+    const j = this.j;
+    return this.b.text.slice(j && meta[j - 3], meta[j] - (this.bits & 64 ? 2 : 0));
+  }
+
+  get kind() {
+    return KINDS[this.bits & 3];
+  }
+
+  get status() {
+    return STATUSES[(this.bits >> 2) & 7];
+  }
+
+  get citation() {
+    return this.bits & 32 ? this.b.citations[this.bits >> 7] : null;
+  }
+}
+
 /**
- * The lines of a batch (`send`, `take`, `disconnect`; src/wasm.rs `LineBatch`) as objects:
- * `{ client, text, kind, status, citation, failed }`. The batch crosses from wasm as one string
- * and one Uint32Array, so a reply of 20,000 lines costs two copies, not 20,000 objects built
- * property by property across the boundary.
+ * The lines of a batch (`send`, `take`, `disconnect`; src/wasm.rs `LineBatch`) as a list of
+ * `Line`s (`length`, `at(i)`, iteration), each made when looked at and reading its fields from
+ * the batch when asked: a reply of 100,000 lines costs nothing here, and a line its text only
+ * when that is read (issue 14). The batch crosses from wasm as one string and one Uint32Array,
+ * two copies however long the reply.
  */
 export function lines(batch) {
-  const { text, meta, citations } = batch;
-  const out = new Array(meta.length / 3);
-  let start = 0;
-  let cited = 0;
-  for (let i = 0, j = 0; j < meta.length; i += 1, j += 3) {
-    const end = meta[j];
-    const bits = meta[j + 2];
-    out[i] = {
-      client: meta[j + 1],
-      text: text.slice(start, bits & 64 ? end - 2 : end),
-      kind: KINDS[bits & 3],
-      status: STATUSES[(bits >> 2) & 7],
-      citation: bits & 32 ? citations[cited++] : null,
-      failed: false,
-    };
-    start = end;
-  }
-  return out;
+  const at = (i) => new Line(batch, i);
+  return {
+    length: batch.meta.length / 3,
+    at,
+    *[Symbol.iterator]() {
+      for (let i = 0; i < this.length; i += 1) yield at(i);
+    },
+  };
 }

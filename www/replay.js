@@ -46,7 +46,7 @@ export function replay(sandbox, ws, column = {}, { finish = false, scenarioClock
   let scenarioDone = true;
 
   const toLines = (lines) =>
-    lines
+    [...lines]
       .filter((l) => paneOf.has(l.client))
       .map((l) => {
         const n = paneOf.get(l.client);

@@ -194,7 +194,10 @@ impl FlagsFetch {
     }
 }
 
-/// [`FlagsFetch::write`] of borrowed flags.
+/// [`FlagsFetch::write`] of borrowed flags. A FETCH 1:* or STORE 1:* is one of these a
+/// message, so the line is put together on the stack and copied into `out` once (twice when
+/// it lists keywords, which are written straight into `out`): no capacity check or call per
+/// piece, and each fixed part one copy of known length (issue 14).
 pub(crate) fn write_flags_fetch(
     seq: u32,
     flags: Option<(&Flags, bool)>,
@@ -202,45 +205,87 @@ pub(crate) fn write_flags_fetch(
     modseq: Option<u64>,
     out: &mut Vec<u8>,
 ) {
-    use crate::protocol::encode::{write_atom, write_number, write_number64};
-    out.extend_from_slice(b"* ");
-    write_number(seq, out);
-    out.extend_from_slice(b" FETCH (");
+    use crate::protocol::encode::write_atom;
+    let mut line = LineBuf::default();
+    line.put(b"* ");
+    line.number(u64::from(seq));
+    line.put(b" FETCH (");
     let mut space = false;
     if let Some((flags, recent)) = flags {
-        out.extend_from_slice(b"FLAGS (");
+        line.put(b"FLAGS (");
         // Each flag followed by a space, the last space then taken back.
-        let start = out.len();
-        flags.write_system(out);
+        let open = line.len;
+        flags.write_system(&mut |name| line.put(name));
         if recent {
-            out.extend_from_slice(b"\\Recent ");
+            line.put(b"\\Recent ");
         }
-        for keyword in flags.keywords() {
-            write_atom(keyword, out);
-            out.push(b' ');
-        }
-        if out.len() > start {
+        if flags.has_keywords() {
+            out.extend_from_slice(line.bytes());
+            line.len = 0;
+            for keyword in flags.keywords() {
+                write_atom(keyword, out);
+                out.push(b' ');
+            }
             out.pop();
+        } else if line.len > open {
+            line.len -= 1;
         }
-        out.push(b')');
+        line.put(b")");
         space = true;
     }
     if let Some(uid) = uid {
-        if std::mem::replace(&mut space, true) {
-            out.push(b' ');
+        if space {
+            line.put(b" ");
         }
-        out.extend_from_slice(b"UID ");
-        write_number(uid, out);
+        line.put(b"UID ");
+        line.number(u64::from(uid));
+        space = true;
     }
     if let Some(modseq) = modseq {
         if space {
-            out.push(b' ');
+            line.put(b" ");
         }
-        out.extend_from_slice(b"MODSEQ (");
-        write_number64(modseq, out);
-        out.push(b')');
+        line.put(b"MODSEQ (");
+        line.number(modseq);
+        line.put(b")");
     }
-    out.extend_from_slice(b")\r\n");
+    line.put(b")\r\n");
+    out.extend_from_slice(line.bytes());
+}
+
+/// A [`write_flags_fetch`] line without its keywords: at most `* ` 4294967295 ` FETCH (FLAGS (`
+/// five system flags and `\Recent`, each with its space, `) UID ` 4294967295 ` MODSEQ (`
+/// 18446744073709551615 `))` CRLF, 125 octets (the test writes the longest).
+struct LineBuf {
+    buf: [u8; 128],
+    len: usize,
+}
+
+impl Default for LineBuf {
+    fn default() -> Self {
+        LineBuf {
+            buf: [0; 128],
+            len: 0,
+        }
+    }
+}
+
+impl LineBuf {
+    fn put(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        if let Some(to) = self.buf.get_mut(self.len..end) {
+            to.copy_from_slice(bytes);
+            self.len = end;
+        }
+    }
+
+    fn number(&mut self, n: u64) {
+        self.put(crate::protocol::encode::decimal(n, &mut [0; 20]));
+    }
+
+    fn bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or_default()
+    }
 }
 
 /// Whether fetching this item sets `\Seen` (RFC 3501 §6.4.5: BODY[...] and RFC822 and
@@ -504,12 +549,13 @@ mod tests {
             ],
             vec![Flag::Keyword("$Forwarded".into()), Flag::Flagged],
             vec![Flag::Keyword("a".into()), Flag::Keyword("B\r\nc".into())],
+            vec![Flag::Keyword("k".into()), Flag::Seen, Flag::Draft],
         ];
         for list in &lists {
             for flags in [None, Some(false), Some(true)] {
                 for uid in [None, Some(7), Some(u32::MAX)] {
                     for modseq in [None, Some(1), Some(u64::MAX)] {
-                        for seq in [1, 10, 4_294_967_295] {
+                        for seq in [1, 9, 10, 99, 100_000, 4_294_967_295] {
                             let fetch = FlagsFetch {
                                 seq,
                                 flags: flags.map(|recent| (Flags::from_list(list), recent)),

@@ -184,21 +184,29 @@ impl Flags {
     }
 
     /// The system flags set, as they are written (RFC 3501 §9 `flag`), in [`Flags::to_list`]'s
-    /// order, each followed by a space.
-    pub fn write_system(&self, out: &mut Vec<u8>) {
+    /// order, each followed by a space, each handed to `put`.
+    pub fn write_system(&self, put: &mut impl FnMut(&'static [u8])) {
         // In bit order: ANSWERED, FLAGGED, DELETED, SEEN, DRAFT.
-        const NAMES: [&str; 5] = [
-            "\\Answered ",
-            "\\Flagged ",
-            "\\Deleted ",
-            "\\Seen ",
-            "\\Draft ",
+        const NAMES: [&[u8]; 5] = [
+            b"\\Answered ",
+            b"\\Flagged ",
+            b"\\Deleted ",
+            b"\\Seen ",
+            b"\\Draft ",
         ];
+        // Most messages have none: no look at each.
+        if self.system == 0 {
+            return;
+        }
         for (i, name) in NAMES.iter().enumerate() {
             if self.system & (1 << i) != 0 {
-                out.extend_from_slice(name.as_bytes());
+                put(name);
             }
         }
+    }
+
+    pub fn has_keywords(&self) -> bool {
+        self.keywords.as_ref().is_some_and(|w| !w.names.is_empty())
     }
 
     pub fn keywords(&self) -> impl Iterator<Item = &String> {

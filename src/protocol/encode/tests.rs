@@ -1809,3 +1809,21 @@ fn deep_thread_is_encoded_iteratively() {
     assert!(out.starts_with("* THREAD (99999 (99998 (99997 "));
     assert!(out.ends_with("(299999))\r\n"));
 }
+
+#[test]
+fn numbers_are_written_in_decimal_as_to_string_writes_them() {
+    for n in [
+        0,
+        1,
+        9,
+        10,
+        99,
+        100,
+        4_294_967_295,
+        10_000_000_000_000_000_000,
+        u64::MAX,
+    ] {
+        assert_eq!(with(|out| write_number64(n, out)), n.to_string());
+        assert_eq!(decimal(n, &mut [0; 20]), n.to_string().as_bytes());
+    }
+}
