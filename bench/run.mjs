@@ -267,7 +267,7 @@ try {
     console.log(row(`${loads.parts.ready.length}, a new tab each`, loads.parts.ready));
     console.log(row(`${again.length}, one tab navigated again`, again));
     console.log(row(`${quiet.parts.ready.length}, a new tab each, omnibox popup WebUI off`, quiet.parts.ready));
-    console.log(`\n(${SITE}/ and pkg/ from loopback; the browser context's HTTP cache kept; from the navigation's start to the page's data-ready, when the panes take input. The last row: Chromium started with \`--disable-features=${OMNIBOX_WEBUI}\`, not the goal's condition)\n`);
+    console.log(`\n(${SITE}/ and pkg/ from loopback; this server sends no cache validators, so every load fetches every file again, as on a first visit; from the navigation's start to the page's data-ready, when the panes take input. The last row: Chromium started with \`--disable-features=${OMNIBOX_WEBUI}\`, not the goal's condition)\n`);
     console.log('Where the time goes (medians, ms from the navigation\'s start):\n');
     console.log('| new tab | HTML arrived | scripts arrived | wasm arrived | engine up (compiled, instantiated, `Sandbox` built) | prompt ready | next frame laid out |');
     console.log('|---|---:|---:|---:|---:|---:|---:|');
