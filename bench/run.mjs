@@ -5,7 +5,8 @@
 //                                  BENCH_SUMMARY=<file> appends the figures of issue 14's summary
 //                                  there, bench/summary.mjs; BENCH_ROUNDS=5 rounds of the
 //                                  boundary rows; BENCH_QUICK=1 leaves out the 1-session scale
-//                                  table and the hostile lines)
+//                                  table and the hostile lines; BENCH_ONLY=page runs section 5
+//                                  alone)
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { appendFileSync, existsSync } from 'node:fs';
@@ -18,6 +19,7 @@ const SITE = existsSync(join(ROOT, 'dist', 'index.html')) ? 'dist' : 'www';
 const MOUNTS = [['/pkg-bench/', 'pkg-bench'], ['/pkg/', 'pkg'], ['/bench/', 'bench'], ['/scenarios/', 'scenarios'], ['/', SITE]];
 const QUICK = process.env.BENCH_QUICK === '1';
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
+const PAGE_ONLY = process.env.BENCH_ONLY === 'page';
 /** One figure for the summary table of scripts/bench.sh (bench/summary.mjs reads them). */
 const note = (key, value) => {
   if (process.env.BENCH_SUMMARY) appendFileSync(process.env.BENCH_SUMMARY, `${key}\t${value}\n`);
@@ -47,14 +49,114 @@ const server = createServer(async (req, res) => {
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const base = `http://127.0.0.1:${server.address().port}`;
 
-const browser = await chromium.launch({
+const LAUNCH = {
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
     '--no-first-run'],
-});
+};
+// Chromium's features for the omnibox popup drawn as WebUI, whose renderer a new tab starts.
+const OMNIBOX_WEBUI = 'WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup';
+const browser = await chromium.launch(LAUNCH);
+
+/**
+ * Section 5: waits in the page for the frame after data-ready. Not with playwright's
+ * waitForSelector, which runs on the page's main thread during the load it measures: it first
+ * evaluates playwright's injected script (~10 ms of CPU), then polls the DOM each frame, its
+ * visibility check forcing style and layout (traced on 2026-12-02).
+ */
+const painted = (p) => p.evaluate(() => Promise.race([window.benchPainted,
+  new Promise((_, fail) => setTimeout(() => fail(new Error('no data-ready within 60 s')), 60000))]));
+
+/** Section 5: the page loaded 7 times, a new tab each, in one context (its HTTP cache kept). */
+async function newTabLoads(into) {
+  const context = await into.newContext();
+  await context.addInitScript(() => {
+    let painted;
+    window.benchPainted = new Promise((resolve) => { painted = resolve; });
+    new MutationObserver((_, seen) => {
+      if (document.body && document.body.dataset.ready === 'true') {
+        window.benchReadyAt = performance.now();
+        // The next frame, its style and layout done (its paint follows at once).
+        requestAnimationFrame(() => {
+          document.body.getBoundingClientRect();
+          window.benchPaintedAt = performance.now();
+          painted();
+        });
+        seen.disconnect();
+      }
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
+  });
+  // Where the time goes, from the navigation's start: what has arrived, the engine, the prompt.
+  const parts = { html: [], scripts: [], wasm: [], engine: [], ready: [], painted: [] };
+  for (let i = 0; i < 7; i++) {
+    const p = await context.newPage();
+    await p.goto(`${base}/`);
+    await painted(p);
+    const t = await p.evaluate(() => {
+      const end = (re) => Math.max(0, ...performance.getEntriesByType('resource').filter((e) => re.test(e.name)).map((e) => e.responseEnd));
+      const mark = performance.getEntriesByName('sandbox:engine')[0];
+      return {
+        html: performance.getEntriesByType('navigation')[0].responseEnd,
+        scripts: end(/\.js$/),
+        wasm: end(/\.wasm$/),
+        engine: mark ? mark.startTime : NaN,
+        ready: window.benchReadyAt,
+        painted: window.benchPaintedAt,
+      };
+    });
+    for (const k of Object.keys(parts)) parts[k].push(t[k]);
+    await p.close();
+  }
+  return { context, parts };
+}
+
+/**
+ * Section 5: one more new-tab load under Chromium's tracing; the thread time of every task each
+ * process ran from the navigation's start to the prompt (outermost tasks only, so nothing is
+ * counted twice). Null when the trace does not show the navigation.
+ */
+async function newTabCpu(into, context) {
+  await into.startTracing(undefined, { categories: ['toplevel', 'navigation', 'blink.user_timing'] });
+  const p = await context.newPage();
+  await p.goto(`${base}/?traced`);
+  await painted(p);
+  const readyAt = await p.evaluate(() => window.benchReadyAt);
+  await p.close();
+  const { traceEvents } = JSON.parse(await into.stopTracing());
+  const url = (e) => (e.args && e.args.data && e.args.data.documentLoaderURL) || '';
+  const starts = traceEvents.filter((e) => e.name === 'navigationStart');
+  const nav = starts.filter((e) => url(e).startsWith(`${base}/?traced`)).pop();
+  if (!nav) return null;
+  const from = nav.ts;
+  const to = from + readyAt * 1000;
+  const kind = new Map();
+  for (const e of traceEvents) {
+    if (e.ph === 'M' && e.name === 'process_name' && !kind.has(e.pid)) kind.set(e.pid, e.args.name);
+  }
+  for (const e of starts) if (url(e).startsWith('chrome://omnibox')) kind.set(e.pid, 'omnibox popup WebUI renderer');
+  kind.set(nav.pid, 'page renderer');
+  const ms = { 'page renderer, main thread': 0, 'page renderer, other threads': 0, 'omnibox popup WebUI renderer': 0, 'browser process': 0, 'GPU process': 0, other: 0 };
+  const tasks = traceEvents
+    .filter((e) => e.ph === 'X' && e.tdur !== undefined && /RunTask$/.test(e.name) && e.ts < to && e.ts + e.dur > from)
+    .sort((a, b) => a.pid - b.pid || a.tid - b.tid || a.ts - b.ts || b.dur - a.dur);
+  let last = null;
+  for (const e of tasks) {
+    const key = `${e.pid}/${e.tid}`;
+    if (last && last.key === key && e.ts < last.end) continue;
+    last = { key, end: e.ts + e.dur };
+    const share = (Math.min(e.ts + e.dur, to) - Math.max(e.ts, from)) / Math.max(e.dur, 1);
+    const k = kind.get(e.pid);
+    const column = k === 'page renderer' ? (e.tid === e.pid ? 'page renderer, main thread' : 'page renderer, other threads')
+      : k === 'Browser' ? 'browser process' : k === 'GPU Process' ? 'GPU process' : k in ms ? k : 'other';
+    ms[column] += (e.tdur * share) / 1000;
+  }
+  return { wall: readyAt, ms };
+}
 let failed = false;
 try {
+  // Sections 1 to 6 but 5, left unindented under this `if` so that their lines stay as they were.
+  if (!PAGE_ONLY) {
   const page = await browser.newPage();
   page.on('pageerror', (e) => { console.error('page error:', e.message); failed = true; });
   await page.goto(`${base}/bench/index.html`);
@@ -129,71 +231,57 @@ try {
     console.log();
     await hostilePage.close();
   }
+  } // !PAGE_ONLY
 
   // 5. The page: navigation to the first usable prompt (the page sets data-ready once its
   // panes take input), read in the page: performance.now() counts from the navigation's start.
   console.log('### 5. Page load, headless Chromium\n');
   if (existsSync(join(ROOT, SITE, 'index.html'))) {
-    const context = await browser.newContext();
-    await context.addInitScript(() => {
-      new MutationObserver((_, seen) => {
-        if (document.body && document.body.dataset.ready === 'true') {
-          window.benchReadyAt = performance.now();
-          // The next frame, its style and layout done (its paint follows at once).
-          requestAnimationFrame(() => {
-            document.body.getBoundingClientRect();
-            window.benchPaintedAt = performance.now();
-          });
-          seen.disconnect();
-        }
-      }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
-    });
-    const times = [];
-    // Where the time goes, from the navigation's start: what has arrived, the engine, the prompt.
-    const parts = { html: [], scripts: [], wasm: [], engine: [], ready: [], painted: [] };
-    for (let i = 0; i < 7; i++) {
-      const p = await context.newPage();
-      await p.goto(`${base}/`);
-      await p.waitForSelector('body[data-ready="true"]', { timeout: 60000 });
-      await p.waitForFunction(() => window.benchPaintedAt !== undefined);
-      const t = await p.evaluate(() => {
-        const end = (re) => Math.max(0, ...performance.getEntriesByType('resource').filter((e) => re.test(e.name)).map((e) => e.responseEnd));
-        const mark = performance.getEntriesByName('sandbox:engine')[0];
-        return {
-          html: performance.getEntriesByType('navigation')[0].responseEnd,
-          scripts: end(/\.js$/),
-          wasm: end(/\.wasm$/),
-          engine: mark ? mark.startTime : NaN,
-          ready: window.benchReadyAt,
-          painted: window.benchPaintedAt,
-        };
-      });
-      times.push(t.ready);
-      for (const k of Object.keys(parts)) parts[k].push(t[k]);
-      await p.close();
-    }
+    const loads = await newTabLoads(browser);
     // The same page loaded again in one tab (as a link followed or a reload would): a new tab
     // also starts headless Chromium's own WebUI renderer (the omnibox popup) beside the load,
-    // which takes CPU the page's load then waits for on 2 cores.
+    // which takes CPU the page's load then waits for on 2 cores (the CPU table below).
     const again = [];
-    const tab = await context.newPage();
+    const tab = await loads.context.newPage();
     for (let i = 0; i <= 7; i++) {
       await tab.goto(`${base}/?run=${i}`);
-      await tab.waitForSelector('body[data-ready="true"]', { timeout: 60000 });
+      await painted(tab);
       if (i > 0) again.push(await tab.evaluate(() => window.benchReadyAt));
       await tab.waitForTimeout(1000);
     }
-    await context.close();
+    await tab.close();
+    const cpu = await newTabCpu(browser, loads.context);
+    await loads.context.close();
+    // The new-tab loads again in a browser without the omnibox popup's WebUI (Chromium's own
+    // feature switches), to show what that renderer costs the page; not the goal's condition.
+    const plain = await chromium.launch({ ...LAUNCH, args: [...LAUNCH.args, `--disable-features=${OMNIBOX_WEBUI}`] });
+    let quiet;
+    try {
+      quiet = await newTabLoads(plain);
+    } finally {
+      await plain.close();
+    }
+    const row = (label, xs) => `| ${label} | ${Math.min(...xs).toFixed(0)} | ${median(xs).toFixed(0)} | ${Math.max(...xs).toFixed(0)} |`;
     console.log('| runs | min ms | median ms | max ms |');
-    console.log('|---:|---:|---:|---:|');
-    console.log(`| ${times.length} | ${Math.min(...times).toFixed(0)} | ${median(times).toFixed(0)} | ${Math.max(...times).toFixed(0)} |`);
-    console.log(`| ${again.length}, one tab navigated again | ${Math.min(...again).toFixed(0)} | ${median(again).toFixed(0)} | ${Math.max(...again).toFixed(0)} |`);
-    console.log(`\n(${SITE}/ and pkg/ from loopback; a fresh page each run (last row: one tab), the browser context's HTTP cache kept; from the navigation's start to the page's data-ready, when the panes take input)\n`);
+    console.log('|---|---:|---:|---:|');
+    console.log(row(`${loads.parts.ready.length}, a new tab each`, loads.parts.ready));
+    console.log(row(`${again.length}, one tab navigated again`, again));
+    console.log(row(`${quiet.parts.ready.length}, a new tab each, omnibox popup WebUI off`, quiet.parts.ready));
+    console.log(`\n(${SITE}/ and pkg/ from loopback; this server sends no cache validators, so every load fetches every file again, as on a first visit; from the navigation's start to the page's data-ready, when the panes take input. The last row: Chromium started with \`--disable-features=${OMNIBOX_WEBUI}\`, not the goal's condition)\n`);
     console.log('Where the time goes (medians, ms from the navigation\'s start):\n');
-    console.log('| HTML arrived | scripts arrived | wasm arrived | engine up (compiled, instantiated, `Sandbox` built) | prompt ready | next frame laid out |');
-    console.log('|---:|---:|---:|---:|---:|---:|');
-    console.log(`| ${Object.values(parts).map((xs) => median(xs).toFixed(0)).join(' | ')} |\n`);
-    note('page_load', median(times).toFixed(0));
+    console.log('| new tab | HTML arrived | scripts arrived | wasm arrived | engine up (compiled, instantiated, `Sandbox` built) | prompt ready | next frame laid out |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|');
+    for (const [label, parts] of [['as is', loads.parts], ['omnibox popup WebUI off', quiet.parts]]) {
+      console.log(`| ${label} | ${Object.values(parts).map((xs) => median(xs).toFixed(0)).join(' | ')} |`);
+    }
+    if (cpu) {
+      console.log(`\nCPU time (thread time, ms) each process took from the navigation's start to the prompt (${cpu.wall.toFixed(0)} ms) in one more new tab, traced:\n`);
+      console.log(`| ${Object.keys(cpu.ms).join(' | ')} |`);
+      console.log(`|${Object.keys(cpu.ms).map(() => '---:').join('|')}|`);
+      console.log(`| ${Object.values(cpu.ms).map((x) => x.toFixed(0)).join(' | ')} |`);
+    }
+    console.log();
+    note('page_load', median(loads.parts.ready).toFixed(0));
   } else {
     console.log(`skipped: no ${SITE}/index.html in this checkout\n`);
   }
