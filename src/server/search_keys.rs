@@ -6,6 +6,7 @@ use crate::protocol::types::{Date, Flag, SearchKey};
 use crate::server::limits::Readers;
 use crate::server::mime::{decode_rfc2047, split_header, TextShape};
 use crate::server::session::Ranges;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::server::mailstore::{fold_hash, Flags, MessageData, Uid};
@@ -200,7 +201,7 @@ pub(crate) fn matches(key: &SearchKey, c: &Candidate<'_>, b: &Bounds) -> bool {
         Cc(s) => address_contains(c, b"Cc", s),
         From(s) => address_contains(c, b"From", s),
         To(s) => address_contains(c, b"To", s),
-        Subject(s) => any_contains(&mime().subject_values(raw), s),
+        Subject(s) => any_contains(mime().subject_values(raw), s),
         // RFC 3501 §6.4.4: HEADER with an empty string matches every message that has the field.
         Header(field, s) => header_contains(c, field, s),
         Body(s) => body_contains(c.data, s),
@@ -231,19 +232,30 @@ fn sent(c: &Candidate<'_>) -> Option<Date> {
 }
 
 fn header_contains(c: &Candidate<'_>, field: &[u8], needle: &[u8]) -> bool {
-    any_contains(&c.data.mime().header_values(&c.data.raw, field), needle)
+    let values = c.data.mime().header_values(&c.data.raw, field);
+    any_contains(
+        &mut values.iter().map(|v| Cow::Borrowed(v.as_slice())),
+        needle,
+    )
 }
 
 /// Whether one of the field values contains `needle`, as written or with its encoded words
 /// decoded; an empty needle matches when there is a field at all.
-fn any_contains(values: &[Vec<u8>], needle: &[u8]) -> bool {
+fn any_contains<'v>(mut values: impl Iterator<Item = Cow<'v, [u8]>>, needle: &[u8]) -> bool {
     if needle.is_empty() {
-        return !values.is_empty();
+        return values.next().is_some();
     }
     // Encoded words are decoded first, so a UTF-8 search finds "Müller" in `=?utf-8?q?...?=`.
-    values
-        .iter()
-        .any(|v| contains_ci(v, needle) || contains_ci(&decode_rfc2047(v), needle))
+    values.any(|v| {
+        contains_ci(&v, needle)
+            || (has_encoded_word(&v) && contains_ci(&decode_rfc2047(&v), needle))
+    })
+}
+
+/// Whether `value` has "=?", which every RFC 2047 §2 encoded word starts with: a value without
+/// one decodes to itself.
+fn has_encoded_word(value: &[u8]) -> bool {
+    memchr::memchr_iter(b'=', value).any(|i| value.get(i.saturating_add(1)) == Some(&b'?'))
 }
 
 /// FROM / TO / CC / BCC (RFC 3501 §6.4.4): the parsed addresses and display names, decoded

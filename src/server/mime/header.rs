@@ -121,7 +121,12 @@ pub(crate) fn unfold_cow(value: &[u8]) -> Cow<'_, [u8]> {
 /// space, as dovecot 2.3.19.1 searches it. Whitespace at the end of the field is kept (dovecot
 /// matches `HEADER X "b  "` in `X: a b\r\n \r\n`).
 pub(crate) fn unfold_to_spaces(value: &[u8]) -> Vec<u8> {
-    unfold_with(value, true).into_owned()
+    unfold_to_spaces_cow(value).into_owned()
+}
+
+/// [`unfold_to_spaces`], borrowing the value when it is one line (most fields are).
+pub(crate) fn unfold_to_spaces_cow(value: &[u8]) -> Cow<'_, [u8]> {
+    unfold_with(value, true)
 }
 
 /// The one unfolding loop: leading whitespace dropped, CRLF (or a bare LF) removed, and with
@@ -167,6 +172,16 @@ pub(crate) fn collapse_wsp(value: &[u8]) -> Vec<u8> {
         }
     }
     out
+}
+
+/// [`collapse_wsp`], keeping the value when it has no tab and no two spaces in a row (most
+/// subjects).
+pub(crate) fn collapse_wsp_cow(value: Cow<'_, [u8]>) -> Cow<'_, [u8]> {
+    if value.contains(&b'\t') || value.windows(2).any(|w| w == b"  ") {
+        Cow::Owned(collapse_wsp(&value))
+    } else {
+        value
+    }
 }
 
 fn strip_line_break(s: &[u8]) -> &[u8] {
