@@ -119,12 +119,8 @@ pub(crate) fn unfold_cow(value: &[u8]) -> Cow<'_, [u8]> {
 /// A field body unfolded for SEARCH HEADER (RFC 3501 §6.4.4): as [`unfold`], but each line
 /// break and the WSP octet after it become one space, so a fold written as CRLF TAB reads as a
 /// space, as dovecot 2.3.19.1 searches it. Whitespace at the end of the field is kept (dovecot
-/// matches `HEADER X "b  "` in `X: a b\r\n \r\n`).
-pub(crate) fn unfold_to_spaces(value: &[u8]) -> Vec<u8> {
-    unfold_to_spaces_cow(value).into_owned()
-}
-
-/// [`unfold_to_spaces`], borrowing the value when it is one line (most fields are).
+/// matches `HEADER X "b  "` in `X: a b\r\n \r\n`). Borrows the value when it is one line
+/// (most fields are).
 pub(crate) fn unfold_to_spaces_cow(value: &[u8]) -> Cow<'_, [u8]> {
     unfold_with(value, true)
 }
@@ -176,11 +172,11 @@ pub(crate) fn collapse_wsp(value: &[u8]) -> Vec<u8> {
 
 /// [`collapse_wsp`], keeping the value when it has no tab and no two spaces in a row (most
 /// subjects).
-pub(crate) fn collapse_wsp_cow(value: Cow<'_, [u8]>) -> Cow<'_, [u8]> {
+pub(crate) fn collapse_wsp_cow(value: &[u8]) -> Cow<'_, [u8]> {
     if value.contains(&b'\t') || value.windows(2).any(|w| w == b"  ") {
-        Cow::Owned(collapse_wsp(&value))
+        Cow::Owned(collapse_wsp(value))
     } else {
-        value
+        Cow::Borrowed(value)
     }
 }
 
@@ -477,8 +473,8 @@ mod tests {
 
     #[test]
     fn search_unfolding_turns_each_fold_into_a_space() {
-        assert_eq!(unfold_to_spaces(b" a\r\n\tb\r\n  c\r\n "), b"a b  c ");
-        assert_eq!(unfold_to_spaces(b"a\nb"), b"ab");
+        assert_eq!(&*unfold_to_spaces_cow(b" a\r\n\tb\r\n  c\r\n "), b"a b  c ");
+        assert_eq!(&*unfold_to_spaces_cow(b"a\nb"), b"ab");
         assert_eq!(
             collapse_wsp(b"two  spaces\tand \t a tab "),
             b"two spaces and a tab "
