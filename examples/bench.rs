@@ -24,8 +24,9 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use imap_sandbox::bench::{
-    mixed_workload, scale, sort_and_thread, synthetic_message, timed, world_of, Driver, BODY_LINES,
-    BODY_LINES_1KB, MAILBOX, SORT_MESSAGES, WORKLOAD_COMMANDS_PER_SESSION,
+    mixed_workload, mixed_workload_by_command, scale, sort_and_thread, synthetic_message, timed,
+    world_of, Driver, BODY_LINES, BODY_LINES_1KB, MAILBOX, SORT_MESSAGES,
+    WORKLOAD_COMMANDS_PER_SESSION,
 };
 use imap_sandbox::native::tcp::{Options, TcpServer};
 use imap_sandbox::server::{Policies, Server, World};
@@ -96,6 +97,10 @@ fn main() {
     COUNTING.store(want("memory") || want("million"), Ordering::Relaxed);
     if want("engine") {
         engine();
+    }
+    // Not in the default run: the mixed workload's time split by command.
+    if args.iter().any(|a| a == "workload-steps") {
+        workload_steps();
     }
     if want("scale") {
         scale_table();
@@ -211,6 +216,37 @@ fn engine() {
     println!("|---|---:|---:|---:|");
     println!("| native | {commands} | {secs:.2} | {cps:.0} |\n");
     println!("native_commands_per_second={cps:.0}\n");
+}
+
+/// The mixed workload's milliseconds by command, over runs of about 3 seconds in all.
+fn workload_steps() {
+    const ITERATIONS: u32 = 50;
+    let clock = Instant::now();
+    let now = move || clock.elapsed().as_secs_f64() * 1000.0;
+    let mut total = vec![0f64; imap_sandbox::bench::WORKLOAD_STEPS.len()];
+    let mut runs = 0u32;
+    let (_, secs) = for_about(Duration::from_secs(3), || {
+        let steps = mixed_workload_by_command(ITERATIONS, &now).expect("workload");
+        for (t, s) in total.iter_mut().zip(steps) {
+            *t += s.millis;
+        }
+        runs += 1;
+    });
+    println!(
+        "### Mixed workload by command, native ({runs} runs in {secs:.1} s; µs per command)\n"
+    );
+    println!("| command | µs |");
+    println!("|---|---:|");
+    for (label, ms) in imap_sandbox::bench::WORKLOAD_STEPS.iter().zip(&total) {
+        // The setup runs once a run, every command 3 x ITERATIONS times.
+        let per = if label.starts_with("setup") {
+            1.0
+        } else {
+            3.0 * f64::from(ITERATIONS)
+        };
+        println!("| {label} | {:.2} |", ms * 1000.0 / f64::from(runs) / per);
+    }
+    println!();
 }
 
 fn scale_table() {

@@ -272,7 +272,56 @@ impl Driver {
 /// APPEND, STORE * +FLAGS.SILENT (\Deleted), EXPUNGE, NOOP and UID FETCH (10 commands), so the
 /// mailbox keeps its size. Returns the number of commands, or the first error.
 pub fn mixed_workload(iterations: u32) -> Result<u64, String> {
-    let mut d = Driver::new(world_with(WORKLOAD_MESSAGES, false), 3);
+    workload(iterations, &mut |_, f| f())
+}
+
+/// The labels of [`mixed_workload_by_command`]'s steps: the world's setup, then each command
+/// of an iteration.
+pub const WORKLOAD_STEPS: [&str; 11] = [
+    "setup (world of 200 messages, 3 LOGINs)",
+    "SELECT",
+    "FETCH 1:* (FLAGS UID)",
+    "FETCH n BODY[]",
+    "STORE n ±FLAGS (\\Seen)",
+    "SEARCH UNSEEN SUBJECT report",
+    "APPEND 1.2 KB",
+    "STORE * +FLAGS.SILENT (\\Deleted)",
+    "EXPUNGE",
+    "NOOP",
+    "UID FETCH n:* (FLAGS)",
+];
+
+/// [`mixed_workload`] with its time split by command (issue 14's wasm/native ratio, command by
+/// command): milliseconds per step of [`WORKLOAD_STEPS`], summed over the iterations and
+/// sessions, timed with `now` (milliseconds).
+pub fn mixed_workload_by_command(
+    iterations: u32,
+    now: &dyn Fn() -> f64,
+) -> Result<Vec<Step>, String> {
+    let mut millis = [0f64; WORKLOAD_STEPS.len()];
+    workload(iterations, &mut |step, f| {
+        let t = now();
+        f();
+        if let Some(m) = millis.get_mut(step) {
+            *m += now() - t;
+        }
+    })?;
+    Ok(WORKLOAD_STEPS
+        .iter()
+        .zip(millis)
+        .map(|(&command, millis)| Step { command, millis })
+        .collect())
+}
+
+/// [`mixed_workload`], each step `i` of [`WORKLOAD_STEPS`] run through `step(i, ..)`.
+fn workload(iterations: u32, step: &mut dyn FnMut(usize, &mut dyn FnMut())) -> Result<u64, String> {
+    let mut driver = None;
+    step(0, &mut || {
+        driver = Some(Driver::new(world_with(WORKLOAD_MESSAGES, false), 3));
+    });
+    let Some(mut d) = driver else {
+        return Err("no driver".to_string());
+    };
     let appended = synthetic_message(WORKLOAD_MESSAGES);
     let append = [
         format!("APPEND {MAILBOX} (\\Flagged) {{{}+}}\r\n", appended.len()).as_bytes(),
@@ -284,16 +333,25 @@ pub fn mixed_workload(iterations: u32) -> Result<u64, String> {
         for s in 0..3 {
             let n = (it * 3 + s) % (WORKLOAD_MESSAGES - 10) + 1;
             let sign = if it % 2 == 0 { '+' } else { '-' };
-            d.run(s, format!("SELECT {MAILBOX}").as_bytes());
-            d.run(s, b"FETCH 1:* (FLAGS UID)");
-            d.run(s, format!("FETCH {n} BODY[]").as_bytes());
-            d.run(s, format!("STORE {n} {sign}FLAGS (\\Seen)").as_bytes());
-            d.run(s, b"SEARCH UNSEEN SUBJECT report");
-            d.run(s, &append);
-            d.run(s, b"STORE * +FLAGS.SILENT (\\Deleted)");
-            d.run(s, b"EXPUNGE");
-            d.run(s, b"NOOP");
-            d.run(s, format!("UID FETCH {n}:* (FLAGS)").as_bytes());
+            let select = format!("SELECT {MAILBOX}");
+            let fetch = format!("FETCH {n} BODY[]");
+            let store = format!("STORE {n} {sign}FLAGS (\\Seen)");
+            let uid_fetch = format!("UID FETCH {n}:* (FLAGS)");
+            let commands: [&[u8]; 10] = [
+                select.as_bytes(),
+                b"FETCH 1:* (FLAGS UID)",
+                fetch.as_bytes(),
+                store.as_bytes(),
+                b"SEARCH UNSEEN SUBJECT report",
+                &append,
+                b"STORE * +FLAGS.SILENT (\\Deleted)",
+                b"EXPUNGE",
+                b"NOOP",
+                uid_fetch.as_bytes(),
+            ];
+            for (i, command) in commands.iter().enumerate() {
+                step(i + 1, &mut || d.run(s, command));
+            }
         }
     }
     d.finish(d.commands - start)

@@ -626,7 +626,9 @@ impl Sandbox {
 }
 
 /// The benchmarks of `bench/` (see `crate::bench`): `"workload"` runs the mixed workload for `n`
-/// iterations and returns the number of commands (the page times the call); `"scale"` returns
+/// iterations and returns the number of commands (the page times the call); `"workload-steps"`
+/// the same workload's milliseconds by command (`crate::bench::mixed_workload_by_command`,
+/// timed with `performance.now()`); `"scale"` returns
 /// the timed steps on a mailbox of `n` messages with `sessions` sessions, timed with
 /// `performance.now()`; `"hostile"` the timed hostile 64 KB lines on 20,000 messages. Only in
 /// the benchmark build (cargo feature `bench`), not the page's.
@@ -638,6 +640,12 @@ pub fn bench(kind: &str, n: u32, sessions: u32) -> Result<JsValue, JsError> {
         "workload" => crate::bench::mixed_workload(n)
             .map(|commands| JsValue::from_f64(commands as f64))
             .map_err(failed),
+        "workload-steps" => {
+            let now = performance_now()?;
+            crate::bench::mixed_workload_by_command(n, &now)
+                .map(|steps| to_js(&steps))
+                .map_err(failed)
+        }
         "scale" => {
             let now = performance_now()?;
             crate::bench::scale(n as usize, sessions as usize, &now)

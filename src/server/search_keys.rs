@@ -176,8 +176,6 @@ impl<'k> Plan<'k> {
 /// Whether one key matches. Keys with sets or sub-keys are compiled first ([`Plan`]).
 pub(crate) fn matches(key: &SearchKey, c: &Candidate<'_>, b: &Bounds) -> bool {
     use SearchKey::*;
-    let raw = &c.data.raw;
-    let mime = || c.data.mime();
     match key {
         All => true,
         Answered => c.flags.contains(&Flag::Answered),
@@ -200,9 +198,9 @@ pub(crate) fn matches(key: &SearchKey, c: &Candidate<'_>, b: &Bounds) -> bool {
         Cc(s) => address_contains(c, b"Cc", s),
         From(s) => address_contains(c, b"From", s),
         To(s) => address_contains(c, b"To", s),
-        Subject(s) => any_contains(&mime().subject_values(raw), s),
+        Subject(s) => header_contains(c, b"subject", true, s),
         // RFC 3501 §6.4.4: HEADER with an empty string matches every message that has the field.
-        Header(field, s) => header_contains(c, field, s),
+        Header(field, s) => header_contains(c, field, false, s),
         Body(s) => body_contains(c.data, s),
         Text(s) => text_contains(c.data, s),
         // RFC 3501 §6.4.4: date comparisons disregard time and timezone.
@@ -230,20 +228,21 @@ fn sent(c: &Candidate<'_>) -> Option<Date> {
     c.data.mime().sent_date(&c.data.raw)
 }
 
-fn header_contains(c: &Candidate<'_>, field: &[u8], needle: &[u8]) -> bool {
-    any_contains(&c.data.mime().header_values(&c.data.raw, field), needle)
+/// HEADER, and SUBJECT with `collapse` (see `MimeMessage::any_header_value`).
+fn header_contains(c: &Candidate<'_>, field: &[u8], collapse: bool, needle: &[u8]) -> bool {
+    c.data
+        .mime()
+        .any_header_value(&c.data.raw, field, collapse, &|v| value_contains(v, needle))
 }
 
-/// Whether one of the field values contains `needle`, as written or with its encoded words
-/// decoded; an empty needle matches when there is a field at all.
-fn any_contains(values: &[Vec<u8>], needle: &[u8]) -> bool {
-    if needle.is_empty() {
-        return !values.is_empty();
-    }
-    // Encoded words are decoded first, so a UTF-8 search finds "Müller" in `=?utf-8?q?...?=`.
-    values
-        .iter()
-        .any(|v| contains_ci(v, needle) || contains_ci(&decode_rfc2047(v), needle))
+/// Whether one field value contains `needle`, as written or with its encoded words decoded (so
+/// a UTF-8 search finds "Müller" in `=?utf-8?q?...?=`); an empty needle matches any value, so
+/// any message that has the field.
+fn value_contains(value: &[u8], needle: &[u8]) -> bool {
+    // A value without "=?", which every encoded word starts with (RFC 2047 §2), decodes to
+    // itself.
+    contains_ci(value, needle)
+        || (value.windows(2).any(|w| w == b"=?") && contains_ci(&decode_rfc2047(value), needle))
 }
 
 /// FROM / TO / CC / BCC (RFC 3501 §6.4.4): the parsed addresses and display names, decoded
@@ -469,6 +468,27 @@ pub(crate) fn has_modseq(keys: &[SearchKey]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// HEADER and SUBJECT find what they find whether the value is read in place (one plain
+    /// line) or copied (folded, with runs of whitespace for SUBJECT, or with encoded words).
+    #[test]
+    fn header_values_are_found_in_place_or_copied() {
+        let raw: &[u8] = b"Subject: Quarterly\t report\r\nSubject: =?utf-8?q?M=C3=BCller?=\r\n\
+            X-A: two  spaces\r\nX-B: folded\r\n line\r\n\r\nbody\r\n";
+        let m = crate::server::mime::MimeMessage::parse(raw);
+        let has = |field: &[u8], collapse: bool, needle: &[u8]| {
+            m.any_header_value(raw, field, collapse, &|v| value_contains(v, needle))
+        };
+        assert!(has(b"subject", true, b"QUARTERLY REPORT"));
+        assert!(has(b"subject", true, "müller".as_bytes()));
+        assert!(!has(b"subject", true, b"absent"));
+        assert!(has(b"x-a", false, b"two  spaces"));
+        assert!(!has(b"x-a", false, b"two spaces"));
+        assert!(has(b"x-a", true, b"two spaces"));
+        assert!(has(b"x-b", false, b"folded line"));
+        assert!(has(b"x-b", false, b""));
+        assert!(!has(b"x-c", false, b""));
+    }
 
     /// The linear search agrees with a naive one on random text over a small alphabet (many
     /// partial matches), both cases.

@@ -119,9 +119,10 @@ pub(crate) fn unfold_cow(value: &[u8]) -> Cow<'_, [u8]> {
 /// A field body unfolded for SEARCH HEADER (RFC 3501 §6.4.4): as [`unfold`], but each line
 /// break and the WSP octet after it become one space, so a fold written as CRLF TAB reads as a
 /// space, as dovecot 2.3.19.1 searches it. Whitespace at the end of the field is kept (dovecot
-/// matches `HEADER X "b  "` in `X: a b\r\n \r\n`).
-pub(crate) fn unfold_to_spaces(value: &[u8]) -> Vec<u8> {
-    unfold_with(value, true).into_owned()
+/// matches `HEADER X "b  "` in `X: a b\r\n \r\n`). Borrows the value when it is one line
+/// (most fields are).
+pub(crate) fn unfold_to_spaces_cow(value: &[u8]) -> Cow<'_, [u8]> {
+    unfold_with(value, true)
 }
 
 /// The one unfolding loop: leading whitespace dropped, CRLF (or a bare LF) removed, and with
@@ -167,6 +168,16 @@ pub(crate) fn collapse_wsp(value: &[u8]) -> Vec<u8> {
         }
     }
     out
+}
+
+/// [`collapse_wsp`], keeping the value when it has no tab and no two spaces in a row (most
+/// subjects).
+pub(crate) fn collapse_wsp_cow(value: &[u8]) -> Cow<'_, [u8]> {
+    if value.contains(&b'\t') || value.windows(2).any(|w| w == b"  ") {
+        Cow::Owned(collapse_wsp(value))
+    } else {
+        Cow::Borrowed(value)
+    }
 }
 
 fn strip_line_break(s: &[u8]) -> &[u8] {
@@ -462,8 +473,8 @@ mod tests {
 
     #[test]
     fn search_unfolding_turns_each_fold_into_a_space() {
-        assert_eq!(unfold_to_spaces(b" a\r\n\tb\r\n  c\r\n "), b"a b  c ");
-        assert_eq!(unfold_to_spaces(b"a\nb"), b"ab");
+        assert_eq!(&*unfold_to_spaces_cow(b" a\r\n\tb\r\n  c\r\n "), b"a b  c ");
+        assert_eq!(&*unfold_to_spaces_cow(b"a\nb"), b"ab");
         assert_eq!(
             collapse_wsp(b"two  spaces\tand \t a tab "),
             b"two spaces and a tab "

@@ -857,18 +857,32 @@ impl MimeMessage {
     pub fn header_values(&self, raw: &[u8], field: &[u8]) -> Vec<Vec<u8>> {
         header::fields(self.root.header(raw))
             .filter(|f| f.name.eq_ignore_ascii_case(field))
-            .map(|f| header::unfold_to_spaces(f.value))
+            .map(|f| header::unfold_to_spaces_cow(f.value).into_owned())
             .collect()
     }
 
-    /// The Subject values as SEARCH SUBJECT compares them: as [`Self::header_values`], with each
-    /// run of whitespace as one space (so `two  spaces` is found as `two spaces`, as dovecot
-    /// 2.3.19.1 finds it).
-    pub fn subject_values(&self, raw: &[u8]) -> Vec<Vec<u8>> {
-        self.header_values(raw, b"subject")
-            .iter()
-            .map(|v| header::collapse_wsp(v))
-            .collect()
+    /// Whether `found` holds for one of the values of [`Self::header_values`], each borrowed
+    /// from `raw` where it is one line (SEARCH reads every message's fields, and copying them
+    /// cost more than comparing them). With `collapse` each run of whitespace reads as one space,
+    /// as SEARCH SUBJECT compares the subject (so `two  spaces` is found as `two spaces`, as
+    /// dovecot 2.3.19.1 finds it).
+    pub fn any_header_value(
+        &self,
+        raw: &[u8],
+        field: &[u8],
+        collapse: bool,
+        found: &dyn Fn(&[u8]) -> bool,
+    ) -> bool {
+        header::fields(self.root.header(raw))
+            .filter(|f| f.name.eq_ignore_ascii_case(field))
+            .any(|f| {
+                let value = header::unfold_to_spaces_cow(f.value);
+                if collapse {
+                    found(&header::collapse_wsp_cow(&value))
+                } else {
+                    found(&value)
+                }
+            })
     }
 
     /// The address fields named `field` as SEARCH FROM / TO / CC / BCC compare them
