@@ -21,16 +21,23 @@ window.imapBench = {
     return bench('scale', messages, sessions);
   },
   // Issue 14's rows through the page's own API: `Sandbox.send`, then the page's `lines()`
-  // (www/engine.js), timed from the call to the lines in hand and the tagged reply read.
-  // `rounds` fresh worlds of `messages` synthetic messages (every tenth \Deleted), 3 sessions selected, the third acting;
+  // (www/engine.js), timed from the call to the lines in hand and the tagged reply read (with
+  // `every`, each line's text read as well: what the lazy list saves, shown beside it).
+  // `rounds` fresh worlds of `messages` synthetic messages (every tenth \Deleted), 3 sessions
+  // selected, the third acting;
   // a second world per round for SEARCH BODY's first run (the first SEARCH parses every
   // message's MIME structure, which the next one reuses). Returns { label: [ms per round] }.
   boundary(messages, rounds) {
     const sandbox = new Sandbox();
     const times = {};
-    const send = (client, command, label) => {
+    const send = (client, command, label, every = false) => {
       const t = performance.now();
       const out = lines(sandbox.send(client, `b ${command}\r\n`));
+      if (every) {
+        let units = 0;
+        for (const l of out) units += l.text.length;
+        if (units === 0) throw new Error(`${command}: no text`);
+      }
       // The tagged reply is the acting client's last line: found from the end, as the list
       // builds a line when it is looked at.
       let tagged;
@@ -61,6 +68,7 @@ window.imapBench = {
       send(actor, 'SEARCH BODY needle', 'SEARCH BODY (first)');
       send(actor, 'SEARCH BODY needle', 'SEARCH BODY (repeated)');
       send(actor, 'FETCH 1:* (FLAGS)', 'FETCH 1:* (FLAGS)');
+      send(actor, 'FETCH 1:* (FLAGS)', 'FETCH 1:* (FLAGS), again, every line\'s text read', true);
       send(actor, 'STORE 1:* +FLAGS (\\Flagged)', 'STORE 1:* +FLAGS (\\Flagged)');
       send(s1, 'NOOP', 'NOOP of session 1 after the STORE');
       send(s2, 'NOOP', 'NOOP of session 2 after the STORE');
