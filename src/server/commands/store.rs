@@ -348,13 +348,9 @@ impl Server {
                 continue;
             };
             next = p + 1;
-            let Some(before) = mailbox.messages.get(p).map(|m| m.flags.clone()) else {
-                continue;
-            };
-            let mut after = before.clone();
-            store_flags(&mut after, kind, flags);
-            // RFC 7162 §3.1: a new mod-sequence only when the flags change.
-            if mailbox.set_flags_at(p, after) {
+            // RFC 7162 §3.1: a new mod-sequence only when the flags change. `canonical_flags`
+            // registered the keywords a STORE can add.
+            if let Some(before) = mailbox.change_flags_at(p, |f| store_flags(f, kind, flags)) {
                 changed.push((message_uid, before));
             }
             let Some(m) = mailbox.messages.get(p) else {
