@@ -336,13 +336,18 @@ impl Server {
                 .or_else(|| uid_citation.clone())
         };
         let mut reports = reports.into_iter().peekable();
+        // The index of the next of those responses: one comparison a message while none is due.
+        let mut next_report = reports.peek().map_or(usize::MAX, |(j, _, _)| *j);
         let mut changed = Vec::with_capacity(live.len());
         // The messages are walked in UID order: each is looked for after the last.
         let mut next = 0;
         for (i, message_uid, recent) in live {
-            while let Some((_, fetch, citation)) = reports.next_if(|(j, _, _)| *j < i) {
-                fetch.write(&mut outbox.bytes);
-                outbox.end_line(client, OutputKind::Untagged, None, cite(citation));
+            if next_report < i {
+                while let Some((_, fetch, citation)) = reports.next_if(|(j, _, _)| *j < i) {
+                    fetch.write(&mut outbox.bytes);
+                    outbox.end_line(client, OutputKind::Untagged, None, cite(citation));
+                }
+                next_report = reports.peek().map_or(usize::MAX, |(j, _, _)| *j);
             }
             let Some(p) = mailbox.position_near(message_uid, next) else {
                 continue;
