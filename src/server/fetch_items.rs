@@ -282,16 +282,34 @@ impl LineBuf {
     /// `n` in decimal, written in place from its last digit, two at a time (a STORE or FETCH
     /// of every message writes one or more numbers a line: issue 14).
     fn number(&mut self, mut n: u64) {
+        const POWERS: [u64; 19] = [
+            10,
+            100,
+            1_000,
+            10_000,
+            100_000,
+            1_000_000,
+            10_000_000,
+            100_000_000,
+            1_000_000_000,
+            10_000_000_000,
+            100_000_000_000,
+            1_000_000_000_000,
+            10_000_000_000_000,
+            100_000_000_000_000,
+            1_000_000_000_000_000,
+            10_000_000_000_000_000,
+            100_000_000_000_000_000,
+            1_000_000_000_000_000_000,
+            10_000_000_000_000_000_000,
+        ];
         const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
             2021222324252627282930313233343536373839404142434445464748495051525354555657585960\
             6162636465666768697071727374757677787980818283848586878889909192939495969798\
             99";
-        let mut width = 1;
-        let mut power: u64 = 10;
-        while width < 20 && n >= power {
-            width += 1;
-            power = power.saturating_mul(10);
-        }
+        // Counted against the powers of ten: no multiplication (a checked one is a 128-bit
+        // product in wasm32).
+        let width = 1 + POWERS.iter().take_while(|&&p| n >= p).count();
         let start = self.len;
         let mut at = start + width;
         let Some(to) = self.buf.get_mut(start..at) else {
