@@ -279,8 +279,62 @@ impl LineBuf {
         }
     }
 
-    fn number(&mut self, n: u64) {
-        self.put(crate::protocol::encode::decimal(n, &mut [0; 20]));
+    /// `n` in decimal, written in place from its last digit, two at a time (a STORE or FETCH
+    /// of every message writes one or more numbers a line: issue 14).
+    fn number(&mut self, mut n: u64) {
+        const POWERS: [u64; 19] = [
+            10,
+            100,
+            1_000,
+            10_000,
+            100_000,
+            1_000_000,
+            10_000_000,
+            100_000_000,
+            1_000_000_000,
+            10_000_000_000,
+            100_000_000_000,
+            1_000_000_000_000,
+            10_000_000_000_000,
+            100_000_000_000_000,
+            1_000_000_000_000_000,
+            10_000_000_000_000_000,
+            100_000_000_000_000_000,
+            1_000_000_000_000_000_000,
+            10_000_000_000_000_000_000,
+        ];
+        const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+            2021222324252627282930313233343536373839404142434445464748495051525354555657585960\
+            6162636465666768697071727374757677787980818283848586878889909192939495969798\
+            99";
+        // Counted against the powers of ten: no multiplication (a checked one is a 128-bit
+        // product in wasm32).
+        let width = 1 + POWERS.iter().take_while(|&&p| n >= p).count();
+        let start = self.len;
+        let mut at = start + width;
+        let Some(to) = self.buf.get_mut(start..at) else {
+            return;
+        };
+        self.len = at;
+        at = width;
+        while n >= 100 {
+            // Below 100: a pair of the table.
+            let pair = (n % 100) as usize * 2;
+            n /= 100;
+            if let (Some(d), Some(p)) = (to.get_mut(at - 2..at), PAIRS.get(pair..pair + 2)) {
+                d.copy_from_slice(p);
+            }
+            at -= 2;
+        }
+        if n >= 10 {
+            let pair = n as usize * 2;
+            if let (Some(d), Some(p)) = (to.get_mut(..2), PAIRS.get(pair..pair + 2)) {
+                d.copy_from_slice(p);
+            }
+        } else if let Some(d) = to.first_mut() {
+            // Below 10.
+            *d = b'0' + n as u8;
+        }
     }
 
     fn bytes(&self) -> &[u8] {
@@ -532,6 +586,31 @@ pub fn uid_set(uids: &[Uid]) -> SequenceSet {
 mod tests {
     use super::*;
     use crate::protocol::types::Envelope;
+
+    #[test]
+    fn line_numbers_are_written_in_decimal() {
+        let mut values = vec![
+            0,
+            1,
+            9,
+            99,
+            12_345,
+            u64::from(u32::MAX),
+            u64::MAX - 1,
+            u64::MAX,
+        ];
+        let mut power = 10u64;
+        while let Some(next) = power.checked_mul(10) {
+            values.extend([power - 1, power, power + 1]);
+            power = next;
+        }
+        for n in values {
+            let mut line = LineBuf::default();
+            line.put(b"x");
+            line.number(n);
+            assert_eq!(line.bytes(), format!("x{n}").as_bytes(), "{n}");
+        }
+    }
 
     #[test]
     fn flags_fetch_writes_the_octets_of_its_fetch_response() {

@@ -438,6 +438,23 @@ impl Mailbox {
         true
     }
 
+    /// Changes the flags of the message at `i` with `change`, as [`Mailbox::set_flags_at`]
+    /// does (a new mod-sequence only when they differ, RFC 7162 §3.1), in place: one lookup,
+    /// and the keywords not registered again. The caller registered every keyword `change`
+    /// adds (STORE: [`Mailbox::canonical_flags`]). Returns the flags before, when they changed.
+    pub fn change_flags_at(&mut self, i: usize, change: impl FnOnce(&mut Flags)) -> Option<Flags> {
+        let modseq = self.highest_modseq.saturating_add(1).min(MAX_MOD_SEQUENCE);
+        let m = self.messages.get_mut(i)?;
+        let mut after = m.flags.clone();
+        change(&mut after);
+        if after == m.flags {
+            return None;
+        }
+        m.modseq = modseq;
+        self.highest_modseq = modseq;
+        Some(std::mem::replace(&mut m.flags, after))
+    }
+
     /// Removes the messages with these UIDs (sorted) and returns them. The expunge takes one
     /// new mod-sequence, remembered with every UID removed (RFC 7162 §3.2.7, §3.2.9: "increment
     /// the per-mailbox mod-sequence if at least one message was permanently removed ... For

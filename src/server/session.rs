@@ -486,21 +486,43 @@ impl View {
         // The few latest distinct values: a change of many messages meets few, and looking
         // further back would make a change of many distinct ones quadratic.
         let mut shared: Vec<Arc<Flags>> = Vec::new();
+        // The entries marked here, and the lowest and highest of their UIDs: the count and span
+        // are updated once, after the walk.
+        let mut marked = 0;
+        let mut span = (Uid(0), Uid(0));
         for (uid, before) in changes {
-            let Some(i) = self.index_near(*uid, next) else {
-                // Kept sorted and once each; appended at the end as changes come in order.
-                if *uid > self.last_uid {
-                    if let Err(p) = self.changed_unknown.binary_search(uid) {
-                        self.changed_unknown.insert(p, *uid);
+            let i = match self.entries.get(next) {
+                Some(e) if e.uid == *uid => next,
+                _ => match self.index_of_uid(*uid) {
+                    Some(i) => i,
+                    None => {
+                        // Kept sorted and once each; appended at the end as changes come in
+                        // order.
+                        if *uid > self.last_uid {
+                            if let Err(p) = self.changed_unknown.binary_search(uid) {
+                                self.changed_unknown.insert(p, *uid);
+                            }
+                        }
+                        continue;
                     }
-                }
-                continue;
+                },
             };
             next = i + 1;
-            // A message expunged elsewhere is not reported (RFC 3501 §7.4.1: its EXPUNGE is).
-            if self.entries.get(i).is_none_or(|e| e.expunged.is_some()) || !self.mark_changed(i) {
+            let Some(e) = self.entries.get_mut(i) else {
+                continue;
+            };
+            // A message expunged elsewhere is not reported (RFC 3501 §7.4.1: its EXPUNGE is);
+            // one already changed keeps the flags it was last told.
+            if e.expunged.is_some() || e.changed {
                 continue;
             }
+            e.changed = true;
+            span = if marked == 0 {
+                (*uid, *uid)
+            } else {
+                (span.0.min(*uid), span.1.max(*uid))
+            };
+            marked += 1;
             let told = match shared.iter().rev().take(8).find(|t| ***t == *before) {
                 Some(told) => told.clone(),
                 None => {
@@ -509,9 +531,18 @@ impl View {
                     told
                 }
             };
-            if let Some(e) = self.entries.get_mut(i) {
-                e.told = Some(told);
-            }
+            e.told = Some(told);
+        }
+        if marked > 0 {
+            self.changed_span = if self.flags_changed == 0 {
+                span
+            } else {
+                (
+                    self.changed_span.0.min(span.0),
+                    self.changed_span.1.max(span.1),
+                )
+            };
+            self.flags_changed += marked;
         }
     }
 

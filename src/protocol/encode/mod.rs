@@ -200,24 +200,6 @@ pub(crate) fn write_number64(n: u64, out: &mut Vec<u8>) {
     out.push(b'0' + (n % 10) as u8);
 }
 
-/// `n` in decimal (a u64 has at most 20 digits), written from the last digit into the end of
-/// `digits`, so a caller copies them once rather than pushing them one by one (issue 14: a
-/// FETCH 1:* writes a number or two a line; `write_number64` keeps its smaller recursion, which
-/// the page's size budget prefers by 19 bytes gzipped).
-pub(crate) fn decimal(mut n: u64, digits: &mut [u8; 20]) -> &[u8] {
-    let mut start = digits.len();
-    for d in digits.iter_mut().rev() {
-        // `n % 10` is below 10.
-        *d = b'0' + (n % 10) as u8;
-        n /= 10;
-        start -= 1;
-        if n == 0 {
-            break;
-        }
-    }
-    digits.get(start..).unwrap_or_default()
-}
-
 /// Writes items separated by single spaces.
 fn write_spaced<T>(items: &[T], out: &mut Vec<u8>, mut write: impl FnMut(&T, &mut Vec<u8>)) {
     for (i, item) in items.iter().enumerate() {

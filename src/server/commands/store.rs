@@ -336,25 +336,26 @@ impl Server {
                 .or_else(|| uid_citation.clone())
         };
         let mut reports = reports.into_iter().peekable();
+        // The index of the next of those responses: one comparison a message while none is due.
+        let mut next_report = reports.peek().map_or(usize::MAX, |(j, _, _)| *j);
         let mut changed = Vec::with_capacity(live.len());
         // The messages are walked in UID order: each is looked for after the last.
         let mut next = 0;
         for (i, message_uid, recent) in live {
-            while let Some((_, fetch, citation)) = reports.next_if(|(j, _, _)| *j < i) {
-                fetch.write(&mut outbox.bytes);
-                outbox.end_line(client, OutputKind::Untagged, None, cite(citation));
+            if next_report < i {
+                while let Some((_, fetch, citation)) = reports.next_if(|(j, _, _)| *j < i) {
+                    fetch.write(&mut outbox.bytes);
+                    outbox.end_line(client, OutputKind::Untagged, None, cite(citation));
+                }
+                next_report = reports.peek().map_or(usize::MAX, |(j, _, _)| *j);
             }
             let Some(p) = mailbox.position_near(message_uid, next) else {
                 continue;
             };
             next = p + 1;
-            let Some(before) = mailbox.messages.get(p).map(|m| m.flags.clone()) else {
-                continue;
-            };
-            let mut after = before.clone();
-            store_flags(&mut after, kind, flags);
-            // RFC 7162 §3.1: a new mod-sequence only when the flags change.
-            if mailbox.set_flags_at(p, after) {
+            // RFC 7162 §3.1: a new mod-sequence only when the flags change. `canonical_flags`
+            // registered the keywords a STORE can add.
+            if let Some(before) = mailbox.change_flags_at(p, |f| store_flags(f, kind, flags)) {
                 changed.push((message_uid, before));
             }
             let Some(m) = mailbox.messages.get(p) else {
