@@ -5,6 +5,9 @@
 //! cyrus`), and each test checks the RFC value still answers as before.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a test: a panic is a failure
 
+#[path = "common/answer.rs"]
+mod answer;
+use answer::answer;
 use imap_sandbox::server::{ClientId, Policies, Server, World};
 
 /// C1 and C2 have FOO selected; C1 expunged message 2 and flagged message 1, C2 was not told.
@@ -24,16 +27,6 @@ fn pending(policy: &str) -> (Server, ClientId) {
 }
 
 /// What `client` was sent in answer to `command`.
-fn answer(server: &mut Server, client: ClientId, command: &str) -> Vec<String> {
-    server.receive(client, format!("{command}\r\n").as_bytes());
-    server
-        .take_output()
-        .iter()
-        .filter(|o| o.client == client)
-        .map(|o| String::from_utf8_lossy(&o.bytes).trim_end().to_string())
-        .collect()
-}
-
 fn expunges(lines: &[String]) -> usize {
     lines.iter().filter(|l| l.ends_with(" EXPUNGE")).count()
 }

@@ -5,6 +5,9 @@
 //! lie between the stored ones.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a test: a panic is a failure
 
+#[path = "common/answer.rs"]
+mod answer;
+use answer::answer;
 use imap_sandbox::server::{ClientId, Policies, Server, World};
 
 /// C1 and C2 with FOO (seven messages, no flags) selected; C1 with CONDSTORE when asked.
@@ -23,16 +26,6 @@ fn two_sessions(policies: Policies, condstore: bool) -> (Server, ClientId, Clien
     server.receive(c2, b"a LOGIN bob bob\r\nb SELECT FOO\r\n");
     let _ = server.take_output();
     (server, c1, c2)
-}
-
-fn answer(server: &mut Server, client: ClientId, command: &str) -> Vec<String> {
-    server.receive(client, format!("{command}\r\n").as_bytes());
-    server
-        .take_output()
-        .iter()
-        .filter(|o| o.client == client)
-        .map(|o| String::from_utf8_lossy(&o.bytes).trim_end().to_string())
-        .collect()
 }
 
 #[test]

@@ -3,6 +3,9 @@
 //! UNCHANGEDSINCE 0, and the flags owed to a session under `code-only`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a test: a panic is a failure
 
+#[path = "common/answer.rs"]
+mod answer;
+use answer::answer;
 use imap_sandbox::server::{ClientId, Policies, Server, World};
 
 /// C1 (CONDSTORE) and C2 have FOO selected; C2 set `\Deleted` and `\Seen` on message 1 (mod-
@@ -17,16 +20,6 @@ fn changed_by_c2(policy: &str) -> (Server, ClientId) {
     server.receive(c2, b"c STORE 1 +FLAGS.SILENT (\\Deleted \\Seen)\r\n");
     let _ = server.take_output();
     (server, c1)
-}
-
-fn answer(server: &mut Server, client: ClientId, command: &str) -> Vec<String> {
-    server.receive(client, format!("{command}\r\n").as_bytes());
-    server
-        .take_output()
-        .iter()
-        .filter(|o| o.client == client)
-        .map(|o| String::from_utf8_lossy(&o.bytes).trim_end().to_string())
-        .collect()
 }
 
 fn last(lines: &[String]) -> &str {

@@ -205,6 +205,7 @@ impl Flags {
         }
     }
 
+    /// Whether any keyword is set (the FLAGS writer copies its line out before writing them).
     pub fn has_keywords(&self) -> bool {
         self.keywords.as_ref().is_some_and(|w| !w.names.is_empty())
     }
