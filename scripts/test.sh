@@ -23,6 +23,9 @@ export IMAP_SANDBOX_LIVE_SERVERS=required
 
 step "native tests"
 cargo test
+# The benchmarks' own tests (src/bench.rs: the workloads run what they say), behind the `bench`
+# feature that the plain run leaves out.
+cargo test --lib --features bench bench::
 
 step "browser tests: wasm-pack test in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome

@@ -647,3 +647,29 @@ mod sort_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod workload_tests {
+    use super::*;
+
+    /// The split workload runs the same commands as the plain one, and each step's time is
+    /// its own: with a clock that advances 1 ms a reading, every step is timed once per run
+    /// of it (the setup once, each command 3 sessions x `iterations` times).
+    #[test]
+    fn the_workload_split_by_command_times_each_step() {
+        let iterations = 2;
+        assert_eq!(mixed_workload(iterations), Ok(60));
+        let clock = std::cell::Cell::new(0.0);
+        let now = || {
+            clock.set(clock.get() + 1.0);
+            clock.get()
+        };
+        let steps = mixed_workload_by_command(iterations, &now).unwrap();
+        let labels: Vec<&str> = steps.iter().map(|s| s.command).collect();
+        assert_eq!(labels, WORKLOAD_STEPS);
+        assert_eq!(steps[0].millis, 1.0);
+        for step in &steps[1..] {
+            assert_eq!(step.millis, 6.0, "{}", step.command);
+        }
+    }
+}
