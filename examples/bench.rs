@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use imap_sandbox::bench::{
     mixed_workload, mixed_workload_by_command, scale, sort_and_thread, synthetic_message, timed,
-    world_of, Driver, BODY_LINES, BODY_LINES_1KB, MAILBOX, SORT_MESSAGES,
+    world_of, Driver, Step, BODY_LINES, BODY_LINES_1KB, MAILBOX, SORT_MESSAGES,
     WORKLOAD_COMMANDS_PER_SESSION,
 };
 use imap_sandbox::native::tcp::{Options, TcpServer};
@@ -251,16 +251,33 @@ fn workload_steps() {
 
 fn scale_table() {
     let sizes = [1_000usize, 10_000, 100_000];
+    let rounds: usize = std::env::var("BENCH_SCALE_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&r| r > 0)
+        .unwrap_or(5);
     println!("### 2. Scale, native (milliseconds; µs per message in brackets)\n");
+    println!("Each cell the median of {rounds} runs, each on a fresh world.\n");
     for sessions in [1usize, 3] {
         let clock = Instant::now();
         let now = move || clock.elapsed().as_secs_f64() * 1000.0;
+        // Each size run `rounds` times on a fresh world; each row the median of its rounds.
         let mut columns = Vec::new();
         for &n in &sizes {
-            match scale(n, sessions, &now) {
-                Ok(steps) => columns.push(steps),
-                Err(e) => panic!("scale error at {n}: {e}"),
-            }
+            let runs: Vec<Vec<Step>> = (0..rounds)
+                .map(|_| {
+                    scale(n, sessions, &now).unwrap_or_else(|e| panic!("scale error at {n}: {e}"))
+                })
+                .collect();
+            let medians = runs[0]
+                .iter()
+                .enumerate()
+                .map(|(row, step)| Step {
+                    command: step.command,
+                    millis: median(runs.iter().map(|steps| steps[row].millis).collect()),
+                })
+                .collect::<Vec<_>>();
+            columns.push(medians);
         }
         println!("{sessions} session(s) selected:\n");
         println!("| command | 1k | 10k | 100k |");
@@ -286,6 +303,17 @@ fn scale_table() {
             }
         }
         println!();
+    }
+}
+
+/// The median of `xs` (the mean of the middle two when their number is even).
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    let n = xs.len();
+    match n {
+        0 => f64::NAN,
+        _ if n % 2 == 1 => xs[n / 2],
+        _ => (xs[n / 2 - 1] + xs[n / 2]) / 2.0,
     }
 }
 

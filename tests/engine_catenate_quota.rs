@@ -5,19 +5,12 @@
 #![cfg(all(feature = "catenate", feature = "quota"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a test: a panic is a failure
 
+#[path = "common/answer.rs"]
+mod answer;
+use answer::reply;
 use imap_sandbox::protocol::framer::Limits;
 use imap_sandbox::server::mailstore::{QuotaLimits, Uid};
 use imap_sandbox::server::{ClientId, Policies, Server, World};
-
-fn run(server: &mut Server, c: ClientId, bytes: &str) -> Vec<String> {
-    server.receive(c, bytes.as_bytes());
-    server
-        .take_output()
-        .iter()
-        .filter(|o| o.client == c)
-        .map(|o| String::from_utf8_lossy(&o.bytes).trim_end().to_string())
-        .collect()
-}
 
 fn last(out: &[String]) -> &str {
     out.last().map(String::as_str).unwrap_or_default()
@@ -25,7 +18,7 @@ fn last(out: &[String]) -> &str {
 
 fn login(server: &mut Server, user: &str) -> ClientId {
     let c = server.connect();
-    run(server, c, &format!("a LOGIN {user} {user}\r\n"));
+    reply(server, c, format!("a LOGIN {user} {user}\r\n"));
     c
 }
 
@@ -76,8 +69,8 @@ fn catenate_joins_text_and_urls_octet_for_octet_rfc4469_3() {
         .flags
         .to_list(false);
     // RFC 4469 §3: URL parts are the octets FETCH BODY[section] would return.
-    run(&mut s, c, "f SELECT INBOX\r\n");
-    let fetched = run(
+    reply(&mut s, c, "f SELECT INBOX\r\n");
+    let fetched = reply(
         &mut s,
         c,
         "f UID FETCH 2 (BODY.PEEK[HEADER] BODY.PEEK[1])\r\n",
@@ -87,7 +80,7 @@ fn catenate_joins_text_and_urls_octet_for_octet_rfc4469_3() {
         "b APPEND Drafts (\\Draft) CATENATE (URL \"/INBOX;UIDVALIDITY={v}/;UID=2/;SECTION=HEADER\" TEXT {} URL \"imap://alice@localhost/INBOX/;UID=2/;section=1\" URL \"/FOO/;UID=1\" URL \"/INBOX/;UID=2/;PARTIAL=0.10\" URL \"/INBOX/;UID=2\")\r\n",
         literal(b"--x--\r\n"),
     );
-    let out = run(&mut s, c, &cmd);
+    let out = reply(&mut s, c, &cmd);
     assert!(
         last(&out).starts_with("b OK [APPENDUID 1700000006 1]"),
         "{out:?}"
@@ -130,10 +123,10 @@ fn a_url_that_names_nothing_is_badurl_and_nothing_is_appended_rfc4469_4_1() {
         "/INBOX/;UID=1/;EXPIRE=2030-01-01T00:00:00Z;URLAUTH=anonymous:internal:91354a473744909de610943775f92038",
         "/INBOX",
     ] {
-        let out = run(
+        let out = reply(
             &mut s,
             c,
-            &format!(
+            format!(
                 "b APPEND Drafts CATENATE (TEXT {} URL \"{url}\")\r\n",
                 literal(b"x")
             ),
@@ -144,10 +137,10 @@ fn a_url_that_names_nothing_is_badurl_and_nothing_is_appended_rfc4469_4_1() {
         );
     }
     // In a MULTIAPPEND (RFC 3502): the first message fine, the second with a bad URL: none.
-    let out = run(
+    let out = reply(
         &mut s,
         c,
-        &format!(
+        format!(
             "c APPEND Drafts {} CATENATE (URL \"/INBOX/;UID=1\" URL \"/INBOX/;UID=998\")\r\n",
             literal(b"Subject: one\r\n\r\n1\r\n")
         ),
@@ -158,7 +151,7 @@ fn a_url_that_names_nothing_is_badurl_and_nothing_is_appended_rfc4469_4_1() {
     );
     assert_eq!(store_state(&s), before);
     // A catenated message that comes out empty is refused like an empty APPEND.
-    let out = run(&mut s, c, "d APPEND Drafts CATENATE (TEXT {0+}\r\n)\r\n");
+    let out = reply(&mut s, c, "d APPEND Drafts CATENATE (TEXT {0+}\r\n)\r\n");
     assert!(last(&out).starts_with("d NO "), "{out:?}");
     assert_eq!(store_state(&s), before);
 }
@@ -173,7 +166,7 @@ fn a_catenated_message_over_the_literal_limit_is_toobig_rfc4469_4_2() {
     });
     let c = login(&mut s, "alice");
     let before = store_state(&s);
-    let out = run(
+    let out = reply(
         &mut s,
         c,
         "b APPEND Drafts CATENATE (URL \"/INBOX/;UID=2\" URL \"/INBOX/;UID=2\")\r\n",
@@ -181,10 +174,10 @@ fn a_catenated_message_over_the_literal_limit_is_toobig_rfc4469_4_2() {
     assert!(last(&out).starts_with("b NO [TOOBIG]"), "{out:?}");
     assert_eq!(store_state(&s), before);
     // Up to the limit is fine.
-    let out = run(
+    let out = reply(
         &mut s,
         c,
-        &format!(
+        format!(
             "c APPEND Drafts CATENATE (URL \"/INBOX/;UID=2\" TEXT {})\r\n",
             literal(b"12345")
         ),
@@ -217,7 +210,7 @@ fn malformed_catenate_and_quota_commands_are_bad_with_a_reason() {
         ("b SETQUOTA \"\" (STORAGE 1 STORAGE 2)\r\n", "given twice"),
         ("b SETQUOTA \"\" (STORAGE x)\r\n", "Expected"),
     ] {
-        let out = run(&mut s, c, cmd);
+        let out = reply(&mut s, c, cmd);
         assert!(
             last(&out).starts_with("b BAD ") && last(&out).contains(why),
             "{cmd:?}: {out:?}"
@@ -230,24 +223,24 @@ fn quota_roots_exist_once_a_limit_is_set_rfc9208_4_1() {
     let mut s = Server::new(World::default_world(), Policies::default());
     // The default is `refuse`, as Dovecot 2.3 and Cyrus 3.6 answer a user's SETQUOTA.
     let c = login(&mut s, "alice");
-    let out = run(&mut s, c, "b SETQUOTA \"\" (STORAGE 1000)\r\n");
+    let out = reply(&mut s, c, "b SETQUOTA \"\" (STORAGE 1000)\r\n");
     assert!(last(&out).starts_with("b NO [NOPERM]"), "{out:?}");
     s.policies_mut().set("setquota", "allow").unwrap();
     let c = login(&mut s, "alice");
-    let out = run(&mut s, c, "b GETQUOTAROOT INBOX\r\n");
+    let out = reply(&mut s, c, "b GETQUOTAROOT INBOX\r\n");
     assert_eq!(out, ["* QUOTAROOT INBOX", "b OK GETQUOTAROOT completed"]);
-    let out = run(&mut s, c, "b GETQUOTA \"\"\r\n");
+    let out = reply(&mut s, c, "b GETQUOTA \"\"\r\n");
     assert!(last(&out).starts_with("b NO [NONEXISTENT]"), "{out:?}");
     let usage = s.store().quota_usage();
     let kib = usage.storage_kib();
-    let out = run(&mut s, c, "b SETQUOTA \"\" (STORAGE 1000 MESSAGE 500)\r\n");
+    let out = reply(&mut s, c, "b SETQUOTA \"\" (STORAGE 1000 MESSAGE 500)\r\n");
     let quota = format!(
         "* QUOTA \"\" (STORAGE {kib} 1000 MESSAGE {} 500)",
         usage.messages
     );
     assert_eq!(out, [quota.clone(), "b OK SETQUOTA completed".into()]);
     // §4.1.2: any name, even of no mailbox, is answered.
-    let out = run(&mut s, c, "b GETQUOTAROOT NoSuchBox\r\n");
+    let out = reply(&mut s, c, "b GETQUOTAROOT NoSuchBox\r\n");
     assert_eq!(
         out,
         [
@@ -256,14 +249,14 @@ fn quota_roots_exist_once_a_limit_is_set_rfc9208_4_1() {
             "b OK GETQUOTAROOT completed".into()
         ]
     );
-    let out = run(&mut s, c, "b GETQUOTA \"\"\r\n");
+    let out = reply(&mut s, c, "b GETQUOTA \"\"\r\n");
     assert_eq!(out, [quota, "b OK GETQUOTA completed".into()]);
     // The limits are alice's own: bob has none.
     let b = login(&mut s, "bob");
-    let out = run(&mut s, b, "b GETQUOTAROOT INBOX\r\n");
+    let out = reply(&mut s, b, "b GETQUOTAROOT INBOX\r\n");
     assert_eq!(out[0], "* QUOTAROOT INBOX");
     // §4.1.3: the list replaces every earlier limit; an empty one removes the root.
-    let out = run(&mut s, c, "b SETQUOTA \"\" (MESSAGE 501)\r\n");
+    let out = reply(&mut s, c, "b SETQUOTA \"\" (MESSAGE 501)\r\n");
     assert_eq!(
         out[0],
         format!("* QUOTA \"\" (MESSAGE {} 501)", usage.messages)
@@ -275,13 +268,13 @@ fn quota_roots_exist_once_a_limit_is_set_rfc9208_4_1() {
             messages: Some(501)
         }
     );
-    let out = run(&mut s, c, "b SETQUOTA \"\" ()\r\n");
+    let out = reply(&mut s, c, "b SETQUOTA \"\" ()\r\n");
     assert_eq!(out, ["b OK SETQUOTA completed"]);
     assert_eq!(s.quota("alice"), QuotaLimits::default());
     // Roots and resources that cannot be set.
-    let out = run(&mut s, c, "b SETQUOTA \"#user/alice\" (STORAGE 1)\r\n");
+    let out = reply(&mut s, c, "b SETQUOTA \"#user/alice\" (STORAGE 1)\r\n");
     assert!(last(&out).starts_with("b NO [CANNOT]"), "{out:?}");
-    let out = run(&mut s, c, "b SETQUOTA \"\" (MAILBOX 1)\r\n");
+    let out = reply(&mut s, c, "b SETQUOTA \"\" (MAILBOX 1)\r\n");
     assert!(
         last(&out).starts_with("b NO [CANNOT] Resource MAILBOX"),
         "{out:?}"
@@ -289,7 +282,7 @@ fn quota_roots_exist_once_a_limit_is_set_rfc9208_4_1() {
     assert_eq!(s.quota("alice"), QuotaLimits::default());
     // Not before LOGIN (RFC 9208 §4.1: authenticated state).
     let n = s.connect();
-    let out = run(&mut s, n, "b GETQUOTAROOT INBOX\r\n");
+    let out = reply(&mut s, n, "b GETQUOTAROOT INBOX\r\n");
     assert!(last(&out).starts_with("b BAD"), "{out:?}");
 }
 
@@ -306,7 +299,7 @@ fn additions_over_the_quota_are_refused_and_the_store_is_unchanged_rfc9208_4_3_1
         },
     );
     let c = login(&mut s, "alice");
-    run(&mut s, c, "s SELECT INBOX\r\n");
+    reply(&mut s, c, "s SELECT INBOX\r\n");
     let before = store_state(&s);
     let big = vec![b'x'; 2048];
     let refused = [
@@ -322,7 +315,7 @@ fn additions_over_the_quota_are_refused_and_the_store_is_unchanged_rfc9208_4_3_1
         "b MOVE 1:2 Drafts\r\n".into(),
     ];
     for cmd in &refused {
-        let out = run(&mut s, c, cmd);
+        let out = reply(&mut s, c, cmd);
         assert!(
             last(&out).starts_with("b NO [OVERQUOTA] ")
                 && last(&out).contains("nothing was stored"),
@@ -331,20 +324,20 @@ fn additions_over_the_quota_are_refused_and_the_store_is_unchanged_rfc9208_4_3_1
         assert_eq!(store_state(&s), before, "{cmd:?}");
     }
     // One small message fits; the next does not (MESSAGE).
-    let out = run(
+    let out = reply(
         &mut s,
         c,
-        &format!(
+        format!(
             "c APPEND Drafts {}\r\n",
             literal(b"Subject: s\r\n\r\ns\r\n")
         ),
     );
     assert!(last(&out).starts_with("c OK [APPENDUID"), "{out:?}");
     let before = store_state(&s);
-    let out = run(
+    let out = reply(
         &mut s,
         c,
-        &format!(
+        format!(
             "d APPEND Drafts {}\r\n",
             literal(b"Subject: t\r\n\r\nt\r\n")
         ),
@@ -356,10 +349,10 @@ fn additions_over_the_quota_are_refused_and_the_store_is_unchanged_rfc9208_4_3_1
     assert_eq!(store_state(&s), before);
     // Bob has no limits: the same store takes his message.
     let b = login(&mut s, "bob");
-    let out = run(
+    let out = reply(
         &mut s,
         b,
-        &format!(
+        format!(
             "e APPEND Drafts {}\r\n",
             literal(b"Subject: t\r\n\r\nt\r\n")
         ),
@@ -371,15 +364,15 @@ fn additions_over_the_quota_are_refused_and_the_store_is_unchanged_rfc9208_4_3_1
 fn deleted_messages_count_until_expunged_rfc9208_4_1_4() {
     let mut s = Server::new(World::default_world(), Policies::default());
     let c = login(&mut s, "alice");
-    run(&mut s, c, "s SELECT FOO\r\n");
-    run(&mut s, c, "s STORE 1:2 +FLAGS.SILENT (\\Deleted)\r\n");
+    reply(&mut s, c, "s SELECT FOO\r\n");
+    reply(&mut s, c, "s STORE 1:2 +FLAGS.SILENT (\\Deleted)\r\n");
     let foo = s.store().by_name("FOO").unwrap();
     let freed: u64 = foo.messages[..2]
         .iter()
         .map(|m| u64::from(m.data.size()))
         .sum();
     // RFC 9208 §4.1.4: DELETED and DELETED-STORAGE in an IMAP4rev1 session too.
-    let out = run(
+    let out = reply(
         &mut s,
         c,
         "t STATUS FOO (MESSAGES DELETED DELETED-STORAGE)\r\n",
@@ -397,21 +390,21 @@ fn deleted_messages_count_until_expunged_rfc9208_4_1_4() {
         },
     );
     // \Deleted messages still take room ...
-    let out = run(
+    let out = reply(
         &mut s,
         c,
-        &format!(
+        format!(
             "u APPEND Drafts {}\r\n",
             literal(b"Subject: s\r\n\r\ns\r\n")
         ),
     );
     assert!(last(&out).starts_with("u NO [OVERQUOTA]"), "{out:?}");
     // ... until EXPUNGE frees it.
-    run(&mut s, c, "v EXPUNGE\r\n");
-    let out = run(
+    reply(&mut s, c, "v EXPUNGE\r\n");
+    let out = reply(
         &mut s,
         c,
-        &format!(
+        format!(
             "w APPEND Drafts {}\r\n",
             literal(b"Subject: s\r\n\r\ns\r\n")
         ),
@@ -430,13 +423,13 @@ fn world_and_control_api_set_quotas() {
     );
     let mut s = Server::new(world, Policies::default());
     let c = login(&mut s, "carol");
-    let out = run(&mut s, c, "b GETQUOTAROOT Drafts\r\n");
+    let out = reply(&mut s, c, "b GETQUOTAROOT Drafts\r\n");
     let kib = s.store().quota_usage().storage_kib();
     assert_eq!(out[1], format!("* QUOTA \"\" (STORAGE {kib} 0)"));
     // Delivery "from outside" is not held to the limits (an MTA's concern, not IMAP's).
     s.deliver("Drafts", b"Subject: in\r\n\r\nx\r\n", &[])
         .unwrap();
     s.set_quota("carol", QuotaLimits::default());
-    let out = run(&mut s, c, "b GETQUOTAROOT Drafts\r\n");
+    let out = reply(&mut s, c, "b GETQUOTAROOT Drafts\r\n");
     assert_eq!(out[0], "* QUOTAROOT Drafts");
 }

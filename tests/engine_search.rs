@@ -1,6 +1,9 @@
 //! SEARCH with CHARSET UTF-8 and non-ASCII terms (RFC 3501 §6.4.4). A scenario file cannot send
 //! a literal without a trailing CRLF, so these are Rust tests driving the engine directly.
 
+#[path = "common/answer.rs"]
+mod answer;
+use answer::reply;
 use imap_sandbox::server::{Policies, Server, World};
 
 /// Logs in, examines INBOX, sends `command` and returns the client's responses as text.
@@ -9,12 +12,7 @@ fn search(command: &[u8]) -> Vec<String> {
     let c = server.connect();
     server.receive(c, b"a LOGIN alice alice\r\nb EXAMINE INBOX\r\n");
     let _ = server.take_output();
-    server.receive(c, command);
-    server
-        .take_output()
-        .iter()
-        .map(|o| String::from_utf8_lossy(&o.bytes).trim_end().to_string())
-        .collect()
+    reply(&mut server, c, command)
 }
 
 /// RFC 3501 §6.4.4: with CHARSET UTF-8 the term is UTF-8; INBOX 4's subject is RFC 2047
@@ -70,13 +68,7 @@ fn include_flagless_searches_an_expunged_message_with_the_flags_last_told() {
         }
         server.receive(c1, b"d EXPUNGE\r\n");
         let _ = server.take_output();
-        server.receive(c2, b"s SEARCH DELETED\r\n");
-        let lines: Vec<String> = server
-            .take_output()
-            .iter()
-            .filter(|o| o.client == c2)
-            .map(|o| String::from_utf8_lossy(&o.bytes).trim_end().to_string())
-            .collect();
+        let lines = reply(&mut server, c2, b"s SEARCH DELETED\r\n");
         assert!(
             lines.iter().any(|l| l == want),
             "{policy} {told_first}: {lines:?}"
@@ -94,14 +86,7 @@ fn dollar_ends_a_sequence_set_rfc5182_3() {
     let c = server.connect();
     server.receive(c, b"a LOGIN alice alice\r\nb EXAMINE INBOX\r\n");
     let _ = server.take_output();
-    let mut run = |line: &[u8]| -> Vec<String> {
-        server.receive(c, line);
-        server
-            .take_output()
-            .iter()
-            .map(|o| String::from_utf8_lossy(&o.bytes).trim_end().to_string())
-            .collect()
-    };
+    let mut run = |line: &[u8]| reply(&mut server, c, line);
     let saved = run(b"s SEARCH RETURN (SAVE) 3:4\r\n");
     assert_eq!(saved.last().unwrap(), "s OK SEARCH completed", "{saved:?}");
     let fetched = run(b"f FETCH 1,$ (UID)\r\n");

@@ -2,6 +2,9 @@
 //! appended by the test: encoded words, missing headers, bad arguments and the work limits.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a test: a panic is a failure
 
+#[path = "common/answer.rs"]
+mod answer;
+use answer::reply;
 use imap_sandbox::server::{Policies, Server, World};
 
 /// A server with `messages` appended to a new mailbox `S` (INTERNALDATE from the literal's
@@ -26,15 +29,6 @@ fn with_messages(messages: &[(&str, &str)]) -> (Server, imap_sandbox::server::Cl
         "{text:?}"
     );
     (server, c)
-}
-
-fn run(server: &mut Server, c: imap_sandbox::server::ClientId, command: &str) -> Vec<String> {
-    server.receive(c, command.as_bytes());
-    server
-        .take_output()
-        .iter()
-        .map(|o| String::from_utf8_lossy(&o.bytes).trim_end().to_string())
-        .collect()
 }
 
 fn messages() -> Vec<(&'static str, &'static str)> {
@@ -65,7 +59,7 @@ fn messages() -> Vec<(&'static str, &'static str)> {
 fn every_sort_key_on_appended_messages_rfc5256_3() {
     let (mut s, c) = with_messages(&messages());
     let mut sort = |keys: &str| {
-        let out = run(&mut s, c, &format!("s SORT ({keys}) UTF-8 ALL\r\n"));
+        let out = reply(&mut s, c, format!("s SORT ({keys}) UTF-8 ALL\r\n"));
         assert_eq!(out[1], "s OK SORT completed", "{out:?}");
         out[0].clone()
     };
@@ -89,13 +83,13 @@ fn every_sort_key_on_appended_messages_rfc5256_3() {
     assert_eq!(sort("DISPLAYTO"), "* SORT 3 4 1 2");
     assert_eq!(sort("SUBJECT REVERSE DATE"), "* SORT 4 1 3 2");
     // UID SORT answers UIDs; SORT's search criteria narrow first.
-    let out = run(
+    let out = reply(
         &mut s,
         c,
         "u UID SORT (REVERSE SIZE) US-ASCII NOT SUBJECT apple\r\n",
     );
     assert_eq!(out, ["* SORT 1 3 2", "u OK UID SORT completed"]);
-    let out = run(&mut s, c, "t THREAD ORDEREDSUBJECT UTF-8 ALL\r\n");
+    let out = reply(&mut s, c, "t THREAD ORDEREDSUBJECT UTF-8 ALL\r\n");
     assert_eq!(out, ["* THREAD (2)(3 1)(4)", "t OK THREAD completed"]);
 }
 
@@ -104,12 +98,12 @@ fn every_sort_key_on_appended_messages_rfc5256_3() {
 #[test]
 fn bad_sort_and_thread_commands_rfc5256_3() {
     let (mut s, c) = with_messages(&messages());
-    let out = run(&mut s, c, "a SORT (SUBJECT) KOI8-R ALL\r\n");
+    let out = reply(&mut s, c, "a SORT (SUBJECT) KOI8-R ALL\r\n");
     assert_eq!(
         out,
         ["a NO [BADCHARSET (US-ASCII UTF-8)] Unsupported charset KOI8-R"]
     );
-    let out = run(&mut s, c, "a THREAD REFERENCES koi8-r ALL\r\n");
+    let out = reply(&mut s, c, "a THREAD REFERENCES koi8-r ALL\r\n");
     assert!(out[0].starts_with("a NO [BADCHARSET"), "{out:?}");
     for (line, why) in [
         ("b SORT SUBJECT UTF-8 ALL\r\n", "Expected ("),
@@ -119,19 +113,19 @@ fn bad_sort_and_thread_commands_rfc5256_3() {
         ("b SORT (SUBJECT) UTF-8 BOGUS\r\n", "Expected search key"),
         ("b UID THREAD\r\n", "Missing argument"),
     ] {
-        let out = run(&mut s, c, line);
+        let out = reply(&mut s, c, line);
         assert_eq!(out.len(), 1, "{out:?}");
         assert!(
             out[0].starts_with("b BAD ") && out[0].contains(why),
             "{line:?}: {out:?}"
         );
     }
-    let out = run(&mut s, c, "b THREAD NEWALG UTF-8 ALL\r\n");
+    let out = reply(&mut s, c, "b THREAD NEWALG UTF-8 ALL\r\n");
     assert!(
         out[0].starts_with("b BAD Unknown threading algorithm NEWALG"),
         "{out:?}"
     );
-    let out = run(&mut s, c, "e UNSELECT\r\nf SORT (DATE) UTF-8 ALL\r\n");
+    let out = reply(&mut s, c, "e UNSELECT\r\nf SORT (DATE) UTF-8 ALL\r\n");
     assert_eq!(
         out.last().unwrap(),
         "f BAD SORT needs a selected mailbox (SELECT or EXAMINE)"
@@ -147,13 +141,13 @@ fn header_sort_keys_count_against_the_read_limit() {
         ("01-Jan-2024 10:00:00 +0000", big.as_str()),
         ("02-Jan-2024 10:00:00 +0000", big.as_str()),
     ]);
-    let out = run(
+    let out = reply(
         &mut s,
         c,
         "a SORT (SUBJECT FROM TO CC DATE DISPLAYFROM DISPLAYTO) UTF-8 ALL\r\n",
     );
     assert!(out[0].starts_with("a NO [LIMIT] "), "{out:?}");
-    let out = run(&mut s, c, "b SORT (SUBJECT ARRIVAL SIZE) UTF-8 ALL\r\n");
+    let out = reply(&mut s, c, "b SORT (SUBJECT ARRIVAL SIZE) UTF-8 ALL\r\n");
     assert_eq!(out, ["* SORT 1 2", "b OK SORT completed"]);
 }
 
@@ -266,7 +260,7 @@ fn sort_and_thread_match_dovecot_2_3_19() {
             "* THREAD (8 (9)(10))((12)(11))(13)(15 14)(17 16)(1 2 3 4)(5 6 7)",
         ),
     ] {
-        let out = run(&mut server, c, &format!("t {command}\r\n"));
+        let out = reply(&mut server, c, format!("t {command}\r\n"));
         assert_eq!(out[0], dovecot, "{command}");
         assert!(out[1].starts_with("t OK "), "{command}: {out:?}");
     }
@@ -292,7 +286,7 @@ fn unicode_subjects_sort_as_dovecot_2_3_19() {
         .map(|r| ("01-Jan-2024 10:00:00 +0000", r.as_str()))
         .collect();
     let (mut s, c) = with_messages(&messages);
-    let out = run(&mut s, c, "u SORT (SUBJECT) UTF-8 ALL\r\n");
+    let out = reply(&mut s, c, "u SORT (SUBJECT) UTF-8 ALL\r\n");
     assert_eq!(
         out,
         [
@@ -308,22 +302,22 @@ fn unicode_subjects_sort_as_dovecot_2_3_19() {
 #[test]
 fn sort_with_a_modseq_key_reports_the_highest_rfc7162_3_1_9() {
     let (mut server, c) = with_messages(&messages());
-    let stored = run(&mut server, c, "e STORE 2 +FLAGS.SILENT (\\Flagged)\r\n");
+    let stored = reply(&mut server, c, "e STORE 2 +FLAGS.SILENT (\\Flagged)\r\n");
     assert!(stored.iter().any(|l| l.starts_with("e OK")), "{stored:?}");
-    let modseqs = run(&mut server, c, "f FETCH 1:* (MODSEQ)\r\n");
+    let modseqs = reply(&mut server, c, "f FETCH 1:* (MODSEQ)\r\n");
     let highest = modseqs
         .iter()
         .filter_map(|l| l.split("MODSEQ (").nth(1))
         .filter_map(|m| m.trim_end_matches("))").parse::<u64>().ok())
         .max()
         .unwrap();
-    let sorted = run(&mut server, c, "g SORT (SUBJECT) UTF-8 MODSEQ 1\r\n");
+    let sorted = reply(&mut server, c, "g SORT (SUBJECT) UTF-8 MODSEQ 1\r\n");
     assert_eq!(
         sorted[0],
         format!("* SORT 4 1 3 2 (MODSEQ {highest})"),
         "{sorted:?}"
     );
-    let flagged = run(
+    let flagged = reply(
         &mut server,
         c,
         "h UID SORT (ARRIVAL) UTF-8 FLAGGED MODSEQ 1\r\n",
@@ -333,12 +327,12 @@ fn sort_with_a_modseq_key_reports_the_highest_rfc7162_3_1_9() {
         format!("* SORT 2 (MODSEQ {highest})"),
         "{flagged:?}"
     );
-    let none = run(
+    let none = reply(
         &mut server,
         c,
-        &format!("i SORT (ARRIVAL) UTF-8 MODSEQ {}\r\n", highest + 1),
+        format!("i SORT (ARRIVAL) UTF-8 MODSEQ {}\r\n", highest + 1),
     );
     assert_eq!(none[0], "* SORT", "{none:?}");
-    let plain = run(&mut server, c, "j SORT (ARRIVAL) UTF-8 ALL\r\n");
+    let plain = reply(&mut server, c, "j SORT (ARRIVAL) UTF-8 ALL\r\n");
     assert_eq!(plain[0], "* SORT 1 2 3 4", "{plain:?}");
 }

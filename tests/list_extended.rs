@@ -5,6 +5,9 @@
 //! order, and no `\Marked` / `\NoInferiors` (this store has neither).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a test: a panic is a failure
 
+#[path = "common/answer.rs"]
+mod answer;
+use answer::run;
 use imap_sandbox::server::{ClientId, Policies, Server, World};
 
 /// A world of one user `u` with the given mailboxes (parents are created too) and
@@ -25,22 +28,6 @@ fn login(s: &mut Server) -> ClientId {
     s.receive(c, b"l LOGIN u u\r\n");
     s.take_output();
     c
-}
-
-/// The lines `client` gets for `command`.
-fn run(s: &mut Server, client: ClientId, command: &str) -> Vec<String> {
-    s.take_output();
-    s.receive(client, format!("{command}\r\n").as_bytes());
-    s.take_output()
-        .iter()
-        .filter(|o| o.client == client)
-        .flat_map(|o| {
-            String::from_utf8_lossy(&o.bytes)
-                .lines()
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .collect()
 }
 
 fn expect(s: &mut Server, c: ClientId, command: &str, want: &[&str]) {

@@ -3,6 +3,9 @@
 //! events the client caused itself.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a test: a panic is a failure
 
+#[path = "common/answer.rs"]
+mod answer;
+use answer::lines_of;
 use imap_sandbox::server::{ClientId, Policies, Server, World};
 
 fn server(policies: &[&str]) -> Server {
@@ -25,19 +28,6 @@ fn send(s: &mut Server, from: ClientId, bytes: &str) {
     s.receive(from, bytes.as_bytes());
 }
 
-fn lines(s: &mut Server, client: ClientId) -> Vec<String> {
-    s.take_output()
-        .iter()
-        .filter(|o| o.client == client)
-        .flat_map(|o| {
-            String::from_utf8_lossy(&o.bytes)
-                .lines()
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
-
 /// RFC 5465 §3.1: "the server MAY refuse the command with a tagged NO [NOTIFICATIONOVERFLOW]";
 /// this server does for more than `NOTIFY_MAILBOX_NAMES` (100) names.
 #[test]
@@ -58,7 +48,7 @@ fn more_than_100_mailbox_names_is_no_notificationoverflow() {
             names(100)
         ),
     );
-    assert_eq!(lines(&mut s, c), ["a OK NOTIFY completed"]);
+    assert_eq!(lines_of(&s.take_output(), c), ["a OK NOTIFY completed"]);
     send(
         &mut s,
         c,
@@ -68,7 +58,7 @@ fn more_than_100_mailbox_names_is_no_notificationoverflow() {
         ),
     );
     assert_eq!(
-        lines(&mut s, c),
+        lines_of(&s.take_output(), c),
         ["b NO [NOTIFICATIONOVERFLOW] At most 100 mailbox names in one NOTIFY"]
     );
 }
@@ -87,7 +77,7 @@ fn a_burst_over_200_is_notificationoverflow_then_notify_none() {
             .collect();
         send(&mut s, c2, &script);
         send(&mut s, c1, "b NOOP\r\n");
-        let got = lines(&mut s, c1);
+        let got = lines_of(&s.take_output(), c1);
         if overflow {
             assert_eq!(
                 got,
@@ -98,7 +88,7 @@ fn a_burst_over_200_is_notificationoverflow_then_notify_none() {
             );
             send(&mut s, c2, "d CREATE Later\r\n");
             send(&mut s, c1, "e NOOP\r\n");
-            assert_eq!(lines(&mut s, c1), ["e OK NOOP completed"]);
+            assert_eq!(lines_of(&s.take_output(), c1), ["e OK NOOP completed"]);
         } else {
             assert_eq!(got.len(), 201, "{got:?}");
             assert_eq!(got[0], "* LIST (\\HasNoChildren) \"/\" Box0");
@@ -122,7 +112,7 @@ fn idle_carries_notify_events_under_either_timing() {
         send(&mut s, c1, "b IDLE\r\n");
         send(&mut s, c2, "c APPEND FOO {9+}\r\nSubject: \r\n");
         assert_eq!(
-            lines(&mut s, c1),
+            lines_of(&s.take_output(), c1),
             ["* STATUS FOO (MESSAGES 8 UIDNEXT 9 UIDVALIDITY 1700000002)"],
             "{timing}"
         );
@@ -144,11 +134,14 @@ fn control_api_delivery_and_create_are_notified() {
     s.deliver("Drafts", b"Subject: mta\r\n\r\nhi\r\n", &[])
         .unwrap();
     assert_eq!(
-        lines(&mut s, c1),
+        lines_of(&s.take_output(), c1),
         ["* STATUS Drafts (MESSAGES 1 UIDNEXT 2 UIDVALIDITY 1700000006)"]
     );
     s.create_mailbox("Fresh").unwrap();
-    assert_eq!(lines(&mut s, c1), ["* LIST (\\HasNoChildren) \"/\" Fresh"]);
+    assert_eq!(
+        lines_of(&s.take_output(), c1),
+        ["* LIST (\\HasNoChildren) \"/\" Fresh"]
+    );
 }
 
 /// RFC 5465 §5: "The server SHOULD omit notifying the client if the event is caused by this
@@ -161,21 +154,21 @@ fn own_changes_are_not_notified_and_nothing_without_notify() {
     let c2 = login(&mut s, "bob");
     send(&mut s, c2, "x APPEND FOO {9+}\r\nSubject: \r\n");
     send(&mut s, c1, "n NOOP\r\n");
-    assert_eq!(lines(&mut s, c1), ["n OK NOOP completed"]);
+    assert_eq!(lines_of(&s.take_output(), c1), ["n OK NOOP completed"]);
     send(
         &mut s,
         c1,
         "a NOTIFY SET (MAILBOXES FOO (MessageNew MessageExpunge))\r\n",
     );
     send(&mut s, c1, "b APPEND FOO {9+}\r\nSubject: \r\n");
-    let own = lines(&mut s, c1);
+    let own = lines_of(&s.take_output(), c1);
     assert_eq!(own.len(), 1, "{own:?}");
     assert!(own[0].starts_with("b OK [APPENDUID"), "{own:?}");
     send(&mut s, c1, "c NOOP\r\n");
-    assert_eq!(lines(&mut s, c1), ["c OK NOOP completed"]);
+    assert_eq!(lines_of(&s.take_output(), c1), ["c OK NOOP completed"]);
     send(&mut s, c2, "y APPEND FOO {9+}\r\nSubject: \r\n");
     assert_eq!(
-        lines(&mut s, c1),
+        lines_of(&s.take_output(), c1),
         ["* STATUS FOO (MESSAGES 10 UIDNEXT 11 UIDVALIDITY 1700000002)"]
     );
 }
@@ -192,17 +185,17 @@ fn a_name_created_later_is_watched() {
         c1,
         "a NOTIFY SET STATUS (SUBTREE Later (MessageNew MessageExpunge MailboxName))\r\n",
     );
-    assert_eq!(lines(&mut s, c1), ["a OK NOTIFY completed"]);
+    assert_eq!(lines_of(&s.take_output(), c1), ["a OK NOTIFY completed"]);
     send(&mut s, c2, "b CREATE Later/Box\r\n");
     assert_eq!(
-        lines(&mut s, c1),
+        lines_of(&s.take_output(), c1),
         [
             "* LIST (\\HasChildren) \"/\" Later",
             "* LIST (\\HasNoChildren) \"/\" Later/Box"
         ]
     );
     send(&mut s, c2, "c APPEND Later/Box {9+}\r\nSubject: \r\n");
-    let got = lines(&mut s, c1);
+    let got = lines_of(&s.take_output(), c1);
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(
         got[0].starts_with("* STATUS Later/Box (MESSAGES 1 UIDNEXT 2 UIDVALIDITY "),
@@ -219,12 +212,12 @@ fn a_renamed_inbox_is_reported_with_oldname_inbox() {
     let c1 = login(&mut s, "alice");
     let c2 = login(&mut s, "alice");
     send(&mut s, c1, "a NOTIFY SET (PERSONAL (MailboxName))\r\n");
-    assert_eq!(lines(&mut s, c1), ["a OK NOTIFY completed"]);
+    assert_eq!(lines_of(&s.take_output(), c1), ["a OK NOTIFY completed"]);
     // Whenever the notify-timing policy delivers it, by the end of C1's NOOP.
     send(&mut s, c2, "b RENAME INBOX Former\r\n");
     s.receive(c1, b"c NOOP\r\n");
     assert_eq!(
-        lines(&mut s, c1),
+        lines_of(&s.take_output(), c1),
         [
             "* LIST (\\HasNoChildren) \"/\" Former (\"OLDNAME\" (INBOX))",
             "c OK NOOP completed"
@@ -234,7 +227,7 @@ fn a_renamed_inbox_is_reported_with_oldname_inbox() {
     send(&mut s, c2, "d RENAME Former Later\r\n");
     s.receive(c1, b"e NOOP\r\n");
     assert_eq!(
-        lines(&mut s, c1),
+        lines_of(&s.take_output(), c1),
         [
             "* LIST (\\HasNoChildren) \"/\" Later (\"OLDNAME\" (Former))",
             "e OK NOOP completed"

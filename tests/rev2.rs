@@ -6,24 +6,11 @@
 #[path = "common/rng.rs"]
 mod rng;
 
+#[path = "common/answer.rs"]
+mod answer;
+use answer::run;
 use imap_sandbox::server::{ClientId, Policies, Server, World};
 use std::collections::BTreeSet;
-
-/// Sends one command line and returns the lines `client` got.
-fn run(s: &mut Server, client: ClientId, line: &str) -> Vec<String> {
-    s.take_output();
-    s.receive(client, format!("{line}\r\n").as_bytes());
-    s.take_output()
-        .iter()
-        .filter(|o| o.client == client)
-        .flat_map(|o| {
-            String::from_utf8_lossy(&o.bytes)
-                .lines()
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
 
 /// `1:3,5` as {1, 2, 3, 5}.
 fn expand(set: &str) -> BTreeSet<u32> {
@@ -236,17 +223,7 @@ fn notify_message_new_fetch_carries_the_uid_for_imap4rev2() {
     s.take_output();
     s.receive(c3, b"a APPEND FOO {18+}\r\nSubject: x\r\n\r\nbody\r\n");
     let out = s.take_output();
-    let lines = |c: ClientId| -> Vec<String> {
-        out.iter()
-            .filter(|o| o.client == c)
-            .flat_map(|o| {
-                String::from_utf8_lossy(&o.bytes)
-                    .lines()
-                    .map(str::to_string)
-                    .collect::<Vec<_>>()
-            })
-            .collect()
-    };
+    let lines = |c: ClientId| answer::lines_of(&out, c);
     assert_eq!(
         lines(c1),
         ["* 8 EXISTS", "* 1 RECENT", "* 8 FETCH (FLAGS (\\Recent))"]

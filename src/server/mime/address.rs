@@ -92,23 +92,8 @@ fn lex(s: &[u8], mut i: usize) -> Option<Token> {
             }
             Tok::Quoted
         }
-        // RFC 5322 §3.2.2 comment: nested comments are counted, not recursed (ccontent).
         b'(' => {
-            let mut depth = 1usize;
-            while let Some(&c) = s.get(i) {
-                i = i.saturating_add(1);
-                match c {
-                    b'(' => depth = depth.saturating_add(1),
-                    b')' => {
-                        depth = depth.saturating_sub(1);
-                        if depth == 0 {
-                            break;
-                        }
-                    }
-                    b'\\' if i < s.len() => i = i.saturating_add(1),
-                    _ => {}
-                }
-            }
+            i = walk_comment(s, i, |_, _| {});
             Tok::Comment
         }
         // RFC 5322 §3.4.1 domain-literal, kept as written.
@@ -237,12 +222,14 @@ fn unquote(quoted: &[u8], out: &mut Vec<u8>) {
     }
 }
 
-/// RFC 5322 §3.2.2: the text of a comment without its outer parentheses, nested ones kept,
-/// each quoted-pair as its octet, line breaks dropped.
-fn comment_text(comment: &[u8], out: &mut Vec<u8>) {
-    let (mut depth, mut i) = (1usize, 1);
-    while let Some(&c) = comment.get(i) {
-        i += 1;
+/// RFC 5322 §3.2.2 comment, from octet `from` of `s` (just after its `(`): nested comments are
+/// counted, not recursed (ccontent), and a quoted-pair is its octet. Calls `each` with every
+/// octet inside the outer parentheses (`true` for a quoted-pair's) and returns the index after
+/// the closing `)`, or the end of `s` when there is none.
+fn walk_comment(s: &[u8], from: usize, mut each: impl FnMut(u8, bool)) -> usize {
+    let (mut depth, mut i) = (1usize, from);
+    while let Some(&c) = s.get(i) {
+        i = i.saturating_add(1);
         match c {
             b'(' => depth = depth.saturating_add(1),
             b')' => {
@@ -252,15 +239,27 @@ fn comment_text(comment: &[u8], out: &mut Vec<u8>) {
                 }
             }
             b'\\' => {
-                out.extend(comment.get(i).copied());
-                i += 1;
+                if let Some(&quoted) = s.get(i) {
+                    each(quoted, true);
+                    i = i.saturating_add(1);
+                }
                 continue;
             }
-            b'\r' | b'\n' => continue,
             _ => {}
         }
-        out.push(c);
+        each(c, false);
     }
+    i
+}
+
+/// RFC 5322 §3.2.2: the text of a comment without its outer parentheses, nested ones kept,
+/// each quoted-pair as its octet, line breaks dropped.
+fn comment_text(comment: &[u8], out: &mut Vec<u8>) {
+    walk_comment(comment, 1, |c, quoted| {
+        if quoted || !matches!(c, b'\r' | b'\n') {
+            out.push(c);
+        }
+    });
 }
 
 /// The joined words of `span` ([`join`]): the span itself when joining would give the same
