@@ -28,6 +28,8 @@ RUSTC_BOOTSTRAP=1 \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Ctarget-feature=+simd128 -Zlocation-detail=none" \
   wasm-pack build --profile wasm --target web --out-dir "${OUT:-pkg}" --no-pack -- \
   --no-default-features -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "$@"
+# The `producers` and `target_features` custom sections go too: no browser reads them
+# (measured on 2026-12-02: 209 bytes gzipped).
 # binaryen's wasm-opt at -O1 (the npm package's, pinned in tools/; Debian's 108 corrupts the
 # module, Cargo.toml). Measured on 2026-12-01 on the page's module: -O1 --converge 213,458 ->
 # 210,592 bytes gzipped; -Oz and -O2 make the module smaller raw but 10 KB larger gzipped (they
@@ -38,7 +40,8 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immedi
 # so it is not used.
 tools/node_modules/.bin/wasm-opt -O1 --converge --enable-bulk-memory --enable-reference-types \
   --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-  --enable-multivalue --enable-simd "${OUT:-pkg}/imap_sandbox_bg.wasm" -o "${OUT:-pkg}/imap_sandbox_bg.wasm"
+  --enable-multivalue --enable-simd --strip-producers --strip-target-features \
+  "${OUT:-pkg}/imap_sandbox_bg.wasm" -o "${OUT:-pkg}/imap_sandbox_bg.wasm"
 # The wasm-bindgen glue minified in place like www/'s scripts (measured on 2026-12-01: 5,797
 # bytes gzipped as generated, 3,379 minified).
 tools/node_modules/.bin/esbuild "${OUT:-pkg}/imap_sandbox.js" --minify --format=esm \
