@@ -291,6 +291,40 @@ mod api {
     }
 
     #[wasm_bindgen_test]
+    fn the_demo_messages_are_there_for_the_first_command_and_clients_reads_no_mailbox() {
+        // Greeted clients, as the page's panes are before its first prompt: `clients` lists
+        // them without the mailboxes (src/wasm.rs, the messages still owed).
+        let mut sb = Sandbox::new();
+        let (c1, c2) = (sb.connect(), sb.connect());
+        let clients = Array::from(&list(sb.clients()));
+        assert_eq!(clients.length(), 2);
+        assert_eq!(string(&clients.get(0), "state"), "not authenticated");
+        // The first command sees FOO whole, once; `seed` later adds nothing.
+        sb.send(c1, "a1 LOGIN alice alice\r\na2 SELECT FOO\r\n");
+        sb.seed();
+        sb.send(c2, "b1 LOGIN bob bob\r\nb2 SELECT FOO\r\n");
+        let foo_total = |sb: &mut Sandbox| {
+            let snap = js(sb.snapshot(0));
+            let mailboxes = Array::from(&get(&snap, "mailboxes"));
+            let mailbox = mailboxes.iter().find(|m| string(m, "name") == "FOO");
+            mailbox.and_then(|m| get(&m, "total").as_f64())
+        };
+        assert_eq!(foo_total(&mut sb), Some(7.0));
+        let clients = Array::from(&list(sb.clients()));
+        for i in 0..2 {
+            assert_eq!(string(&clients.get(i), "selected"), "FOO");
+            assert_eq!(get(&clients.get(i), "exists").as_f64(), Some(7.0));
+            assert_eq!(Array::from(&get(&clients.get(i), "view")).length(), 0);
+        }
+        // `seed` first, then a snapshot: the same world; after `reset`, owed again, and whole.
+        let mut other = Sandbox::new();
+        other.seed();
+        assert_eq!(foo_total(&mut other), Some(7.0));
+        sb.reset();
+        assert_eq!(foo_total(&mut sb), Some(7.0));
+    }
+
+    #[wasm_bindgen_test]
     fn the_library_is_listed_and_every_scenario_plays() {
         let list = Array::from(&list(Sandbox::scenarios()));
         assert!(list.length() >= 10);

@@ -12,7 +12,7 @@
 use crate::protocol::types::{Date, DateTime, Flag};
 use crate::server::mailstore::{Flags, MessageData, Store, SPECIAL_USES};
 use crate::server::mime::samples::SAMPLE_MESSAGES;
-use crate::server::User;
+use crate::server::{Server, User};
 
 /// Users and store to start a [`crate::server::Server`] with: [`World::default_world`], or
 /// your own, built from [`World::empty`].
@@ -101,6 +101,16 @@ impl World {
 
     /// The default world described in the module documentation.
     pub fn default_world() -> World {
+        let mut world = World::default_mailboxes();
+        store_sample_messages(&mut world.store);
+        world
+    }
+
+    /// [`World::default_world`] without its messages: the users and every mailbox, subscribed,
+    /// all empty. `Server::store_sample_messages` completes it; the page does so when the
+    /// store is first needed, so that building its engine compiles and runs no message parsing
+    /// before the first prompt (issue 14).
+    pub fn default_mailboxes() -> World {
         let mut world = World::empty();
         for name in ["alice", "bob", "carol"] {
             world = world.with_user(name, name);
@@ -128,36 +138,48 @@ impl World {
                 world.store.subscribe(user, name);
             }
         }
-        // Dates one day apart in early 2024, so SEARCH BEFORE / SINCE have something to find.
-        for (day, (name, raw)) in (0i64..).zip(SAMPLE_MESSAGES) {
-            // `foo-*` go to FOO, `inbox-*` to INBOX (see `mime::samples`).
-            let mailbox = if name.starts_with("foo-") {
-                "FOO"
-            } else {
-                "INBOX"
-            };
-            let Some(mb) = world
-                .store
-                .id_of(mailbox)
-                .and_then(|id| world.store.get_mut(id))
-            else {
-                continue;
-            };
-            let date = datetime_from_unix(1_704_103_200 + day * 86_400 + 3_600 * 7);
-            // The older INBOX messages have been read; FOO starts with no flags, as RFC 2180
-            // §4.1's scenario does.
-            let flags = if mailbox == "INBOX" && day < 9 {
-                Flags::from_list(&[Flag::Seen])
-            } else {
-                Flags::default()
-            };
-            mb.append(MessageData::new(raw.to_vec(), date), flags);
-            // The world starts with nothing recent: \Recent is for what arrives while you watch.
-            if let Some(m) = mb.messages.last_mut() {
-                m.recent_unclaimed = false;
-            }
-        }
         world
+    }
+}
+
+/// Appends the default world's sample messages (the module documentation) to `store`'s INBOX and
+/// FOO, made by [`World::default_mailboxes`].
+fn store_sample_messages(store: &mut Store) {
+    // Dates one day apart in early 2024, so SEARCH BEFORE / SINCE have something to find.
+    for (day, (name, raw)) in (0i64..).zip(SAMPLE_MESSAGES) {
+        // `foo-*` go to FOO, `inbox-*` to INBOX (see `mime::samples`).
+        let mailbox = if name.starts_with("foo-") {
+            "FOO"
+        } else {
+            "INBOX"
+        };
+        let Some(mb) = store.id_of(mailbox).and_then(|id| store.get_mut(id)) else {
+            continue;
+        };
+        let date = datetime_from_unix(1_704_103_200 + day * 86_400 + 3_600 * 7);
+        // The older INBOX messages have been read; FOO starts with no flags, as RFC 2180
+        // §4.1's scenario does.
+        let flags = if mailbox == "INBOX" && day < 9 {
+            Flags::from_list(&[Flag::Seen])
+        } else {
+            Flags::default()
+        };
+        mb.append(MessageData::new(raw.to_vec(), date), flags);
+        // The world starts with nothing recent: \Recent is for what arrives while you watch.
+        if let Some(m) = mb.messages.last_mut() {
+            m.recent_unclaimed = false;
+        }
+    }
+}
+
+impl Server {
+    /// Stores the default world's sample messages in a server made over
+    /// [`World::default_mailboxes`]. Called before any client's command has run (and only then:
+    /// the messages are appended without telling any session), it leaves the server as
+    /// [`World::default_world`] would have made it: the clients connected until then have only
+    /// been greeted, which reads no mailbox.
+    pub fn store_sample_messages(&mut self) {
+        store_sample_messages(&mut self.store);
     }
 }
 
@@ -216,5 +238,19 @@ mod tests {
             assert!(w.store.by_name(name).is_some(), "{name}");
         }
         assert_eq!(w.store.by_name("FOO").unwrap().messages.len(), 7);
+    }
+
+    #[test]
+    fn the_sample_messages_stored_later_make_the_default_world() {
+        let mut later = Server::new(World::default_mailboxes(), Default::default());
+        assert!(later.store().by_name("INBOX").unwrap().messages.is_empty());
+        // A client greeted before the messages are stored, as the page's panes are.
+        let _ = later.connect();
+        later.store_sample_messages();
+        let now = World::default_world();
+        for name in MAILBOXES {
+            let (a, b) = (later.store().by_name(name), now.store.by_name(name));
+            assert_eq!(format!("{a:?}"), format!("{b:?}"), "{name}");
+        }
     }
 }

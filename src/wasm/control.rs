@@ -86,7 +86,7 @@ impl Sandbox {
         let verb: Verb = serde_wasm_bindgen::from_value(request)
             .map_err(|e| JsError::new(&format!("control: {e}")))?;
         let answer: Answer = self
-            .server
+            .seeded()
             .control(verb)
             .map_err(|e| JsError::new(&format!("control: {e}")))?;
         let out = self.take_output();
@@ -120,7 +120,7 @@ impl Sandbox {
                 "the connection is closed: the server ended it, or its stream was closed",
             ));
         }
-        self.server.receive(client, &bytes);
+        self.seeded().receive(client, &bytes);
         let out = self.take_output();
         self.held.extend(out);
         Ok(())
@@ -136,7 +136,7 @@ impl Sandbox {
             let link = self.links.swap_remove(at);
             // An error only says the readable was closed or cancelled already.
             let _ = link.readable.close();
-            self.server.disconnect(client);
+            self.seeded().disconnect(client);
             let out = self.take_output();
             self.held.extend(out);
         }

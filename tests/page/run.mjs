@@ -318,7 +318,7 @@ async function main() {
       for (const gone of ['parseCommand', 'send_bytes']) {
         assert(!api.names.includes(gone), `Sandbox.${gone} still exported`);
       }
-      for (const used of ['send', 'take', 'snapshot', 'startScenario', 'stepScenario', 'scenarios', 'presets']) {
+      for (const used of ['send', 'take', 'snapshot', 'clients', 'seed', 'startScenario', 'stepScenario', 'scenarios', 'presets']) {
         assert(api.names.includes(used), `Sandbox.${used} missing`);
       }
     });
@@ -390,6 +390,51 @@ async function main() {
       const app = res.find((r) => r.name === '/app.js');
       assert(wasm.length === 1, `the wasm module was fetched ${wasm.length} times`);
       assert(app && wasm[0].start < app.end, `the wasm module was requested at ${wasm[0].start} ms, after app.js arrived (${app && app.end} ms)`);
+      await p.close();
+    });
+
+    await check('commands typed at data-ready see the demo mailboxes whole, stored once (the engine stores their messages when first needed)', async () => {
+      const p = await freshPage();
+      // At the moment the page says it is ready, before its first frame and its idle time:
+      // two clients select INBOX and FOO at once, and C1 fetches a message's envelope.
+      await p.addInitScript(() => {
+        new MutationObserver((_, seen) => {
+          if (!document.body || document.body.dataset.ready !== 'true') return;
+          seen.disconnect();
+          const lines = [[1, 'a1 LOGIN alice alice'], [1, 'a2 SELECT INBOX'], [1, 'a3 FETCH 1 ENVELOPE'], [2, 'b1 LOGIN bob bob'], [2, 'b2 SELECT FOO']];
+          for (const [n, text] of lines) {
+            const input = document.getElementById(`c${n}-input`);
+            input.value = text;
+            input.form.requestSubmit();
+          }
+          queueMicrotask(() => {
+            const said = (n) => document.querySelector(`#c${n} .transcript`).textContent;
+            window.seenAtReady = { c1: said(1), c2: said(2) };
+          });
+        }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
+      });
+      await p.reload();
+      await p.waitForFunction(() => window.seenAtReady !== undefined, null, { timeout: 30000 });
+      const seen = await p.evaluate(() => window.seenAtReady);
+      // Once the page is idle (the library listed, the engine's seeding call made), the store
+      // as the State panel reads it: the same messages, not stored a second time.
+      await p.waitForFunction(() => !document.getElementById('play').disabled, null, { timeout: 10000 });
+      const totals = await p.evaluate(async () => {
+        const engine = await import('/engine.js');
+        const snap = engine.call((s) => s.snapshot(0));
+        return Object.fromEntries(snap.mailboxes.map((m) => [m.name, m.total]));
+      });
+      assert(totals.INBOX > 0 && totals.FOO === 7, `the demo mailboxes once idle: ${JSON.stringify(totals)}`);
+      assert(seen.c1.includes(`* ${totals.INBOX} EXISTS`) && seen.c1.includes('a2 OK'), `C1 at data-ready did not see INBOX's ${totals.INBOX} messages: ${seen.c1}`);
+      assert(/\* 1 FETCH \(ENVELOPE \("/.test(seen.c1) && seen.c1.includes('a3 OK'), `C1 at data-ready got no envelope: ${seen.c1}`);
+      assert(seen.c2.includes('* 7 EXISTS') && seen.c2.includes('b2 OK'), `C2 at data-ready did not see FOO's 7 messages: ${seen.c2}`);
+      // New world: the demo mailboxes again, whole.
+      await p.click('#reset-world');
+      await type(p, 3, 'c1 LOGIN carol carol');
+      await type(p, 3, 'c2 SELECT INBOX');
+      await waitForText(p, 3, 'c2 OK');
+      const c3 = await p.locator('#c3 .transcript').textContent();
+      assert(c3.includes(`* ${totals.INBOX} EXISTS`), `after New world, C3 did not see INBOX's ${totals.INBOX} messages: ${c3}`);
       await p.close();
     });
 
