@@ -65,10 +65,17 @@ fn main() {
                 text = text.replace(" BINARY CATENATE", " BINARY");
             }
             if !response_check {
+                // Each one an empty line, which the parser skips: the lines after it keep their
+                // numbers, which the player's "Mismatch at line N" names.
                 text = text
                     .lines()
-                    .filter(|l| !l.starts_with("# cite:"))
-                    .map(|l| format!("{l}\n"))
+                    .map(|l| {
+                        if l.starts_with("# cite:") {
+                            "\n".to_string()
+                        } else {
+                            format!("{l}\n")
+                        }
+                    })
                     .collect();
             }
             texts.push((name, join_wrapped(&text)));

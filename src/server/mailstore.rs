@@ -120,12 +120,16 @@ impl Flags {
     pub fn contains(&self, flag: &Flag) -> bool {
         match (system_bit(flag), flag) {
             (Some(bit), _) => self.system & bit != 0,
-            (None, Flag::Keyword(k)) => self
-                .keywords
-                .as_ref()
-                .is_some_and(|w| w.position(k).is_some()),
+            (None, Flag::Keyword(k)) => self.has_keyword(k),
             (None, _) => false,
         }
+    }
+
+    /// Whether keyword `k` is set (in any case), without building a [`Flag`] for it.
+    pub fn has_keyword(&self, k: &str) -> bool {
+        self.keywords
+            .as_ref()
+            .is_some_and(|w| w.position(k).is_some())
     }
 
     /// Sets a flag; `\Recent` cannot be set by a client (RFC 3501 §2.3.2) and is ignored, as

@@ -188,8 +188,8 @@ pub(crate) fn matches(key: &SearchKey, c: &Candidate<'_>, b: &Bounds) -> bool {
         Undraft => !c.flags.contains(&Flag::Draft),
         Unflagged => !c.flags.contains(&Flag::Flagged),
         Unseen => !c.flags.contains(&Flag::Seen),
-        Keyword(k) => c.flags.contains(&Flag::Keyword(k.clone())),
-        Unkeyword(k) => !c.flags.contains(&Flag::Keyword(k.clone())),
+        Keyword(k) => c.flags.has_keyword(k),
+        Unkeyword(k) => !c.flags.has_keyword(k),
         Recent => c.recent,
         // RFC 3501 §6.4.4: NEW is "(RECENT UNSEEN)", OLD is "NOT RECENT".
         New => c.recent && !c.flags.contains(&Flag::Seen),

@@ -323,6 +323,29 @@ async function main() {
       }
     });
 
+    await check('the page\u2019s scenario library keeps each step on its file\u2019s line (Mismatch at line N)', async () => {
+      // The page's build leaves the `# cite:` lines out (build.rs) and joins wrapped explanations;
+      // each must leave an empty line, or the player names the wrong line of a mismatch.
+      const { readFileSync, readdirSync } = await import('node:fs');
+      const steps = await page.evaluate(async () => {
+        const m = await import('/pkg/imap_sandbox.js');
+        return m.Sandbox.scenarios().map((info) => [info.name, m.Sandbox.scenario(info.name).steps.map((st) => [st.line_no, st.display[0]])]);
+      });
+      const files = new Set(readdirSync(join(root, 'scenarios')));
+      let seen = 0;
+      for (const [name, list] of steps) {
+        const file = [`${name}.imap`, name].find((f) => files.has(f));
+        assert(file, `no file for library scenario ${name}`);
+        const lines = readFileSync(join(root, 'scenarios', file), 'utf8').split('\n');
+        for (const [no, display] of list) {
+          const line = lines[no - 1] ?? '';
+          assert(display !== undefined && line.includes(display.trim()), `${file}: step at line ${no} is ${JSON.stringify(display)}, the file's line ${no} is ${JSON.stringify(line)}`);
+          seen += 1;
+        }
+      }
+      assert(seen > 500, `only ${seen} steps compared`);
+    });
+
     // ---- issue 11 §1: speed ----------------------------------------------------------------
 
     /** A fresh page of the same browser, with no saved workspace, ready. */
