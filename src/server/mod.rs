@@ -818,11 +818,9 @@ impl Server {
             .and_then(|s| s.state.view_mut())
         {
             if let Some(mailbox) = self.store.get(view.mailbox) {
-                let outbox = &mut self.outbox;
-                outbox.reserve(view.flag_changes(), 40);
+                let mut lines = self.outbox.flags_lines(view.flag_changes());
                 view.flush_flags(mailbox, condstore_uid, |seq, flags, uid, modseq| {
-                    fetch_items::write_flags_fetch(seq, flags, uid, modseq, &mut outbox.bytes);
-                    outbox.end_line(client, OutputKind::Untagged, None, uid_citation.clone());
+                    lines.push(client, uid_citation.clone(), (seq, flags, uid, modseq));
                 });
             }
         }

@@ -180,6 +180,26 @@ pub struct Entry {
     pub told: Option<Arc<Flags>>,
 }
 
+/// The flags of messages before a change, each distinct value kept once, for the sessions
+/// told of the change later ([`Entry::told`]): a change of many messages meets few distinct
+/// values, and is shared by every other session in one copy.
+#[derive(Debug, Default)]
+pub struct SharedFlags(Vec<Arc<Flags>>);
+
+impl SharedFlags {
+    /// `flags`, or the value equal to it kept already.
+    pub fn share(&mut self, flags: Flags) -> Arc<Flags> {
+        // The few latest distinct values: looking further back would make a change of many
+        // distinct ones quadratic.
+        if let Some(kept) = self.0.iter().rev().take(8).find(|kept| ***kept == flags) {
+            return kept.clone();
+        }
+        let kept = Arc::new(flags);
+        self.0.push(kept.clone());
+        kept
+    }
+}
+
 /// A session's view of its selected mailbox.
 #[derive(Debug)]
 pub struct View {
@@ -478,14 +498,11 @@ impl View {
     }
 
     /// Records another session's change of these messages' flags, each with its flags before
-    /// the change, to be told (RFC 3501 §7.4.2). Changes in ascending UID order (as the
-    /// handlers make them, walking a set) find their entries in one walk, not one search
-    /// each, and each distinct value of the flags before is kept once.
-    pub fn flags_changed_from_all(&mut self, changes: &[(Uid, Flags)]) {
+    /// the change ([`SharedFlags`]), to be told (RFC 3501 §7.4.2). Changes in ascending UID
+    /// order (as the handlers make them, walking a set) find their entries in one walk, not
+    /// one search each.
+    pub fn flags_changed_from_all(&mut self, changes: &[(Uid, Arc<Flags>)]) {
         let mut next = 0;
-        // The few latest distinct values: a change of many messages meets few, and looking
-        // further back would make a change of many distinct ones quadratic.
-        let mut shared: Vec<Arc<Flags>> = Vec::new();
         // The entries marked here, and the lowest and highest of their UIDs: the count and span
         // are updated once, after the walk.
         let mut marked = 0;
@@ -523,15 +540,7 @@ impl View {
                 (span.0.min(*uid), span.1.max(*uid))
             };
             marked += 1;
-            let told = match shared.iter().rev().take(8).find(|t| ***t == *before) {
-                Some(told) => told.clone(),
-                None => {
-                    let told = Arc::new(before.clone());
-                    shared.push(told.clone());
-                    told
-                }
-            };
-            e.told = Some(told);
+            e.told = Some(before.clone());
         }
         if marked > 0 {
             self.changed_span = if self.flags_changed == 0 {
@@ -1154,10 +1163,10 @@ mod tests {
         let (mut store, id) = mailbox_with(7);
         let mb = store.get_mut(id).unwrap();
         let mut view = View::open(mb, false);
-        let before = Flags::default();
-        let changes: Vec<(Uid, Flags)> = [6, 2, 9]
+        let mut shared = SharedFlags::default();
+        let changes: Vec<(Uid, Arc<Flags>)> = [6, 2, 9]
             .iter()
-            .map(|&u| (Uid(u), before.clone()))
+            .map(|&u| (Uid(u), shared.share(Flags::default())))
             .collect();
         // 9 is not known to the view yet; 2 is found out of order.
         view.flags_changed_from_all(&changes);

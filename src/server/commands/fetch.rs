@@ -5,14 +5,13 @@ use crate::protocol::types::{
     Code, FetchAtt, FetchItems, FetchModifiers, FetchValue, Flag, SequenceSet,
 };
 use crate::server::commands::condstore::{expunged_since, vanished_earlier};
-use crate::server::fetch_items::{
-    nil_ok_value, nil_value, sets_seen, value, write_flags_fetch, FetchResponse, Seen,
-};
+use crate::server::fetch_items::{nil_ok_value, nil_value, sets_seen, value, FetchResponse, Seen};
 use crate::server::mailstore::{Flags, MailboxId, Uid};
 use crate::server::policy::{Citation, ExpungeIssuedCode, FetchExpunged, SeqOutOfRange};
 use crate::server::session::Ranges;
-use crate::server::session::{Index, Session, View};
+use crate::server::session::{Index, Session, SharedFlags, View};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
+use std::sync::Arc;
 
 /// The client's selected view, or BAD when it has none. A function of the sessions alone, so
 /// that a handler can hold the view and the store at once.
@@ -114,7 +113,7 @@ impl Server {
         &mut self,
         by: ClientId,
         mailbox: MailboxId,
-        changes: &[(Uid, Flags)],
+        changes: &[(Uid, Arc<Flags>)],
     ) {
         for session in self.sessions.values_mut() {
             if session.id == by {
@@ -333,7 +332,8 @@ impl Server {
             }
         }
         let mut responses: Vec<(FetchResponse, Option<Citation>)> = Vec::new();
-        let mut newly_seen: Vec<(Uid, Flags)> = Vec::new();
+        let mut newly_seen: Vec<(Uid, Arc<Flags>)> = Vec::new();
+        let mut shared = SharedFlags::default();
         let mut told: Vec<Uid> = Vec::new();
         let mut ghosts_seen: Vec<Index> = Vec::new();
         {
@@ -410,7 +410,7 @@ impl Server {
                             after.insert(&Flag::Seen);
                             // RFC 7162 §3.1: the flag change takes a new mod-sequence.
                             mailbox.set_flags(entry.uid, after);
-                            newly_seen.push((entry.uid, before));
+                            newly_seen.push((entry.uid, shared.share(before)));
                         }
                         let Some(message) = mailbox.message(entry.uid) else {
                             continue;
@@ -574,8 +574,7 @@ impl Server {
             return Err(Fail::no("The selected mailbox no longer exists"));
         };
         let mut told: Vec<Uid> = Vec::with_capacity(if flags { indexes.len() } else { 0 });
-        // `* 12345 FETCH (FLAGS (\Seen))` CRLF and the like.
-        self.outbox.reserve(indexes.len(), 40);
+        let mut lines = self.outbox.flags_lines(indexes.len());
         let mut next = 0;
         for &i in indexes {
             let Some(entry) = view.entries.get(i) else {
@@ -591,19 +590,21 @@ impl Server {
             let Some(m) = mailbox.messages.get(p) else {
                 continue;
             };
-            write_flags_fetch(
-                View::seq_of(i).0,
-                flags.then_some((&m.flags, entry.recent)),
-                uid.then_some(entry.uid.0),
-                modseq.then_some(m.modseq),
-                &mut self.outbox.bytes,
+            lines.push(
+                client,
+                None,
+                (
+                    View::seq_of(i).0,
+                    flags.then_some((&m.flags, entry.recent)),
+                    uid.then_some(entry.uid.0),
+                    modseq.then_some(m.modseq),
+                ),
             );
-            self.outbox
-                .end_line(client, crate::server::OutputKind::Untagged, None, None);
             if flags {
                 told.push(entry.uid);
             }
         }
+        drop(lines);
         self.flags_told(client, &told);
         outcome
     }

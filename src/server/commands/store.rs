@@ -5,14 +5,14 @@ use std::collections::BTreeSet;
 
 use crate::protocol::types::{Code, Flag, SequenceSet, StoreKind};
 use crate::server::commands::fetch::{selected_view, Touched};
-use crate::server::fetch_items::{write_flags_fetch, FlagsFetch};
+use crate::server::fetch_items::FlagsFetch;
 use crate::server::limits;
-use crate::server::mailstore::{Flags, Uid};
+use crate::server::mailstore::{Flags, SystemChange, Uid};
 use crate::server::policy::{
     Citation, ModifiedReport, OtherFlagsChanged, StoreExpunged, StoreSilent,
 };
-use crate::server::session::View;
-use crate::server::{ClientId, CmdResult, Done, Fail, OutputKind, Server};
+use crate::server::session::{SharedFlags, View};
+use crate::server::{ClientId, CmdResult, Done, Fail, Server};
 
 /// What a STORE asks to do to each message.
 pub(crate) struct Change<'a> {
@@ -328,8 +328,9 @@ impl Server {
         // The responses go straight into the output, one line per message: a STORE 1:* keeps
         // no record of them (issue 14). One citation per line: the STORE's own decision point
         // first, then the UID item's (condstore-uid).
-        let outbox = &mut self.outbox;
-        outbox.reserve(if report_live { live.len() } else { 0 } + reports.len(), 40);
+        let mut lines = self
+            .outbox
+            .flags_lines(if report_live { live.len() } else { 0 } + reports.len());
         let cite = |citation: Option<Citation>| {
             citation
                 .or_else(|| report.clone())
@@ -339,13 +340,14 @@ impl Server {
         // The index of the next of those responses: one comparison a message while none is due.
         let mut next_report = reports.peek().map_or(usize::MAX, |(j, _, _)| *j);
         let mut changed = Vec::with_capacity(live.len());
+        let mut shared = SharedFlags::default();
+        let system = SystemChange::of(kind, flags);
         // The messages are walked in UID order: each is looked for after the last.
         let mut next = 0;
         for (i, message_uid, recent) in live {
             if next_report < i {
                 while let Some((_, fetch, citation)) = reports.next_if(|(j, _, _)| *j < i) {
-                    fetch.write(&mut outbox.bytes);
-                    outbox.end_line(client, OutputKind::Untagged, None, cite(citation));
+                    lines.push_fetch(client, &fetch, cite(citation));
                 }
                 next_report = reports.peek().map_or(usize::MAX, |(j, _, _)| *j);
             }
@@ -355,8 +357,12 @@ impl Server {
             next = p + 1;
             // RFC 7162 §3.1: a new mod-sequence only when the flags change. `canonical_flags`
             // registered the keywords a STORE can add.
-            if let Some(before) = mailbox.change_flags_at(p, |f| store_flags(f, kind, flags)) {
-                changed.push((message_uid, before));
+            let before = match system {
+                Some(change) => mailbox.change_system_at(p, change),
+                None => mailbox.change_flags_at(p, |f| store_flags(f, kind, flags)),
+            };
+            if let Some(before) = before {
+                changed.push((message_uid, shared.share(before)));
             }
             let Some(m) = mailbox.messages.get(p) else {
                 continue;
@@ -373,25 +379,22 @@ impl Server {
                     view.told_at(i);
                 }
             }
-            write_flags_fetch(
-                View::seq_of(i).0,
-                with_flags.then_some((&m.flags, recent)),
-                (uid || condstore_uid).then_some(message_uid.0),
-                condstore.then_some(m.modseq),
-                &mut outbox.bytes,
-            );
             let citation = anyway.then(|| Citation::of(other_flags));
-            outbox.end_line(
+            lines.push(
                 client,
-                OutputKind::Untagged,
-                None,
                 cite(citation.or_else(|| silent_ignored.clone())),
+                (
+                    View::seq_of(i).0,
+                    with_flags.then_some((&m.flags, recent)),
+                    (uid || condstore_uid).then_some(message_uid.0),
+                    condstore.then_some(m.modseq),
+                ),
             );
         }
         for (_, fetch, citation) in reports {
-            fetch.write(&mut outbox.bytes);
-            outbox.end_line(client, OutputKind::Untagged, None, cite(citation));
+            lines.push_fetch(client, &fetch, cite(citation));
         }
+        drop(lines);
         self.flags_told(client, &told);
         self.notify_flags(client, mailbox_id, &changed);
         outcome
