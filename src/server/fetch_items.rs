@@ -11,7 +11,6 @@ use crate::protocol::types::{
 };
 use crate::server::mailstore::{Flags, MessageData, Uid};
 use crate::server::mime::without_extension;
-use crate::server::outbox::Tail;
 
 /// A message as one session sees it at this moment.
 pub(crate) struct Seen<'a> {
@@ -175,12 +174,12 @@ impl FlagsFetch {
     /// holds them equal), CRLF included.
     pub fn write(&self, out: &mut Vec<u8>) {
         let flags = self.flags.as_ref().map(|(f, recent)| (f, *recent));
-        write_flags_line(&mut Tail::new(out), self.seq, flags, self.uid, self.modseq);
+        write_flags_fetch(self.seq, flags, self.uid, self.modseq, out);
     }
 
     /// The same response as a [`FetchResponse`].
     #[cfg(test)]
-    pub(crate) fn response(&self) -> Response {
+    fn response(&self) -> Response {
         let mut fetch = FetchResponse::new(self.seq);
         if let Some((flags, recent)) = &self.flags {
             fetch.push(FetchValue::Flags(flags.to_list(*recent)));
@@ -195,85 +194,135 @@ impl FlagsFetch {
     }
 }
 
-/// [`FlagsFetch::write`] of borrowed flags, through a [`Tail`]: a FETCH 1:* or STORE 1:* is
-/// one of these a message, so each fixed part and each system flag is one store of 16 octets
-/// into the tail's window (only the keywords, rare, are appended as they come): no capacity
-/// check, call or copy per piece (issue 14).
-pub(crate) fn write_flags_line(
-    tail: &mut Tail<'_>,
+/// [`FlagsFetch::write`] of borrowed flags. A FETCH 1:* or STORE 1:* is one of these a
+/// message, so the line is put together on the stack and copied into `out` once (twice when
+/// it lists keywords, which are written straight into `out`): no capacity check or call per
+/// piece, and each fixed part one copy of known length (issue 14).
+pub(crate) fn write_flags_fetch(
     seq: u32,
     flags: Option<(&Flags, bool)>,
     uid: Option<u32>,
     modseq: Option<u64>,
+    out: &mut Vec<u8>,
 ) {
     use crate::protocol::encode::write_atom;
-    use crate::server::outbox::piece;
-    /// The system flags in the order of [`Flags::system_bits`], then `\Recent`, each with the
-    /// space that follows it.
-    const NAMES: [([u8; 16], usize); 6] = [
-        piece(b"\\Answered "),
-        piece(b"\\Flagged "),
-        piece(b"\\Deleted "),
-        piece(b"\\Seen "),
-        piece(b"\\Draft "),
-        piece(b"\\Recent "),
-    ];
-    let mut w = tail.window();
-    w.piece(&piece(b"* "));
-    w.number32(seq);
+    let mut line = LineBuf::default();
+    line.put(b"* ");
+    line.number(u64::from(seq));
+    line.put(b" FETCH (");
     let mut space = false;
     if let Some((flags, recent)) = flags {
-        w.piece(&piece(b" FETCH (FLAGS ("));
-        let mut bits = u32::from(flags.system_bits()) | u32::from(recent) << 5;
-        let listed = bits != 0;
-        while bits != 0 {
-            if let Some(name) = NAMES.get(bits.trailing_zeros() as usize) {
-                w.piece(name);
-            }
-            // The lowest bit set, cleared.
-            bits &= bits - 1;
+        line.put(b"FLAGS (");
+        // Each flag followed by a space, the last space then taken back.
+        let open = line.len;
+        flags.write_system(&mut |name| line.put(name));
+        if recent {
+            line.put(b"\\Recent ");
         }
         if flags.has_keywords() {
-            let written = w.at;
-            tail.advance(written);
-            tail.append(|out| {
-                for keyword in flags.keywords() {
-                    write_atom(keyword, out);
-                    out.push(b' ');
-                }
-                out.pop();
-            });
-            w = tail.window();
-        } else if listed {
-            // The last flag's space.
-            w.back();
+            out.extend_from_slice(line.bytes());
+            line.len = 0;
+            for keyword in flags.keywords() {
+                write_atom(keyword, out);
+                out.push(b' ');
+            }
+            out.pop();
+        } else if line.len > open {
+            line.len -= 1;
         }
-        w.piece(&piece(b")"));
+        line.put(b")");
         space = true;
-    } else {
-        w.piece(&piece(b" FETCH ("));
     }
     if let Some(uid) = uid {
-        w.piece(&if space {
-            piece(b" UID ")
-        } else {
-            piece(b"UID ")
-        });
-        w.number32(uid);
+        if space {
+            line.put(b" ");
+        }
+        line.put(b"UID ");
+        line.number(u64::from(uid));
         space = true;
     }
     if let Some(modseq) = modseq {
-        w.piece(&if space {
-            piece(b" MODSEQ (")
-        } else {
-            piece(b"MODSEQ (")
-        });
-        w.number(modseq);
-        w.piece(&piece(b")"));
+        if space {
+            line.put(b" ");
+        }
+        line.put(b"MODSEQ (");
+        line.number(modseq);
+        line.put(b")");
     }
-    w.piece(&piece(b")\r\n"));
-    let written = w.at;
-    tail.advance(written);
+    line.put(b")\r\n");
+    out.extend_from_slice(line.bytes());
+}
+
+/// A [`write_flags_fetch`] line without its keywords: at most `* ` 4294967295 ` FETCH (FLAGS (`
+/// five system flags and `\Recent`, each with its space, `) UID ` 4294967295 ` MODSEQ (`
+/// 18446744073709551615 `))` CRLF, 125 octets (the test writes the longest).
+struct LineBuf {
+    buf: [u8; 128],
+    len: usize,
+}
+
+impl Default for LineBuf {
+    fn default() -> Self {
+        LineBuf {
+            buf: [0; 128],
+            len: 0,
+        }
+    }
+}
+
+impl LineBuf {
+    fn put(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        if let Some(to) = self.buf.get_mut(self.len..end) {
+            to.copy_from_slice(bytes);
+            self.len = end;
+        }
+    }
+
+    /// `n` in decimal, written in place from its last digit, two at a time (a STORE or FETCH
+    /// of every message writes one or more numbers a line: issue 14).
+    fn number(&mut self, mut n: u64) {
+        const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+            2021222324252627282930313233343536373839404142434445464748495051525354555657585960\
+            6162636465666768697071727374757677787980818283848586878889909192939495969798\
+            99";
+        let width = n.checked_ilog10().map_or(1, |log| log as usize + 1);
+        let start = self.len;
+        let mut at = start + width;
+        let Some(to) = self.buf.get_mut(start..at) else {
+            return;
+        };
+        self.len = at;
+        at = width;
+        while n >= 100 {
+            // Below 100: a pair of the table. In 32 bits when the number fits: 64-bit division
+            // is one slow instruction in WebAssembly, where 32-bit division by a constant is a
+            // multiplication.
+            let (rest, pair) = match u32::try_from(n) {
+                Ok(small) => (u64::from(small / 100), small % 100),
+                Err(_) => (n / 100, (n % 100) as u32),
+            };
+            let pair = pair as usize * 2;
+            n = rest;
+            if let (Some(d), Some(p)) = (to.get_mut(at - 2..at), PAIRS.get(pair..pair + 2)) {
+                d.copy_from_slice(p);
+            }
+            at -= 2;
+        }
+        if n >= 10 {
+            let pair = n as usize * 2;
+            if let (Some(d), Some(p)) = (to.get_mut(..2), PAIRS.get(pair..pair + 2)) {
+                d.copy_from_slice(p);
+            }
+        } else if let Some(d) = to.first_mut() {
+            // Below 10.
+            *d = b'0' + n as u8;
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or_default()
+    }
 }
 
 /// Whether fetching this item sets `\Seen` (RFC 3501 §6.4.5: BODY[...] and RFC822 and
@@ -520,6 +569,31 @@ pub fn uid_set(uids: &[Uid]) -> SequenceSet {
 mod tests {
     use super::*;
     use crate::protocol::types::Envelope;
+
+    #[test]
+    fn line_numbers_are_written_in_decimal() {
+        let mut values = vec![
+            0,
+            1,
+            9,
+            99,
+            12_345,
+            u64::from(u32::MAX),
+            u64::MAX - 1,
+            u64::MAX,
+        ];
+        let mut power = 10u64;
+        while let Some(next) = power.checked_mul(10) {
+            values.extend([power - 1, power, power + 1]);
+            power = next;
+        }
+        for n in values {
+            let mut line = LineBuf::default();
+            line.put(b"x");
+            line.number(n);
+            assert_eq!(line.bytes(), format!("x{n}").as_bytes(), "{n}");
+        }
+    }
 
     #[test]
     fn flags_fetch_writes_the_octets_of_its_fetch_response() {

@@ -183,11 +183,25 @@ impl Flags {
         out
     }
 
-    /// The system flags set, one bit each in [`Flags::to_list`]'s order from the lowest:
-    /// `\Answered`, `\Flagged`, `\Deleted`, `\Seen`, `\Draft` (the FLAGS writer,
-    /// `fetch_items::write_flags_line`, names them from a table in that order).
-    pub fn system_bits(&self) -> u8 {
-        self.system
+    /// The system flags set, as they are written (RFC 3501 §9 `flag`), in [`Flags::to_list`]'s
+    /// order, each followed by a space, each handed to `put`.
+    pub fn write_system(&self, put: &mut impl FnMut(&'static [u8])) {
+        // In bit order: ANSWERED, FLAGGED, DELETED, SEEN, DRAFT.
+        const NAMES: [&[u8]; 5] = [
+            b"\\Answered ",
+            b"\\Flagged ",
+            b"\\Deleted ",
+            b"\\Seen ",
+            b"\\Draft ",
+        ];
+        // Only the bits set are visited (most messages have one or none), lowest first.
+        let mut bits = self.system;
+        while bits != 0 {
+            if let Some(name) = NAMES.get(bits.trailing_zeros() as usize) {
+                put(name);
+            }
+            bits &= bits - 1;
+        }
     }
 
     /// Whether any keyword is set (the FLAGS writer copies its line out before writing them).

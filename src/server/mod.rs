@@ -818,9 +818,11 @@ impl Server {
             .and_then(|s| s.state.view_mut())
         {
             if let Some(mailbox) = self.store.get(view.mailbox) {
-                let mut lines = self.outbox.flags_lines(view.flag_changes());
+                let outbox = &mut self.outbox;
+                outbox.reserve(view.flag_changes(), 40);
                 view.flush_flags(mailbox, condstore_uid, |seq, flags, uid, modseq| {
-                    lines.push(client, uid_citation.clone(), (seq, flags, uid, modseq));
+                    fetch_items::write_flags_fetch(seq, flags, uid, modseq, &mut outbox.bytes);
+                    outbox.end_line(client, OutputKind::Untagged, None, uid_citation.clone());
                 });
             }
         }

@@ -184,18 +184,29 @@ pub struct Entry {
 /// told of the change later ([`Entry::told`]): a change of many messages meets few distinct
 /// values, and is shared by every other session in one copy.
 #[derive(Debug, Default)]
-pub struct SharedFlags(Vec<Arc<Flags>>);
+pub struct SharedFlags {
+    kept: Vec<Arc<Flags>>,
+    /// The value given last, looked at first: neighbours often had the same flags.
+    last: Option<Arc<Flags>>,
+}
 
 impl SharedFlags {
     /// `flags`, or the value equal to it kept already.
     pub fn share(&mut self, flags: Flags) -> Arc<Flags> {
+        if let Some(last) = self.last.as_ref().filter(|last| ***last == flags) {
+            return last.clone();
+        }
         // The few latest distinct values: looking further back would make a change of many
         // distinct ones quadratic.
-        if let Some(kept) = self.0.iter().rev().take(8).find(|kept| ***kept == flags) {
-            return kept.clone();
-        }
-        let kept = Arc::new(flags);
-        self.0.push(kept.clone());
+        let kept = match self.kept.iter().rev().take(8).find(|kept| ***kept == flags) {
+            Some(kept) => kept.clone(),
+            None => {
+                let kept = Arc::new(flags);
+                self.kept.push(kept.clone());
+                kept
+            }
+        };
+        self.last = Some(kept.clone());
         kept
     }
 }
@@ -446,6 +457,7 @@ impl View {
 
     /// Records that this session was told the current flags of the message at `index`: a
     /// change another session made to them needs no second FETCH (RFC 3501 §7.4.2).
+    #[inline]
     pub fn told_at(&mut self, index: Index) {
         if let Some(e) = self.entries.get_mut(index) {
             e.told = None;

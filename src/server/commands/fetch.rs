@@ -5,7 +5,9 @@ use crate::protocol::types::{
     Code, FetchAtt, FetchItems, FetchModifiers, FetchValue, Flag, SequenceSet,
 };
 use crate::server::commands::condstore::{expunged_since, vanished_earlier};
-use crate::server::fetch_items::{nil_ok_value, nil_value, sets_seen, value, FetchResponse, Seen};
+use crate::server::fetch_items::{
+    nil_ok_value, nil_value, sets_seen, value, write_flags_fetch, FetchResponse, Seen,
+};
 use crate::server::mailstore::{Flags, MailboxId, Uid};
 use crate::server::policy::{Citation, ExpungeIssuedCode, FetchExpunged, SeqOutOfRange};
 use crate::server::session::Ranges;
@@ -574,7 +576,8 @@ impl Server {
             return Err(Fail::no("The selected mailbox no longer exists"));
         };
         let mut told: Vec<Uid> = Vec::with_capacity(if flags { indexes.len() } else { 0 });
-        let mut lines = self.outbox.flags_lines(indexes.len());
+        // `* 12345 FETCH (FLAGS (\Seen))` CRLF and the like.
+        self.outbox.reserve(indexes.len(), 40);
         let mut next = 0;
         for &i in indexes {
             let Some(entry) = view.entries.get(i) else {
@@ -590,21 +593,19 @@ impl Server {
             let Some(m) = mailbox.messages.get(p) else {
                 continue;
             };
-            lines.push(
-                client,
-                None,
-                (
-                    View::seq_of(i).0,
-                    flags.then_some((&m.flags, entry.recent)),
-                    uid.then_some(entry.uid.0),
-                    modseq.then_some(m.modseq),
-                ),
+            write_flags_fetch(
+                View::seq_of(i).0,
+                flags.then_some((&m.flags, entry.recent)),
+                uid.then_some(entry.uid.0),
+                modseq.then_some(m.modseq),
+                &mut self.outbox.bytes,
             );
+            self.outbox
+                .end_line(client, crate::server::OutputKind::Untagged, None, None);
             if flags {
                 told.push(entry.uid);
             }
         }
-        drop(lines);
         self.flags_told(client, &told);
         outcome
     }

@@ -5,14 +5,14 @@ use std::collections::BTreeSet;
 
 use crate::protocol::types::{Code, Flag, SequenceSet, StoreKind};
 use crate::server::commands::fetch::{selected_view, Touched};
-use crate::server::fetch_items::FlagsFetch;
+use crate::server::fetch_items::{write_flags_fetch, FlagsFetch};
 use crate::server::limits;
 use crate::server::mailstore::{Flags, SystemChange, Uid};
 use crate::server::policy::{
     Citation, ModifiedReport, OtherFlagsChanged, StoreExpunged, StoreSilent,
 };
 use crate::server::session::{SharedFlags, View};
-use crate::server::{ClientId, CmdResult, Done, Fail, Server};
+use crate::server::{ClientId, CmdResult, Done, Fail, OutputKind, Server};
 
 /// What a STORE asks to do to each message.
 pub(crate) struct Change<'a> {
@@ -328,9 +328,8 @@ impl Server {
         // The responses go straight into the output, one line per message: a STORE 1:* keeps
         // no record of them (issue 14). One citation per line: the STORE's own decision point
         // first, then the UID item's (condstore-uid).
-        let mut lines = self
-            .outbox
-            .flags_lines(if report_live { live.len() } else { 0 } + reports.len());
+        let outbox = &mut self.outbox;
+        outbox.reserve(if report_live { live.len() } else { 0 } + reports.len(), 40);
         let cite = |citation: Option<Citation>| {
             citation
                 .or_else(|| report.clone())
@@ -347,7 +346,8 @@ impl Server {
         for (i, message_uid, recent) in live {
             if next_report < i {
                 while let Some((_, fetch, citation)) = reports.next_if(|(j, _, _)| *j < i) {
-                    lines.push_fetch(client, &fetch, cite(citation));
+                    fetch.write(&mut outbox.bytes);
+                    outbox.end_line(client, OutputKind::Untagged, None, cite(citation));
                 }
                 next_report = reports.peek().map_or(usize::MAX, |(j, _, _)| *j);
             }
@@ -379,22 +379,25 @@ impl Server {
                     view.told_at(i);
                 }
             }
+            write_flags_fetch(
+                View::seq_of(i).0,
+                with_flags.then_some((&m.flags, recent)),
+                (uid || condstore_uid).then_some(message_uid.0),
+                condstore.then_some(m.modseq),
+                &mut outbox.bytes,
+            );
             let citation = anyway.then(|| Citation::of(other_flags));
-            lines.push(
+            outbox.end_line(
                 client,
+                OutputKind::Untagged,
+                None,
                 cite(citation.or_else(|| silent_ignored.clone())),
-                (
-                    View::seq_of(i).0,
-                    with_flags.then_some((&m.flags, recent)),
-                    (uid || condstore_uid).then_some(message_uid.0),
-                    condstore.then_some(m.modseq),
-                ),
             );
         }
         for (_, fetch, citation) in reports {
-            lines.push_fetch(client, &fetch, cite(citation));
+            fetch.write(&mut outbox.bytes);
+            outbox.end_line(client, OutputKind::Untagged, None, cite(citation));
         }
-        drop(lines);
         self.flags_told(client, &told);
         self.notify_flags(client, mailbox_id, &changed);
         outcome
