@@ -1213,6 +1213,24 @@ mod tests {
         assert_eq!(view.flag_changes(), 0);
     }
 
+    /// Equal flags before a change are one value however they alternate; unequal ones are not.
+    #[test]
+    fn shared_flags_keep_each_distinct_value_once() {
+        let mut shared = SharedFlags::default();
+        let deleted = || Flags::from_list(&[Flag::Deleted]);
+        let none = shared.share(Flags::default());
+        let del = shared.share(deleted());
+        assert!(!Arc::ptr_eq(&none, &del));
+        assert_eq!(*del, deleted());
+        for _ in 0..3 {
+            assert!(Arc::ptr_eq(&shared.share(Flags::default()), &none));
+            assert!(Arc::ptr_eq(&shared.share(deleted()), &del));
+        }
+        let keyword = Flags::from_list(&[Flag::Keyword("k".into())]);
+        assert_eq!(*shared.share(keyword.clone()), keyword);
+        assert!(Arc::ptr_eq(&shared.share(Flags::default()), &none));
+    }
+
     #[test]
     fn recent_goes_to_the_first_read_write_session_only() {
         let (mut store, id) = mailbox_with(2);
