@@ -457,7 +457,6 @@ impl View {
 
     /// Records that this session was told the current flags of the message at `index`: a
     /// change another session made to them needs no second FETCH (RFC 3501 §7.4.2).
-    #[inline]
     pub fn told_at(&mut self, index: Index) {
         if let Some(e) = self.entries.get_mut(index) {
             e.told = None;
