@@ -346,7 +346,7 @@ impl Server {
             if let Some(mb) = self.store.get_mut(id) {
                 mb.register_keywords(&new);
             }
-            self.notify_flags(OUTSIDE, id, &[(Uid(uid), before)]);
+            self.notify_flags(OUTSIDE, id, &[(Uid(uid), std::sync::Arc::new(before))]);
             self.flush_idlers();
         }
         Ok(())

@@ -282,34 +282,11 @@ impl LineBuf {
     /// `n` in decimal, written in place from its last digit, two at a time (a STORE or FETCH
     /// of every message writes one or more numbers a line: issue 14).
     fn number(&mut self, mut n: u64) {
-        const POWERS: [u64; 19] = [
-            10,
-            100,
-            1_000,
-            10_000,
-            100_000,
-            1_000_000,
-            10_000_000,
-            100_000_000,
-            1_000_000_000,
-            10_000_000_000,
-            100_000_000_000,
-            1_000_000_000_000,
-            10_000_000_000_000,
-            100_000_000_000_000,
-            1_000_000_000_000_000,
-            10_000_000_000_000_000,
-            100_000_000_000_000_000,
-            1_000_000_000_000_000_000,
-            10_000_000_000_000_000_000,
-        ];
         const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
             2021222324252627282930313233343536373839404142434445464748495051525354555657585960\
             6162636465666768697071727374757677787980818283848586878889909192939495969798\
             99";
-        // Counted against the powers of ten: no multiplication (a checked one is a 128-bit
-        // product in wasm32).
-        let width = 1 + POWERS.iter().take_while(|&&p| n >= p).count();
+        let width = n.checked_ilog10().map_or(1, |log| log as usize + 1);
         let start = self.len;
         let mut at = start + width;
         let Some(to) = self.buf.get_mut(start..at) else {
@@ -318,9 +295,15 @@ impl LineBuf {
         self.len = at;
         at = width;
         while n >= 100 {
-            // Below 100: a pair of the table.
-            let pair = (n % 100) as usize * 2;
-            n /= 100;
+            // Below 100: a pair of the table. In 32 bits when the number fits: 64-bit division
+            // is one slow instruction in WebAssembly, where 32-bit division by a constant is a
+            // multiplication.
+            let (rest, pair) = match u32::try_from(n) {
+                Ok(small) => (u64::from(small / 100), small % 100),
+                Err(_) => (n / 100, (n % 100) as u32),
+            };
+            let pair = pair as usize * 2;
+            n = rest;
             if let (Some(d), Some(p)) = (to.get_mut(at - 2..at), PAIRS.get(pair..pair + 2)) {
                 d.copy_from_slice(p);
             }

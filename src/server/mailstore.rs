@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
-use crate::protocol::types::{DateTime, EncodedEnvelope, Flag, MAX_MOD_SEQUENCE};
+use crate::protocol::types::{DateTime, EncodedEnvelope, Flag, StoreKind, MAX_MOD_SEQUENCE};
 use crate::server::mime::{MimeMessage, TextShape};
 use crate::server::vecmap::{VecMap, VecSet};
 
@@ -198,14 +198,13 @@ impl Flags {
             b"\\Seen ",
             b"\\Draft ",
         ];
-        // Most messages have none: no look at each.
-        if self.system == 0 {
-            return;
-        }
-        for (i, name) in NAMES.iter().enumerate() {
-            if self.system & (1 << i) != 0 {
+        // Only the bits set are visited (most messages have one or none), lowest first.
+        let mut bits = self.system;
+        while bits != 0 {
+            if let Some(name) = NAMES.get(bits.trailing_zeros() as usize) {
                 put(name);
             }
+            bits &= bits - 1;
         }
     }
 
@@ -216,6 +215,47 @@ impl Flags {
 
     pub fn keywords(&self) -> impl Iterator<Item = &String> {
         self.keywords.iter().flat_map(|w| w.names.iter())
+    }
+}
+
+/// A STORE that names system flags only (RFC 3501 §6.4.6), as bits: the flags become
+/// `(flags & !clear) | set`, and lose every keyword when `no_keywords` (FLAGS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SystemChange {
+    set: u8,
+    clear: u8,
+    no_keywords: bool,
+}
+
+impl SystemChange {
+    /// The change, or `None` when `flags` names a keyword. `\Recent` and unknown
+    /// `\Extension` flags change nothing, as in [`Flags::insert`] and [`Flags::remove`].
+    pub fn of(kind: StoreKind, flags: &[Flag]) -> Option<SystemChange> {
+        let mut bits = 0;
+        for flag in flags {
+            match (system_bit(flag), flag) {
+                (Some(bit), _) => bits |= bit,
+                (None, Flag::Keyword(_)) => return None,
+                (None, _) => {}
+            }
+        }
+        Some(match kind {
+            StoreKind::Replace => SystemChange {
+                set: bits,
+                clear: !0,
+                no_keywords: true,
+            },
+            StoreKind::Add => SystemChange {
+                set: bits,
+                clear: 0,
+                no_keywords: false,
+            },
+            StoreKind::Remove => SystemChange {
+                set: 0,
+                clear: bits,
+                no_keywords: false,
+            },
+        })
     }
 }
 
@@ -458,6 +498,26 @@ impl Mailbox {
         m.modseq = modseq;
         self.highest_modseq = modseq;
         Some(std::mem::replace(&mut m.flags, after))
+    }
+
+    /// [`Mailbox::change_flags_at`] for a change of system flags only, on their bits: no copy
+    /// of the flags to compare unless they change (a STORE 1:* is one a message, issue 14).
+    pub fn change_system_at(&mut self, i: usize, change: SystemChange) -> Option<Flags> {
+        let modseq = self.highest_modseq.saturating_add(1).min(MAX_MOD_SEQUENCE);
+        let m = self.messages.get_mut(i)?;
+        let system = (m.flags.system & !change.clear) | change.set;
+        let drop_keywords = change.no_keywords && m.flags.keywords.is_some();
+        if system == m.flags.system && !drop_keywords {
+            return None;
+        }
+        let before = m.flags.clone();
+        m.flags.system = system;
+        if drop_keywords {
+            m.flags.keywords = None;
+        }
+        m.modseq = modseq;
+        self.highest_modseq = modseq;
+        Some(before)
     }
 
     /// Removes the messages with these UIDs (sorted) and returns them. The expunge takes one
@@ -1086,6 +1146,56 @@ pub(crate) fn mailbox_with(n: usize) -> (Store, MailboxId) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A STORE of system flags changes a message's flags, its mod-sequence and what it returns
+    /// exactly as the general path does, for every kind and every starting point (keywords
+    /// or not), and names a keyword only on the general path.
+    #[test]
+    fn system_changes_match_the_general_path() {
+        let kw = |k: &str| Flag::Keyword(k.to_string());
+        let starts = [
+            vec![],
+            vec![Flag::Seen],
+            vec![Flag::Flagged, Flag::Deleted],
+            vec![kw("$Junk")],
+            vec![Flag::Answered, kw("a"), kw("b")],
+        ];
+        let lists = [
+            vec![],
+            vec![Flag::Flagged],
+            vec![Flag::Seen, Flag::Draft, Flag::Recent],
+            vec![Flag::Extension("\\X".into())],
+        ];
+        for kind in [StoreKind::Replace, StoreKind::Add, StoreKind::Remove] {
+            assert_eq!(SystemChange::of(kind, &[Flag::Seen, kw("k")]), None);
+            for list in &lists {
+                let change = SystemChange::of(kind, list).unwrap();
+                for start in &starts {
+                    let (mut store, id) = mailbox_with(1);
+                    let fast = store.get_mut(id).unwrap();
+                    fast.messages[0].flags = Flags::from_list(start);
+                    let mut general = fast.clone();
+                    let before_fast = fast.change_system_at(0, change);
+                    let before_general = general.change_flags_at(0, |f| match kind {
+                        StoreKind::Replace => *f = Flags::from_list(list),
+                        StoreKind::Add => list.iter().for_each(|x| f.insert(x)),
+                        StoreKind::Remove => list.iter().for_each(|x| f.remove(x)),
+                    });
+                    let context = format!("{kind:?} {list:?} on {start:?}");
+                    assert_eq!(before_fast, before_general, "{context}");
+                    assert_eq!(
+                        fast.messages[0].flags, general.messages[0].flags,
+                        "{context}"
+                    );
+                    assert_eq!(
+                        fast.messages[0].modseq, general.messages[0].modseq,
+                        "{context}"
+                    );
+                    assert_eq!(fast.highest_modseq, general.highest_modseq, "{context}");
+                }
+            }
+        }
+    }
 
     /// What every message costs beside its octets (issue 14's memory row, BENCHMARKS.md 4b):
     /// keywords boxed, the octets boxed, a session's entry one word per ghost. A field added

@@ -180,6 +180,37 @@ pub struct Entry {
     pub told: Option<Arc<Flags>>,
 }
 
+/// The flags of messages before a change, each distinct value kept once, for the sessions
+/// told of the change later ([`Entry::told`]): a change of many messages meets few distinct
+/// values, and is shared by every other session in one copy.
+#[derive(Debug, Default)]
+pub struct SharedFlags {
+    kept: Vec<Arc<Flags>>,
+    /// The value given last, looked at first: neighbours often had the same flags.
+    last: Option<Arc<Flags>>,
+}
+
+impl SharedFlags {
+    /// `flags`, or the value equal to it kept already.
+    pub fn share(&mut self, flags: Flags) -> Arc<Flags> {
+        if let Some(last) = self.last.as_ref().filter(|last| ***last == flags) {
+            return last.clone();
+        }
+        // The few latest distinct values: looking further back would make a change of many
+        // distinct ones quadratic.
+        let kept = match self.kept.iter().rev().take(8).find(|kept| ***kept == flags) {
+            Some(kept) => kept.clone(),
+            None => {
+                let kept = Arc::new(flags);
+                self.kept.push(kept.clone());
+                kept
+            }
+        };
+        self.last = Some(kept.clone());
+        kept
+    }
+}
+
 /// A session's view of its selected mailbox.
 #[derive(Debug)]
 pub struct View {
@@ -478,14 +509,11 @@ impl View {
     }
 
     /// Records another session's change of these messages' flags, each with its flags before
-    /// the change, to be told (RFC 3501 §7.4.2). Changes in ascending UID order (as the
-    /// handlers make them, walking a set) find their entries in one walk, not one search
-    /// each, and each distinct value of the flags before is kept once.
-    pub fn flags_changed_from_all(&mut self, changes: &[(Uid, Flags)]) {
+    /// the change ([`SharedFlags`]), to be told (RFC 3501 §7.4.2). Changes in ascending UID
+    /// order (as the handlers make them, walking a set) find their entries in one walk, not
+    /// one search each.
+    pub fn flags_changed_from_all(&mut self, changes: &[(Uid, Arc<Flags>)]) {
         let mut next = 0;
-        // The few latest distinct values: a change of many messages meets few, and looking
-        // further back would make a change of many distinct ones quadratic.
-        let mut shared: Vec<Arc<Flags>> = Vec::new();
         // The entries marked here, and the lowest and highest of their UIDs: the count and span
         // are updated once, after the walk.
         let mut marked = 0;
@@ -523,15 +551,7 @@ impl View {
                 (span.0.min(*uid), span.1.max(*uid))
             };
             marked += 1;
-            let told = match shared.iter().rev().take(8).find(|t| ***t == *before) {
-                Some(told) => told.clone(),
-                None => {
-                    let told = Arc::new(before.clone());
-                    shared.push(told.clone());
-                    told
-                }
-            };
-            e.told = Some(told);
+            e.told = Some(before.clone());
         }
         if marked > 0 {
             self.changed_span = if self.flags_changed == 0 {
@@ -1154,10 +1174,10 @@ mod tests {
         let (mut store, id) = mailbox_with(7);
         let mb = store.get_mut(id).unwrap();
         let mut view = View::open(mb, false);
-        let before = Flags::default();
-        let changes: Vec<(Uid, Flags)> = [6, 2, 9]
+        let mut shared = SharedFlags::default();
+        let changes: Vec<(Uid, Arc<Flags>)> = [6, 2, 9]
             .iter()
-            .map(|&u| (Uid(u), before.clone()))
+            .map(|&u| (Uid(u), shared.share(Flags::default())))
             .collect();
         // 9 is not known to the view yet; 2 is found out of order.
         view.flags_changed_from_all(&changes);
@@ -1190,6 +1210,24 @@ mod tests {
         };
         view.mark_expunged(Uid(9), ghost, false);
         assert_eq!(view.flag_changes(), 0);
+    }
+
+    /// Equal flags before a change are one value however they alternate; unequal ones are not.
+    #[test]
+    fn shared_flags_keep_each_distinct_value_once() {
+        let mut shared = SharedFlags::default();
+        let deleted = || Flags::from_list(&[Flag::Deleted]);
+        let none = shared.share(Flags::default());
+        let del = shared.share(deleted());
+        assert!(!Arc::ptr_eq(&none, &del));
+        assert_eq!(*del, deleted());
+        for _ in 0..3 {
+            assert!(Arc::ptr_eq(&shared.share(Flags::default()), &none));
+            assert!(Arc::ptr_eq(&shared.share(deleted()), &del));
+        }
+        let keyword = Flags::from_list(&[Flag::Keyword("k".into())]);
+        assert_eq!(*shared.share(keyword.clone()), keyword);
+        assert!(Arc::ptr_eq(&shared.share(Flags::default()), &none));
     }
 
     #[test]

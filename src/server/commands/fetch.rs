@@ -11,8 +11,9 @@ use crate::server::fetch_items::{
 use crate::server::mailstore::{Flags, MailboxId, Uid};
 use crate::server::policy::{Citation, ExpungeIssuedCode, FetchExpunged, SeqOutOfRange};
 use crate::server::session::Ranges;
-use crate::server::session::{Index, Session, View};
+use crate::server::session::{Index, Session, SharedFlags, View};
 use crate::server::{ClientId, CmdResult, Done, Fail, Server};
+use std::sync::Arc;
 
 /// The client's selected view, or BAD when it has none. A function of the sessions alone, so
 /// that a handler can hold the view and the store at once.
@@ -114,7 +115,7 @@ impl Server {
         &mut self,
         by: ClientId,
         mailbox: MailboxId,
-        changes: &[(Uid, Flags)],
+        changes: &[(Uid, Arc<Flags>)],
     ) {
         for session in self.sessions.values_mut() {
             if session.id == by {
@@ -333,7 +334,8 @@ impl Server {
             }
         }
         let mut responses: Vec<(FetchResponse, Option<Citation>)> = Vec::new();
-        let mut newly_seen: Vec<(Uid, Flags)> = Vec::new();
+        let mut newly_seen: Vec<(Uid, Arc<Flags>)> = Vec::new();
+        let mut shared = SharedFlags::default();
         let mut told: Vec<Uid> = Vec::new();
         let mut ghosts_seen: Vec<Index> = Vec::new();
         {
@@ -410,7 +412,7 @@ impl Server {
                             after.insert(&Flag::Seen);
                             // RFC 7162 §3.1: the flag change takes a new mod-sequence.
                             mailbox.set_flags(entry.uid, after);
-                            newly_seen.push((entry.uid, before));
+                            newly_seen.push((entry.uid, shared.share(before)));
                         }
                         let Some(message) = mailbox.message(entry.uid) else {
                             continue;

@@ -7,11 +7,11 @@ use crate::protocol::types::{Code, Flag, SequenceSet, StoreKind};
 use crate::server::commands::fetch::{selected_view, Touched};
 use crate::server::fetch_items::{write_flags_fetch, FlagsFetch};
 use crate::server::limits;
-use crate::server::mailstore::{Flags, Uid};
+use crate::server::mailstore::{Flags, SystemChange, Uid};
 use crate::server::policy::{
     Citation, ModifiedReport, OtherFlagsChanged, StoreExpunged, StoreSilent,
 };
-use crate::server::session::View;
+use crate::server::session::{SharedFlags, View};
 use crate::server::{ClientId, CmdResult, Done, Fail, OutputKind, Server};
 
 /// What a STORE asks to do to each message.
@@ -339,6 +339,8 @@ impl Server {
         // The index of the next of those responses: one comparison a message while none is due.
         let mut next_report = reports.peek().map_or(usize::MAX, |(j, _, _)| *j);
         let mut changed = Vec::with_capacity(live.len());
+        let mut shared = SharedFlags::default();
+        let system = SystemChange::of(kind, flags);
         // The messages are walked in UID order: each is looked for after the last.
         let mut next = 0;
         for (i, message_uid, recent) in live {
@@ -355,8 +357,12 @@ impl Server {
             next = p + 1;
             // RFC 7162 §3.1: a new mod-sequence only when the flags change. `canonical_flags`
             // registered the keywords a STORE can add.
-            if let Some(before) = mailbox.change_flags_at(p, |f| store_flags(f, kind, flags)) {
-                changed.push((message_uid, before));
+            let before = match system {
+                Some(change) => mailbox.change_system_at(p, change),
+                None => mailbox.change_flags_at(p, |f| store_flags(f, kind, flags)),
+            };
+            if let Some(before) = before {
+                changed.push((message_uid, shared.share(before)));
             }
             let Some(m) = mailbox.messages.get(p) else {
                 continue;
