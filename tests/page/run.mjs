@@ -367,6 +367,28 @@ async function main() {
       await p.waitForSelector(ready, { timeout: 30000, state: 'attached' });
       return p;
     };
+    /**
+     * Reloads `p` and runs `body` (serialised) in it at the moment it sets data-ready, before
+     * its first frame and its idle time; `body` gets `type(lines)`, which submits each
+     * `[pane, text]` of `lines` into that pane's input at once.
+     */
+    const atDataReady = async (p, body) => {
+      await p.addInitScript(`(() => {
+        const type = (lines) => {
+          for (const [n, text] of lines) {
+            const input = document.getElementById('c' + n + '-input');
+            input.value = text;
+            input.form.requestSubmit();
+          }
+        };
+        new MutationObserver((_, seen) => {
+          if (!document.body || document.body.dataset.ready !== 'true') return;
+          seen.disconnect();
+          (${body})(type);
+        }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
+      })();`);
+      await p.reload();
+    };
     /** How long a task queued now waits to run: large while the page is frozen. */
     const taskDelay = (p) => p.evaluate(() => new Promise((r) => {
       const t0 = performance.now();
@@ -377,28 +399,21 @@ async function main() {
       const p = await freshPage();
       // At the moment the page says it is ready: a line typed into C1 at once, and what the
       // scenario picker holds then (the library is listed after the prompt is painted).
-      await p.addInitScript(() => {
-        new MutationObserver((_, seen) => {
-          if (!document.body || document.body.dataset.ready !== 'true') return;
-          seen.disconnect();
-          const input = document.getElementById('c1-input');
-          window.atReady = { listed: document.getElementById('scenario-select').options.length, play: !document.getElementById('play').disabled };
-          // A command no policy decides (a cited answer would list the library for its tooltip).
-          input.value = 'a1 NOOP';
-          input.form.requestSubmit();
-          // After the pane's own microtask that puts the answer in the transcript.
-          queueMicrotask(() => {
-            window.atReady.answer = document.querySelector('#c1 .transcript').textContent.includes('a1 OK');
-            window.atReady.listedAfter = document.getElementById('scenario-select').options.length;
-          });
-          // A task queued once the prompt is painted (as a key press would be) runs before the
-          // library is listed: that waits for the page to be idle.
-          requestAnimationFrame(() => setTimeout(() => {
-            window.atReady.listedAfterFrame = document.getElementById('scenario-select').options.length;
-          }, 0));
-        }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
+      await atDataReady(p, (type) => {
+        window.atReady = { listed: document.getElementById('scenario-select').options.length, play: !document.getElementById('play').disabled };
+        // A command no policy decides (a cited answer would list the library for its tooltip).
+        type([[1, 'a1 NOOP']]);
+        // After the pane's own microtask that puts the answer in the transcript.
+        queueMicrotask(() => {
+          window.atReady.answer = document.querySelector('#c1 .transcript').textContent.includes('a1 OK');
+          window.atReady.listedAfter = document.getElementById('scenario-select').options.length;
+        });
+        // A task queued once the prompt is painted (as a key press would be) runs before the
+        // library is listed: that waits for the page to be idle.
+        requestAnimationFrame(() => setTimeout(() => {
+          window.atReady.listedAfterFrame = document.getElementById('scenario-select').options.length;
+        }, 0));
       });
-      await p.reload();
       await p.waitForFunction(() => window.atReady && 'listedAfterFrame' in window.atReady, null, { timeout: 30000 });
       const at = await p.evaluate(() => window.atReady);
       assert(at.answer, `C1 did not answer at once: ${JSON.stringify(at)}`);
@@ -420,23 +435,14 @@ async function main() {
       const p = await freshPage();
       // At the moment the page says it is ready, before its first frame and its idle time:
       // two clients select INBOX and FOO at once, and C1 fetches a message's envelope.
-      await p.addInitScript(() => {
-        new MutationObserver((_, seen) => {
-          if (!document.body || document.body.dataset.ready !== 'true') return;
-          seen.disconnect();
-          const lines = [[1, 'a1 LOGIN alice alice'], [1, 'a2 SELECT INBOX'], [1, 'a3 FETCH 1 ENVELOPE'], [2, 'b1 LOGIN bob bob'], [2, 'b2 SELECT FOO']];
-          for (const [n, text] of lines) {
-            const input = document.getElementById(`c${n}-input`);
-            input.value = text;
-            input.form.requestSubmit();
-          }
-          queueMicrotask(() => {
-            const said = (n) => document.querySelector(`#c${n} .transcript`).textContent;
-            window.seenAtReady = { c1: said(1), c2: said(2) };
-          });
-        }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
+      await atDataReady(p, (type) => {
+        const lines = [[1, 'a1 LOGIN alice alice'], [1, 'a2 SELECT INBOX'], [1, 'a3 FETCH 1 ENVELOPE'], [2, 'b1 LOGIN bob bob'], [2, 'b2 SELECT FOO']];
+        type(lines);
+        queueMicrotask(() => {
+          const said = (n) => document.querySelector(`#c${n} .transcript`).textContent;
+          window.seenAtReady = { c1: said(1), c2: said(2) };
+        });
       });
-      await p.reload();
       await p.waitForFunction(() => window.seenAtReady !== undefined, null, { timeout: 30000 });
       const seen = await p.evaluate(() => window.seenAtReady);
       // Once the page is idle (the library listed, the engine's seeding call made), the store
@@ -465,24 +471,15 @@ async function main() {
       const p = await freshPage();
       // At data-ready, before the library is listed: a FETCH of a message another client
       // expunged, whose answer a policy decides (cited, with a tooltip).
-      await p.addInitScript(() => {
-        new MutationObserver((_, seen) => {
-          if (!document.body || document.body.dataset.ready !== 'true') return;
-          seen.disconnect();
-          const lines = [[1, 'a1 LOGIN alice alice'], [1, 'a2 SELECT FOO'], [2, 'b1 LOGIN bob bob'], [2, 'b2 SELECT FOO'],
-            [2, 'b3 STORE 1 +FLAGS.SILENT (\\Deleted)'], [2, 'b4 EXPUNGE'], [1, 'a3 FETCH 1 FLAGS']];
-          for (const [n, text] of lines) {
-            const input = document.getElementById(`c${n}-input`);
-            input.value = text;
-            input.form.requestSubmit();
-          }
-          queueMicrotask(() => {
-            const cited = document.querySelector('#c1 .line.cited');
-            window.citedAtReady = cited ? { title: cited.title, more: (cited.querySelector('.why-more') || {}).textContent || '' } : null;
-          });
-        }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
+      await atDataReady(p, (type) => {
+        const lines = [[1, 'a1 LOGIN alice alice'], [1, 'a2 SELECT FOO'], [2, 'b1 LOGIN bob bob'], [2, 'b2 SELECT FOO'],
+          [2, 'b3 STORE 1 +FLAGS.SILENT (\\Deleted)'], [2, 'b4 EXPUNGE'], [1, 'a3 FETCH 1 FLAGS']];
+        type(lines);
+        queueMicrotask(() => {
+          const cited = document.querySelector('#c1 .line.cited');
+          window.citedAtReady = cited ? { title: cited.title, more: (cited.querySelector('.why-more') || {}).textContent || '' } : null;
+        });
       });
-      await p.reload();
       await p.waitForFunction(() => window.citedAtReady !== undefined, null, { timeout: 30000 });
       const cited = await p.evaluate(() => window.citedAtReady);
       assert(cited && cited.more, `no cited line, or no explanation: ${JSON.stringify(cited)}`);
